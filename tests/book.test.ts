@@ -1,0 +1,44 @@
+// The book as a whole: every directive in every chapter's README resolves, and every chapter that
+// exists has the anatomy BOOK.md promises.
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CHAPTERS } from "../shared/chapters.ts";
+import { ROOT } from "../shared/child.ts";
+import { parseDirectives, resolveInclude, runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
+
+const written = CHAPTERS.filter((c) => existsSync(resolve(ROOT, "chapters", c.slug, "README.md")));
+
+for (const c of written) {
+  describe(`chapter ${c.n} (${c.slug})`, () => {
+    const readme = readFileSync(resolve(ROOT, "chapters", c.slug, "README.md"), "utf8");
+    const directives = parseDirectives(readme);
+
+    test("has a main.ts, a test file, and ends with challenges", () => {
+      expect(existsSync(resolve(ROOT, "chapters", c.slug, "main.ts"))).toBe(true);
+      expect(readme).toMatch(/^## Challenges/m);
+    });
+
+    test("includes real source and shows live results", () => {
+      expect(directives.some((d) => d.kind === "include")).toBe(true);
+      expect(directives.some((d) => d.kind === "run")).toBe(true);
+    });
+
+    for (const d of directives.filter((d) => d.kind === "include")) {
+      test(`include ${d.path}${d.region ? "#" + d.region : ""} (README line ${d.line}) resolves`, () => {
+        expect(resolveInclude(d.path, d.region).text.length).toBeGreaterThan(0);
+      });
+    }
+
+    for (const d of directives.filter((d): d is RunDirective => d.kind === "run")) {
+      test(`run \`${d.command}\` (README line ${d.line}) exits ${d.expectExit}`, async () => {
+        const r = await runDirective(d);
+        expect(runFailure(d, r)).toBeNull();
+      }, d.timeoutMs + 5_000);
+    }
+  });
+}
+
+test("the book has its table of contents", () => {
+  expect(CHAPTERS.map((c) => c.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+});

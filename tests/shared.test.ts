@@ -1,0 +1,101 @@
+// The project's own tooling: the directive syntax, the child harness's diagnoses, the verifier.
+import { describe, expect, test } from "bun:test";
+import { diagnose, regionAt, runChild, BUN } from "../shared/child.ts";
+import { commandArgv, directiveOf, parseDirectives, resolveInclude, DirectiveError } from "../shared/directives.ts";
+import { chapter, chapterOfTestFile } from "../shared/chapters.ts";
+import { closingLine, parseCounts } from "../shared/test-report.ts";
+import { failureDetails, parseArgs, progressBar } from "../shared/verify.ts";
+import type { TraceEvent } from "../shared/trace.ts";
+
+describe("directives", () => {
+  test("include and run fences are directives; other fences are not", () => {
+    const doc = "# T\n\n```include\nshared/main.ts#nope\n```\n\n```run exit=1 timeout=500\nbun x.ts --y\n```\n\n```ts\nlet x = 1;\n```\n";
+    expect(parseDirectives(doc)).toEqual([
+      { kind: "include", line: 3, path: "shared/main.ts", region: "nope" },
+      { kind: "run", line: 7, command: "bun x.ts --y", expectExit: 1, timeoutMs: 500 },
+    ]);
+  });
+
+  test("a bad run option or an empty include is an error naming the line", () => {
+    expect(() => directiveOf("run verbose", "bun x.ts", 12)).toThrow("line 12: unknown run option 'verbose'");
+    expect(() => directiveOf("include", "", 4)).toThrow(DirectiveError);
+  });
+
+  test("regions are found, markers dropped, indentation stripped", () => {
+    const r = resolveInclude("tests/fixtures/regions.ts", "inner");
+    expect(r.text).toBe("const inner = 2;");
+    const outer = resolveInclude("tests/fixtures/regions.ts", "outer");
+    expect(outer.text).toBe("function f() {\n  const inner = 2;\n  return inner;\n}");
+    expect([outer.startLine, outer.endLine]).toEqual([4, 9]);
+    expect(() => resolveInclude("tests/fixtures/regions.ts", "missing")).toThrow("has no region 'missing'");
+    expect(() => resolveInclude("tests/fixtures/nope.ts", null)).toThrow("does not exist");
+  });
+
+  test("bun and npx tsx in a command mean the pinned tools", () => {
+    expect(commandArgv("bun a.ts 'two words'")).toEqual([process.execPath, "a.ts", "two words"]);
+    expect(commandArgv("npx tsx a.ts")[0]).toEndWith("node_modules/.bin/tsx");
+  });
+});
+
+describe("child harness", () => {
+  const page = 0x7f0000001000;
+  const mapped: TraceEvent = { ev: "map", addr: page, size: 4096, prot: "rw-", how: "mmap" };
+  const segv = (trace: TraceEvent[], faultAddress: number | null) =>
+    diagnose({ signal: "SIGSEGV", timedOut: false, faultAddress, trace, exitCode: null }, 1000)!;
+
+  test("executing an RW page asks whether it was mprotected to RX", () => {
+    expect(segv([mapped, { ev: "call", addr: page }], page)).toContain("did you mprotect it to RX");
+  });
+  test("writing a sealed page says it is read-only", () => {
+    expect(segv([mapped, { ev: "protect", addr: page, size: 4096, prot: "r-x" }], page + 8)).toContain("sealed read-only");
+  });
+  test("touching an unmapped page is a use after free", () => {
+    expect(segv([mapped, { ev: "unmap", addr: page, size: 4096 }], page)).toContain("use after free");
+  });
+  test("small addresses are null pointers; unknown ones are wild", () => {
+    expect(segv([], 8)).toContain("null pointer");
+    expect(segv([mapped], 0x1234567000)).toContain("outside every page");
+  });
+  test("other signals and timeouts have their own diagnosis", () => {
+    const d = (signal: string | null, timedOut = false) => diagnose({ signal, timedOut, faultAddress: null, trace: [], exitCode: null }, 500);
+    expect(d("SIGILL")).toContain("invalid instruction");
+    expect(d("SIGTRAP")).toContain("int3");
+    expect(d("SIGKILL", true)).toContain("never returned");
+    expect(d(null)).toBeNull();
+  });
+  test("regionAt replays mapping changes", () => {
+    expect(regionAt([mapped, { ev: "protect", addr: page, size: 4096, prot: "r-x" }], page + 1)?.prot).toBe("r-x");
+    expect(regionAt([mapped], page + 4096)).toBeNull();
+  });
+  test("a real child that hangs is killed and diagnosed", async () => {
+    const r = await runChild([BUN, "-e", "while (true) {}"], { timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.diagnosis).toContain("never returned");
+  });
+  test("a real child's output and exit code come back", async () => {
+    const r = await runChild([BUN, "-e", "console.log('hi'); process.exit(3)"]);
+    expect([r.stdout, r.exitCode, r.signal, r.diagnosis]).toEqual(["hi\n", 3, null, null]);
+  });
+});
+
+describe("verify", () => {
+  test("arguments", () => {
+    expect(parseArgs(["3"])).toEqual({ upTo: 3, only: false });
+    expect(parseArgs(["--only", "4"])).toEqual({ upTo: 4, only: true });
+    expect(() => parseArgs(["14"])).toThrow("chapter 14 does not exist");
+    expect(() => parseArgs(["--fast"])).toThrow("unknown argument");
+  });
+  test("progress bar and closing line", () => {
+    expect(progressBar(3, 13)).toBe("[███░░░░░░░░░░] 3 of 13 chapters green");
+    expect(closingLine(parseCounts(" 12 pass\n 1 skip\n 2 fail\n"))).toBe("tests: 12 passed, 2 failed, 1 skipped");
+  });
+  test("failure details leave out passing tests", () => {
+    expect(failureDetails("bun test v1\n(pass) a\nerror: boom\n(fail) b")).toBe("error: boom\n(fail) b");
+  });
+  test("test files map to chapters", () => {
+    expect(chapterOfTestFile("tests/04-encoder-as.test.ts")).toBe(4);
+    expect(chapterOfTestFile("tests/book.test.ts")).toBeNull();
+    expect(chapter(6).slug).toBe("06-interpreter");
+    expect(() => chapter(14)).toThrow(RangeError);
+  });
+});
