@@ -1,6 +1,7 @@
 // The harness every test and demo uses to run native code: in a child process, so that a fault in
 // generated machine code kills the child, not the test run, and the parent can explain what happened.
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseTrace, type TraceEvent } from "./trace.ts";
 
 export interface ChildResult {
@@ -28,7 +29,8 @@ export interface ChildOptions {
   readonly cwd?: string;
 }
 
-export const ROOT = resolve(import.meta.dir, "..");
+// Not import.meta.dir: that is Bun's, and a chapter run under Node must still load this module.
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUN = process.execPath;
 
 function childEnv(extra?: Record<string, string>): Record<string, string> {
@@ -143,7 +145,8 @@ type RawResult = Omit<ChildResult, "faultAddress" | "trace" | "diagnosis">;
 
 function finish(raw: RawResult, timeoutMs: number): ChildResult {
   const trace = parseTrace(raw.stderr);
-  const m = /Segmentation fault at address 0x([0-9A-Fa-f]+)/.exec(raw.stderr) ?? /fault at address 0x([0-9A-Fa-f]+)/.exec(raw.stderr);
+  // Bun's crash handler: "Segmentation fault at address 0x…", "Illegal instruction at address 0x…".
+  const m = /(?:Segmentation fault|Illegal instruction|Bus error) at address 0x([0-9A-Fa-f]+)/.exec(raw.stderr);
   const faultAddress = m ? parseInt(m[1]!, 16) : null;
   const base = { ...raw, faultAddress, trace };
   return { ...base, diagnosis: diagnose(base, timeoutMs) };
@@ -162,10 +165,12 @@ export function regionAt(trace: readonly TraceEvent[], address: number): Region 
   for (const e of trace) {
     if (e.ev === "call") continue;
     if (address < e.addr || address >= e.addr + e.size) continue;
-    if (e.ev === "map") found = { addr: e.addr, size: e.size, prot: e.prot, unmapped: false };
-    else if (e.ev === "protect" && found) found.prot = e.prot;
-    else if (e.ev === "protect") found = { addr: e.addr, size: e.size, prot: e.prot, unmapped: false };
-    else if (e.ev === "unmap" && found) found.unmapped = true;
+    if (e.ev === "unmap") {
+      if (found) found.unmapped = true;
+      continue;
+    }
+    // A protect covers whole pages, so its range is the better description of the page than a map's.
+    found = { addr: e.addr, size: e.size, prot: e.prot, unmapped: false };
   }
   return found;
 }
@@ -189,7 +194,7 @@ export function diagnose(
       return diagnoseSegv(r.trace, r.faultAddress);
     case "SIGILL":
       return (
-        `invalid instruction (SIGILL): the CPU met bytes that do not decode to an instruction it supports. ` +
+        `invalid instruction (SIGILL${r.faultAddress === null ? "" : ` at ${hex(r.faultAddress)}`}): the CPU met bytes that do not decode to an instruction it supports. ` +
         `Check the encoding at the start of your code (ud2, 0F 0B, raises this on purpose), ` +
         `and that execution did not jump into the middle of an instruction.`
       );
@@ -215,7 +220,7 @@ function diagnoseSegv(trace: readonly TraceEvent[], fault: number | null): strin
   const lead = `segmentation fault (SIGSEGV)${fault === null ? "" : ` at ${hex(fault)}`}: `;
   if (fault === null) return lead + "the code touched memory it may not. Run with JIT_TRACE=1 to see the pages involved.";
   if (fault < 0x10000) {
-    return lead + `that is a null pointer (or a small offset from one): a register held 0 where an address was expected.`;
+    return lead + `that address is near 0: a null pointer, or a small number used as an address (a register held a value, not a pointer).`;
   }
   const region = regionAt(trace, fault);
   const calls = trace.filter((e) => e.ev === "call");

@@ -1,7 +1,14 @@
-// npm start: the book's main job. Until the site exists (issue: the site), it runs every chapter's
-// demo in order; then it will build the site and serve it.
-import { runDemos } from "./demos.ts";
+// npm start: the book's main command. Builds the site (chapters rendered with live results, cached
+// in .cache/site) and serves it on localhost.   npm start -- [--port N] [--fresh]
+import { runMain } from "./main.ts";
+import { buildAndReport } from "../site/build.ts";
+import { portFrom, serveSite } from "../site/serve.ts";
 
-const failures = await runDemos();
-console.log(failures === 0 ? "\nEvery chapter's demo ran." : `\n${failures} demo(s) failed.`);
-process.exit(failures === 0 ? 0 : 1);
+await runMain(async () => {
+  const argv = process.argv.slice(2);
+  const port = portFrom(argv);
+  const report = await buildAndReport(argv);
+  const server = serveSite(report.outDir, port);
+  if (port !== 0 && server.port !== port) console.log(`Port ${port} is taken; using ${server.port} instead.`);
+  console.log(`\nThe book is at ${server.url}  (open it in a browser; Ctrl-C to stop)`);
+});

@@ -52,7 +52,7 @@ interface ChapterRun {
 function runChapter(chapter: ChapterInfo): ChapterRun {
   const files = testFilesOf(chapter.n);
   if (files.length === 0) return { chapter, files, counts: { pass: 0, fail: 0, skip: 0, todo: 0 }, exitCode: 0, output: "" };
-  const r = Bun.spawnSync([process.execPath, "test", ...files], { cwd: root, stdout: "pipe", stderr: "pipe", env: process.env });
+  const r = Bun.spawnSync([process.execPath, "test", "--timeout=60000", ...files], { cwd: root, stdout: "pipe", stderr: "pipe", env: process.env });
   const output = r.stdout.toString() + r.stderr.toString();
   return { chapter, files, counts: parseCounts(output), exitCode: r.exitCode ?? 1, output };
 }

@@ -3,6 +3,8 @@
 import type * as FFI from "bun:ffi";
 
 export type { Pointer, FFIType, FFIFunction } from "bun:ffi";
+// The type-level mapping from a signature ("i32", "ptr", ...) to JS types, for typed callables.
+export type { FFITypeOrString, FFITypeToArgsType, FFITypeToReturnsType, ToFFIType } from "bun:ffi";
 export type BunFFI = typeof FFI;
 
 /** Thrown when code that executes machine code is run outside Bun (for example with `npx tsx`). */

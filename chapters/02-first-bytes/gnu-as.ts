@@ -1,0 +1,69 @@
+// Ask GNU as for the bytes of some Intel-syntax lines, and objdump for how it reads them back.
+// The honest way to check hand-written machine code: an assembler that is not ours.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Assembled {
+  /** The line we gave the assembler. */
+  readonly source: string;
+  readonly bytes: number[];
+  /** objdump's reading of those bytes, whitespace collapsed: "mov eax,0x2a". */
+  readonly disassembly: string[];
+}
+
+/** GNU as or objdump is missing, or rejected the input; the message carries its own words. */
+export class GnuAsError extends Error {
+  override name = "GnuAsError";
+}
+
+/** True when `as` and `objdump` can be run (binutils is installed). */
+export function hasGnuAs(): boolean {
+  return ["as", "objdump"].every((tool) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0);
+}
+
+// #region assemble
+/** Assemble each line (x86-64, Intel syntax) and return its bytes, one entry per line. */
+export function assemble(lines: readonly string[]): Assembled[] {
+  const dir = mkdtempSync(join(tmpdir(), "jit-as-"));
+  try {
+    // A label before each line lets objdump's output be split back into lines.
+    const source = [".intel_syntax noprefix", ...lines.flatMap((line, i) => [`L${i}:`, line])].join("\n") + "\n";
+    writeFileSync(join(dir, "code.s"), source);
+    run("as", ["--64", "-o", join(dir, "code.o"), join(dir, "code.s")]);
+    const dump = run("objdump", ["-d", "-M", "intel", "--insn-width=15", join(dir, "code.o")]);
+    return parseObjdump(dump, lines);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+// #endregion assemble
+
+/** Split `objdump -d` output at the L<i> labels and collect each line's bytes and instructions. */
+export function parseObjdump(dump: string, lines: readonly string[]): Assembled[] {
+  const out = lines.map((source) => ({ source, bytes: [] as number[], disassembly: [] as string[] }));
+  let current: (typeof out)[number] | undefined;
+  for (const text of dump.split("\n")) {
+    const label = /^[0-9a-f]+ <L(\d+)>:$/.exec(text);
+    if (label) {
+      current = out[Number(label[1])];
+      continue;
+    }
+    // "   0:\tb8 2a 00 00 00   \tmov    eax,0x2a"
+    const insn = /^\s*[0-9a-f]+:\t([0-9a-f ]+?)\s*(?:\t(.*))?$/.exec(text);
+    if (!insn || !current) continue;
+    current.bytes.push(...insn[1]!.split(" ").map((b) => parseInt(b, 16)));
+    if (insn[2]) current.disassembly.push(insn[2].replace(/\s+/g, " ").trim());
+  }
+  return out;
+}
+
+function run(tool: string, args: string[]): string {
+  const r = spawnSync(tool, args, { encoding: "utf8" });
+  if (r.error) {
+    throw new GnuAsError(`could not run ${tool} (${r.error.message}): install binutils (apt-get install binutils)`);
+  }
+  if (r.status !== 0) throw new GnuAsError(`${tool} failed:\n${r.stderr.trim()}`);
+  return r.stdout;
+}

@@ -1,0 +1,26 @@
+// The shortcut most JIT tutorials take: one page that is readable, writable AND executable.
+// It works, and it is what chapter 3 removes (W^X: a page is writable or executable, never both).
+import { PROT, bytesAt, mapPages, unmapPages } from "../01-pages/pages.ts";
+import type { Mapping } from "../01-pages/pages.ts";
+import { nativeFunction } from "./native-function.ts";
+import type { NativeFunction, Signature } from "./native-function.ts";
+
+// #region with-rwx-page
+/**
+ * Copy `code` into a fresh RWX page, hand `use` a function that calls it, and unmap the page when
+ * `use` returns. The callable must not escape: after the unmap, calling it is a use after free.
+ */
+export function withRwxPage<const S extends Signature, T>(
+  code: ArrayLike<number>,
+  signature: S,
+  use: (fn: NativeFunction<S>, page: Mapping) => T,
+): T {
+  const page = mapPages(code.length, PROT.READ | PROT.WRITE | PROT.EXEC); // the shortcut
+  try {
+    bytesAt(page.address, page.size).set(code);
+    return use(nativeFunction(page.address, signature), page);
+  } finally {
+    unmapPages(page);
+  }
+}
+// #endregion with-rwx-page

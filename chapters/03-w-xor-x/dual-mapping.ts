@@ -1,0 +1,122 @@
+// The dual mapping: one memfd (an anonymous file in memory) mapped twice, once RW and once RX.
+// The code is written through one address and run through the other; no page is ever both writable
+// and executable, and no mprotect is needed to patch code that is already running.
+import { checkSize, roundUp } from "../01-pages/checks.ts";
+import { LibcError, check, errno, errnoName, libc } from "../01-pages/libc.ts";
+import { PROT, bytesAt, hex, mapPages, pageSize, unmapPages } from "../01-pages/pages.ts";
+import type { Mapping } from "../01-pages/pages.ts";
+import { nativeFunction } from "../02-first-bytes/native-function.ts";
+import type { NativeFunction, Signature } from "../02-first-bytes/native-function.ts";
+import { CodeBufferStateError, INT3, checkBytes, checkFits } from "./code-buffer.ts";
+
+const MFD_CLOEXEC = 0x1;
+// Linux 6.3+ can be told (sysctl vm.memfd_noexec) to make memfds non-executable unless asked;
+// older kernels reject the flag with EINVAL, so it is tried first and dropped if refused.
+const MFD_EXEC = 0x10;
+
+export type DualMappingState = "live" | "freed";
+
+// #region open-memfd
+/** A memfd of `size` bytes, executable where the kernel lets memfds be. */
+function openMemfd(name: string, size: number): number {
+  let fd = libc().memfd_create(name, MFD_CLOEXEC | MFD_EXEC);
+  if (fd === -1 && errnoName(errno()) === "EINVAL") {
+    fd = libc().memfd_create(name, MFD_CLOEXEC);
+  }
+  check(fd, "memfd_create", `"${name}", MFD_CLOEXEC`);
+  if (libc().ftruncate(fd, size) === -1) {
+    const code = errno();
+    libc().close(fd);
+    throw new LibcError("ftruncate", code, `${fd}, ${size}`);
+  }
+  return fd;
+}
+// #endregion open-memfd
+
+export class DualMapping {
+  readonly #writable: Mapping;
+  readonly #executable: Mapping;
+  #view: Uint8Array;
+  #state: DualMappingState = "live";
+
+  private constructor(writable: Mapping, executable: Mapping) {
+    this.#writable = writable;
+    this.#executable = executable;
+    this.#view = bytesAt(writable.address, writable.size);
+    this.#view.fill(INT3);
+  }
+
+  // #region create
+  /** Two views of one memfd of at least `size` bytes: `writeAddress` is RW, `execAddress` is RX. */
+  static create(size: number): DualMapping {
+    const length = roundUp(checkSize(size, "code size"), pageSize()); // the file backs every mapped byte
+    const fd = openMemfd("jit-code", length);
+    try {
+      const writable = mapPages(length, PROT.READ | PROT.WRITE, { fd, shared: true });
+      try {
+        return new DualMapping(writable, mapPages(length, PROT.READ | PROT.EXEC, { fd, shared: true }));
+      } catch (e) {
+        unmapPages(writable);
+        throw e;
+      }
+    } finally {
+      libc().close(fd); // the mappings keep the file alive; the descriptor is no longer needed
+    }
+  }
+  // #endregion create
+
+  /** Where to write the code (RW). Never call this address. */
+  get writeAddress(): number {
+    return this.#writable.address;
+  }
+
+  /** Where to run the code (RX). Writes through it fault. */
+  get execAddress(): number {
+    return this.#executable.address;
+  }
+
+  get size(): number {
+    return this.#writable.size;
+  }
+
+  get state(): DualMappingState {
+    return this.#state;
+  }
+
+  /** Copy `bytes` in at `offset` through the RW view; the RX view sees them at once. */
+  write(bytes: ArrayLike<number>, offset = 0): this {
+    this.#expectLive("write into it");
+    checkFits(offset, bytes.length, this.size, "write");
+    checkBytes(bytes);
+    this.#view.set(bytes, offset);
+    return this;
+  }
+
+  /** A JS function calling the code at `offset`, through the RX view. */
+  fn<const S extends Signature>(signature: S, offset = 0): NativeFunction<S> {
+    this.#expectLive("call into it");
+    checkFits(offset, 1, this.size, "entry point");
+    return nativeFunction(this.execAddress + offset, signature);
+  }
+
+  /** Unmap both views; the memfd goes away with the last of them. */
+  free(): void {
+    this.#expectLive("free it");
+    unmapPages(this.#executable);
+    unmapPages(this.#writable);
+    this.#view = new Uint8Array(0);
+    this.#state = "freed";
+  }
+
+  [Symbol.dispose](): void {
+    if (this.#state === "live") this.free();
+  }
+
+  #expectLive(action: string): void {
+    if (this.#state === "live") return;
+    throw new CodeBufferStateError(
+      `cannot ${action}: the dual mapping (RW ${hex(this.writeAddress)}, RX ${hex(this.execAddress)}) ` +
+        `was freed: create a new one`,
+    );
+  }
+}

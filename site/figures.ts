@@ -1,0 +1,87 @@
+// A third kind of fence, for pictures the builder draws:
+//
+//   ```figure rex-modrm-sib          the REX/ModRM/SIB layout (chapter 4)
+//   ```
+//
+//   ```figure bench-chart            the benchmark chart, from the JSON the benchmark wrote
+//   .cache/bench/bf.json
+//   ```
+//
+// Like include and run, a figure that cannot be drawn fails the build with the README line.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ROOT } from "../shared/child.ts";
+import { benchChartSvg, benchTableHtml, parseBench, type BenchFile } from "./bench-chart.ts";
+import { escapeHtml } from "./html.ts";
+import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
+
+export class FigureError extends Error {
+  override name = "FigureError";
+}
+
+export interface FigureDirective {
+  readonly kind: "figure";
+  readonly line: number;
+  readonly name: string;
+  /** The fence's body: the input file for figures that read one. */
+  readonly body: string;
+}
+
+/** Files a figure may read that a live command produced earlier in the build. */
+export type ArtifactLookup = (path: string) => string | null;
+
+interface FigureKind {
+  readonly caption: string;
+  /** The drawing, and HTML to put after its caption (the benchmark's numbers as a table). */
+  render(body: string, artifacts: ArtifactLookup, line: number): { readonly drawing: string; readonly after?: string };
+}
+
+const FIGURES: Record<string, FigureKind> = {
+  "rex-modrm-sib": {
+    caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
+    render: () => ({ drawing: rexModrmSibSvg() }),
+  },
+  "bench-chart": {
+    caption: "Time per run of each program, by tier (log scale: each gridline is ten times the last).",
+    render(body, artifacts, line) {
+      const bench = readBench(body, artifacts, line);
+      const where = bench.machine ? `${bench.machine} · ${bench.measure}` : bench.measure;
+      return {
+        drawing: `${benchChartSvg(bench)}<p class="provenance">${escapeHtml(where)}</p>`,
+        after: `<details class="bench-numbers"><summary>The numbers</summary>${benchTableHtml(bench)}</details>`,
+      };
+    },
+  },
+};
+
+function readBench(body: string, artifacts: ArtifactLookup, line: number): BenchFile {
+  const path = body.trim() || ".cache/bench/bf.json";
+  const json = artifacts(path) ?? (existsSync(resolve(ROOT, path)) ? readFileSync(resolve(ROOT, path), "utf8") : null);
+  if (json === null) {
+    throw new FigureError(`line ${line}: figure bench-chart reads ${path}, which does not exist: a run block before it must run the benchmark that writes it`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (e) {
+    throw new FigureError(`line ${line}: ${path} is not JSON (${(e as Error).message})`);
+  }
+  return parseBench(data, path);
+}
+
+export const FIGURE_NAMES: readonly string[] = Object.keys(FIGURES);
+
+/** The figure a fence stands for, or null for any other fence. */
+export function figureOf(info: string, content: string, line: number): FigureDirective | null {
+  const [kind, name, ...rest] = info.trim().split(/\s+/);
+  if (kind !== "figure") return null;
+  if (!name || rest.length > 0) throw new FigureError(`line ${line}: a figure fence is \`\`\`figure NAME, one of: ${FIGURE_NAMES.join(", ")}`);
+  if (!(name in FIGURES)) throw new FigureError(`line ${line}: there is no figure '${name}' (known: ${FIGURE_NAMES.join(", ")})`);
+  return { kind: "figure", line, name, body: content };
+}
+
+/** The figure as HTML: the drawing and its caption. */
+export function renderFigure(f: FigureDirective, artifacts: ArtifactLookup): string {
+  const { drawing, after = "" } = FIGURES[f.name]!.render(f.body, artifacts, f.line);
+  return `<figure class="drawing" id="figure-${f.name}">${drawing}<figcaption>${FIGURES[f.name]!.caption}</figcaption>${after}</figure>`;
+}

@@ -1,0 +1,217 @@
+// A chapter's README.md as HTML: markdown-it, plus what the book adds to it. Fences that are
+// directives (shared/directives.ts) become included source or live results; figure fences
+// (site/figures.ts) become drawings; other fences are highlighted code. Headings get ids, and links
+// between chapters and to source files are rewritten to the site's pages.
+import MarkdownIt from "markdown-it";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import type { ChapterInfo } from "../shared/chapters.ts";
+import { ROOT } from "../shared/child.ts";
+import { directiveOf, resolveInclude, type IncludeDirective, type RunDirective } from "../shared/directives.ts";
+import { figureOf, renderFigure, type ArtifactLookup } from "./figures.ts";
+import { highlight } from "./highlight.ts";
+import { escapeHtml, slugify, stripAnsi } from "./html.ts";
+import { renderOutput } from "./listing.ts";
+import type { LiveResult } from "./live.ts";
+import { normalizeOutput } from "./normalize.ts";
+import { provenanceLine } from "./provenance.ts";
+
+type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
+
+export interface Heading {
+  readonly level: number;
+  readonly id: string;
+  readonly text: string;
+}
+
+/** A section of prose for the search index: the text under one heading. */
+export interface Section {
+  readonly id: string;
+  readonly heading: string;
+  readonly text: string;
+}
+
+export interface RenderedChapter {
+  readonly html: string;
+  /** The README's first `# ` heading, or null when it has none. */
+  readonly title: string | null;
+  readonly headings: readonly Heading[];
+  readonly sections: readonly Section[];
+  /** Repository files the page links to or includes: each gets a source page. */
+  readonly sources: readonly string[];
+}
+
+export interface RenderContext {
+  readonly chapter: ChapterInfo;
+  /** Every chapter of the book, to resolve links between chapters. */
+  readonly chapters: readonly ChapterInfo[];
+  /** The live result of the run directive at a README line. */
+  readonly live: (line: number) => LiveResult | undefined;
+  readonly artifacts: ArtifactLookup;
+}
+
+/** A build error in a chapter, naming the README and line. */
+export class ChapterError extends Error {
+  override name = "ChapterError";
+}
+
+const md = new MarkdownIt({ html: true, typographer: true });
+
+/** Render a chapter's README. Throws ChapterError when a directive or figure does not resolve. */
+export function renderChapter(markdown: string, ctx: RenderContext): RenderedChapter {
+  const readme = `chapters/${ctx.chapter.slug}/README.md`;
+  const tokens = md.parse(markdown, {});
+  const headings = assignHeadingIds(tokens);
+  const sources = new Set<string>();
+  for (const t of tokens) {
+    if (t.type === "fence") renderedFences.set(t, renderFence(t, ctx, readme, sources));
+    if (t.type === "inline") rewriteLinks(t.children ?? [], readme, ctx.chapters, sources);
+  }
+  const html = md.renderer.render(tokens, md.options, {});
+  const h1 = headings.find((h) => h.level === 1);
+  return { html, title: h1?.text ?? null, headings, sections: sectionsOf(tokens, h1?.text ?? ctx.chapter.title), sources: [...sources] };
+}
+
+// Fences are rendered before markdown-it renders the page, so an error can name the README line;
+// the fence rule then only looks the HTML up.
+const renderedFences = new WeakMap<Token, string>();
+md.renderer.rules.fence = (tokens, idx) => {
+  const html = renderedFences.get(tokens[idx]!);
+  if (html === undefined) throw new ChapterError("a fence was not rendered before the page (a bug in site/markdown.ts)");
+  return html;
+};
+
+function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<string>): string {
+  const line = (t.map?.[0] ?? 0) + 1;
+  try {
+    const d = directiveOf(t.info, t.content, line);
+    if (d?.kind === "include") {
+      sources.add(d.path);
+      return renderInclude(d);
+    }
+    if (d?.kind === "run") return renderRun(d, ctx.live(line));
+    const f = figureOf(t.info, t.content, line);
+    if (f) return renderFigure(f, ctx.artifacts);
+    return renderCode(t.content, t.info.trim().split(/\s+/)[0] ?? "");
+  } catch (e) {
+    const message = (e as Error).message.replace(/^line \d+: /, "");
+    throw new ChapterError(`${readme} line ${line}: ${message}`);
+  }
+}
+
+function renderCode(code: string, language: string): string {
+  const label = language ? `<span class="code-lang">${escapeHtml(language)}</span>` : "";
+  return `<div class="code-block">${label}<pre class="code"><code>${highlight(code.replace(/\n$/, ""), language)}</code></pre></div>\n`;
+}
+
+function renderInclude(d: IncludeDirective): string {
+  const src = resolveInclude(d.path, d.region);
+  const numbers = lineNumbers(src.path, src.startLine, src.text);
+  const lines = highlight(src.text, src.language).split("\n");
+  const body = lines.map((l, i) => `<span class="line" data-n="${numbers[i]}">${l || " "}</span>`).join("\n");
+  const range = src.startLine === src.endLine ? `line ${src.startLine}` : `lines ${src.startLine}–${src.endLine}`;
+  const href = `${sourceHref(src.path)}#L${src.startLine}`;
+  const region = src.region ? ` <span class="region">#${escapeHtml(src.region)}</span>` : "";
+  return (
+    `<figure class="listing"><figcaption><a class="listing-path" href="${href}">${escapeHtml(src.path)}</a>${region}` +
+    `<span class="listing-lines">${range}</span></figcaption>` +
+    `<pre class="code numbered"><code>${body}</code></pre></figure>\n`
+  );
+}
+
+/**
+ * The file's line number for each line of an included region. Nested region markers are dropped
+ * from the text, so the numbers can skip; each text line is found in order in the file.
+ */
+export function lineNumbers(path: string, startLine: number, text: string): number[] {
+  const file = readFileSync(resolve(ROOT, path), "utf8").split("\n");
+  const out: number[] = [];
+  let at = startLine - 1;
+  for (const l of text.split("\n")) {
+    let j = at;
+    while (j < file.length && file[j]!.trim() !== l.trim()) j++;
+    if (j === file.length) j = at; // cannot happen for text from resolveInclude; keep counting
+    out.push(j + 1);
+    at = j + 1;
+  }
+  return out;
+}
+
+function renderRun(d: RunDirective, r: LiveResult | undefined): string {
+  if (!r) throw new ChapterError(`run \`${d.command}\` has no result (it was not run)`);
+  const stdout = normalizeOutput(stripAnsi(r.stdout));
+  const stderr = normalizeOutput(stripAnsi(r.stderr)).trim();
+  const exit = r.exitCode === 0 ? "" : ` · exit ${r.exitCode}`;
+  const out = stdout.trim() ? `<pre class="live-out">${renderOutput(stdout)}</pre>` : "";
+  const err = stderr ? `<pre class="live-err">${renderOutput(stderr)}</pre>` : "";
+  const empty = !out && !err ? `<pre class="live-out live-empty">(no output)</pre>` : "";
+  return (
+    `<figure class="live"><div class="live-cmd"><span class="live-badge">live</span><code><span class="tok-prompt">$</span> ${escapeHtml(d.command)}</code></div>` +
+    `${out}${err}${empty}<figcaption class="provenance">Produced by running the command when the site was built: ` +
+    `${escapeHtml(provenanceLine(r.provenance))} · ${escapeHtml(formatDuration(r.durationMs))}${exit}</figcaption></figure>\n`
+  );
+}
+
+const formatDuration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+/** Give every heading an id from its text (deduplicated) and return the headings in order. */
+function assignHeadingIds(tokens: Token[]): Heading[] {
+  const used = new Map<string, number>();
+  const out: Heading[] = [];
+  tokens.forEach((t, i) => {
+    if (t.type !== "heading_open") return;
+    const text = plainText(tokens[i + 1]!);
+    const base = slugify(text);
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    const id = n === 0 ? base : `${base}-${n}`;
+    t.attrSet("id", id);
+    out.push({ level: Number(t.tag.slice(1)), id, text });
+  });
+  return out;
+}
+
+function plainText(inline: Token): string {
+  return (inline.children ?? []).map((c: Token) => (c.type === "text" || c.type === "code_inline" ? c.content : c.type === "softbreak" ? " " : "")).join("");
+}
+
+/** The prose under each heading, for search. Code listings are left out: they would drown the words. */
+function sectionsOf(tokens: Token[], title: string): Section[] {
+  const sections: { id: string; heading: string; text: string[] }[] = [{ id: "", heading: title, text: [] }];
+  tokens.forEach((t, i) => {
+    if (t.type === "heading_open" && t.tag !== "h1") sections.push({ id: String(t.attrGet("id") ?? ""), heading: plainText(tokens[i + 1]!), text: [] });
+    else if (t.type === "inline" && tokens[i - 1]?.type !== "heading_open") sections[sections.length - 1]!.text.push(plainText(t));
+  });
+  return sections.map((s) => ({ id: s.id, heading: s.heading, text: s.text.join(" ").replace(/\s+/g, " ").trim() })).filter((s) => s.text || s.id);
+}
+
+/** Where a repository file's source page is, relative to the site root. */
+export function sourceHref(path: string): string {
+  return `source/${path}.html`;
+}
+
+/** Rewrite relative links: to a chapter -> its page; to a repository file -> its source page. */
+function rewriteLinks(children: Token[], readme: string, chapters: readonly ChapterInfo[], sources: Set<string>): void {
+  for (const t of children) {
+    if (t.type !== "link_open" && t.type !== "image") continue;
+    const attr = t.type === "image" ? "src" : "href";
+    const href = t.attrGet(attr);
+    if (typeof href !== "string" || !href) continue;
+    const rewritten = resolveLink(href, readme, chapters, sources);
+    if (rewritten !== null) t.attrSet(attr, rewritten);
+  }
+}
+
+/** The site href for a link found in `fromFile`, or null to leave it alone (external, anchors). */
+export function resolveLink(href: string, fromFile: string, chapters: readonly ChapterInfo[], sources?: Set<string>): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("#") || href.startsWith("//")) return null;
+  const [pathPart, hash = ""] = href.split("#", 2) as [string, string?];
+  const anchor = hash ? `#${hash}` : "";
+  const target = relative(ROOT, resolve(ROOT, dirname(fromFile), decodeURI(pathPart)));
+  if (target === "README.md" || target === "") return `index.html${anchor}`;
+  const m = /^chapters\/([^/]+)(?:\/(?:README\.md)?)?$/.exec(target);
+  if (m && chapters.some((c) => c.slug === m[1])) return `${m[1]}.html${anchor}`;
+  if (target.startsWith("..") || !existsSync(resolve(ROOT, target)) || !statSync(resolve(ROOT, target)).isFile()) return null;
+  sources?.add(target);
+  return `${sourceHref(target)}${anchor}`;
+}

@@ -1,0 +1,65 @@
+// What the playground page and its worker say to each other. The page sends a request for every
+// edit; the worker answers with one report covering every stage. A stage the book has not built yet
+// (or that failed) says why instead of showing a value.
+import type { EofBehavior } from "../../chapters/06-interpreter/semantics.ts";
+
+export interface PipelineRequest {
+  readonly source: string;
+  /** What `,` reads. */
+  readonly input: string;
+  /** Fuel for the run: the interpreter stops the program after this many steps. */
+  readonly maxSteps: number;
+  /** What `,` stores once the input is used up (chapter 6's choices). */
+  readonly eof: EofBehavior;
+}
+
+export type Stage<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+export interface ParseReport {
+  readonly ok: boolean;
+  /** Commands in the program (comments excluded). */
+  readonly commands: number;
+  /** The syntax error, with its 1-based position, when the program does not parse. */
+  readonly error: { readonly line: number; readonly column: number; readonly message: string } | null;
+}
+
+export interface PassReport {
+  readonly name: string;
+  /** Ops before and after the pass. */
+  readonly before: number;
+  readonly after: number;
+  /** The LIR after this pass, to show what it changed. */
+  readonly text: string;
+}
+
+export interface X86Line {
+  readonly offset: number;
+  /** "48 83 c0 04". */
+  readonly bytes: string;
+  readonly asm: string;
+}
+
+export interface RunReport {
+  /** Which tier ran the program: "interpreter (chapter 6)". */
+  readonly tier: string;
+  readonly output: string;
+  readonly steps: number;
+  /** The runtime error (off the tape, out of steps) with its position, or null. */
+  readonly error: string | null;
+  readonly ms: number;
+}
+
+export interface PipelineReport {
+  readonly parse: ParseReport;
+  readonly lir: Stage<string>;
+  readonly optimized: Stage<{ readonly text: string; readonly passes: readonly PassReport[] }>;
+  readonly x86: Stage<{ readonly lines: readonly X86Line[]; readonly size: number }>;
+  readonly run: Stage<RunReport>;
+}
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly request: PipelineRequest;
+}
+
+export type WorkerReply = { readonly id: number; readonly report: PipelineReport } | { readonly id: number; readonly crash: string };

@@ -1,0 +1,124 @@
+// The site in a real browser (Debian's headless Chromium, driven by playwright-core), used the way a
+// reader uses it: open the index, follow a chapter, read a live result, search, switch to dark mode,
+// run a program in the playground. Screenshots go to dist/screenshots/.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { CHAPTERS } from "../shared/chapters.ts";
+import { ROOT } from "../shared/child.ts";
+import { buildSite, DEFAULT_OUT } from "../site/builder.ts";
+import { serveSite, type SiteServer } from "../site/serve.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+// The flags this machine needs: no sandbox as root, and no background requests to a network that is not there.
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SHOTS = resolve(ROOT, "dist/screenshots");
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`site-browser: skipped, ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
+
+const firstChapter = CHAPTERS.find((c) => existsSync(resolve(ROOT, "chapters", c.slug, "README.md")));
+
+describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
+  let server: SiteServer;
+  let browser: Browser;
+  let page: Page;
+  const remoteRequests: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await buildSite({ outDir: DEFAULT_OUT });
+    server = serveSite(DEFAULT_OUT, 0);
+    mkdirSync(SHOTS, { recursive: true });
+    // playwright gives each launch a new, empty profile (--user-data-dir) of its own.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
+    page = await context.newPage();
+    page.on("request", (r) => {
+      if (!/^(?:blob:|data:|file:)/.test(r.url()) && !r.url().startsWith(server.url)) remoteRequests.push(r.url());
+    });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test("the index lists the chapters; a link leads to a chapter with a live result and its provenance", async () => {
+    await page.goto(server.url + "index.html");
+    expect(await page.locator("h1").first().textContent()).toBe("Just in Time");
+    expect(await page.locator(".toc li").count()).toBe(CHAPTERS.length);
+    await page.screenshot({ path: join(SHOTS, "index.png") });
+
+    await page.locator(`.toc a[href="${firstChapter!.slug}.html"]`).click();
+    await page.waitForURL(`**/${firstChapter!.slug}.html`);
+    const live = page.locator("figure.live").first();
+    await live.scrollIntoViewIfNeeded();
+    expect(await live.locator(".live-cmd").textContent()).toContain("$ bun chapters/");
+    expect(await live.locator(".provenance").textContent()).toMatch(/Bun \d+\.\d+\.\d+ .* · commit \S+ · \d{4}-\d\d-\d\d/);
+    expect((await live.locator("pre").first().textContent())!.length).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, "chapter.png") });
+  }, 30_000);
+
+  test("search finds a chapter by its words and goes there", async () => {
+    await page.goto(server.url + "index.html");
+    await page.keyboard.press("/");
+    await page.keyboard.type(firstChapter!.title);
+    const hits = page.locator("#search-results a");
+    await hits.first().waitFor();
+    expect(await hits.first().getAttribute("href")).toContain(`${firstChapter!.slug}.html`);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**/${firstChapter!.slug}.html*`);
+  }, 30_000);
+
+  test("dark mode: the toggle switches it, and the choice is remembered", async () => {
+    await page.goto(server.url + "index.html");
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await background();
+    await page.locator("#theme-toggle").click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    const dark = await background();
+    expect(dark).not.toBe(light);
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    expect(await background()).toBe(dark);
+    await page.locator("#theme-toggle").click();
+    expect(await background()).toBe(light);
+  }, 30_000);
+
+  test("the playground runs hello world, and shows where `[[` fails to parse", async () => {
+    await page.goto(server.url + "playground.html");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
+    expect(await page.locator("#pg-status").textContent()).toContain("Ran:");
+    await page.screenshot({ path: join(SHOTS, "playground.png"), fullPage: true });
+
+    await page.locator("#pg-source").fill("[[");
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("Parse error"));
+    expect(await page.locator("#pg-status").textContent()).toContain("Parse error at 1:1: unmatched '['");
+  }, 30_000);
+
+  test("a program that never stops is stopped, and the page stays responsive", async () => {
+    await page.goto(server.url + "playground.html");
+    await page.locator("#pg-steps").fill("1000000000000000"); // fuel that lasts for days: the time limit must act
+    await page.locator("#pg-source").fill("+[]");
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("Stopped: no answer after"), undefined, { timeout: 10_000 });
+    await page.locator("#pg-source").fill("++++++++[>++++++++<-]>+.");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "A");
+  }, 30_000);
+
+  test("opened from disk (file://), the pages, the search and the playground still work", async () => {
+    await page.goto(pathToFileURL(join(DEFAULT_OUT, "index.html")).href);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")!).position)).toBe("sticky"); // the CSS loaded
+    await page.locator("#search").fill(firstChapter!.title);
+    await page.locator("#search-results a").first().waitFor();
+    await page.goto(pathToFileURL(join(DEFAULT_OUT, "playground.html")).href);
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
+  }, 30_000);
+
+  test("nothing was requested from another host, and no page threw", () => {
+    expect(remoteRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

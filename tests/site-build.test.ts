@@ -1,0 +1,73 @@
+// The whole site, built as `npm run site` builds it: every chapter has its page, every directive
+// became HTML, no link is broken, nothing is loaded from another host, and a second build with
+// nothing changed takes every live result from the cache.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CHAPTERS } from "../shared/chapters.ts";
+import { ROOT } from "../shared/child.ts";
+import { parseDirectives } from "../shared/directives.ts";
+import { buildSite, type BuildReport } from "../site/builder.ts";
+import { siteFiles } from "../site/links.ts";
+
+const outDir = mkdtempSync(join(tmpdir(), "jit-site-build-"));
+const written = CHAPTERS.filter((c) => existsSync(resolve(ROOT, "chapters", c.slug, "README.md")));
+let first: BuildReport;
+let second: BuildReport;
+
+beforeAll(async () => {
+  first = await buildSite({ outDir });
+  second = await buildSite({ outDir });
+}, 240_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const html = (file: string) => readFileSync(join(outDir, file), "utf8");
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe("the built site", () => {
+  test("has the index, the playground, and a page for every chapter (written or coming)", () => {
+    for (const f of ["index.html", "playground.html", "404.html", "assets/style.css", "assets/site.js", "assets/playground.js", "assets/search-index.js"]) {
+      expect(existsSync(join(outDir, f))).toBe(true);
+    }
+    for (const c of CHAPTERS) expect(existsSync(join(outDir, `${c.slug}.html`))).toBe(true);
+    expect(second.chapters).toEqual(written.map((c) => c.slug));
+  });
+
+  test("the index lists every chapter, linking the written ones and marking the rest as coming", () => {
+    const index = html("index.html");
+    for (const c of written) expect(index).toContain(`href="${c.slug}.html"`);
+    expect(count(index, `<span class="tag">coming</span>`)).toBe(CHAPTERS.length - written.length);
+  });
+
+  for (const c of written) {
+    test(`chapter ${c.n}: every directive was resolved into HTML`, () => {
+      const page = html(`${c.slug}.html`);
+      const directives = parseDirectives(readFileSync(resolve(ROOT, "chapters", c.slug, "README.md"), "utf8"));
+      expect(count(page, `<figure class="listing">`)).toBe(directives.filter((d) => d.kind === "include").length);
+      expect(count(page, `<figure class="live">`)).toBe(directives.filter((d) => d.kind === "run").length);
+      expect(count(page, `class="provenance">Produced by running the command`)).toBe(directives.filter((d) => d.kind === "run").length);
+      expect(page).not.toMatch(/```|language-(include|run|figure)/);
+      expect(page).toContain('class="prev-next"');
+    });
+  }
+
+  test("no internal link is broken and nothing is loaded from another host", () => {
+    expect(second.links.map((p) => `${p.page}: ${p.link} (${p.problem})`)).toEqual([]);
+    for (const f of siteFiles(outDir).filter((f) => f.endsWith(".html") || f.endsWith(".css"))) {
+      const remote = [...html(f).matchAll(/\b(?:src|srcset)\s*=\s*"(?:https?:)?\/\/[^"]*"|<link\b[^>]*href="(?:https?:)?\/\/|url\(\s*['"]?(?:https?:)?\/\//g)].map((m) => m[0]);
+      expect({ file: f, remote }).toEqual({ file: f, remote: [] });
+    }
+  });
+
+  test("the search index covers every written chapter", () => {
+    const index = html("assets/search-index.js");
+    for (const c of written) expect(index).toContain(`"href":"${c.slug}.html`);
+  });
+
+  test("a second build with nothing changed takes every live result from the cache, quickly", () => {
+    expect(first.runs.total).toBe(second.runs.total);
+    expect(second.runs).toEqual({ total: second.runs.total, hits: second.runs.total, misses: 0 });
+    expect(second.ms).toBeLessThan(5000);
+  });
+});

@@ -1,0 +1,522 @@
+// The site's parts, each as a specification: the highlighter, the output normalizer and listing
+// formatter, the figures, the search, the link checker, the cache key, live results, the server and
+// the playground's pipeline. The whole build is tests/site-build.test.ts; a real browser,
+// tests/site-browser.test.ts.
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
+import { Assembler } from "../chapters/04-encoder/assembler.ts";
+import { rax, rdi } from "../chapters/04-encoder/registers.ts";
+import { DEFAULT_PIPELINE } from "../chapters/09-optimizer/optimize.ts";
+import { CHAPTERS, chapter } from "../shared/chapters.ts";
+import { benchChartSvg, BenchFormatError, formatMs, parseBench, type BenchFile } from "../site/bench-chart.ts";
+import { search, snippet } from "../site/client/search.ts";
+import { figureOf, FigureError, renderFigure } from "../site/figures.ts";
+import { highlight, tokenize } from "../site/highlight.ts";
+import { slugify, stripAnsi } from "../site/html.ts";
+import { InputHasher } from "../site/inputs.ts";
+import { checkLinks } from "../site/links.ts";
+import { parseDisasmLine, renderOutput, visibleBytes } from "../site/listing.ts";
+import { forEachConcurrently, runLive } from "../site/live.ts";
+import { ChapterError, lineNumbers, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
+import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
+import { diffLines } from "../site/playground/diff.ts";
+import { runPipeline, x86Listing } from "../site/playground/pipeline.ts";
+import { currentProvenance, provenanceLine } from "../site/provenance.ts";
+import { EXAMPLE, rexModrmSibSvg } from "../site/rex-modrm-sib.ts";
+import { fileFor, portFrom, serveSite } from "../site/serve.ts";
+
+const classes = (code: string, lang: string) => tokenize(code, lang).filter((t) => t.cls).map((t) => [t.cls, t.text]);
+
+describe("highlighter", () => {
+  test.each([
+    ["const x = 1;", [["kw", "const"], ["num", "1"]]],
+    ['call("a // b") // c', [["fn", "call"], ["str", '"a // b"'], ["com", "// c"]]],
+    ["const r = /\"[^\"]*\"/g;", [["kw", "const"], ["re", '/"[^"]*"/g']]],
+    ["a / b / c", []],
+    ["new CodeBuffer(4096n)", [["kw", "new"], ["type", "CodeBuffer"], ["num", "4096n"]]],
+  ] as const)("typescript %p", (code, expected) => {
+    expect(classes(code, "typescript")).toEqual(expected.map((e) => [...e]));
+  });
+
+  test.each([
+    ["mov rax, qword [rbx + 8]", [["mn", "mov"], ["reg", "rax"], ["kw", "qword"], ["reg", "rbx"], ["num", "8"]]],
+    ["loop: dec r12d ; count down", [["lbl", "loop:"], ["mn", "dec"], ["reg", "r12d"], ["com", "; count down"]]],
+    ["rep movsb", [["mn", "rep movsb"]]],
+  ] as const)("asm %p", (code, expected) => {
+    expect(classes(code, "asm")).toEqual(expected.map((e) => [...e]));
+  });
+
+  test("brainfuck commands are classified and everything else is a comment", () => {
+    expect(classes("add: ++[>.<-]", "brainfuck")).toEqual([
+      ["com", "add: "], ["bf-arith", "++"], ["bf-loop", "["], ["bf-move", ">"], ["bf-io", "."], ["bf-move", "<"], ["bf-arith", "-"], ["bf-loop", "]"],
+    ]);
+  });
+
+  test("no span crosses a line break, and text is escaped", () => {
+    const html = highlight("/* a\n<b> */ x", "typescript");
+    for (const line of html.split("\n")) expect(line.match(/<span/g)?.length ?? 0).toBe(line.match(/<\/span>/g)?.length ?? 0);
+    expect(html).toContain("&lt;b&gt;");
+    expect(highlight("<plain>", "nope")).toBe("&lt;plain&gt;");
+  });
+});
+
+describe("html helpers", () => {
+  test.each([
+    ["The REX prefix, at last", "the-rex-prefix-at-last"],
+    ["W^X", "w-x"],
+    ["Ça marche", "ca-marche"],
+    ["!!!", "section"],
+  ])("slugify %p", (text, slug) => expect(slugify(text)).toBe(slug));
+
+  test("ANSI colour codes are stripped", () => expect(stripAnsi("\u001b[32m✓\u001b[0m ok")).toBe("✓ ok"));
+});
+
+describe("normalizing live output", () => {
+  test("addresses are rebased, keeping distances within a mapping and the text's own style", () => {
+    const out = normalizeAddresses("code at 0x7f45ab3c2010, page 0x7f45ab3c2000, end 0x7F45AB3C4000\n7f45ab3c2000-7f45ab3c4000 r-xp\nheap 0x55d0c0a01000");
+    expect(out).toBe("code at 0x7f0100000010, page 0x7f0100000000, end 0x7F0100002000\n7f0100000000-7f0100002000 r-xp\nheap 0x7f0200000000");
+  });
+
+  test("the same output always normalizes the same way, whatever ASLR chose", () => {
+    const a = normalizeAddresses("p=0x7f1111111000 q=0x7f1111111008 ptr 139637976727552");
+    const b = normalizeAddresses("p=0x7f2222222000 q=0x7f2222222008 ptr 139637976727552");
+    expect(a).toBe(b.replace(/139637976727552/, "139637976727552"));
+    expect(a).toContain("p=0x7f0100000000 q=0x7f0100000008");
+  });
+
+  test("small numbers, sizes and byte dumps are left alone", () => {
+    const text = "size 4096 = 0x1000, bytes 48 89 f8 c3, imm 0x7fffffff, year 2026";
+    expect(normalizeAddresses(text)).toBe(text);
+  });
+
+  test.each([
+    ["took 12.3456 ms", "took 12 ms"],
+    ["1.934 ns/call", "1.9 ns/call"],
+    ["[24.00ms]", "[24ms]"],
+    ["152.7 µs", "153 µs"],
+    ["3 sizes, 4 s", "3 sizes, 4 s"],
+  ])("timing %p -> %p", (text, expected) => expect(normalizeTimings(text)).toBe(expected));
+
+  test("normalizeOutput does both", () => expect(normalizeOutput("0x7f45ab3c2010 in 1.2345 ms")).toBe("0x7f0100000010 in 1.2 ms"));
+});
+
+describe("program output on the page", () => {
+  test("disassembly lines are split into offset, bytes and instruction", () => {
+    expect(parseDisasmLine("   3:\t48 83 c0 04          \tadd    rax,0x4")).toEqual({ indent: "   ", offset: "3:", bytes: "48 83 c0 04", gap: "          \t", asm: "add rax,0x4" });
+    expect(parseDisasmLine("48 01 d8   add rax, rbx")).toEqual({ indent: "", offset: null, bytes: "48 01 d8", gap: "   ", asm: "add rax, rbx" });
+    expect(parseDisasmLine("page size: 4096 bytes")).toBeNull();
+  });
+
+  test("output that is already aligned keeps its columns", () => {
+    const text = "  48 89 f8         mov rax, rdi\n  c3               ret";
+    expect(renderOutput(text).replace(/<[^>]+>/g, "")).toBe(text);
+  });
+
+  test("a block of disassembly is aligned into columns", () => {
+    const html = renderOutput("0: b8 2a 00 00 00  mov eax, 42\n5: c3  ret\n");
+    const text = html.replace(/<[^>]+>/g, "");
+    expect(text).toBe("0:  b8 2a 00 00 00   mov eax, 42\n5:  c3               ret");
+    expect(html).toContain('<span class="dis-hex">');
+  });
+
+  test("bytes that print nothing are shown as \\xNN", () => {
+    expect(visibleBytes("A\u0002<\n\t\u007f")).toBe('A<span class="ctl">\\x02</span>&lt;\n\t<span class="ctl">\\x7f</span>');
+  });
+
+  test("other text is escaped, and hex dumps are tinted", () => {
+    expect(renderOutput("a <b> & c")).toBe("a &lt;b&gt; &amp; c");
+    expect(renderOutput("0000: 48 89 f8 c3")).toBe('0000: <span class="dis-hex">48 89 f8 c3</span>');
+  });
+});
+
+describe("figures", () => {
+  test("the REX/ModRM/SIB example is the instruction it claims to be", () => {
+    const decoder = new Decoder(64, Uint8Array.from(EXAMPLE.bytes), DecoderOptions.None);
+    const formatter = new Formatter(FormatterSyntax.Intel);
+    formatter.hexPrefix = "0x";
+    formatter.hexSuffix = "";
+    formatter.spaceAfterOperandSeparator = true;
+    formatter.spaceBetweenMemoryAddOperators = true;
+    formatter.memorySizeOptions = MemorySizeOptions.Always;
+    const instr = decoder.decode();
+    expect(instr.length).toBe(EXAMPLE.bytes.length);
+    expect(formatter.format(instr).replace(" ptr", "")).toBe(EXAMPLE.asm);
+  });
+
+  test("the diagram shows every bit of REX, ModRM and SIB", () => {
+    const svg = rexModrmSibSvg();
+    const bits = [...svg.matchAll(/<text[^>]*class="fig-mono"[^>]*>([01])<\/text>/g)].map((m) => m[1]).join("");
+    const expected = [0x48, 0x44, 0xcb].map((b) => b.toString(2).padStart(8, "0")).join("");
+    expect(bits).toBe(expected);
+    for (const label of ["R extends ModRM.reg", "X extends SIB.index", "ModRM", "SIB", "displacement"]) expect(svg).toContain(label);
+  });
+
+  test("figure fences name a known figure", () => {
+    expect(figureOf("figure rex-modrm-sib", "", 3)).toEqual({ kind: "figure", line: 3, name: "rex-modrm-sib", body: "" });
+    expect(figureOf("ts", "", 3)).toBeNull();
+    expect(() => figureOf("figure nope", "", 7)).toThrow(FigureError);
+    expect(() => figureOf("figure nope", "", 7)).toThrow("line 7: there is no figure 'nope'");
+  });
+
+  test("a bench chart reads the file a live command left, and says so when there is none", () => {
+    const f = figureOf("figure bench-chart", ".cache/bench/none.json\n", 9)!;
+    expect(() => renderFigure(f, () => null)).toThrow("line 9: figure bench-chart reads .cache/bench/none.json, which does not exist");
+    const html = renderFigure(f, (p) => (p === ".cache/bench/none.json" ? JSON.stringify(SAMPLE_BENCH) : null));
+    expect(html).toContain('class="figure-svg bench-chart"');
+    expect(html).toContain("<th>hello</th>");
+  });
+});
+
+// #region bench-sample
+/** What the BF benchmark writes to .cache/bench/bf.json. */
+export const SAMPLE_BENCH: BenchFile = {
+  format: "jit-bench/1",
+  measure: "median of 5 runs, wall time",
+  tiers: ["interpreter", "template JIT", "LIR JIT", "optimized JIT"],
+  programs: ["hello", "mandelbrot"],
+  results: [
+    { program: "hello", tier: "interpreter", ms: 0.12 },
+    { program: "hello", tier: "template JIT", ms: 0.05 },
+    { program: "hello", tier: "optimized JIT", ms: 0.04 },
+    { program: "mandelbrot", tier: "interpreter", ms: 21500 },
+    { program: "mandelbrot", tier: "template JIT", ms: 1900 },
+    { program: "mandelbrot", tier: "LIR JIT", ms: 1400 },
+    { program: "mandelbrot", tier: "optimized JIT", ms: 610 },
+  ],
+  machine: "Bun 1.4.5 · Linux 6.18 x86_64 · Intel Xeon",
+};
+// #endregion
+
+describe("the benchmark chart", () => {
+  test("the sample is a valid BenchFile", () => expect(parseBench(JSON.parse(JSON.stringify(SAMPLE_BENCH)))).toEqual(SAMPLE_BENCH));
+
+  test.each([
+    [{ ...SAMPLE_BENCH, format: "jit-bench/0" }, 'format is "jit-bench/0"'],
+    [{ ...SAMPLE_BENCH, tiers: [] }, "tiers must be a non-empty array of strings"],
+    [{ ...SAMPLE_BENCH, results: [{ program: "hello", tier: "jit", ms: 1 }] }, 'names tier "jit", which is not in tiers'],
+    [{ ...SAMPLE_BENCH, results: [{ program: "hello", tier: "LIR JIT", ms: 0 }] }, "ms must be a positive number"],
+    [null, "not a JSON object"],
+  ])("a malformed file is refused (%#)", (data, message) => {
+    expect(() => parseBench(data, "bf.json")).toThrow(BenchFormatError);
+    expect(() => parseBench(data, "bf.json")).toThrow(message);
+  });
+
+  test("one bar per result, log-scale decades, and the missing pair marked", () => {
+    const svg = benchChartSvg(SAMPLE_BENCH);
+    expect(svg.match(/<rect x="150"[^>]*height="13" class="bench-s\d"/g)?.length).toBe(SAMPLE_BENCH.results.length);
+    for (const tick of ["10 µs", "100 µs", "1 ms", "10 ms", "100 ms", "1 s", "10 s", "100 s"]) expect(svg).toContain(`>${tick}<`);
+    expect(svg).toContain(">not run<");
+  });
+
+  test("bars are proportional to the logarithm of the time", () => {
+    const widths = [...benchChartSvg(SAMPLE_BENCH).matchAll(/<rect x="150" y="[\d.]+" width="([\d.]+)" height="13"/g)].map((m) => Number(m[1]));
+    // mandelbrot: 21500 ms vs 610 ms differ by log10(21500/610) = 1.547 decades; 520 px span 7 decades.
+    const [interp, , , optimized] = widths.slice(3);
+    expect((interp! - optimized!) / (520 / 7)).toBeCloseTo(Math.log10(21500 / 610), 2);
+  });
+
+  test.each([
+    [0.00042, "420 ns"],
+    [0.5, "500 µs"],
+    [12.34, "12 ms"],
+    [1900, "1.9 s"],
+  ])("formatMs(%p) = %p", (ms, text) => expect(formatMs(ms)).toBe(text));
+});
+
+describe("search", () => {
+  const index = [
+    { href: "01-pages.html#mmap", page: "1. Pages", heading: "Asking with mmap", text: "mmap returns a page-aligned mapping; MAP_FAILED comes back as a BigInt." },
+    { href: "03-w-xor-x.html", page: "3. W^X", heading: "W^X", text: "Never map a page writable and executable at once; mprotect flips it. mmap is where it starts." },
+    { href: "04-encoder.html#rex", page: "4. An x86-64 encoder", heading: "The REX prefix", text: "REX.W selects 64-bit operands." },
+  ];
+
+  test.each([
+    ["mmap", ["01-pages.html#mmap", "03-w-xor-x.html"]],
+    ["rex", ["04-encoder.html#rex"]],
+    ["page mprotect", ["03-w-xor-x.html"]],
+    ["MMAP bigint", ["01-pages.html#mmap"]],
+    ["nothing-like-this", []],
+    ["   ", []],
+  ])("%p finds %p", (q, hrefs) => expect(search(index, q).map((h) => h.entry.href)).toEqual(hrefs));
+
+  test("snippets mark the words and escape the rest", () => {
+    expect(snippet("a <b> mmap c", ["mmap"])).toBe("a &lt;b&gt; <mark>mmap</mark> c");
+  });
+});
+
+describe("links", () => {
+  const site = mkdtempSync(join(tmpdir(), "jit-site-links-"));
+  mkdirSync(join(site, "assets"));
+  writeFileSync(join(site, "assets/style.css"), "body { background: url(missing.png) }");
+  writeFileSync(
+    join(site, "index.html"),
+    `<link rel="stylesheet" href="assets/style.css"><h2 id="a">A</h2><a href="#a">ok</a><a href="#b">no id</a>` +
+      `<a href="other.html">missing</a><a href="https://example.org/">reading elsewhere is fine</a>` +
+      `<script src="https://cdn.example.org/x.js"></script><img src="/abs.png"><script>const s = "<a href='nowhere.html'>"</script>`,
+  );
+
+  test("the checker finds broken links, missing anchors, remote loads and absolute paths", () => {
+    const problems = checkLinks(site).map((p) => `${p.page} ${p.link}: ${p.problem}`);
+    expect(problems).toEqual([
+      "assets/style.css missing.png: no such file in the site (assets/missing.png)",
+      'index.html #b: index.html has no id "b"',
+      "index.html other.html: no such file in the site (other.html)",
+      "index.html https://cdn.example.org/x.js: loads a resource from another host: the site must work offline",
+      "index.html /abs.png: an absolute path: it breaks when the site is opened from disk; use a relative link",
+    ]);
+  });
+
+  test("README links become site links", () => {
+    const from = "chapters/06-interpreter/README.md";
+    expect(resolveLink("../04-encoder/README.md#rex", from, CHAPTERS)).toBe("04-encoder.html#rex");
+    expect(resolveLink("../01-pages/", from, CHAPTERS)).toBe("01-pages.html");
+    expect(resolveLink("parser.ts", from, CHAPTERS)).toBe("source/chapters/06-interpreter/parser.ts.html");
+    expect(resolveLink("../../README.md", from, CHAPTERS)).toBe("index.html");
+    expect(resolveLink("https://example.org", from, CHAPTERS)).toBeNull();
+    expect(resolveLink("#here", from, CHAPTERS)).toBeNull();
+    expect(resolveLink("no-such-file.ts", from, CHAPTERS)).toBeNull();
+  });
+});
+
+describe("a chapter's README as a page", () => {
+  const provenance = { bun: "1.4.5 (a7733435)", os: "Linux 6.18 x86_64", cpu: "Xeon", commit: "3a8bf81", date: "2026-11-21 10:04 UTC" };
+  const live = { command: "bun x.ts", stdout: "at 0x7f45ab3c2010\n", stderr: "", exitCode: 0, signal: null, durationMs: 12, provenance, artifacts: {} };
+  const ctx: RenderContext = { chapter: chapter(6), chapters: CHAPTERS, live: (line) => (line === 9 ? live : undefined), artifacts: () => null };
+  const readme = [
+    "# Brainfuck", // 1
+    "",
+    "See [the encoder](../04-encoder/README.md#rex) and [the parser](parser.ts).", // 3
+    "",
+    "```include", // 5
+    "tests/fixtures/regions.ts#outer",
+    "```",
+    "",
+    "```run", // 9
+    "bun x.ts",
+    "```",
+    "",
+    "## Two words", // 13
+    "",
+    "```figure rex-modrm-sib",
+    "```",
+    "",
+    "```ts",
+    "const x = 1;",
+    "```",
+  ].join("\n");
+
+  test("directives become listings, live results and figures; links and headings are the site's", () => {
+    const r = renderChapter(readme, ctx);
+    expect(r.title).toBe("Brainfuck");
+    expect(r.headings.map((h) => h.id)).toEqual(["brainfuck", "two-words"]);
+    expect(r.html).toContain('<a href="04-encoder.html#rex">the encoder</a>');
+    expect(r.html).toContain('<a href="source/chapters/06-interpreter/parser.ts.html">the parser</a>');
+    expect(r.html).toContain('<a class="listing-path" href="source/tests/fixtures/regions.ts.html#L4">tests/fixtures/regions.ts</a>');
+    expect(r.html).toContain('data-n="6"');
+    expect(r.html).toContain("at 0x7f0100000010"); // normalized
+    expect(r.html).toContain("Bun 1.4.5 (a7733435) · Linux 6.18 x86_64 · Xeon · commit 3a8bf81 · 2026-11-21 10:04 UTC · 12 ms");
+    expect(r.html).toContain('id="figure-rex-modrm-sib"');
+    expect(r.html).toContain('<span class="tok-kw">const</span>');
+    expect(r.sources).toEqual(["chapters/06-interpreter/parser.ts", "tests/fixtures/regions.ts"]);
+    expect(r.sections.map((s) => s.heading)).toEqual(["Brainfuck", "Two words"]);
+  });
+
+  test.each([
+    ["```include\ntests/fixtures/regions.ts#missing\n```", "chapters/06-interpreter/README.md line 1: include: tests/fixtures/regions.ts has no region 'missing'"],
+    ["text\n\n```run\nbun never-ran.ts\n```", "chapters/06-interpreter/README.md line 3: run `bun never-ran.ts` has no result"],
+    ["```figure nope\n```", "chapters/06-interpreter/README.md line 1: there is no figure 'nope'"],
+  ])("a directive that does not resolve names the README line (%#)", (markdown, message) => {
+    expect(() => renderChapter(markdown, ctx)).toThrow(ChapterError);
+    expect(() => renderChapter(markdown, ctx)).toThrow(message);
+  });
+
+  test("an included region's lines keep their numbers in the file, nested markers skipped", () => {
+    expect(lineNumbers("tests/fixtures/regions.ts", 4, "function f() {\n  const inner = 2;\n  return inner;\n}")).toEqual([4, 6, 8, 9]);
+  });
+});
+
+describe("the cache key of a live result", () => {
+  const root = mkdtempSync(join(tmpdir(), "jit-site-inputs-"));
+  const write = (path: string, text: string) => {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  write("shared/x.ts", "1");
+  write("chapters/01-pages/a.ts", "a");
+  write("chapters/02-first-bytes/b.ts", "b");
+  write("tests/programs/hello.b", "+.");
+  const key = (command = "bun chapters/01-pages/a.ts tests/programs/hello.b", n = 1) => new InputHasher(root).keyFor(command, chapter(n), CHAPTERS);
+
+  test.each([
+    ["its own chapter changes", "chapters/01-pages/a.ts", true],
+    ["shared/ changes", "shared/x.ts", true],
+    ["a file named on the command line changes", "tests/programs/hello.b", true],
+    ["a later chapter changes", "chapters/02-first-bytes/b.ts", false],
+  ])("changes when %s: %p", (_what, file, changes) => {
+    const before = key();
+    write(file, "changed " + Math.random());
+    expect(key() !== before).toBe(changes);
+  });
+
+  test("depends on the command and on earlier chapters", () => {
+    expect(key("bun chapters/01-pages/a.ts")).not.toBe(key("bun chapters/01-pages/a.ts --x"));
+    const ch2 = key("bun x", 2);
+    write("chapters/01-pages/a.ts", "again " + Math.random());
+    expect(key("bun x", 2)).not.toBe(ch2);
+  });
+});
+
+describe("live results", () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), "jit-site-cache-"));
+  const job = (command: string, line: number, expectExit = 0) => ({ chapter: chapter(1), directive: { kind: "run" as const, line, command, expectExit, timeoutMs: 20_000 } });
+  const opts = { cacheDir, hasher: new InputHasher(), chapters: CHAPTERS, provenance: currentProvenance() };
+
+  test("run once, then served from the cache", async () => {
+    const jobs = [job(`bun -e "console.log('hi', Math.random())"`, 3), job(`bun -e "process.exit(2)"`, 5, 2)];
+    const first = await runLive(jobs, opts);
+    expect([first.misses, first.hits, first.failures]).toEqual([2, 0, []]);
+    const second = await runLive(jobs, opts);
+    expect([second.misses, second.hits]).toEqual([0, 2]);
+    expect(second.results.get("01-pages:3")!.stdout).toBe(first.results.get("01-pages:3")!.stdout);
+    expect(second.results.get("01-pages:3")!.cached).toBe(true);
+  }, 30_000);
+
+  test("a failing command is reported with its chapter, README line and stderr", async () => {
+    const r = await runLive([job(`bun -e "console.error('boom'); process.exit(3)"`, 42)], opts);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0]).toContain("chapter 1 (chapters/01-pages/README.md line 42)");
+    expect(r.failures[0]).toContain("exited with 3, expected exit 0");
+    expect(r.failures[0]).toContain("boom");
+  }, 30_000);
+
+  test("at most `limit` jobs run at once", async () => {
+    let running = 0;
+    let peak = 0;
+    await forEachConcurrently([1, 2, 3, 4, 5], 2, async () => {
+      peak = Math.max(peak, ++running);
+      await Bun.sleep(5);
+      running--;
+    });
+    expect(peak).toBe(2);
+  });
+
+  test("provenance names Bun, the OS, the CPU, the commit and the date", () => {
+    const line = provenanceLine(currentProvenance(new Date("2026-11-21T10:04:00Z")));
+    expect(line).toMatch(/^Bun \d+\.\d+\.\d+ \(\w{8}\) · \w+ [\d.]+ \w+ · .+ · commit \S+ · 2026-11-21 10:04 UTC$/);
+  });
+});
+
+describe("the server", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jit-site-serve-"));
+  writeFileSync(join(dir, "index.html"), "<h1>home</h1>");
+  writeFileSync(join(dir, "404.html"), "<h1>lost</h1>");
+
+  test("serves the files of the site and nothing outside it", () => {
+    expect(fileFor(dir, "/")).toBe(join(dir, "index.html"));
+    expect(fileFor(dir, "/index.html")).toBe(join(dir, "index.html"));
+    expect(fileFor(dir, "/../../etc/passwd")).toBeNull();
+    expect(fileFor(dir, "/%2e%2e/%2e%2e/etc/passwd")).toBeNull();
+    expect(fileFor(dir, "/missing.html")).toBeNull();
+  });
+
+  test("answers on loopback, and takes a free port when the one asked for is taken", async () => {
+    const first = serveSite(dir, 0);
+    const second = serveSite(dir, first.port);
+    try {
+      expect(first.url).toStartWith("http://127.0.0.1:");
+      expect(second.port).not.toBe(first.port);
+      expect(await (await fetch(first.url)).text()).toBe("<h1>home</h1>");
+      const missing = await fetch(first.url + "nope.html");
+      expect([missing.status, await missing.text()]).toEqual([404, "<h1>lost</h1>"]);
+    } finally {
+      first.stop();
+      second.stop();
+    }
+  });
+
+  test("--port, then $PORT, then 8080", () => {
+    expect(portFrom(["--port", "9000"], { PORT: "7000" })).toBe(9000);
+    expect(portFrom([], { PORT: "7000" })).toBe(7000);
+    expect(portFrom([], {})).toBe(8080);
+    expect(() => portFrom(["--port=http"], {})).toThrow("--port must be a whole number from 0 to 65535, not 'http'");
+  });
+
+  test("refuses a folder with no built site", () => {
+    const empty = mkdtempSync(join(tmpdir(), "jit-site-empty-"));
+    expect(() => serveSite(empty, 0)).toThrow("has no index.html: build the site first with `npm run site`");
+    rmSync(empty, { recursive: true });
+  });
+});
+
+describe("the playground pipeline", () => {
+  const HELLO = "++++++++[>++++[>++>+++>+++>+<<<<-]>+>+>->>+[<]<-]>>.>---.+++++++..+++.>>.<-.<.+++.------.--------.>>+.>++.";
+
+  test("runs hello world", () => {
+    const r = runPipeline({ source: HELLO, input: "", maxSteps: 1_000_000, eof: "unchanged" });
+    expect(r.parse).toEqual({ ok: true, commands: 106, error: null });
+    expect(r.run.ok && r.run.value.output).toBe("Hello World!\n");
+    expect(r.run.ok && r.run.value.error).toBeNull();
+  });
+
+  test("reports a parse error at line:column and stops there", () => {
+    const r = runPipeline({ source: "comment\n +[[", input: "", maxSteps: 1000, eof: "unchanged" });
+    expect(r.parse.ok).toBe(false);
+    expect(r.parse.error).toMatchObject({ line: 2, column: 3 });
+    expect(r.parse.error!.message).toContain("unmatched '['");
+    expect(r.run.ok).toBe(false);
+  });
+
+  test("a program that never stops is stopped by the step limit", () => {
+    const r = runPipeline({ source: "+[]", input: "", maxSteps: 5000, eof: "unchanged" });
+    expect(r.run.ok && r.run.value.error).toContain("after 5000 steps");
+  });
+
+  test("lowers to the LIR and optimizes it pass by pass, with chapter 9's default pipeline", () => {
+    const r = runPipeline({ source: "+++[-]>++<[->+<].", input: "", maxSteps: 1000, eof: "unchanged" });
+    expect(r.lir.ok && r.lir.value).toStartWith("add [0] 3\nloop [0] {\n  add [0] -1\n}\n");
+    if (!r.optimized.ok) throw new Error(r.optimized.reason);
+    expect(r.optimized.value.passes.map((p) => p.name)).toEqual([...DEFAULT_PIPELINE]);
+    const clear = r.optimized.value.passes.find((p) => p.name === "clear-loops")!;
+    expect(clear.after).toBe(clear.before - 1); // `[-]` became one store
+    expect(clear.text).toContain("set [0] 0");
+    expect(r.optimized.value.text).toBe(r.optimized.value.passes.at(-1)!.text);
+  });
+
+  test("a stage that is not in the book yet says so instead of showing a value", () => {
+    const r = runPipeline({ source: "+.", input: "", maxSteps: 1000, eof: "unchanged" });
+    expect(r.x86.ok).toBe(false);
+    expect(!r.x86.ok && r.x86.reason).toContain("not in the book yet");
+  });
+
+  test("the x86-64 panel shows chapter 4's assembler listing as offset, bytes and instruction", () => {
+    const a = new Assembler().mov(rax, rdi).add(rax, 4).ret();
+    expect(x86Listing(a.listing)).toEqual({
+      lines: [
+        { offset: 0, bytes: "48 89 f8", asm: "mov rax, rdi" },
+        { offset: 3, bytes: "48 83 c0 04", asm: "add rax, 4" },
+        { offset: 7, bytes: "c3", asm: "ret" },
+      ],
+      size: 8,
+    });
+  });
+
+  test("reads its input", () => {
+    const r = runPipeline({ source: ",[.,]", input: "abc", maxSteps: 10_000, eof: "zero" });
+    expect(r.run.ok && r.run.value.output).toBe("abc");
+  });
+});
+
+describe("what a pass changed", () => {
+  test.each([
+    ["a\nb\nc\n", "a\nc\n", ["  a", "- b", "  c"]],
+    ["a\nb\n", "a\nx\nb\n", ["  a", "+ x", "  b"]],
+    ["loop\n  add -1\nend\n", "set 0\n", ["+ set 0", "- loop", "-   add -1", "- end"]],
+    ["same\n", "same\n", ["  same"]],
+  ])("diffLines(%p, %p)", (before, after, expected) => {
+    const sign = { same: " ", removed: "-", added: "+" } as const;
+    expect(diffLines(before, after).map((d) => `${sign[d.op]} ${d.text}`)).toEqual(expected);
+  });
+});
