@@ -220,7 +220,11 @@ function diagnoseSegv(trace: readonly TraceEvent[], fault: number | null): strin
   const lead = `segmentation fault (SIGSEGV)${fault === null ? "" : ` at ${hex(fault)}`}: `;
   if (fault === null) return lead + "the code touched memory it may not. Run with JIT_TRACE=1 to see the pages involved.";
   if (fault < 0x10000) {
-    return lead + `that address is near 0: a null pointer, or a small number used as an address (a register held a value, not a pointer).`;
+    return (
+      lead +
+      `that address is near 0: a null pointer, or a small number used as an address (a register held a value, ` +
+      `not a pointer). At exactly 0 it may also be a misaligned movaps inside libc: rsp must be a multiple of 16 at every call.`
+    );
   }
   const region = regionAt(trace, fault);
   const calls = trace.filter((e) => e.ev === "call");

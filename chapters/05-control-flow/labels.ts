@@ -1,0 +1,194 @@
+// Labels: names for places in the code that jumps can use before the place exists. A jump to a
+// label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
+// bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
+// subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
+import { Assembler, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import type { Condition } from "../04-encoder/conditions.ts";
+import { EncodeError } from "../04-encoder/errors.ts";
+import { fitsSigned } from "../04-encoder/numbers.ts";
+import type { Mem } from "../04-encoder/operands.ts";
+import { rax, type Gpr } from "../04-encoder/registers.ts";
+
+/** A label used wrongly: bound twice, never bound, too far for a short jump, or from another assembler. */
+export class LabelError extends Error {
+  override name = "LabelError";
+}
+
+// #region label
+/** A place in the code, named for listings and error messages. Made by `Asm.newLabel`. */
+export class Label {
+  constructor(readonly name: string) {}
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** What the assembler knows about a label: where it is, once bound, and who is waiting for it. */
+interface LabelState {
+  offset: number | null;
+  /** Branches emitted before the label was bound, whose displacement is still zero. */
+  readonly pending: BranchSite[];
+  /** The first branch that used it, to point at when it is never bound. */
+  firstUse: BranchSite | null;
+}
+// #endregion label
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+export class Asm extends Assembler {
+  readonly #labels = new Map<Label, LabelState>();
+
+  /** A new, unbound label. The name is only for listings and errors (default L0, L1, ...). */
+  newLabel(name = `L${this.#labels.size}`): Label {
+    const label = new Label(name);
+    this.#labels.set(label, { offset: null, pending: [], firstUse: null });
+    return label;
+  }
+
+  // #region bind
+  /** Put `label` at the current offset, and patch every branch that was waiting for it. */
+  bind(label: Label): this {
+    const state = this.#state(label);
+    if (state.offset !== null) {
+      throw new LabelError(
+        `label '${label}' is already bound at offset ${hex(state.offset)}: a label marks exactly one place. ` +
+          `Make a new label (newLabel) for the place at ${hex(this.offset)}.`,
+      );
+    }
+    const here = this.offset;
+    for (const site of state.pending) checkShort(site, label, here);
+    state.offset = here;
+    for (const site of state.pending) this.patchBranch(site, here);
+    state.pending.length = 0;
+    return this;
+  }
+  // #endregion bind
+
+  /** The offset `label` is bound at: where a data table or an entry point starts in the buffer. */
+  addressOf(label: Label): number {
+    const offset = this.#state(label).offset;
+    if (offset === null) {
+      throw new LabelError(`label '${label}' is not bound yet, so it has no offset: bind(${label}) first.`);
+    }
+    return offset;
+  }
+
+  // #region jumps
+  /** jmp to a label, an offset in this buffer, or through a register or memory. */
+  override jmp(target: Label | number | Gpr<64> | Mem, width: BranchWidth = "auto"): this {
+    return target instanceof Label ? this.#branch("jmp", target, width) : super.jmp(target, width);
+  }
+
+  /** Jump to `target` when the condition holds: `a.jcc("ne", loop)`, or `a.jne(loop)`. */
+  override jcc(cond: Condition, target: Label | number, width: BranchWidth = "auto"): this {
+    return target instanceof Label ? this.#branch(`j${cond}`, target, width) : super.jcc(cond, target, width);
+  }
+
+  /** call a label (always rel32: call has no short form), an offset, a register or memory. */
+  override call(target: Label | number | Gpr<64> | Mem): this {
+    return target instanceof Label ? this.#branch("call", target, "near") : super.call(target);
+  }
+  // #endregion jumps
+
+  // #region call-absolute
+  /**
+   * Call a function outside this buffer, such as libc's memchr, by its absolute address:
+   * `movabs scratch, address; call scratch`. A `call rel32` reaches only ±2 GiB, and nothing promises
+   * that libc is that close, nor is the buffer's address known while the code is assembled. The
+   * scratch register is clobbered: rax is free at a call (it will hold the result), except for
+   * variadic callees, which read al; use r11 for those.
+   */
+  callAbsolute(address: number | bigint, scratch: Gpr<64> = rax): this {
+    const valid = typeof address === "bigint" ? address > 0n && address < 2n ** 64n : Number.isSafeInteger(address) && address > 0;
+    if (!valid) {
+      throw new EncodeError(`call ${String(address)}`, "an absolute call needs an address: an integer from 1 to 2^64 - 1 (a function's .ptr)");
+    }
+    return this.movabs(scratch, address).call(scratch);
+  }
+  // #endregion call-absolute
+
+  // #region finish
+  /** The machine code, once every label that a branch uses is bound. */
+  finish(): Uint8Array {
+    const unbound = [...this.#labels].filter(([, s]) => s.offset === null && s.firstUse !== null);
+    if (unbound.length > 0) {
+      const list = unbound.map(([label, s]) => `'${label}' (used by '${s.firstUse!.text}' at ${hex(s.firstUse!.start)})`);
+      throw new LabelError(
+        `${list.join(", ")} ${unbound.length === 1 ? "is" : "are"} never bound, so the jump would land nowhere: ` +
+          `bind each label where its code starts.`,
+      );
+    }
+    return super.bytes();
+  }
+
+  /** The same as finish(): the bytes are not complete while a used label is unbound. */
+  override bytes(): Uint8Array {
+    return this.finish();
+  }
+  // #endregion finish
+
+  /** The listing, with a `name:` line where each label is bound. */
+  override toString(): string {
+    const at = new Map<number, string[]>();
+    for (const [label, s] of this.#labels) if (s.offset !== null) at.set(s.offset, [...(at.get(s.offset) ?? []), `${label}:`]);
+    const take = (offset: number): string[] => {
+      const names = at.get(offset) ?? [];
+      at.delete(offset);
+      return names;
+    };
+    const listing = this.listing;
+    const lines = listing.length === 0 ? [] : super.toString().split("\n");
+    const out = lines.flatMap((line, i) => [...take(listing[i]!.offset), line]);
+    return [...out, ...[...at.values()].flat()].join("\n");
+  }
+
+  // #region branch
+  #branch(mnemonic: BranchMnemonic, label: Label, width: BranchWidth): this {
+    const state = this.#state(label);
+    const start = this.offset;
+    const target = state.offset;
+    // Backward (the label is bound): the shortest form that reaches. Forward: rel32, unless the
+    // caller promises "short"; bind() holds them to that promise.
+    const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
+    // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything.
+    if (short && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
+    const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
+    state.firstUse ??= site;
+    if (target === null) state.pending.push(site);
+    else this.patchBranch(site, target);
+    return this;
+  }
+  // #endregion branch
+
+  #state(label: Label): LabelState {
+    const state = this.#labels.get(label);
+    if (!state) {
+      // A label means nothing in another assembler's code.
+      throw new LabelError(`label '${label}' was not made by this assembler: use a label from this assembler's newLabel().`);
+    }
+    return state;
+  }
+}
+
+/** A short branch must land within rel8's -128..127 bytes of its end; say so, by name and distance. */
+function checkShort(site: Omit<BranchSite, "field">, label: Label, target: number): void {
+  const distance = target - site.end;
+  if (site.width !== 1 || fitsSigned(distance, 8)) return;
+  throw new LabelError(
+    `'${site.text}' at ${hex(site.start)} is short, but label '${label}' is ${distance} bytes from the end of the jump, ` +
+      `and rel8 reaches only -128..127. Drop the "short" hint (rel32 reaches ±2 GiB), or move the label closer.`,
+  );
+}
+
+// #region named-jumps
+// je, jne, ...: chapter 4 installed them on the prototype, calling this.jcc, so they take labels
+// already. This tells the type checker so (one entry per name in chapter 4's CONDITIONS).
+type Jump = (target: Label | number, width?: BranchWidth) => Asm;
+export interface Asm {
+  jo: Jump; jno: Jump; jb: Jump; jc: Jump; jnae: Jump; jae: Jump; jnb: Jump; jnc: Jump;
+  je: Jump; jz: Jump; jne: Jump; jnz: Jump; jbe: Jump; jna: Jump; ja: Jump; jnbe: Jump;
+  js: Jump; jns: Jump; jp: Jump; jpe: Jump; jnp: Jump; jpo: Jump;
+  jl: Jump; jnge: Jump; jge: Jump; jnl: Jump; jle: Jump; jng: Jump; jg: Jump; jnle: Jump;
+}
+// #endregion named-jumps
