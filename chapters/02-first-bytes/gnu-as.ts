@@ -31,8 +31,10 @@ export function assemble(lines: readonly string[]): Assembled[] {
     // A label before each line lets objdump's output be split back into lines.
     const source = [".intel_syntax noprefix", ...lines.flatMap((line, i) => [`L${i}:`, line])].join("\n") + "\n";
     writeFileSync(join(dir, "code.s"), source);
-    run("as", ["--64", "-o", join(dir, "code.o"), join(dir, "code.s")]);
-    const dump = run("objdump", ["-d", "-M", "intel", "--insn-width=15", join(dir, "code.o")]);
+    // Never pass -O: it rewrites instructions (lea rax, [rbp] becomes mov rax, rbp).
+    run("as", ["--64", "-o", join(dir, "code.o"), join(dir, "code.s")], lines);
+    // -z: show runs of zero bytes as instructions instead of eliding them ("...").
+    const dump = run("objdump", ["-d", "-z", "-M", "intel", "--insn-width=15", join(dir, "code.o")], lines);
     return parseObjdump(dump, lines);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -59,11 +61,20 @@ export function parseObjdump(dump: string, lines: readonly string[]): Assembled[
   return out;
 }
 
-function run(tool: string, args: string[]): string {
-  const r = spawnSync(tool, args, { encoding: "utf8" });
-  if (r.error) {
-    throw new GnuAsError(`could not run ${tool} (${r.error.message}): install binutils (apt-get install binutils)`);
+function run(tool: string, args: string[], lines: readonly string[]): string {
+  // objdump of a 40,000-instruction sweep prints megabytes: lift spawnSync's 1 MB default.
+  const r = spawnSync(tool, args, { encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === "ENOENT") {
+    throw new GnuAsError(`could not run ${tool}: it is not installed (install binutils: apt-get install binutils)`);
   }
-  if (r.status !== 0) throw new GnuAsError(`${tool} failed:\n${r.stderr.trim()}`);
+  if (r.error) throw new GnuAsError(`${tool} failed: ${r.error.message}`);
+  if (r.status !== 0) {
+    // "code.s:12: Error: ..." names a line of our file: two per input line, after the directive.
+    const errors = r.stderr.trim().split("\n").map((l) => {
+      const m = /code\.s:(\d+): (.*)/.exec(l);
+      return m ? `${lines[Math.floor((Number(m[1]) - 2) / 2)] ?? "?"}: ${m[2]}` : l;
+    });
+    throw new GnuAsError(`${tool} rejected the input:\n${errors.slice(0, 20).join("\n")}`);
+  }
   return r.stdout;
 }

@@ -1,0 +1,393 @@
+// The assembler: one typed method per mnemonic, each a thin call into the table-driven encoder,
+// writing into a growable buffer and keeping a listing (offset, bytes, Intel text) as it goes.
+import { ByteBuffer } from "./byte-buffer.ts";
+import { CONDITION_NAMES, CONDITIONS, isCondition, type Condition } from "./conditions.ts";
+import type { Plan } from "./encoding.ts";
+import { EncodeError, Reject } from "./errors.ts";
+import { fitsSigned, formatNumber, littleEndian } from "./numbers.ts";
+import { isImm, type Imm, type Mem, type Num, type Operand } from "./operands.ts";
+import type { Gpr, Xmm, Ymm } from "./registers.ts";
+import { select } from "./select.ts";
+import { formatInstruction } from "./syntax.ts";
+
+/** How a branch to a known offset is encoded: the shortest that reaches, or rel8, or rel32. */
+export type BranchWidth = "auto" | "short" | "near";
+export type BranchMnemonic = "jmp" | "call" | `j${Condition}`;
+
+// #region sites
+/** Where a branch's displacement field is. It counts from `end`, the end of the instruction. */
+export interface BranchSite {
+  readonly start: number;
+  readonly field: number;
+  readonly width: 1 | 4;
+  readonly end: number;
+  /** The instruction as the listing shows it, for error messages. */
+  readonly text: string;
+}
+
+/** Where the last instruction's displacement and immediate fields are, to patch them later. */
+export interface InstructionSite {
+  readonly start: number;
+  readonly end: number;
+  readonly disp: { readonly offset: number; readonly bytes: 1 | 4 } | null;
+  readonly imm: { readonly offset: number; readonly bytes: 1 | 2 | 4 | 8 } | null;
+}
+// #endregion sites
+
+export interface ListingLine {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+  readonly text: string;
+}
+
+/** A listing entry: its text, or the instruction to format when someone asks for the listing. */
+interface Entry {
+  readonly offset: number;
+  readonly length: number;
+  readonly text: string | null;
+  readonly mnemonic: string;
+  readonly ops: readonly Operand[];
+}
+
+type V = Xmm | Ymm;
+const NO_OPERANDS: readonly Operand[] = [];
+
+// #region nops
+// The multi-byte nops Intel recommends (SDM vol. 2, NOP), with the GNU as input that produces each.
+const NOPS: readonly (readonly [string, readonly number[]])[] = [
+  ["nop", [0x90]],
+  ["data16 nop", [0x66, 0x90]],
+  ["nop dword ptr [rax]", [0x0f, 0x1f, 0x00]],
+  ["{disp8} nop dword ptr [rax]", [0x0f, 0x1f, 0x40, 0x00]],
+  ["{disp8} nop dword ptr [rax+rax*1]", [0x0f, 0x1f, 0x44, 0x00, 0x00]],
+  ["{disp8} nop word ptr [rax+rax*1]", [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00]],
+  ["{disp32} nop dword ptr [rax]", [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00]],
+  ["{disp32} nop dword ptr [rax+rax*1]", [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00]],
+  ["{disp32} nop word ptr [rax+rax*1]", [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00]],
+];
+// #endregion nops
+
+export class Assembler {
+  protected readonly buf = new ByteBuffer();
+  private readonly entries: Entry[] = [];
+  // The last instruction's fields, kept as numbers; lastInstruction builds the object on demand.
+  private last = { start: 0, end: 0, dispAt: 0, dispBytes: 0 as 0 | 1 | 4, immAt: 0, immBytes: 0 as 0 | 1 | 2 | 4 | 8 };
+
+  /** The offset the next instruction will be written at. */
+  get offset(): number {
+    return this.buf.length;
+  }
+
+  /** A copy of the machine code written so far. */
+  bytes(): Uint8Array {
+    return this.buf.slice();
+  }
+
+  /** Where the last instruction's fields are (for patching a displacement or an immediate). */
+  get lastInstruction(): InstructionSite {
+    const l = this.last;
+    return {
+      start: l.start,
+      end: l.end,
+      disp: l.dispBytes ? { offset: l.dispAt, bytes: l.dispBytes } : null,
+      imm: l.immBytes ? { offset: l.immAt, bytes: l.immBytes } : null,
+    };
+  }
+
+  get listing(): readonly ListingLine[] {
+    return this.entries.map((e) => ({
+      offset: e.offset,
+      bytes: this.buf.slice(e.offset, e.offset + e.length),
+      text: e.text ?? formatInstruction(e.mnemonic, e.ops),
+    }));
+  }
+
+  /** `0000  48 01 d8   add rax, rbx`, one line per instruction. */
+  toString(): string {
+    const lines = this.listing;
+    const hex = lines.map((l) => [...l.bytes].map((b) => b.toString(16).padStart(2, "0")).join(" "));
+    const width = Math.max(0, ...hex.map((h) => h.length));
+    return lines.map((l, i) => `${l.offset.toString(16).padStart(4, "0")}  ${hex[i]!.padEnd(width)}  ${l.text}`.trimEnd()).join("\n");
+  }
+
+  // #region emit
+  /**
+   * Encode one instruction through the table. `shown` is the name the caller used (sete for the
+   * table's setcc), and `cc` the condition code for the table's +cc rows.
+   */
+  protected emit(mnemonic: string, ops: readonly Operand[], cc = 0, shown = mnemonic): this {
+    let p: Plan;
+    try {
+      p = select(mnemonic, ops, cc, shown);
+    } catch (e) {
+      if (e instanceof Reject) throw new EncodeError(formatInstruction(shown, ops), e.message);
+      throw e;
+    }
+    this.write(p, shown, ops);
+    return this;
+  }
+  // #endregion emit
+
+  private write(p: Plan, mnemonic: string, ops: readonly Operand[]): void {
+    const buf = this.buf;
+    const start = buf.length;
+    buf.ensure(p.length);
+    for (const b of p.prefixes) buf.byte(b);
+    if (p.rex) buf.byte(p.rex);
+    if (p.vex) for (const b of p.vex) buf.byte(b);
+    for (const b of p.opcode) buf.byte(b);
+    if (p.modrm >= 0) buf.byte(p.modrm);
+    if (p.sib >= 0) buf.byte(p.sib);
+    const dispAt = buf.length;
+    if (p.dispBytes) buf.int(p.disp, p.dispBytes);
+    const immAt = buf.length;
+    if (p.immBytes) buf.int(p.imm, p.immBytes);
+    const l = this.last;
+    l.start = start;
+    l.end = buf.length;
+    l.dispAt = dispAt;
+    l.dispBytes = p.dispBytes;
+    l.immAt = immAt;
+    l.immBytes = p.immBytes;
+    this.entries.push({ offset: start, length: p.length, text: null, mnemonic, ops });
+  }
+
+  private record(start: number, text: string): void {
+    const l = this.last;
+    l.start = start;
+    l.end = this.buf.length;
+    l.dispBytes = l.immBytes = 0;
+    this.entries.push({ offset: start, length: this.buf.length - start, text, mnemonic: "", ops: NO_OPERANDS });
+  }
+
+  /** Raw bytes (data, or an encoding this assembler does not know). */
+  db(...bytes: number[]): this {
+    const start = this.offset;
+    for (const b of bytes) {
+      if (!Number.isInteger(b) || b < 0 || b > 255) throw new EncodeError(`.byte ${bytes.join(", ")}`, `${b} is not a byte (0..255)`);
+    }
+    this.buf.bytes(bytes);
+    this.record(start, `.byte ${bytes.map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(", ")}`);
+    return this;
+  }
+
+  // #region alu-methods
+  add(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("add", ops); }
+  or(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("or", ops); }
+  adc(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("adc", ops); }
+  sbb(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sbb", ops); }
+  and(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("and", ops); }
+  sub(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sub", ops); }
+  xor(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("xor", ops); }
+  cmp(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("cmp", ops); }
+  // #endregion alu-methods
+  test(...ops: [a: Gpr, b: Gpr | Mem | Imm] | [a: Mem, b: Gpr | Imm]): this { return this.emit("test", ops); }
+
+  mov(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("mov", ops); }
+  /** mov r64, imm64 in its 10-byte form, whatever the value (a patchable 64-bit constant). */
+  movabs(dst: Gpr<64>, value: Num): this { return this.emit("movabs", [dst, value]); }
+  movzx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movzx", [dst, src]); }
+  movsx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movsx", [dst, src]); }
+  movsxd(dst: Gpr<64>, src: Gpr<32> | Mem): this { return this.emit("movsxd", [dst, src]); }
+  lea(dst: Gpr, src: Mem): this { return this.emit("lea", [dst, src]); }
+  xchg(...ops: [a: Gpr, b: Gpr | Mem] | [a: Mem, b: Gpr]): this { return this.emit("xchg", ops); }
+
+  inc(dst: Gpr | Mem): this { return this.emit("inc", [dst]); }
+  dec(dst: Gpr | Mem): this { return this.emit("dec", [dst]); }
+  not(dst: Gpr | Mem): this { return this.emit("not", [dst]); }
+  neg(dst: Gpr | Mem): this { return this.emit("neg", [dst]); }
+  /** rdx:rax = rax * src (unsigned; the operand size picks al/ax/eax/rax). */
+  mul(src: Gpr | Mem): this { return this.emit("mul", [src]); }
+  div(src: Gpr | Mem): this { return this.emit("div", [src]); }
+  idiv(src: Gpr | Mem): this { return this.emit("idiv", [src]); }
+  /** imul src; imul dst, src; imul dst, src, imm; and GNU's imul dst, imm for imul dst, dst, imm. */
+  imul(...ops: [src: Gpr | Mem] | [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Gpr, src: Gpr | Mem, imm: Imm]): this {
+    if (ops.length === 2 && isImm(ops[1])) return this.emit("imul", [ops[0], ops[0], ops[1]]);
+    return this.emit("imul", ops);
+  }
+
+  // #region shift-methods
+  rol(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rol", [dst, count]); }
+  ror(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("ror", [dst, count]); }
+  rcl(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rcl", [dst, count]); }
+  rcr(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rcr", [dst, count]); }
+  shl(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("shl", [dst, count]); }
+  shr(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("shr", [dst, count]); }
+  sal(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("sal", [dst, count]); }
+  sar(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("sar", [dst, count]); }
+  // #endregion shift-methods
+
+  /** Sign-extend al into ax, ax into eax, eax into rax. */
+  cbw(): this { return this.emit("cbw", []); }
+  cwde(): this { return this.emit("cwde", []); }
+  cdqe(): this { return this.emit("cdqe", []); }
+  /** Sign-extend ax into dx:ax, eax into edx:eax, rax into rdx:rax (before idiv). */
+  cwd(): this { return this.emit("cwd", []); }
+  cdq(): this { return this.emit("cdq", []); }
+  cqo(): this { return this.emit("cqo", []); }
+
+  push(src: Gpr | Mem | Imm): this { return this.emit("push", [src]); }
+  pop(dst: Gpr | Mem): this { return this.emit("pop", [dst]); }
+
+  bsf(dst: Gpr, src: Gpr | Mem): this { return this.emit("bsf", [dst, src]); }
+  bsr(dst: Gpr, src: Gpr | Mem): this { return this.emit("bsr", [dst, src]); }
+  tzcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("tzcnt", [dst, src]); }
+  lzcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("lzcnt", [dst, src]); }
+  popcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("popcnt", [dst, src]); }
+
+  /** ret, or ret n: return and pop n more bytes of arguments. */
+  ret(pop?: Num): this { return pop === undefined ? this.emit("ret", []) : this.emit("ret", [pop]); }
+  leave(): this { return this.emit("leave", []); }
+  int3(): this { return this.emit("int3", []); }
+  ud2(): this { return this.emit("ud2", []); }
+  cpuid(): this { return this.emit("cpuid", []); }
+
+  /** One nop instruction of 1 to 9 bytes. */
+  nop(size = 1): this {
+    const nop = NOPS[size - 1];
+    if (!nop) throw new EncodeError(`nop(${size})`, `a single nop is 1 to 9 bytes long: pad longer gaps with several (or use align)`);
+    const start = this.offset;
+    this.buf.bytes(nop[1]);
+    this.record(start, nop[0]);
+    return this;
+  }
+
+  /** Pad with nops until the offset is a multiple of `boundary` (a power of two). */
+  align(boundary: number): this {
+    if (!Number.isInteger(boundary) || boundary < 1 || (boundary & (boundary - 1)) !== 0) {
+      throw new EncodeError(`align(${boundary})`, "the boundary must be a power of two (1, 2, 4, 8, 16, ...)");
+    }
+    for (let gap = -this.offset & (boundary - 1); gap > 0; gap = -this.offset & (boundary - 1)) this.nop(Math.min(gap, NOPS.length));
+    return this;
+  }
+
+  // #region branch-methods
+  /** jmp to an offset in this buffer, or through a register or memory (`jmp(rax)`). */
+  jmp(target: number | Gpr<64> | Mem, width: BranchWidth = "auto"): this {
+    return typeof target === "number" ? this.branch("jmp", target, width) : this.emit("jmp", [target]);
+  }
+
+  /** call an offset in this buffer (always rel32), or through a register or memory (`call(rax)`). */
+  call(target: number | Gpr<64> | Mem): this {
+    return typeof target === "number" ? this.branch("call", target, "near") : this.emit("call", [target]);
+  }
+
+  /** Jump to `target` when the condition holds: `a.jcc("ne", top)`, or `a.jne(top)`. */
+  jcc(cond: Condition, target: number, width: BranchWidth = "auto"): this {
+    return this.branch(`j${checkCondition(cond, "jcc")}`, target, width);
+  }
+  // #endregion branch-methods
+
+  /** Set a byte to 1 when the condition holds, else 0: `a.setcc("e", al)`, or `a.sete(al)`. */
+  setcc(cond: Condition, dst: Gpr<8> | Mem): this {
+    return this.emit("setcc", [dst], CONDITIONS[checkCondition(cond, "setcc")], `set${cond}`);
+  }
+
+  /** Move when the condition holds: `a.cmovcc("l", eax, ebx)`, or `a.cmovl(eax, ebx)`. */
+  cmovcc(cond: Condition, dst: Gpr, src: Gpr | Mem): this {
+    return this.emit("cmovcc", [dst, src], CONDITIONS[checkCondition(cond, "cmovcc")], `cmov${cond}`);
+  }
+
+  // #region simd-methods
+  movdqu(...ops: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqu", ops); }
+  movdqa(...ops: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqa", ops); }
+  movd(...ops: [dst: Xmm, src: Gpr<32> | Mem] | [dst: Gpr<32> | Mem, src: Xmm]): this { return this.emit("movd", ops); }
+  movq(...ops: [dst: Xmm, src: Xmm | Gpr<64> | Mem] | [dst: Gpr<64> | Mem, src: Xmm]): this { return this.emit("movq", ops); }
+  pxor(dst: Xmm, src: Xmm | Mem): this { return this.emit("pxor", [dst, src]); }
+  pcmpeqb(dst: Xmm, src: Xmm | Mem): this { return this.emit("pcmpeqb", [dst, src]); }
+  /** One bit per byte of src: its top bit. */
+  pmovmskb(dst: Gpr<32> | Gpr<64>, src: Xmm): this { return this.emit("pmovmskb", [dst, src]); }
+
+  vmovdqu(...ops: [dst: V, src: V | Mem] | [dst: Mem, src: V]): this { return this.emit("vmovdqu", ops); }
+  vpxor(dst: V, a: V, b: V | Mem): this { return this.emit("vpxor", [dst, a, b]); }
+  vpcmpeqb(dst: V, a: V, b: V | Mem): this { return this.emit("vpcmpeqb", [dst, a, b]); }
+  vpmovmskb(dst: Gpr<32> | Gpr<64>, src: V): this { return this.emit("vpmovmskb", [dst, src]); }
+  /** Copy the low byte of src into every byte of dst. */
+  vpbroadcastb(dst: V, src: Xmm | Mem): this { return this.emit("vpbroadcastb", [dst, src]); }
+  /** Clear the upper halves of the ymm registers (before calling SSE code, such as libc). */
+  vzeroupper(): this { return this.emit("vzeroupper", []); }
+  // #endregion simd-methods
+
+  // #region extension-point
+  /**
+   * Emit a branch with a zero displacement of `width` bytes and return where that field is.
+   * `target` is only the text the listing shows. A subclass with labels calls this for a target
+   * it does not know yet and patchBranch once it does.
+   */
+  protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: string): BranchSite {
+    const text = `${mnemonic} ${target}`;
+    const start = this.offset;
+    let opcode: number[];
+    if (mnemonic === "jmp") opcode = [width === 1 ? 0xeb : 0xe9];
+    else if (mnemonic === "call") {
+      if (width === 1) throw new EncodeError(text, "call has no rel8 form: it always takes a 32-bit displacement");
+      opcode = [0xe8];
+    } else {
+      const cc = CONDITIONS[checkCondition(mnemonic.slice(1), "jcc")];
+      opcode = width === 1 ? [0x70 + cc] : [0x0f, 0x80 + cc];
+    }
+    this.buf.bytes(opcode);
+    this.buf.int(0, width);
+    this.record(start, text);
+    return { start, field: this.offset - width, width, end: this.offset, text };
+  }
+
+  /** Point a branch at `target`: its displacement is target minus the end of the branch. */
+  protected patchBranch(site: BranchSite, target: number): void {
+    const rel = target - site.end;
+    if (!fitsSigned(rel, site.width * 8)) {
+      throw new EncodeError(site.text, site.width === 1
+        ? `the target is ${rel} bytes from the end of the jump, outside rel8's -128..127: use the near (rel32) form`
+        : `the target is ${rel} bytes away, outside rel32's range`);
+    }
+    this.buf.patch(site.field, littleEndian(rel, site.width));
+  }
+  // #endregion extension-point
+
+  // #region branch
+  private branch(mnemonic: BranchMnemonic, target: number, width: BranchWidth): this {
+    const text = `${mnemonic} ${formatTarget(target)}`;
+    if (!Number.isSafeInteger(target) || target < 0) {
+      throw new EncodeError(text, `the target must be an offset in this buffer (an integer >= 0), not ${target}`);
+    }
+    const start = this.offset;
+    const rel8 = target - (start + 2); // a short branch is 2 bytes; rel counts from its end
+    let w: 1 | 4 = 4;
+    if (width === "short") {
+      if (!fitsSigned(rel8, 8)) throw new EncodeError(text, `a short branch reaches -128..127 bytes from its end, and this target is ${rel8} away: use "near" or "auto"`);
+      w = 1;
+    } else if (width === "auto" && mnemonic !== "call" && target <= start && rel8 >= -128) {
+      w = 1; // a known backward target: rel8 when it reaches. Forward targets take rel32.
+    }
+    this.patchBranch(this.emitBranch(mnemonic, w, formatTarget(target)), target);
+    return this;
+  }
+  // #endregion branch
+}
+
+const formatTarget = (target: number): string => (Number.isSafeInteger(target) && target >= 0 ? `0x${target.toString(16)}` : formatNumber(target));
+
+function checkCondition(cond: string, family: string): Condition {
+  if (isCondition(cond)) return cond;
+  throw new EncodeError(`${family} ${cond}`, `"${cond}" is not a condition code; use one of ${CONDITION_NAMES.join(", ")}`);
+}
+
+// #region named-conditions
+// je, jne, ..., sete, ..., cmove, ...: one method per condition name, installed on the prototype.
+type Named<P extends string, F> = { [C in Condition as `${P}${C}`]: F };
+type CcMethods =
+  & Named<"j", (target: number, width?: BranchWidth) => Assembler>
+  & Named<"set", (dst: Gpr<8> | Mem) => Assembler>
+  & Named<"cmov", (dst: Gpr, src: Gpr | Mem) => Assembler>;
+
+// Declaration merging: the class's instances also have the named condition methods.
+export interface Assembler extends CcMethods {}
+
+for (const c of CONDITION_NAMES) {
+  const define = (name: string, value: (this: Assembler, ...args: never[]) => Assembler) =>
+    Object.defineProperty(Assembler.prototype, name, { value, writable: true, configurable: true });
+  define(`j${c}`, function (target: number, width?: BranchWidth) { return this.jcc(c, target, width); });
+  define(`set${c}`, function (dst: Gpr<8> | Mem) { return this.setcc(c, dst); });
+  define(`cmov${c}`, function (dst: Gpr, src: Gpr | Mem) { return this.cmovcc(c, dst, src); });
+}
+// #endregion named-conditions

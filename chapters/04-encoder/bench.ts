@@ -1,0 +1,106 @@
+// How fast is a table-driven encoder written in TypeScript? Instructions encoded per second by our
+// Assembler and, on the same instruction mix in the same run, by iced-x86's Encoder (Rust compiled
+// to WebAssembly): once with its Instruction objects built in advance, once building them as we do.
+import { Code, Encoder, Instruction, MemoryOperand, Register } from "iced-x86";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { flag, runMain } from "../../shared/main.ts";
+import { Assembler } from "./assembler.ts";
+import { byte, qword, ymmword, xmmword } from "./operands.ts";
+import { al, eax, r12, rax, rbx, rcx, xmm0, ymm0, ymm1 } from "./registers.ts";
+
+const NONE = Register.None;
+const mem = (base: Register, index = NONE, scale = 1, disp = 0) => new MemoryOperand(base, index, scale, BigInt(disp), disp ? 1 : 0, false, NONE);
+
+// #region mix
+// What a Brainfuck JIT emits most: moves, small immediates, byte memory operands, a SIMD scan.
+const MIX: readonly (readonly [text: string, ours: (a: Assembler) => void, iced: () => Instruction])[] = [
+  ["mov rax, rbx", (a) => a.mov(rax, rbx), () => Instruction.createRegReg(Code.Mov_rm64_r64, Register.RAX, Register.RBX)],
+  ["add rax, 8", (a) => a.add(rax, 8), () => Instruction.createRegI32(Code.Add_rm64_imm8, Register.RAX, 8)],
+  ["mov eax, 42", (a) => a.mov(eax, 42), () => Instruction.createRegU32(Code.Mov_r32_imm32, Register.EAX, 42)],
+  ["mov rax, qword ptr [rbx+rcx*8+16]", (a) => a.mov(rax, qword(rbx, rcx, 8, 16)),
+    () => Instruction.createRegMem(Code.Mov_r64_rm64, Register.RAX, mem(Register.RBX, Register.RCX, 8, 16))],
+  ["mov byte ptr [rbx+1], al", (a) => a.mov(byte(rbx, 1), al), () => Instruction.createMemReg(Code.Mov_rm8_r8, mem(Register.RBX, NONE, 1, 1), Register.AL)],
+  ["lea rbx, [rbx+16]", (a) => a.lea(rbx, qword(rbx, 16)), () => Instruction.createRegMem(Code.Lea_r64_m, Register.RBX, mem(Register.RBX, NONE, 1, 16))],
+  ["cmp byte ptr [rbx], 0", (a) => a.cmp(byte(rbx), 0), () => Instruction.createMemI32(Code.Cmp_rm8_imm8, mem(Register.RBX), 0)],
+  ["inc byte ptr [rbx]", (a) => a.inc(byte(rbx)), () => Instruction.createMem(Code.Inc_rm8, mem(Register.RBX))],
+  ["push r12", (a) => a.push(r12), () => Instruction.createReg(Code.Push_r64, Register.R12)],
+  ["pop r12", (a) => a.pop(r12), () => Instruction.createReg(Code.Pop_r64, Register.R12)],
+  ["movzx eax, byte ptr [rbx]", (a) => a.movzx(eax, byte(rbx)), () => Instruction.createRegMem(Code.Movzx_r32_rm8, Register.EAX, mem(Register.RBX))],
+  ["imul eax, eax, 10", (a) => a.imul(eax, eax, 10), () => Instruction.createRegRegI32(Code.Imul_r32_rm32_imm8, Register.EAX, Register.EAX, 10)],
+  ["movdqu xmm0, xmmword ptr [rbx]", (a) => a.movdqu(xmm0, xmmword(rbx)), () => Instruction.createRegMem(Code.Movdqu_xmm_xmmm128, Register.XMM0, mem(Register.RBX))],
+  ["vpcmpeqb ymm1, ymm0, ymmword ptr [rbx]", (a) => a.vpcmpeqb(ymm1, ymm0, ymmword(rbx)),
+    () => Instruction.createRegRegMem(Code.VEX_Vpcmpeqb_ymm_ymm_ymmm256, Register.YMM1, Register.YMM0, mem(Register.RBX))],
+];
+// #endregion mix
+
+export interface BenchRow {
+  readonly name: string;
+  readonly perSecond: number;
+}
+
+/**
+ * Instructions per second for each pass, best of `runs`. The passes take turns within each run, so
+ * that a busy machine slows them all alike.
+ */
+function measure(rounds: number, runs: number, passes: readonly ((round: number) => void)[]): number[] {
+  const best = passes.map(() => Infinity);
+  for (const pass of passes) pass(0); // warm up
+  for (let r = 0; r < runs; r++) {
+    passes.forEach((pass, k) => {
+      const start = performance.now();
+      for (let i = 0; i < rounds; i++) pass(i);
+      best[k] = Math.min(best[k]!, performance.now() - start);
+    });
+  }
+  return best.map((ms) => (rounds * MIX.length) / (ms / 1000));
+}
+
+export function runBench(rounds = 20_000, runs = 5): BenchRow[] {
+  // Fresh buffers every 1000 rounds, for both, so neither pays for one ever-growing buffer.
+  let a = new Assembler();
+  const ours = (i: number) => {
+    if (i % 1000 === 0) a = new Assembler();
+    for (const [, emit] of MIX) emit(a);
+  };
+  const encoder = new Encoder(64);
+  const prebuilt = MIX.map(([, , build]) => build());
+  const rip = 0x1000n;
+  const icedPrebuilt = (i: number) => {
+    if (i % 1000 === 0) encoder.takeBuffer();
+    for (const insn of prebuilt) encoder.encode(insn, rip);
+  };
+  const icedBuilt = (i: number) => {
+    if (i % 1000 === 0) encoder.takeBuffer();
+    for (const [, , build] of MIX) {
+      const insn = build();
+      encoder.encode(insn, rip);
+      insn.free();
+    }
+  };
+  const [o, p, b] = measure(rounds, runs, [ours, icedPrebuilt, icedBuilt]);
+  for (const insn of prebuilt) insn.free();
+  encoder.free();
+  return [
+    { name: "ours: Assembler methods", perSecond: o! },
+    { name: "iced-x86: Encoder, prebuilt Instructions", perSecond: p! },
+    { name: "iced-x86: create Instruction + Encoder", perSecond: b! },
+  ];
+}
+
+export function formatBench(rows: readonly BenchRow[]): string {
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const base = rows[0]!.perSecond;
+  const lines = rows.map((r) => `${r.name.padEnd(width)}  ${(r.perSecond / 1e6).toFixed(2).padStart(7)} M/s  ${(r.perSecond / base).toFixed(2).padStart(5)}x`);
+  return [`${"encoder".padEnd(width)}  ${"instructions".padStart(11)}  vs ours`, ...lines].join("\n");
+}
+
+// Run as a script (under Bun or under Node with tsx), not when a test imports runBench.
+const script = process.argv[1];
+if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
+  runMain(() => {
+    const rounds = Number(flag(process.argv, "rounds") ?? 20_000);
+    console.log(`${MIX.length} kinds of instruction (${MIX.map((m) => m[0].split(" ")[0]).join(", ")}), ${rounds} rounds, best of 5:\n`);
+    console.log(formatBench(runBench(rounds)));
+  });
+}

@@ -1,0 +1,67 @@
+// Where the machine code goes: a Uint8Array that doubles when it fills up. Nothing outside keeps a
+// view into it (growing replaces the array), so positions are always offsets, never pointers.
+
+export class ByteBuffer {
+  private data: Uint8Array;
+  private end = 0;
+
+  constructor(capacity = 256) {
+    this.data = new Uint8Array(Math.max(16, capacity));
+  }
+
+  /** The number of bytes written so far, which is also the offset of the next byte. */
+  get length(): number {
+    return this.end;
+  }
+
+  // #region grow
+  /** Make room for `n` more bytes (an instruction is at most 15), doubling as often as needed. */
+  ensure(n: number): void {
+    if (this.end + n <= this.data.length) return;
+    let size = this.data.length * 2;
+    while (size < this.end + n) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.data.subarray(0, this.end));
+    this.data = bigger;
+  }
+  // #endregion grow
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.data[this.end++] = b;
+  }
+
+  bytes(bs: ArrayLike<number>): void {
+    this.ensure(bs.length);
+    for (let i = 0; i < bs.length; i++) this.data[this.end++] = bs[i]!;
+  }
+
+  /** `v` as `n` little-endian bytes, two's complement when negative (v must fit in n bytes). */
+  int(v: number | bigint, n: number): void {
+    this.ensure(n);
+    if (typeof v === "number" && n <= 4) {
+      for (let i = 0, x = v >>> 0; i < n; i++, x >>>= 8) this.data[this.end++] = x & 0xff;
+      return;
+    }
+    let x = BigInt.asUintN(n * 8, BigInt(v));
+    for (let i = 0; i < n; i++, x >>= 8n) this.data[this.end++] = Number(x & 0xffn);
+  }
+
+  at(offset: number): number {
+    if (offset < 0 || offset >= this.end) throw new RangeError(`offset ${offset} is outside the ${this.end} bytes written`);
+    return this.data[offset]!;
+  }
+
+  /** Overwrite bytes already written (a branch's displacement, once its target is known). */
+  patch(offset: number, bs: ArrayLike<number>): void {
+    if (offset < 0 || offset + bs.length > this.end) {
+      throw new RangeError(`cannot patch ${bs.length} bytes at offset ${offset}: only ${this.end} bytes are written`);
+    }
+    this.data.set(bs, offset);
+  }
+
+  /** A copy of bytes [start, end): the caller may keep it, the buffer may grow. */
+  slice(start = 0, end = this.end): Uint8Array {
+    return this.data.slice(start, Math.min(end, this.end));
+  }
+}
