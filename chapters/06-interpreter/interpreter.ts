@@ -1,0 +1,169 @@
+// The reference interpreter: the oracle every later tier is tested against. It runs the semantics
+// of simple-interpreter.ts, made faster in two ways that change nothing a program can observe:
+// runs of the same command are folded into one operation with a count, and bracket jumps are
+// precomputed. A folded run that would stop part-way is replayed one command at a time, so every
+// error still names the exact command.
+import { StepLimitError, TapeBoundsError, type BrainfuckError } from "./errors.ts";
+import { OutputBuffer } from "./output-buffer.ts";
+import type { Instr, Program } from "./parser.ts";
+import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "./semantics.ts";
+
+// #region folded
+// Opcodes of a folded program.
+const ADD = 0; // `+` x count
+const SUB = 1; // `-` x count
+const RIGHT = 2; // `>` x count
+const LEFT = 3; // `<` x count
+const OUT = 4;
+const IN = 5;
+const OPEN = 6; // `[`: if the cell is 0, jump to arg (just past the matching `]`)
+const CLOSE = 7; // `]`: if the cell is not 0, jump to arg (just past the matching `[`)
+
+/** A program as parallel arrays: the interpreter's loop reads numbers, not objects. */
+export interface FoldedProgram {
+  readonly ops: Uint8Array;
+  /** The count of a run, or the jump target of a bracket. */
+  readonly args: Int32Array;
+  /** Index in Program.code of the op's first command: how an error finds its position. */
+  readonly origins: Int32Array;
+}
+// #endregion
+
+const OPCODE: Record<Instr["op"], number> = { "+": ADD, "-": SUB, ">": RIGHT, "<": LEFT, ".": OUT, ",": IN, "[": OPEN, "]": CLOSE };
+const FOLDABLE = new Set<Instr["op"]>(["+", "-", ">", "<"]);
+
+// #region fold
+export function fold(program: Program): FoldedProgram {
+  const code = program.code;
+  const ops: number[] = [];
+  const args: number[] = [];
+  const origins: number[] = [];
+  const opOf = new Int32Array(code.length); // folded index of each bracket command
+  for (let i = 0; i < code.length; ) {
+    const op = code[i]!.op;
+    let count = 1;
+    if (FOLDABLE.has(op)) while (i + count < code.length && code[i + count]!.op === op) count++;
+    opOf[i] = ops.length;
+    ops.push(OPCODE[op]);
+    args.push(count);
+    origins.push(i);
+    i += count;
+  }
+  for (let k = 0; k < ops.length; k++) {
+    if (ops[k] === OPEN || ops[k] === CLOSE) args[k] = opOf[code[origins[k]!]!.match]! + 1;
+  }
+  return { ops: Uint8Array.from(ops), args: Int32Array.from(args), origins: Int32Array.from(origins) };
+}
+// #endregion
+
+export function interpret(program: Program, opts?: RunOptions): RunResult {
+  return execute(program, fold(program), settingsOf(opts)).result;
+}
+
+/** interpret(), also telling how many steps the program took (the unit of maxSteps). */
+export function interpretWithStats(program: Program, opts?: RunOptions): { result: RunResult; steps: number } {
+  return execute(program, fold(program), settingsOf(opts));
+}
+
+// #region execute
+function execute(program: Program, folded: FoldedProgram, settings: Settings): { result: RunResult; steps: number } {
+  const { ops, args, origins } = folded;
+  const { input, tapeSize, eof, maxSteps } = settings;
+  const tape = new Uint8Array(tapeSize);
+  const output = new OutputBuffer();
+  let p = 0;
+  let inputPos = 0;
+  let steps = 0;
+  let pc = 0;
+  let error: BrainfuckError | null = null;
+
+  while (pc < ops.length) {
+    const arg = args[pc]!;
+    switch (ops[pc]) {
+      case ADD:
+        if (steps + arg > maxSteps) break;
+        tape[p] += arg; // Uint8Array stores modulo 256: the wrap is free
+        steps += arg;
+        pc++;
+        continue;
+      case SUB:
+        if (steps + arg > maxSteps) break;
+        tape[p] -= arg;
+        steps += arg;
+        pc++;
+        continue;
+      case RIGHT:
+        if (steps + arg > maxSteps || p + arg >= tapeSize) break;
+        p += arg;
+        steps += arg;
+        pc++;
+        continue;
+      case LEFT:
+        if (steps + arg > maxSteps || p - arg < 0) break;
+        p -= arg;
+        steps += arg;
+        pc++;
+        continue;
+      case OUT:
+        if (steps === maxSteps) break;
+        output.push(tape[p]!);
+        steps++;
+        pc++;
+        continue;
+      case IN:
+        if (steps === maxSteps) break;
+        tape[p] = inputPos < input.length ? input[inputPos++]! : eofValue(eof, tape[p]!);
+        steps++;
+        pc++;
+        continue;
+      case OPEN:
+        if (steps === maxSteps) break;
+        steps++;
+        pc = tape[p] === 0 ? arg : pc + 1;
+        continue;
+      case CLOSE:
+        if (steps === maxSteps) break;
+        steps++;
+        pc = tape[p] !== 0 ? arg : pc + 1;
+        continue;
+    }
+    // Only a `break` above gets here: this op stops the program part-way through.
+    const stop = replay(program.code, origins[pc]!, tape, p, steps, maxSteps);
+    p = stop.pointer;
+    steps = stop.steps;
+    error = stop.error;
+    break;
+  }
+  return { result: { output: output.bytes(), tape, pointer: p, error }, steps };
+}
+// #endregion
+
+// #region replay
+/**
+ * The slow path, for an op known to stop the program part-way (out of fuel, or off the tape):
+ * run its commands one at a time, exactly as simpleInterpret would, up to the one that fails.
+ */
+function replay(
+  code: readonly Instr[],
+  first: number,
+  tape: Uint8Array,
+  p: number,
+  steps: number,
+  maxSteps: number,
+): { pointer: number; steps: number; error: BrainfuckError } {
+  for (let i = first; ; i++) {
+    const { op, pos } = code[i]!;
+    if (steps === maxSteps) return { pointer: p, steps, error: new StepLimitError(pos, maxSteps) };
+    steps++;
+    if (op === "+") tape[p]++;
+    else if (op === "-") tape[p]--;
+    else if (op === ">") {
+      if (p === tape.length - 1) return { pointer: p, steps, error: new TapeBoundsError(pos, "right", tape.length) };
+      p++;
+    } else if (op === "<") {
+      if (p === 0) return { pointer: p, steps, error: new TapeBoundsError(pos, "left", tape.length) };
+      p--;
+    }
+  }
+}
+// #endregion

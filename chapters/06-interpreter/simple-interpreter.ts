@@ -1,0 +1,58 @@
+// The definition of Brainfuck as code: one command at a time, every check spelled out. Too slow to
+// be the oracle for big programs, but short enough to be obviously right; interpreter.ts, the fast
+// oracle, is tested against it.
+import { StepLimitError, TapeBoundsError, type BrainfuckError } from "./errors.ts";
+import { OutputBuffer } from "./output-buffer.ts";
+import type { Program } from "./parser.ts";
+import { eofValue, settingsOf, type RunOptions, type RunResult } from "./semantics.ts";
+
+// #region simple-interpret
+export function simpleInterpret(program: Program, opts?: RunOptions): RunResult {
+  const { input, tapeSize, eof, maxSteps } = settingsOf(opts);
+  const code = program.code;
+  const tape = new Uint8Array(tapeSize);
+  const output = new OutputBuffer();
+  let p = 0; // the pointer
+  let inputPos = 0;
+  let steps = 0;
+  let error: BrainfuckError | null = null;
+
+  for (let pc = 0; pc < code.length && error === null; pc++) {
+    const { op, pos, match } = code[pc]!;
+    if (steps === maxSteps) {
+      error = new StepLimitError(pos, maxSteps);
+      break;
+    }
+    steps++;
+    switch (op) {
+      case "+":
+        tape[p]++; // a Uint8Array cell wraps by itself: 255 + 1 stores 0
+        break;
+      case "-":
+        tape[p]--;
+        break;
+      case ">":
+        if (p === tapeSize - 1) error = new TapeBoundsError(pos, "right", tapeSize);
+        else p++;
+        break;
+      case "<":
+        if (p === 0) error = new TapeBoundsError(pos, "left", tapeSize);
+        else p--;
+        break;
+      case ".":
+        output.push(tape[p]!);
+        break;
+      case ",":
+        tape[p] = inputPos < input.length ? input[inputPos++]! : eofValue(eof, tape[p]!);
+        break;
+      case "[":
+        if (tape[p] === 0) pc = match; // the loop's `]`; pc++ then steps past it
+        break;
+      case "]":
+        if (tape[p] !== 0) pc = match; // back to the `[`; pc++ then enters the body again
+        break;
+    }
+  }
+  return { output: output.bytes(), tape, pointer: p, error };
+}
+// #endregion

@@ -1,0 +1,2 @@
+infinite: this program never ends; run it with a step limit
++[]
