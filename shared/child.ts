@@ -248,6 +248,13 @@ function diagnoseSegv(trace: readonly TraceEvent[], fault: number | null): strin
       `did you mprotect it to RX (PROT_READ | PROT_EXEC) before calling it?`
     );
   }
+  if (region.prot === "---") {
+    return (
+      lead +
+      `${where} is an inaccessible guard page (---): an index ran past the end of the buffer it guards ` +
+      `(a missing or wrong bounds check).`
+    );
+  }
   if (!region.prot.includes("w")) {
     return (
       lead +

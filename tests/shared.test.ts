@@ -49,6 +49,9 @@ describe("child harness", () => {
   test("writing a sealed page says it is read-only", () => {
     expect(segv([mapped, { ev: "protect", addr: page, size: 4096, prot: "r-x" }], page + 8)).toContain("sealed read-only");
   });
+  test("touching a guard page says a bounds check is missing", () => {
+    expect(segv([{ ...mapped, prot: "---" }], page + 3)).toContain("guard page");
+  });
   test("touching an unmapped page is a use after free", () => {
     expect(segv([mapped, { ev: "unmap", addr: page, size: 4096 }], page)).toContain("use after free");
   });

@@ -1,0 +1,92 @@
+// Brainfuck -> machine code, one template per command (per run of the same command), in one pass
+// over the program. Pure: it needs the addresses of write and read, not the ability to call them.
+import { Asm, type Label } from "../05-control-flow/labels.ts";
+import type { Instr, Program } from "../06-interpreter/parser.ts";
+import type { IoImports } from "./context.ts";
+import { emitEntry, emitExits, emitFlushRoutine, emitInputRoutine, newExits } from "./routines.ts";
+import { emitAdd, emitClose, emitInput, emitMove, emitOffTapeStub, emitOpen, emitOutput } from "./templates.ts";
+import type { SiteTable, Step } from "./tier.ts";
+
+/** Machine code for a program, and how to read its bounds checks back. */
+export interface Generated {
+  readonly asm: Asm;
+  readonly sites: SiteTable;
+}
+
+interface Stub {
+  readonly label: Label;
+  readonly op: ">" | "<";
+  readonly count: number;
+  readonly site: number;
+}
+
+// #region generate
+export function generate(program: Program, imports: IoImports, a: Asm = new Asm()): Generated {
+  const exits = newExits(a);
+  const code = program.code;
+  const loops = new Map<number, { body: Label; end: Label }>(); // by the index of the `[`
+  const stubs: Stub[] = [];
+  emitEntry(a);
+  for (let i = 0; i < code.length; ) {
+    const { op, match } = code[i]!;
+    const count = runLength(code, i);
+    switch (op) {
+      case "+":
+      case "-":
+        emitAdd(a, op, count);
+        break;
+      case ">":
+      case "<": {
+        // A run's bounds check is numbered by the run's first command: its site.
+        const stub = { label: a.newLabel(`off_tape_${i}`), op, count, site: i };
+        emitMove(a, op, count, stub.label);
+        stubs.push(stub);
+        break;
+      }
+      case ".":
+        emitOutput(a, exits.flush, exits.leave);
+        break;
+      case ",":
+        emitInput(a, exits.input, exits.leave);
+        break;
+      case "[": {
+        const loop = { body: a.newLabel(`loop_${i}`), end: a.newLabel(`end_${i}`) };
+        loops.set(i, loop);
+        emitOpen(a, loop.body, loop.end);
+        break;
+      }
+      case "]": {
+        const loop = loops.get(match)!; // the parser matched every bracket
+        emitClose(a, loop.body, loop.end);
+        break;
+      }
+    }
+    i += count;
+  }
+  emitExits(a, exits);
+  for (const s of stubs) emitOffTapeStub(a, s.label, s.op, s.count, s.site, exits.offTape);
+  emitFlushRoutine(a, exits, imports);
+  emitInputRoutine(a, exits, imports);
+  return { asm: a, sites: (site) => stepsOf(code, site) };
+}
+// #endregion generate
+
+// #region runs
+const FOLDED = new Set(["+", "-", ">", "<"]);
+
+/** How many commands the template at `i` stands for: a run of `+ - > <`, or 1. */
+export function runLength(code: readonly Instr[], i: number): number {
+  const op = code[i]!.op;
+  let n = 1;
+  if (FOLDED.has(op)) while (i + n < code.length && code[i + n]!.op === op) n++;
+  return n;
+}
+
+/** The steps of the run of `>` or `<` that starts at `site`: +1, +2, ... or -1, -2, ... */
+export function stepsOf(code: readonly Instr[], site: number): Step[] {
+  const first = code[site];
+  if (first?.op !== ">" && first?.op !== "<") return [];
+  const sign = first.op === ">" ? 1 : -1;
+  return Array.from({ length: runLength(code, site) }, (_, k) => ({ offset: sign * (k + 1), pos: code[site + k]!.pos }));
+}
+// #endregion runs

@@ -1,0 +1,73 @@
+// The memory of one run: the context block, the output buffer and the tape, in one mapping. The
+// tape sits between two inaccessible guard pages and ends right against the upper one, so a bounds
+// check the code generator forgot faults at once instead of corrupting memory.
+import { roundUp } from "../01-pages/checks.ts";
+import { PROT, bytesAt, mapPages, pageSize, protect, unmapPages, type Mapping } from "../01-pages/pages.ts";
+import type { EofBehavior } from "../06-interpreter/semantics.ts";
+import { CONTEXT_SIZE, CTX } from "./context.ts";
+
+/** The output buffer starts here, after the context block, on its own cache line. */
+const BUFFER_OFFSET = roundUp(CONTEXT_SIZE, 64);
+
+// #region run-memory
+export class RunMemory {
+  readonly #mapping: Mapping;
+  /** The context block's address: the generated function's argument. */
+  readonly ctxAddress: number;
+  readonly ctx: DataView;
+  readonly tape: Uint8Array;
+  readonly tapeAddress: number;
+  readonly bufferAddress: number;
+
+  private constructor(mapping: Mapping, tapeOffset: number, tapeSize: number, bufferSize: number) {
+    this.#mapping = mapping;
+    this.ctxAddress = mapping.address;
+    this.ctx = new DataView(bytesAt(mapping.address, CONTEXT_SIZE).buffer);
+    this.tapeAddress = mapping.address + tapeOffset;
+    this.tape = bytesAt(this.tapeAddress, tapeSize);
+    this.bufferAddress = mapping.address + BUFFER_OFFSET;
+    this.set(CTX.tape, this.tapeAddress);
+    this.set(CTX.tapeSize, tapeSize);
+    this.set(CTX.outBuffer, this.bufferAddress);
+    this.set(CTX.outEnd, this.bufferAddress + bufferSize);
+    this.set(CTX.outCursor, this.bufferAddress);
+  }
+
+  /** [context + buffer] [guard] [tape, flush right] [guard]; fresh pages are all zero. */
+  static allocate(tapeSize: number, bufferSize: number): RunMemory {
+    const page = pageSize();
+    const head = roundUp(BUFFER_OFFSET + bufferSize, page);
+    const tapePages = roundUp(tapeSize, page);
+    const mapping = mapPages(head + page + tapePages + page, PROT.NONE);
+    try {
+      protect(mapping.address, head, PROT.READ | PROT.WRITE);
+      protect(mapping.address + head + page, tapePages, PROT.READ | PROT.WRITE);
+      return new RunMemory(mapping, head + page + tapePages - tapeSize, tapeSize, bufferSize);
+    } catch (e) {
+      unmapPages(mapping);
+      throw e;
+    }
+  }
+  // #endregion run-memory
+
+  /** The rest of the context block: the pointer on cell 0, where bytes go and come from, and EOF. */
+  start(io: { readonly outFd: number; readonly inFd: number; readonly eof: EofBehavior }): void {
+    this.set(CTX.pointer, 0);
+    this.set(CTX.outFd, io.outFd);
+    this.set(CTX.inFd, io.inFd);
+    this.set(CTX.eof, io.eof === "unchanged" ? -1 : io.eof === "zero" ? 0 : 255);
+  }
+
+  /** A field of the context block (a signed 64-bit value; addresses and counts fit a JS number). */
+  get(field: number): number {
+    return Number(this.ctx.getBigInt64(field, true));
+  }
+
+  set(field: number, value: number): void {
+    this.ctx.setBigInt64(field, BigInt(value), true);
+  }
+
+  free(): void {
+    unmapPages(this.#mapping);
+  }
+}

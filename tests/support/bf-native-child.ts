@@ -1,0 +1,63 @@
+// Child side of runBatch(): read the cases (JSON) from stdin, compile and run each with the named
+// tier, print the outcomes after a marker. Before each case it says which one on stderr, so that a
+// crash can be pinned on the case that caused it.
+//   bun tests/support/bf-native-child.ts template < cases.json
+import { writeSync } from "node:fs";
+import { resolve } from "node:path";
+import { BrainfuckError } from "../../chapters/06-interpreter/errors.ts";
+import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
+import type { NativeTier } from "../../chapters/07-template-jit/tier.ts";
+import { ROOT } from "../../shared/child.ts";
+import { CASE_MARKER, NATIVE_TIERS, RESULT_MARKER, packTape, wireOptions, type TierName, type WireCase, type WireOutcome } from "./bf-native.ts";
+
+const name = process.argv[2] ?? "";
+if (!(name in NATIVE_TIERS)) {
+  console.error(`unknown tier '${name}': the tiers are ${Object.keys(NATIVE_TIERS).join(", ")} (tests/support/bf-native.ts)`);
+  process.exit(2);
+}
+const ref = NATIVE_TIERS[name as TierName];
+const tier = ((await import(resolve(ROOT, ref.module))) as Record<string, unknown>)[ref.export] as NativeTier;
+const cases = JSON.parse(await Bun.stdin.text()) as WireCase[];
+
+const outcomes: WireOutcome[] = cases.map((c, i) => {
+  writeSync(2, `${CASE_MARKER}${i}\n`);
+  return runOne(c);
+});
+process.stdout.write(RESULT_MARKER + JSON.stringify(outcomes));
+
+function runOne(c: WireCase): WireOutcome {
+  const none = { name: c.name, output: "", tape: null, pointer: 0, thrown: null, codeSize: 0, compileMs: 0, runMs: 0, writes: 0, reads: 0 };
+  try {
+    let program: Program;
+    try {
+      program = parse(c.source);
+    } catch (e) {
+      if (e instanceof BrainfuckError) return { ...none, error: wireError(e) };
+      throw e;
+    }
+    const started = performance.now();
+    using compiled = tier.compile(program);
+    const compileMs = performance.now() - started;
+    const { result, stats } = compiled.runWithStats(wireOptions(c), c.bufferSize === undefined ? {} : { bufferSize: c.bufferSize });
+    return {
+      name: c.name,
+      output: Buffer.from(result.output).toString("base64"),
+      tape: packTape(result.tape),
+      pointer: result.pointer,
+      error: result.error === null ? null : wireError(result.error),
+      thrown: null,
+      codeSize: compiled.codeSize,
+      compileMs,
+      runMs: stats.runMs,
+      writes: stats.writes,
+      reads: stats.reads,
+    };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { ...none, error: null, thrown: { name: err.name, message: err.message } };
+  }
+}
+
+function wireError(e: BrainfuckError): WireOutcome["error"] {
+  return { name: e.name, detail: e.detail, pos: e.pos };
+}
