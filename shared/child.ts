@@ -43,47 +43,35 @@ function childEnv(extra?: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
-/** Run argv in a child process and explain how it ended. */
-export async function runChild(argv: readonly string[], opts: ChildOptions = {}): Promise<ChildResult> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const started = performance.now();
-  const proc = Bun.spawn(withCoverage(argv), {
+function spawnOptions(opts: ChildOptions) {
+  return {
     cwd: opts.cwd ?? ROOT,
     env: childEnv(opts.env),
-    stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin as BlobPart]),
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: timeoutMs,
-    killSignal: "SIGKILL",
-  });
+    stdin: opts.stdin === undefined ? ("ignore" as const) : new Blob([opts.stdin as BlobPart]),
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    killSignal: "SIGKILL" as const,
+  };
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Run argv in a child process and explain how it ended. */
+export async function runChild(argv: readonly string[], opts: ChildOptions = {}): Promise<ChildResult> {
+  const started = performance.now();
+  const proc = Bun.spawn(withCoverage(argv), spawnOptions(opts));
   const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   await proc.exited;
-  const durationMs = performance.now() - started;
-  const signal = signalName(proc.signalCode);
-  const timedOut = signal === "SIGKILL" && durationMs >= timeoutMs * 0.95;
-  return finish({ stdout, stderr, exitCode: proc.exitCode, signal, timedOut, durationMs }, timeoutMs);
+  return finish({ stdout, stderr, exitCode: proc.exitCode, signalCode: proc.signalCode, started }, opts);
 }
 
 /** The synchronous form, for build scripts. */
 export function runChildSync(argv: readonly string[], opts: ChildOptions = {}): ChildResult {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
   const started = performance.now();
-  const r = Bun.spawnSync(withCoverage(argv), {
-    cwd: opts.cwd ?? ROOT,
-    env: childEnv(opts.env),
-    stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin as BlobPart]),
-    stdout: "pipe",
-    stderr: "pipe",
-    timeout: timeoutMs,
-    killSignal: "SIGKILL",
-  });
-  const durationMs = performance.now() - started;
-  const signal = signalName(r.signalCode);
-  const timedOut = signal === "SIGKILL" && durationMs >= timeoutMs * 0.95;
-  return finish(
-    { stdout: r.stdout.toString(), stderr: r.stderr.toString(), exitCode: r.exitCode, signal, timedOut, durationMs },
-    timeoutMs,
-  );
+  const r = Bun.spawnSync(withCoverage(argv), spawnOptions(opts));
+  const [stdout, stderr] = [r.stdout.toString(), r.stderr.toString()];
+  return finish({ stdout, stderr, exitCode: r.exitCode, signalCode: r.signalCode, started }, opts);
 }
 
 /** Run a TypeScript file with the same Bun that runs us. */
@@ -141,14 +129,25 @@ function withCoverage(argv: readonly string[]): string[] {
   return [BUN, "--preload", resolve(ROOT, "shared/coverage/preload.ts"), ...argv.slice(1)];
 }
 
-type RawResult = Omit<ChildResult, "faultAddress" | "trace" | "diagnosis">;
+interface RawResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signalCode: string | number | null | undefined;
+  started: number;
+}
 
-function finish(raw: RawResult, timeoutMs: number): ChildResult {
+function finish(raw: RawResult, opts: ChildOptions): ChildResult {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const durationMs = performance.now() - raw.started;
+  const signal = signalName(raw.signalCode);
+  // Bun kills a child that outlives its timeout with SIGKILL; a SIGKILL before then came from elsewhere.
+  const timedOut = signal === "SIGKILL" && durationMs >= timeoutMs * 0.95;
   const trace = parseTrace(raw.stderr);
   // Bun's crash handler: "Segmentation fault at address 0x…", "Illegal instruction at address 0x…".
   const m = /(?:Segmentation fault|Illegal instruction|Bus error) at address 0x([0-9A-Fa-f]+)/.exec(raw.stderr);
   const faultAddress = m ? parseInt(m[1]!, 16) : null;
-  const base = { ...raw, faultAddress, trace };
+  const base = { stdout: raw.stdout, stderr: raw.stderr, exitCode: raw.exitCode, signal, timedOut, durationMs, faultAddress, trace };
   return { ...base, diagnosis: diagnose(base, timeoutMs) };
 }
 
