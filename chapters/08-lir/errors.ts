@@ -1,0 +1,47 @@
+// What can be wrong with LIR itself, as opposed to the Brainfuck program it runs: text that does not
+// parse, ops that touch a cell nobody checked, nesting deeper than the recursive passes allow.
+import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
+
+export class LirError extends Error {
+  override name = "LirError";
+
+  constructor(
+    readonly pos: SourcePos,
+    /** The message without its position. */
+    readonly detail: string,
+  ) {
+    super(`${formatPos(pos)}: ${detail}`);
+  }
+}
+
+/** LIR text that does not parse; the position is in the LIR text. */
+export class LirSyntaxError extends LirError {
+  override name = "LirSyntaxError";
+}
+
+/** An op that could read or write outside the tape: no check or move before it proves its cell is on it. */
+export class LirVerifyError extends LirError {
+  override name = "LirVerifyError";
+}
+
+/** Loops nested deeper than MAX_NESTING. */
+export class LirNestingError extends LirError {
+  override name = "LirNestingError";
+}
+
+// #region max-nesting
+/**
+ * The LIR is a tree and its passes recurse on it, so nesting costs stack. Real programs nest a few
+ * dozen loops deep (awib: 33); a hostile one can nest 100,000. Past this depth the LIR tiers refuse
+ * the program and the interpreter, which does not recurse, runs it instead.
+ */
+export const MAX_NESTING = 1000;
+// #endregion
+
+export function nestingError(pos: SourcePos): LirNestingError {
+  return new LirNestingError(
+    pos,
+    `this loop is nested ${MAX_NESTING + 1} loops deep; the LIR handles at most ${MAX_NESTING}. ` +
+      `Run the program with the interpreter (chapter 6), which has no such limit.`,
+  );
+}

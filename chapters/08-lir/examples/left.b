@@ -1,0 +1,4 @@
+two to the right
++>>
+three to the left
+<<<

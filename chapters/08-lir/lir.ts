@@ -1,0 +1,216 @@
+// The LIR: a low-level IR between Brainfuck and machine code. Every op names its cells by their
+// offset from the tape pointer, so "the cell two to the right" is `[2]`, not three instructions.
+import type { SourcePos } from "../06-interpreter/source.ts";
+
+// #region ops
+/** Cell `[off]` += k (mod 256). `k` is kept in -128..127: `add [0] -1`, not `add [0] 255`. */
+export interface AddOp {
+  readonly kind: "add";
+  readonly off: number;
+  readonly k: number;
+  readonly pos: SourcePos;
+}
+
+/** Cell `[off]` = value (0..255). */
+export interface SetOp {
+  readonly kind: "set";
+  readonly off: number;
+  readonly value: number;
+  readonly pos: SourcePos;
+}
+
+/**
+ * The pointer moves by `delta`, one cell at a time: `steps[i]` is the `<` or `>` that made step
+ * i + 1, so a move off the tape names the exact command the interpreter would.
+ */
+export interface MoveOp {
+  readonly kind: "move";
+  readonly delta: number;
+  readonly steps: readonly SourcePos[];
+}
+
+/**
+ * Bounds checks without a move: each reach, in order, is a cell the pointer stepped onto (after
+ * offset folding deferred the move itself). Each extends the cells known to be on the tape by one.
+ */
+export interface CheckOp {
+  readonly kind: "check";
+  readonly reach: readonly Reach[];
+}
+
+export interface Reach {
+  readonly off: number;
+  readonly pos: SourcePos;
+}
+
+/** Offsets lo..hi from the pointer, both ends included. */
+export interface Range {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** While cell `[off]` is not 0, run the body. `pos` is the `[`, `end` the `]`. */
+export interface LoopOp {
+  readonly kind: "loop";
+  readonly off: number;
+  readonly body: readonly Op[];
+  readonly pos: SourcePos;
+  readonly end: SourcePos;
+  /**
+   * The cells known to be on the tape at the start of every iteration, when more than the default
+   * (see verify.ts): a loop invariant, which the verifier checks rather than trusts.
+   */
+  readonly known?: Range;
+}
+
+/** `,` into cell `[off]`. */
+export interface InOp {
+  readonly kind: "in";
+  readonly off: number;
+  readonly pos: SourcePos;
+}
+
+/** `.` of cell `[off]`. */
+export interface OutOp {
+  readonly kind: "out";
+  readonly off: number;
+  readonly pos: SourcePos;
+}
+
+/** Cell `[dst]` += cell `[src]` * k (mod 256): one target of a multiply loop (chapter 9). */
+export interface MulAddOp {
+  readonly kind: "muladd";
+  readonly dst: number;
+  readonly src: number;
+  readonly k: number;
+  readonly pos: SourcePos;
+}
+
+/** While cell `[0]` is not 0, move by `stride` (chapter 9's `[>]`). `steps` as for MoveOp. */
+export interface ScanOp {
+  readonly kind: "scan";
+  readonly stride: number;
+  readonly steps: readonly SourcePos[];
+  readonly pos: SourcePos;
+}
+
+/**
+ * If cells lo..hi (offsets from the pointer) are all on the tape, run `then`, else `otherwise`.
+ * Chapter 9 uses it to run a multiply loop branch-free when its cells are on the tape, which is
+ * nearly always, and the loop as written, checks and all, when they are not.
+ */
+export interface GuardOp {
+  readonly kind: "guard";
+  readonly cells: Range;
+  readonly then: readonly Op[];
+  readonly otherwise: readonly Op[];
+  readonly pos: SourcePos;
+}
+
+export type Op = AddOp | SetOp | MoveOp | CheckOp | LoopOp | InOp | OutOp | MulAddOp | ScanOp | GuardOp;
+
+export interface Lir {
+  readonly ops: readonly Op[];
+}
+// #endregion
+
+/** The source position an op is reported at: where it starts. */
+export function posOf(op: Op): SourcePos {
+  switch (op.kind) {
+    case "move":
+      return op.steps[0]!;
+    case "check":
+      return op.reach[0]!.pos;
+    default:
+      return op.pos;
+  }
+}
+
+// #region reaches
+/**
+ * The cells an op steps onto, in order, each with the command that stepped there: a check's
+ * reaches, or a move's (or scan's) straight way there. An op that fails stops at the first of them
+ * off the tape; chapter 7's runtime calls these a site's steps.
+ */
+export function reachesOf(op: Op): readonly Reach[] {
+  switch (op.kind) {
+    case "check":
+      return op.reach;
+    case "move":
+      return straight(op.delta, op.steps);
+    case "scan":
+      return straight(op.stride, op.steps);
+    default:
+      return [];
+  }
+}
+
+function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
+  return steps.map((pos, i) => ({ off: Math.sign(delta) * (i + 1), pos }));
+}
+// #endregion
+
+// #region wrap
+/** k mod 256, as -128..127: the form `add` and `muladd` keep. */
+export function wrapSigned(k: number): number {
+  const u = wrapUnsigned(k);
+  return u >= 128 ? u - 256 : u;
+}
+
+/** v mod 256, as 0..255: the form `set` keeps, and what a cell holds. */
+export function wrapUnsigned(v: number): number {
+  return ((v % 256) + 256) % 256;
+}
+// #endregion
+
+// #region balanced
+const balancedCache = new WeakMap<readonly Op[], boolean>();
+
+/**
+ * True when running `ops` leaves the pointer where it was, whatever the tape holds: the moves add
+ * up to zero, there is no scan, and every loop and guard inside is balanced too. A balanced loop's body
+ * starts every iteration at the same pointer, which is what lets chapter 9 keep offsets across it.
+ */
+export function isBalanced(ops: readonly Op[]): boolean {
+  const known = balancedCache.get(ops);
+  if (known !== undefined) return known;
+  let net = 0;
+  let balanced = true;
+  for (const op of ops) {
+    if (op.kind === "move") net += op.delta;
+    else if (op.kind === "scan") balanced = false;
+    else if (op.kind === "loop" && !isBalanced(op.body)) balanced = false;
+    else if (op.kind === "guard" && !(isBalanced(op.then) && isBalanced(op.otherwise))) balanced = false;
+  }
+  balanced &&= net === 0;
+  balancedCache.set(ops, balanced);
+  return balanced;
+}
+// #endregion
+
+/** The op lists inside an op: a loop's body, a guard's two branches. */
+export function innerOps(op: Op): readonly (readonly Op[])[] {
+  if (op.kind === "loop") return [op.body];
+  if (op.kind === "guard") return [op.then, op.otherwise];
+  return [];
+}
+
+/** How many ops, counting each loop and guard and everything inside. */
+export function countOps(ops: readonly Op[]): number {
+  let n = 0;
+  for (const op of ops) {
+    n++;
+    for (const inner of innerOps(op)) n += countOps(inner);
+  }
+  return n;
+}
+
+/** How many loops, nested ones included. */
+export function countLoops(ops: readonly Op[]): number {
+  let n = 0;
+  for (const op of ops) {
+    if (op.kind === "loop") n++;
+    for (const inner of innerOps(op)) n += countLoops(inner);
+  }
+  return n;
+}

@@ -1,0 +1,284 @@
+// Text -> LIR: the inverse of print.ts. Whitespace and newlines only separate tokens, so a test may
+// write `loop [0] { add [0] -1 }` on one line; `#` starts a comment.
+//
+// An op with no `@line:column` gets its position in the LIR text itself: a hand-written LIR program
+// that runs off the tape is reported where it says so. An op with positions refers to a Brainfuck
+// source, which must then be passed in, so the positions can be checked and their offsets found.
+import type { SourcePos } from "../06-interpreter/source.ts";
+import { LirSyntaxError, MAX_NESTING, nestingError } from "./errors.ts";
+import { wrapSigned, type GuardOp, type Lir, type LoopOp, type Op, type Range, type Reach } from "./lir.ts";
+
+export interface ParseLirOptions {
+  /** The Brainfuck source that `@line:column` annotations point into. */
+  readonly source?: string;
+}
+
+/** The longest move or scan the text form accepts: each step carries a position. */
+export const MAX_TEXT_MOVE = 1_000_000;
+const MAX_OFFSET = 2 ** 30;
+
+// #region parse-lir
+/** A loop body or guard branch being read: the ops around it, and how it started. */
+type Open =
+  | { readonly kind: "loop"; readonly outer: Op[]; readonly brace: Token; readonly head: Omit<LoopOp, "body" | "end"> }
+  | { readonly kind: "then" | "else"; readonly outer: Op[]; readonly brace: Token; readonly head: Omit<GuardOp, "then" | "otherwise">; readonly then: Op[] };
+
+export function parseLir(text: string, opts: ParseLirOptions = {}): Lir {
+  const lex = new Lexer(text, opts.source);
+  const root: Op[] = [];
+  const open: Open[] = []; // innermost last
+  let ops = root;
+  const enter = (o: Open): void => {
+    if (open.length === MAX_NESTING) throw nestingError(o.brace.pos);
+    open.push(o);
+    ops = [];
+  };
+  for (;;) {
+    const t = lex.next();
+    if (t.kind === "end") break;
+    if (t.text === "}") {
+      const o = open.pop();
+      if (!o) throw new LirSyntaxError(t.pos, "'}' closes nothing: remove it, or add the missing 'loop [0] {'");
+      if (o.kind === "then") {
+        lex.expect("else");
+        enter({ ...o, kind: "else", brace: lex.expect("{"), then: ops });
+        continue;
+      }
+      o.outer.push(o.kind === "loop" ? { ...o.head, body: ops, end: lex.position(t) } : { ...o.head, then: o.then, otherwise: ops });
+      ops = o.outer;
+      continue;
+    }
+    if (t.kind !== "word") throw new LirSyntaxError(t.pos, `expected an op (${OPS}), found '${t.text}'`);
+    if (t.text === "loop") {
+      const off = lex.cell();
+      const known = lex.accept("known") ? lex.range() : undefined;
+      const pos = lex.position(t);
+      enter({ kind: "loop", outer: ops, head: known ? { kind: "loop", off, known, pos } : { kind: "loop", off, pos }, brace: lex.expect("{") });
+    } else if (t.text === "guard") {
+      const cells = lex.range();
+      const pos = lex.position(t);
+      enter({ kind: "then", outer: ops, head: { kind: "guard", cells, pos }, brace: lex.expect("{"), then: [] });
+    } else {
+      ops.push(parseOp(t, lex));
+    }
+  }
+  const unclosed = open.pop();
+  if (unclosed) throw new LirSyntaxError(unclosed.brace.pos, "this '{' is never closed: add the missing '}'");
+  return { ops: root };
+}
+
+const OPS = "add, set, move, check, loop, in, out, muladd, scan, guard";
+
+function parseOp(t: Token, lex: Lexer): Op {
+  switch (t.text) {
+    case "add": {
+      const off = lex.cell();
+      const k = wrapSigned(lex.int(-255, 255, "an amount to add"));
+      return { kind: "add", off, k, pos: lex.position(t) };
+    }
+    case "set": {
+      const off = lex.cell();
+      const value = lex.int(0, 255, "a cell value");
+      return { kind: "set", off, value, pos: lex.position(t) };
+    }
+    case "in":
+    case "out":
+      return { kind: t.text, off: lex.cell(), pos: lex.position(t) };
+    case "move": {
+      const delta = lex.nonZero("a distance to move");
+      return { kind: "move", delta, steps: lex.positions(t, Math.abs(delta)) };
+    }
+    case "scan": {
+      const stride = lex.nonZero("a stride to scan by");
+      const [pos, ...steps] = lex.positions(t, 1 + Math.abs(stride));
+      return { kind: "scan", stride, steps, pos: pos! };
+    }
+    case "check": {
+      const offs: number[] = [];
+      while (lex.peek().kind === "int") offs.push(lex.nonZero("a cell offset to check"));
+      if (offs.length === 0) throw new LirSyntaxError(lex.peek().pos, "'check' needs at least one cell offset, e.g. 'check 1 2'");
+      const ps = lex.positions(t, offs.length);
+      return { kind: "check", reach: offs.map((off, i): Reach => ({ off, pos: ps[i]! })) };
+    }
+    case "muladd": {
+      const dst = lex.cell();
+      lex.expect("+=");
+      const src = lex.cell();
+      lex.expect("*");
+      const k = wrapSigned(lex.int(-255, 255, "a factor"));
+      if (dst === src) throw new LirSyntaxError(t.pos, `muladd reads and writes the same cell [${dst}]: use 'add' or 'set' instead`);
+      return { kind: "muladd", dst, src, k, pos: lex.position(t) };
+    }
+    default:
+      throw new LirSyntaxError(t.pos, `unknown op '${t.text}': the ops are ${OPS}`);
+  }
+}
+// #endregion
+
+interface Token {
+  readonly kind: "word" | "int" | "punct" | "at" | "end";
+  readonly text: string;
+  readonly pos: SourcePos;
+}
+
+const TOKEN = /([a-z]+)|(-?[0-9]+)|(\+=|\.\.|[[\]{}*])|@([0-9]+):([0-9]+)/y;
+
+class Lexer {
+  private i = 0;
+  private line = 1;
+  private column = 1;
+  private ahead: Token | null = null;
+  private readonly sourceLines: string[] | null;
+
+  constructor(
+    private readonly text: string,
+    private readonly source: string | undefined,
+  ) {
+    this.sourceLines = source === undefined ? null : source.split("\n");
+  }
+
+  peek(): Token {
+    this.ahead ??= this.scan();
+    return this.ahead;
+  }
+
+  next(): Token {
+    const t = this.peek();
+    this.ahead = null;
+    return t;
+  }
+
+  /** Consume the next token if it is `text`. */
+  accept(text: string): boolean {
+    if (this.peek().text !== text) return false;
+    this.next();
+    return true;
+  }
+
+  expect(text: string): Token {
+    const t = this.next();
+    if (t.text !== text) throw new LirSyntaxError(t.pos, `expected '${text}', found ${describe(t)}`);
+    return t;
+  }
+
+  /** `[off]` */
+  cell(): number {
+    this.expect("[");
+    const off = this.int(-MAX_OFFSET, MAX_OFFSET, "a cell offset");
+    this.expect("]");
+    return off;
+  }
+
+  /** `lo..hi` */
+  range(): Range {
+    const lo = this.int(-MAX_OFFSET, MAX_OFFSET, "the low end of a range");
+    const dots = this.expect("..");
+    const hi = this.int(-MAX_OFFSET, MAX_OFFSET, "the high end of a range");
+    if (lo > hi) throw new LirSyntaxError(dots.pos, `the range ${lo}..${hi} is empty: write the low end first`);
+    return { lo, hi };
+  }
+
+  int(min: number, max: number, what: string): number {
+    const t = this.next();
+    if (t.kind !== "int") throw new LirSyntaxError(t.pos, `expected ${what}, found ${describe(t)}`);
+    const v = Number(t.text);
+    if (v < min || v > max) throw new LirSyntaxError(t.pos, `${what} must be from ${min} to ${max}, not ${t.text}`);
+    return v;
+  }
+
+  nonZero(what: string): number {
+    const t = this.peek();
+    const v = this.int(-MAX_TEXT_MOVE, MAX_TEXT_MOVE, what);
+    if (v === 0) throw new LirSyntaxError(t.pos, `${what} cannot be 0`);
+    return v;
+  }
+
+  /** The one position of an op that stands for one command. */
+  position(op: Token): SourcePos {
+    return this.positions(op, 1)[0]!;
+  }
+
+  /**
+   * The positions after an op: either none, and then every one is `op`'s own place in the LIR
+   * text, or exactly `count` annotations, each a place in the Brainfuck source.
+   */
+  positions(op: Token, count: number): SourcePos[] {
+    if (this.peek().kind !== "at") return new Array<SourcePos>(count).fill(op.pos);
+    const out: SourcePos[] = [];
+    while (this.peek().kind === "at") out.push(this.sourcePos(this.next()));
+    if (out.length !== count) {
+      throw new LirSyntaxError(op.pos, `'${op.text}' here needs ${count} position${count === 1 ? "" : "s"}, one per command it stands for, not ${out.length}`);
+    }
+    return out;
+  }
+
+  private sourcePos(t: Token): SourcePos {
+    const [line, column] = t.text.slice(1).split(":").map(Number) as [number, number];
+    if (this.sourceLines === null || this.source === undefined) {
+      throw new LirSyntaxError(t.pos, `${t.text} is a position in a Brainfuck source: pass the source too, as parseLir(text, { source })`);
+    }
+    const text = this.sourceLines[line - 1];
+    const inLine = text === undefined ? -1 : unitIndex(text, column);
+    if (text === undefined || inLine < 0) {
+      throw new LirSyntaxError(t.pos, `${t.text} is not a character of the source, which has ${this.sourceLines.length} line(s)`);
+    }
+    let offset = inLine;
+    for (let l = 0; l < line - 1; l++) offset += this.sourceLines[l]!.length + 1;
+    return { offset, line, column };
+  }
+
+  private scan(): Token {
+    this.skipBlanks();
+    const pos: SourcePos = { offset: this.i, line: this.line, column: this.column };
+    if (this.i >= this.text.length) return { kind: "end", text: "end of text", pos };
+    TOKEN.lastIndex = this.i;
+    const m = TOKEN.exec(this.text);
+    if (!m) throw new LirSyntaxError(pos, `unexpected character '${String.fromCodePoint(this.text.codePointAt(this.i)!)}'`);
+    this.i += m[0].length;
+    this.column += m[0].length; // tokens are ASCII: one unit, one column
+    const kind = m[1] ? "word" : m[2] ? "int" : m[3] ? "punct" : "at";
+    return { kind, text: m[0], pos };
+  }
+
+  private skipBlanks(): void {
+    while (this.i < this.text.length) {
+      const ch = this.text[this.i]!;
+      if (ch === "#") {
+        while (this.i < this.text.length && this.text[this.i] !== "\n") this.advance();
+      } else if (ch === " " || ch === "\t" || ch === "\r" || ch === "\n") {
+        this.advance();
+      } else {
+        return;
+      }
+    }
+  }
+
+  private advance(): void {
+    const c = this.text.charCodeAt(this.i++);
+    if (c === 10) {
+      this.line++;
+      this.column = 1;
+    } else if (!(c >= 0xdc00 && c <= 0xdfff && this.i >= 2 && isHighSurrogate(this.text.charCodeAt(this.i - 2)))) {
+      this.column++;
+    }
+  }
+}
+
+function describe(t: Token): string {
+  return t.kind === "end" ? "the end of the text" : `'${t.text}'`;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** The UTF-16 index of the character at 1-based `column` (counted in code points), or -1. */
+function unitIndex(line: string, column: number): number {
+  let col = 1;
+  for (let i = 0; i < line.length; i++) {
+    if (col === column) return i;
+    if (isHighSurrogate(line.charCodeAt(i)) && i + 1 < line.length) i++;
+    col++;
+  }
+  return -1;
+}

@@ -1,0 +1,147 @@
+// The LIR's safety rule, checked: no op may touch a cell unless a move or check before it proved the
+// cell is on the tape. Lowered code obeys it trivially (every op works on [0], where the pointer
+// is); chapter 9's passes must keep obeying it, and a backend that trusts it can drop the bounds
+// check from every add, set and muladd, keeping checks only where `move`, `check` and `scan` are.
+import { LirVerifyError } from "./errors.ts";
+import { isBalanced, posOf, type Lir, type LoopOp, type Op, type Range } from "./lir.ts";
+
+// #region range
+// A Range here is the offsets from the pointer known to be on the tape. It always holds 0, since the
+// pointer itself is always on the tape, and it grows one cell at a time, as the pointer moves.
+
+/** The cells between the pointer and `off`: 0..off or off..0. */
+export function spanTo(off: number): Range {
+  return { lo: Math.min(0, off), hi: Math.max(0, off) };
+}
+
+/** What two ranges both know (both hold 0, so this is a range too). */
+export function intersect(a: Range, b: Range): Range {
+  return { lo: Math.max(a.lo, b.lo), hi: Math.min(a.hi, b.hi) };
+}
+
+/** Every cell on the way was checked, so from the new pointer all of them are known. */
+export function afterMove(r: Range, delta: number): Range {
+  return { lo: Math.min(r.lo, delta) - delta, hi: Math.max(r.hi, delta) - delta };
+}
+
+/**
+ * A scan is `loop [0] { move stride }`, and knows what that loop would: each iteration starts just
+ * past the cells the last step crossed, and after the scan either none ran or the last one did.
+ */
+export function afterScan(r: Range, stride: number): Range {
+  return intersect(r, afterMove(intersect(r, spanTo(-stride)), stride));
+}
+
+/** The smallest range that holds both. */
+export function hull(a: Range, b: Range): Range {
+  return { lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
+}
+
+export function covers(outer: Range, inner: Range): boolean {
+  return outer.lo <= inner.lo && inner.hi <= outer.hi;
+}
+// #endregion
+
+/** Throws LirVerifyError at the first op that could touch a cell outside the tape. */
+export function verify(lir: Lir): void {
+  walk(lir.ops, { lo: 0, hi: 0 }, true);
+}
+
+const establishedCache = new WeakMap<readonly Op[], Range>();
+
+/**
+ * What a loop body by itself proves is on the tape when it ends, relative to where the pointer
+ * then is, whatever was known when it started. At the start of the next iteration that is still
+ * true, so it can be part of the loop's `known` range (chapter 9 uses this).
+ */
+export function established(body: readonly Op[]): Range {
+  let r = establishedCache.get(body);
+  if (!r) establishedCache.set(body, (r = walk(body, { lo: 0, hi: 0 }, false)));
+  return r;
+}
+
+// #region walk
+/**
+ * The range after `ops`, run from `r`. Strict: throw at any op that needs a cell not in the range
+ * (verify). Not strict: only follow the range, trusting the ops (established).
+ */
+function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
+  const need = (op: Op, off: number): void => {
+    if (strict && (off < r.lo || off > r.hi)) {
+      throw new LirVerifyError(posOf(op), `${op.kind} uses cell [${off}], but only ${r.lo}..${r.hi} are known to be on the tape here: a 'check' or 'move' must reach it first`);
+    }
+  };
+  for (const op of ops) {
+    switch (op.kind) {
+      case "add":
+      case "set":
+      case "in":
+      case "out":
+        need(op, op.off);
+        break;
+      case "muladd":
+        need(op, op.src);
+        need(op, op.dst);
+        break;
+      case "check":
+        for (const { off } of op.reach) {
+          if (off === r.hi + 1) r = { lo: r.lo, hi: off };
+          else if (off === r.lo - 1) r = { lo: off, hi: r.hi };
+          else if (strict && (off < r.lo || off > r.hi)) {
+            throw new LirVerifyError(posOf(op), `'check ${off}' skips cells: only ${r.lo}..${r.hi} are known to be on the tape, and the pointer moves one cell at a time, so the next check must be ${r.lo - 1} or ${r.hi + 1}`);
+          }
+        }
+        break;
+      case "move":
+        r = afterMove(r, op.delta);
+        break;
+      case "scan":
+        r = afterScan(r, op.stride);
+        break;
+      case "loop":
+        need(op, op.off);
+        r = afterLoop(op, r, strict);
+        break;
+      case "guard": {
+        // `then` runs only when the guarded cells are on the tape, and with them every cell
+        // between them and the pointer: the tape has no holes.
+        const fast = walk(op.then, hull(r, op.cells), strict);
+        const slow = walk(op.otherwise, r, strict);
+        r = intersect(fast, slow);
+        break;
+      }
+    }
+  }
+  return r;
+}
+// #endregion
+
+// #region loop
+/**
+ * A loop's body runs from its `known` range, which must hold at the start of every iteration: it is
+ * known on entry, and the body leaves it known for the next. A balanced loop starts each iteration
+ * at the same pointer, so what is known on entry holds throughout; an unbalanced one, by default,
+ * knows only the cells up to the one it tests.
+ */
+function afterLoop(loop: LoopOp, entry: Range, strict: boolean): Range {
+  const balanced = isBalanced(loop.body);
+  let start = loop.known ?? (balanced ? entry : spanTo(loop.off));
+  if (strict && (start.lo > 0 || start.hi < 0)) {
+    throw new LirVerifyError(loop.pos, `the loop's known range ${start.lo}..${start.hi} leaves out 0: the pointer's own cell is always on the tape, so include it`);
+  }
+  if (strict && !covers(entry, start)) {
+    throw new LirVerifyError(loop.pos, `the loop claims cells ${start.lo}..${start.hi} are known on the tape, but only ${entry.lo}..${entry.hi} are known where it starts`);
+  }
+  if (strict && (loop.off < start.lo || loop.off > start.hi)) {
+    throw new LirVerifyError(loop.pos, `the loop tests [${loop.off}], outside the cells it claims are known at each iteration, ${start.lo}..${start.hi}`);
+  }
+  if (!strict) start = intersect(start, entry);
+  const end = walk(loop.body, start, strict);
+  if (balanced) return entry;
+  if (strict && !covers(end, start)) {
+    throw new LirVerifyError(loop.end, `the loop claims cells ${start.lo}..${start.hi} are known at the start of each iteration, but its body leaves only ${end.lo}..${end.hi} known for the next one`);
+  }
+  // Zero iterations leave `entry` true, one or more leave `end`: after the loop, only both are.
+  return intersect(entry, end);
+}
+// #endregion

@@ -1,0 +1,133 @@
+// What is known about cell values at a point of the program, relative to the pointer: the analysis
+// behind dead code (a loop on a cell known to be 0 never runs) and known values (an add to a cell
+// known to hold 3 is a set). It only ever claims what holds on every path to that point.
+import { innerOps, isBalanced, wrapUnsigned, type LoopOp, type Op } from "../08-lir/lir.ts";
+
+// #region knowledge
+export class Knowledge {
+  /** Offset + base -> its value, or null when unknown. Cells not in the map hold `rest`. */
+  private readonly cells = new Map<number, number | null>();
+  private base = 0;
+
+  private constructor(private rest: number | null) {}
+
+  /** At the start of a program: every cell holds 0. */
+  static atStart(): Knowledge {
+    return new Knowledge(0);
+  }
+
+  /** Nothing known. */
+  static nothing(): Knowledge {
+    return new Knowledge(null);
+  }
+
+  get(off: number): number | null {
+    const v = this.cells.get(off + this.base);
+    return v === undefined ? this.rest : v;
+  }
+
+  private set(off: number, v: number | null): void {
+    this.cells.set(off + this.base, v);
+  }
+  // #endregion
+
+  // #region apply
+  /** Update for `op` having run (a loop, too: this is what holds after it). */
+  apply(op: Op): void {
+    switch (op.kind) {
+      case "add": {
+        const v = this.get(op.off);
+        this.set(op.off, v === null ? null : wrapUnsigned(v + op.k));
+        break;
+      }
+      case "set":
+        this.set(op.off, op.value);
+        break;
+      case "in":
+        this.set(op.off, null);
+        break;
+      case "muladd": {
+        const s = this.get(op.src);
+        const d = this.get(op.dst);
+        this.set(op.dst, s === null || d === null ? null : wrapUnsigned(d + s * op.k));
+        break;
+      }
+      case "move":
+        this.base += op.delta;
+        break;
+      case "scan":
+        this.forgetAll();
+        this.set(0, 0);
+        break;
+      case "loop":
+        if (this.get(op.off) === 0) break; // it does not run
+        if (isBalanced(op.body)) for (const off of written(op.body)) this.set(off, null);
+        else this.forgetAll();
+        this.set(op.off, 0); // a loop ends when its cell is 0
+        break;
+      case "guard": {
+        const other = this.clone();
+        for (const inner of op.then) this.apply(inner);
+        for (const inner of op.otherwise) other.apply(inner);
+        if (isBalanced(op.then) && isBalanced(op.otherwise)) this.keepAgreed(other);
+        else this.forgetAll();
+        break;
+      }
+      case "out":
+      case "check":
+        break;
+    }
+  }
+
+  /**
+   * Keep only what `other` knows too: after one of two balanced branches ran. (Only a scan or an
+   * unbalanced loop forgets `rest`, and a balanced branch has neither, so both still share it.)
+   */
+  private keepAgreed(other: Knowledge): void {
+    const offs = new Set<number>();
+    for (const key of this.cells.keys()) offs.add(key - this.base);
+    for (const key of other.cells.keys()) offs.add(key - other.base);
+    for (const off of offs) if (this.get(off) !== other.get(off)) this.set(off, null);
+  }
+
+  /** What holds at the start of every iteration of `loop`, entered from here. */
+  enter(loop: LoopOp): Knowledge {
+    if (!isBalanced(loop.body)) return Knowledge.nothing();
+    const k = this.clone();
+    for (const off of written(loop.body)) k.set(off, null);
+    k.set(loop.off, null); // not 0, but which value depends on the iteration
+    return k;
+  }
+  // #endregion
+
+  clone(): Knowledge {
+    const k = new Knowledge(this.rest);
+    for (const [off, v] of this.cells) k.cells.set(off - this.base, v);
+    return k;
+  }
+
+  private forgetAll(): void {
+    this.cells.clear();
+    this.rest = null;
+  }
+}
+
+// #region written
+const writtenCache = new WeakMap<readonly Op[], ReadonlySet<number>>();
+
+/** The cells (offsets from the pointer at its start) a balanced body may change. */
+export function written(body: readonly Op[]): ReadonlySet<number> {
+  const cached = writtenCache.get(body);
+  if (cached) return cached;
+  const cells = new Set<number>();
+  let at = 0; // the body's moves so far
+  for (const op of body) {
+    if (op.kind === "move") at += op.delta;
+    else if (op.kind === "add" || op.kind === "set" || op.kind === "in") cells.add(at + op.off);
+    else if (op.kind === "muladd") cells.add(at + op.dst);
+    else for (const inner of innerOps(op)) for (const off of written(inner)) cells.add(at + off);
+  }
+  writtenCache.set(body, cells);
+  return cells;
+}
+// #endregion

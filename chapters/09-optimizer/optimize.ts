@@ -1,0 +1,94 @@
+// The pass manager: passes by name, run in order, with the op count after each, so a reader (and
+// `--stats`, and the bench) can see what each one buys, and a test can run any one alone.
+import { countLoops, countOps, type Lir } from "../08-lir/lir.ts";
+import { clearLoops } from "./passes/clear-loops.ts";
+import { deadCode } from "./passes/dead-code.ts";
+import { foldOffsets } from "./passes/fold-offsets.ts";
+import { foldRuns } from "./passes/fold-runs.ts";
+import { knownValues } from "./passes/known-values.ts";
+import { mulLoops } from "./passes/mul-loops.ts";
+import { scanLoops } from "./passes/scan-loops.ts";
+
+// #region passes
+export interface Pass {
+  readonly name: string;
+  readonly run: (lir: Lir) => Lir;
+}
+
+export const PASSES: readonly Pass[] = [
+  { name: "fold-runs", run: foldRuns },
+  { name: "fold-offsets", run: foldOffsets },
+  { name: "clear-loops", run: clearLoops },
+  { name: "mul-loops", run: mulLoops },
+  { name: "scan-loops", run: scanLoops },
+  { name: "dead-code", run: deadCode },
+  { name: "known-values", run: knownValues },
+];
+
+/** The default order: offsets first, since they turn loop bodies into the shapes the idioms match. */
+export const DEFAULT_PIPELINE: readonly string[] = [
+  "fold-offsets",
+  "fold-runs",
+  "clear-loops",
+  "mul-loops",
+  "scan-loops",
+  "dead-code",
+  "known-values",
+];
+// #endregion
+
+export class UnknownPassError extends Error {
+  override name = "UnknownPassError";
+}
+
+// #region optimize
+export interface PassStats {
+  /** The pass that just ran, or "input" for the LIR before any. */
+  readonly pass: string;
+  readonly ops: number;
+  readonly loops: number;
+  readonly ms: number;
+}
+
+export interface Optimized {
+  readonly lir: Lir;
+  readonly stats: readonly PassStats[];
+}
+
+export function optimize(lir: Lir, opts: { readonly passes?: readonly string[] } = {}): Optimized {
+  const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
+  const stats: PassStats[] = [{ pass: "input", ops: countOps(lir.ops), loops: countLoops(lir.ops), ms: 0 }];
+  for (const pass of passes) {
+    const started = performance.now();
+    lir = pass.run(lir);
+    const ms = performance.now() - started;
+    stats.push({ pass: pass.name, ops: countOps(lir.ops), loops: countLoops(lir.ops), ms });
+  }
+  return { lir, stats };
+}
+// #endregion
+
+export function passNamed(name: string): Pass {
+  const pass = PASSES.find((p) => p.name === name);
+  if (!pass) throw new UnknownPassError(`there is no pass '${name}': the passes are ${PASSES.map((p) => p.name).join(", ")}`);
+  return pass;
+}
+
+// #region format-stats
+/** The stats as a table: one line per pass, what it left, and the change it made. */
+export function formatStats(stats: readonly PassStats[]): string {
+  const width = Math.max(...stats.map((s) => s.pass.length));
+  const lines = [`${"pass".padEnd(width)}    ops  loops`];
+  let prev: PassStats | null = null;
+  for (const s of stats) {
+    const change = prev === null ? "" : `  (${signed(s.ops - prev.ops)} ops, ${signed(s.loops - prev.loops)} loops)`;
+    lines.push(`${s.pass.padEnd(width)} ${String(s.ops).padStart(6)} ${String(s.loops).padStart(6)}${change}`);
+    prev = s;
+  }
+  return lines.join("\n");
+}
+
+function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+// #endregion

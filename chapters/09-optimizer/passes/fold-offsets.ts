@@ -1,0 +1,156 @@
+// Offset folding: defer pointer moves. `>+>+<<-` becomes `add [1] 1; add [2] 1; add [0] -1` with
+// no move at all, because each op's offset absorbs the moves before it.
+//
+// The bounds checks are not deferred: each cell the pointer steps onto for the first time becomes a
+// reach of a `check` op placed where the step was, before any later effect. So if a check fails,
+// everything before it has happened and nothing after it has: exactly the interpreter's state when
+// that `<` or `>` failed. Only the pointer update moves, to the end of the straight-line stretch,
+// and it is kept even across a loop when the loop's body is balanced.
+import type { SourcePos } from "../../06-interpreter/source.ts";
+import { isBalanced, type GuardOp, type Lir, type LoopOp, type Op, type Range, type Reach } from "../../08-lir/lir.ts";
+import { afterScan, established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
+
+export function foldOffsets(lir: Lir): Lir {
+  const f = new Folder(0, { lo: 0, hi: 0 });
+  for (const op of lir.ops) f.fold(op);
+  f.commit(); // the program's final pointer is part of its result
+  return { ops: f.out };
+}
+
+// #region folder
+class Folder {
+  readonly out: Op[] = [];
+  /** Reaches not yet emitted: they go out as one `check` just before the next effect. */
+  private pending: Reach[] = [];
+  /** The last `<` or `>` folded in: the position a committed move's already-checked steps carry. */
+  private lastStep: SourcePos | null = null;
+
+  constructor(
+    /** The deferred move: the interpreter's pointer is p + d, where p is the real one. */
+    private d: number,
+    /** Offsets from p known to be on the tape. */
+    private known: Range,
+  ) {}
+
+  fold(op: Op): void {
+    switch (op.kind) {
+      case "move":
+        for (let i = 1; i <= Math.abs(op.delta); i++) this.step(this.d + Math.sign(op.delta) * i, op.steps[i - 1]!);
+        this.d += op.delta;
+        break;
+      case "check":
+        for (const r of op.reach) this.step(this.d + r.off, r.pos);
+        break;
+      case "add":
+      case "set":
+      case "in":
+      case "out":
+        this.flushChecks();
+        this.out.push({ ...op, off: op.off + this.d });
+        break;
+      case "muladd":
+        this.flushChecks();
+        this.out.push({ ...op, dst: op.dst + this.d, src: op.src + this.d });
+        break;
+      case "loop":
+        if (isBalanced(op.body)) this.foldBalancedLoop(op);
+        else this.foldLoop(op);
+        break;
+      case "guard":
+        this.foldGuard(op);
+        break;
+      case "scan":
+        this.commit();
+        this.out.push(op);
+        this.known = afterScan(this.known, op.stride);
+        break;
+    }
+  }
+
+  /** The pointer steps onto offset t (from p), which the command at pos did. */
+  private step(t: number, pos: SourcePos): void {
+    this.lastStep = pos;
+    if (t >= this.known.lo && t <= this.known.hi) return; // been there: it is on the tape
+    if (t === this.known.hi + 1) this.known = { lo: this.known.lo, hi: t };
+    else if (t === this.known.lo - 1) this.known = { lo: t, hi: this.known.hi };
+    else throw new Error(`fold-offsets: a step to ${t} skips cells (known ${this.known.lo}..${this.known.hi}): the input LIR does not verify`);
+    this.pending.push({ off: t, pos });
+  }
+  // #endregion
+
+  // #region loops
+  /** Same p at every iteration: fold the body with the deferred move still pending. */
+  private foldBalancedLoop(op: LoopOp): void {
+    this.flushChecks();
+    const body = new Folder(this.d, this.known);
+    for (const inner of op.body) body.fold(inner);
+    body.flushChecks();
+    this.out.push({ ...op, off: op.off + this.d, body: body.out });
+    // What the body checked may not have run (zero iterations): `known` stays as it was.
+  }
+
+  /**
+   * p differs from one iteration to the next: make the move, then fold the body afresh. What is
+   * known at each iteration's start is what is known here and also proved by the body itself at its
+   * end; the loop states that as its `known` range, for the verifier to check.
+   */
+  private foldLoop(op: LoopOp): void {
+    this.commit();
+    const start = op.known ?? (op.off === 0 ? intersect(this.known, established(op.body)) : spanTo(op.off));
+    const body = new Folder(0, start);
+    for (const inner of op.body) body.fold(inner);
+    body.commit();
+    const { known: _, ...loop } = op; // the default range is left unsaid
+    this.out.push(sameRange(start, spanTo(op.off)) ? { ...loop, body: body.out } : { ...loop, known: start, body: body.out });
+    this.known = intersect(this.known, body.known); // see verify.ts: after zero iterations, or some
+  }
+
+  /** Each branch folds like a loop body: with the move still deferred if both are balanced. */
+  private foldGuard(op: GuardOp): void {
+    const balanced = isBalanced(op.then) && isBalanced(op.otherwise);
+    if (balanced) this.flushChecks();
+    else this.commit();
+    const cells = { lo: op.cells.lo + this.d, hi: op.cells.hi + this.d };
+    const fast = new Folder(this.d, hull(this.known, cells));
+    const slow = new Folder(this.d, this.known);
+    for (const inner of op.then) fast.fold(inner);
+    for (const inner of op.otherwise) slow.fold(inner);
+    for (const branch of [fast, slow]) {
+      if (balanced) branch.flushChecks();
+      else branch.commit();
+    }
+    this.out.push({ ...op, cells, then: fast.out, otherwise: slow.out });
+    if (!balanced) this.known = intersect(fast.known, slow.known);
+  }
+  // #endregion
+
+  // #region commit
+  /** Make the deferred move (and the checks before it): p catches up with the interpreter's pointer. */
+  commit(): void {
+    const d = this.d;
+    if (d === 0) return this.flushChecks();
+    // A move checks every cell on its way. If the pending reaches all lie on that way, in order,
+    // the move's own check is exactly theirs; otherwise they go first, as a check of their own.
+    const dir = Math.sign(d);
+    const onTheWay = this.pending.every((r) => Math.sign(r.off) === dir && Math.abs(r.off) <= Math.abs(d));
+    const fresh = new Map(onTheWay ? this.pending.map((r) => [r.off, r.pos]) : []);
+    if (onTheWay) this.pending = [];
+    else this.flushChecks();
+    const steps: SourcePos[] = [];
+    for (let i = 1; i <= Math.abs(d); i++) steps.push(fresh.get(dir * i) ?? this.lastStep!);
+    this.out.push({ kind: "move", delta: d, steps });
+    this.known = { lo: this.known.lo - d, hi: this.known.hi - d };
+    this.d = 0;
+  }
+  // #endregion
+
+  flushChecks(): void {
+    if (this.pending.length === 0) return;
+    this.out.push({ kind: "check", reach: this.pending });
+    this.pending = [];
+  }
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.lo === b.lo && a.hi === b.hi;
+}

@@ -1,0 +1,98 @@
+// Known values: where a cell's value is known, use it. An add to a known cell becomes a set (no
+// read, and `[-]+++` becomes `set [0] 3`), a set to the value already there goes, a muladd from a
+// known cell becomes an add, and a loop known to run exactly once loses its loop. Then stores that
+// are overwritten before anything reads them go too.
+import { isBalanced, wrapSigned, wrapUnsigned, type AddOp, type Lir, type LoopOp, type Op } from "../../08-lir/lir.ts";
+import { Knowledge } from "../knowledge.ts";
+
+// #region known-values
+export function knownValues(lir: Lir): Lir {
+  return { ops: propagate(lir.ops, Knowledge.atStart()) };
+}
+
+function propagate(ops: readonly Op[], known: Knowledge): Op[] {
+  const out: Op[] = [];
+  const emit = (op: Op): void => {
+    out.push(op);
+    known.apply(op);
+  };
+  /** An add, as a set when the cell's value is known. */
+  const add = (op: AddOp): void => {
+    const v = known.get(op.off);
+    emit(v === null ? op : { kind: "set", off: op.off, value: wrapUnsigned(v + op.k), pos: op.pos });
+  };
+  for (const op of ops) {
+    switch (op.kind) {
+      case "add":
+        add(op);
+        break;
+      case "set":
+        if (known.get(op.off) !== op.value) emit(op);
+        break;
+      case "muladd": {
+        const s = known.get(op.src);
+        const k = s === null ? 0 : wrapSigned(s * op.k);
+        if (s === null) emit(op);
+        else if (k !== 0) add({ kind: "add", off: op.dst, k, pos: op.pos }); // else it adds 0
+        break;
+      }
+      case "loop": {
+        const v = known.get(op.off);
+        if (v === 0) emit(op); // never runs: nothing to learn inside (dead-code removes it)
+        else if (v !== null && runsOnce(op)) for (const inner of propagate(op.body, known)) out.push(inner);
+        else emit({ ...op, body: propagate(op.body, known.enter(op)) });
+        break;
+      }
+      case "guard":
+        emit({ ...op, then: propagate(op.then, known.clone()), otherwise: propagate(op.otherwise, known.clone()) });
+        break;
+      default:
+        emit(op);
+    }
+  }
+  return dropDeadStores(out);
+}
+
+/** A balanced loop whose body ends by zeroing its cell: entered once, it exits at the first test. */
+function runsOnce(loop: LoopOp): boolean {
+  const last = loop.body.at(-1);
+  return last?.kind === "set" && last.off === loop.off && last.value === 0 && isBalanced(loop.body);
+}
+// #endregion
+
+// #region dead-stores
+/**
+ * Drop adds, sets and muladds whose result a later set overwrites before anything reads it. Walks
+ * backwards, remembering the cells that will be overwritten; anything that can fail or repeat
+ * (check, move, loop, scan) ends the walk's knowledge, since the tape is seen when it fails.
+ */
+function dropDeadStores(ops: Op[]): Op[] {
+  const overwritten = new Set<number>();
+  const kept: Op[] = [];
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i]!;
+    switch (op.kind) {
+      case "set":
+        if (overwritten.has(op.off)) continue;
+        overwritten.add(op.off);
+        break;
+      case "add":
+        if (overwritten.has(op.off)) continue;
+        break;
+      case "muladd":
+        if (overwritten.has(op.dst)) continue;
+        overwritten.delete(op.dst);
+        overwritten.delete(op.src);
+        break;
+      case "in":
+      case "out":
+        overwritten.delete(op.off);
+        break;
+      default: // check, move, loop, scan
+        overwritten.clear();
+    }
+    kept.push(op);
+  }
+  return kept.reverse();
+}
+// #endregion

@@ -1,0 +1,52 @@
+// Multiply loops: `[->+++>+<<]` adds 3 × [0] to [1] and [0] to [2], then leaves [0] at 0. A loop
+// whose body only adds constants, does not move, and changes its own cell by an odd step runs a
+// number of times fixed by the cell, so its effect has a closed form: one muladd per target and a
+// set. No branch: a muladd from a cell that holds 0 adds 0, which is what the loop would have done.
+import { wrapSigned, type AddOp, type Lir, type LoopOp, type Op } from "../../08-lir/lir.ts";
+import { rewrite } from "../rewrite.ts";
+
+// #region mul-loops
+export function mulLoops(lir: Lir): Lir {
+  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? closedForm(op) ?? [op] : [op])) };
+}
+
+/** The loop's effect without the loop, or null when it is not a multiply loop. */
+function closedForm(loop: LoopOp): Op[] | null {
+  let step = 0; // what one iteration adds to the loop's own cell
+  let checked = { lo: Infinity, hi: -Infinity }; // the cells the body checks
+  const added = new Map<number, number>(); // target offset -> what one iteration adds to it
+  for (const op of loop.body) {
+    if (op.kind === "check") for (const { off } of op.reach) checked = { lo: Math.min(checked.lo, off), hi: Math.max(checked.hi, off) };
+    else if (op.kind !== "add") return null; // a move, a loop, I/O: not a multiply loop
+    else if (op.off === loop.off) step += op.k;
+    else added.set(op.off, (added.get(op.off) ?? 0) + op.k);
+  }
+  if (step % 2 === 0) return null; // an even step may never reach 0: keep the loop, and its hang
+  const ops: Op[] = [];
+  for (const [dst, k] of added) {
+    const factor = wrapSigned(-k * inverse(wrapSigned(step)));
+    if (factor !== 0) ops.push({ kind: "muladd", dst, src: loop.off, k: factor, pos: firstAdd(loop, dst).pos });
+  }
+  ops.push({ kind: "set", off: loop.off, value: 0, pos: loop.pos });
+  if (checked.lo > checked.hi) return ops;
+  // The body checks cells it reaches: if one is off the tape, the loop fails there, after the adds
+  // before it. So the closed form may run only when all of them are on the tape, which is tested
+  // once, up front, and nearly always true; otherwise the loop runs as written, and fails as written.
+  return [{ kind: "guard", cells: checked, then: ops, otherwise: [loop], pos: loop.pos }];
+}
+// #endregion
+
+// #region inverse
+/**
+ * The n with step × n = 1 (mod 256), for odd step. The loop runs n(v) times, where v + n·step = 0,
+ * so n = -v · inverse(step), and a target gaining k per iteration gains v · (-k · inverse(step)).
+ */
+export function inverse(step: number): number {
+  for (let n = 1; n < 256; n += 2) if (wrapSigned(step * n) === 1) return n;
+  throw new RangeError(`${step} is even: it has no inverse modulo 256`);
+}
+// #endregion
+
+function firstAdd(loop: LoopOp, off: number): AddOp {
+  return loop.body.find((op): op is AddOp => op.kind === "add" && op.off === off)!;
+}

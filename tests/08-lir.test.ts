@@ -1,0 +1,392 @@
+// Chapter 8: the LIR, as a specification. Its text form, lowering, the verifier, and the LIR
+// interpreter, which must give exactly the reference interpreter's result.
+import { describe, expect, test } from "bun:test";
+import { runBun } from "../shared/child.ts";
+import { StepLimitError, TapeBoundsError } from "../chapters/06-interpreter/errors.ts";
+import { interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { describeDifference, type RunOptions } from "../chapters/06-interpreter/semantics.ts";
+import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { parseLirArgs } from "../chapters/08-lir/cli.ts";
+import { LirNestingError, LirSyntaxError, LirVerifyError, MAX_NESTING } from "../chapters/08-lir/errors.ts";
+import { flatten, interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
+import { countLoops, countOps, isBalanced, posOf, wrapSigned, wrapUnsigned } from "../chapters/08-lir/lir.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { parseLir } from "../chapters/08-lir/parse-lir.ts";
+import { print } from "../chapters/08-lir/print.ts";
+import { established, verify } from "../chapters/08-lir/verify.ts";
+import { benchPrograms, checkCase, projectPrograms, runCase } from "./support/bf-programs.ts";
+import { randomCases } from "./support/bf-random.ts";
+
+/** Brainfuck -> LIR text. */
+const lowered = (bf: string) => print(lower(parse(bf)));
+/** LIR text as print() writes it: one op a line, two spaces per level. */
+const lines = (...ls: string[]) => ls.map((l) => l + "\n").join("");
+/** The line:column and message of the error `f` throws. */
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return "no error";
+}
+const runText = (text: string, opts?: RunOptions) => interpretLir(parseLir(text), opts);
+
+describe("lowering", () => {
+  test.each([
+    ["+++", "add [0] 3"],
+    ["---", "add [0] -3"],
+    ["+".repeat(255), "add [0] -1"], // 255 and -1 are the same amount mod 256
+    ["+".repeat(256), ""], // a whole turn: nothing
+    ["+-", "add [0] 1\nadd [0] -1"], // only runs of one command fold here; chapter 9 does the rest
+    [">>>", "move 3"],
+    ["<<", "move -2"],
+    [".,", "out [0]\nin [0]"],
+    ["a comment + with - words", "add [0] 1\nadd [0] -1"],
+    ["[-]", "loop [0] {\n  add [0] -1\n}"],
+    ["[->+<]", "loop [0] {\n  add [0] -1\n  move 1\n  add [0] 1\n  move -1\n}"],
+    ["[[]]", "loop [0] {\n  loop [0] {\n  }\n}"],
+  ])("%j lowers to %j", (bf, text) => {
+    expect(lowered(bf)).toBe(text === "" ? "" : text + "\n");
+  });
+
+  test("every op remembers the commands it came from", () => {
+    const src = "++\n>>[-]\n.";
+    expect(print(lower(parse(src)), { positions: true })).toBe(
+      lines("add [0] 2 @1:1", "move 2 @2:1 @2:2", "loop [0] @2:3 {", "  add [0] -1 @2:4", "} @2:5", "out [0] @3:1"),
+    );
+  });
+
+  test(`nesting deeper than ${MAX_NESTING} loops is refused, at the loop that goes too deep`, () => {
+    const ok = "[".repeat(MAX_NESTING) + "]".repeat(MAX_NESTING);
+    expect(countLoops(lower(parse(ok)).ops)).toBe(MAX_NESTING);
+    const deep = "\n" + "[".repeat(MAX_NESTING + 1) + "]".repeat(MAX_NESTING + 1);
+    expect(() => lower(parse(deep))).toThrow(LirNestingError);
+    expect(errorOf(() => lower(parse(deep)))).toStartWith(`2:${MAX_NESTING + 1}: this loop is nested ${MAX_NESTING + 1} loops deep`);
+  });
+});
+
+describe("the text form", () => {
+  const samples: [string, string][] = [
+    ["every op", lines(
+      "add [0] -1",
+      "set [-2] 255",
+      "move 3",
+      "check 1 2 -1",
+      "in [1]",
+      "out [-1]",
+      "muladd [1] += [0] * -3",
+      "scan -2",
+      "loop [1] {",
+      "  loop [0] known -2..1 {",
+      "    move -1",
+      "  }",
+      "}",
+      "guard -1..4 {",
+      "  set [0] 0",
+      "} else {",
+      "  move 1",
+      "}",
+    )],
+  ];
+
+  test.each(samples)("%s prints back to the same text", (_name, text) => {
+    expect(print(parseLir(text))).toBe(text);
+  });
+
+  test("a loop can be written on one line; # starts a comment", () => {
+    expect(print(parseLir("loop [0] { add [0] -1 } # clear\nout [0]"))).toBe(lines("loop [0] {", "  add [0] -1", "}", "out [0]"));
+  });
+
+  test("amounts are kept modulo 256: adds as -128..127, sets as 0..255", () => {
+    expect(print(parseLir("add [0] 255 add [0] 128 add [0] -129 muladd [1] += [0] * 200"))).toBe(
+      lines("add [0] -1", "add [0] -128", "add [0] 127", "muladd [1] += [0] * -56"),
+    );
+    expect([wrapSigned(-1), wrapSigned(383), wrapUnsigned(-1), wrapUnsigned(256)]).toEqual([-1, 127, 255, 0]);
+  });
+
+  test("positions round-trip exactly, given the Brainfuck source they point into", () => {
+    const progs = [...projectPrograms().filter((c) => !c.name.startsWith("unmatched")).map((c) => c.source), ...randomCases(200).map((c) => c.source)];
+    for (const source of progs) {
+      const lir = lower(parse(source));
+      const text = print(lir, { positions: true });
+      expect(parseLir(text, { source })).toEqual(lir);
+      expect(print(parseLir(print(lir)))).toBe(print(lir)); // without positions, the text is a fixed point
+    }
+  });
+
+  test("an op without positions is placed in the LIR text itself, so its errors point there", () => {
+    const lir = parseLir("add [0] 1\n  move -1");
+    expect(posOf(lir.ops[1]!)).toEqual({ offset: 12, line: 2, column: 3 });
+    expect(runText("add [0] 1\n  move -1").error?.message).toStartWith("2:3: '<' moved the pointer off the left end");
+  });
+
+  test.each([
+    ["jump 3", "1:1: unknown op 'jump': the ops are add, set, move, check, loop, in, out, muladd, scan, guard"],
+    ["3", "1:1: expected an op (add, set, move, check, loop, in, out, muladd, scan, guard), found '3'"],
+    ["add [0 1", "1:8: expected ']', found '1'"],
+    ["add [0]", "1:8: expected an amount to add, found the end of the text"],
+    ["add [0] 256", "1:9: an amount to add must be from -255 to 255, not 256"],
+    ["set [0] -1", "1:9: a cell value must be from 0 to 255, not -1"],
+    ["move 0", "1:6: a distance to move cannot be 0"],
+    ["check", "1:6: 'check' needs at least one cell offset, e.g. 'check 1 2'"],
+    ["muladd [1] += [1] * 2", "1:1: muladd reads and writes the same cell [1]: use 'add' or 'set' instead"],
+    ["}", "1:1: '}' closes nothing: remove it, or add the missing 'loop [0] {'"],
+    ["loop [0] {\n  add [0] 1", "1:10: this '{' is never closed: add the missing '}'"],
+    ["guard 1..2 { } move 1", "1:16: expected 'else', found 'move'"],
+    ["loop [0] known 2..1 { }", "1:17: the range 2..1 is empty: write the low end first"],
+    ["out [0] $", "1:9: unexpected character '$'"],
+    ["out [0] 🙂", "1:9: unexpected character '🙂'"],
+    ["out [0] @1:1", "1:9: @1:1 is a position in a Brainfuck source: pass the source too, as parseLir(text, { source })"],
+  ])("%j is a LirSyntaxError: %s", (text, message) => {
+    expect(() => parseLir(text)).toThrow(LirSyntaxError);
+    expect(errorOf(() => parseLir(text))).toBe(message);
+  });
+
+  test("positions are checked against the source they claim to point into", () => {
+    expect(errorOf(() => parseLir("move 2 @1:1", { source: "><" }))).toBe("1:1: 'move' here needs 2 positions, one per command it stands for, not 1");
+    expect(errorOf(() => parseLir("out [0] @2:1", { source: "." }))).toBe("1:9: @2:1 is not a character of the source, which has 1 line(s)");
+    expect(errorOf(() => parseLir("out [0] @1:3", { source: "ab" }))).toBe("1:9: @1:3 is not a character of the source, which has 1 line(s)");
+    // Columns count code points: the emoji is one column and two UTF-16 units.
+    expect(parseLir("out [0] @2:3", { source: "x\n🙂a." }).ops[0]).toEqual({ kind: "out", off: 0, pos: { offset: 5, line: 2, column: 3 } });
+    expect(parseLir("scan 1 @1:1 @1:2", { source: "[>]" }).ops[0]).toMatchObject({ kind: "scan", stride: 1, pos: { column: 1 }, steps: [{ column: 2 }] });
+  });
+
+  test("columns in LIR text count code points too", () => {
+    expect(errorOf(() => parseLir("# 🙂é\nout [0] jump"))).toBe("2:9: unknown op 'jump': the ops are add, set, move, check, loop, in, out, muladd, scan, guard");
+    expect(errorOf(() => parseLir("# 🙂 x\n$"))).toBe("2:1: unexpected character '$'");
+    expect(parseLir("#🙂\n  out [0]").ops[0]).toMatchObject({ pos: { line: 2, column: 3 } });
+  });
+
+  test(`the text form refuses nesting deeper than ${MAX_NESTING} too`, () => {
+    const ok = "loop [0] {".repeat(MAX_NESTING) + "}".repeat(MAX_NESTING);
+    expect(countLoops(parseLir(ok).ops)).toBe(MAX_NESTING);
+    expect(() => parseLir("guard 0..0 {" + ok + "} else { }")).toThrow(LirNestingError);
+  });
+});
+
+describe("the verifier: no op touches a cell nothing proved is on the tape", () => {
+  test.each([
+    ["add [0] 1"],
+    ["check 1 2\nadd [2] 1\ncheck -1\nout [-1]"],
+    ["move 3\nadd [-3] 1\nadd [-1] 1"], // a move proves every cell it crossed
+    ["check 1\nloop [1] { add [0] 1 }"],
+    ["loop [0] { check 1\nadd [1] 1\nmove 1 }"],
+    ["check 1 2\nloop [0] known 0..1 { add [1] 1\nmove -1 }"], // the body proves 0..1 for the next turn
+    ["guard 3..5 { add [5] 1\nadd [2] 1 } else { }"], // a guard proves its cells, and those between
+    ["check -1 -2\nscan 2\nadd [-2] 1"], // if the scan moved, it crossed -2..0; if not, they were known before
+  ])("accepts %j", (text) => {
+    expect(() => verify(parseLir(text))).not.toThrow();
+  });
+
+  test.each([
+    ["add [1] 1", "1:1: add uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+    ["check 2", "1:1: 'check 2' skips cells: only 0..0 are known to be on the tape, and the pointer moves one cell at a time, so the next check must be -1 or 1"],
+    ["check 1\nmuladd [1] += [-1] * 2", "2:1: muladd uses cell [-1], but only 0..1 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+    ["loop [1] { }", "1:1: loop uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+    ["check 1\nloop [0] { add [1] 1 }", ""], // balanced: 0..1 holds at every turn
+    ["check 1\nloop [0] { add [1] 1\nmove 1 }", "2:12: add uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+    // After a loop that moves, only what holds both if it ran and if it did not: not the body's -1.
+    ["check 1\nloop [1] { move 1\ncheck 1 }\nadd [-1] 1", "4:1: add uses cell [-1], but only 0..1 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+    ["check 1\nloop [1] { move 1 }", "2:19: the loop claims cells 0..1 are known at the start of each iteration, but its body leaves only -1..0 known for the next one"],
+    ["loop [0] known 0..1 { move 1 }", "1:1: the loop claims cells 0..1 are known on the tape, but only 0..0 are known where it starts"],
+    ["check 1\nloop [0] known 1..1 { move 1 }", "2:1: the loop's known range 1..1 leaves out 0: the pointer's own cell is always on the tape, so include it"],
+    ["check 1\nloop [-1] known 0..1 { }", "2:1: loop uses cell [-1], but only 0..1 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+    ["check -1 1\nloop [-1] known 0..1 { move 1 }", "2:1: the loop tests [-1], outside the cells it claims are known at each iteration, 0..1"],
+    ["guard 1..1 { } else { add [1] 1 }", "1:23: add uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
+  ])("%j", (text, message) => {
+    if (message === "") return expect(() => verify(parseLir(text))).not.toThrow();
+    expect(() => verify(parseLir(text))).toThrow(LirVerifyError);
+    expect(errorOf(() => verify(parseLir(text)))).toBe(message);
+  });
+
+  test("interpretLir refuses LIR that does not verify, before it runs any of it", () => {
+    expect(() => runText("out [0]\nadd [9] 1")).toThrow(LirVerifyError);
+  });
+
+  test("what a loop body proves by itself, from the pointer where it ends", () => {
+    expect(established(parseLir("move 2").ops)).toEqual({ lo: -2, hi: 0 });
+    expect(established(parseLir("check 1 2 3\nmove -1").ops)).toEqual({ lo: 0, hi: 4 });
+    expect(established(parseLir("check 1 3").ops)).toEqual({ lo: 0, hi: 1 }); // not strict: 3 is ignored
+    expect(established(parseLir("check -1\nscan 1").ops)).toEqual({ lo: -1, hi: 0 });
+    expect(established(parseLir("check 1\nscan 1").ops)).toEqual({ lo: 0, hi: 0 });
+    expect(established(parseLir("check 1\nloop [1] { move 1 }").ops)).toEqual({ lo: 0, hi: 0 });
+    expect(established(parseLir("loop [0] known -5..5 { }").ops)).toEqual({ lo: 0, hi: 0 }); // trusts no claim
+    expect(established(parseLir("guard 0..2 { move 2 } else { move 1 }").ops)).toEqual({ lo: -1, hi: 0 });
+  });
+});
+
+describe("helpers", () => {
+  test("balanced: the pointer ends where it started, whatever the tape holds", () => {
+    expect(isBalanced(parseLir("move 1 move -1 loop [0] { } guard 0..0 { } else { }").ops)).toBe(true);
+    expect(isBalanced(parseLir("move 1").ops)).toBe(false);
+    expect(isBalanced(parseLir("scan 1").ops)).toBe(false);
+    expect(isBalanced(parseLir("loop [0] { move 1 }").ops)).toBe(false);
+    expect(isBalanced(parseLir("guard 0..0 { } else { move 1 move -2 }").ops)).toBe(false);
+  });
+
+  test("counting ops and loops, inside loops and guards too", () => {
+    const lir = parseLir("add [0] 1 loop [0] { loop [0] { } } guard 0..0 { loop [0] { } } else { out [0] }");
+    expect(countOps(lir.ops)).toBe(6);
+    expect(countLoops(lir.ops)).toBe(3);
+  });
+
+  test("flatten: loops jump past their end, guards to their else branch, which is out of line", () => {
+    const flat = flatten(parseLir("loop [0] { add [0] -1 } guard 1..2 { out [0] } else { in [0] } out [0]"));
+    // LOOP ADD END GUARD OUT OUT HALT, then the else branch out of line: IN JUMP.
+    expect([...flat.code]).toEqual([4, 0, 5, 10, 7, 7, 12, 6, 11]);
+    expect([flat.b[0], flat.b[2], flat.c[3], flat.a[8], flat.end]).toEqual([3, 1, 7, 5, 6]);
+    expect(flatten({ ops: [] }).end).toBe(0);
+  });
+});
+
+describe("the LIR interpreter gives exactly the reference interpreter's result", () => {
+  const same = (bf: string, opts?: RunOptions) => {
+    const program = parse(bf);
+    return describeDifference(interpret(program, opts), interpretLir(lower(program), opts));
+  };
+
+  test.each(projectPrograms().map((c) => [c.name, c] as const))("the project's program %s", (_name, c) => {
+    expect(checkCase(c, runCase(c, (program, opts) => interpretLir(lower(program), opts)))).toBeNull();
+  });
+
+  test.each([
+    [">>>>>", 3, "1:3", 2], // a run of five stops at the move that leaves the tape
+    ["+>+>\n>>", 3, "2:1", 2],
+    ["<", 3, "1:1", 0],
+    ["><<<", 30, "1:3", 0],
+    ["+[>+]", 4, "1:3", 3],
+  ])("%j on a tape of %d runs off at %s, leaving the pointer on cell %d", (bf, tapeSize, at, pointer) => {
+    const r = interpretLir(lower(parse(bf)), { tapeSize });
+    expect(r.error).toBeInstanceOf(TapeBoundsError);
+    expect(formatPos(r.error!.pos!)).toBe(at);
+    expect(r.pointer).toBe(pointer);
+    expect(same(bf, { tapeSize })).toBeNull();
+  });
+
+  test("a check fails at its first reach off the tape, with everything before it done", () => {
+    const r = runText("add [0] 7\ncheck 1 2 -1\nadd [2] 1", { tapeSize: 2 });
+    expect(r.error?.message).toStartWith("2:1: '>' moved the pointer off the right end of the tape, to cell 2");
+    expect([...r.tape, r.pointer]).toEqual([7, 0, 1]);
+    const left = runText("check 1 -1", { tapeSize: 5 });
+    expect(left.pointer).toBe(0);
+    expect(left.error?.message).toStartWith("1:1: '<' moved the pointer off the left end");
+  });
+
+  test("a scan runs off the tape at the step that leaves it, in either direction", () => {
+    for (const [text, tapeSize, at] of [
+      ["set [0] 1\ncheck 1 2\nset [1] 1\nset [2] 1\nscan 1", 3, "5:1"],
+      ["check 1 2\nset [0] 1\nset [1] 1\nset [2] 1\nmove 2\nscan -1", 3, "6:1"],
+      ["set [0] 1\nscan 3", 3, "2:1"],
+    ] as const) {
+      const r = runText(text, { tapeSize });
+      expect(r.error).toBeInstanceOf(TapeBoundsError);
+      expect(formatPos(r.error!.pos!)).toBe(at);
+    }
+    expect(same("+[>]", { tapeSize: 5 })).toBeNull();
+    expect(same("+>+>+[<]", { tapeSize: 5 })).toBeNull();
+  });
+
+  test("a scan finds the first zero on its way, skipping the cells in between", () => {
+    const r = runText("check 1 2 3 4\nset [0] 1\nset [2] 1\nset [4] 1\nscan 2\nout [0]", { tapeSize: 10 });
+    expect(r.pointer).toBe(6);
+    expect(runText("check 1 2\nset [1] 1\nset [2] 1\nmove 2\nscan -1", { tapeSize: 10 }).pointer).toBe(0);
+  });
+
+  test("input: bytes in order, then the EOF behaviour", () => {
+    for (const eof of ["unchanged", "zero", "max"] as const) {
+      expect(same("+++,.,.,.", { input: new Uint8Array([65]), eof })).toBeNull();
+    }
+  });
+
+  test("fuel: a step is a loop test, so a program that loops forever stops at one", () => {
+    const atStart = interpretLir(lower(parse("+[]")), { maxSteps: 0 });
+    expect(atStart.error).toBeInstanceOf(StepLimitError);
+    expect(atStart.error?.message).toStartWith("1:2: stopped here after 0 steps");
+    const atEnd = interpretLir(lower(parse("+[\n]")), { maxSteps: 10 });
+    expect(atEnd.error?.message).toStartWith("2:1: stopped here after 10 steps");
+    const inScan = runText("check 1 2 3 4\nset [0] 1\nset [1] 1\nset [2] 1\nset [3] 1\nscan 1", { maxSteps: 3, tapeSize: 10 });
+    expect(inScan.error?.message).toStartWith("6:1: stopped here after 3 steps");
+    expect(inScan.pointer).toBe(3);
+    const slowScan = runText("set [0] 1\ncheck 1 2\nset [2] 1\nscan 2", { maxSteps: 2, tapeSize: 10 });
+    expect([slowScan.error?.name, slowScan.pointer]).toEqual(["StepLimitError", 4]);
+    const scanOffTape = runText("set [0] 1\ncheck 1\nset [1] 1\nscan 1", { maxSteps: 100, tapeSize: 2 });
+    expect(scanOffTape.error).toBeInstanceOf(TapeBoundsError);
+    expect(runText("check 1\nset [1] 1\nloop [1] { }", { maxSteps: 5 }).pointer).toBe(1);
+  });
+
+  test("a loop test is the only unbounded work, so the LIR never needs more steps than the interpreter", () => {
+    for (const c of randomCases(300, 5000)) {
+      const program = parse(c.source);
+      const { result, steps } = interpretWithStats(program, c.options);
+      const r = interpretLir(lower(program), { ...c.options, maxSteps: steps });
+      expect(describeDifference(result, r)).toBeNull();
+    }
+  });
+
+  test("on 2,000 random programs (seeded)", () => {
+    for (const c of randomCases(2000)) {
+      const program = parse(c.source);
+      const diff = describeDifference(interpret(program, c.options), interpretLir(lower(program), c.options));
+      if (diff !== null) throw new Error(`seed ${c.seed}: ${JSON.stringify(c.source)}\n${diff}`);
+    }
+  }, 60_000);
+
+  test("counts what it runs", () => {
+    expect(interpretLirWithStats(lower(parse("++[-]")), {}).executed).toBe(1 + 1 + 2 * 2);
+  });
+
+  // The rest of the conformance set takes seconds each unoptimized; chapter 9 runs all of it.
+  const bench = benchPrograms();
+  const quick = bench.programs.filter((c) => ["counter", "Beer", "Golden", "LostKng"].includes(c.name));
+  test.skipIf(bench.skipReason !== null)(`the conformance programs that are quick unoptimized ${bench.skipReason ?? ""}`, () => {
+    for (const c of quick) expect(checkCase(c, runCase(c, (program, opts) => interpretLir(lower(program), opts)))).toBeNull();
+  }, 60_000);
+});
+
+describe("main.ts", () => {
+  test("--emit=lir prints the LIR; without it, the program runs", async () => {
+    const emitted = await runBun("chapters/08-lir/main.ts", ["-e", "+[->+<]", "--emit=lir"]);
+    expect(emitted.stdout).toBe(lowered("+[->+<]"));
+    const ran = await runBun("chapters/08-lir/main.ts", ["tests/programs/cat.b", "--stats"], { stdin: "meow" });
+    expect([ran.exitCode, ran.stdout]).toEqual([0, "meow"]);
+    expect(ran.stderr).toMatch(/^tests\/programs\/cat\.b: \d+ LIR ops, made in [\d.]+ ms, ran in [\d.]+ ms$/m);
+  });
+
+  test("errors are printed the way compilers print them, with exit code 1", async () => {
+    const offTape = await runBun("chapters/08-lir/main.ts", ["-e", "+\n<"]);
+    expect([offTape.exitCode, offTape.stderr.split("\n")[0]]).toEqual([1, "-e:2:1: error: '<' moved the pointer off the left end of the tape, to cell -1: the pointer starts on cell 0, the leftmost of the 30000 cells. A longer tape (--tape N) will not help: look for a '<' too many, or a program written for a tape that extends to the left."]);
+    const syntax = await runBun("chapters/08-lir/main.ts", ["-e", "]"]);
+    expect(syntax.stderr).toStartWith("-e:1:1: error: unmatched ']'");
+    const usage = await runBun("chapters/08-lir/main.ts", ["--emit=x86"]);
+    expect([usage.exitCode, usage.stderr]).toEqual([1, expect.stringContaining("--emit must be lir, not 'x86'")]);
+  });
+
+  test("a .lir file is LIR text: printed back, run, or refused where it does not verify", async () => {
+    const file = "chapters/08-lir/examples/walk.lir";
+    const emitted = await runBun("chapters/08-lir/main.ts", [file, "--emit", "lir"]);
+    expect(emitted.stdout).toBe(print(parseLir(await Bun.file(file).text())));
+    const ran = await runBun("chapters/08-lir/main.ts", [file, "--tape", "3"]);
+    expect([ran.exitCode, ran.stdout, ran.stderr.split(": error: ")[0]]).toEqual([1, "A", `${file}:6:1`]);
+    const bad = await runBun("chapters/08-lir/main.ts", ["chapters/08-lir/examples/unchecked.lir", "--emit=lir"]);
+    expect([bad.exitCode, bad.stdout, bad.stderr.split(": error: ")[0]]).toEqual([1, "", "chapters/08-lir/examples/unchecked.lir:3:1"]);
+  });
+
+  test("with no program, a demo", async () => {
+    const r = await runBun("chapters/08-lir/main.ts");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(lowered("++++++++[>++++++++<-]>+."));
+    expect(r.stdout).toContain("\nA\n");
+  });
+
+  test("the command line: chapter 6's options and this chapter's", () => {
+    const inv = parseLirArgs(["p.b", "--emit=lir", "--positions", "--tape", "9"], "usage", ["lir"]);
+    expect(inv).toMatchObject({ file: "p.b", emit: "lir", positions: true, tapeSize: 9, code: null });
+    expect(parseLirArgs(["-e", "+"], "usage", ["lir"])).toMatchObject({ file: "-e", code: "+" });
+    expect(errorOf(() => parseLirArgs(["-e"], "usage", ["lir"]))).toBe("-e needs a program, e.g. -e '[->+<]'\nusage");
+    expect(errorOf(() => parseLirArgs(["--emit"], "usage", ["lir"]))).toBe("--emit needs a value\nusage");
+    expect(errorOf(() => parseLirArgs(["a.b", "-e", "+"], "usage", ["lir"]))).toBe("give a file or -e, not both\nusage");
+    expect(errorOf(() => parseLirArgs(["--tape", "x"], "usage", ["lir"]))).toBe("--tape must be a whole number from 1 to 1073741824, not 'x'\nusage");
+  });
+});
