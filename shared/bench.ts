@@ -12,6 +12,16 @@ const BENCHES: Record<string, Bench> = {
       console.log(formatBench(runBench()));
     },
   },
+  optimizer: {
+    what: "chapter 9: the ops each pass leaves, and (--times) the LIR interpreter before and after",
+    run: async (flags) => {
+      const { loadPrograms, passTable, runTable, BENCH_DIR } = await import("../chapters/09-optimizer/bench.ts");
+      const programs = loadPrograms();
+      if (programs.length === 0) return console.log(`skipped: the benchmark programs are not at ${BENCH_DIR}`);
+      console.log(passTable(programs));
+      if (flags.includes("--times")) console.log("\n" + runTable(programs, 1));
+    },
+  },
 };
 
 await runMain(async () => {
