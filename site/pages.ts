@@ -45,8 +45,10 @@ export function indexPage(book: BookInfo): string {
     tested sources, and every result was produced by running that code when the site was built.</p></div>
     <div class="card"><h3>Run</h3><p>Each chapter is a program that does real work and prints it:</p>
     <pre class="code"><code>${highlight("npx bun chapters/01-pages/main.ts", "sh")}</code></pre></div>
-    <div class="card"><h3>Verify</h3><p>Write the chapter yourself and let its tests judge, cumulatively,
-    with a progress bar and a hint:</p><pre class="code"><code>${highlight("npm run verify -- 3", "sh")}</code></pre></div>
+    <div class="card"><h3>Verify</h3><p>Write the chapters yourself: <code>start</code> gives you each
+    chapter's modules with every body a stub to fill in, and the chapter's tests judge your code, with a
+    progress bar, the first failure in full and a hint. The book's code is the solution.</p>
+    <pre class="code"><code>${highlight("npm run workbook -- start\nnpm run verify -- 1", "sh")}</code></pre></div>
   </div>
 </section>
 <section class="contents">

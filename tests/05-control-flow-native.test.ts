@@ -9,7 +9,6 @@ import { Asm } from "../chapters/05-control-flow/labels.ts";
 import { programNamed } from "../chapters/05-control-flow/broken-programs.ts";
 import type { AbiReport } from "../chapters/05-control-flow/abi-harness.ts";
 import type { ProgramRun } from "../chapters/05-control-flow/run-in-child.ts";
-import { runTsx } from "./fixtures/01-tsx.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give them room.
 const SLOW = { timeoutMs: 60_000 };
@@ -182,16 +181,5 @@ describe("the demo", () => {
       expect(r.stdout).toContain(line);
     }
     expect(r.stdout).toMatch(/^  \+[0-9a-f]{2}  movaps \[rsp\+0x[0-9a-f]+\], xmm0$/m); // snprintf, disassembled
-  });
-
-  test("an unknown section is a usage error", async () => {
-    const r = await runBun("chapters/05-control-flow/main.ts", ["nope"], SLOW);
-    expect([r.exitCode, r.stderr.trim()]).toEqual([1, "UsageError: there is no section 'nope': run with one of labels, calls, harness, speed, or none for all"]);
-  });
-
-  test("under Node: one line saying it needs Bun", async () => {
-    const r = await runTsx("chapters/05-control-flow/main.ts");
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toStartWith("Chapter 5 (control flow and calls) runs native code through bun:ffi, so it needs Bun");
   });
 });

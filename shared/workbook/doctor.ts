@@ -1,0 +1,100 @@
+// npm run verify -- --doctor: can this machine run the book? Bun's version against the pinned one, the
+// OS and CPU (and which chapters run there), a real RW -> RX -> execute probe in a child process, and
+// the tools that optional tests use.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CHAPTERS } from "../chapters.ts";
+import { runBun, type ChildResult } from "../child.ts";
+import { ROOT } from "./layout.ts";
+
+export type Status = "ok" | "warn" | "fail";
+
+export interface Check {
+  readonly status: Status;
+  readonly what: string;
+  readonly detail: string;
+}
+
+export interface Host {
+  readonly bunVersion: string;
+  readonly pinnedBun: string;
+  readonly platform: string;
+  readonly arch: string;
+}
+
+export function currentHost(): Host {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies?: Record<string, string> };
+  return { bunVersion: Bun.version, pinnedBun: pkg.devDependencies?.bun ?? "?", platform: process.platform, arch: process.arch };
+}
+
+const list = (ns: readonly number[]) => ns.join(", ");
+const NATIVE = CHAPTERS.filter((c) => c.native).map((c) => c.n);
+const PURE = CHAPTERS.filter((c) => !c.native).map((c) => c.n);
+
+export function checkBun(h: Host): Check {
+  return h.bunVersion === h.pinnedBun
+    ? { status: "ok", what: "Bun", detail: `${h.bunVersion}, the version the book pins` }
+    : {
+        status: "warn",
+        what: "Bun",
+        detail: `${h.bunVersion}, but the book pins ${h.pinnedBun}: run \`npm ci\` and use \`npx bun\` (or npm run), which run the pinned one`,
+      };
+}
+
+/** Which chapters run on this host, and what to do about the others. */
+export function checkHost(h: Host): Check {
+  const where = `${h.platform}/${h.arch}`;
+  if (h.platform === "linux" && h.arch === "x64") return { status: "ok", what: "Host", detail: `${where}: every chapter runs here` };
+  const pure = `chapters ${list(PURE)} (pure TypeScript) run here; chapters ${list(NATIVE)} execute x86-64 code through Linux system calls and do not`;
+  const advice =
+    h.platform === "darwin"
+      ? h.arch === "arm64"
+        ? "On Apple Silicon, use a Linux x86-64 machine for the native chapters (a cloud VM, or a container under emulation, is slow but works); chapter 3 explains what a native macOS/arm64 port would need (MAP_JIT, 16 KiB pages, the icache)."
+        : "On an Intel Mac the CPU is right but the system calls differ (MAP_ANON is 0x1000, errno is __error()): use Linux, in a VM or a container, for the native chapters."
+      : h.platform === "linux"
+        ? `This CPU is ${h.arch}, not x86-64: the native chapters' machine code would not run; use an x86-64 machine for them.`
+        : "Use Linux on x86-64 (WSL 2 works on Windows) for the native chapters.";
+  return { status: "warn", what: "Host", detail: `${where}: ${pure}. ${advice}` };
+}
+
+/** Interpret the probe's child: it should print "returned 42" and exit 0. */
+export function probeCheck(r: Pick<ChildResult, "exitCode" | "stdout" | "stderr" | "diagnosis">): Check {
+  if (r.exitCode === 0 && r.stdout.trim() === "returned 42") {
+    return { status: "ok", what: "Native code", detail: "mapped a page RW, wrote mov eax, 42; ret, sealed it RX, called it: 42" };
+  }
+  const why = r.diagnosis ?? (r.stderr.trim().split("\n").at(-1) || `exit code ${r.exitCode}`);
+  return { status: "fail", what: "Native code", detail: `the RW -> RX -> execute probe failed: ${why}` };
+}
+
+export async function probeNativeCode(h: Host): Promise<Check> {
+  if (!(h.platform === "linux" && h.arch === "x64")) {
+    return { status: "warn", what: "Native code", detail: "not probed: this host cannot run the book's x86-64 machine code (see Host)" };
+  }
+  // The reference chapters, even when a workspace is in use: this checks the machine, not the reader's code.
+  const env = { JIT_WORKBOOK: "", JIT_VERIFY: "0" };
+  return probeCheck(await runBun("shared/workbook/probe.ts", [], { timeoutMs: 20_000, env }));
+}
+
+export function checkGnuAs(): Check {
+  const version = spawnSync("as", ["--version"], { encoding: "utf8" });
+  const objdump = spawnSync("objdump", ["--version"], { stdio: "ignore" });
+  if (version.status === 0 && objdump.status === 0) {
+    return { status: "ok", what: "GNU as", detail: `${version.stdout.split("\n")[0]}: the exhaustive encoder test (chapter 4) runs` };
+  }
+  return {
+    status: "warn",
+    what: "GNU as",
+    detail: "as/objdump (GNU binutils) not found: the exhaustive encoder test is skipped, and a golden file still checks the encoder. Install binutils (sudo apt-get install binutils) to run it.",
+  };
+}
+
+export async function doctor(h: Host = currentHost()): Promise<Check[]> {
+  return [checkBun(h), checkHost(h), await probeNativeCode(h), checkGnuAs()];
+}
+
+const MARK: Record<Status, string> = { ok: "✓", warn: "!", fail: "✗" };
+
+export function formatChecks(checks: readonly Check[]): string {
+  return checks.map((c) => `${MARK[c.status]} ${c.what.padEnd(12)} ${c.detail}`).join("\n");
+}

@@ -1,0 +1,25 @@
+// Bun preload (bunfig.toml, for `bun test` and for every bun process started from the repository).
+// JIT_WORKBOOK names a workspace: chapters it holds are loaded from it, so tests, test helpers and the
+// children they spawn import chapters/… and get the reader's code, unchanged. JIT_VERIFY=1 (set by
+// `npm run verify`) adds the diagnosis of crashed children to the test output.
+import { resolve } from "node:path";
+
+const dir = process.env.JIT_WORKBOOK;
+if (dir) {
+  const { plugin } = await import("bun");
+  const { redirect, workspaceOf } = await import("./redirect.mjs");
+  const ws = workspaceOf(resolve(import.meta.dir, "../.."), dir);
+  plugin({
+    name: "workbook",
+    setup(build) {
+      build.onResolve({ filter: /^(\.\.?\/|\/|file:)/ }, (args) => {
+        const path = redirect(ws, args.path, args.importer || undefined);
+        return path === null ? undefined : { path };
+      });
+    },
+  });
+}
+if (process.env.JIT_VERIFY === "1" && process.env.JIT_CHILD !== "1") {
+  const { reportCrashes } = await import("./crash-report.ts");
+  reportCrashes();
+}

@@ -1,0 +1,81 @@
+// A reader's session with the workbook, end to end: a workspace of stubs, chapter 1 written (here,
+// copied from the book), and `npm run verify` turning chapter 1 green while chapter 2's stubs fail
+// with the chapter's hint. Its own workspace and state, so a reader's my-jit/ is never touched.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { runBun, type ChildResult } from "../shared/child.ts";
+import { generateStubs } from "../shared/workbook/generate.ts";
+import { chapterOnDisk, ROOT } from "../shared/workbook/layout.ts";
+import { writeStubs } from "../shared/workbook/workspace.ts";
+
+setDefaultTimeout(120_000);
+
+const SCRATCH = join(ROOT, ".cache/workbook-tests/session");
+const WORKSPACE = join(SCRATCH, "my-jit");
+// NYC_BUN off: under `npm run coverage` these runs would be instrumented for nothing, and slow.
+const env = { JIT_WORKBOOK_STATE: join(SCRATCH, "state"), NO_COLOR: "1", NYC_BUN: "" };
+const verify = (...args: string[]): Promise<ChildResult> => runBun("shared/verify.ts", args, { env, timeoutMs: 120_000 });
+
+beforeAll(async () => {
+  rmSync(SCRATCH, { recursive: true, force: true });
+  writeStubs(WORKSPACE, await generateStubs([chapterOnDisk(1), chapterOnDisk(2)]));
+  // The reader writes chapter 1: here, the book's own solution.
+  for (const f of readdirSync(join(ROOT, "chapters/01-pages")).filter((f) => f.endsWith(".ts"))) {
+    copyFileSync(join(ROOT, "chapters/01-pages", f), join(WORKSPACE, "01-pages", f));
+  }
+  mkdirSync(env.JIT_WORKBOOK_STATE, { recursive: true });
+}, 120_000);
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
+describe("verify --impl", () => {
+  test("chapter 1, written, is green; verify says where the book's solution is, and what is next", async () => {
+    const r = await verify("1", "--impl", WORKSPACE);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^✓ 01 Pages +yours +\d+\/\d+ tests$/m);
+    expect(r.stdout).toContain("[█░░░░░░░░░░░░] 1 of 13 chapters green");
+    expect(r.stdout).toContain("Solutions to compare with yours, for the chapters you made green: chapters/01-pages/");
+    expect(r.stdout).toContain("Next: chapter 2 (First bytes)");
+    expect(r.stdout).toMatch(/^tests: \d+ passed, 0 failed, 0 skipped$/m);
+  });
+
+  test("chapter 2's stubs fail: the first failing test in full, the function to write, the hint", async () => {
+    const r = await verify("2", "--impl", WORKSPACE);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^✓ 01 Pages +yours/m);
+    expect(r.stdout).toMatch(/^✗ 02 First bytes +yours +2\/\d+ tests$/m); // its two *-given tests pass
+    expect(r.stdout).toContain("First failing test: chapter 2 (First bytes), tests/02-first-bytes.test.ts");
+    expect(r.stdout).toMatch(/NotImplemented: \w+ \(02-first-bytes\/programs\.ts, chapter 2\) is not written yet/);
+    expect(r.stdout).toMatch(/\w+ is not written yet: it is in .*my-jit\/02-first-bytes\/programs\.ts, where it throws NotImplemented\./);
+    expect(r.stdout).toContain("Hint: Compare your bytes with `as`");
+    expect(r.stdout).toContain("Last run "); // the first test's run, remembered
+  });
+
+  test("without a workspace it verifies the book's own code", async () => {
+    const r = await verify("--only", "1", "--reference");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^✓ 01 Pages +\d+\/\d+ tests$/m);
+    expect(r.stdout).not.toContain("yours");
+  });
+});
+
+describe("verify --doctor", () => {
+  test("checks Bun, the host, native code and GNU as", async () => {
+    const r = await verify("--doctor");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^[✓!] Bun +\d+\.\d+\.\d+/m);
+    expect(r.stdout).toMatch(/^[✓!] Host +\w+\/\w+/m);
+    expect(r.stdout).toMatch(/^[✓!] Native code /m);
+    expect(r.stdout).toMatch(/^[✓!] GNU as /m);
+  });
+});
+
+describe("npm run workbook", () => {
+  test("an unknown command is one line with the usage", async () => {
+    const r = await runBun("shared/workbook/cli.ts", ["frobnicate"], { env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "WorkbookUsageError: unknown command 'frobnicate'. usage: npm run workbook -- start [DIR] | contract [N...] [--reference] [--parallel=K] | stubs N",
+    );
+  });
+});
