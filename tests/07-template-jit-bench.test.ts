@@ -15,6 +15,9 @@ const GROUPS: readonly (readonly string[])[] = [
   ["long", "mandelbrot", "factor small"],
   ["dbfi", "factor", "awib-0.4", "LostKng"],
 ];
+// A program in no group would go untested without a word.
+const ungrouped = programs.map((p) => p.name).filter((n) => !GROUPS.flat().includes(n));
+if (ungrouped.length > 0) throw new Error(`put ${ungrouped.join(", ")} in one of the GROUPS batches`);
 
 describe("the conformance set, compiled by the template JIT", () => {
   if (skipReason !== null) {
@@ -30,9 +33,6 @@ describe("the conformance set, compiled by the template JIT", () => {
     for (const o of (await Promise.all(batches)).flat()) outcomes.set(o.name, o);
   });
 
-  test("every program of the set is in a batch", () => {
-    expect(programs.map((p) => p.name).filter((n) => !GROUPS.flat().includes(n))).toEqual([]);
-  });
 
   test.each(programs.map((p) => [p.name, p] as [string, BfCase]))("%s", (name, p) => {
     const o = outcomes.get(name);

@@ -12,21 +12,6 @@ import { openTypeScript } from "../shared/workbook/typescript.ts";
 // the chapter's author to fix (see `npm run workbook -- contract N`); the test fails when an entry
 // is fixed, so that it is removed here too.
 const PENDING: Readonly<Record<string, readonly string[]>> = {
-  "06-interpreter": [
-    "checkCase > without the conformance set, benchPrograms says why, and where it looked",
-    "random programs > the generator is deterministic: a seed always gives the same program",
-  ],
-  "07-template-jit": [
-    "bounds-check sites > the context block's layout: 8-byte fields, in order, and the statuses",
-    "running programs (in one child) > unmatched-open: the expected output and error",
-    "running programs (in one child) > unmatched-close: the expected output and error",
-    "the conformance set, compiled by the template JIT > every program of the set is in a batch",
-  ],
-  "08-lir": [
-    "the LIR interpreter gives exactly the reference interpreter's result > the project's program unmatched-open",
-    "the LIR interpreter gives exactly the reference interpreter's result > the project's program unmatched-close",
-  ],
-  "09-optimizer": ["the conformance programs, optimized > are found "],
   "13-wasm-backend": ["conformance > unmatched-open", "conformance > unmatched-close", "conformance > the conformance set is found "],
 };
 

@@ -110,6 +110,14 @@ export interface BenchSet {
 }
 
 /** ../shared/bf/bench and ../shared/bf/extra, or no programs and the reason. */
+/**
+ * The project's programs a later tier compiles and runs: all but the ones the parser rejects, which
+ * chapter 6 tests and which never reach a later tier's own code.
+ */
+export function compiledPrograms(): BfCase[] {
+  return projectPrograms().filter((c) => c.expectedError?.name !== "BrainfuckSyntaxError");
+}
+
 export function benchPrograms(dir: string = BF_DATA_DIR): BenchSet {
   if (!existsSync(resolve(dir, "bench"))) {
     return {
