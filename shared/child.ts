@@ -60,7 +60,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** Run argv in a child process and explain how it ended. */
 export async function runChild(argv: readonly string[], opts: ChildOptions = {}): Promise<ChildResult> {
   const started = performance.now();
-  const proc = Bun.spawn(withCoverage(argv), spawnOptions(opts));
+  const options = spawnOptions(opts);
+  const proc = Bun.spawn(withCoverage(argv, options.env), options);
   const [stdout, stderr] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   await proc.exited;
   return finish({ stdout, stderr, exitCode: proc.exitCode, signalCode: proc.signalCode, started }, opts);
@@ -69,7 +70,8 @@ export async function runChild(argv: readonly string[], opts: ChildOptions = {})
 /** The synchronous form, for build scripts. */
 export function runChildSync(argv: readonly string[], opts: ChildOptions = {}): ChildResult {
   const started = performance.now();
-  const r = Bun.spawnSync(withCoverage(argv), spawnOptions(opts));
+  const options = spawnOptions(opts);
+  const r = Bun.spawnSync(withCoverage(argv, options.env), options);
   const [stdout, stderr] = [r.stdout.toString(), r.stderr.toString()];
   return finish({ stdout, stderr, exitCode: r.exitCode, signalCode: r.signalCode, started }, opts);
 }
@@ -123,9 +125,13 @@ export function fromJSON(text: string): unknown {
   );
 }
 
-/** Under `npm run coverage`, Bun children load the same istanbul preload as the test run. */
-function withCoverage(argv: readonly string[]): string[] {
-  if (process.env.NYC_BUN !== "1" || argv[0] !== BUN) return [...argv];
+/**
+ * Under `npm run coverage`, Bun children load the same istanbul preload as the test run, unless the
+ * caller set NYC_BUN=0 for them. `bun test` children are left alone: their bunfig preloads it, and
+ * `bun --preload X test` would mean the package script "test", not the test runner.
+ */
+function withCoverage(argv: readonly string[], env: Record<string, string>): string[] {
+  if (env.NYC_BUN !== "1" || argv[0] !== BUN || argv[1] === "test") return [...argv];
   return [BUN, "--preload", resolve(ROOT, "shared/coverage/preload.ts"), ...argv.slice(1)];
 }
 

@@ -61,7 +61,7 @@ export function directiveOf(info: string, content: string, line: number): Direct
   if (name === "run") {
     if (!body || body.includes("\n")) throw new DirectiveError(`line ${line}: a run block holds exactly one command line`);
     const opts = parseOptions(options, line);
-    return { kind: "run", line, command: body, expectExit: opts.exit ?? 0, timeoutMs: opts.timeout ?? 30_000 };
+    return { kind: "run", line, command: body, expectExit: opts.exit ?? 0, timeoutMs: opts.timeout ?? 60_000 };
   }
   return null;
 }
@@ -135,7 +135,9 @@ export function commandArgv(command: string): string[] {
   return words;
 }
 
-const RUN_ENV = { JIT_TRACE: "0", NO_COLOR: "1" };
+// Live results are for reading: no breadcrumbs, no colour, and no coverage instrumentation (which
+// would slow every command of the book several times over when a test builds the site).
+const RUN_ENV = { JIT_TRACE: "0", NO_COLOR: "1", NYC_BUN: "0" };
 
 export function runDirective(d: RunDirective): Promise<ChildResult> {
   return runChild(commandArgv(d.command), { timeoutMs: d.timeoutMs, env: RUN_ENV });
