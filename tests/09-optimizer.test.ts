@@ -1,6 +1,6 @@
 // Chapter 9: the optimizer. Each pass has a structural specification in LIR text, and each pass,
 // alone and in the pipeline, must give exactly the reference interpreter's result.
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,8 +18,9 @@ import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { loadPrograms, passTable, runTable, timeRun } from "../chapters/09-optimizer/bench.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize, PASSES, UnknownPassError } from "../chapters/09-optimizer/optimize.ts";
 import { inverse } from "../chapters/09-optimizer/passes/mul-loops.ts";
-import { benchPrograms, checkCase, runCase } from "./support/bf-programs.ts";
+import { benchPrograms } from "./support/bf-programs.ts";
 import { randomCases, Rng } from "./support/bf-random.ts";
+import { problemOf, runConformance, type Verdict } from "./support/bf-conformance.ts";
 
 /** LIR text after `passes`, in print()'s layout. */
 const after = (passes: readonly string[], text: string) => print(optimize(parseLir(text), { passes }).lir);
@@ -282,10 +283,14 @@ describe("every pass gives exactly the reference interpreter's result", () => {
 describe("the conformance programs, optimized", () => {
   const bench = benchPrograms();
   if (bench.skipReason !== null) test.skip(bench.skipReason, () => {});
-  // Seconds each, mandelbrot about ten: each gets a generous timeout of its own.
-  test.each(bench.programs.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    expect(checkCase(c, runCase(c, (program, opts) => interpretLir(optimize(lower(program)).lir, opts)))).toBeNull();
-  }, 120_000);
+  // Seconds each (mandelbrot about ten), so each runs in a child of its own, in parallel.
+  let verdicts = new Map<string, Verdict | string>();
+  beforeAll(async () => {
+    verdicts = await runConformance(bench.programs, "lir-optimized");
+  }, 600_000);
+  test.each(bench.programs.map((c) => [c.name] as const))("%s", (name) => {
+    expect(problemOf(name, verdicts.get(name))).toBeNull();
+  });
 });
 
 describe("bench.ts", () => {
@@ -346,7 +351,8 @@ describe("main.ts", () => {
     expect([ok.exitCode, ok.stdout]).toEqual([0, "purr"]);
     expect(ok.stderr).toMatch(/tests\/programs\/cat\.b: ran in [\d.]+ ms/);
     const off = await runBun("chapters/09-optimizer/main.ts", ["-e", "+[>+]", "--tape", "5"]);
-    expect([off.exitCode, off.stderr.split(": error: ")[0]]).toEqual([1, "-e:1:3"]);
+    const diagnostics = off.stderr.split("\n").filter((l) => !l.startsWith("jit-trace ")); // the opt tier maps code
+    expect([off.exitCode, diagnostics[0]!.split(": error: ")[0]]).toEqual([1, "-e:1:3"]);
     const missing = await runBun("chapters/09-optimizer/main.ts", ["no-such.b"]);
     expect(missing.stderr).toContain("cannot read no-such.b");
   });
