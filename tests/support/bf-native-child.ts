@@ -20,9 +20,22 @@ const tier = ((await import(resolve(ROOT, ref.module))) as Record<string, unknow
 const cases = JSON.parse(await Bun.stdin.text()) as WireCase[];
 
 const outcomes: WireOutcome[] = cases.map((c, i) => {
-  writeSync(2, `${CASE_MARKER}${i}\n`);
+  breadcrumb(`${CASE_MARKER}${i}\n`);
   return runOne(c);
 });
+
+/** Which case we are on, for the parent if we crash. stderr is a pipe: a slow parent can fill it. */
+function breadcrumb(line: string): void {
+  for (;;) {
+    try {
+      writeSync(2, line);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Bun.sleepSync(1);
+    }
+  }
+}
 process.stdout.write(RESULT_MARKER + JSON.stringify(outcomes));
 
 function runOne(c: WireCase): WireOutcome {
