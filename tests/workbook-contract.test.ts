@@ -11,9 +11,7 @@ import { openTypeScript } from "../shared/workbook/typescript.ts";
 // Tests that pass against their chapter's stubs today, in chapters still being written. Each is for
 // the chapter's author to fix (see `npm run workbook -- contract N`); the test fails when an entry
 // is fixed, so that it is removed here too.
-const PENDING: Readonly<Record<string, readonly string[]>> = {
-  "13-wasm-backend": ["conformance > unmatched-open", "conformance > unmatched-close", "conformance > the conformance set is found "],
-};
+const PENDING: Readonly<Record<string, readonly string[]>> = {};
 
 // noUnusedLocals and noUnusedParameters: a stub leaves its parameters and imports unused, so the
 // workspace's tsconfig.json turns those two off.

@@ -1,0 +1,128 @@
+// What a portable backend costs: the WebAssembly backend on the conformance set, on two engines
+// (Bun's JavaScriptCore, and Node's V8 through tsx), and beside chapter 7's native x86-64 JIT on the
+// same unoptimized program, each as a whole process.
+//   bun chapters/13-wasm-backend/bench.ts [--runs N] [--no-node] [--no-native] [--json] [--dir DIR] [name...]
+// --json prints the in-process measurements only, as JSON: it is how the Node column is measured.
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUN, ROOT, runChild } from "../../shared/child.ts";
+import { flag, hasFlag, runMain } from "../../shared/main.ts";
+import { BENCH_DIR, loadPrograms, type BenchProgram } from "../09-optimizer/bench.ts";
+import { optimize } from "../09-optimizer/optimize.ts";
+import { decodeModule } from "./decode.ts";
+import { WasmProgram } from "./wasm-program.ts";
+
+export const NAMES = ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib-0.4"];
+
+export class BenchError extends Error {
+  override name = "BenchError";
+}
+
+// #region measure
+export interface WasmTiming {
+  readonly name: string;
+  readonly bytes: number;
+  readonly functions: number;
+  /** LIR to bytes, and the engine's compile of the bytes. */
+  readonly generateMs: number;
+  readonly compileMs: number;
+  /** The fastest of the runs. */
+  readonly runMs: number;
+}
+
+/** The optimized program as WebAssembly, compiled once and run `runs` times; a wrong output throws. */
+export function measureWasm(p: BenchProgram, runs = 1): WasmTiming {
+  const program = new WasmProgram(optimize(p.lowered).lir);
+  const { code, generateMs, compileMs } = program.variant(false);
+  let runMs = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const { result, stats } = program.runWithStats(p.options);
+    if (result.error !== null || !sameBytes(result.output, p.expected)) throw new BenchError(`${p.name}: wrong output from the WebAssembly backend`);
+    runMs = Math.min(runMs, stats.runMs);
+  }
+  return { name: p.name, bytes: code.bytes.length, functions: decodeModule(code.bytes).functions.length, generateMs, compileMs, runMs };
+}
+// #endregion
+
+// #region processes
+/** Wall time of `bun main.ts prog.b` for chapter 7's JIT and for this backend on the lowered LIR. */
+export async function measureProcesses(p: BenchProgram, runs = 1, dir = BENCH_DIR): Promise<{ templateMs: number; wasmMs: number }> {
+  const file = resolve(dir, `${p.name}.b`);
+  const tape = ["--tape", String(p.options.tapeSize)];
+  const wall = async (argv: readonly string[]) => {
+    let ms = Infinity;
+    for (let i = 0; i < runs; i++) {
+      const r = await runChild(argv, { stdin: p.options.input ?? new Uint8Array(0), timeoutMs: 300_000 });
+      if (r.exitCode !== 0) throw new BenchError(`${argv.slice(1, 3).join(" ")} failed: ${r.diagnosis ?? r.stderr.trim()}`);
+      ms = Math.min(ms, r.durationMs);
+    }
+    return ms;
+  };
+  return {
+    templateMs: await wall([BUN, resolve(ROOT, "chapters/07-template-jit/main.ts"), file, ...tape]),
+    wasmMs: await wall([BUN, resolve(ROOT, "chapters/13-wasm-backend/main.ts"), file, "--lowered", ...tape]),
+  };
+}
+// #endregion
+
+/** The in-process measurements under Node: this script again, under tsx, with --json. */
+export async function measureUnderNode(names: readonly string[], runs: number, dir = BENCH_DIR): Promise<WasmTiming[]> {
+  const argv = [resolve(ROOT, "node_modules/.bin/tsx"), fileURLToPath(import.meta.url), "--json", "--runs", String(runs), "--dir", dir, ...names];
+  const r = await runChild(argv, { timeoutMs: 600_000 });
+  if (r.exitCode !== 0) throw new BenchError(`the Node run failed: ${r.diagnosis ?? r.stderr.trim()}`);
+  return JSON.parse(r.stdout) as WasmTiming[];
+}
+
+const s = (ms: number | undefined) => (ms === undefined ? "-" : ms < 1000 ? `${(ms / 1000).toFixed(3)} s` : `${(ms / 1000).toFixed(2)} s`);
+const msText = (ms: number) => `${ms.toFixed(1)} ms`;
+
+export function wasmTable(bun: readonly WasmTiming[], node: readonly WasmTiming[]): string {
+  const rows = bun.map((t) => {
+    const v8 = node.find((n) => n.name === t.name);
+    return [t.name, `${(t.bytes / 1024).toFixed(1)} KiB`, String(t.functions), msText(t.generateMs), msText(t.compileMs), s(t.runMs), s(v8?.runMs)];
+  });
+  return table(["program", "module", "functions", "LIR to wasm", "engine compile", "run, Bun (JSC)", "run, Node (V8)"], rows);
+}
+
+export function processTable(rows: readonly { name: string; templateMs: number; wasmMs: number }[]): string {
+  return table(
+    ["program", "x86-64 template JIT (ch. 7)", "WebAssembly, same LIR", "wasm / x86"],
+    rows.map((r) => [r.name, s(r.templateMs), s(r.wasmMs), `${(r.wasmMs / r.templateMs).toFixed(2)}x`]),
+  );
+}
+
+/** A markdown table: the first column left-aligned, the others right-aligned. */
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
+  const rule = "|" + widths.map((w, i) => (i === 0 ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") + "|";
+  return [line(head), rule, ...rows.map(line)].join("\n");
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+// Run as a script (under Bun, or under Node with tsx for --json), not when a test imports it.
+const script = process.argv[1];
+if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
+  runMain(async () => {
+    const args = process.argv.slice(2);
+    const runs = Number(flag(args, "runs") ?? 1);
+    if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${flag(args, "runs")}'`);
+    const dir = flag(args, "dir") ?? BENCH_DIR;
+    const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--dir");
+    const programs = loadPrograms(names.length > 0 ? names : NAMES, dir);
+    if (programs.length === 0) return console.log(`The benchmark programs are not here (${dir}): they come with the book's repository.`);
+    const bun = programs.map((p) => measureWasm(p, runs));
+    if (hasFlag(args, "json")) return console.log(JSON.stringify(bun));
+    const node = hasFlag(args, "no-node") ? [] : await measureUnderNode(programs.map((p) => p.name), runs, dir);
+    console.log(`The optimized LIR as WebAssembly, in process (best of ${runs}):\n`);
+    console.log(wasmTable(bun, node));
+    if (hasFlag(args, "no-native")) return;
+    const rows = [];
+    for (const p of programs) rows.push({ name: p.name, ...(await measureProcesses(p, runs, dir)) });
+    console.log(`\nThe same unoptimized program, native and portable: \`bun main.ts prog.b\`, whole process (best of ${runs}):\n`);
+    console.log(processTable(rows));
+  });
+}

@@ -1,0 +1,103 @@
+// Compile a Brainfuck program to WebAssembly and run it, or show the module:
+//   bun chapters/13-wasm-backend/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats[=json]]
+//   bun chapters/13-wasm-backend/main.ts prog.b --emit=wat|hex|lir|opt-lir
+//   bun chapters/13-wasm-backend/main.ts -e '[->+<]' --emit=wat
+// --lowered skips chapter 9's optimizer; --stats=json prints the figures as one line of JSON, the way
+// chapter 9's main.ts does for the benchmark. Standard input is the program's input. Pure TypeScript and
+// the engine's WebAssembly: it runs under Node too (npx tsx chapters/13-wasm-backend/main.ts ...).
+import { readFileSync } from "node:fs";
+import { runMain } from "../../shared/main.ts";
+import { BrainfuckError } from "../06-interpreter/errors.ts";
+import { parse } from "../06-interpreter/parser.ts";
+import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
+import { LirError } from "../08-lir/errors.ts";
+import { countOps, innerOps, type Op } from "../08-lir/lir.ts";
+import { lower } from "../08-lir/lower.ts";
+import { print } from "../08-lir/print.ts";
+import { optimize } from "../09-optimizer/optimize.ts";
+import { decodeModule } from "./decode.ts";
+import { hexDump } from "./hex-dump.ts";
+import { WasmProgram } from "./wasm-program.ts";
+
+const USAGE =
+  "usage: bun chapters/13-wasm-backend/main.ts (prog.b | -e CODE) [--emit=wat|hex|lir|opt-lir] [--lowered] " +
+  "[--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats[=json]]";
+
+const DEMO = "++++++++[>++++++++<-]>+ <++++++++++++++++++++++++++[>.+<-]";
+
+// #region run
+/** Show or run one program; diagnostics go to `report`. True when it ran (or showed) clean. */
+function run(name: string, source: string, inv: LirInvocation & { readonly json: boolean }, optimized: boolean, report: (line: string) => void): boolean {
+  try {
+    const started = performance.now();
+    const lowered = lower(parse(source));
+    const lir = optimized ? optimize(lowered).lir : lowered;
+    const frontEndMs = performance.now() - started;
+    if (inv.emit === "lir" || inv.emit === "opt-lir") {
+      process.stdout.write(print(inv.emit === "lir" ? lowered : lir, { positions: inv.positions }));
+      return true;
+    }
+    const program = new WasmProgram(lir);
+    const fuel = inv.maxSteps !== undefined;
+    if (inv.emit === "wat") process.stdout.write(program.wat(fuel));
+    if (inv.emit === "hex") process.stdout.write(hexDump(program.bytes(fuel)));
+    if (inv.emit !== null) return true;
+
+    const { generateMs, compileMs, code } = program.variant(fuel);
+    const input = readsInput(lir.ops) ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+    const options = { input, tapeSize: inv.tapeSize, eof: inv.eof, ...(fuel ? { maxSteps: inv.maxSteps } : {}) };
+    const { result, stats } = program.runWithStats(options, { write: (bytes) => process.stdout.write(bytes) });
+    if (result.error) report(diagnostic(name, result.error));
+    if (inv.stats && inv.json) {
+      const compile = frontEndMs + generateMs + compileMs;
+      report(JSON.stringify({ tier: "wasm", compileMs: compile, runMs: stats.runMs, codeSize: code.bytes.length, steps: stats.steps }));
+    } else if (inv.stats) {
+      const functions = decodeModule(code.bytes).functions.length;
+      report(
+        `${name}: ${countOps(lir.ops)} LIR ops${optimized ? " after optimizing" : ""}, ${code.bytes.length} bytes of WebAssembly in ${functions} functions; ` +
+          `parse to LIR ${ms(frontEndMs)}, LIR to module ${ms(generateMs)}, engine compile ${ms(compileMs)}, run ${ms(stats.runMs)}` +
+          (stats.steps === null ? "" : `, ${stats.steps} loop tests`),
+      );
+    }
+    return result.error === null;
+  } catch (e) {
+    if (!(e instanceof BrainfuckError || e instanceof LirError)) throw e;
+    report(diagnostic(name, e));
+    return false;
+  }
+}
+// #endregion
+
+function readsInput(ops: readonly Op[]): boolean {
+  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
+}
+
+function ms(t: number): string {
+  return `${t.toFixed(1)} ms`;
+}
+
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, USAGE);
+  }
+}
+
+runMain(() => {
+  const argv = process.argv.slice(2);
+  const optimized = !argv.includes("--lowered");
+  const json = argv.includes("--stats=json");
+  const inv = { ...parseLirArgs(argv.filter((a) => a !== "--lowered"), USAGE, ["wat", "hex", "lir", "opt-lir"]), json };
+  if (inv.file !== null) {
+    if (!run(inv.file, inv.code ?? readSource(inv.file), inv, optimized, console.error)) process.exitCode = 1;
+    return;
+  }
+  console.log(`No program given, so here is ${DEMO}, optimized:\n`);
+  run("demo.b", DEMO, { ...inv, emit: "opt-lir" }, optimized, console.log);
+  console.log(`\nas a WebAssembly module, ${new WasmProgram(optimize(lower(parse(DEMO))).lir).bytes().length} bytes:\n`);
+  run("demo.b", DEMO, { ...inv, emit: "hex" }, optimized, console.log);
+  console.log(`\nand run:\n`);
+  run("demo.b", DEMO, inv, optimized, console.log);
+  console.log();
+});
