@@ -2,11 +2,12 @@
 // reader uses it: open the index, follow a chapter, read a live result, search, switch to dark mode,
 // run a program in the playground. Screenshots go to dist/screenshots/.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { CHAPTERS } from "../shared/chapters.ts";
+import { BF_DATA_DIR } from "./support/bf-programs.ts";
 import { ROOT } from "../shared/child.ts";
 import { buildSite, DEFAULT_OUT } from "../site/builder.ts";
 import { serveSite, type SiteServer } from "../site/serve.ts";
@@ -103,10 +104,32 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
     await page.goto(server.url + "playground.html");
     await page.locator("#pg-steps").fill("1000000000000000"); // fuel that lasts for days: the time limit must act
     await page.locator("#pg-source").fill("+[]");
-    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("Stopped: no answer after"), undefined, { timeout: 10_000 });
+    // The page's time limit is 10 s (site/playground/main.ts), room for mandelbrot on a busy machine.
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("Stopped: no answer after"), undefined, { timeout: 20_000 });
     await page.locator("#pg-source").fill("++++++++[>++++++++<-]>+.");
     await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "A");
-  }, 30_000);
+  }, 40_000);
+
+  // mandelbrot comes from the conformance set beside the checkout, when it is there; otherwise the
+  // project's own counter.b, which also runs for a while (268 million interpreter steps).
+  const MANDELBROT = resolve(BF_DATA_DIR, "bench/mandelbrot.b");
+  const long = existsSync(MANDELBROT)
+    ? { name: "mandelbrot", source: readFileSync(MANDELBROT, "utf8"), output: readFileSync(resolve(BF_DATA_DIR, "bench/mandelbrot.out"), "utf8") }
+    : { name: "counter", source: readFileSync(resolve(ROOT, "tests/programs/counter.b"), "utf8"), output: readFileSync(resolve(ROOT, "tests/programs/counter.out"), "utf8") };
+  if (!existsSync(MANDELBROT)) console.warn(`site-browser: ${MANDELBROT} is missing, so the playground runs counter.b instead of mandelbrot`);
+
+  test(`the playground runs ${long.name} through the WebAssembly backend, in its worker`, async () => {
+    await page.goto(server.url + "playground.html");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
+    await page.locator("#pg-steps").fill("100000000000");
+    await page.locator("#pg-source").fill(long.source);
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("Ran:") && document.getElementById("pg-output")!.textContent!.length > 100, undefined, { timeout: 50_000 });
+    expect(await page.locator("#pg-output").textContent()).toBe(long.output);
+    expect(await page.locator("#pg-status").textContent()).toMatch(/^Ran: \d+ commands · [\d,]+ loop tests · [\d.]+ ms · the WebAssembly backend \(chapter 13\)$/);
+    expect(await page.locator("#pg-wasm").textContent()).toStartWith("(module\n");
+    console.log(`site-browser: ${await page.locator("#pg-status").textContent()}`);
+    await page.screenshot({ path: join(SHOTS, "playground-wasm.png"), fullPage: true });
+  }, 60_000);
 
   test("opened from disk (file://), the pages, the search and the playground still work", async () => {
     await page.goto(pathToFileURL(join(DEFAULT_OUT, "index.html")).href);

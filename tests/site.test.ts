@@ -23,7 +23,7 @@ import { forEachConcurrently, runLive } from "../site/live.ts";
 import { ChapterError, lineNumbers, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
 import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
 import { diffLines } from "../site/playground/diff.ts";
-import { runPipeline, x86Listing } from "../site/playground/pipeline.ts";
+import { MAX_WAT_LINES, runPipeline, STAGES, x86Listing } from "../site/playground/pipeline.ts";
 import { currentProvenance, provenanceLine } from "../site/provenance.ts";
 import { EXAMPLE, rexModrmSibSvg } from "../site/rex-modrm-sib.ts";
 import { fileFor, portFrom, serveSite } from "../site/serve.ts";
@@ -506,6 +506,31 @@ describe("the playground pipeline", () => {
   test("reads its input", () => {
     const r = runPipeline({ source: ",[.,]", input: "abc", maxSteps: 10_000, eof: "zero" });
     expect(r.run.ok && r.run.value.output).toBe("abc");
+  });
+
+  test("runs the program through the WebAssembly backend (chapter 13), and shows its module", () => {
+    const r = runPipeline({ source: HELLO, input: "", maxSteps: 1_000_000, eof: "unchanged" });
+    if (!r.run.ok || !r.wasm.ok) throw new Error("the backend should have run hello world");
+    expect(r.run.value).toMatchObject({ tier: "the WebAssembly backend (chapter 13)", unit: "loop tests", output: "Hello World!\n" });
+    expect(r.run.value.steps).toBeGreaterThan(0);
+    expect(r.wasm.value.text).toStartWith("(module\n");
+    expect(r.wasm.value.text).toContain("call $out");
+    expect(r.wasm.value.functions).toBeGreaterThan(2);
+    expect(STAGES.find((s) => s.name === "WebAssembly")?.ready).toBe(true);
+  });
+
+  test("the module's text is cut after MAX_WAT_LINES lines", () => {
+    const r = runPipeline({ source: ",[>,]<[.<]".repeat(200), input: "", maxSteps: 1000, eof: "zero" });
+    if (!r.wasm.ok) throw new Error(r.wasm.reason);
+    const lines = r.wasm.value.text.split("\n");
+    expect(lines.length).toBe(MAX_WAT_LINES + 1);
+    expect(lines.at(-1)).toMatch(/^;; \.\.\. and \d+ more lines$/);
+  });
+
+  test("with no LIR (nested deeper than it allows), the interpreter runs the program", () => {
+    const r = runPipeline({ source: "+" + "[".repeat(1001) + "-" + "]".repeat(1001) + "+.", input: "", maxSteps: 1_000_000, eof: "unchanged" });
+    expect(!r.wasm.ok && r.wasm.reason).toBe("There is no optimized LIR to compile.");
+    expect(r.run.ok && r.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)", unit: "steps", output: "\u0001" });
   });
 });
 

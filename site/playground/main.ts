@@ -12,8 +12,8 @@ import type { PipelineReport, PipelineRequest, Stage, WorkerReply } from "./prot
 // when the page is opened from disk (file://), where `new Worker("worker.js")` is refused.
 declare const __PLAYGROUND_WORKER__: string;
 
-/** Wall-clock limit for one request, on top of the interpreter's step limit. */
-export const TIME_LIMIT_MS = 3000;
+/** Wall-clock limit for one request, on top of the step limit (mandelbrot takes a few seconds). */
+export const TIME_LIMIT_MS = 10_000;
 const DEBOUNCE_MS = 150;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -29,7 +29,17 @@ const ui = {
   opt: $<HTMLPreElement>("pg-opt"),
   passes: $<HTMLDivElement>("pg-passes"),
   x86: $<HTMLPreElement>("pg-x86"),
+  wasm: wasmPanel(),
 };
+
+/** The WebAssembly panel, the playground's own, after the x86-64 one. */
+function wasmPanel(): HTMLPreElement {
+  const panel = document.createElement("div");
+  panel.className = "pg-panel";
+  panel.innerHTML = `<h2>WebAssembly</h2><pre id="pg-wasm" class="code"></pre>`;
+  $<HTMLPreElement>("pg-x86").closest(".pg-panel")!.after(panel);
+  return panel.querySelector("pre")!;
+}
 
 class Runner {
   private worker: Worker | null = null;
@@ -104,7 +114,7 @@ function show(r: PipelineReport): void {
     showStatus(`Parse error at ${line}:${column}: ${message.replace(/^\d+:\d+: /, "")}`, "error");
   } else if (r.run.ok) {
     const run = r.run.value;
-    const stats = `${r.parse.commands} commands · ${run.steps.toLocaleString("en")} steps · ${run.ms.toFixed(1)} ms · ${run.tier}`;
+    const stats = `${r.parse.commands} commands · ${run.steps.toLocaleString("en")} ${run.unit} · ${run.ms.toFixed(1)} ms · ${run.tier}`;
     showStatus(run.error ? `${run.error}` : `Ran: ${stats}`, run.error ? "error" : "ok");
   }
   const output = r.run.ok ? r.run.value.output : "";
@@ -115,6 +125,9 @@ function show(r: PipelineReport): void {
   showStage(ui.x86, r.x86, (v) =>
     alignDisasm(v.lines.map((l) => ({ indent: "", offset: l.offset.toString(16).padStart(4, "0") + ":", bytes: l.bytes, gap: "   ", asm: l.asm }))).join("\n") +
     `\n\n<span class="tok-com">; ${v.size} bytes</span>`,
+  );
+  showStage(ui.wasm, r.wasm, (v) =>
+    escapeHtml(v.text) + `\n\n<span class="tok-com">;; ${v.bytes.toLocaleString("en")} bytes, ${v.functions} functions, compiled in ${v.compileMs.toFixed(1)} ms</span>`,
   );
 }
 

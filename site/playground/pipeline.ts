@@ -9,7 +9,12 @@ import { lower } from "../../chapters/08-lir/lower.ts";
 import { print } from "../../chapters/08-lir/print.ts";
 import type { ListingLine } from "../../chapters/04-encoder/assembler.ts";
 import { DEFAULT_PIPELINE, passNamed } from "../../chapters/09-optimizer/optimize.ts";
-import type { ParseReport, PassReport, PipelineReport, PipelineRequest, RunReport, Stage, X86Line } from "./protocol.ts";
+import { decodeModule } from "../../chapters/13-wasm-backend/decode.ts";
+import { WasmProgram } from "../../chapters/13-wasm-backend/wasm-program.ts";
+import type { ParseReport, PassReport, PipelineReport, PipelineRequest, RunReport, Stage, WasmReport, X86Line } from "./protocol.ts";
+
+/** Lines of WebAssembly text shown at most: mandelbrot's module is 27,000 with its comments. */
+export const MAX_WAT_LINES = 3000;
 
 const blocked = (why: string): Stage<never> => ({ ok: false, reason: why });
 
@@ -30,20 +35,25 @@ export function runPipeline(req: PipelineRequest): PipelineReport {
     if (!(e instanceof BrainfuckSyntaxError)) throw e;
     const parseReport: ParseReport = { ok: false, commands: 0, error: { line: e.pos!.line, column: e.pos!.column, message: e.message } };
     const no = blocked("The program does not parse.");
-    return { parse: parseReport, lir: no, optimized: no, x86: no, run: no };
+    return { parse: parseReport, lir: no, optimized: no, x86: no, wasm: no, run: no };
   }
   const lir = attempt("Lowering to the LIR (chapter 8)", () => lower(program));
+  const optimized = lir.ok ? attempt("The optimizer (chapter 9)", () => optimizeByPass(lir.value)) : blocked("There is no LIR to optimize.");
+  const compiled = optimized.ok ? attempt("The WebAssembly backend (chapter 13)", () => compile(optimized.value.lir)) : blocked("There is no optimized LIR to compile.");
   return {
     parse: { ok: true, commands: program.code.length, error: null },
     lir: lir.ok ? { ok: true, value: print(lir.value) } : lir,
-    optimized: lir.ok ? attempt("The optimizer (chapter 9)", () => optimizeByPass(lir.value)) : blocked("There is no LIR to optimize."),
+    optimized: optimized.ok ? { ok: true, value: { text: optimized.value.text, passes: optimized.value.passes } } : optimized,
     x86: blocked("The x86-64 code generator for the LIR is not in the book yet: this panel fills in when it lands."),
-    run: { ok: true, value: interpretProgram(program, req) },
+    wasm: compiled.ok ? { ok: true, value: compiled.value.report } : compiled,
+    // The backend runs the program; the interpreter only when there is no module (say, a program
+    // nested deeper than the LIR allows).
+    run: { ok: true, value: compiled.ok ? runModule(compiled.value.program, req) : interpretProgram(program, req) },
   };
 }
 
 /** Chapter 9's default pipeline, one pass at a time, keeping the LIR after each to show what it did. */
-function optimizeByPass(input: Lir): { text: string; passes: PassReport[] } {
+function optimizeByPass(input: Lir): { lir: Lir; text: string; passes: PassReport[] } {
   const passes: PassReport[] = [];
   let lir = input;
   for (const name of DEFAULT_PIPELINE) {
@@ -51,7 +61,32 @@ function optimizeByPass(input: Lir): { text: string; passes: PassReport[] } {
     lir = passNamed(name).run(lir);
     passes.push({ name, before, after: countOps(lir.ops), text: print(lir) });
   }
-  return { text: print(lir), passes };
+  return { lir, text: print(lir), passes };
+}
+
+/**
+ * Chapter 13: the optimized LIR as a WebAssembly module, the variant that counts fuel, since the
+ * page always gives a step limit. Its text is what the panel shows.
+ */
+function compile(lir: Lir): { program: WasmProgram; report: WasmReport } {
+  const program = new WasmProgram(lir);
+  const { code, generateMs, compileMs } = program.variant(true);
+  const lines = program.wat(true).split("\n");
+  const text = lines.length <= MAX_WAT_LINES ? lines.join("\n") : [...lines.slice(0, MAX_WAT_LINES), `;; ... and ${lines.length - MAX_WAT_LINES} more lines`].join("\n");
+  return { program, report: { text, bytes: code.bytes.length, functions: decodeModule(code.bytes).functions.length, compileMs: generateMs + compileMs } };
+}
+
+function runModule(program: WasmProgram, req: PipelineRequest): RunReport {
+  const started = performance.now();
+  const { result, stats } = program.runWithStats({ input: new TextEncoder().encode(req.input), maxSteps: req.maxSteps, eof: req.eof });
+  return {
+    tier: "the WebAssembly backend (chapter 13)",
+    output: new TextDecoder().decode(result.output),
+    steps: stats.steps ?? 0,
+    unit: "loop tests",
+    error: result.error ? `${result.error.name}: ${result.error.message}` : null,
+    ms: performance.now() - started,
+  };
 }
 
 /**
@@ -72,6 +107,7 @@ function interpretProgram(program: Program, req: PipelineRequest): RunReport {
     tier: "the reference interpreter (chapter 6)",
     output: new TextDecoder().decode(result.output),
     steps,
+    unit: "steps",
     error,
     ms: performance.now() - started,
   };
@@ -80,8 +116,9 @@ function interpretProgram(program: Program, req: PipelineRequest): RunReport {
 /** What the playground page says about each stage, so a reader knows what is live and what is to come. */
 export const STAGES: readonly { readonly name: string; readonly ready: boolean; readonly note: string }[] = [
   { name: "Parser", ready: true, note: "chapter 6: parse errors at line:column." },
-  { name: "Interpreter", ready: true, note: "chapter 6: runs the program, with a step limit; the page adds a time limit." },
+  { name: "Interpreter", ready: true, note: "chapter 6: runs the program when there is no WebAssembly module for it (a program nested deeper than the LIR allows)." },
   { name: "LIR", ready: true, note: "chapter 8: Brainfuck lowered to the LIR, printed in its text form." },
   { name: "Optimizer", ready: true, note: "chapter 9: the default pipeline, pass by pass, with the op count before and after each." },
+  { name: "WebAssembly", ready: true, note: "chapter 13: the optimized LIR compiled to a WebAssembly module, which runs the program here, in the worker; the step limit is its fuel, counted in loop tests, and the page adds a time limit." },
   { name: "x86-64 code", ready: false, note: "chapter 8's LIR to x86-64 lowering is not written yet; the panel says so until it is." },
 ];

@@ -39,11 +39,22 @@ export interface X86Line {
   readonly asm: string;
 }
 
+export interface WasmReport {
+  /** The module that runs the program, as WebAssembly text (cut after MAX_WAT_LINES lines). */
+  readonly text: string;
+  readonly bytes: number;
+  readonly functions: number;
+  /** Milliseconds to generate the module and for the engine to compile it. */
+  readonly compileMs: number;
+}
+
 export interface RunReport {
-  /** Which tier ran the program: "interpreter (chapter 6)". */
+  /** Which tier ran the program: "the WebAssembly backend (chapter 13)". */
   readonly tier: string;
   readonly output: string;
+  /** The fuel the run used, in `unit`s: the interpreter counts every command, the backend loop tests. */
   readonly steps: number;
+  readonly unit: "steps" | "loop tests";
   /** The runtime error (off the tape, out of steps) with its position, or null. */
   readonly error: string | null;
   readonly ms: number;
@@ -54,6 +65,7 @@ export interface PipelineReport {
   readonly lir: Stage<string>;
   readonly optimized: Stage<{ readonly text: string; readonly passes: readonly PassReport[] }>;
   readonly x86: Stage<{ readonly lines: readonly X86Line[]; readonly size: number }>;
+  readonly wasm: Stage<WasmReport>;
   readonly run: Stage<RunReport>;
 }
 
