@@ -26,7 +26,9 @@ export class InputHasher {
     const named = commandArgv(command)
       .slice(1)
       .map((w) => resolve(this.root, w))
-      .filter((p) => p.startsWith(this.root + "/") && existsSync(p) && statSync(p).isFile() && !this.coveredBy(p, folders));
+      .filter((p) => p.startsWith(this.root + "/") && existsSync(p) && statSync(p).isFile() && !this.coveredBy(p, folders))
+      // A file the command writes (its --out, under .cache/ or dist/) is an output, not an input.
+      .filter((p) => !/^(\.cache|dist|coverage)\//.test(relative(this.root, p)));
     return sha256(
       JSON.stringify({
         format: CACHE_FORMAT,
