@@ -1,10 +1,18 @@
-// npm run bench [-- NAME...]: the book's benchmarks, each measuring its tiers side by side in one run
-// and printing ratios. Never a pass/fail on time: these numbers are for reading.
+// npm run bench [-- NAME...] [options]: the book's benchmarks, each measuring its tiers side by side in
+// one run and printing ratios. Never a pass/fail on time: these numbers are for reading. Without a
+// NAME, the Brainfuck benchmark (bf); every argument that is not a NAME goes to the benchmarks run.
 import { runMain } from "./main.ts";
 
 type Bench = { readonly what: string; readonly run: (args: readonly string[]) => Promise<void> };
 
 const BENCHES: Record<string, Bench> = {
+  bf: {
+    what: "chapters 6-9: every tier on the Brainfuck programs, and gcc -O2 on the same optimized LIR (see shared/bf-bench.ts)",
+    run: async (args) => {
+      const { benchCommand } = await import("./bf-bench.ts");
+      await benchCommand(args);
+    },
+  },
   encoder: {
     what: "chapter 4: instructions encoded per second, ours beside iced-x86's encoder",
     run: async () => {
@@ -26,12 +34,11 @@ const BENCHES: Record<string, Bench> = {
 
 await runMain(async () => {
   const args = process.argv.slice(2);
-  const names = args.filter((a) => !a.startsWith("-"));
-  const selected = names.length > 0 ? names : Object.keys(BENCHES);
-  for (const name of selected) {
-    const bench = BENCHES[name];
-    if (!bench) throw new Error(`no benchmark named '${name}': pick from ${Object.keys(BENCHES).join(", ")}`);
+  const names = args.filter((a) => Object.hasOwn(BENCHES, a));
+  const rest = args.filter((a) => !Object.hasOwn(BENCHES, a));
+  for (const name of names.length > 0 ? names : ["bf"]) {
+    const bench = BENCHES[name]!;
     console.log(`\n== ${name}: ${bench.what}\n`);
-    await bench.run(args.filter((a) => a.startsWith("-")));
+    await bench.run(rest);
   }
 });

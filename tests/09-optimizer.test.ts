@@ -67,6 +67,12 @@ const SPECS: Record<string, readonly (readonly [string, string])[]> = {
     // [1] is checked inside the loop: branch-free only where it is on the tape, else the loop as is.
     ["loop [0] { add [0] -1 check 1 add [1] 1 }", "guard 1..1 { muladd [1] += [0] * 1 set [0] 0 } else { loop [0] { add [0] -1 check 1 add [1] 1 } }"],
     ["check 1 loop [1] { add [1] -1 check 2 3 add [3] 2 check -1 add [-1] 1 }", "check 1 guard -1..3 { muladd [3] += [1] * 2 muladd [-1] += [1] * 1 set [1] 0 } else { loop [1] { add [1] -1 check 2 3 add [3] 2 check -1 add [-1] 1 } }"],
+    // Sets happen only if the loop runs: the closed form keeps a loop that runs at most once.
+    ["check 1 in [0] loop [0] { set [1] 0 add [0] -1 }", "check 1 in [0] loop [0] { set [1] 0 set [0] 0 }"],
+    ["check 1 2 in [0] loop [0] { add [2] 1 set [1] 5 add [1] 2 add [0] -1 add [1] 1 }", "check 1 2 in [0] loop [0] { muladd [2] += [0] * 1 set [1] 8 set [0] 0 }"],
+    ["check 1 in [0] loop [0] { add [1] 3 set [1] 1 add [0] 1 }", "check 1 in [0] loop [0] { set [1] 1 set [0] 0 }"], // the add before the set is lost
+    ["in [0] loop [0] { set [0] 3 add [0] -1 }", "in [0] loop [0] { set [0] 3 add [0] -1 }"], // a set of the counter: no closed form
+    ["in [0] loop [0] { add [0] -1 check 1 set [1] 7 }", "in [0] guard 1..1 { loop [0] { set [1] 7 set [0] 0 } } else { loop [0] { add [0] -1 check 1 set [1] 7 } }"],
   ],
   "scan-loops": [
     ["loop [0] { move 1 }", "scan 1"],
@@ -110,6 +116,20 @@ const SPECS: Record<string, readonly (readonly [string, string])[]> = {
     ["in [0] loop [0] { out [1] } add [1] 1", "in [0] loop [0] { out [1] } set [1] 1"], // the loop writes only [0]
     ["in [0] loop [0] { move 1 } add [1] 1", "in [0] loop [0] { move 1 } add [1] 1"],
     ["in [0] loop [0] { in [0] } loop [0] { in [0] }", "in [0] loop [0] { in [0] } loop [0] { in [0] }"],
+  ],
+  "hoist-guards": [
+    // A walk to the left: the guard's cell to the right answers the same at every turn.
+    [
+      "check 1 2 loop [0] known 0..2 { guard 3..3 { muladd [3] += [1] * 1 set [1] 0 } else { loop [1] { add [1] -1 check 3 add [3] 1 } } move -1 }",
+      "check 1 2 guard 3..3 { loop [0] known 0..3 { muladd [3] += [1] * 1 set [1] 0 move -1 } } else { loop [0] known 0..2 { guard 3..3 { muladd [3] += [1] * 1 set [1] 0 } else { loop [1] { add [1] -1 check 3 add [3] 1 } } move -1 } }",
+    ],
+    // A walk to the right, towards the guard's cell: the answer may change, so the guard stays.
+    ["loop [0] { guard 1..1 { set [1] 0 } else { check 1 set [1] 0 } move 1 }", "loop [0] { guard 1..1 { set [1] 0 } else { check 1 set [1] 0 } move 1 }"],
+    // Walking right, a guard on cells behind the pointer that the loop knows... and one it does not.
+    ["check -1 loop [0] known -1..0 { guard -2..-1 { set [-2] 0 } else { check -2 set [-2] 0 } move 1 }", "check -1 guard -2..-1 { loop [0] known -2..0 { set [-2] 0 move 1 } } else { loop [0] known -1..0 { guard -2..-1 { set [-2] 0 } else { check -2 set [-2] 0 } move 1 } }"],
+    // A balanced loop never moves: its guard always answers the same.
+    ["check 1 in [1] loop [1] { guard 2..2 { set [2] 0 } else { check 2 set [2] 0 } add [1] -1 }", "check 1 in [1] guard 2..2 { loop [1] { set [2] 0 add [1] -1 } } else { loop [1] { guard 2..2 { set [2] 0 } else { check 2 set [2] 0 } add [1] -1 } }"],
+    ["loop [0] { guard 0..1 { set [1] 0 } else { loop [0] { check 1 } } scan 1 }", "loop [0] { guard 0..1 { set [1] 0 } else { loop [0] { check 1 } } scan 1 }"], // a scan: no fixed stride
   ],
 };
 
@@ -195,6 +215,7 @@ describe("the whole pipeline", () => {
       ["scan-loops", 11, 1],
       ["dead-code", 11, 1],
       ["known-values", 11, 1],
+      ["hoist-guards", 11, 1],
     ]);
     expect(formatStats(stats.slice(0, 4))).toBe(
       ["pass            ops  loops", "input             9      2", "fold-offsets      9      2  (0 ops, 0 loops)", "fold-runs         9      2  (0 ops, 0 loops)", "clear-loops       8      1  (-1 ops, -1 loops)"].join("\n"),
@@ -308,7 +329,7 @@ describe("bench.ts", () => {
     expect(lines[0]).toMatch(/^ops after\s+tiny\s+echo$/);
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["ops", "input", ...DEFAULT_PIPELINE]);
     expect(lines[1]).toMatch(/^input\s+11\s+4$/);
-    expect(lines.at(-1)).toMatch(/^known-values\s+\d+ \([+-]\d+\)\s+\d+ \([+-]\d+\)$/);
+    expect(lines.at(-1)).toMatch(/^hoist-guards\s+\d+ \([+-]\d+\)\s+\d+ \([+-]\d+\)$/);
   });
 
   test("a table of runs before and after, which refuses a wrong answer", () => {

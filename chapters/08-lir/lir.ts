@@ -188,19 +188,21 @@ export function isBalanced(ops: readonly Op[]): boolean {
 }
 // #endregion
 
+const NO_INNER_OPS: readonly (readonly Op[])[] = [];
+
 /** The op lists inside an op: a loop's body, a guard's two branches. */
 export function innerOps(op: Op): readonly (readonly Op[])[] {
   if (op.kind === "loop") return [op.body];
   if (op.kind === "guard") return [op.then, op.otherwise];
-  return [];
+  return NO_INNER_OPS; // most ops: shared, not a new array each time (the passes ask for every op)
 }
 
 /** How many ops, counting each loop and guard and everything inside. */
 export function countOps(ops: readonly Op[]): number {
-  let n = 0;
+  let n = ops.length;
   for (const op of ops) {
-    n++;
-    for (const inner of innerOps(op)) n += countOps(inner);
+    if (op.kind === "loop") n += countOps(op.body);
+    else if (op.kind === "guard") n += countOps(op.then) + countOps(op.otherwise);
   }
   return n;
 }
@@ -209,8 +211,8 @@ export function countOps(ops: readonly Op[]): number {
 export function countLoops(ops: readonly Op[]): number {
   let n = 0;
   for (const op of ops) {
-    if (op.kind === "loop") n++;
-    for (const inner of innerOps(op)) n += countLoops(inner);
+    if (op.kind === "loop") n += 1 + countLoops(op.body);
+    else if (op.kind === "guard") n += countLoops(op.then) + countLoops(op.otherwise);
   }
   return n;
 }

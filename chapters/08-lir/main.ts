@@ -2,6 +2,8 @@
 //   bun chapters/08-lir/main.ts prog.b --emit=lir [--positions]
 //   bun chapters/08-lir/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]
 //   bun chapters/08-lir/main.ts -e '[->+<]' --emit=lir
+// or compile it to x86-64: --emit=asm|hex prints the LIR JIT's machine code (--own: only the code
+// of the program's ops, not the entry, exits and I/O routines every program has), --jit runs it.
 // A file ending in .lir is LIR text: it is parsed, verified, and printed back or run.
 import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
@@ -10,29 +12,46 @@ import { parse } from "../06-interpreter/parser.ts";
 import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "./cli.ts";
 import { LirError } from "./errors.ts";
 import { interpretLir } from "./interpret-lir.ts";
-import { countOps, innerOps, type Op } from "./lir.ts";
+import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
+import { libcIo } from "../07-template-jit/runtime.ts";
+import { lirToX86, ownListing } from "./codegen-x86.ts";
+import { loadLir } from "./lir-jit.ts";
+import { countOps, innerOps, type Lir, type Op } from "./lir.ts";
 import { lower } from "./lower.ts";
 import { parseLir } from "./parse-lir.ts";
 import { print } from "./print.ts";
 import { verify } from "./verify.ts";
 
 const USAGE =
-  "usage: bun chapters/08-lir/main.ts (prog.b | prog.lir | -e CODE) [--emit=lir [--positions]] " +
+  "usage: bun chapters/08-lir/main.ts (prog.b | prog.lir | -e CODE) [--emit=lir|asm|hex [--positions] [--own]] [--jit] " +
   "[--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]";
 
 const DEMO = "++++++++[>++++++++<-]>+.";
 
+/** This chapter's x86 options: run with the LIR JIT, list only the program's own code. */
+interface Flags {
+  readonly jit: boolean;
+  readonly own: boolean;
+}
+const NO_FLAGS: Flags = { jit: false, own: false };
+
 // #region run
 /** Print or run one program; diagnostics go to `report`. True when it ran (or printed) clean. */
-function run(name: string, source: string, inv: LirInvocation, report: (line: string) => void): boolean {
+function run(name: string, source: string, inv: LirInvocation, report: (line: string) => void, flags: Flags = NO_FLAGS): boolean {
   try {
     const started = performance.now();
     const lir = name.endsWith(".lir") ? parseLir(source) : lower(parse(source));
     verify(lir);
+    if (inv.emit === "asm" || inv.emit === "hex") {
+      const code = lirToX86(lir, libcIo());
+      console.log(inv.emit === "hex" ? hexDump(code.asm.finish()) : flags.own ? ownListing(code) : gnuListing(code.asm));
+      return true;
+    }
     if (inv.emit !== null) {
       process.stdout.write(print(lir, { positions: inv.positions }));
       return true;
     }
+    if (flags.jit) return runNative(name, lir, inv, started, report);
     const lowered = performance.now();
     const input = readsInput(lir.ops) ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
     const result = interpretLir(lir, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps });
@@ -48,6 +67,21 @@ function run(name: string, source: string, inv: LirInvocation, report: (line: st
   }
 }
 // #endregion
+
+// #region run-native
+/** --jit: the LIR JIT's code reads standard input and writes standard output itself. */
+function runNative(name: string, lir: Lir, inv: LirInvocation, started: number, report: (line: string) => void): boolean {
+  using program = loadLir(lir, "lir");
+  const compiled = performance.now();
+  const opts = { tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
+  const { result, stats } = program.runWithStats(opts, { inputFd: 0, outputFd: 1 });
+  if (result.error) report(diagnostic(name, result.error));
+  if (inv.stats) {
+    report(`${name}: ${countOps(lir.ops)} LIR ops, compiled to ${program.codeSize} bytes of x86-64 in ${ms(compiled - started)}, ran in ${ms(stats.runMs)}`);
+  }
+  return result.error === null;
+}
+// #endregion run-native
 
 function readsInput(ops: readonly Op[]): boolean {
   return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
@@ -66,9 +100,11 @@ function readSource(file: string): string {
 }
 
 runMain(() => {
-  const inv = parseLirArgs(process.argv.slice(2), USAGE, ["lir"]);
+  const argv = process.argv.slice(2);
+  const flags = { jit: argv.includes("--jit"), own: argv.includes("--own") };
+  const inv = parseLirArgs(argv.filter((a) => a !== "--jit" && a !== "--own"), USAGE, ["lir", "asm", "hex"]);
   if (inv.file !== null) {
-    if (!run(inv.file, inv.code ?? readSource(inv.file), inv, console.error)) process.exitCode = 1;
+    if (!run(inv.file, inv.code ?? readSource(inv.file), inv, console.error, flags)) process.exitCode = 1;
     return;
   }
   console.log(`No program given, so here is ${DEMO}, lowered to LIR:\n`);

@@ -25,11 +25,14 @@ export function afterMove(r: Range, delta: number): Range {
 }
 
 /**
- * A scan is `loop [0] { move stride }`, and knows what that loop would: each iteration starts just
- * past the cells the last step crossed, and after the scan either none ran or the last one did.
+ * A scan is `loop [0] { move stride }`, and knows what that loop would. Each step checks the cells
+ * it crosses and carries the rest along, so after one step or more the far side of `r` is still
+ * known, a stride further away (by one step), and the near side at least up to the pointer. After
+ * the scan, either no step ran (`r`) or some did: only what both know is known.
  */
 export function afterScan(r: Range, stride: number): Range {
-  return intersect(r, afterMove(intersect(r, spanTo(-stride)), stride));
+  const stepped = stride > 0 ? { lo: r.lo - stride, hi: 0 } : { lo: 0, hi: r.hi - stride };
+  return intersect(r, stepped);
 }
 
 /** The smallest range that holds both. */

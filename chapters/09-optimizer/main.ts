@@ -1,68 +1,164 @@
-// Optimize a Brainfuck program's LIR, then print it or run it with the LIR interpreter:
-//   bun chapters/09-optimizer/main.ts prog.b --emit=opt-lir [--stats] [--positions]
-//   bun chapters/09-optimizer/main.ts prog.b [--passes fold-offsets,clear-loops] [--stats]
-//   bun chapters/09-optimizer/main.ts -e '[->+<]' --emit=opt-lir
-// --emit=lir prints the LIR before optimizing; --passes picks the passes and their order.
+// Run a Brainfuck program with any tier of the book, or print what a stage makes of it:
+//   bun chapters/09-optimizer/main.ts prog.b [--tier interp|template|lir|opt] [--tape N] [--eof unchanged|zero|max] [--stats]
+//   bun chapters/09-optimizer/main.ts prog.b --emit=lir|opt-lir|asm|hex [--tier template|lir|opt] [--own] [--positions]
+//   bun chapters/09-optimizer/main.ts -e '[->+<]' --emit=opt-lir --stats
+// The default tier is opt, the optimizing JIT. --passes a,b,... picks the passes and their order (for
+// opt-lir and the opt tier). Standard input is the program's input and standard output its output:
+// the native tiers' code reads and writes them itself. --stats=json prints the figures as one line
+// of JSON (for the benchmark).
 import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
-import { parse } from "../06-interpreter/parser.ts";
+import { interpret } from "../06-interpreter/interpreter.ts";
+import { parse, type Program } from "../06-interpreter/parser.ts";
+import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { generate, type Generated } from "../07-template-jit/generate.ts";
+import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
+import { libcIo } from "../07-template-jit/runtime.ts";
+import type { RunStats } from "../07-template-jit/tier.ts";
 import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
+import { lirToX86, ownListing, type X86Code } from "../08-lir/codegen-x86.ts";
 import { LirError } from "../08-lir/errors.ts";
-import { interpretLir } from "../08-lir/interpret-lir.ts";
 import { innerOps, type Op } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
+import { optToX86 } from "./codegen-opt.ts";
+import { libcScanIo } from "./libc-scan.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize } from "./optimize.ts";
+import { compileMs, isTierName, prepare, TIERS, type Prepared, type TierName } from "./tiers.ts";
 
 const USAGE =
-  "usage: bun chapters/09-optimizer/main.ts (prog.b | -e CODE) [--emit=lir|opt-lir [--positions]] " +
-  "[--passes a,b,...] [--stats] [--tape N] [--eof unchanged|zero|max] [--max-steps N]";
+  "usage: bun chapters/09-optimizer/main.ts (prog.b | -e CODE) [--tier interp|template|lir|opt] " +
+  "[--emit=lir|opt-lir|asm|hex [--own] [--positions]] [--passes a,b,...] [--stats[=json]] [--tape N] [--eof unchanged|zero|max]";
 
 const DEMO = "+++++[>+++++++++++++<-]>.[-]++++++++++.";
 
-// #region run
-function run(name: string, source: string, inv: LirInvocation, passes: readonly string[], report: (line: string) => void): boolean {
-  try {
-    const lowered = lower(parse(source));
-    if (inv.emit === "lir") {
-      process.stdout.write(print(lowered, { positions: inv.positions }));
-      return true;
-    }
-    const { lir, stats } = optimize(lowered, { passes });
+interface Options {
+  readonly tier: TierName;
+  readonly passes: readonly string[];
+  /** --stats=json: the figures as one line of JSON instead of sentences. */
+  readonly json: boolean;
+  /** --own: list only the program's own code (not the entry, exits and I/O routines). */
+  readonly own: boolean;
+}
+
+// #region emit
+/** --emit: print the LIR, the optimized LIR, or the machine code (as GNU as source, or hex). */
+function emit(source: string, inv: LirInvocation, o: Options, report: (line: string) => void): void {
+  const program = parse(source);
+  if (inv.emit === "lir") return void process.stdout.write(print(lower(program), { positions: inv.positions }));
+  if (inv.emit === "opt-lir") {
+    const { lir, stats } = optimize(lower(program), { passes: o.passes });
     if (inv.stats) report(formatStats(stats));
-    if (inv.emit === "opt-lir") {
-      process.stdout.write(print(lir, { positions: inv.positions }));
-      return true;
-    }
-    const input = readsInput(lir.ops) ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
-    const started = performance.now();
-    const result = interpretLir(lir, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps });
-    const ran = performance.now() - started;
-    process.stdout.write(result.output);
-    if (result.error) report(diagnostic(name, result.error));
-    if (inv.stats) report(`${name}: ran in ${ran.toFixed(1)} ms`);
-    return result.error === null;
-  } catch (e) {
-    if (!(e instanceof BrainfuckError || e instanceof LirError)) throw e;
-    report(diagnostic(name, e));
-    return false;
+    return void process.stdout.write(print(lir, { positions: inv.positions }));
+  }
+  const code = machineCode(program, o);
+  if (inv.emit === "hex") return console.log(hexDump(code.asm.finish()));
+  // Chapter 7's code has no "own" part to show apart: a template JIT's program is all templates.
+  console.log(o.own && "own" in code ? ownListing(code) : gnuListing(code.asm));
+}
+
+/** The code `o.tier` makes of `program`, without loading it: only libc's addresses are needed. */
+function machineCode(program: Program, o: Options): X86Code | Generated {
+  switch (o.tier) {
+    case "interp":
+      throw new CliError("the interpreter makes no machine code: --emit=asm and --emit=hex need --tier template, lir or opt", USAGE);
+    case "template":
+      return generate(program, libcIo());
+    case "lir":
+      return lirToX86(lower(program), libcIo());
+    case "opt":
+      return optToX86(optimize(lower(program), { passes: o.passes }).lir, libcScanIo());
   }
 }
-// #endregion
+// #endregion emit
 
-function readsInput(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
+// #region run
+/** Run the program with the tier; diagnostics and --stats go to `report`. True when it ran clean. */
+function run(name: string, source: string, inv: LirInvocation, o: Options, report: (line: string) => void): boolean {
+  const prepared = prepare(source, o.tier, o.passes);
+  const opts: RunOptions = { tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
+  const started = performance.now();
+  const { result, stats } = execute(prepared, opts);
+  const runMs = performance.now() - started;
+  if (result.error) report(diagnostic(name, result.error));
+  if (inv.stats) report(o.json ? statsJson(prepared, runMs, stats) : statsText(name, prepared, runMs, stats));
+  return result.error === null;
 }
 
-/** --passes a,b,c (taken out of argv before the rest is parsed). */
-function takePasses(argv: string[]): readonly string[] {
-  const i = argv.findIndex((a) => a === "--passes" || a.startsWith("--passes="));
-  if (i < 0) return DEFAULT_PIPELINE;
-  const value = argv[i] === "--passes" ? argv[i + 1] : argv[i]!.slice("--passes=".length);
-  if (value === undefined) throw new CliError("--passes needs a list, e.g. --passes fold-offsets,clear-loops", USAGE);
-  argv.splice(i, argv[i] === "--passes" ? 2 : 1);
-  return value === "" ? [] : value.split(",");
+/**
+ * The native tiers read standard input and write standard output themselves (no byte goes through
+ * JavaScript); the interpreter reads its input first, if the program has a `,`.
+ */
+function execute(p: Prepared, opts: RunOptions): { result: RunResult; stats: RunStats | null } {
+  if (p.compiled === null) {
+    const input = p.program.code.some((i) => i.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+    const result = interpret(p.program, { ...opts, input });
+    process.stdout.write(result.output);
+    return { result, stats: null };
+  }
+  try {
+    return p.compiled.runWithStats(opts, { inputFd: 0, outputFd: 1 });
+  } finally {
+    p.compiled.free();
+  }
+}
+// #endregion run
+
+// #region stats
+function statsText(name: string, p: Prepared, runMs: number, stats: RunStats | null): string {
+  const t = p.times;
+  const stages = [
+    `parsed in ${ms(t.parseMs)}`,
+    ...(t.lowerMs === undefined ? [] : [`lowered in ${ms(t.lowerMs)}`]),
+    ...(t.optimizeMs === undefined ? [] : [`optimized in ${ms(t.optimizeMs)}`]),
+    ...(t.codegenMs === undefined ? [] : [`compiled to ${p.compiled!.codeSize} bytes of code in ${ms(t.codegenMs)}`]),
+  ];
+  const io = stats === null ? "" : ` (${ms(stats.runMs)} in the code), ${plural(stats.writes, "write")}, ${plural(stats.reads, "read")}`;
+  return [
+    ...(p.passes ? [formatStats(p.passes)] : []),
+    `${name}: ${p.tier}: ${stages.join(", ")}`,
+    `${name}: ran in ${ms(runMs)}${io}`,
+  ].join("\n");
+}
+
+/** The same figures as JSON, one line, for tools (shared/bf-bench.ts reads it). */
+function statsJson(p: Prepared, runMs: number, stats: RunStats | null): string {
+  return JSON.stringify({
+    tier: p.tier,
+    ...p.times,
+    compileMs: compileMs(p.times),
+    runMs,
+    codeMs: stats?.runMs ?? runMs,
+    codeSize: p.compiled?.codeSize ?? 0,
+  });
+}
+// #endregion stats
+
+const ms = (t: number): string => `${t.toFixed(1)} ms`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Take `--name value` or `--name=value` out of argv; undefined when absent. */
+function take(argv: string[], name: string, missing: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const value = argv[i] === `--${name}` ? argv[i + 1] : argv[i]!.slice(name.length + 3);
+  if (value === undefined) throw new CliError(missing, USAGE);
+  argv.splice(i, argv[i] === `--${name}` ? 2 : 1);
+  return value;
+}
+
+function options(argv: string[]): Options {
+  const passes = take(argv, "passes", "--passes needs a list, e.g. --passes fold-offsets,clear-loops");
+  const tier = take(argv, "tier", `--tier needs a value: ${TIERS.join(", ")}`) ?? "opt";
+  if (!isTierName(tier)) throw new CliError(`--tier must be ${TIERS.join(", ")}, not '${tier}'`, USAGE);
+  const json = argv.includes("--stats=json");
+  const own = argv.includes("--own");
+  for (let i = argv.length - 1; i >= 0; i--) {
+    if (argv[i] === "--stats=json") argv[i] = "--stats";
+    else if (argv[i] === "--own") argv.splice(i, 1);
+  }
+  return { tier, passes: passes === undefined ? DEFAULT_PIPELINE : passes === "" ? [] : passes.split(","), json, own };
 }
 
 function readSource(file: string): string {
@@ -73,18 +169,41 @@ function readSource(file: string): string {
   }
 }
 
+function readsInput(ops: readonly Op[]): boolean {
+  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
+}
+
+// #region demo
+function demo(o: Options): void {
+  const lowered = lower(parse(DEMO));
+  console.log(`No program given, so here is ${DEMO}. Its LIR:\n`);
+  process.stdout.write(print(lowered));
+  const { lir, stats } = optimize(lowered, { passes: o.passes });
+  console.log(`\nOptimized, pass by pass:\n\n${formatStats(stats)}\n`);
+  process.stdout.write(print(lir));
+  console.log(`\nThe optimizing JIT's code for it (the program's own part):\n`);
+  console.log(ownListing(optToX86(lir, libcScanIo())));
+  const prepared = prepare(DEMO, "opt", o.passes);
+  const result = prepared.compiled!.run();
+  prepared.compiled!.free();
+  console.log(`\nRun (${readsInput(lir.ops) ? "reading" : "no input"}, ${prepared.compiled!.codeSize} bytes of code):\n`);
+  process.stdout.write(result.output);
+}
+// #endregion demo
+
 runMain(() => {
   const argv = process.argv.slice(2);
-  const passes = takePasses(argv);
-  const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir"]);
-  if (inv.file !== null) {
-    if (!run(inv.file, inv.code ?? readSource(inv.file), inv, passes, console.error)) process.exitCode = 1;
-    return;
+  const o = options(argv);
+  const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
+  if (inv.file === null) return demo(o);
+  const name = inv.file;
+  const source = inv.code ?? readSource(name);
+  try {
+    if (inv.emit !== null) emit(source, inv, o, console.error);
+    else if (!run(name, source, inv, o, console.error)) process.exitCode = 1;
+  } catch (e) {
+    if (!(e instanceof BrainfuckError || e instanceof LirError)) throw e;
+    console.error(diagnostic(name, e));
+    process.exitCode = 1;
   }
-  console.log(`No program given, so here is ${DEMO}. Its LIR:\n`);
-  run("demo.b", DEMO, { ...inv, emit: "lir" }, passes, console.log);
-  console.log(`\nOptimized, pass by pass:\n`);
-  run("demo.b", DEMO, { ...inv, emit: "opt-lir", stats: true }, passes, console.log);
-  console.log(`\nRun by the LIR interpreter:\n`);
-  run("demo.b", DEMO, inv, passes, console.log);
 });

@@ -5,6 +5,7 @@ import { clearLoops } from "./passes/clear-loops.ts";
 import { deadCode } from "./passes/dead-code.ts";
 import { foldOffsets } from "./passes/fold-offsets.ts";
 import { foldRuns } from "./passes/fold-runs.ts";
+import { hoistGuards } from "./passes/hoist-guards.ts";
 import { knownValues } from "./passes/known-values.ts";
 import { mulLoops } from "./passes/mul-loops.ts";
 import { scanLoops } from "./passes/scan-loops.ts";
@@ -23,6 +24,7 @@ export const PASSES: readonly Pass[] = [
   { name: "scan-loops", run: scanLoops },
   { name: "dead-code", run: deadCode },
   { name: "known-values", run: knownValues },
+  { name: "hoist-guards", run: hoistGuards },
 ];
 
 /** The default order: offsets first, since they turn loop bodies into the shapes the idioms match. */
@@ -34,6 +36,7 @@ export const DEFAULT_PIPELINE: readonly string[] = [
   "scan-loops",
   "dead-code",
   "known-values",
+  "hoist-guards",
 ];
 // #endregion
 

@@ -12,6 +12,9 @@ import { runBun, type ChildResult } from "../../shared/child.ts";
 /** Native tiers by name: the module (from the repository root) and the export that is its NativeTier. */
 export const NATIVE_TIERS = {
   template: { module: "chapters/07-template-jit/template-jit.ts", export: "templateJit" },
+  lir: { module: "chapters/08-lir/lir-jit.ts", export: "lirJit" },
+  opt: { module: "chapters/09-optimizer/jit.ts", export: "optJit" },
+  tiered: { module: "chapters/11-tiering/tiered-jit.ts", export: "eagerTieredJit" },
 } as const satisfies Record<string, { readonly module: string; readonly export: string }>;
 
 export type TierName = keyof typeof NATIVE_TIERS;

@@ -2,7 +2,9 @@
 // whose body only adds constants, does not move, and changes its own cell by an odd step runs a
 // number of times fixed by the cell, so its effect has a closed form: one muladd per target and a
 // set. No branch: a muladd from a cell that holds 0 adds 0, which is what the loop would have done.
-import { wrapSigned, type AddOp, type Lir, type LoopOp, type Op } from "../../08-lir/lir.ts";
+// A body that also sets other cells (`[>[-]+<-]`) has a closed form too, but the sets happen only if
+// the loop runs at all: that one keeps a loop, which runs once at most (`if`, to the backend).
+import { wrapSigned, wrapUnsigned, type AddOp, type Lir, type LoopOp, type Op, type SetOp } from "../../08-lir/lir.ts";
 import { rewrite } from "../rewrite.ts";
 
 // #region mul-loops
@@ -15,10 +17,15 @@ function closedForm(loop: LoopOp): Op[] | null {
   let step = 0; // what one iteration adds to the loop's own cell
   let checked = { lo: Infinity, hi: -Infinity }; // the cells the body checks
   const added = new Map<number, number>(); // target offset -> what one iteration adds to it
+  const assigned = new Map<number, number>(); // a cell the body sets -> its value when an iteration ends
   for (const op of loop.body) {
     if (op.kind === "check") for (const { off } of op.reach) checked = { lo: Math.min(checked.lo, off), hi: Math.max(checked.hi, off) };
-    else if (op.kind !== "add") return null; // a move, a loop, I/O: not a multiply loop
+    else if (op.kind === "set" && op.off !== loop.off) {
+      assigned.set(op.off, op.value);
+      added.delete(op.off); // what was added before the set is gone
+    } else if (op.kind !== "add") return null; // a move, a loop, I/O, a set of the counter: not a multiply loop
     else if (op.off === loop.off) step += op.k;
+    else if (assigned.has(op.off)) assigned.set(op.off, wrapUnsigned(assigned.get(op.off)! + op.k));
     else added.set(op.off, (added.get(op.off) ?? 0) + op.k);
   }
   if (step % 2 === 0) return null; // an even step may never reach 0: keep the loop, and its hang
@@ -27,12 +34,15 @@ function closedForm(loop: LoopOp): Op[] | null {
     const factor = wrapSigned(-k * inverse(wrapSigned(step)));
     if (factor !== 0) ops.push({ kind: "muladd", dst, src: loop.off, k: factor, pos: firstAdd(loop, dst).pos });
   }
+  for (const [off, value] of assigned) ops.push({ kind: "set", off, value, pos: firstSet(loop, off).pos });
   ops.push({ kind: "set", off: loop.off, value: 0, pos: loop.pos });
-  if (checked.lo > checked.hi) return ops;
+  // With sets, run only if the loop would have run: a loop whose body ends by zeroing its cell.
+  const closed: Op[] = assigned.size === 0 ? ops : [{ ...loop, body: ops }];
+  if (checked.lo > checked.hi) return closed;
   // The body checks cells it reaches: if one is off the tape, the loop fails there, after the adds
   // before it. So the closed form may run only when all of them are on the tape, which is tested
   // once, up front, and nearly always true; otherwise the loop runs as written, and fails as written.
-  return [{ kind: "guard", cells: checked, then: ops, otherwise: [loop], pos: loop.pos }];
+  return [{ kind: "guard", cells: checked, then: closed, otherwise: [loop], pos: loop.pos }];
 }
 // #endregion
 
@@ -49,4 +59,8 @@ export function inverse(step: number): number {
 
 function firstAdd(loop: LoopOp, off: number): AddOp {
   return loop.body.find((op): op is AddOp => op.kind === "add" && op.off === off)!;
+}
+
+function firstSet(loop: LoopOp, off: number): SetOp {
+  return loop.body.find((op): op is SetOp => op.kind === "set" && op.off === off)!;
 }

@@ -1,0 +1,26 @@
+// The optimizing JIT as a native tier: lower, run the passes, generate x86-64 with the optimizing
+// lowering, and hand the code to chapter 7's runtime.
+import type { Program } from "../06-interpreter/parser.ts";
+import { gnuListing } from "../07-template-jit/listing.ts";
+import { NativeProgram } from "../07-template-jit/runtime.ts";
+import type { NativeTier } from "../07-template-jit/tier.ts";
+import type { Lir } from "../08-lir/lir.ts";
+import { lower } from "../08-lir/lower.ts";
+import { optToX86 } from "./codegen-opt.ts";
+import { libcScanIo } from "./libc-scan.ts";
+import { DEFAULT_PIPELINE, optimize } from "./optimize.ts";
+
+// #region tier
+/** Load optimized LIR as a runnable program. */
+export function loadOptimized(lir: Lir, tier = "opt"): NativeProgram {
+  const { asm, sites } = optToX86(lir, libcScanIo());
+  return NativeProgram.load({ tier, code: asm.finish(), sites, listing: () => gnuListing(asm) });
+}
+
+/** The optimizing JIT with the given passes (all of them, in the default order, by default). */
+export function optimizingJit(passes: readonly string[] = DEFAULT_PIPELINE): NativeTier {
+  return { name: "opt", compile: (program: Program) => loadOptimized(optimize(lower(program), { passes }).lir) };
+}
+
+export const optJit: NativeTier = optimizingJit();
+// #endregion tier

@@ -1,0 +1,168 @@
+// The first Futamura projection, by hand: chapter 6's interpreter specialized to one program. The
+// interpreter's loop decides, for every command, what to do (`switch (ops[pc])`) and what with
+// (`args[pc]`). For a given program all of that is known before it runs: only the tape, the pointer,
+// the fuel and the input are not. So the specializer runs the deciding part now, and writes out the
+// rest, the body of the case it picked with the argument filled in, as JavaScript source. Bun's own
+// JIT compiles that source; we wrote no backend at all.
+import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
+import { fold } from "../06-interpreter/interpreter.ts";
+import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
+import type { Command, Instr, Program } from "../06-interpreter/parser.ts";
+import { eofValue, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
+import { formatPos } from "../06-interpreter/source.ts";
+
+// #region residual
+/**
+ * What the case of execute() for `command` leaves once its argument `n` and its index `k` are known:
+ * the same test of the fuel and of the tape, the same effect, and `stop(k, ...)` where the interpreter
+ * would break out of its switch and replay the op one command at a time.
+ */
+function residual(command: Command, n: number, k: number): string {
+  const stop = `throw stop(${k}, p, steps);`;
+  switch (command) {
+    case "+":
+      return `if (steps + ${n} > maxSteps) ${stop}\ntape[p] += ${n}; steps += ${n};`;
+    case "-":
+      return `if (steps + ${n} > maxSteps) ${stop}\ntape[p] -= ${n}; steps += ${n};`;
+    case ">":
+      return `if (steps + ${n} > maxSteps || p + ${n} >= size) ${stop}\np += ${n}; steps += ${n};`;
+    case "<":
+      return `if (steps + ${n} > maxSteps || p - ${n} < 0) ${stop}\np -= ${n}; steps += ${n};`;
+    case ".":
+      return `if (steps === maxSteps) ${stop}\noutput.push(tape[p]); steps++;`;
+    case ",":
+      return `if (steps === maxSteps) ${stop}\ntape[p] = inputPos < input.length ? input[inputPos++] : eofValue(eof, tape[p]); steps++;`;
+    case "[":
+    case "]":
+      // A bracket's test: its jump is the loop around the body (see specialize).
+      return `if (steps === maxSteps) ${stop}\nsteps++;`;
+  }
+}
+// #endregion residual
+
+// #region specialize
+/**
+ * The program as the body of `function (tape, input, eof, maxSteps, output, eofValue, stop)`, which
+ * returns the final pointer. `[` and `]` jump to places known now, so their jumps become structured
+ * code: `[` tests and skips the loop, `]` tests and goes round. Each loop is a function of its own,
+ * for the engine's sake (JavaScriptCore does not optimize a function past a certain size).
+ */
+export function specialize(program: Program): string {
+  const { args, origins } = fold(program);
+  const code = program.code;
+  const functions: string[] = [];
+  const open: string[][] = []; // the body of each loop being written, innermost last
+  let lines: string[] = [];
+  const emit = (text: string, indent: string) => {
+    for (const line of text.split("\n")) lines.push(indent + line);
+  };
+  for (let k = 0; k < args.length; k++) {
+    const { op, pos } = code[origins[k]!]!;
+    const n = op === "[" || op === "]" ? 1 : args[k]!;
+    const indent = open.length === 0 ? "" : "    ";
+    emit(`// ${formatPos(pos)} ${op.repeat(Math.min(n, 8))}${n > 8 ? ` (${n} times)` : ""}`, indent);
+    emit(residual(op, n, k), indent);
+    if (op === "[") {
+      const name = `loop_${pos.line}_${pos.column}_${k}`;
+      emit(`if (tape[p] !== 0) ${name}();`, indent);
+      open.push(lines);
+      lines = [`function ${name}() {`, "  do {"];
+    } else if (op === "]") {
+      lines.push("  } while (tape[p] !== 0);", "}");
+      functions.push(lines.join("\n"));
+      lines = open.pop()!;
+    }
+  }
+  const head = ["const size = tape.length;", "let p = 0, steps = 0, inputPos = 0;"];
+  return [...head, ...functions, ...lines, "return p;"].join("\n");
+}
+// #endregion specialize
+
+/** The specialized function: it returns the final pointer, or throws what `stop` returns. */
+type Residual = (
+  tape: Uint8Array,
+  input: Uint8Array,
+  eof: EofBehavior,
+  maxSteps: number,
+  output: OutputBuffer,
+  valueAtEof: typeof eofValue,
+  stop: (k: number, p: number, steps: number) => Stopped,
+) => number;
+
+/** What the residual code throws where the interpreter would replay an op: the program's end. */
+class Stopped extends Error {
+  override name = "Stopped";
+  constructor(
+    readonly error: BrainfuckError,
+    readonly pointer: number,
+  ) {
+    super(error.message);
+  }
+}
+
+// #region specialized-program
+/** A program specialized once and compiled by the JavaScript engine, run as often as wanted. */
+export class SpecializedProgram {
+  readonly tier = "js";
+  readonly source: string;
+  readonly #run: Residual;
+  readonly #origins: Int32Array;
+
+  constructor(readonly program: Program) {
+    this.source = specialize(program);
+    this.#origins = fold(program).origins;
+    this.#run = new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", this.source) as Residual;
+  }
+
+  /** Characters of JavaScript: the "code" this tier makes. */
+  get codeSize(): number {
+    return this.source.length;
+  }
+
+  run(opts?: RunOptions): RunResult {
+    const { input, tapeSize, eof, maxSteps } = settingsOf(opts);
+    const tape = new Uint8Array(tapeSize);
+    const output = new OutputBuffer();
+    // The interpreter's slow path, unchanged: the op that fails runs one command at a time.
+    const stop = (k: number, p: number, steps: number): Stopped => {
+      const end = replay(this.program.code, this.#origins[k]!, tape, p, steps, maxSteps);
+      return new Stopped(end.error, end.pointer);
+    };
+    try {
+      const pointer = this.#run(tape, input, eof, maxSteps, output, eofValue, stop);
+      return { output: output.bytes(), tape, pointer, error: null };
+    } catch (e) {
+      if (!(e instanceof Stopped)) throw e;
+      return { output: output.bytes(), tape, pointer: e.pointer, error: e.error };
+    }
+  }
+}
+// #endregion specialized-program
+
+/** Specialize and compile: the JS tier's whole compiler. */
+export function compileToJs(program: Program): SpecializedProgram {
+  return new SpecializedProgram(program);
+}
+
+// #region replay
+/**
+ * Chapter 6's replay (interpreter.ts keeps its own private): the op that stops the program, run one
+ * command at a time, exactly as simpleInterpret would, up to the command that fails.
+ */
+function replay(code: readonly Instr[], first: number, tape: Uint8Array, p: number, steps: number, maxSteps: number): { pointer: number; error: BrainfuckError } {
+  for (let i = first; ; i++) {
+    const { op, pos } = code[i]!;
+    if (steps === maxSteps) return { pointer: p, error: new StepLimitError(pos, maxSteps) };
+    steps++;
+    if (op === "+") tape[p]++;
+    else if (op === "-") tape[p]--;
+    else if (op === ">") {
+      if (p === tape.length - 1) return { pointer: p, error: new TapeBoundsError(pos, "right", tape.length) };
+      p++;
+    } else if (op === "<") {
+      if (p === 0) return { pointer: p, error: new TapeBoundsError(pos, "left", tape.length) };
+      p--;
+    }
+  }
+}
+// #endregion replay

@@ -1,0 +1,121 @@
+// The tiers that need no bun:ffi: optimized LIR compiled whole to JavaScript (js-opt), and the tiered
+// JIT with JavaScript as its upper tier (tiered-js). Both run on a Machine in ordinary memory, with
+// input from an array and output collected in memory, and answer with chapter 6's RunResult.
+import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
+import type { Program } from "../06-interpreter/parser.ts";
+import { settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
+import { UnsupportedOptionError } from "../07-template-jit/errors.ts";
+import { lower } from "../08-lir/lower.ts";
+import { optimize } from "../09-optimizer/optimize.ts";
+import { CountingInterpreter, Profile, checkThreshold, type LoopState, type SwitchEvent, type TierTimes } from "./counting-interpreter.ts";
+import { JsCode, JsLoopCompiler } from "./lir-to-js.ts";
+import type { Machine, MachineIo } from "./machine.ts";
+
+/** Output is flushed from the machine's buffer into memory this many bytes at a time. */
+const BUFFER_SIZE = 64 * 1024;
+
+// #region memory-io
+/** A run's I/O in memory: `,` reads the input array, `.` ends up in an OutputBuffer. */
+export class MemoryIo implements MachineIo {
+  readonly output = new OutputBuffer();
+  flushes = 0;
+  #next = 0;
+
+  constructor(
+    private readonly input: Uint8Array,
+    readonly eof: EofBehavior,
+  ) {}
+
+  flush(m: Machine): void {
+    for (let i = 0; i < m.outLength; i++) this.output.push(m.out[i]!);
+    m.outLength = 0;
+    this.flushes++;
+  }
+
+  read(): number {
+    return this.#next < this.input.length ? this.input[this.#next++]! : -1;
+  }
+}
+// #endregion memory-io
+
+/** A fresh machine: the tape all zeros, the pointer on cell 0, the buffer empty. */
+export function freshMachine(tapeSize: number, bufferSize = BUFFER_SIZE): Machine {
+  return { tape: new Uint8Array(tapeSize), p: 0, out: new Uint8Array(bufferSize), outLength: 0 };
+}
+
+/** RunOptions for a tier whose code counts no steps: maxSteps is refused, as by chapter 7's runtime. */
+function settingsWithoutFuel(opts: RunOptions | undefined, tier: string) {
+  const settings = settingsOf(opts);
+  if (settings.maxSteps !== Infinity) {
+    throw new UnsupportedOptionError(
+      `maxSteps (${settings.maxSteps}) is not supported by the ${tier} tier: its code counts no steps. ` +
+        `Run the program with the interpreter of chapter 6, or with the js tier (futamura.ts), to limit its steps.`,
+    );
+  }
+  return settings;
+}
+
+// #region js-opt
+/** Chapter 9's optimized LIR, the whole program, compiled by the JavaScript engine. */
+export class OptimizedJsProgram {
+  readonly tier = "js-opt";
+  readonly #code: JsCode;
+
+  constructor(program: Program) {
+    this.#code = new JsCode(optimize(lower(program)).lir);
+  }
+
+  get source(): string {
+    return this.#code.source;
+  }
+
+  get codeSize(): number {
+    return this.#code.codeSize;
+  }
+
+  run(opts?: RunOptions): RunResult {
+    const { input, tapeSize, eof } = settingsWithoutFuel(opts, this.tier);
+    const m = freshMachine(tapeSize);
+    const io = new MemoryIo(input, eof);
+    const error = this.#code.run(m, io);
+    io.flush(m);
+    return { output: io.output.bytes(), tape: m.tape, pointer: m.p, error };
+  }
+}
+// #endregion js-opt
+
+// #region tiered-js
+/** The counting interpreter, with hot loops compiled to JavaScript: tiering without machine code. */
+export class TieredJsProgram {
+  readonly tier = "tiered-js";
+  readonly #profile: Profile;
+  readonly #compiler = new JsLoopCompiler();
+
+  constructor(
+    program: Program,
+    readonly threshold: number,
+    private readonly onSwitch?: (e: SwitchEvent) => void,
+  ) {
+    checkThreshold(threshold);
+    this.#profile = new Profile(lower(program));
+  }
+
+  run(opts?: RunOptions): RunResult {
+    return this.runWithStats(opts).result;
+  }
+
+  runWithStats(opts?: RunOptions): { result: RunResult; times: TierTimes; loops: readonly LoopState[]; flushes: number } {
+    const { input, tapeSize, eof } = settingsWithoutFuel(opts, this.tier);
+    const m = freshMachine(tapeSize);
+    const io = new MemoryIo(input, eof);
+    const { error, times } = new CountingInterpreter(this.#profile, io, {
+      threshold: this.threshold,
+      compiler: this.#compiler,
+      ...(this.onSwitch ? { onSwitch: this.onSwitch } : {}),
+    }).run(m);
+    io.flush(m);
+    const result = { output: io.output.bytes(), tape: m.tape, pointer: m.p, error };
+    return { result, times, loops: this.#profile.compiled(), flushes: io.flushes };
+  }
+}
+// #endregion tiered-js

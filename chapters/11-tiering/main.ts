@@ -1,0 +1,211 @@
+// Run a Brainfuck program with the tiered JIT, or any other tier of the book, for comparison:
+//   bun chapters/11-tiering/main.ts prog.b [--tier tiered|interpreter|opt|js|js-opt|tiered-js]
+//        [--threshold N] [--stats[=json]] [--tape N] [--eof ...] [--max-steps N] [--input FILE] [--buffer BYTES] [--emit]
+// Standard input is the program's input, standard output its output; errors are printed as
+// "prog.b:3:14: error: ...", exit code 1. --stats shows the compiled loops and where the time went.
+// Without a program, a tour of the chapter.
+import { readFileSync, writeSync } from "node:fs";
+import { runMain } from "../../shared/main.ts";
+import { errorLine } from "../06-interpreter/cli.ts";
+import { BrainfuckError } from "../06-interpreter/errors.ts";
+import { interpret } from "../06-interpreter/interpreter.ts";
+import { parse, type Program } from "../06-interpreter/parser.ts";
+import { describeDifference, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
+import { formatPos } from "../06-interpreter/source.ts";
+import type { RunIO } from "../07-template-jit/tier.ts";
+import { optJit } from "../09-optimizer/jit.ts";
+import { UsageError, parseArgs, type TieringInvocation } from "./cli.ts";
+import type { SwitchEvent } from "./counting-interpreter.ts";
+import { compileToJs } from "./futamura.ts";
+import { OptimizedJsProgram, TieredJsProgram } from "./js-tiers.ts";
+import { ms, formatTiering } from "./stats.ts";
+import { DEFAULT_THRESHOLD, TieredProgram } from "./tiered-jit.ts";
+
+// #region demo-programs
+const HELLO = `++++++++[>++++[>++>+++>+++>+<<<<-]>+>+>->>+[<]<-]>>.>---.+++++++..+++.>>.<-.<.+++.------.--------.>>+.>++.`;
+// The alphabet, with a busy pause after each letter: a hundred million steps of chapter 6's interpreter.
+const BUSY = `++++++++[>++++++++<-]>+>++++++++++++++++++++++++++[<.+>>++++++++[>-[>++[>+>+<<-]>>[<<+>>-]<<<-]<-]<-]++++++++++.`;
+// Prints cells forever to the right, counting up: it falls off a 40-cell tape inside a compiled loop.
+const RUNAWAY = `++++++++[>++++++<-]>[.+>+<[->+<]>]`;
+// #endregion demo-programs
+
+// #region run
+/** What --stats reports: a sentence or a table for people, and the figures for --stats=json. */
+interface Figures {
+  readonly text: string;
+  /** Everything spent compiling: before the run (opt, js) or during it (tiered). */
+  readonly compileMs: number;
+  /** The run, and the part of it inside generated code. */
+  readonly runMs: number;
+  readonly codeMs: number;
+  readonly codeSize: number;
+}
+
+function run(program: Program, inv: TieringInvocation): { error: BrainfuckError | null; figures: Figures } {
+  const input = inv.input === null ? null : readBytes(inv.input);
+  const opts: RunOptions = {
+    tapeSize: inv.tapeSize,
+    eof: inv.eof,
+    ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }),
+    ...(input === null ? {} : { input }),
+  };
+  // The native tiers read and write the real file descriptors: no byte goes through JavaScript.
+  const io: RunIO = { outputFd: 1, ...(input === null ? { inputFd: 0 } : {}), ...(inv.buffer === null ? {} : { bufferSize: inv.buffer }) };
+  switch (inv.tier) {
+    case "tiered":
+    case "interpreter": {
+      const threshold = inv.tier === "interpreter" ? Infinity : inv.threshold ?? DEFAULT_THRESHOLD;
+      using tiered = new TieredProgram(program, threshold);
+      const { result, stats } = tiered.runWithStats(opts, io);
+      if (inv.emit) console.error(tiered.listing());
+      const { compileMs, totalMs, codeMs } = stats.times;
+      const text = formatTiering(stats.loops, stats.times, { threshold, target: "x86-64", rows: 20 });
+      return { error: result.error, figures: { text, compileMs, runMs: totalMs, codeMs, codeSize: tiered.codeSize } };
+    }
+    case "opt": {
+      const started = performance.now();
+      using compiled = optJit.compile(program);
+      const compileMs = performance.now() - started;
+      const { result, stats } = compiled.runWithStats(opts, io);
+      const runMs = performance.now() - started - compileMs;
+      const text = `compiled whole in ${ms(compileMs)} (${compiled.codeSize} bytes of code), ran in ${ms(runMs)}`;
+      return { error: result.error, figures: { text, compileMs, runMs, codeMs: stats.runMs, codeSize: compiled.codeSize } };
+    }
+    default:
+      return runJs(program, inv, { ...opts, input: input ?? stdinFor(program) });
+  }
+}
+// #endregion run
+
+/** The JS tiers run in memory: the whole input first, the whole output at the end. */
+function runJs(program: Program, inv: TieringInvocation, opts: RunOptions): { error: BrainfuckError | null; figures: Figures } {
+  const started = performance.now();
+  const js = inv.tier === "js" ? compileToJs(program) : inv.tier === "js-opt" ? new OptimizedJsProgram(program) : null;
+  if (js !== null && inv.emit) {
+    console.log(js.source);
+    return { error: null, figures: { text: `${js.codeSize} characters of JavaScript`, compileMs: 0, runMs: 0, codeMs: 0, codeSize: js.codeSize } };
+  }
+  let result: RunResult;
+  let figures: Figures;
+  if (js !== null) {
+    const compileMs = performance.now() - started;
+    result = js.run(opts);
+    const runMs = performance.now() - started - compileMs;
+    const text = `${js.tier}: ${js.codeSize} characters of JavaScript made in ${ms(compileMs)}, ran in ${ms(runMs)}`;
+    figures = { text, compileMs, runMs, codeMs: runMs, codeSize: js.codeSize };
+  } else {
+    const threshold = inv.threshold ?? DEFAULT_THRESHOLD;
+    const run = new TieredJsProgram(program, threshold).runWithStats(opts);
+    const text = formatTiering(run.loops, run.times, { threshold, target: "JavaScript", rows: 20 });
+    const codeSize = run.loops.reduce((n, l) => n + (l.code?.codeSize ?? 0), 0);
+    figures = { text, compileMs: run.times.compileMs, runMs: run.times.totalMs, codeMs: run.times.codeMs, codeSize };
+    result = run.result;
+  }
+  writeAll(result.output);
+  return { error: result.error, figures };
+}
+
+// #region tour
+async function tour(): Promise<void> {
+  console.log("Why tier: the same two programs three ways. Compile-everything-first pays for the whole");
+  console.log("program before the first byte; the interpreter pays on every step; tiering pays for what is hot.\n");
+  console.log(`  ${"".padEnd(8)} ${"interpreter only".padStart(18)} ${"compile all, then run".padStart(24)} ${"tiered".padStart(28)}`);
+  for (const [name, source] of [["hello.b", HELLO], ["busy.b", BUSY]] as const) console.log(compareModes(name, parse(source)));
+
+  console.log(`\nTier-ups on busy.b, threshold 100: every switch hands over the pointer and the pending output.\n`);
+  const events: SwitchEvent[] = [];
+  using busy = new TieredProgram(parse(BUSY), 100, (e) => events.push(e));
+  const { stats } = busy.runWithStats();
+  for (const e of events.slice(0, 8)) {
+    const what = e.kind === "exit" ? "back to the interpreter" : e.kind === "osr" ? `OSR into x86-64 after ${e.iterations} iterations` : "into x86-64 at the loop's test";
+    console.log(`  loop ${formatPos(e.loop.pos).padEnd(5)} ${what.padEnd(38)} pointer ${String(e.p).padStart(2)}, ${e.pending} byte(s) pending`);
+  }
+  console.log(`  ... ${events.length} switches in all\n`);
+  console.log(formatTiering(stats.loops, stats.times, { threshold: 100, target: "x86-64" }));
+
+  console.log(`\nAn error inside a compiled loop: runaway.b falls off a 40-cell tape in x86-64 code.`);
+  using runaway = new TieredProgram(parse(RUNAWAY), 4);
+  const off = runaway.runWithStats({ tapeSize: 40 });
+  const reference = interpret(parse(RUNAWAY), { tapeSize: 40 });
+  console.log(`  ${errorLine("runaway.b", off.result.error!)}`);
+  console.log(`  ${off.result.output.length} bytes of output before it; against chapter 6's interpreter: ${describeDifference(reference, off.result) ?? "the same output, tape, pointer and error"}`);
+
+  console.log(`\nThe first Futamura projection: chapter 6's interpreter specialized to "+[>++<-]", as JavaScript:\n`);
+  console.log(compileToJs(parse("+[>++<-]")).source.split("\n").map((l) => "  " + l).join("\n"));
+
+  console.log(`\nBun's JIT as a backend, on busy.b (compile + run):`);
+  for (const [tier, make] of [
+    ["js (chapter 6, specialized)", () => compileToJs(parse(BUSY))],
+    ["js-opt (chapter 9's LIR, specialized)", () => new OptimizedJsProgram(parse(BUSY))],
+  ] as const) {
+    const t = performance.now();
+    const js = make();
+    const compiled = performance.now();
+    js.run();
+    console.log(`  ${tier.padEnd(40)} ${ms(compiled - t).padStart(9)} + ${ms(performance.now() - compiled).padStart(9)}`);
+  }
+  const t = performance.now();
+  using native = optJit.compile(parse(BUSY));
+  const compiled = performance.now();
+  native.run();
+  console.log(`  ${"opt (chapter 9's x86-64)".padEnd(40)} ${ms(compiled - t).padStart(9)} + ${ms(performance.now() - compiled).padStart(9)}`);
+}
+
+/** One line of the tour's table: the program run three ways, in this process, output captured. */
+function compareModes(name: string, program: Program): string {
+  let t = performance.now();
+  using interpreted = new TieredProgram(program, Infinity);
+  interpreted.run();
+  const interpreter = performance.now() - t;
+  t = performance.now();
+  using whole = optJit.compile(program);
+  const compileMs = performance.now() - t;
+  whole.run();
+  const wholeMs = performance.now() - t;
+  using tiered = new TieredProgram(program, DEFAULT_THRESHOLD);
+  const { times } = tiered.runWithStats().stats;
+  const split = `${ms(times.compileMs)} compiling`;
+  return `  ${name.padEnd(8)} ${ms(interpreter).padStart(18)} ${`${ms(compileMs)} + ${ms(wholeMs - compileMs)}`.padStart(24)} ${`${ms(times.totalMs)} (${split})`.padStart(28)}`;
+}
+// #endregion tour
+
+function writeAll(bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done, bytes.length - done);
+}
+
+/** Standard input, for a program that reads (a terminal would otherwise wait for Ctrl-D). */
+function stdinFor(program: Program): Uint8Array {
+  return program.code.some((c) => c.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+}
+
+function readBytes(file: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+runMain(async () => {
+  const inv = parseArgs(process.argv.slice(2));
+  if (inv.file === null) return tour();
+  const source = new TextDecoder().decode(readBytes(inv.file));
+  const started = performance.now();
+  let program: Program;
+  try {
+    program = parse(source);
+  } catch (e) {
+    if (!(e instanceof BrainfuckError)) throw e;
+    console.error(errorLine(inv.file, e));
+    process.exitCode = 1;
+    return;
+  }
+  const parseMs = performance.now() - started;
+  const { error, figures } = run(program, inv);
+  if (error) console.error(errorLine(inv.file, error));
+  if (inv.stats) {
+    const { text, ...numbers } = figures;
+    console.error(inv.json ? JSON.stringify({ tier: inv.tier, parseMs, ...numbers, compileMs: parseMs + numbers.compileMs }) : `${inv.file}: ${text}`);
+  }
+  if (error) process.exitCode = 1;
+});

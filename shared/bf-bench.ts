@@ -1,0 +1,358 @@
+// npm run bench [-- bf] [--runs N] [--quick] [--limit S] [--tiers a,b,...] [--out FILE] [program...]
+//
+// The Brainfuck benchmark: every tier of the book on the conformance programs (../shared/bf/bench),
+// side by side in one run, and a yardstick: the optimizing JIT's own LIR printed as C and compiled
+// with `gcc -O2` (when gcc is installed). Each tier runs as a whole process, `bun
+// chapters/09-optimizer/main.ts prog.b --tier T --stats=json`, so one run gives both what a user
+// waits for (the process, Bun's start-up and the compile included) and, from --stats, the time in the
+// program's own code. Every output is checked against the program's .out file: a fast wrong answer is
+// no answer.
+//
+// Defaults: 3 runs of everything (the median is shown), no time limit. --quick: 1 run, and a run over
+// --limit seconds (10 by default) is stopped and shown as "> 10 s". The table goes to stdout and the
+// figures, as site/bench-chart.ts's BenchFile, to .cache/bench/bf.json (or --out FILE).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, resolve } from "node:path";
+import { BENCH, BENCH_DIR, type BenchProgram } from "../chapters/07-template-jit/bench.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
+import { optimize } from "../chapters/09-optimizer/optimize.ts";
+import type { BenchFile } from "../site/bench-chart.ts";
+import { BUN, ROOT } from "./child.ts";
+
+// #region tiers
+/** The tiers, in the book's order: main.ts's --tier names, then the C yardstick. */
+export const BF_TIERS = ["interp", "template", "lir", "opt", "gcc"] as const;
+export type BfTier = (typeof BF_TIERS)[number];
+
+export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
+  interp: "interpreter",
+  template: "template JIT",
+  lir: "LIR JIT",
+  opt: "optimizing JIT",
+  gcc: "gcc -O2",
+};
+// #endregion tiers
+
+export interface BfBenchOptions {
+  /** Runs of each (program, tier); the table shows the median. */
+  readonly runs: number;
+  /** Stop a run after this many seconds and show "> N s" (null: no limit, only a 10-minute safety net). */
+  readonly limitSeconds: number | null;
+  readonly tiers: readonly BfTier[];
+  /** Program names from BENCH (chapter 7's list), or all of them. */
+  readonly programs: readonly string[];
+  /** Where the programs are (default ../shared/bf/bench). */
+  readonly dir: string;
+  /** Where the gcc yardstick's sources and binaries are kept between runs. */
+  readonly cacheDir: string;
+  /** Called after each (program, tier), for progress on stderr. */
+  readonly onCell?: (cell: Cell) => void;
+}
+
+/** One program in one tier: its runs, or why there are none. */
+export interface Cell {
+  readonly program: string;
+  readonly tier: BfTier;
+  /** ok: every run gave the expected output; over: a run hit the time limit; failed: see `note`. */
+  readonly status: "ok" | "over" | "failed";
+  /** Wall time of each whole process, in milliseconds. */
+  readonly processMs: readonly number[];
+  /** Time in the program's own code (as the process measured it), in milliseconds. */
+  readonly runMs: readonly number[];
+  /** Parse to loaded machine code (gcc: its compile time, once); 0 for the interpreter. */
+  readonly compileMs: number;
+  readonly codeSize: number;
+  readonly note: string | null;
+}
+
+export interface BfBenchReport {
+  readonly options: BfBenchOptions;
+  readonly programs: readonly string[];
+  readonly tiers: readonly BfTier[];
+  readonly cells: readonly Cell[];
+  readonly machine: string;
+}
+
+export class BfBenchError extends Error {
+  override name = "BfBenchError";
+}
+
+export const DEFAULT_OPTIONS: BfBenchOptions = {
+  runs: 3,
+  limitSeconds: null,
+  tiers: BF_TIERS,
+  programs: BENCH.map((p) => p.name),
+  dir: BENCH_DIR,
+  cacheDir: resolve(ROOT, ".cache/bench/gcc"),
+};
+
+const SAFETY_MS = 600_000;
+const MAIN = resolve(ROOT, "chapters/09-optimizer/main.ts");
+
+/** Is gcc on this machine? (The yardstick is left out, with a note, where it is not.) */
+export function hasGcc(): boolean {
+  return spawnSync("gcc", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+// #region run-bench
+export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise<BfBenchReport> {
+  const o: BfBenchOptions = { ...DEFAULT_OPTIONS, ...options };
+  if (!Number.isInteger(o.runs) || o.runs < 1) throw new BfBenchError(`--runs must be a whole number, 1 or more, not ${o.runs}`);
+  const unknown = o.programs.filter((n) => !BENCH.some((p) => p.name === n));
+  if (unknown.length > 0) throw new BfBenchError(`unknown program(s) ${unknown.join(", ")}: choose from ${BENCH.map((p) => p.name).join(", ")}`);
+  const programs = BENCH.filter((p) => o.programs.includes(p.name));
+  const cells: Cell[] = [];
+  for (const p of programs) {
+    const expected = new Uint8Array(readFileSync(resolve(o.dir, p.file.replace(/\.b$/, ".out"))));
+    const input = p.input === null ? new Uint8Array(0) : new Uint8Array(readFileSync(resolve(o.dir, p.input)));
+    for (const tier of o.tiers) {
+      const cell = tier === "gcc" ? await gccCell(p, o, input, expected) : await bunCell(p, tier, o, input, expected);
+      cells.push(cell);
+      o.onCell?.(cell);
+    }
+  }
+  return { options: o, programs: programs.map((p) => p.name), tiers: o.tiers, cells, machine: machine() };
+}
+// #endregion run-bench
+
+/** A tier of main.ts: `runs` whole processes. */
+async function bunCell(p: BenchProgram, tier: BfTier, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
+  const argv = [BUN, MAIN, resolve(o.dir, p.file), "--tier", tier, "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
+  return measure(p.name, tier, o, () => argv, input, expected, 0);
+}
+
+// #region gcc
+/** The yardstick: the optimized LIR as C, compiled once with gcc -O2 (and kept), then run `runs` times. */
+async function gccCell(p: BenchProgram, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
+  const none = (note: string): Cell => ({ program: p.name, tier: "gcc", status: "failed", processMs: [], runMs: [], compileMs: 0, codeSize: 0, note });
+  if (!hasGcc()) return none("gcc is not installed");
+  const source = lirToC(optimize(lower(parse(readFileSync(resolve(o.dir, p.file), "utf8")))).lir);
+  const binary = resolve(o.cacheDir, `${p.name}-${createHash("sha256").update(source).digest("hex").slice(0, 16)}`);
+  const meta = `${binary}.json`;
+  if (!existsSync(binary) || !existsSync(meta)) {
+    mkdirSync(dirname(binary), { recursive: true });
+    writeFileSync(`${binary}.c`, source);
+    const started = performance.now();
+    const cc = spawnSync("gcc", ["-O2", "-w", "-o", binary, `${binary}.c`], { encoding: "utf8" });
+    if (cc.status !== 0) return none(`gcc failed: ${cc.stderr.trim().split("\n").slice(0, 3).join(" ")}`);
+    writeFileSync(meta, JSON.stringify({ compileMs: performance.now() - started }));
+  }
+  const { compileMs } = JSON.parse(readFileSync(meta, "utf8")) as { compileMs: number };
+  const argv = [binary, String(p.tapeSize ?? 30000), "-1"];
+  return measure(p.name, "gcc", o, () => argv, input, expected, compileMs);
+}
+// #endregion gcc
+
+// #region measure
+async function measure(
+  program: string,
+  tier: BfTier,
+  o: BfBenchOptions,
+  argv: () => readonly string[],
+  input: Uint8Array,
+  expected: Uint8Array,
+  gccCompileMs: number,
+): Promise<Cell> {
+  const processMs: number[] = [];
+  const runMs: number[] = [];
+  let compileMs = gccCompileMs;
+  let codeSize = 0;
+  const cell = (status: Cell["status"], note: string | null): Cell => ({ program, tier, status, processMs, runMs, compileMs, codeSize, note });
+  const timeoutMs = o.limitSeconds === null ? SAFETY_MS : o.limitSeconds * 1000;
+  for (let i = 0; i < o.runs; i++) {
+    const r = await spawnTimed(argv(), input, timeoutMs);
+    if (r.timedOut) return cell("over", `stopped after ${formatSeconds(timeoutMs)}`);
+    if (r.exitCode !== 0) return cell("failed", `exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`);
+    if (!sameBytes(r.stdout, expected)) return cell("failed", `wrong output (${r.stdout.length} bytes, expected ${expected.length})`);
+    const stats = lastJson(r.stderr);
+    processMs.push(r.ms);
+    runMs.push(stats.codeMs ?? stats.runMs ?? r.ms);
+    if (tier !== "gcc") compileMs = stats.compileMs ?? 0;
+    codeSize = stats.codeSize ?? 0;
+  }
+  return cell("ok", null);
+}
+// #endregion measure
+
+interface Timed {
+  readonly stdout: Uint8Array;
+  readonly stderr: string;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly ms: number;
+}
+
+/** Run argv with `input` on stdin; stdout as bytes (awib's output is a binary). */
+async function spawnTimed(argv: readonly string[], input: Uint8Array, timeoutMs: number): Promise<Timed> {
+  const started = performance.now();
+  const proc = Bun.spawn([...argv], {
+    cwd: ROOT,
+    stdin: new Blob([input as BlobPart]),
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    env: { ...process.env, DO_NOT_TRACK: "1", NYC_BUN: "0" },
+  });
+  const [stdout, stderr] = await Promise.all([new Response(proc.stdout).arrayBuffer(), new Response(proc.stderr).text()]);
+  await proc.exited;
+  const ms = performance.now() - started;
+  const signal = proc.signalCode === null ? null : String(proc.signalCode);
+  return { stdout: new Uint8Array(stdout), stderr, exitCode: proc.exitCode, signal, timedOut: signal === "SIGKILL" && ms >= timeoutMs * 0.95, ms };
+}
+
+interface StatsJson {
+  readonly compileMs?: number;
+  readonly runMs?: number;
+  readonly codeMs?: number;
+  readonly codeSize?: number;
+}
+
+function lastJson(stderr: string): StatsJson {
+  const line = stderr.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  return line === undefined ? {} : (JSON.parse(line) as StatsJson);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function machine(): string {
+  const cpu = cpus();
+  return `Bun ${Bun.version} · ${process.platform} ${process.arch} · ${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}`;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+// #region table
+/** One row per (program, tier): medians, compile time, code size, and the two ratios. */
+export function formatBfTable(report: BfBenchReport): string {
+  const head = ["program", "tier", "process", "run", "compile", "code", "vs interp.", "vs gcc"];
+  const rows: string[][] = [];
+  for (const program of report.programs) {
+    const of = (tier: BfTier) => report.cells.find((c) => c.program === program && c.tier === tier);
+    const interp = of("interp");
+    const gcc = of("gcc");
+    report.tiers.forEach((tier, i) => {
+      const c = of(tier)!;
+      const name = i === 0 ? program : "";
+      if (c.status !== "ok") {
+        rows.push([name, TIER_LABELS[tier], c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", ""]);
+        return;
+      }
+      const process = median(c.processMs);
+      const run = median(c.runMs);
+      const faster = interp === undefined || tier === "interp" ? "" : interp.status === "over" ? `> ${ratio(timeLimit(report) / process)}` : interp.status === "ok" ? ratio(median(interp.processMs) / process) : "";
+      const slower = gcc?.status === "ok" && tier !== "gcc" ? ratio(run / median(gcc.runMs)) : "";
+      rows.push([name, TIER_LABELS[tier], formatSeconds(process), formatSeconds(run), tier === "interp" ? "-" : formatSeconds(c.compileMs), c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower]);
+    });
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => "| " + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
+  const rule = "|" + widths.map((w, i) => (i < 2 ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") + "|";
+  const notes = report.cells.filter((c) => c.status === "failed").map((c) => `${c.program}, ${TIER_LABELS[c.tier]}: ${c.note}`);
+  return [line(head), rule, ...rows.map(line), ...(notes.length > 0 ? ["", ...notes] : [])].join("\n");
+}
+// #endregion table
+
+/** The measure, for the table's caption and the chart's. */
+export function measureText(report: BfBenchReport): string {
+  const runs = report.options.runs;
+  return `median of ${runs} run${runs === 1 ? "" : "s"}, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone)`;
+}
+
+// #region bench-file
+/** The figures the site's chart draws: each tier's whole-process time, for the runs that finished. */
+export function toBenchFile(report: BfBenchReport): BenchFile {
+  return {
+    format: "jit-bench/1",
+    measure: measureText(report),
+    tiers: report.tiers.map((t) => TIER_LABELS[t]),
+    programs: [...report.programs],
+    results: report.cells.filter((c) => c.status === "ok").map((c) => ({ program: c.program, tier: TIER_LABELS[c.tier], ms: median(c.processMs) })),
+    machine: report.machine,
+  };
+}
+// #endregion bench-file
+
+function timeLimit(report: BfBenchReport): number {
+  return (report.options.limitSeconds ?? SAFETY_MS / 1000) * 1000;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 100 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(3)} s`;
+}
+
+function ratio(x: number): string {
+  return x >= 100 ? `${x.toFixed(0)}x` : x >= 10 ? `${x.toFixed(1)}x` : `${x.toFixed(2)}x`;
+}
+
+// #region cli
+/** `npm run bench -- bf ...`: parse the options, run, print the table, write the JSON. */
+export async function benchCommand(args: readonly string[]): Promise<void> {
+  const o = parseBenchArgs(args);
+  if (!existsSync(o.dir)) {
+    console.log(`skipped: the benchmark programs are not at ${o.dir} (they sit beside the checkout, in ../shared/bf/bench)`);
+    return;
+  }
+  const tiers = o.tiers.includes("gcc") && !hasGcc() ? o.tiers.filter((t) => t !== "gcc") : o.tiers;
+  if (tiers.length < o.tiers.length) console.log("gcc is not installed: the gcc -O2 yardstick is left out.\n");
+  const out = flagValue(args, "out") ?? resolve(ROOT, ".cache/bench/bf.json");
+  const report = await runBfBench({ ...o, tiers, onCell: (c) => console.error(`  ${c.program} / ${TIER_LABELS[c.tier]}: ${c.status}${c.note ? ` (${c.note})` : ""}`) });
+  console.log(`${report.machine}\n${measureText(report)}; "run" is the time in the program's own code; "vs interp." is the interpreter's process time over the tier's; "vs gcc" the tier's run time over gcc's.\n`);
+  console.log(formatBfTable(report));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(toBenchFile(report), null, 1) + "\n");
+  console.log(`\nwrote ${out.startsWith(ROOT) ? out.slice(ROOT.length + 1) : out}`);
+  if (report.cells.some((c) => c.status === "failed" && c.note !== "gcc is not installed")) process.exitCode = 1;
+}
+
+export function parseBenchArgs(args: readonly string[]): BfBenchOptions {
+  const quick = args.includes("--quick");
+  const known = new Set(["--quick", "--runs", "--limit", "--tiers", "--out", "--dir"]);
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const key = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
+    if (!a.startsWith("--")) names.push(a);
+    else if (!known.has(key)) throw new BfBenchError(`unknown option ${a}: the options are ${[...known].join(", ")}`);
+    else if (!a.includes("=") && key !== "--quick") i++; // its value
+  }
+  const number = (name: string, fallback: number | null): number | null => {
+    const v = flagValue(args, name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!(n > 0)) throw new BfBenchError(`--${name} must be a positive number, not '${v}'`);
+    return n;
+  };
+  const tiers = (flagValue(args, "tiers") ?? BF_TIERS.join(",")).split(",");
+  const bad = tiers.filter((t) => !(BF_TIERS as readonly string[]).includes(t));
+  if (bad.length > 0) throw new BfBenchError(`unknown tier(s) ${bad.join(", ")}: the tiers are ${BF_TIERS.join(", ")}`);
+  return {
+    ...DEFAULT_OPTIONS,
+    runs: number("runs", quick ? 1 : DEFAULT_OPTIONS.runs)!,
+    limitSeconds: number("limit", quick ? 10 : null),
+    tiers: tiers as BfTier[],
+    programs: names.length > 0 ? names : DEFAULT_OPTIONS.programs,
+    dir: flagValue(args, "dir") ?? DEFAULT_OPTIONS.dir,
+  };
+}
+
+function flagValue(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === `--${name}`) return args[i + 1];
+    if (args[i]!.startsWith(`--${name}=`)) return args[i]!.slice(name.length + 3);
+  }
+  return undefined;
+}
+// #endregion cli

@@ -1,0 +1,308 @@
+// Chapter 8's backend: LIR -> x86-64, as a specification. What each op lowers to is checked here, in
+// this process, as listing text (and against GNU as); everything that executes the code runs in
+// child processes: Brainfuck programs through the batch harness with the "lir" tier, and hand-written
+// LIR (every op, chapter 9's too) through tests/support/lir-native-probes.ts.
+import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
+import { interpret } from "../chapters/06-interpreter/interpreter.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { describeDifference, type RunResult } from "../chapters/06-interpreter/semantics.ts";
+import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { gnuListing } from "../chapters/07-template-jit/listing.ts";
+import { LIR_REG, cellAt, lirToX86, ownListing } from "../chapters/08-lir/codegen-x86.ts";
+import { LirVerifyError } from "../chapters/08-lir/errors.ts";
+import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { parseLir } from "../chapters/08-lir/parse-lir.ts";
+import { runBun, runNative } from "../shared/child.ts";
+import { gnuBytes } from "./support/bf-native-gnu.ts";
+import { runBatch, runBatches, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
+import { benchPrograms, checkCase, compiledPrograms, type BfCase } from "./support/bf-programs.ts";
+import { randomCases } from "./support/bf-random.ts";
+import type { LirCase, LirOutcome } from "./support/lir-native-probes.ts";
+
+setDefaultTimeout(120_000); // children load instrumented sources under `npm run coverage`
+
+/** Stand-in addresses: code generation is pure, nothing here calls them. */
+const IMPORTS = { write: 0x7fff_0000_1000, read: 0x7fff_0000_2000 };
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+
+/** The listing as instructions and labels, one per entry, without offsets and bytes. */
+const instructions = (listing: string): string[] =>
+  listing
+    .split("\n")
+    .map((l) => l.replace(/#.*$/, "").replace("{disp32} ", "").trim())
+    .filter((l) => l !== "");
+
+/** What the ops of `lir` become, then their out-of-line code. */
+const lowered = (lir: string): string[] => instructions(ownListing(lirToX86(parseLir(lir), IMPORTS)));
+
+/** What the ops of `lir` become, inline only. */
+function inline(lir: string): string[] {
+  const code = lirToX86(parseLir(lir), IMPORTS);
+  return instructions(ownListing(code, ["inline"]));
+}
+
+// #region lowering-spec
+describe("each op has a lowering", () => {
+  test.each([
+    ["add [0] 3", ["add byte ptr [rbx], 3"]],
+    ["check 1 2 add [2] -1", ["lea rax, [rbx+2]", "cmp rax, r13", "jae off_tape_0", "sub byte ptr [rbx+2], 1"]],
+    ["check 1 set [1] 0", ["lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "mov byte ptr [rbx+1], 0"]],
+    ["move 3", ["add rbx, 3", "cmp rbx, r13", "jae off_tape_0"]],
+    ["move -2", ["sub rbx, 2", "cmp rbx, r12", "jb off_tape_0"]],
+    // only the farthest reach on each side is compared: the tape has no holes
+    ["check 1 2 3 -1 -2", ["lea rax, [rbx+3]", "cmp rax, r13", "jae off_tape_0", "lea rax, [rbx-2]", "cmp rax, r12", "jb off_tape_0"]],
+    ["check 1 muladd [1] += [0] * 1", ["lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "movzx ecx, byte ptr [rbx]", "add byte ptr [rbx+1], cl"]],
+    ["check -1 muladd [-1] += [0] * -1", ["lea rax, [rbx-1]", "cmp rax, r12", "jb off_tape_0", "movzx ecx, byte ptr [rbx]", "sub byte ptr [rbx-1], cl"]],
+    ["check 1 muladd [1] += [0] * 5", ["lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "movzx ecx, byte ptr [rbx]", "imul eax, ecx, 5", "add byte ptr [rbx+1], al"]],
+    ["in [0]", ["lea rsi, [rbx]", "call input", "test eax, eax", "jnz leave"]],
+    // the labels are named after the [ and the ] (here, in the LIR text)
+    ["loop [0] { add [0] -1 }", ["cmp byte ptr [rbx], 0", "je end_1_23", "loop_1_1:", "sub byte ptr [rbx], 1", "cmp byte ptr [rbx], 0", "jne loop_1_1", "end_1_23:"]],
+  ] as const)("%s", (lir, expected) => {
+    expect(inline(lir)).toEqual([...expected]);
+  });
+
+  test("out [o]: the byte goes into the buffer; flush is called only when it is full", () => {
+    expect(lowered("out [0]")).toEqual([
+      "mov al, byte ptr [rbx]",
+      "mov byte ptr [r15], al",
+      "inc r15",
+      "cmp r15, qword ptr [r14+32]",
+      "jb out_done",
+      "call flush",
+      "test eax, eax",
+      "jnz leave",
+      "out_done:",
+    ]);
+  });
+
+  test("scan: a loop of checked steps, until the cell is 0 (chapter 9 calls memchr instead)", () => {
+    expect(lowered("scan -3")).toEqual([
+      "cmp byte ptr [rbx], 0",
+      "je scan_done",
+      "scan:",
+      "sub rbx, 3",
+      "cmp rbx, r12",
+      "jb off_tape_0",
+      "cmp byte ptr [rbx], 0",
+      "jne scan",
+      "scan_done:",
+      "off_tape_0:", // out of line: the failed step is undone, so the host sees where it started
+      "add rbx, 3",
+      "mov eax, 0",
+      "jmp off_tape",
+    ]);
+  });
+
+  test("guard: the test inline, the slow branch out of line, jumping back", () => {
+    expect(lowered("guard 0..2 { set [2] 1 } else { check 1 2 set [2] 1 }")).toEqual([
+      "lea rax, [rbx+2]",
+      "cmp rax, r13",
+      "jae guard_else",
+      "mov byte ptr [rbx+2], 1",
+      "guard_end:",
+      "guard_else:",
+      "lea rax, [rbx+2]",
+      "cmp rax, r13",
+      "jae off_tape_0",
+      "mov byte ptr [rbx+2], 1",
+      "jmp guard_end",
+      "off_tape_0:",
+      "mov eax, 0",
+      "jmp off_tape",
+    ]);
+  });
+
+  test("a move's stub undoes the move before it leaves with the site number", () => {
+    expect(lowered("move 4").slice(3)).toEqual(["off_tape_0:", "sub rbx, 4", "mov eax, 0", "jmp off_tape"]);
+  });
+
+  test("labels are unique, so the listing is a valid GNU as source", () => {
+    const names = lowered("loop [0] { scan 2 } loop [0] { scan 2 }").filter((l) => l.endsWith(":"));
+    expect(names).toEqual([...new Set(names)]);
+    expect(names).toContain("scan_2:");
+  });
+
+  test("the register plan: the cell's address in rbx, the tape's ends in r12 and r13", () => {
+    expect([LIR_REG.cell.name, LIR_REG.tape.name, LIR_REG.end.name, LIR_REG.ctx.name, LIR_REG.out.name]).toEqual(["rbx", "r12", "r13", "r14", "r15"]);
+    expect(cellAt(-3)).toMatchObject({ base: LIR_REG.cell, disp: -3, size: 8 });
+  });
+});
+// #endregion lowering-spec
+
+describe("a whole program", () => {
+  const program = ",[.>+<-]>[<+>-]<.";
+
+  test.skipIf(!hasGnuAs())("its listing is GNU as source that assembles back to the same bytes", () => {
+    const { asm } = lirToX86(lower(parse(program)), IMPORTS);
+    expect(hex(gnuBytes(gnuListing(asm)))).toBe(hex(asm.finish()));
+  });
+
+  test("the backend trusts the verifier, so it runs it: unchecked LIR is refused", () => {
+    expect(() => lirToX86(parseLir("set [1] 0"), IMPORTS)).toThrow(LirVerifyError);
+  });
+
+  test("the input routine is there only when the program reads", () => {
+    const has = (bf: string) => gnuListing(lirToX86(lower(parse(bf)), IMPORTS).asm).includes("input_read:");
+    expect([has("+."), has(",.")]).toEqual([false, true]);
+  });
+
+  test("a failed check's site gives the host the op's steps, with their positions", () => {
+    const { sites } = lirToX86(lower(parse("+>>\n<<<")), IMPORTS); // site 0: move 2, site 1: move -3
+    expect(sites(1).map((s) => [s.offset, formatPos(s.pos)])).toEqual([[-1, "2:1"], [-2, "2:2"], [-3, "2:3"]]);
+    expect(sites(7)).toEqual([]);
+  });
+
+  test("the program's own code is its ops and their out-of-line code; the entry and routines are not", () => {
+    const code = lirToX86(lower(parse("+")), IMPORTS);
+    expect(ownListing(code).split("\n").map((l) => l.replace(/#.*$/, "").trim())).toEqual(["add byte ptr [rbx], 1"]);
+    expect(gnuListing(code.asm)).toContain("push rbx");
+  });
+});
+
+/** The interpreter's result for the same case: the oracle. */
+function expectLikeInterpreter(c: NativeCase, outcome: NativeOutcome | undefined): void {
+  expect(outcome?.thrown ?? null).toBeNull();
+  expect(describeDifference(interpret(parse(c.source), c.options), outcome!.result as RunResult)).toBeNull();
+}
+
+describe("Brainfuck programs, compiled by the LIR JIT (in one child)", () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  const programs = compiledPrograms().filter((p) => p.options.maxSteps === undefined);
+  const cases: NativeCase[] = [
+    ...programs.map((p) => ({ name: p.name, source: p.source, options: p.options })),
+    ...(["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source: "+++,.>,.[-],.", options: { eof, input: bytes("A") } })),
+    { name: "off the right, part-way through a run", source: "+.>>>>>>>>>>>.", options: { tapeSize: 8 } },
+    { name: "off the left inside a loop", source: "+>+[<]+.", options: { tapeSize: 4 } },
+    { name: "100 bytes through a 16-byte buffer", source: "+".repeat(65) + ".".repeat(100), bufferSize: 16 },
+    { name: "awib's tape", source: ">".repeat(65535) + "+.", options: { tapeSize: 65536 } },
+  ];
+  let outcomes: Map<string, NativeOutcome>;
+  beforeAll(async () => {
+    outcomes = new Map((await runBatch("lir", cases, { label: "chapter 8 programs" })).map((o) => [o.name, o]));
+  });
+
+  test.each(programs.map((p) => [p.name, p] as const))("%s: the expected output and error", (name, p: BfCase) => {
+    const o = outcomes.get(name)!;
+    expect(o.thrown).toBeNull();
+    expect(checkCase(p, o.result!)).toBeNull();
+    expectLikeInterpreter(cases.find((c) => c.name === name)!, o);
+  });
+
+  test.each(cases.slice(programs.length).map((c) => [c.name, c] as const))("%s", (name, c) => expectLikeInterpreter(c, outcomes.get(name)));
+
+  test("the errors name the exact command, with the pointer on the edge cell", () => {
+    const r = outcomes.get("off the right, part-way through a run")!.result!;
+    expect([r.error?.name, formatPos(r.error!.pos!), r.pointer]).toEqual(["TapeBoundsError", "1:10", 7]);
+    expect(outcomes.get("100 bytes through a 16-byte buffer")).toMatchObject({ writes: 7 });
+  });
+});
+
+// #region every-op
+describe("every op of the LIR, run natively against interpretLir (in one child)", () => {
+  const CASES: readonly LirCase[] = [
+    { name: "add and set", lir: "add [0] 200 check 1 2 set [2] 7 add [2] -9 out [0] out [2]" },
+    { name: "muladd, every factor kind", lir: "set [0] 7 check 1 2 3 muladd [1] += [0] * 1 muladd [2] += [0] * -1 muladd [3] += [0] * 37 out [1] out [2] out [3]" },
+    { name: "muladd wraps", lir: "set [0] 255 check 1 set [1] 3 muladd [1] += [0] * -128 out [1]" },
+    { name: "loops and offsets", lir: "set [0] 5 check 1 loop [0] { add [1] 3 add [0] -1 } out [1]" },
+    { name: "in with an offset, at EOF", lir: "check 1 2 in [2] in [1] out [1] out [2]", input: [65], eof: "max" },
+    { name: "scan right to a zero", lir: "add [0] 1 check 1 2 3 4 set [1] 1 set [2] 1 scan 1 out [0] move -1 out [0]", tapeSize: 10 },
+    { name: "scan right off the tape", lir: "add [0] 1 check 1 2 3 set [1] 1 set [2] 1 set [3] 1 scan 1", tapeSize: 4 },
+    { name: "scan left off the tape", lir: "add [0] 1 check 1 2 set [1] 1 set [2] 1 move 2 scan -1 add [0] 1", tapeSize: 8 },
+    { name: "scan by 3 off the tape", lir: "add [0] 1 check 1 2 3 4 5 6 set [3] 1 set [6] 1 scan 3", tapeSize: 8 },
+    { name: "scan by -2 to a zero", lir: "move 6 set [0] 1 check -1 -2 set [-2] 1 scan -2 out [0]", tapeSize: 8 },
+    { name: "guard taken", lir: "set [0] 4 guard 0..3 { set [3] 9 } else { check 1 2 3 set [3] 1 } check 1 2 3 out [3]", tapeSize: 8 },
+    { name: "guard not taken: the slow branch fails where it should", lir: "set [0] 4 guard -1..3 { set [3] 9 } else { check 1 2 3 set [3] 1 } out [0]", tapeSize: 3 },
+    { name: "check both ways, failing left", lir: "move 2 check 1 -1 -2 -3", tapeSize: 8 },
+    { name: "a walking loop with a known range", lir: "check 1 2 3 set [1] 1 set [2] 1 set [3] 1 move 1 loop [0] known -1..0 { add [-1] 5 move 1 } out [-1]", tapeSize: 8 },
+  ];
+  let outcomes: Map<string, LirOutcome>;
+  beforeAll(async () => {
+    const r = await runNative<LirOutcome[]>("tests/support/lir-native-probes.ts", "runLirCases", [CASES]);
+    if (!r.ok) throw new Error(`the LIR cases failed in the child: ${r.error?.message ?? r.diagnosis ?? r.stderr}`);
+    outcomes = new Map(r.value!.map((o) => [o.name, o]));
+  });
+
+  test.each(CASES.map((c) => [c.name, c] as const))("%s", (name, c) => {
+    const o = outcomes.get(name)!;
+    expect(o.thrown).toBeNull();
+    const expected = interpretLir(parseLir(c.lir), { input: Uint8Array.from(c.input ?? []), ...(c.tapeSize ? { tapeSize: c.tapeSize } : {}), ...(c.eof ? { eof: c.eof } : {}) });
+    const tape = new Uint8Array(o.tape!.size);
+    tape.set(Buffer.from(o.tape!.bytes, "base64"), o.tape!.from);
+    expect(Buffer.from(o.output, "base64")).toEqual(Buffer.from(expected.output));
+    expect([o.pointer, o.error?.name ?? null, o.error?.pos ? formatPos(o.error.pos) : null]).toEqual([
+      expected.pointer,
+      expected.error?.name ?? null,
+      expected.error?.pos ? formatPos(expected.error.pos) : null,
+    ]);
+    expect([...tape]).toEqual([...expected.tape]);
+  });
+
+  test("some of them do fail, off either end", () => {
+    const errors = [...outcomes.values()].map((o) => o.error?.name).filter((n) => n !== undefined);
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+  });
+});
+// #endregion every-op
+
+describe("the conformance programs that the LIR JIT runs quickly (one child)", () => {
+  const { programs, skipReason } = benchPrograms();
+  const QUICK = ["mandelbrot", "factor small", "bench", "counter", "awib-0.4", "Beer", "Golden", "Life", "LostKng"];
+  if (skipReason !== null) {
+    test.skip(skipReason, () => {});
+    return;
+  }
+  const chosen = programs.filter((p) => QUICK.includes(p.name));
+  let outcomes: Map<string, NativeOutcome>;
+  beforeAll(async () => {
+    const cases = chosen.map((p) => ({ name: p.name, source: p.source, options: p.options }));
+    outcomes = new Map((await runBatch("lir", cases, { label: "conformance, lir", timeoutMs: 110_000, coverage: false })).map((o) => [o.name, o]));
+  });
+
+  test.each(chosen.map((p) => [p.name, p] as const))("%s", (name, p) => {
+    const o = outcomes.get(name);
+    expect(o?.thrown ?? null).toBeNull();
+    expect(checkCase(p, o!.result!)).toBeNull();
+  });
+});
+
+// #region differential
+describe("differential: the LIR JIT against the interpreter", () => {
+  const COUNT = 2000;
+  test(`${COUNT} seeded random programs give the interpreter's exact RunResult`, async () => {
+    const cases = randomCases(COUNT, 10_001).map((c) => ({ name: `seed ${c.seed}`, source: c.source, options: c.options }));
+    const outcomes = await runBatches("lir", cases, { label: "random programs, lir", batches: 2 });
+    const failures: string[] = [];
+    outcomes.forEach((o, i) => {
+      const c = cases[i]!;
+      const why = o.thrown ? `${o.thrown.name}: ${o.thrown.message}` : describeDifference(interpret(parse(c.source), c.options), o.result!);
+      if (why !== null) failures.push(`${c.name}: ${why}\n${c.source}`);
+    });
+    expect(failures.slice(0, 3)).toEqual([]);
+    expect(outcomes.filter((o) => o.result?.error?.name === "TapeBoundsError").length).toBeGreaterThan(COUNT / 20);
+  });
+});
+// #endregion differential
+
+describe("main.ts: the x86 options", () => {
+  const MAIN = "chapters/08-lir/main.ts";
+  const withoutTrace = (s: string) => s.split("\n").filter((l) => !l.startsWith("jit-trace ")).join("\n");
+
+  test("--emit=asm prints the LIR JIT's code (--own: the ops' part only), --emit=hex its bytes", async () => {
+    const full = await runBun(MAIN, ["-e", "+[>+<-]", "--emit=asm"]);
+    expect(full.stdout).toStartWith(".intel_syntax noprefix\n        push rbx");
+    const own = await runBun(MAIN, ["-e", "+[>+<-]", "--emit=asm", "--own"]);
+    expect(instructions(own.stdout).slice(0, 4)).toEqual(["add byte ptr [rbx], 1", "cmp byte ptr [rbx], 0", "je end_1_7", "loop_1_2:"]);
+    const hexDump = await runBun(MAIN, ["chapters/08-lir/examples/walk.lir", "--emit=hex"]);
+    expect(hexDump.stdout).toStartWith("0000  53 41 54 41 55 41 56 41 57 49 89 fe");
+  });
+
+  test("--jit runs the program natively: standard input to standard output, errors where they happen", async () => {
+    const cat = await runBun(MAIN, ["tests/programs/cat.b", "--jit", "--stats"], { stdin: "meow" });
+    expect([cat.exitCode, cat.stdout]).toEqual([0, "meow"]);
+    expect(withoutTrace(cat.stderr)).toMatch(/^tests\/programs\/cat\.b: \d+ LIR ops, compiled to \d+ bytes of x86-64 in [\d.]+ ms, ran in [\d.]+ ms$/m);
+    const off = await runBun(MAIN, ["chapters/08-lir/examples/walk.lir", "--jit", "--tape", "3"]);
+    expect([off.exitCode, off.stdout, withoutTrace(off.stderr).split(": error: ")[0]]).toEqual([1, "A", "chapters/08-lir/examples/walk.lir:6:1"]);
+  });
+});

@@ -1,0 +1,73 @@
+// npm run bench -- bf: every tier side by side on a tiny program (the real ones take minutes), its
+// table, and the JSON the site's chart reads. Never a timed assertion: only that it runs, checks the
+// output, and writes what it says.
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseBench } from "../site/bench-chart.ts";
+import { formatBfTable, hasGcc, median, parseBenchArgs, runBfBench, toBenchFile, BF_TIERS } from "../shared/bf-bench.ts";
+import { runBun } from "../shared/child.ts";
+
+setDefaultTimeout(120_000);
+
+// Two programs in a folder of their own, under the names of the conformance set: "bench" prints A,
+// and "long" has an expected output that is wrong, so every tier must fail on it.
+const dir = mkdtempSync(join(tmpdir(), "bf-bench-"));
+writeFileSync(join(dir, "bench.b"), "++++++++[>++++++++<-]>+.");
+writeFileSync(join(dir, "bench.out"), "A");
+writeFileSync(join(dir, "long.b"), "+++[>+++++<-]>[<++>-]<.");
+writeFileSync(join(dir, "long.out"), "nope");
+writeFileSync(join(dir, "factor.b"), "+[]"); // forever
+writeFileSync(join(dir, "factor.in"), "");
+writeFileSync(join(dir, "factor.out"), "");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("npm run bench -- bf", () => {
+  test("every tier runs the program as a whole process, its output checked; the figures become a BenchFile", async () => {
+    const report = await runBfBench({ runs: 2, programs: ["bench"], dir, cacheDir: join(dir, "gcc") });
+    const tiers = hasGcc() ? BF_TIERS : BF_TIERS.filter((t) => t !== "gcc");
+    expect(report.cells.filter((c) => c.status === "ok").map((c) => c.tier)).toEqual([...tiers]);
+    for (const c of report.cells.filter((c) => c.status === "ok")) {
+      expect(c.processMs).toHaveLength(2);
+      expect(c.runMs).toHaveLength(2);
+      expect(median(c.processMs)).toBeGreaterThan(0);
+    }
+    const opt = report.cells.find((c) => c.tier === "opt")!;
+    expect(opt.codeSize).toBeGreaterThan(100);
+    expect(opt.compileMs).toBeGreaterThan(0);
+    const file = parseBench(JSON.parse(JSON.stringify(toBenchFile(report))));
+    expect(file.programs).toEqual(["bench"]);
+    expect(file.tiers.slice(0, 4)).toEqual(["interpreter", "template JIT", "LIR JIT", "optimizing JIT"]);
+    expect(file.measure).toBe("median of 2 runs, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone)");
+    const table = formatBfTable(report).split("\n");
+    expect(table[0]).toMatch(/^\| program +\| tier +\| +process \| +run \| compile \| +code \| vs interp\. \| vs gcc \|$/);
+    expect(table[2]).toMatch(/^\| bench +\| interpreter +\| +[\d.]+ s \|/);
+    expect(table.find((l) => l.includes("optimizing JIT"))).toMatch(/\| +[\d.]+x \|/);
+  });
+
+  test("a wrong output fails the cell, with a note; a run over the limit is stopped", async () => {
+    const report = await runBfBench({ runs: 1, programs: ["long"], dir, tiers: ["opt"], cacheDir: join(dir, "gcc") });
+    expect(report.cells[0]).toMatchObject({ status: "failed", note: "wrong output (1 bytes, expected 4)" });
+    expect(formatBfTable(report)).toMatch(/\| long +\| optimizing JIT +\| +failed \|/);
+    expect(formatBfTable(report)).toEndWith("\nlong, optimizing JIT: wrong output (1 bytes, expected 4)");
+    const forever = await runBfBench({ runs: 3, programs: ["factor"], dir, tiers: ["opt"], limitSeconds: 0.5, cacheDir: join(dir, "gcc") });
+    expect(forever.cells[0]).toMatchObject({ status: "over", note: "stopped after 0.50 s", processMs: [] });
+    expect(formatBfTable(forever)).toMatch(/\| factor +\| optimizing JIT +\| +> 0.50 s \|/);
+  });
+
+  test("the command line: options, a table, and the JSON file", async () => {
+    const out = join(dir, "bf.json");
+    const r = await runBun("shared/bench.ts", ["bf", "--quick", "--tiers", "interp,opt", "--dir", dir, "--out", out, "bench"], { timeoutMs: 110_000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain("== bf: chapters 6-9");
+    expect(r.stdout).toMatch(/\| +\| optimizing JIT \| +[\d.]+ s \|/);
+    expect(parseBench(JSON.parse(readFileSync(out, "utf8"))).results.map((x) => x.tier)).toEqual(["interpreter", "optimizing JIT"]);
+    expect(parseBenchArgs(["--quick"])).toMatchObject({ runs: 1, limitSeconds: 10 });
+    expect(parseBenchArgs([])).toMatchObject({ runs: 3, limitSeconds: null, programs: ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib"] });
+    const bad = await runBun("shared/bench.ts", ["bf", "--tiers", "fast", "--dir", dir]);
+    expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("unknown tier(s) fast")]);
+    const missing = await runBun("shared/bench.ts", ["bf", "--dir", join(dir, "nowhere")]);
+    expect(missing.stdout).toContain("skipped: the benchmark programs are not at");
+  });
+});

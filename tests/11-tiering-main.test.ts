@@ -1,0 +1,133 @@
+// Chapter 11's command line: its arguments (here), and main.ts run in child processes with every
+// tier, --stats, --emit, errors and input.
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { benchCommand, formatTimings, PROGRAMS, timeProcess, type Timing } from "../chapters/11-tiering/bench.ts";
+import { parseArgs, UsageError } from "../chapters/11-tiering/cli.ts";
+import { runBun } from "../shared/child.ts";
+
+setDefaultTimeout(60_000); // children, and thousands of programs (the preload's timeout reaches only one file)
+
+const MAIN = "chapters/11-tiering/main.ts";
+const HELLO = "Hello, World!\n";
+/** The child's stderr without the trace lines the harness asks every child for (JIT_TRACE=1). */
+const stderr = (r: { readonly stderr: string }) => r.stderr.split("\n").filter((l) => !l.startsWith("jit-trace ")).join("\n");
+
+describe("the command line", () => {
+  test.each([
+    [["p.b"], { tier: "tiered", threshold: null, stats: false, emit: false, buffer: null, input: null }],
+    [["p.b", "--tier", "opt"], { tier: "opt" }],
+    [["p.b", "--tier=js", "--emit"], { tier: "js", emit: true }],
+    [["p.b", "--threshold", "56", "--stats"], { threshold: 56, stats: true }],
+    [["p.b", "--threshold=never"], { threshold: Infinity }],
+    [["p.b", "--buffer", "1", "--input", "in.txt", "--tape", "100"], { buffer: 1, input: "in.txt", tapeSize: 100 }],
+  ] as const)("%j", (argv, expected) => {
+    expect(parseArgs(argv)).toMatchObject({ file: "p.b", ...expected });
+  });
+
+  test.each([
+    [["p.b", "--tier", "fast"], "--tier must be one of tiered, interpreter, opt, js, js-opt, tiered-js, not 'fast'"],
+    [["p.b", "--threshold", "-3"], "--threshold must be a whole number from 0 to 2^30, not '-3'"],
+    [["p.b", "--tier", "opt", "--threshold", "5"], "--threshold is for the tiered tiers, not opt"],
+    [["p.b", "--tier", "opt", "--emit"], "--emit prints the JavaScript of the js and js-opt tiers, or the machine code of the loops the tiered JIT compiled; not for opt"],
+    [["p.b", "--buffer", "0"], "--buffer must be a whole number from 1 to 2^30, not '0'"],
+    [["p.b", "--input"], "--input needs a value"],
+    [["p.b", "--fast"], "unknown option --fast"],
+  ] as const)("%j is refused", (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe("main.ts (in children)", () => {
+  test.each(["tiered", "interpreter", "opt", "js", "js-opt", "tiered-js"])("--tier %s runs hello.b", async (tier) => {
+    const r = await runBun(MAIN, ["tests/programs/hello.b", "--tier", tier]);
+    expect([r.exitCode, r.stdout, stderr(r)]).toEqual([0, HELLO, ""]);
+  });
+
+  test("--stats: the compiled loops, when, their cost, and the time in each tier", async () => {
+    const r = await runBun(MAIN, ["tests/programs/numbers.b", "--threshold", "20", "--stats"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split("\n").slice(0, 3)).toEqual(["0", "1", "2"]);
+    expect(stderr(r)).toMatch(/^tests\/programs\/numbers\.b: threshold 20: \d+ loops? compiled to x86-64\n  loop +after +at +compile +code +entries +time inside\n/);
+    expect(stderr(r)).toMatch(/\ntime: .* = interpreter .* \+ compiling .* \+ compiled loops .*\n$/);
+  });
+
+  test("input goes to the interpreter and to compiled loops alike", async () => {
+    const r = await runBun(MAIN, ["tests/programs/cat.b", "--threshold", "0"], { stdin: "cat, tiered\n" });
+    expect([r.exitCode, r.stdout]).toEqual([0, "cat, tiered\n"]);
+  });
+
+  test("an error names the command, exit code 1, and the output before it is written", async () => {
+    const r = await runBun(MAIN, ["tests/programs/off-left.b", "--threshold", "0"]);
+    expect(r.exitCode).toBe(1);
+    expect(stderr(r)).toStartWith("tests/programs/off-left.b:5:3: error: '<' moved the pointer off the left end of the tape");
+  });
+
+  test("a syntax error is reported before anything runs", async () => {
+    const r = await runBun(MAIN, ["tests/programs/unmatched-open.b"]);
+    expect([r.exitCode, stderr(r).split(": error: ")[0]]).toEqual([1, "tests/programs/unmatched-open.b:4:1"]);
+  });
+
+  test("--emit prints the JavaScript the js tier makes, and runs nothing", async () => {
+    const r = await runBun(MAIN, ["tests/programs/hello.b", "--tier", "js", "--emit"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toStartWith("const size = tape.length;\nlet p = 0, steps = 0, inputPos = 0;\nfunction loop_");
+  });
+
+  test("--emit with the tiered JIT: the program runs, then the code of each loop it compiled", async () => {
+    const r = await runBun(MAIN, ["tests/programs/hello.b", "--threshold", "2", "--emit"]);
+    expect([r.exitCode, r.stdout]).toEqual([0, HELLO]);
+    expect(stderr(r)).toMatch(/^# the loop at \d+:\d+\n\.intel_syntax noprefix\n {8}push rbx/);
+  });
+
+  test("the js tier keeps chapter 6's fuel; the tiered JIT refuses it", async () => {
+    const js = await runBun(MAIN, ["tests/programs/infinite.b", "--tier", "js", "--max-steps", "1000"]);
+    expect([js.exitCode, stderr(js)]).toEqual([1, "tests/programs/infinite.b:2:3: error: stopped here after 1000 steps, the limit: the program may loop forever. If it only needs longer, raise the limit (--max-steps N, or the maxSteps option).\n"]);
+    const tiered = await runBun(MAIN, ["tests/programs/infinite.b", "--max-steps", "1000"]);
+    expect([tiered.exitCode, stderr(tiered).split(":")[0]]).toEqual([1, "UnsupportedOptionError"]);
+  });
+
+  test("without a program, the tour", async () => {
+    const r = await runBun(MAIN, [], { timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(0);
+    for (const part of ["Why tier", "OSR into x86-64 after 100 iterations", "runaway.b:1:24: error:", "the same output, tape, pointer and error", "function loop_1_2_1()", "opt (chapter 9's x86-64)"]) {
+      expect(r.stdout).toContain(part);
+    }
+  });
+});
+
+describe("the bench", () => {
+  test("a process is timed to its first byte of output and to its end, its output checked", async () => {
+    const hello = PROGRAMS.find((p) => p.name === "hello")!;
+    const t = await timeProcess(hello, "tiered", 30_000);
+    expect(t).toMatchObject({ program: "hello", column: "tiered", ok: true, note: null });
+    expect(t.firstMs!).toBeGreaterThan(0);
+    expect(t.totalMs!).toBeGreaterThanOrEqual(t.firstMs!);
+    const eager = await timeProcess(hello, "tiered", 30_000, 0);
+    expect(eager).toMatchObject({ column: "threshold 0", ok: true });
+    expect(eager.compileMs!).toBeGreaterThan(0); // every loop compiled: --stats=json says how long that took
+  });
+
+  test("the table: first / total (compile) per column, over the limit, or what failed", () => {
+    const rows: Timing[] = [
+      { program: "hello", column: "opt", firstMs: 150, totalMs: 152, compileMs: 47, ok: true, note: null },
+      { program: "hello", column: "tiered", firstMs: 56, totalMs: 2500, compileMs: 0.5, ok: true, note: null },
+      { program: "long", column: "opt", firstMs: null, totalMs: null, compileMs: null, ok: false, note: "over 10 s" },
+      { program: "long", column: "tiered", firstMs: 3, totalMs: 4, compileMs: null, ok: false, note: "exit 1" },
+    ];
+    expect(formatTimings(rows, 10_000)).toBe(
+      [
+        "| program | opt: first / total (compile) | tiered: first / total (compile) |",
+        "|:--------|-----------------------------:|--------------------------------:|",
+        "| hello   |      150 ms / 152 ms (47 ms) |                  56 ms / 2.50 s |",
+        "| long    |                       > 10 s |                  FAILED: exit 1 |",
+      ].join("\n"),
+    );
+  });
+
+  test("unknown tiers and programs are refused, naming the choices", async () => {
+    await expect(benchCommand(["--tiers", "fast"])).rejects.toThrow("unknown tier(s) fast: the tiers are tiered, interpreter, opt, js, js-opt, tiered-js");
+    await expect(benchCommand(["nosuch"])).rejects.toThrow("unknown program(s) nosuch: choose from hello, numbers, alphabet, mandelbrot");
+    await expect(benchCommand(["--thresholds", "1,x"])).rejects.toThrow("--thresholds must be whole numbers, 0 or more: '1,x'");
+  });
+});
