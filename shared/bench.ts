@@ -7,9 +7,16 @@ type Bench = { readonly what: string; readonly run: (args: readonly string[]) =>
 
 const BENCHES: Record<string, Bench> = {
   bf: {
-    what: "chapters 6-9: every tier on the Brainfuck programs, and gcc -O2 on the same optimized LIR (see shared/bf-bench.ts)",
+    what: "chapters 6-13: every tier on the Brainfuck programs, and gcc -O2 on the same optimized LIR (see shared/bf-bench.ts)",
     run: async (args) => {
       const { benchCommand } = await import("./bf-bench.ts");
+      await benchCommand(args);
+    },
+  },
+  tiering: {
+    what: "chapter 11: time to first output and to the end, tiered against compile-everything-first, on short and long programs",
+    run: async (args) => {
+      const { benchCommand } = await import("../chapters/11-tiering/bench.ts");
       await benchCommand(args);
     },
   },

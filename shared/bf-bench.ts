@@ -3,7 +3,7 @@
 // The Brainfuck benchmark: every tier of the book on the conformance programs (../shared/bf/bench),
 // side by side in one run, and a yardstick: the optimizing JIT's own LIR printed as C and compiled
 // with `gcc -O2` (when gcc is installed). Each tier runs as a whole process, `bun
-// chapters/09-optimizer/main.ts prog.b --tier T --stats=json`, so one run gives both what a user
+// chapters/NN-name/main.ts prog.b [--tier T] --stats=json`, so one run gives both what a user
 // waits for (the process, Bun's start-up and the compile included) and, from --stats, the time in the
 // program's own code. Every output is checked against the program's .out file: a fast wrong answer is
 // no answer.
@@ -25,8 +25,8 @@ import type { BenchFile } from "../site/bench-chart.ts";
 import { BUN, ROOT } from "./child.ts";
 
 // #region tiers
-/** The tiers, in the book's order: main.ts's --tier names, then the C yardstick. */
-export const BF_TIERS = ["interp", "template", "lir", "opt", "gcc"] as const;
+/** The tiers, in the book's order, then the C yardstick. */
+export const BF_TIERS = ["interp", "template", "lir", "opt", "tiered", "js-opt", "wasm", "gcc"] as const;
 export type BfTier = (typeof BF_TIERS)[number];
 
 export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
@@ -34,7 +34,21 @@ export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
   template: "template JIT",
   lir: "LIR JIT",
   opt: "optimizing JIT",
+  tiered: "tiered (interp. + hot loops)",
+  "js-opt": "LIR as JavaScript",
+  wasm: "WebAssembly",
   gcc: "gcc -O2",
+};
+
+/** How each tier is run: the chapter whose main.ts runs it, and the --tier it is there (if any). */
+const TIER_MAINS: Readonly<Record<Exclude<BfTier, "gcc">, { readonly main: string; readonly tier: string | null }>> = {
+  interp: { main: "chapters/09-optimizer/main.ts", tier: "interp" },
+  template: { main: "chapters/09-optimizer/main.ts", tier: "template" },
+  lir: { main: "chapters/09-optimizer/main.ts", tier: "lir" },
+  opt: { main: "chapters/09-optimizer/main.ts", tier: "opt" },
+  tiered: { main: "chapters/11-tiering/main.ts", tier: "tiered" },
+  "js-opt": { main: "chapters/11-tiering/main.ts", tier: "js-opt" },
+  wasm: { main: "chapters/13-wasm-backend/main.ts", tier: null },
 };
 // #endregion tiers
 
@@ -92,7 +106,6 @@ export const DEFAULT_OPTIONS: BfBenchOptions = {
 };
 
 const SAFETY_MS = 600_000;
-const MAIN = resolve(ROOT, "chapters/09-optimizer/main.ts");
 
 /** Is gcc on this machine? (The yardstick is left out, with a note, where it is not.) */
 export function hasGcc(): boolean {
@@ -120,9 +133,10 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
 }
 // #endregion run-bench
 
-/** A tier of main.ts: `runs` whole processes. */
-async function bunCell(p: BenchProgram, tier: BfTier, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
-  const argv = [BUN, MAIN, resolve(o.dir, p.file), "--tier", tier, "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
+/** A tier of a chapter's main.ts: `runs` whole processes. */
+async function bunCell(p: BenchProgram, tier: Exclude<BfTier, "gcc">, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
+  const { main, tier: flag } = TIER_MAINS[tier];
+  const argv = [BUN, resolve(ROOT, main), resolve(o.dir, p.file), ...(flag === null ? [] : ["--tier", flag]), "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
   return measure(p.name, tier, o, () => argv, input, expected, 0);
 }
 

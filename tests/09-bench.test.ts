@@ -60,13 +60,13 @@ describe("npm run bench -- bf", () => {
     const out = join(dir, "bf.json");
     const r = await runBun("shared/bench.ts", ["bf", "--quick", "--tiers", "interp,opt", "--dir", dir, "--out", out, "bench"], { timeoutMs: 110_000 });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain("== bf: chapters 6-9");
+    expect(r.stdout).toContain("== bf: chapters 6-13");
     expect(r.stdout).toMatch(/\| +\| optimizing JIT \| +[\d.]+ s \|/);
     expect(parseBench(JSON.parse(readFileSync(out, "utf8"))).results.map((x) => x.tier)).toEqual(["interpreter", "optimizing JIT"]);
     expect(parseBenchArgs(["--quick"])).toMatchObject({ runs: 1, limitSeconds: 10 });
     expect(parseBenchArgs([])).toMatchObject({ runs: 3, limitSeconds: null, programs: ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib"] });
-    const bad = await runBun("shared/bench.ts", ["bf", "--tiers", "fast", "--dir", dir]);
-    expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("unknown tier(s) fast")]);
+    const bad = await runBun("shared/bench.ts", ["bf", "--tiers", "warp", "--dir", dir]);
+    expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("unknown tier(s) warp")]);
     const missing = await runBun("shared/bench.ts", ["bf", "--dir", join(dir, "nowhere")]);
     expect(missing.stdout).toContain("skipped: the benchmark programs are not at");
   });
