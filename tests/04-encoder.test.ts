@@ -7,7 +7,7 @@ import { runChild, runBun, ROOT } from "../shared/child.ts";
 import { Assembler, type BranchSite } from "../chapters/04-encoder/assembler.ts";
 import { ByteBuffer } from "../chapters/04-encoder/byte-buffer.ts";
 import { CONDITION_NAMES, CONDITIONS, isCondition, negate } from "../chapters/04-encoder/conditions.ts";
-import { EncodeError } from "../chapters/04-encoder/errors.ts";
+import { EncodeError, TableError } from "../chapters/04-encoder/errors.ts";
 import { compareFields, formatFields, splitFields } from "../chapters/04-encoder/fields.ts";
 import { parseForm, parsePattern } from "../chapters/04-encoder/forms.ts";
 import { formsOf, mnemonics } from "../chapters/04-encoder/instructions.ts";
@@ -712,3 +712,19 @@ test("the cases GNU as cannot express (long immediates, branches to offsets) rea
   expect(wrong).toEqual([]);
 });
 // #endregion agree-with-oracles
+
+describe("the instruction table", () => {
+  test("a malformed row is an error that names it", () => {
+    expect(() => parsePattern("r/m12")).toThrow(TableError);
+    expect(() => parsePattern("r/m12")).toThrow(/unknown operand pattern "r\/m12"/);
+    expect(() => parsePattern("xmm/q")).toThrow(/unknown operand pattern/);
+    expect(() => parseForm("x", "r64", "M FF /2 zz")).toThrow(/"x r64" \/ "M FF \/2 zz": unknown token "zz"/);
+    expect(() => parseForm("x", "r64", "M /2")).toThrow(/no opcode/);
+    expect(() => parseForm("x", "r64", "MR FF /r")).toThrow(/does not name the 1 explicit operands/);
+    expect(() => parseForm("x", "r64", "Q FF /r")).toThrow(/unknown Op\/En letter "Q"/);
+    expect(() => parseForm("x", "r64, imm8", "MI FF /0")).toThrow(/immediate operand and the immediate bytes disagree/);
+    expect(() => parseForm("x", "r64", "M FF")).toThrow(/ModRM operands and \/r or \/digit disagree/);
+    expect(() => parseForm("x", "r64", "O FF")).toThrow(/an O operand needs a \+r opcode/);
+    expect(() => parseForm("x", "r64", "M REX.W F3 FF /0")).toThrow(/legacy prefixes \(66, F2, F3\) come before REX.W/);
+  });
+});

@@ -5,12 +5,15 @@
 import { parseForm, type Form, type FormOptions } from "./forms.ts";
 import type { Operand } from "./operands.ts";
 
-const TABLE = new Map<string, Form[]>();
+// The rows of each mnemonic as written, parsed into Forms on first use: a process that assembles a
+// few instructions should not pay for parsing the whole table when it starts.
+const ROWS = new Map<string, { readonly operands: string; readonly encoding: string; readonly options?: FormOptions }[]>();
+const TABLE = new Map<string, readonly Form[]>();
 
 function forms(mnemonic: string, rows: readonly (readonly [string, string])[], options?: FormOptions): void {
-  const list = TABLE.get(mnemonic) ?? [];
-  for (const [operands, encoding] of rows) list.push(parseForm(mnemonic, operands, encoding, options));
-  TABLE.set(mnemonic, list);
+  const list = ROWS.get(mnemonic) ?? [];
+  for (const [operands, encoding] of rows) list.push({ operands, encoding, options });
+  ROWS.set(mnemonic, list);
 }
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
@@ -257,7 +260,11 @@ const BY_ARITY = new Map<string, (readonly Form[])[]>();
 
 /** The forms of a mnemonic (those taking `arity` operands, if given), in preference order. */
 export function formsOf(mnemonic: string, arity?: number): readonly Form[] {
-  if (arity === undefined) return TABLE.get(mnemonic) ?? [];
+  if (arity === undefined) {
+    let parsed = TABLE.get(mnemonic);
+    if (!parsed) TABLE.set(mnemonic, (parsed = (ROWS.get(mnemonic) ?? []).map((r) => parseForm(mnemonic, r.operands, r.encoding, r.options))));
+    return parsed;
+  }
   let byArity = BY_ARITY.get(mnemonic);
   if (!byArity) BY_ARITY.set(mnemonic, (byArity = [0, 1, 2, 3].map((n) => formsOf(mnemonic).filter((f) => f.operands.length === n))));
   return byArity[arity] ?? [];
@@ -265,5 +272,5 @@ export function formsOf(mnemonic: string, arity?: number): readonly Form[] {
 
 /** Every mnemonic in the table. */
 export function mnemonics(): readonly string[] {
-  return [...TABLE.keys()];
+  return [...ROWS.keys()];
 }
