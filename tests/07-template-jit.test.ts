@@ -17,9 +17,9 @@ import { offTape } from "../chapters/07-template-jit/runtime.ts";
 import { emitAdd, emitClose, emitInput, emitMove, emitOffTapeStub, emitOpen, emitOutput } from "../chapters/07-template-jit/templates.ts";
 import { runNative } from "../shared/child.ts";
 import { checkCase, compiledPrograms } from "./support/bf-programs.ts";
-import { runBatch, runBatches, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
-import { randomCases } from "./support/bf-random.ts";
+import { runBatch, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
+import { againstInterpreter } from "./support/bf-differential.ts";
 
 setDefaultTimeout(60_000); // children load instrumented sources under `npm run coverage`
 
@@ -330,14 +330,7 @@ describe("the runtime's own errors (in children)", () => {
 describe("differential: the template JIT against the interpreter", () => {
   const COUNT = 2000;
   test(`${COUNT} seeded random programs give the interpreter's exact RunResult`, async () => {
-    const cases = randomCases(COUNT).map((c) => ({ name: `seed ${c.seed}`, source: c.source, options: c.options }));
-    const outcomes = await runBatches("template", cases, { label: "random programs", batches: 2 });
-    const failures: string[] = [];
-    outcomes.forEach((o, i) => {
-      const c = cases[i]!;
-      const why = o.thrown ? `${o.thrown.name}: ${o.thrown.message}` : describeDifference(interpret(parse(c.source), c.options), o.result!);
-      if (why !== null) failures.push(`${c.name}: ${why}\n${c.source}`);
-    });
+    const { failures, outcomes } = await againstInterpreter("template", COUNT, 1);
     expect(failures.slice(0, 3)).toEqual([]);
     expect(outcomes.filter((o) => o.result?.error?.name === "TapeBoundsError").length).toBeGreaterThan(COUNT / 20);
   });

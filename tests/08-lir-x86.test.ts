@@ -16,10 +16,10 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { runBun, runNative } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
-import { runBatch, runBatches, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
+import { runBatch, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
 import { benchPrograms, checkCase, compiledPrograms, type BfCase } from "./support/bf-programs.ts";
-import { randomCases } from "./support/bf-random.ts";
 import type { LirCase, LirOutcome } from "./support/lir-native-probes.ts";
+import { againstInterpreter } from "./support/bf-differential.ts";
 
 setDefaultTimeout(120_000); // children load instrumented sources under `npm run coverage`
 
@@ -271,14 +271,7 @@ describe("the conformance programs that the LIR JIT runs quickly (one child)", (
 describe("differential: the LIR JIT against the interpreter", () => {
   const COUNT = 2000;
   test(`${COUNT} seeded random programs give the interpreter's exact RunResult`, async () => {
-    const cases = randomCases(COUNT, 10_001).map((c) => ({ name: `seed ${c.seed}`, source: c.source, options: c.options }));
-    const outcomes = await runBatches("lir", cases, { label: "random programs, lir", batches: 2 });
-    const failures: string[] = [];
-    outcomes.forEach((o, i) => {
-      const c = cases[i]!;
-      const why = o.thrown ? `${o.thrown.name}: ${o.thrown.message}` : describeDifference(interpret(parse(c.source), c.options), o.result!);
-      if (why !== null) failures.push(`${c.name}: ${why}\n${c.source}`);
-    });
+    const { failures, outcomes } = await againstInterpreter("lir", COUNT, 10_001);
     expect(failures.slice(0, 3)).toEqual([]);
     expect(outcomes.filter((o) => o.result?.error?.name === "TapeBoundsError").length).toBeGreaterThan(COUNT / 20);
   });

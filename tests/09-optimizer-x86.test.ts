@@ -18,9 +18,9 @@ import { formatStats, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { compileMs, isTierName, TIERS } from "../chapters/09-optimizer/tiers.ts";
 import { runBun, runNative } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
-import { runBatch, runBatches, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
+import { runBatch, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
 import { benchPrograms, checkCase, compiledPrograms } from "./support/bf-programs.ts";
-import { randomCases } from "./support/bf-random.ts";
+import { againstInterpreter } from "./support/bf-differential.ts";
 
 setDefaultTimeout(120_000);
 
@@ -352,14 +352,7 @@ describe("the conformance set, optimized and compiled (two children)", () => {
 describe("differential: the optimizing JIT against the interpreter", () => {
   const COUNT = 2000;
   test(`${COUNT} seeded random programs give the interpreter's exact RunResult`, async () => {
-    const cases = randomCases(COUNT, 20_001).map((c) => ({ name: `seed ${c.seed}`, source: c.source, options: c.options }));
-    const outcomes = await runBatches("opt", cases, { label: "random programs, opt", batches: 2 });
-    const failures: string[] = [];
-    outcomes.forEach((o, i) => {
-      const c = cases[i]!;
-      const why = o.thrown ? `${o.thrown.name}: ${o.thrown.message}` : describeDifference(interpret(parse(c.source), c.options), o.result!);
-      if (why !== null) failures.push(`${c.name}: ${why}\n${c.source}`);
-    });
+    const { failures, outcomes } = await againstInterpreter("opt", COUNT, 20_001);
     expect(failures.slice(0, 3)).toEqual([]);
     expect(outcomes.filter((o) => o.result?.error?.name === "TapeBoundsError").length).toBeGreaterThan(COUNT / 20);
   });
