@@ -4,9 +4,7 @@
 // LIR (every op, chapter 9's too) through tests/support/lir-native-probes.ts.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
-import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
-import { describeDifference, type RunResult } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { LIR_REG, cellAt, lirToX86, ownListing } from "../chapters/08-lir/codegen-x86.ts";
@@ -16,10 +14,10 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { runBun, runNative } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
-import { runBatch, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
-import { benchPrograms, checkCase, compiledPrograms, type BfCase } from "./support/bf-programs.ts";
+import { runBatch, type NativeOutcome } from "./support/bf-native.ts";
+import { benchPrograms, checkCase } from "./support/bf-programs.ts";
 import type { LirCase, LirOutcome } from "./support/lir-native-probes.ts";
-import { againstInterpreter } from "./support/bf-differential.ts";
+import { againstInterpreter, eofCases, programsSuite } from "./support/bf-differential.ts";
 
 setDefaultTimeout(120_000); // children load instrumented sources under `npm run coverage`
 
@@ -161,43 +159,24 @@ describe("a whole program", () => {
   });
 });
 
-/** The interpreter's result for the same case: the oracle. */
-function expectLikeInterpreter(c: NativeCase, outcome: NativeOutcome | undefined): void {
-  expect(outcome?.thrown ?? null).toBeNull();
-  expect(describeDifference(interpret(parse(c.source), c.options), outcome!.result as RunResult)).toBeNull();
-}
-
-describe("Brainfuck programs, compiled by the LIR JIT (in one child)", () => {
-  const bytes = (s: string) => new TextEncoder().encode(s);
-  const programs = compiledPrograms().filter((p) => p.options.maxSteps === undefined);
-  const cases: NativeCase[] = [
-    ...programs.map((p) => ({ name: p.name, source: p.source, options: p.options })),
-    ...(["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source: "+++,.>,.[-],.", options: { eof, input: bytes("A") } })),
+programsSuite(
+  "lir",
+  "Brainfuck programs, compiled by the LIR JIT (in one child)",
+  [
+    ...eofCases("+++,.>,.[-],."),
     { name: "off the right, part-way through a run", source: "+.>>>>>>>>>>>.", options: { tapeSize: 8 } },
     { name: "off the left inside a loop", source: "+>+[<]+.", options: { tapeSize: 4 } },
     { name: "100 bytes through a 16-byte buffer", source: "+".repeat(65) + ".".repeat(100), bufferSize: 16 },
     { name: "awib's tape", source: ">".repeat(65535) + "+.", options: { tapeSize: 65536 } },
-  ];
-  let outcomes: Map<string, NativeOutcome>;
-  beforeAll(async () => {
-    outcomes = new Map((await runBatch("lir", cases, { label: "chapter 8 programs" })).map((o) => [o.name, o]));
-  });
-
-  test.each(programs.map((p) => [p.name, p] as const))("%s: the expected output and error", (name, p: BfCase) => {
-    const o = outcomes.get(name)!;
-    expect(o.thrown).toBeNull();
-    expect(checkCase(p, o.result!)).toBeNull();
-    expectLikeInterpreter(cases.find((c) => c.name === name)!, o);
-  });
-
-  test.each(cases.slice(programs.length).map((c) => [c.name, c] as const))("%s", (name, c) => expectLikeInterpreter(c, outcomes.get(name)));
-
-  test("the errors name the exact command, with the pointer on the edge cell", () => {
-    const r = outcomes.get("off the right, part-way through a run")!.result!;
-    expect([r.error?.name, formatPos(r.error!.pos!), r.pointer]).toEqual(["TapeBoundsError", "1:10", 7]);
-    expect(outcomes.get("100 bytes through a 16-byte buffer")).toMatchObject({ writes: 7 });
-  });
-});
+  ],
+  (outcome) => {
+    test("the errors name the exact command, with the pointer on the edge cell", () => {
+      const r = outcome("off the right, part-way through a run").result!;
+      expect([r.error?.name, formatPos(r.error!.pos!), r.pointer]).toEqual(["TapeBoundsError", "1:10", 7]);
+      expect(outcome("100 bytes through a 16-byte buffer")).toMatchObject({ writes: 7 });
+    });
+  },
+);
 
 // #region every-op
 describe("every op of the LIR, run natively against interpretLir (in one child)", () => {

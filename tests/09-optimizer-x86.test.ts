@@ -3,9 +3,7 @@
 // happens in child processes, through the batch harness with the "opt" tier, or through main.ts.
 import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
-import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
-import { describeDifference, type RunResult } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
@@ -18,9 +16,9 @@ import { formatStats, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { compileMs, isTierName, TIERS } from "../chapters/09-optimizer/tiers.ts";
 import { runBun, runNative } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
-import { runBatch, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
-import { benchPrograms, checkCase, compiledPrograms } from "./support/bf-programs.ts";
-import { againstInterpreter } from "./support/bf-differential.ts";
+import { runBatch, type NativeOutcome } from "./support/bf-native.ts";
+import { benchPrograms, checkCase } from "./support/bf-programs.ts";
+import { againstInterpreter, eofCases, programsSuite } from "./support/bf-differential.ts";
 
 setDefaultTimeout(120_000);
 
@@ -279,17 +277,11 @@ describe("the ABI and the I/O routines (in a child)", () => {
   });
 });
 
-function expectLikeInterpreter(c: NativeCase, o: NativeOutcome | undefined): void {
-  expect(o?.thrown ?? null).toBeNull();
-  expect(describeDifference(interpret(parse(c.source), c.options), o!.result as RunResult)).toBeNull();
-}
-
-describe("programs, compiled by the optimizing JIT (in one child)", () => {
-  const bytes = (s: string) => new TextEncoder().encode(s);
-  const programs = compiledPrograms().filter((p) => p.options.maxSteps === undefined);
-  const cases: NativeCase[] = [
-    ...programs.map((p) => ({ name: p.name, source: p.source, options: p.options })),
-    ...(["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source: ">,.>+<[->+<],.>.", options: { eof, input: bytes("A") } })),
+programsSuite(
+  "opt",
+  "programs, compiled by the optimizing JIT (in one child)",
+  [
+    ...eofCases(">,.>+<[->+<],.>."),
     { name: "memchr finds no 0: off the right end", source: "+>+>+>+<<<[>]", options: { tapeSize: 4 } },
     { name: "memchr stops on a 0", source: "+>+>+>>+<<<<[>]+.", options: { tapeSize: 10 } },
     { name: "memrchr finds no 0: off the left end", source: "+>+>+[<]", options: { tapeSize: 10 } },
@@ -299,29 +291,17 @@ describe("programs, compiled by the optimizing JIT (in one child)", () => {
     { name: "a scan by 2, four steps at a time, then off the right end", source: "+" + ">>+".repeat(49) + "<<".repeat(49) + "[>>]", options: { tapeSize: 100 } },
     { name: "a scan by -3 finds its 0 four steps at a time", source: ">".repeat(90) + "+<<<".repeat(21) + ">>>".repeat(21) + "[<<<]+.", options: { tapeSize: 100 } },
     { name: "a scan by 3 finds its 0 near the end", source: "+>>>+>>>+>>>+>>>+<<<<<<<<<<<<[>>>]+.", options: { tapeSize: 16 } },
-    { name: "a multiply loop with unvisited cells, on a short tape", source: ",[->+>+<<]", options: { tapeSize: 2, input: bytes("\u0005") } },
+    { name: "a multiply loop with unvisited cells, on a short tape", source: ",[->+>+<<]", options: { tapeSize: 2, input: new Uint8Array([5]) } },
     { name: "regression: a scan knows what its loop knew (seed 16592)", source: ">>>>>>>[->>>+<<+++<][+>>,<<][+]<<<.[---<<<---<>>>>]\t--------[><<].<>>>[-<>>+++++++<]><<" },
-  ];
-  let outcomes: Map<string, NativeOutcome>;
-  beforeAll(async () => {
-    outcomes = new Map((await runBatch("opt", cases, { label: "chapter 9 programs" })).map((o) => [o.name, o]));
-  });
-
-  test.each(programs.map((p) => [p.name, p] as const))("%s: the expected output and error", (name, p) => {
-    const o = outcomes.get(name)!;
-    expect(o.thrown).toBeNull();
-    expect(checkCase(p, o.result!)).toBeNull();
-    expectLikeInterpreter(cases.find((c) => c.name === name)!, o);
-  });
-
-  test.each(cases.slice(programs.length).map((c) => [c.name, c] as const))("%s", (name, c) => expectLikeInterpreter(c, outcomes.get(name)));
-
-  test("the scans that fail name the step that left the tape", () => {
-    const right = outcomes.get("memchr finds no 0: off the right end")!.result!;
-    const left = outcomes.get("memrchr finds no 0: off the left end")!.result!;
-    expect([formatPos(right.error!.pos!), right.pointer, formatPos(left.error!.pos!), left.pointer]).toEqual(["1:12", 3, "1:7", 0]);
-  });
-});
+  ],
+  (outcome) => {
+    test("the scans that fail name the step that left the tape", () => {
+      const right = outcome("memchr finds no 0: off the right end").result!;
+      const left = outcome("memrchr finds no 0: off the left end").result!;
+      expect([formatPos(right.error!.pos!), right.pointer, formatPos(left.error!.pos!), left.pointer]).toEqual(["1:12", 3, "1:7", 0]);
+    });
+  },
+);
 
 describe("the conformance set, optimized and compiled (two children)", () => {
   const { programs, skipReason } = benchPrograms();

@@ -1,10 +1,12 @@
 // The differential test every native tier runs: seeded random programs through the tier, in
 // children, and through the reference interpreter, here; the interpreter's exact RunResult (output,
 // tape, pointer and error, message included) is demanded for each.
+import { beforeAll, describe, expect, test } from "bun:test";
 import { interpret } from "../../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../../chapters/06-interpreter/parser.ts";
-import { describeDifference } from "../../chapters/06-interpreter/semantics.ts";
-import { runBatches, type BatchOptions, type NativeOutcome, type TierName } from "./bf-native.ts";
+import { describeDifference, type RunResult } from "../../chapters/06-interpreter/semantics.ts";
+import { runBatch, runBatches, type BatchOptions, type NativeCase, type NativeOutcome, type TierName } from "./bf-native.ts";
+import { checkCase, compiledPrograms } from "./bf-programs.ts";
 import { randomCases } from "./bf-random.ts";
 
 export interface Differential {
@@ -27,3 +29,42 @@ export async function againstInterpreter(tier: TierName, count: number, firstSee
   return { failures, outcomes };
 }
 // #endregion against-interpreter
+
+/** The interpreter's result for the same case: the oracle. */
+export function expectLikeInterpreter(c: NativeCase, o: NativeOutcome | undefined): void {
+  expect(o?.thrown ?? null).toBeNull();
+  expect(describeDifference(interpret(parse(c.source), c.options), o!.result as RunResult)).toBeNull();
+}
+
+/**
+ * The project's programs (tests/programs) and the tier's own `cases`, all in one child: each
+ * program gives its expected output and the interpreter's exact result, and so does each case.
+ * `more` adds tests that look closer at the outcomes (by name; read them inside a test).
+ */
+export function programsSuite(tier: TierName, title: string, cases: readonly NativeCase[], more?: (outcome: (name: string) => NativeOutcome) => void): void {
+  let outcomes = new Map<string, NativeOutcome>();
+  describe(title, () => {
+    const programs = compiledPrograms().filter((p) => p.options.maxSteps === undefined);
+    const all: NativeCase[] = [...programs.map((p) => ({ name: p.name, source: p.source, options: p.options })), ...cases];
+    beforeAll(async () => {
+      outcomes = new Map((await runBatch(tier, all, { label: `programs, ${tier}` })).map((o) => [o.name, o]));
+    });
+    test.each(programs.map((p) => [p.name, p] as const))("%s: the expected output and error", (name, p) => {
+      const o = outcomes.get(name)!;
+      expect(o.thrown).toBeNull();
+      expect(checkCase(p, o.result!)).toBeNull();
+      expectLikeInterpreter(all.find((c) => c.name === name)!, o);
+    });
+    test.each(cases.map((c) => [c.name, c] as const))("%s", (name, c) => expectLikeInterpreter(c, outcomes.get(name)));
+    more?.((name) => {
+      const o = outcomes.get(name);
+      if (o === undefined) throw new Error(`no case named "${name}" ran in the ${tier} batch`);
+      return o;
+    });
+  });
+}
+
+/** The three EOF behaviours on `source`, with "A" as the input. */
+export function eofCases(source: string): NativeCase[] {
+  return (["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source, options: { eof, input: new TextEncoder().encode("A") } }));
+}
