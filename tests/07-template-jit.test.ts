@@ -19,7 +19,7 @@ import { runNative } from "../shared/child.ts";
 import { checkCase, compiledPrograms } from "./support/bf-programs.ts";
 import { runBatch, type NativeCase, type NativeOutcome } from "./support/bf-native.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
-import { againstInterpreter } from "./support/bf-differential.ts";
+import { againstInterpreter } from "./support/native-suites.ts";
 
 setDefaultTimeout(60_000); // children load instrumented sources under `npm run coverage`
 

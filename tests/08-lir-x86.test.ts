@@ -17,7 +17,7 @@ import { gnuBytes } from "./support/bf-native-gnu.ts";
 import { runBatch, type NativeOutcome } from "./support/bf-native.ts";
 import { benchPrograms, checkCase } from "./support/bf-programs.ts";
 import type { LirCase, LirOutcome } from "./support/lir-native-probes.ts";
-import { againstInterpreter, eofCases, programsSuite } from "./support/bf-differential.ts";
+import { againstInterpreter, eofCases, programsSuite } from "./support/native-suites.ts";
 
 setDefaultTimeout(120_000); // children load instrumented sources under `npm run coverage`
 

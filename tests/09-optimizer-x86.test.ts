@@ -16,9 +16,7 @@ import { formatStats, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { compileMs, isTierName, TIERS } from "../chapters/09-optimizer/tiers.ts";
 import { runBun, runNative } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
-import { runBatch, type NativeOutcome } from "./support/bf-native.ts";
-import { benchPrograms, checkCase } from "./support/bf-programs.ts";
-import { againstInterpreter, eofCases, programsSuite } from "./support/bf-differential.ts";
+import { againstInterpreter, conformanceSuite, eofCases, programsSuite } from "./support/native-suites.ts";
 
 setDefaultTimeout(120_000);
 
@@ -303,30 +301,7 @@ programsSuite(
   },
 );
 
-describe("the conformance set, optimized and compiled (two children)", () => {
-  const { programs, skipReason } = benchPrograms();
-  if (skipReason !== null) {
-    test.skip(skipReason, () => {});
-    return;
-  }
-  // Balanced by measured run time: mandelbrot, dbfi and awib take the longest.
-  const GROUPS = [["mandelbrot", "hanoi", "long", "bench", "counter", "Beer", "Golden"], ["factor", "factor small", "dbfi", "awib-0.4", "Life", "LostKng"]];
-  let outcomes: Map<string, NativeOutcome>;
-  beforeAll(async () => {
-    const batches = GROUPS.map((names, i) => {
-      const cases = programs.filter((p) => names.includes(p.name)).map((p) => ({ name: p.name, source: p.source, options: p.options }));
-      return runBatch("opt", cases, { label: `conformance ${i + 1}, opt`, timeoutMs: 110_000, coverage: false });
-    });
-    outcomes = new Map((await Promise.all(batches)).flat().map((o) => [o.name, o]));
-  });
-
-  test.each(programs.map((p) => [p.name, p] as const))("%s", (name, p) => {
-    const o = outcomes.get(name);
-    expect(o).toBeDefined(); // a program missing from GROUPS is run by no batch
-    expect(o!.thrown).toBeNull();
-    expect(checkCase(p, o!.result!)).toBeNull();
-  });
-});
+conformanceSuite("opt", "the conformance set, optimized and compiled (two children)");
 
 // #region differential
 describe("differential: the optimizing JIT against the interpreter", () => {

@@ -3,7 +3,7 @@
 // processes. Every tier-up, every return to the interpreter and every error inside a compiled loop
 // must leave the same output, tape, pointer and error as the interpreter.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { againstInterpreter } from "./support/bf-differential.ts";
+import { againstInterpreter } from "./support/native-suites.ts";
 
 setDefaultTimeout(60_000); // children, and thousands of programs (the preload's timeout reaches only one file)
 

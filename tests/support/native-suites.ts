@@ -1,12 +1,12 @@
-// The differential test every native tier runs: seeded random programs through the tier, in
-// children, and through the reference interpreter, here; the interpreter's exact RunResult (output,
-// tape, pointer and error, message included) is demanded for each.
+// The suites every native tier runs, in children: seeded random programs against the reference
+// interpreter, whose exact RunResult (output, tape, pointer and error, message included) is demanded
+// for each; the project's programs and the tier's own cases; the conformance set, when it is here.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { interpret } from "../../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunResult } from "../../chapters/06-interpreter/semantics.ts";
 import { runBatch, runBatches, type BatchOptions, type NativeCase, type NativeOutcome, type TierName } from "./bf-native.ts";
-import { checkCase, compiledPrograms } from "./bf-programs.ts";
+import { benchPrograms, checkCase, compiledPrograms } from "./bf-programs.ts";
 import { randomCases } from "./bf-random.ts";
 
 export interface Differential {
@@ -67,4 +67,35 @@ export function programsSuite(tier: TierName, title: string, cases: readonly Nat
 /** The three EOF behaviours on `source`, with "A" as the input. */
 export function eofCases(source: string): NativeCase[] {
   return (["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source, options: { eof, input: new TextEncoder().encode("A") } }));
+}
+
+/** The conformance set, balanced over two uninstrumented children by measured run time. */
+const GROUPS = [
+  ["mandelbrot", "hanoi", "long", "bench", "counter", "Beer", "Golden"],
+  ["factor", "factor small", "dbfi", "awib-0.4", "Life", "LostKng"],
+];
+
+/** The conformance programs (../shared/bf/bench) through `tier`: each its expected output, byte for byte. */
+export function conformanceSuite(tier: TierName, title: string): void {
+  describe(title, () => {
+    const { programs, skipReason } = benchPrograms();
+    if (skipReason !== null) {
+      test.skip(skipReason, () => {});
+      return;
+    }
+    let outcomes = new Map<string, NativeOutcome>();
+    beforeAll(async () => {
+      const batches = GROUPS.map((names, i) => {
+        const cases = programs.filter((p) => names.includes(p.name)).map((p) => ({ name: p.name, source: p.source, options: p.options }));
+        return runBatch(tier, cases, { label: `conformance ${i + 1}, ${tier}`, timeoutMs: 110_000, coverage: false });
+      });
+      outcomes = new Map((await Promise.all(batches)).flat().map((o) => [o.name, o]));
+    });
+    test.each(programs.map((p) => [p.name, p] as const))("%s", (name, p) => {
+      const o = outcomes.get(name);
+      expect(o).toBeDefined(); // a program missing from GROUPS is run by no batch
+      expect(o!.thrown).toBeNull();
+      expect(checkCase(p, o!.result!)).toBeNull();
+    });
+  });
 }
