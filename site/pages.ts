@@ -129,7 +129,7 @@ program that never stops cannot freeze the page.</p>
     <div class="pg-panel"><h2>Output</h2><pre id="pg-output" class="live-out"></pre></div>
     <div class="pg-panel"><h2>LIR</h2><pre id="pg-lir" class="code"></pre></div>
     <div class="pg-panel"><h2>Optimized LIR</h2><div id="pg-passes" class="pg-passes"></div><pre id="pg-opt" class="code"></pre></div>
-    <div class="pg-panel"><h2>x86-64</h2><pre id="pg-x86" class="code"></pre></div>
+    <div class="pg-panel"><h2>x86-64, from the optimized LIR</h2><pre id="pg-x86" class="code"></pre></div>
   </section>
 </div>
 <details class="pg-stages"><summary>What runs here</summary><ul>${status}</ul></details>

@@ -1,31 +1,18 @@
 // Chapter 5, what the workbook gives the reader rather than asks of them: the ABI's register sets and
-// the harness's record layout (constants), the Frame's constructor and its padding (they run while
-// broken-programs.ts loads, to build a frame), and the demo's script. A chapter's *-given tests pass
+// the harness's record layout (constants), and the demo's script. A chapter's *-given tests pass
 // against its stubs by design; `npm run workbook -- contract` checks that they do, and that all its
 // other tests fail against them.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
-import { rbx, rsp, type Gpr } from "../chapters/04-encoder/registers.ts";
-import { ARGUMENT_REGISTERS, CALLEE_SAVED, CALLER_SAVED, Frame, FrameError, alignmentPadding } from "../chapters/05-control-flow/frame.ts";
+import type { Gpr } from "../chapters/04-encoder/registers.ts";
+import { ARGUMENT_REGISTERS, CALLEE_SAVED, CALLER_SAVED } from "../chapters/05-control-flow/frame.ts";
 import { RECORD, RECORD_SIZE } from "../chapters/05-control-flow/harness-code.ts";
 import { runTsx } from "./fixtures/01-tsx.ts";
 
 const SLOW = { timeoutMs: 60_000 };
 setDefaultTimeout(60_000);
 
-describe("Frame", () => {
-  test("alignmentPadding: return address + pushes + locals + padding is a multiple of 16", () => {
-    expect([[0, 0], [1, 0], [2, 0], [0, 8], [1, 8], [0, 4], [3, 12]].map(([p, l]) => alignmentPadding(p!, l!))).toEqual([8, 0, 8, 0, 8, 4, 4]);
-  });
-
-  test.each([
-    ["rsp in uses", { uses: [rbx, rsp] }, "rsp cannot be saved like the others: the frame restores it by construction. Remove it from `uses`."],
-    ["negative locals", { locals: -8 }, "locals must be a whole number of bytes, 0 or more, not -8"],
-    ["fractional locals", { locals: 1.5 }, "locals must be a whole number of bytes, 0 or more, not 1.5"],
-  ])("%s is a FrameError", (_what, options, message) => {
-    expect(() => new Frame(options)).toThrow(new FrameError(message));
-  });
-
+describe("the ABI's registers", () => {
   test("the register sets partition the sixteen registers, less rsp", () => {
     const names = (rs: readonly Gpr<64>[]) => rs.map((r) => r.name);
     expect(new Set([...names(CALLER_SAVED), ...names(CALLEE_SAVED), "rsp"]).size).toBe(16);

@@ -8,7 +8,7 @@ import { EncodeError } from "../chapters/04-encoder/errors.ts";
 import { qword } from "../chapters/04-encoder/operands.ts";
 import { r11, r12, r13, r14, r15, rax, rbp, rbx, rcx, rdi, rsi, rsp, type Gpr } from "../chapters/04-encoder/registers.ts";
 import { BROKEN, CLOBBERS_CALLER_SAVED, UnknownProgramError, programNamed } from "../chapters/05-control-flow/broken-programs.ts";
-import { CALLEE_SAVED, Frame } from "../chapters/05-control-flow/frame.ts";
+import { CALLEE_SAVED, Frame, FrameError, alignmentPadding } from "../chapters/05-control-flow/frame.ts";
 import { canary, emitAlignmentStub, emitTrampoline } from "../chapters/05-control-flow/harness-code.ts";
 import { Asm, Label, LabelError } from "../chapters/05-control-flow/labels.ts";
 import { PROGRAMS, PROGRAM_SIGNATURE, emitCount, emitSum } from "../chapters/05-control-flow/programs.ts";
@@ -314,6 +314,18 @@ describe("Frame", () => {
       "saves rbx, r12; 8 bytes of locals",
       "saves rbx",
     ]);
+  });
+
+  test("alignmentPadding: return address + pushes + locals + padding is a multiple of 16", () => {
+    expect([[0, 0], [1, 0], [2, 0], [0, 8], [1, 8], [0, 4], [3, 12]].map(([p, l]) => alignmentPadding(p!, l!))).toEqual([8, 0, 8, 0, 8, 4, 4]);
+  });
+
+  test.each([
+    ["rsp in uses", { uses: [rbx, rsp] }, "rsp cannot be saved like the others: the frame restores it by construction. Remove it from `uses`."],
+    ["negative locals", { locals: -8 }, "locals must be a whole number of bytes, 0 or more, not -8"],
+    ["fractional locals", { locals: 1.5 }, "locals must be a whole number of bytes, 0 or more, not 1.5"],
+  ])("%s is a FrameError", (_what, options, message) => {
+    expect(() => new Frame(options)).toThrow(new FrameError(message));
   });
 
   test("a local outside the frame is a FrameError", () => {

@@ -1,13 +1,14 @@
 // Chapter 8: the LIR, as a specification. Its text form, lowering, the verifier, and the LIR
 // interpreter, which must give exactly the reference interpreter's result.
 import { describe, expect, test } from "bun:test";
-import { runBun } from "../shared/child.ts";
+import { readFileSync } from "node:fs";
+import { ROOT, runBun } from "../shared/child.ts";
 import { StepLimitError, TapeBoundsError } from "../chapters/06-interpreter/errors.ts";
 import { interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunOptions } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
-import { parseLirArgs } from "../chapters/08-lir/cli.ts";
+import { parseLirArgs, readSource, readsInput } from "../chapters/08-lir/cli.ts";
 import { LirNestingError, LirSyntaxError, LirVerifyError, MAX_NESTING } from "../chapters/08-lir/errors.ts";
 import { flatten, interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
 import { countLoops, countOps, isBalanced, posOf, wrapSigned, wrapUnsigned } from "../chapters/08-lir/lir.ts";
@@ -390,3 +391,20 @@ describe("main.ts", () => {
     expect(errorOf(() => parseLirArgs(["--tape", "x"], "usage", ["lir"]))).toBe("--tape must be a whole number from 1 to 1073741824, not 'x'\nusage");
   });
 });
+
+describe("the command line: what main.ts reads", () => {
+  test.each([
+    [",", true],
+    ["+[->+<]", false],
+    ["+[>[,]<-]", true],
+    [".", false],
+  ])("readsInput(%p) is %p: only then does main.ts wait for standard input", (source, expected) => {
+    expect(readsInput(lower(parse(source)).ops)).toBe(expected);
+  });
+
+  test("readSource: a file it cannot read is a usage error that names it", () => {
+    expect(readSource(`${ROOT}/tests/programs/hello.b`, "usage")).toBe(readFileSync(`${ROOT}/tests/programs/hello.b`, "utf8"));
+    expect(() => readSource("no/such.b", "usage: main.ts prog.b")).toThrow(/^cannot read no\/such\.b: .*\nusage: main\.ts prog\.b$/s);
+  });
+});
+

@@ -9,7 +9,7 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import { loadPrograms } from "../chapters/09-optimizer/bench.ts";
-import { BenchError, measureProcesses, measureUnderNode, measureWasm, processTable, wasmTable } from "../chapters/13-wasm-backend/bench.ts";
+import { BenchError, measureProcesses, measureUnderNode, measureWasm, processTable, QUICK, wasmTable } from "../chapters/13-wasm-backend/bench.ts";
 import { compileToWasm } from "../chapters/13-wasm-backend/wasm-tier.ts";
 
 const MAIN = "chapters/13-wasm-backend/main.ts";
@@ -78,10 +78,12 @@ describe("main.ts", () => {
 });
 
 describe("bench.ts", () => {
-  // A benchmark set of two tiny programs, in a directory of its own.
+  // A benchmark set of tiny programs, in a directory of its own; `bench` stands in for --quick's.
   const dir = mkdtempSync(join(tmpdir(), "wasm-bench-"));
   writeFileSync(join(dir, "tiny.b"), "++++++++[>++++++++<-]>+.[-]");
   writeFileSync(join(dir, "tiny.out"), "A");
+  writeFileSync(join(dir, `${QUICK[0]}.b`), "++++++++[>++++++++<-]>++.");
+  writeFileSync(join(dir, `${QUICK[0]}.out`), "B");
   writeFileSync(join(dir, "echo.b"), ",[.[-],]"); // ends at the end of input: EOF leaves the cell at 0
   writeFileSync(join(dir, "echo.in"), "hi");
   writeFileSync(join(dir, "echo.out"), "hi");
@@ -112,6 +114,10 @@ describe("bench.ts", () => {
     expect(r.stdout).toContain("x86-64 template JIT (ch. 7)");
     const bad = await runBun("chapters/13-wasm-backend/bench.ts", ["--runs", "x"]);
     expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("--runs must be a whole number, 1 or more, not 'x'")]);
+    const quick = await runBun("chapters/13-wasm-backend/bench.ts", ["--dir", dir, "--no-node", "--quick"], { timeoutMs: 60_000 });
+    expect(quick.exitCode).toBe(0);
+    expect(quick.stdout.match(/^\| \w+ /gm)).toEqual(["| program ", `| ${QUICK[0]} `, "| program ", `| ${QUICK[0]} `]);
+    expect(quick.stdout).toEndWith("takes minutes: bun chapters/13-wasm-backend/bench.ts\n");
     const none = await runBun("chapters/13-wasm-backend/bench.ts", ["--dir", join(dir, "missing")]);
     expect(none.stdout).toContain("The benchmark programs are not here");
   }, 60_000);

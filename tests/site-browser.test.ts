@@ -89,11 +89,29 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
     expect(await background()).toBe(light);
   }, 30_000);
 
+  test("with no choice made, the page follows the system's dark mode", async () => {
+    const dark = await browser.newContext({ colorScheme: "dark" });
+    try {
+      const p = await dark.newPage();
+      await p.goto(server.url + "index.html");
+      expect(await p.evaluate(() => document.documentElement.dataset.theme)).toBeUndefined();
+      expect(await p.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(21, 23, 27)"); // --bg's dark value
+    } finally {
+      await dark.close();
+    }
+  }, 30_000);
+
   test("the playground runs hello world, and shows where `[[` fails to parse", async () => {
     await page.goto(server.url + "playground.html");
     await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
     expect(await page.locator("#pg-status").textContent()).toContain("Ran:");
+    // The x86-64 panel: chapter 9's code, each instruction's bytes beside it, each op above its code.
+    const x86 = (await page.locator("#pg-x86").textContent())!;
+    expect(x86).toMatch(/^ *[0-9a-f]{4}: +c3 +ret$/m);
+    expect(x86).toMatch(/^set \[0\] 8 @2:1\n *0021: +c6 03 08 +mov byte ptr \[rbx\], 8$/m);
+    expect(x86).toContain("Calls show placeholder addresses");
     await page.screenshot({ path: join(SHOTS, "playground.png"), fullPage: true });
+    await page.locator("#pg-x86").screenshot({ path: join(SHOTS, "playground-x86.png") });
 
     await page.locator("#pg-source").fill("[[");
     await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("Parse error"));

@@ -7,9 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
-import { Assembler } from "../chapters/04-encoder/assembler.ts";
-import { rax, rdi } from "../chapters/04-encoder/registers.ts";
-import { DEFAULT_PIPELINE } from "../chapters/09-optimizer/optimize.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { print } from "../chapters/08-lir/print.ts";
+import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
+import { DEFAULT_PIPELINE, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { CHAPTERS, chapter } from "../shared/chapters.ts";
 import { benchChartSvg, BenchFormatError, formatMs, parseBench, type BenchFile } from "../site/bench-chart.ts";
 import { search, snippet } from "../site/client/search.ts";
@@ -23,7 +25,10 @@ import { forEachConcurrently, runLive } from "../site/live.ts";
 import { ChapterError, lineNumbers, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
 import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
 import { diffLines } from "../site/playground/diff.ts";
-import { MAX_WAT_LINES, runPipeline, STAGES, x86Listing } from "../site/playground/pipeline.ts";
+import { bundle } from "../site/bundles.ts";
+import { MAX_WAT_LINES, runPipeline, STAGES } from "../site/playground/pipeline.ts";
+import type { PipelineReport, X86Line } from "../site/playground/protocol.ts";
+import { hex, MAX_X86_LINES, PLACEHOLDER_IMPORTS } from "../site/playground/x86.ts";
 import { currentProvenance, provenanceLine } from "../site/provenance.ts";
 import { EXAMPLE, rexModrmSibSvg } from "../site/rex-modrm-sib.ts";
 import { fileFor, portFrom, serveSite } from "../site/serve.ts";
@@ -451,8 +456,10 @@ describe("the server", () => {
   });
 });
 
+const HELLO_SOURCE = "++++++++[>++++[>++>+++>+++>+<<<<-]>+>+>->>+[<]<-]>>.>---.+++++++..+++.>>.<-.<.+++.------.--------.>>+.>++.";
+
 describe("the playground pipeline", () => {
-  const HELLO = "++++++++[>++++[>++>+++>+++>+<<<<-]>+>+>->>+[<]<-]>>.>---.+++++++..+++.>>.<-.<.+++.------.--------.>>+.>++.";
+  const HELLO = HELLO_SOURCE;
 
   test("runs hello world", () => {
     const r = runPipeline({ source: HELLO, input: "", maxSteps: 1_000_000, eof: "unchanged" });
@@ -485,24 +492,6 @@ describe("the playground pipeline", () => {
     expect(r.optimized.value.text).toBe(r.optimized.value.passes.at(-1)!.text);
   });
 
-  test("a stage that is not in the book yet says so instead of showing a value", () => {
-    const r = runPipeline({ source: "+.", input: "", maxSteps: 1000, eof: "unchanged" });
-    expect(r.x86.ok).toBe(false);
-    expect(!r.x86.ok && r.x86.reason).toContain("not in the book yet");
-  });
-
-  test("the x86-64 panel shows chapter 4's assembler listing as offset, bytes and instruction", () => {
-    const a = new Assembler().mov(rax, rdi).add(rax, 4).ret();
-    expect(x86Listing(a.listing)).toEqual({
-      lines: [
-        { offset: 0, bytes: "48 89 f8", asm: "mov rax, rdi" },
-        { offset: 3, bytes: "48 83 c0 04", asm: "add rax, 4" },
-        { offset: 7, bytes: "c3", asm: "ret" },
-      ],
-      size: 8,
-    });
-  });
-
   test("reads its input", () => {
     const r = runPipeline({ source: ",[.,]", input: "abc", maxSteps: 10_000, eof: "zero" });
     expect(r.run.ok && r.run.value.output).toBe("abc");
@@ -532,6 +521,96 @@ describe("the playground pipeline", () => {
     expect(!r.wasm.ok && r.wasm.reason).toBe("There is no optimized LIR to compile.");
     expect(r.run.ok && r.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)", unit: "steps", output: "\u0001" });
   });
+});
+
+describe("the playground's x86-64 panel", () => {
+  const run = (source: string): PipelineReport => runPipeline({ source, input: "", maxSteps: 1_000_000, eof: "zero" });
+  const x86 = (source: string) => {
+    const r = run(source);
+    if (!r.x86.ok) throw new Error(r.x86.reason);
+    return r.x86.value;
+  };
+  const insns = (lines: readonly X86Line[]) => lines.filter((l) => l.kind === "insn");
+  /** One line each: "; part", "label:", "op @pos" (indented by depth), or "offset  bytes  asm". */
+  const text = (lines: readonly X86Line[]) =>
+    lines.map((l) =>
+      l.kind === "insn" ? `${l.offset.toString(16).padStart(4, "0")}  ${l.bytes}  ${l.asm}` : l.kind === "label" ? `${l.name}:` : l.kind === "op" ? `${"  ".repeat(l.depth)}${l.text} @${l.pos}` : `; ${l.text}`,
+    );
+
+  test("is chapter 9's machine code for the optimized LIR, byte for byte, ending in ret", () => {
+    const v = x86(HELLO_SOURCE);
+    const expected = optToX86(optimize(lower(parse(HELLO_SOURCE))).lir, PLACEHOLDER_IMPORTS).asm.finish();
+    expect(insns(v.lines).map((l) => l.bytes).join(" ")).toBe(hex(expected));
+    expect(v.size).toBe(expected.length);
+    expect(insns(v.lines).map((l) => l.asm)).toContain("ret");
+    expect(STAGES.find((s) => s.name === "x86-64 code")?.ready).toBe(true);
+  });
+
+  test("each line's bytes are one whole instruction, where iced-x86 finds it", () => {
+    const lines = insns(x86(HELLO_SOURCE).lines);
+    const bytes = Uint8Array.from(lines.flatMap((l) => l.bytes.split(" ").map((b) => parseInt(b, 16))));
+    const decoder = new Decoder(64, bytes, DecoderOptions.None);
+    const found: [number, number][] = [];
+    while (decoder.canDecode) {
+      const i = decoder.decode();
+      found.push([Number(i.ip), i.length]);
+    }
+    expect(found).toEqual(lines.map((l) => [l.offset, l.bytes.split(" ").length]));
+  });
+
+  test("each op stands above the instructions it became, labels above their instruction", () => {
+    const lines = text(x86("+.").lines);
+    const ops = lines.indexOf("; the program's ops");
+    expect(lines.slice(ops, ops + 5)).toEqual([
+      "; the program's ops",
+      "set [0] 1 @1:1",
+      "0021  c6 03 01  mov byte ptr [rbx], 1",
+      "out [0] @1:2",
+      "0024  8a 03  mov al, byte ptr [rbx]",
+    ]);
+    expect(lines).toContain("put_byte:");
+    expect(lines[lines.indexOf("put_byte:") + 1]).toMatch(/^[0-9a-f]{4} {2}41 88 07 {2}mov byte ptr \[r15\], al$/);
+  });
+
+  test("the ops are the optimized LIR's, in order, nested as it is, with a loop's `}` above its test", () => {
+    const source = ",[.,]";
+    const r = run(source);
+    if (!r.optimized.ok || !r.x86.ok) throw new Error("no x86 for ,[.,]");
+    const ops = r.x86.value.lines.flatMap((l) => (l.kind === "op" ? [`${"  ".repeat(l.depth)}${l.text}`] : []));
+    expect(ops.join("\n") + "\n").toBe(print(optimize(lower(parse(source))).lir));
+    const lines = text(r.x86.value.lines);
+    expect(lines[lines.findIndex((l) => l.startsWith("} @1:5")) + 1]).toMatch(/cmp byte ptr \[rbx\], 0$/);
+  });
+
+  test("the parts of the code are named, and calls to libc show placeholder addresses", () => {
+    const lines = text(x86(",.").lines);
+    expect(lines.filter((l) => l.startsWith("; "))).toEqual([
+      "; entry: save registers, load them from the context block (every program)",
+      "; the program's ops",
+      "; exits: flush the output, store the pointer back, return (every program)",
+      "; routines: flush, and input or output when the program uses them",
+    ]);
+    expect(lines.some((l) => l.endsWith(`movabs rax, 0x${PLACEHOLDER_IMPORTS.write.toString(16)}`))).toBe(true);
+    expect(lines.some((l) => l.endsWith(`movabs rax, 0x${PLACEHOLDER_IMPORTS.read.toString(16)}`))).toBe(true);
+    expect(text(x86(">[-]<").lines)).toContain("; out of line: bounds-check stubs, and guards' slow paths");
+  });
+
+  test("the listing is cut after MAX_X86_LINES lines", () => {
+    const lines = x86(",[>,]<[.<]".repeat(200)).lines;
+    expect(lines.length).toBe(MAX_X86_LINES + 1);
+    expect(lines.at(-1)).toEqual({ kind: "part", text: expect.stringMatching(/^\.\.\. and \d+ more lines$/) });
+  });
+
+  test("with no optimized LIR, it says so", () => {
+    const r = run("[".repeat(1001) + "]".repeat(1001));
+    expect(!r.x86.ok && r.x86.reason).toBe("There is no optimized LIR to compile.");
+  });
+
+  test("the worker bundles for the browser: nothing it reaches imports bun:ffi or a Node builtin", async () => {
+    const js = await bundle("site/playground/worker.ts");
+    expect(js).not.toContain("bun:ffi");
+    expect(js.length).toBeLessThan(400_000);
+  }, 30_000);
 });
 
 describe("what a pass changed", () => {

@@ -7,7 +7,6 @@ import { PROGRAMS, emitCount, emitSum, type FrameCode, type Program } from "./pr
 import { eax, gpr, r12, r13, r14, rbx, rsp } from "../04-encoder/registers.ts";
 
 const COUNT_SAVES = [rbx, r12, r13, r14];
-const countFrame = new Frame({ uses: COUNT_SAVES });
 
 // #region broken-frames
 /** Saves and restores the registers, but forgets the padding: each call is made with rsp 8 off. */
@@ -19,22 +18,28 @@ const unpadded: FrameCode = {
   },
 };
 
-/** Pops in the order it pushed: each register comes back holding another one's value. */
-const popsInPushOrder: FrameCode = {
-  prologue: (a) => countFrame.prologue(a),
-  epilogue: (a) => {
-    a.add(rsp, countFrame.padding);
-    COUNT_SAVES.forEach((r) => a.pop(r));
-    a.ret();
-  },
-};
+/**
+ * Pops in the order it pushed: each register comes back holding another one's value. Made when the
+ * program is emitted, not when this module loads, so that Frame is the reader's to write.
+ */
+function popsInPushOrder(): FrameCode {
+  const frame = new Frame({ uses: COUNT_SAVES });
+  return {
+    prologue: (a) => frame.prologue(a),
+    epilogue: (a) => {
+      a.add(rsp, frame.padding);
+      COUNT_SAVES.forEach((r) => a.pop(r));
+      a.ret();
+    },
+  };
+}
 // #endregion broken-frames
 
 // #region broken
 export const BROKEN: readonly Program[] = [
   { name: "sum-in-r12", summary: "sums in r12 without saving it", data: "int32", emit: (a) => emitSum(a, r12) },
   { name: "count-unpadded", summary: "calls memchr with rsp 8 bytes off", data: "bytes", emit: (a, resolve) => emitCount(a, resolve, unpadded) },
-  { name: "count-pops-swapped", summary: "pops its saved registers in the wrong order", data: "bytes", emit: (a, resolve) => emitCount(a, resolve, popsInPushOrder) },
+  { name: "count-pops-swapped", summary: "pops its saved registers in the wrong order", data: "bytes", emit: (a, resolve) => emitCount(a, resolve, popsInPushOrder()) },
   { name: "ret-8", summary: "returns with ret 8, popping a stack slot its caller owns", data: "bytes", emit: (a) => void a.xor(eax, eax).ret(8) },
   ...CALLEE_SAVED.map((r): Program => ({
     name: `clobber-${r.name}`,

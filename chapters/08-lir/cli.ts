@@ -1,9 +1,11 @@
 // The command line of this chapter's main.ts: chapter 6's options, plus what to print instead of
-// running, and a program given inline with -e.
+// running, and a program given inline with -e. Later chapters' main.ts files share it.
+import { readFileSync } from "node:fs";
 import { errorLine, parseArgs, UsageError, type Invocation } from "../06-interpreter/cli.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { LirError } from "./errors.ts";
+import { innerOps, type Op } from "./lir.ts";
 
 export interface LirInvocation extends Invocation {
   /** What to print instead of running: "lir", or a later chapter's form; null to run. */
@@ -58,4 +60,18 @@ function valueOf(v: string | undefined, problem: string, usage: string): string 
 /** "prog.b:3:14: error: ...", the way compilers print it; a LirError's position is in the LIR text. */
 export function diagnostic(file: string, e: BrainfuckError | LirError): string {
   return e instanceof BrainfuckError ? errorLine(file, e) : `${file}:${formatPos(e.pos)}: error: ${e.detail}`;
+}
+
+/** The text of the program file, or a CliError that says why it cannot be read. */
+export function readSource(file: string, usage: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, usage);
+  }
+}
+
+/** Does the program read (`in`, at any depth)? Only then does a main.ts wait for standard input. */
+export function readsInput(ops: readonly Op[]): boolean {
+  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
 }

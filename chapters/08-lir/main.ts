@@ -9,14 +9,14 @@ import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
-import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "./cli.ts";
+import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "./cli.ts";
 import { LirError } from "./errors.ts";
 import { interpretLir } from "./interpret-lir.ts";
 import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
 import { libcIo } from "../07-template-jit/runtime.ts";
 import { lirToX86, ownListing } from "./codegen-x86.ts";
 import { loadLir } from "./lir-jit.ts";
-import { countOps, innerOps, type Lir, type Op } from "./lir.ts";
+import { countOps, type Lir } from "./lir.ts";
 import { lower } from "./lower.ts";
 import { parseLir } from "./parse-lir.ts";
 import { print } from "./print.ts";
@@ -83,20 +83,8 @@ function runNative(name: string, lir: Lir, inv: LirInvocation, started: number, 
 }
 // #endregion run-native
 
-function readsInput(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
-}
-
 function ms(t: number): string {
   return `${t.toFixed(1)} ms`;
-}
-
-function readSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, USAGE);
-  }
 }
 
 runMain(() => {
@@ -104,7 +92,7 @@ runMain(() => {
   const flags = { jit: argv.includes("--jit"), own: argv.includes("--own") };
   const inv = parseLirArgs(argv.filter((a) => a !== "--jit" && a !== "--own"), USAGE, ["lir", "asm", "hex"]);
   if (inv.file !== null) {
-    if (!run(inv.file, inv.code ?? readSource(inv.file), inv, console.error, flags)) process.exitCode = 1;
+    if (!run(inv.file, inv.code ?? readSource(inv.file, USAGE), inv, console.error, flags)) process.exitCode = 1;
     return;
   }
   console.log(`No program given, so here is ${DEMO}, lowered to LIR:\n`);

@@ -1,7 +1,8 @@
 // What a portable backend costs: the WebAssembly backend on the conformance set, on two engines
 // (Bun's JavaScriptCore, and Node's V8 through tsx), and beside chapter 7's native x86-64 JIT on the
 // same unoptimized program, each as a whole process.
-//   bun chapters/13-wasm-backend/bench.ts [--runs N] [--no-node] [--no-native] [--json] [--dir DIR] [name...]
+//   bun chapters/13-wasm-backend/bench.ts [--quick] [--runs N] [--no-node] [--no-native] [--json] [--dir DIR] [name...]
+// --quick measures only QUICK, in seconds rather than minutes: the chapter's live result.
 // --json prints the in-process measurements only, as JSON: it is how the Node column is measured.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,9 @@ import { decodeModule } from "./decode.ts";
 import { WasmProgram } from "./wasm-program.ts";
 
 export const NAMES = ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib-0.4"];
+
+/** What --quick measures: the one program of the set that every tier runs in well under a second. */
+export const QUICK = ["bench"];
 
 export class BenchError extends Error {
   override name = "BenchError";
@@ -112,7 +116,8 @@ if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) 
     if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${flag(args, "runs")}'`);
     const dir = flag(args, "dir") ?? BENCH_DIR;
     const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--dir");
-    const programs = loadPrograms(names.length > 0 ? names : NAMES, dir);
+    const quick = hasFlag(args, "quick");
+    const programs = loadPrograms(names.length > 0 ? names : quick ? QUICK : NAMES, dir);
     if (programs.length === 0) return console.log(`The benchmark programs are not here (${dir}): they come with the book's repository.`);
     const bun = programs.map((p) => measureWasm(p, runs));
     if (hasFlag(args, "json")) return console.log(JSON.stringify(bun));
@@ -124,5 +129,6 @@ if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) 
     for (const p of programs) rows.push({ name: p.name, ...(await measureProcesses(p, runs, dir)) });
     console.log(`\nThe same unoptimized program, native and portable: \`bun main.ts prog.b\`, whole process (best of ${runs}):\n`);
     console.log(processTable(rows));
+    if (quick) console.log(`\nThe whole set (${NAMES.join(", ")}) takes minutes: bun chapters/13-wasm-backend/bench.ts`);
   });
 }

@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
-import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
+import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "../08-lir/cli.ts";
 import { LirError } from "../08-lir/errors.ts";
-import { countOps, innerOps, type Op } from "../08-lir/lir.ts";
+import { countOps } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
@@ -68,20 +68,8 @@ function run(name: string, source: string, inv: LirInvocation & { readonly json:
 }
 // #endregion
 
-function readsInput(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
-}
-
 function ms(t: number): string {
   return `${t.toFixed(1)} ms`;
-}
-
-function readSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, USAGE);
-  }
 }
 
 runMain(() => {
@@ -90,7 +78,7 @@ runMain(() => {
   const json = argv.includes("--stats=json");
   const inv = { ...parseLirArgs(argv.filter((a) => a !== "--lowered"), USAGE, ["wat", "hex", "lir", "opt-lir"]), json };
   if (inv.file !== null) {
-    if (!run(inv.file, inv.code ?? readSource(inv.file), inv, optimized, console.error)) process.exitCode = 1;
+    if (!run(inv.file, inv.code ?? readSource(inv.file, USAGE), inv, optimized, console.error)) process.exitCode = 1;
     return;
   }
   console.log(`No program given, so here is ${DEMO}, optimized:\n`);

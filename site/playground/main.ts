@@ -6,7 +6,7 @@ import { escapeHtml } from "../html.ts";
 import { alignDisasm, visibleBytes } from "../listing.ts";
 import { diffLines } from "./diff.ts";
 import { EXAMPLES } from "./examples.ts";
-import type { PipelineReport, PipelineRequest, Stage, WorkerReply } from "./protocol.ts";
+import type { PipelineReport, PipelineRequest, Stage, WorkerReply, X86Line, X86Report } from "./protocol.ts";
 
 // The worker's bundled source, injected by the builder: a worker made from a blob URL also works
 // when the page is opened from disk (file://), where `new Worker("worker.js")` is refused.
@@ -122,13 +122,33 @@ function show(r: PipelineReport): void {
   ui.output.innerHTML = output === "" ? "(no output)" : visibleBytes(output);
   showStage(ui.lir, r.lir, (text) => highlight(text, "lir"));
   showOptimized(r);
-  showStage(ui.x86, r.x86, (v) =>
-    alignDisasm(v.lines.map((l) => ({ indent: "", offset: l.offset.toString(16).padStart(4, "0") + ":", bytes: l.bytes, gap: "   ", asm: l.asm }))).join("\n") +
-    `\n\n<span class="tok-com">; ${v.size} bytes</span>`,
-  );
+  showStage(ui.x86, r.x86, x86Html);
   showStage(ui.wasm, r.wasm, (v) =>
     escapeHtml(v.text) + `\n\n<span class="tok-com">;; ${v.bytes.toLocaleString("en")} bytes, ${v.functions} functions, compiled in ${v.compileMs.toFixed(1)} ms</span>`,
   );
+}
+
+type Insn = Extract<X86Line, { kind: "insn" }>;
+
+/** The machine code: offset, bytes and instruction in columns, each LIR op above the instructions it became. */
+function x86Html(v: X86Report): string {
+  const insns = v.lines.filter((l): l is Insn => l.kind === "insn");
+  const aligned = alignDisasm(insns.map((l) => ({ indent: "", offset: l.offset.toString(16).padStart(4, "0") + ":", bytes: l.bytes, gap: "   ", asm: l.asm })));
+  let next = 0;
+  const lines = v.lines.map((l) => {
+    switch (l.kind) {
+      case "insn":
+        return aligned[next++]!;
+      case "label":
+        return `<span class="x86-label">${escapeHtml(l.name)}:</span>`;
+      case "op":
+        return `<span class="x86-op">${"  ".repeat(l.depth)}${highlight(l.text, "lir")} <span class="tok-com">@${l.pos}</span></span>`;
+      case "part":
+        return `<span class="x86-part">; ${escapeHtml(l.text)}</span>`;
+    }
+  });
+  const note = `; ${v.size.toLocaleString("en")} bytes. Calls show placeholder addresses (0x7f00000...): a browser has no libc, so this code is generated here, not run.`;
+  return `${lines.join("\n")}\n\n<span class="tok-com">${escapeHtml(note)}</span>`;
 }
 
 /** The optimized LIR, and one chip per pass: choosing a chip shows what that pass changed, as a diff. */

@@ -7,11 +7,11 @@ import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
 import { countOps, type Lir } from "../../chapters/08-lir/lir.ts";
 import { lower } from "../../chapters/08-lir/lower.ts";
 import { print } from "../../chapters/08-lir/print.ts";
-import type { ListingLine } from "../../chapters/04-encoder/assembler.ts";
 import { DEFAULT_PIPELINE, passNamed } from "../../chapters/09-optimizer/optimize.ts";
 import { decodeModule } from "../../chapters/13-wasm-backend/decode.ts";
 import { WasmProgram } from "../../chapters/13-wasm-backend/wasm-program.ts";
-import type { ParseReport, PassReport, PipelineReport, PipelineRequest, RunReport, Stage, WasmReport, X86Line } from "./protocol.ts";
+import type { ParseReport, PassReport, PipelineReport, PipelineRequest, RunReport, Stage, WasmReport } from "./protocol.ts";
+import { x86Report } from "./x86.ts";
 
 /** Lines of WebAssembly text shown at most: mandelbrot's module is 27,000 with its comments. */
 export const MAX_WAT_LINES = 3000;
@@ -44,7 +44,7 @@ export function runPipeline(req: PipelineRequest): PipelineReport {
     parse: { ok: true, commands: program.code.length, error: null },
     lir: lir.ok ? { ok: true, value: print(lir.value) } : lir,
     optimized: optimized.ok ? { ok: true, value: { text: optimized.value.text, passes: optimized.value.passes } } : optimized,
-    x86: blocked("The x86-64 code generator for the LIR is not in the book yet: this panel fills in when it lands."),
+    x86: optimized.ok ? attempt("The x86-64 code generator (chapter 9)", () => x86Report(optimized.value.lir)) : blocked("There is no optimized LIR to compile."),
     wasm: compiled.ok ? { ok: true, value: compiled.value.report } : compiled,
     // The backend runs the program; the interpreter only when there is no module (say, a program
     // nested deeper than the LIR allows).
@@ -89,16 +89,6 @@ function runModule(program: WasmProgram, req: PipelineRequest): RunReport {
   };
 }
 
-/**
- * The x86-64 panel's content from chapter 4's assembler listing. When chapter 8's LIR -> x86-64
- * code generator lands, the x86 stage above becomes `attempt(..., () => x86Listing(codegen(lir).listing))`.
- */
-export function x86Listing(listing: readonly ListingLine[]): { lines: X86Line[]; size: number } {
-  const lines = listing.map((l) => ({ offset: l.offset, bytes: [...l.bytes].map((b) => b.toString(16).padStart(2, "0")).join(" "), asm: l.text }));
-  const last = listing.at(-1);
-  return { lines, size: last ? last.offset + last.bytes.length : 0 };
-}
-
 function interpretProgram(program: Program, req: PipelineRequest): RunReport {
   const started = performance.now();
   const { result, steps } = interpretWithStats(program, { input: new TextEncoder().encode(req.input), maxSteps: req.maxSteps, eof: req.eof });
@@ -120,5 +110,5 @@ export const STAGES: readonly { readonly name: string; readonly ready: boolean; 
   { name: "LIR", ready: true, note: "chapter 8: Brainfuck lowered to the LIR, printed in its text form." },
   { name: "Optimizer", ready: true, note: "chapter 9: the default pipeline, pass by pass, with the op count before and after each." },
   { name: "WebAssembly", ready: true, note: "chapter 13: the optimized LIR compiled to a WebAssembly module, which runs the program here, in the worker; the step limit is its fuel, counted in loop tests, and the page adds a time limit." },
-  { name: "x86-64 code", ready: false, note: "chapter 8's LIR to x86-64 lowering is not written yet; the panel says so until it is." },
+  { name: "x86-64 code", ready: true, note: "chapter 9: the optimized LIR compiled to x86-64 by the optimizing JIT's code generator, each op above its instructions, bytes beside them. It is generated here but not run (a browser cannot load machine code), so calls to libc show placeholder addresses." },
 ];

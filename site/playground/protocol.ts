@@ -32,11 +32,18 @@ export interface PassReport {
   readonly text: string;
 }
 
-export interface X86Line {
-  readonly offset: number;
-  /** "48 83 c0 04". */
-  readonly bytes: string;
-  readonly asm: string;
+/** A line of the x86-64 listing: an instruction, a label, the LIR op the next instructions come from, or a part of the code. */
+export type X86Line =
+  | { readonly kind: "insn"; readonly offset: number; /** "48 83 c0 04". */ readonly bytes: string; readonly asm: string }
+  | { readonly kind: "label"; readonly name: string }
+  | { readonly kind: "op"; /** The op's first line of LIR text: "loop [0] {". */ readonly text: string; /** "3:14". */ readonly pos: string; readonly depth: number }
+  | { readonly kind: "part"; readonly text: string };
+
+export interface X86Report {
+  /** Cut after MAX_X86_LINES lines. */
+  readonly lines: readonly X86Line[];
+  /** Bytes of machine code. */
+  readonly size: number;
 }
 
 export interface WasmReport {
@@ -64,7 +71,7 @@ export interface PipelineReport {
   readonly parse: ParseReport;
   readonly lir: Stage<string>;
   readonly optimized: Stage<{ readonly text: string; readonly passes: readonly PassReport[] }>;
-  readonly x86: Stage<{ readonly lines: readonly X86Line[]; readonly size: number }>;
+  readonly x86: Stage<X86Report>;
   readonly wasm: Stage<WasmReport>;
   readonly run: Stage<RunReport>;
 }
