@@ -26,7 +26,7 @@ import { BUN, ROOT } from "./child.ts";
 
 // #region tiers
 /** The tiers, in the book's order, then the C yardstick. */
-export const BF_TIERS = ["interp", "template", "lir", "opt", "tiered", "js-opt", "wasm", "gcc"] as const;
+export const BF_TIERS = ["interp", "template", "lir", "opt", "fast", "fast-unchecked", "tiered", "js-opt", "wasm", "gcc"] as const;
 export type BfTier = (typeof BF_TIERS)[number];
 
 export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
@@ -34,6 +34,8 @@ export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
   template: "template JIT",
   lir: "LIR JIT",
   opt: "optimizing JIT",
+  fast: "fast code (ch. 10)",
+  "fast-unchecked": "fast, no bounds checks",
   tiered: "tiered (interp. + hot loops)",
   "js-opt": "LIR as JavaScript",
   wasm: "WebAssembly",
@@ -46,6 +48,8 @@ const TIER_MAINS: Readonly<Record<Exclude<BfTier, "gcc">, { readonly main: strin
   template: { main: "chapters/09-optimizer/main.ts", tier: "template" },
   lir: { main: "chapters/09-optimizer/main.ts", tier: "lir" },
   opt: { main: "chapters/09-optimizer/main.ts", tier: "opt" },
+  fast: { main: "chapters/10-faster-code/main.ts", tier: "fast" },
+  "fast-unchecked": { main: "chapters/10-faster-code/main.ts", tier: "fast-unchecked" },
   tiered: { main: "chapters/11-tiering/main.ts", tier: "tiered" },
   "js-opt": { main: "chapters/11-tiering/main.ts", tier: "js-opt" },
   wasm: { main: "chapters/13-wasm-backend/main.ts", tier: null },

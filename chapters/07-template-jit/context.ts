@@ -33,9 +33,21 @@ export const CTX = {
   /** out: how many times the code called write and read (statistics). */
   writes: 88,
   reads: 96,
+  // Chapter 12's limits, read only by code compiled with fuel (fuel.ts).
+  /** in/out: loop tests left in the current slice of fuel. */
+  fuel: 104,
+  /** in/out: fuel not handed out in a slice yet. */
+  reserve: 112,
+  /** in: when the run must stop, in nanoseconds of CLOCK_MONOTONIC. */
+  deadline: 120,
+  /** scratch: the clock, as clock_gettime fills it in (seconds, then nanoseconds). */
+  clockSec: 128,
+  clockNsec: 136,
+  /** out: why the code stopped at a fuel site: a FUEL_STATUS. */
+  halt: 144,
 } as const;
 
-export const CONTEXT_SIZE = 104;
+export const CONTEXT_SIZE = 152;
 // #endregion layout
 
 // #region status

@@ -3,6 +3,7 @@
 import { Asm, type Label } from "../05-control-flow/labels.ts";
 import type { Instr, Program } from "../06-interpreter/parser.ts";
 import type { IoImports } from "./context.ts";
+import { Fuel, type FuelSite } from "./fuel.ts";
 import { emitEntry, emitExits, emitFlushRoutine, emitInputRoutine, newExits } from "./routines.ts";
 import { emitAdd, emitClose, emitInput, emitMove, emitOffTapeStub, emitOpen, emitOutput } from "./templates.ts";
 import type { SiteTable, Step } from "./tier.ts";
@@ -11,6 +12,8 @@ import type { SiteTable, Step } from "./tier.ts";
 export interface Generated {
   readonly asm: Asm;
   readonly sites: SiteTable;
+  /** With fuel (chapter 12): the `[` or `]` each fuel site tests. */
+  readonly fuelSites?: (site: number) => FuelSite | undefined;
 }
 
 interface Stub {
@@ -21,8 +24,9 @@ interface Stub {
 }
 
 // #region generate
-export function generate(program: Program, imports: IoImports, a: Asm = new Asm()): Generated {
+export function generate(program: Program, imports: IoImports, a: Asm = new Asm(), opts: { readonly fuel?: boolean } = {}): Generated {
   const exits = newExits(a);
+  const fuel = opts.fuel === true ? new Fuel(a) : null; // chapter 12: each loop test spends a unit
   const code = program.code;
   const loops = new Map<number, { body: Label; end: Label }>(); // by the index of the `[`
   const stubs: Stub[] = [];
@@ -52,11 +56,13 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
       case "[": {
         const loop = { body: a.newLabel(`loop_${i}`), end: a.newLabel(`end_${i}`) };
         loops.set(i, loop);
+        fuel?.test(code[i]!.pos);
         emitOpen(a, loop.body, loop.end);
         break;
       }
       case "]": {
         const loop = loops.get(match)!; // the parser matched every bracket
+        fuel?.test(code[i]!.pos);
         emitClose(a, loop.body, loop.end);
         break;
       }
@@ -65,9 +71,12 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
   }
   emitExits(a, exits);
   for (const s of stubs) emitOffTapeStub(a, s.label, s.op, s.count, s.site, exits.offTape);
+  fuel?.emitStubs();
   emitFlushRoutine(a, exits, imports);
   emitInputRoutine(a, exits, imports);
-  return { asm: a, sites: (site) => stepsOf(code, site) };
+  fuel?.emitRoutines(exits);
+  const sites = (site: number) => stepsOf(code, site);
+  return fuel === null ? { asm: a, sites } : { asm: a, sites, fuelSites: (site) => fuel.site(site) };
 }
 // #endregion generate
 

@@ -41,10 +41,13 @@ export function newExits(a: Asm): Exits {
 // #region exits
 /**
  * After the last template: flush, then leave with flush's status (0, OK, unless the write failed).
- * Every exit stores the pointer and the output cursor back into the context block.
+ * Every exit stores the pointer and the output cursor back into the context block; a code
+ * generator that keeps the pointer in another form (chapter 8) turns it back with `toIndex`.
  */
-export function emitExits(a: Asm, x: Exits): void {
-  a.call(x.flush).bind(x.leave).mov(qword(ctx, CTX.pointer), cell).mov(qword(ctx, CTX.outCursor), out);
+export function emitExits(a: Asm, x: Exits, toIndex?: () => void): void {
+  a.call(x.flush).bind(x.leave);
+  toIndex?.();
+  a.mov(qword(ctx, CTX.pointer), cell).mov(qword(ctx, CTX.outCursor), out);
   FRAME.epilogue(a);
 
   // The output made before the error is part of the result: flush it too.

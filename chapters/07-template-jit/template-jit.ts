@@ -3,7 +3,7 @@
 import type { Program } from "../06-interpreter/parser.ts";
 import { generate } from "./generate.ts";
 import { gnuListing } from "./listing.ts";
-import { NativeProgram, libcIo } from "./runtime.ts";
+import { NativeProgram, libcIo, type GeneratedCode } from "./runtime.ts";
 import type { NativeTier } from "./tier.ts";
 
 // #region tier
@@ -15,3 +15,20 @@ export const templateJit: NativeTier = {
   },
 };
 // #endregion tier
+
+// #region fueled-tier
+/**
+ * Chapter 12's template JIT: the same code, and when a run asks for limits (maxSteps, timeoutMs),
+ * the program compiled again with fuel, one unit per test of a `[` or a `]`.
+ */
+export const fueledTemplateJit: NativeTier = {
+  name: "template",
+  compile: (program: Program): NativeProgram => NativeProgram.load(templateCode(program)),
+};
+
+export function templateCode(program: Program, fuel = false): GeneratedCode {
+  const { asm, sites, fuelSites } = generate(program, libcIo(), undefined, { fuel });
+  const code = { tier: "template", code: asm.finish(), sites, listing: () => gnuListing(asm) };
+  return fuelSites ? { ...code, fuelSites } : { ...code, fueled: () => templateCode(program, true) };
+}
+// #endregion fueled-tier

@@ -7,9 +7,11 @@ import { byte, dword, mem, qword, type Mem } from "../04-encoder/operands.ts";
 import { al, cl, eax, ecx, edi, edx, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
 import { Frame } from "../05-control-flow/frame.ts";
 import { Asm, type Label } from "../05-control-flow/labels.ts";
+import type { SourcePos } from "../06-interpreter/source.ts";
 import { CTX, REG, STATUS, type IoImports } from "../07-template-jit/context.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
-import { FRAME, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
+import { Fuel, type FuelSite } from "../07-template-jit/fuel.ts";
+import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { innerOps, reachesOf, type AddOp, type CheckOp, type GuardOp, type InOp, type Lir, type LoopOp, type MoveOp, type MulAddOp, type Op, type OutOp, type Range, type Reach, type ScanOp, type SetOp } from "./lir.ts";
 import { verify } from "./verify.ts";
@@ -47,6 +49,8 @@ export interface X86Code {
    * their out-of-line code. The rest (entry, exits, I/O routines) is the same for every program.
    */
   readonly own: { readonly inline: Span; readonly outOfLine: Span };
+  /** With fuel (chapter 12): the loop test each fuel site stands for. */
+  readonly fuelSites?: (site: number) => FuelSite | undefined;
 }
 
 /** Offsets [start, end) in the code. */
@@ -66,6 +70,8 @@ export class X86Lowering {
   private readonly cold: (() => void)[] = [];
   /** How many labels have each name so far: a listing must not bind one name twice. */
   private readonly names = new Map<string, number>();
+  /** Compiled with fuel (chapter 12): every loop test spends a unit. */
+  protected fuel: Fuel | null = null;
 
   constructor(
     protected readonly imports: IoImports,
@@ -76,9 +82,10 @@ export class X86Lowering {
   }
 
   /** The whole program: entry, the ops, exits, the out-of-line code, then the I/O routines. */
-  generate(lir: Lir): X86Code {
+  generate(lir: Lir, opts: { readonly fuel?: boolean } = {}): X86Code {
     verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
     const a = this.a;
+    if (opts.fuel === true) this.fuel = new Fuel(a);
     emitLirEntry(a);
     const body = a.offset;
     this.ops(lir.ops);
@@ -88,11 +95,14 @@ export class X86Lowering {
     const cold = a.offset;
     for (let i = 0; i < this.cold.length; i++) this.cold[i]!();
     const own = { inline, outOfLine: [cold, a.offset] as const };
+    const fuel = this.fuel;
+    fuel?.emitStubs();
     this.routines(lir);
+    fuel?.emitRoutines(this.x);
     const sites = this.sites;
     // Only a failed check asks, so the steps are worked out then, not for every site.
     const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: r.pos })) : []);
-    return { asm: a, sites: steps, own };
+    return fuel === null ? { asm: a, sites: steps, own } : { asm: a, sites: steps, own, fuelSites: (site) => fuel.site(site) };
   }
 
   protected ops(ops: readonly Op[]): void {
@@ -201,9 +211,19 @@ export class X86Lowering {
   protected loop(op: LoopOp): void {
     const body = this.label(`loop_${op.pos.line}_${op.pos.column}`); // named after the [ and the ]
     const done = this.label(`end_${op.end.line}_${op.end.column}`);
+    this.loopTest(op.pos, op.off);
     this.a.cmp(cellAt(op.off), 0).je(done).bind(body);
     this.ops(op.body);
+    this.loopTest(op.end, op.off);
     this.a.cmp(cellAt(op.off), 0).jne(body).bind(done);
+  }
+
+  /**
+   * Chapter 12's hook, before every loop test (the unit of fuel, as in interpretLir): nothing, unless
+   * the code is compiled with fuel. It changes the flags, so it comes before the test's compare.
+   */
+  protected loopTest(pos: SourcePos, off: number): void {
+    this.fuel?.test(pos, off);
   }
 
   /** `scan s`: a loop of moves, each checked, until the cell is 0. */
@@ -211,11 +231,13 @@ export class X86Lowering {
     const again = this.label("scan");
     const done = this.label("scan_done");
     const fail = this.offTapeStub(op, () => this.step(-op.stride));
+    this.loopTest(op.pos, 0);
     this.a.cmp(cellAt(0), 0).je(done).bind(again);
     this.step(op.stride);
     this.a.cmp(cell, op.stride > 0 ? end : tape);
     if (op.stride > 0) this.a.jae(fail);
     else this.a.jb(fail);
+    this.loopTest(op.pos, 0);
     this.a.cmp(cellAt(0), 0).jne(again).bind(done);
   }
 
@@ -299,23 +321,11 @@ export function emitLirEntry(a: Asm): void {
 }
 
 /**
- * After the last op: flush, and leave with flush's status. Every exit turns the cell's address
- * back into the index the context block holds. A failed check leaves with its site in eax.
+ * Chapter 7's exits: flush, and leave with flush's status; a failed check leaves with its site in
+ * eax. Every exit first turns the cell's address back into the index the context block holds.
  */
 export function emitLirExits(a: Asm, x: Exits): void {
-  a.call(x.flush)
-    .bind(x.leave)
-    .sub(cell, tape)
-    .mov(qword(ctx, CTX.pointer), cell)
-    .mov(qword(ctx, CTX.outCursor), out);
-  FRAME.epilogue(a);
-  a.bind(x.offTape)
-    .mov(qword(ctx, CTX.site), rax)
-    .call(x.flush)
-    .test(eax, eax)
-    .jnz(x.leave)
-    .mov(eax, STATUS.OFF_TAPE)
-    .jmp(x.leave);
+  emitExits(a, x, () => a.sub(cell, tape));
 }
 // #endregion entry-exits
 
@@ -363,8 +373,8 @@ export function emitCellInputRoutine(a: Asm, x: Exits, imports: IoImports): void
 
 // #region generate
 /** The machine code of a (verified) LIR program, with `imports` as the addresses of write and read. */
-export function lirToX86(lir: Lir, imports: IoImports): X86Code {
-  return new X86Lowering(imports).generate(lir);
+export function lirToX86(lir: Lir, imports: IoImports, opts: { readonly fuel?: boolean } = {}): X86Code {
+  return new X86Lowering(imports).generate(lir, opts);
 }
 // #endregion generate
 

@@ -38,10 +38,10 @@ export class LirNestingError extends LirError {
 export const MAX_NESTING = 1000;
 // #endregion
 
-export function nestingError(pos: SourcePos): LirNestingError {
+export function nestingError(pos: SourcePos, limit: number = MAX_NESTING): LirNestingError {
   return new LirNestingError(
     pos,
-    `this loop is nested ${MAX_NESTING + 1} loops deep; the LIR handles at most ${MAX_NESTING}. ` +
-      `Run the program with the interpreter (chapter 6), which has no such limit.`,
+    `this loop is nested ${limit + 1} loops deep; the LIR handles at most ${limit} (lower's maxNesting option). ` +
+      `Run the program with the interpreter (chapter 6) or the template JIT (chapter 7), which have no such limit.`,
   );
 }

@@ -6,7 +6,8 @@ import { MAX_NESTING, nestingError } from "./errors.ts";
 import { wrapSigned, type Lir, type Op } from "./lir.ts";
 
 // #region lower
-export function lower(program: Program): Lir {
+/** maxNesting: the deepest loop nesting accepted (chapter 12); the passes recurse once per level. */
+export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const code = program.code;
   const root: Op[] = [];
   // The loops still open, innermost last: the body being filled, the `[` that opened it.
@@ -34,7 +35,7 @@ export function lower(program: Program): Lir {
         ops.push({ kind: "in", off: 0, pos: instr.pos });
         break;
       case "[":
-        if (open.length === MAX_NESTING) throw nestingError(instr.pos);
+        if (open.length === maxNesting) throw nestingError(instr.pos, maxNesting);
         open.push({ body: ops, start: instr });
         ops = [];
         break;

@@ -100,10 +100,12 @@ export class OptLowering extends X86Lowering {
     const once = last?.kind === "set" && last.off === op.off && last.value === 0 && isBalanced(op.body);
     const body = this.label(once ? `if_${op.pos.line}_${op.pos.column}` : `loop_${op.pos.line}_${op.pos.column}`);
     const done = this.label(`end_${op.end.line}_${op.end.column}`);
+    this.loopTest(op.pos, op.off);
     this.a.cmp(cellAt(op.off), 0).je(done).bind(body);
     this.ops(op.body);
+    this.loopTest(op.end, op.off); // with fuel, even a test known to fail spends its unit, as in interpretLir
     if (!once) {
-      if (this.#flags !== op.off) this.a.cmp(cellAt(op.off), 0);
+      if (this.#flags !== op.off || this.fuel !== null) this.a.cmp(cellAt(op.off), 0); // fuel changes the flags
       this.a.jne(body);
     }
     this.a.bind(done);
@@ -117,6 +119,7 @@ export class OptLowering extends X86Lowering {
    * last cell it can reach, and its next step leaves the tape.
    */
   protected override scan(op: ScanOp): void {
+    if (this.fuel !== null) return super.scan(op); // with fuel, every cell tested spends a unit: chapter 8's loop counts them
     if (Math.abs(op.stride) !== 1) return this.stridedScan(op);
     const a = this.a;
     const done = this.label("scan_done");
@@ -177,6 +180,6 @@ export class OptLowering extends X86Lowering {
 }
 
 /** The machine code of optimized LIR. */
-export function optToX86(lir: Lir, imports: ScanImports): X86Code {
-  return new OptLowering(imports).generate(lir);
+export function optToX86(lir: Lir, imports: ScanImports, opts: { readonly fuel?: boolean } = {}): X86Code {
+  return new OptLowering(imports).generate(lir, opts);
 }

@@ -2,7 +2,7 @@
 // lowering, and hand the code to chapter 7's runtime.
 import type { Program } from "../06-interpreter/parser.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
-import { NativeProgram } from "../07-template-jit/runtime.ts";
+import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
@@ -13,8 +13,14 @@ import { DEFAULT_PIPELINE, optimize } from "./optimize.ts";
 // #region tier
 /** Load optimized LIR as a runnable program. */
 export function loadOptimized(lir: Lir, tier = "opt"): NativeProgram {
-  const { asm, sites } = optToX86(lir, libcScanIo());
-  return NativeProgram.load({ tier, code: asm.finish(), sites, listing: () => gnuListing(asm) });
+  return NativeProgram.load(optimizedCode(lir, tier));
+}
+
+/** The code of optimized LIR; with fuel compiled in (chapter 12) when a run asks for limits. */
+export function optimizedCode(lir: Lir, tier: string, fuel = false): GeneratedCode {
+  const { asm, sites, fuelSites } = optToX86(lir, libcScanIo(), { fuel });
+  const code = { tier, code: asm.finish(), sites, listing: () => gnuListing(asm) };
+  return fuelSites ? { ...code, fuelSites } : { ...code, fueled: () => optimizedCode(lir, tier, true) };
 }
 
 /** The optimizing JIT with the given passes (all of them, in the default order, by default). */

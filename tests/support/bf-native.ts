@@ -15,6 +15,8 @@ export const NATIVE_TIERS = {
   lir: { module: "chapters/08-lir/lir-jit.ts", export: "lirJit" },
   opt: { module: "chapters/09-optimizer/jit.ts", export: "optJit" },
   tiered: { module: "chapters/11-tiering/tiered-jit.ts", export: "eagerTieredJit" },
+  fast: { module: "chapters/10-faster-code/jit.ts", export: "fastJit" },
+  "fast-sse2": { module: "chapters/10-faster-code/jit.ts", export: "fastSse2Jit" },
 } as const satisfies Record<string, { readonly module: string; readonly export: string }>;
 
 export type TierName = keyof typeof NATIVE_TIERS;

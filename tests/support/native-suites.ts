@@ -20,13 +20,16 @@ export interface Differential {
 export async function againstInterpreter(tier: TierName, count: number, firstSeed: number, opts: Partial<BatchOptions> = {}): Promise<Differential> {
   const cases = randomCases(count, firstSeed).map((c) => ({ name: `seed ${c.seed}`, source: c.source, options: c.options }));
   const outcomes = await runBatches(tier, cases, { label: `random programs, ${tier}`, batches: 2, ...opts });
-  const failures: string[] = [];
-  outcomes.forEach((o, i) => {
+  return { failures: differences(cases, outcomes), outcomes };
+}
+
+/** Each case whose outcome is not the interpreter's exact result: its name, why, and its source. */
+export function differences(cases: readonly NativeCase[], outcomes: readonly NativeOutcome[]): string[] {
+  return outcomes.flatMap((o, i) => {
     const c = cases[i]!;
     const why = o.thrown ? `${o.thrown.name}: ${o.thrown.message}` : describeDifference(interpret(parse(c.source), c.options), o.result!);
-    if (why !== null) failures.push(`${c.name}: ${why}\n${c.source}`);
+    return why === null ? [] : [`${c.name}: ${why}\n${c.source}`];
   });
-  return { failures, outcomes };
 }
 // #endregion against-interpreter
 

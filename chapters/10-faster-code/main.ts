@@ -1,0 +1,179 @@
+// Run a Brainfuck program with the fast tier (or any earlier one), or print its machine code:
+//   bun chapters/10-faster-code/main.ts prog.b [--tier interp|template|lir|opt|fast|fast-unchecked] [--stats[=json]] [--tape N] [--eof ...]
+//   bun chapters/10-faster-code/main.ts prog.b --emit=lir|opt-lir|asm|hex
+//   bun chapters/10-faster-code/main.ts prog.b --perf-map       (writes /tmp/perf-<pid>.map, for `perf report`)
+// --simd sse2|avx2|libc forces how scans compare (the default is what the CPU has); --no-registers
+// keeps every cell in memory, as chapter 9 does; --no-block-checks tests each check where it is.
+// --tier fast-unchecked drops every bounds check but the pointer's own: a cell off the tape is then
+// a fault on a guard page (SIGSEGV), not an error; it exists to measure what the checks cost.
+// The earlier tiers run as chapter 9's main.ts runs them.
+import { readFileSync } from "node:fs";
+import { runMain } from "../../shared/main.ts";
+import { BrainfuckError } from "../06-interpreter/errors.ts";
+import { interpret } from "../06-interpreter/interpreter.ts";
+import { parse } from "../06-interpreter/parser.ts";
+import type { RunOptions } from "../06-interpreter/semantics.ts";
+import { hexDump } from "../07-template-jit/listing.ts";
+import type { CompiledProgram, RunStats } from "../07-template-jit/tier.ts";
+import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
+import { LirError } from "../08-lir/errors.ts";
+import { lower } from "../08-lir/lower.ts";
+import { print } from "../08-lir/print.ts";
+import { compileMs, prepare, type StageTimes } from "../09-optimizer/tiers.ts";
+import type { Simd } from "./fast-lowering.ts";
+import { fastCode, fastOptimize, loadFast, loadFastLocated, type FastJitOptions } from "./jit.ts";
+import { perfRegions, writePerfMap } from "./perf-map.ts";
+import { sourceListing } from "./source-listing.ts";
+
+const TIERS = ["interp", "template", "lir", "opt", "fast", "fast-unchecked"] as const;
+const USAGE =
+  "usage: bun chapters/10-faster-code/main.ts (prog.b | -e CODE) [--tier interp|template|lir|opt|fast|fast-unchecked] " +
+  "[--emit=lir|opt-lir|asm|hex] [--stats[=json]] [--perf-map] [--simd sse2|avx2|libc] [--no-registers] [--no-block-checks] [--tape N] [--eof unchanged|zero|max]";
+
+interface Options {
+  readonly tier: (typeof TIERS)[number];
+  readonly fast: FastJitOptions;
+  readonly json: boolean;
+  readonly perfMap: boolean;
+}
+
+// #region fast-prepare
+/** Parse, lower, optimize and compile with the fast tier, timing each stage as chapter 9's prepare does. */
+function prepareFast(name: string, source: string, o: Options): { compiled: CompiledProgram; times: StageTimes } {
+  let t = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const ms = now - t;
+    t = now;
+    return ms;
+  };
+  const program = parse(source);
+  const parseMs = lap();
+  const lowered = lower(program);
+  const lowerMs = lap();
+  const lir = fastOptimize(lowered);
+  const optimizeMs = lap();
+  if (!o.perfMap) return { compiled: loadFast(lir, o.fast).program, times: { parseMs, lowerMs, optimizeMs, codegenMs: lap() } };
+  const { program: compiled, code, address } = loadFastLocated(lir, o.fast);
+  const codegenMs = lap();
+  console.error(`perf map: ${writePerfMap(address, perfRegions(code, name))}`);
+  return { compiled, times: { parseMs, lowerMs, optimizeMs, codegenMs } };
+}
+// #endregion fast-prepare
+
+function run(name: string, source: string, inv: LirInvocation, o: Options): boolean {
+  const opts: RunOptions = { tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
+  if (o.tier !== "fast" && o.tier !== "fast-unchecked") return runEarlier(name, source, inv, o, opts);
+  const { compiled, times } = prepareFast(name, source, o);
+  const started = performance.now();
+  let outcome: ReturnType<CompiledProgram["runWithStats"]>;
+  try {
+    outcome = compiled.runWithStats(opts, { inputFd: 0, outputFd: 1 });
+  } finally {
+    compiled.free();
+  }
+  const runMs = performance.now() - started;
+  const error = outcome.result.error;
+  if (error) console.error(diagnostic(name, error));
+  if (inv.stats) console.error(statsLine(o.tier, name, times, runMs, outcome.stats, compiled.codeSize, o.json));
+  return error === null;
+}
+
+/** The earlier tiers: chapter 9's prepare, and the same report. The interpreter reads its input first. */
+function runEarlier(name: string, source: string, inv: LirInvocation, o: Options, opts: RunOptions): boolean {
+  const prepared = prepare(source, o.tier as Exclude<Options["tier"], "fast" | "fast-unchecked">);
+  const compiled = prepared.compiled;
+  if (compiled === null) {
+    const input = source.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+    const result = interpret(prepared.program, { ...opts, input });
+    process.stdout.write(result.output);
+    if (result.error) console.error(diagnostic(name, result.error));
+    return result.error === null;
+  }
+  const started = performance.now();
+  try {
+    const { result, stats } = compiled.runWithStats(opts, { inputFd: 0, outputFd: 1 });
+    if (result.error) console.error(diagnostic(name, result.error));
+    if (inv.stats) console.error(statsLine(o.tier, name, prepared.times, performance.now() - started, stats, compiled.codeSize, o.json));
+    return result.error === null;
+  } finally {
+    compiled.free();
+  }
+}
+
+function statsLine(tier: string, name: string, t: StageTimes, runMs: number, stats: RunStats, codeSize: number, json: boolean): string {
+  if (json) return JSON.stringify({ tier, ...t, compileMs: compileMs(t), runMs, codeMs: stats.runMs, codeSize });
+  return `${name}: compiled to ${codeSize} bytes in ${compileMs(t).toFixed(1)} ms, ran in ${runMs.toFixed(1)} ms (${stats.runMs.toFixed(1)} ms in the code), ${stats.writes} writes, ${stats.reads} reads`;
+}
+
+// #region emit
+function emit(source: string, inv: LirInvocation, o: Options, own = false): void {
+  const lowered = lower(parse(source));
+  if (inv.emit === "lir") return void process.stdout.write(print(lowered, { positions: inv.positions }));
+  const lir = fastOptimize(lowered);
+  if (inv.emit === "opt-lir") return void process.stdout.write(print(lir, { positions: inv.positions }));
+  const code = fastCode(lir, o.fast);
+  console.log(inv.emit === "hex" ? hexDump(code.asm.finish()) : sourceListing(code, own));
+}
+// #endregion emit
+
+function options(argv: string[]): Options {
+  const pull = (name: string): string | undefined => {
+    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (i < 0) return undefined;
+    const inline = argv[i]!.startsWith(`--${name}=`);
+    const value = inline ? argv[i]!.slice(name.length + 3) : argv[i + 1];
+    if (value === undefined) throw new CliError(`--${name} needs a value`, USAGE);
+    argv.splice(i, inline ? 1 : 2);
+    return value;
+  };
+  const flag = (name: string): boolean => {
+    const i = argv.indexOf(`--${name}`);
+    if (i >= 0) argv.splice(i, 1);
+    return i >= 0;
+  };
+  const tier = pull("tier") ?? "fast";
+  if (!(TIERS as readonly string[]).includes(tier)) throw new CliError(`--tier must be ${TIERS.join(", ")}, not '${tier}'`, USAGE);
+  const simd = pull("simd");
+  if (simd !== undefined && simd !== "sse2" && simd !== "avx2" && simd !== "libc") throw new CliError(`--simd must be sse2, avx2 or libc, not '${simd}'`, USAGE);
+  const json = argv.includes("--stats=json");
+  if (json) argv[argv.indexOf("--stats=json")] = "--stats";
+  const registers = !flag("no-registers");
+  const blockChecks = !flag("no-block-checks");
+  const perfMap = flag("perf-map");
+  const fast: FastJitOptions = { registers, blockChecks, unchecked: tier === "fast-unchecked", ...(simd === undefined ? {} : { simd: simd as Simd }) };
+  return { tier: tier as Options["tier"], fast, json, perfMap };
+}
+
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, USAGE);
+  }
+}
+
+/** A loop by steps of 2 (not a multiply loop: it may never reach 0) runs in registers; `[<]` is a SIMD scan. */
+const DEMO = "++++++++++[-->+++++++++++++<]>.[-]>+>+>+>+[<]++++++++++.";
+
+runMain(() => {
+  const argv = process.argv.slice(2);
+  const o = options(argv);
+  const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
+  const name = inv.file ?? "-e";
+  const source = inv.code ?? (inv.file === null ? DEMO : readSource(inv.file));
+  if (inv.file === null) console.log(`No program given, so here is ${DEMO}, and the fast tier's code for it (the program's own part):\n`);
+  try {
+    if (inv.emit !== null) emit(source, inv, o);
+    else if (inv.file === null) {
+      emit(source, { ...inv, emit: "asm" }, o, true);
+      console.log("\nIts output:");
+      if (!run(name, source, inv, o)) process.exitCode = 1;
+      console.log();
+    } else if (!run(name, source, inv, o)) process.exitCode = 1;
+  } catch (e) {
+    if (!(e instanceof BrainfuckError || e instanceof LirError)) throw e;
+    console.error(diagnostic(name, e));
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,135 @@
+// npm run fuzz (chapter 12): a short seeded round agrees everywhere, with and without fuel, and a
+// difference is cut down to a few commands and reported with a command that reproduces it.
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { interpret } from "../chapters/06-interpreter/interpreter.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { describeDifference } from "../chapters/06-interpreter/semantics.ts";
+import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
+import type { Lir, Op } from "../chapters/08-lir/lir.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { optimize } from "../chapters/09-optimizer/optimize.ts";
+import { rewrite } from "../chapters/09-optimizer/rewrite.ts";
+import { CrashError, optionsOf, packResult, runCases } from "../chapters/12-hostile-programs/batch.ts";
+import { FUZZ_TIERS, casesOf, commandsOf, expected, formatReport, fuzz, minimize, referenceOf } from "../chapters/12-hostile-programs/fuzz.ts";
+import { balanced } from "../chapters/12-hostile-programs/mutate.ts";
+import { runBun } from "../shared/child.ts";
+import { corpus } from "../shared/fuzz.ts";
+
+setDefaultTimeout(120_000);
+
+describe("npm run fuzz", () => {
+  test("a seeded round: every tier agrees with its reference, random and mutated programs, with and without fuel", async () => {
+    const r = await runBun("shared/fuzz.ts", ["--seconds", "1", "--tiers", "template,lir,opt,tiered", "--batch", "120", "--seed", "7"], { timeoutMs: 110_000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain("from seed 7, 120 programs a batch (random, random with fuel, and mutations of");
+    for (const tier of ["template", "lir", "opt", "tiered"]) expect(r.stdout).toMatch(new RegExp(` {2}${tier} +\\d+ programs, +\\d+/s, no differences`));
+    expect(r.stdout).toMatch(/\d+ programs in all, \d+ programs\/s; no differences/);
+  });
+});
+
+describe("the programs", () => {
+  const programs = { random: (seed: number) => ({ source: `+${"+".repeat(seed % 5)}[-]`, options: {}, stepBound: 10 }), corpus: ["+[->+<]"] };
+
+  test("each seed: a random program, the same with fuel, and a mutation with fuel", () => {
+    const cases = casesOf(3, programs);
+    expect(cases.map((c) => c.kind)).toEqual(["random", "random+fuel", "mutated+fuel"]);
+    expect(cases[0]!.options.maxSteps).toBeUndefined();
+    expect(cases[1]!.options.maxSteps).toBeGreaterThanOrEqual(0);
+    expect(balanced(cases[2]!.source)).toBe(true);
+    expect(casesOf(3, programs)).toEqual(cases);
+    expect(casesOf(3, { ...programs, corpus: [] }).length).toBe(2);
+  });
+
+  test("the corpus: the commands of the project's programs, balanced", () => {
+    const all = corpus();
+    expect(all.length).toBeGreaterThan(10);
+    for (const code of all) expect(code).toMatch(/^[+\-<>.,[\]]+$/);
+    expect(commandsOf("a+[b]c")).toBe("+[]");
+    expect(commandsOf("]")).toBe("");
+  });
+
+  test("the reference: the interpreter without fuel; with fuel, interpretLir on the tier's own LIR", () => {
+    const c = { name: "c", source: ",[>+++[-]<,]", options: { maxSteps: 1, input: Uint8Array.of(1) } };
+    const [lirTier, optTier] = [FUZZ_TIERS[1]!, FUZZ_TIERS[2]!];
+    expect(expected(lirTier, c)?.error?.message).toStartWith("1:7: stopped here after 1 steps");
+    expect(expected(optTier, c)?.error?.message).toStartWith("1:12: stopped here after 1 steps"); // [-] is a set: one loop fewer
+    expect(expected({ ...lirTier, fuel: null }, c)).toBeNull();
+    expect(expected(lirTier, { ...c, options: {} })?.error).toBeNull();
+  });
+});
+
+describe("a difference is made small", () => {
+  test("a pass with a bug, found and cut down to a few commands", async () => {
+    // A broken pass: every multiply loop adds one time too many.
+    const broken = (lir: Lir): Lir => ({ ops: rewrite(lir.ops, (op: Op) => (op.kind === "muladd" ? [{ ...op, k: op.k + 1 }] : [op])) });
+    const differs = (source: string): boolean => {
+      const program = parse(source);
+      const opts = { input: Uint8Array.of(3), maxSteps: 10_000 }; // a smaller program may never end
+      const want = interpret(program, opts);
+      return want.error === null && describeDifference(want, interpretLir(broken(optimize(lower(program)).lir), opts)) !== null;
+    };
+    const program = "comments, too: +++>>,<<[>++<-]>>[->+++<]<<[-]>>>.";
+    expect(differs(program)).toBe(true);
+    const small = await minimize(program, async (candidates) => {
+      const i = candidates.findIndex(differs);
+      return i < 0 ? null : i;
+    });
+    expect(differs(small)).toBe(true);
+    expect(small.length).toBeLessThanOrEqual(12);
+    expect(small).toMatch(/^[+\-<>.,[\]]+$/);
+    const report = formatReport(
+      {
+        seconds: 1,
+        programs: { opt: 10 },
+        differences: [{ tier: "opt", kind: "mutated+fuel", seed: 5, options: { input: Uint8Array.of(3), tapeSize: 16, maxSteps: 40 }, source: program, why: "output differs", minimized: small }],
+      },
+      { seed: 5, tiers: [{ name: "opt" }] },
+    );
+    expect(report).toContain("1 DIFFERENT");
+    expect(report).toContain("opt, mutated+fuel seed 5: output differs");
+    expect(report).toContain(`minimized (${small.length} chars): ${JSON.stringify(small)}`);
+    expect(report).toContain(`printf '\\x03' | bun chapters/12-hostile-programs/main.ts -e '${small}' --tier opt --tape 16 --eof unchanged --max-steps 40`);
+  });
+});
+
+describe("what the fuzzer found stays fixed", () => {
+  test("hoist-guards grows a balanced loop's own known range: the optimized LIR verifies", () => {
+    const program = parse("+[<]<[[>>+<<-]>[>[>[][<]<]<]<]");
+    const tier = FUZZ_TIERS[2]!;
+    const c = { name: "found", source: program.source, options: { maxSteps: 50, tapeSize: 30 } };
+    expect(referenceOf(tier, c)).toMatchObject({ error: { name: "TapeBoundsError" } });
+  });
+
+  test("a reference that fails is a finding, with its reason", () => {
+    const deep = "+" + "[".repeat(1001) + "]".repeat(1001);
+    expect(referenceOf(FUZZ_TIERS[1]!, { name: "deep", source: deep, options: { maxSteps: 5 } })).toStartWith(
+      "the reference failed on the lir LIR of this program: LirNestingError: 1:1002: this loop is nested 1001 loops deep",
+    );
+  });
+});
+
+describe("the fuzzer's own failures", () => {
+  test("a tier that cannot even load: every case is a crash, reported and minimized", async () => {
+    const broken = { name: "broken", module: "chapters/12-hostile-programs/programs.ts", export: "RUNAWAY", fuel: null };
+    const programs = { random: () => ({ source: "+.", options: {}, stepBound: 2 }), corpus: [] };
+    const lines: string[] = [];
+    const report = await fuzz({ seconds: 0.001, tiers: [broken], seed: 1, batch: 2 }, programs, (l) => lines.push(l));
+    expect(report.programs).toEqual({ broken: 1 }); // the fueled copy is left out: this tier has no fuel
+    expect(report.differences).toEqual([expect.objectContaining({ tier: "broken", kind: "random", why: "crashed: the broken child exited with 2 on case 1 of 1" })]);
+    expect(report.differences[0]!.minimized.length).toBeLessThanOrEqual(1);
+    expect(lines[0]).toStartWith("  broken differs on random 1: crashed");
+  });
+
+  test("runCases: a child that dies names the case it was on", async () => {
+    const broken = { name: "broken", module: "chapters/12-hostile-programs/programs.ts", export: "nested" };
+    const cases = [{ name: "a", source: "+", options: {} }];
+    await expect(runCases(broken, cases)).rejects.toThrow(new CrashError(0, "the broken child exited with 2 on case 1 of 1"));
+  });
+
+  test("a result crosses to the parent and back: the tape's non-zero middle, the error's name and message", () => {
+    const r = interpret(parse("++>>+++<[>+]"), { tapeSize: 9 });
+    const packed = packResult(r);
+    expect([packed.tapeFrom, packed.tapeSize]).toEqual([0, 9]);
+    expect(optionsOf({ source: "", input: "AQI=", tapeSize: 5, maxSteps: 3 })).toEqual({ input: Uint8Array.of(1, 2), tapeSize: 5, maxSteps: 3 });
+  });
+});

@@ -1,0 +1,169 @@
+// Chapter 12, what runs in this process: mutations, the parsing of /proc, the command line, the
+// tiers' fallback for programs too deep for the LIR.
+import { describe, expect, test } from "bun:test";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { LirNestingError } from "../chapters/08-lir/errors.ts";
+import { lirCode } from "../chapters/08-lir/lir-jit.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { parseGuardArgs } from "../chapters/12-hostile-programs/cli.ts";
+import { isGuardTier, runGuarded } from "../chapters/12-hostile-programs/guard.ts";
+import { interpretWithTimeout } from "../chapters/12-hostile-programs/watchdog.ts";
+import { MUTATIONS, Seeded, balanced, mutate } from "../chapters/12-hostile-programs/mutate.ts";
+import { formatMapLine, parseMaps, parseRss, writableAndExecutable } from "../chapters/12-hostile-programs/proc.ts";
+import { RUNAWAY, huge, nested } from "../chapters/12-hostile-programs/programs.ts";
+import { withFallback } from "../chapters/12-hostile-programs/tiers.ts";
+import { fromWire, toWire } from "../chapters/12-hostile-programs/wire.ts";
+import { interpret } from "../chapters/06-interpreter/interpreter.ts";
+import type { NativeTier } from "../chapters/07-template-jit/tier.ts";
+
+describe("programs too deep for the LIR", () => {
+  const refusing: NativeTier = { name: "lir", compile: (p) => lirCode(lower(p), "lir") as never };
+  const fallback: NativeTier = { name: "fallback", compile: () => ({ tier: "fallback" }) as never };
+
+  test("lower's maxNesting is an option, and the error names it and what to do", () => {
+    const deep = parse(nested(11));
+    expect(() => lower(deep, { maxNesting: 10 })).toThrow(LirNestingError);
+    expect(() => lower(deep, { maxNesting: 10 })).toThrow(
+      "1:12: this loop is nested 11 loops deep; the LIR handles at most 10 (lower's maxNesting option). " +
+        "Run the program with the interpreter (chapter 6) or the template JIT (chapter 7), which have no such limit.",
+    );
+    expect(lower(deep, { maxNesting: 11 }).ops.length).toBe(2);
+  });
+
+  test("withFallback hands a refused program to the fallback, and nothing else", () => {
+    const tier = withFallback(refusing, fallback);
+    expect(tier.compile(parse(nested(1001))).tier).toBe("fallback");
+    const broken: NativeTier = { name: "broken", compile: () => { throw new RangeError("not a nesting error"); } };
+    expect(() => withFallback(broken, fallback).compile(parse("+"))).toThrow("not a nesting error");
+  });
+
+  test("the interpreter runs 100,000 nested loops without recursion", () => {
+    const r = interpret(parse(nested(100_000)));
+    expect([r.error, r.tape[0]]).toEqual([null, 0]);
+  });
+});
+
+describe("hostile programs, generated", () => {
+  test("nested() and the runaway program", () => {
+    expect(nested(3)).toBe("+[[[-]]]");
+    expect(RUNAWAY).toBe("+[[-]+]");
+  });
+
+  test("huge() is about the size asked for, balanced, and prints one letter a block, @ to z", () => {
+    const source = huge(100_000);
+    expect(source.length).toBeGreaterThanOrEqual(100_000);
+    expect(source.length).toBeLessThan(100_100);
+    expect(balanced(source)).toBe(true);
+    const r = interpret(parse(huge(2000)));
+    expect(new TextDecoder().decode(r.output)).toStartWith("@IRCLU");
+    expect(r.output.every((b) => b >= 64 && b <= 122)).toBe(true);
+  });
+});
+
+describe("mutations keep a program balanced", () => {
+  const corpus = ["+[->+<]>.", "[[-]>[-]<]", ",[.,]", "++>+++[<+>-]<[>+<-]", "+[-][+][>]", ""];
+
+  test.each(MUTATIONS.map((m) => [m.name, m] as const))("%s", (_name, m) => {
+    const rng = new Seeded(42);
+    let changed = 0;
+    for (let i = 0; i < 300; i++) {
+      const base = corpus[i % corpus.length]!;
+      const out = m.apply(base, rng);
+      expect(balanced(out)).toBe(true);
+      if (out !== base) changed++;
+    }
+    expect(changed).toBeGreaterThan(30);
+  });
+
+  test("the same seed, the same mutations", () => {
+    const a = Array.from({ length: 20 }, (_, i) => mutate(corpus[0]!, new Seeded(i)));
+    const b = Array.from({ length: 20 }, (_, i) => mutate(corpus[0]!, new Seeded(i)));
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBeGreaterThan(10);
+  });
+
+  test.each([
+    ["[]", true],
+    ["[[]", false],
+    ["][", false],
+    ["", true],
+  ])("balanced(%j) is %p", (code, expected) => {
+    expect(balanced(code)).toBe(expected);
+  });
+});
+
+describe("/proc/self, parsed", () => {
+  const MAPS = [
+    "55d0c0a00000-55d0c0a21000 r--p 00000000 08:01 1234   /usr/bin/bun",
+    "7f0026498000-7f0066498000 rwxp 00000000 00:00 0 ",
+    "7f00669c7000-7f00669c9000 r-xp 00000000 00:00 0 ",
+    "7ffd1c000000-7ffd1c021000 rw-p 00000000 00:00 0      [stack]",
+    "",
+  ].join("\n");
+
+  test("maps: ranges, permissions, and the path (empty for anonymous memory)", () => {
+    const maps = parseMaps(MAPS);
+    expect(maps.map((m) => [m.perms, m.path])).toEqual([["r--p", "/usr/bin/bun"], ["rwxp", ""], ["r-xp", ""], ["rw-p", "[stack]"]]);
+    expect(maps[2]!.end - maps[2]!.start).toBe(0x2000);
+    expect(writableAndExecutable(maps).map(formatMapLine)).toEqual(["7f0026498000-7f0066498000 rwxp (anonymous)"]);
+  });
+
+  test("status: VmRSS in KiB, or an error that says what is missing", () => {
+    expect(parseRss("Name:\tbun\nVmRSS:\t   61234 kB\nVmSwap:\t0 kB\n")).toBe(61234);
+    expect(() => parseRss("Name:\tbun\n")).toThrow("no VmRSS line in /proc/self/status: is this Linux?");
+  });
+});
+
+describe("the command line", () => {
+  test.each([
+    [["p.b"], { file: "p.b", tier: "opt", timeoutMs: undefined, maxSteps: undefined }],
+    [["p.b", "--tier", "interp", "--timeout", "50"], { tier: "interp", timeoutMs: 50 }],
+    [["-e", "+[]", "--tier=template", "--timeout=1", "--max-steps", "9"], { file: "-e", code: "+[]", tier: "template", timeoutMs: 1, maxSteps: 9 }],
+  ] as const)("%j", (argv, expected) => {
+    expect(parseGuardArgs(argv)).toMatchObject(expected);
+  });
+
+  test.each([
+    [["p.b", "--tier", "fastest"], "--tier must be one of interp, template, lir, opt, tiered, not 'fastest'"],
+    [["p.b", "--timeout", "0"], "--timeout must be a whole number of milliseconds from 1 to 2147483648, not '0'"],
+    [["p.b", "--timeout"], "--timeout needs a value"],
+    [["p.b", "--max-steps", "x"], "--max-steps must be a whole number"],
+  ] as const)("%j: %s", (argv, message) => {
+    expect(() => parseGuardArgs(argv)).toThrow(message);
+  });
+
+  test("isGuardTier", () => {
+    expect([isGuardTier("interp"), isGuardTier("tiered"), isGuardTier("js")]).toEqual([true, true, false]);
+  });
+});
+
+describe("results cross threads as plain data", () => {
+  test("an error keeps its name, position and message", () => {
+    const r = interpret(parse("+[>+]"), { tapeSize: 4 });
+    const back = fromWire(toWire(r));
+    expect([back.error?.name, back.error?.message, back.pointer, [...back.tape]]).toEqual([r.error?.name, r.error?.message, 3, [...r.tape]]);
+    expect(fromWire(toWire(interpret(parse("+")))).error).toBeNull();
+  });
+});
+
+describe("the interpreter under a time limit (a worker thread, no native code)", () => {
+  test("a program that ends comes back whole, error and all", async () => {
+    const r = await interpretWithTimeout(parse("+[>+]"), { tapeSize: 3 }, 10_000);
+    expect([r.error?.name, r.error?.message, r.pointer, [...r.tape]]).toEqual(["TapeBoundsError", interpret(parse("+[>+]"), { tapeSize: 3 }).error?.message, 2, [1, 1, 1]]);
+  });
+
+  test("a runaway program: the worker is terminated at the limit, with an error that says what to do", async () => {
+    const started = performance.now();
+    await expect(interpretWithTimeout(parse(RUNAWAY), {}, 150)).rejects.toThrow(
+      "the interpreter ran past the time limit of 150 ms and was stopped; its output is lost with it. If the program only needs longer, raise the limit (--timeout MS); a native tier stops at the limit itself and keeps the output.",
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  test("runGuarded with the interpreter: a step limit, and a time limit it does not reach", async () => {
+    const fuel = await runGuarded(parse(RUNAWAY), "interp", { maxSteps: 100 });
+    expect([fuel.ranAs, fuel.result.error?.name]).toEqual(["interp", "StepLimitError"]);
+    const timed = await runGuarded(parse("++."), "interp", {}, 10_000);
+    expect([...timed.result.output]).toEqual([2]);
+  });
+});
