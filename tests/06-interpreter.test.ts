@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { ROOT, runBun, runChild } from "../shared/child.ts";
-import { errorLine, parseArgs, UsageError } from "../chapters/06-interpreter/cli.ts";
+import { errorLine, parseArgs, parseOrReport, readProgram, UsageError } from "../chapters/06-interpreter/cli.ts";
 import {
   BrainfuckError,
   BrainfuckSyntaxError,
@@ -338,6 +338,15 @@ describe("the command line", () => {
     const e = new TapeBoundsError({ offset: 9, line: 3, column: 14 }, "left", 10);
     expect(errorLine("p.b", e)).toStartWith("p.b:3:14: error: '<' moved the pointer off the left end");
     expect(errorLine("p.b", new BrainfuckError(null, "no position"))).toBe("p.b: error: no position");
+  });
+
+  test("a program file: its text, or a usage error that names it; a syntax error, reported as a line", () => {
+    expect(readProgram(resolve(ROOT, "tests/programs/hello.b"))).toContain("++++++++");
+    expect(() => readProgram("no/such.b")).toThrow(/^cannot read no\/such\.b: .*\nusage: /s);
+    const lines: string[] = [];
+    expect(parseOrReport("p.b", "+[>\n[-]", (l) => lines.push(l))).toBeNull();
+    expect(lines).toEqual(["p.b:1:2: error: unmatched '[': this loop is never closed. Add the missing ']', or remove this '['."]);
+    expect(parseOrReport("p.b", "+.", (l) => lines.push(l))?.code.map((i) => i.op)).toEqual(["+", "."]);
   });
 });
 

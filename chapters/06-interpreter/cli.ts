@@ -1,5 +1,8 @@
-// The command line of main.ts: its arguments, and errors printed the way compilers print them.
-import type { BrainfuckError } from "./errors.ts";
+// The command line of main.ts: its arguments, the program file, and errors printed the way compilers
+// print them. Later chapters' main.ts files share it.
+import { readFileSync } from "node:fs";
+import { BrainfuckError } from "./errors.ts";
+import { parse, type Program } from "./parser.ts";
 import { DEFAULT_TAPE_SIZE, MAX_TAPE_SIZE, type EofBehavior } from "./semantics.ts";
 import { formatPos } from "./source.ts";
 
@@ -8,8 +11,9 @@ export const USAGE =
 
 export class UsageError extends Error {
   override name = "UsageError";
-  constructor(problem: string) {
-    super(`${problem}\n${USAGE}`);
+  /** `usage`: the usage line of the main.ts that was run (a later chapter's has more options). */
+  constructor(problem: string, usage = USAGE) {
+    super(`${problem}\n${usage}`);
   }
 }
 
@@ -77,3 +81,28 @@ export function errorLine(file: string, e: BrainfuckError): string {
   return e.pos === null ? `${file}: error: ${e.detail}` : `${file}:${formatPos(e.pos)}: error: ${e.detail}`;
 }
 // #endregion
+
+/** A file's bytes (a program, or its input), or a UsageError that names the file and says why not. */
+export function readBytes(file: string, usage = USAGE): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, usage);
+  }
+}
+
+/** The program file's text. */
+export function readProgram(file: string, usage = USAGE): string {
+  return new TextDecoder().decode(readBytes(file, usage));
+}
+
+/** The parsed program; or, for a syntax error, null once `report` has been given its error line. */
+export function parseOrReport(file: string, source: string, report: (line: string) => void): Program | null {
+  try {
+    return parse(source);
+  } catch (e) {
+    if (!(e instanceof BrainfuckError)) throw e;
+    report(errorLine(file, e));
+    return null;
+  }
+}

@@ -4,10 +4,8 @@
 // compiler prints one, "prog.b:3:14: error: ...", and the exit code is 1.
 import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
-import { errorLine, parseArgs, UsageError, type Invocation } from "./cli.ts";
-import { BrainfuckError } from "./errors.ts";
+import { errorLine, parseArgs, parseOrReport, readProgram, type Invocation } from "./cli.ts";
 import { fold, interpretWithStats } from "./interpreter.ts";
-import { parse, type Program } from "./parser.ts";
 
 const DEMO_NAME = "hello.b";
 const DEMO = `Hello World
@@ -19,14 +17,8 @@ const DEMO_ERROR = `walk right three cells and then left four
 /** Run one program; diagnostics go to `report` (stderr, except in the demo). True when it ran clean. */
 function run(name: string, source: string, inv: Invocation, report: (line: string) => void): boolean {
   const started = performance.now();
-  let program: Program;
-  try {
-    program = parse(source);
-  } catch (e) {
-    if (!(e instanceof BrainfuckError)) throw e;
-    report(errorLine(name, e));
-    return false;
-  }
+  const program = parseOrReport(name, source, report);
+  if (program === null) return false;
   const parsed = performance.now();
   // Read standard input only for a program that reads: a terminal would otherwise wait for Ctrl-D.
   const input = program.code.some((c) => c.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
@@ -47,18 +39,10 @@ function seconds(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-function readSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 runMain(() => {
   const inv = parseArgs(process.argv.slice(2));
   if (inv.file !== null) {
-    if (!run(inv.file, readSource(inv.file), inv, console.error)) process.exitCode = 1;
+    if (!run(inv.file, readProgram(inv.file), inv, console.error)) process.exitCode = 1;
     return;
   }
   console.log(`No program given, so here is a built-in one, ${DEMO_NAME}:\n`);

@@ -4,14 +4,12 @@
 // Standard input is the program's input (read by the generated code itself, one byte per `,`),
 // standard output its output (written by the generated code, a buffer at a time). Errors are printed
 // as "prog.b:3:14: error: ...", exit code 1. Without a program, a tour of the chapter.
-import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { Asm } from "../05-control-flow/labels.ts";
-import { errorLine } from "../06-interpreter/cli.ts";
-import { BrainfuckError } from "../06-interpreter/errors.ts";
+import { errorLine, parseOrReport, readBytes, readProgram } from "../06-interpreter/cli.ts";
 import { parse, type Program } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
-import { UsageError, parseArgs, type JitInvocation } from "./cli.ts";
+import { USAGE, parseArgs, type JitInvocation } from "./cli.ts";
 import { compareWithInterpreter, formatComparison } from "./compare.ts";
 import { hexDump } from "./listing.ts";
 import { DEFAULT_BUFFER_SIZE } from "./runtime.ts";
@@ -39,7 +37,7 @@ function run(name: string, program: Program, inv: JitInvocation): boolean {
     tapeSize: inv.tapeSize,
     eof: inv.eof,
     ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }),
-    ...(inv.input === null ? {} : { input: readBytes(inv.input) }),
+    ...(inv.input === null ? {} : { input: readBytes(inv.input, USAGE) }),
   };
   // The generated code reads and writes the real file descriptors: no byte goes through JavaScript.
   const io: RunIO = { outputFd: 1, ...(inv.input === null ? { inputFd: 0 } : {}) };
@@ -58,7 +56,7 @@ function run(name: string, program: Program, inv: JitInvocation): boolean {
 // #endregion run
 
 function compare(name: string, program: Program, inv: JitInvocation): boolean {
-  const input = inv.input === null ? new Uint8Array(0) : readBytes(inv.input);
+  const input = inv.input === null ? new Uint8Array(0) : readBytes(inv.input, USAGE);
   const c = compareWithInterpreter(program, { tapeSize: inv.tapeSize, eof: inv.eof, input });
   console.log(formatComparison(name, c));
   return c.difference === null;
@@ -119,24 +117,12 @@ function buffering(): void {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function readBytes(file: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(file));
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 runMain(() => {
   const inv = parseArgs(process.argv.slice(2));
   if (inv.file === null) return tour();
-  const source = new TextDecoder().decode(readBytes(inv.file));
-  let program: Program;
-  try {
-    program = parse(source);
-  } catch (e) {
-    if (!(e instanceof BrainfuckError)) throw e;
-    console.error(errorLine(inv.file, e));
+  const source = readProgram(inv.file, USAGE);
+  const program = parseOrReport(inv.file, source, console.error);
+  if (program === null) {
     process.exitCode = 1;
     return;
   }

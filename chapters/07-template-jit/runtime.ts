@@ -66,6 +66,11 @@ export class NativeProgram implements CompiledProgram {
     this.#entry = (ctx) => fn(ctx as Pointer);
   }
 
+  /** Where the code is, for tools that name it (chapter 10's perf map); meaningless after free(). */
+  get address(): number {
+    return this.#buffer.address;
+  }
+
   /** Copy the code into fresh pages, seal them (W^X: RX from now on) and make it callable. */
   static load(generated: GeneratedCode): NativeProgram {
     const buffer = CodeBuffer.create(Math.max(1, generated.code.length));

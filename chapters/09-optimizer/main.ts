@@ -16,10 +16,9 @@ import { generate, type Generated } from "../07-template-jit/generate.ts";
 import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
 import { libcIo } from "../07-template-jit/runtime.ts";
 import type { RunStats } from "../07-template-jit/tier.ts";
-import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
+import { CliError, diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "../08-lir/cli.ts";
 import { lirToX86, ownListing, type X86Code } from "../08-lir/codegen-x86.ts";
 import { LirError } from "../08-lir/errors.ts";
-import { innerOps, type Op } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
 import { optToX86 } from "./codegen-opt.ts";
@@ -161,17 +160,6 @@ function options(argv: string[]): Options {
   return { tier, passes: passes === undefined ? DEFAULT_PIPELINE : passes === "" ? [] : passes.split(","), json, own };
 }
 
-function readSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, USAGE);
-  }
-}
-
-function readsInput(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
-}
 
 // #region demo
 function demo(o: Options): void {
@@ -197,7 +185,7 @@ runMain(() => {
   const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
   if (inv.file === null) return demo(o);
   const name = inv.file;
-  const source = inv.code ?? readSource(name);
+  const source = inv.code ?? readSource(name, USAGE);
   try {
     if (inv.emit !== null) emit(source, inv, o, console.error);
     else if (!run(name, source, inv, o, console.error)) process.exitCode = 1;

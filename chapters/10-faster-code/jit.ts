@@ -11,7 +11,6 @@ import { optimize } from "../09-optimizer/optimize.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
-import { loadLocated } from "./located.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
@@ -43,10 +42,10 @@ export function loadFast(lir: Lir, options: FastJitOptions = {}): { program: Nat
   return { program: NativeProgram.load(generated(lir, code)), code };
 }
 
-/** loadFast, and where the code went (what a perf map needs; it costs two reads of /proc/self/maps). */
+/** loadFast, and where the code went (what a perf map needs). */
 export function loadFastLocated(lir: Lir, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode; address: number } {
-  const code = fastCode(lir, options);
-  return { ...loadLocated(generated(lir, code)), code };
+  const { program, code } = loadFast(lir, options);
+  return { program, code, address: program.address };
 }
 
 export function fastTier(options: FastJitOptions = {}): NativeTier {

@@ -15,7 +15,7 @@ import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
 import { hexDump } from "../07-template-jit/listing.ts";
 import type { CompiledProgram, RunStats } from "../07-template-jit/tier.ts";
-import { CliError, diagnostic, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
+import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
 import { LirError } from "../08-lir/errors.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
@@ -145,13 +145,6 @@ function options(argv: string[]): Options {
   return { tier: tier as Options["tier"], fast, json, perfMap };
 }
 
-function readSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, USAGE);
-  }
-}
 
 /** A loop by steps of 2 (not a multiply loop: it may never reach 0) runs in registers; `[<]` is a SIMD scan. */
 const DEMO = "++++++++++[-->+++++++++++++<]>.[-]>+>+>+>+[<]++++++++++.";
@@ -161,7 +154,7 @@ runMain(() => {
   const o = options(argv);
   const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
   const name = inv.file ?? "-e";
-  const source = inv.code ?? (inv.file === null ? DEMO : readSource(inv.file));
+  const source = inv.code ?? (inv.file === null ? DEMO : readSource(inv.file, USAGE));
   if (inv.file === null) console.log(`No program given, so here is ${DEMO}, and the fast tier's code for it (the program's own part):\n`);
   try {
     if (inv.emit !== null) emit(source, inv, o);

@@ -6,7 +6,7 @@
 // Without a program, a tour of the chapter.
 import { readFileSync, writeSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
-import { errorLine } from "../06-interpreter/cli.ts";
+import { errorLine, parseOrReport, readBytes, readProgram } from "../06-interpreter/cli.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
 import { parse, type Program } from "../06-interpreter/parser.ts";
@@ -14,7 +14,7 @@ import { describeDifference, type RunOptions, type RunResult } from "../06-inter
 import { formatPos } from "../06-interpreter/source.ts";
 import type { RunIO } from "../07-template-jit/tier.ts";
 import { optJit } from "../09-optimizer/jit.ts";
-import { UsageError, parseArgs, type TieringInvocation } from "./cli.ts";
+import { USAGE, parseArgs, type TieringInvocation } from "./cli.ts";
 import type { SwitchEvent } from "./counting-interpreter.ts";
 import { compileToJs } from "./futamura.ts";
 import { OptimizedJsProgram, TieredJsProgram } from "./js-tiers.ts";
@@ -42,7 +42,7 @@ interface Figures {
 }
 
 function run(program: Program, inv: TieringInvocation): { error: BrainfuckError | null; figures: Figures } {
-  const input = inv.input === null ? null : readBytes(inv.input);
+  const input = inv.input === null ? null : readBytes(inv.input, USAGE);
   const opts: RunOptions = {
     tapeSize: inv.tapeSize,
     eof: inv.eof,
@@ -178,25 +178,13 @@ function stdinFor(program: Program): Uint8Array {
   return program.code.some((c) => c.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
 }
 
-function readBytes(file: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(file));
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
 runMain(async () => {
   const inv = parseArgs(process.argv.slice(2));
   if (inv.file === null) return tour();
-  const source = new TextDecoder().decode(readBytes(inv.file));
+  const source = readProgram(inv.file, USAGE);
   const started = performance.now();
-  let program: Program;
-  try {
-    program = parse(source);
-  } catch (e) {
-    if (!(e instanceof BrainfuckError)) throw e;
-    console.error(errorLine(inv.file, e));
+  const program = parseOrReport(inv.file, source, console.error);
+  if (program === null) {
     process.exitCode = 1;
     return;
   }
