@@ -49,13 +49,7 @@ export interface Prepared {
 // #region prepare
 /** Parse `source` and compile it with `tier`, timing each stage. Throws chapter 6's syntax errors. */
 export function prepare(source: string, tier: TierName, passes: readonly string[] = DEFAULT_PIPELINE): Prepared {
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const ms = now - t;
-    t = now;
-    return ms;
-  };
+  const lap = stopwatch();
   const program = parse(source);
   const parseMs = lap();
   if (tier === "interp") return { tier, program, compiled: null, times: { parseMs }, passes: null };
@@ -75,6 +69,17 @@ export function prepare(source: string, tier: TierName, passes: readonly string[
   return { tier, program, compiled, times: { parseMs, lowerMs, optimizeMs, codegenMs: lap() }, passes: optimized.stats };
 }
 // #endregion prepare
+
+/** A stopwatch: each call returns the milliseconds since the previous one (or since it was made). */
+export function stopwatch(): () => number {
+  let t = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = now - t;
+    t = now;
+    return ms;
+  };
+}
 
 /** Parse + lower + optimize + codegen: the time before the program's first instruction runs. */
 export function compileMs(times: StageTimes): number {

@@ -19,7 +19,7 @@ import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } fr
 import { LirError } from "../08-lir/errors.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
-import { compileMs, prepare, type StageTimes } from "../09-optimizer/tiers.ts";
+import { compileMs, prepare, stopwatch, type StageTimes } from "../09-optimizer/tiers.ts";
 import type { Simd } from "./fast-lowering.ts";
 import { fastCode, fastOptimize, loadFast, loadFastLocated, type FastJitOptions } from "./jit.ts";
 import { perfRegions, writePerfMap } from "./perf-map.ts";
@@ -40,13 +40,7 @@ interface Options {
 // #region fast-prepare
 /** Parse, lower, optimize and compile with the fast tier, timing each stage as chapter 9's prepare does. */
 function prepareFast(name: string, source: string, o: Options): { compiled: CompiledProgram; times: StageTimes } {
-  let t = performance.now();
-  const lap = (): number => {
-    const now = performance.now();
-    const ms = now - t;
-    t = now;
-    return ms;
-  };
+  const lap = stopwatch();
   const program = parse(source);
   const parseMs = lap();
   const lowered = lower(program);

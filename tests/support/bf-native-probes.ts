@@ -95,18 +95,30 @@ export function allProbes(): Record<string, unknown> {
  */
 export function abiReport(source: string, input: string): AbiOutcome {
   const program = parse(source);
+  const { write, read } = libcIo();
+  return underAbiHarness([write, read], (a, [w, r]) => void generate(program, { write: w!, read: r! }, a), input);
+}
+
+/**
+ * Generated code under the ABI harness: `emit` writes it into `a`, calling each of `targets` (libc
+ * functions) through the address of its alignment stub, given in the same order.
+ */
+export function underAbiHarness(
+  targets: readonly number[],
+  emit: (a: Asm, stubs: readonly number[]) => void,
+  input: string,
+  sizes: { readonly tape: number; readonly buffer: number } = { tape: 64, buffer: 4 },
+): AbiOutcome {
   const record = mapPages(RECORD_SIZE, PROT.READ | PROT.WRITE);
   const s = new Asm();
-  const libc = libcIo();
-  const starts = [libc.write, libc.read].map((target, i) => {
+  const starts = targets.map((target, i) => {
     const start = s.offset;
     emitAlignmentStub(s, i, target, record.address);
     return start;
   });
   using stubs = place(s);
-  const imports = { write: stubs.address + starts[0]!, read: stubs.address + starts[1]! };
-  using harness = new AbiHarness((a) => void generate(program, imports, a), { args: ["ptr"], returns: "i32" } as const);
-  const memory = RunMemory.allocate(64, 4);
+  using harness = new AbiHarness((a) => emit(a, starts.map((start) => stubs.address + start)), { args: ["ptr"], returns: "i32" } as const);
+  const memory = RunMemory.allocate(sizes.tape, sizes.buffer);
   const inFd = memoryFileWith("abi-input", new TextEncoder().encode(input));
   const outFd = openMemoryFile("abi-output");
   try {
