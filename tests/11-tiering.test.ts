@@ -188,9 +188,10 @@ describe("the tiered JIT, x86-64 (in one child): the project's programs and the 
     eager("input read by both tiers", ",[.,]", { input: bytes("the quick brown fox"), eof: "zero" }),
     eager("input, then EOF in a compiled loop", "+[,.]", { input: bytes("abcdefgh"), eof: "zero" }),
   ];
+  const noBuffer = eager("no output buffer", "+.", {}, 0);
   let outcomes: Map<string, NativeOutcome>;
   beforeAll(async () => {
-    outcomes = new Map((await runBatch("tiered", cases, { label: "chapter 11 programs" })).map((o) => [o.name, o]));
+    outcomes = new Map((await runBatch("tiered", [...cases, noBuffer], { label: "chapter 11 programs" })).map((o) => [o.name, o]));
   });
   const likeInterpreter = (name: string) => {
     const o = outcomes.get(name)!;
@@ -207,8 +208,12 @@ describe("the tiered JIT, x86-64 (in one child): the project's programs and the 
     },
   );
 
-  test("fuel is refused, as by every native tier", () => {
+  test("fuel is refused: this tier's compiled loops count no steps (chapter 12's tiered tier does)", () => {
     expect(outcomes.get("infinite")?.thrown?.name).toBe("UnsupportedOptionError");
+  });
+
+  test("an output buffer of 0 bytes is refused, as by chapter 7's runtime", () => {
+    expect(outcomes.get(noBuffer.name)?.thrown).toEqual({ name: "RangeError", message: "the output buffer size must be a whole number of bytes from 1 to 2^30, not 0" });
   });
 
   test.each(cases.slice(runnable().length).map((c) => [c.name]))("%s: the interpreter's exact result, with loops compiled", (name) => {

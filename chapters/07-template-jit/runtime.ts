@@ -249,7 +249,8 @@ export function nativeSettings(opts: RunOptions): Settings {
 }
 // #endregion native-settings
 
-function checkBufferSize(size: number): number {
+/** The output buffer's size, if it is one a run can allocate; a RangeError that says which sizes are, if not. */
+export function checkBufferSize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 1 || size > 2 ** 30) {
     throw new RangeError(`the output buffer size must be a whole number of bytes from 1 to 2^30, not ${size}`);
   }

@@ -10,7 +10,7 @@ import { CTX } from "../07-template-jit/context.ts";
 import { NativeIOError } from "../07-template-jit/errors.ts";
 import { closeMemoryFile, memoryFileBytes, memoryFileWith, openMemoryFile } from "../07-template-jit/memory-file.ts";
 import { RunMemory } from "../07-template-jit/run-memory.ts";
-import { DEFAULT_BUFFER_SIZE, nativeSettings } from "../07-template-jit/runtime.ts";
+import { DEFAULT_BUFFER_SIZE, checkBufferSize, nativeSettings } from "../07-template-jit/runtime.ts";
 import type { CompiledProgram, NativeTier, RunIO, RunStats } from "../07-template-jit/tier.ts";
 import { lower } from "../08-lir/lower.ts";
 import { CountingInterpreter, Profile, checkThreshold, type LoopState, type SwitchEvent, type TierTimes } from "./counting-interpreter.ts";
@@ -61,8 +61,7 @@ export class TieredProgram implements CompiledProgram {
   runWithStats(opts: RunOptions = {}, io: RunIO = {}): { result: RunResult; stats: TieredStats } {
     if (this.#freed) throw new TieredStateError("this tiered program was freed, and its compiled loops unmapped: compile the program again to run it");
     const { tapeSize, eof, input } = nativeSettings(opts);
-    const bufferSize = io.bufferSize ?? DEFAULT_BUFFER_SIZE;
-    if (!(Number.isSafeInteger(bufferSize) && bufferSize >= 1)) throw new RangeError(`the output buffer size must be a whole number of bytes, 1 or more, not ${bufferSize}`);
+    const bufferSize = checkBufferSize(io.bufferSize ?? DEFAULT_BUFFER_SIZE);
     const inFd = io.inputFd ?? memoryFileWith("bf-input", input);
     const outFd = io.outputFd ?? openMemoryFile("bf-output");
     try {
