@@ -30,9 +30,11 @@ const BENCHES: Record<string, Bench> = {
   optimizer: {
     what: "chapter 9: the ops each pass leaves, and (--times) the LIR interpreter before and after",
     run: async (flags) => {
-      const { loadPrograms, passTable, runTable, BENCH_DIR } = await import("../chapters/09-optimizer/bench.ts");
-      const programs = loadPrograms();
-      if (programs.length === 0) return console.log(`skipped: the benchmark programs are not at ${BENCH_DIR}`);
+      const { loadPrograms, passTable, runTable } = await import("../chapters/09-optimizer/bench.ts");
+      const { benchmarkPrograms } = await import("./programs.ts");
+      const set = benchmarkPrograms();
+      if (set.note !== null) console.log(`(${set.note})\n`);
+      const programs = loadPrograms(set.programs);
       console.log(passTable(programs));
       if (flags.includes("--times")) console.log("\n" + runTable(programs, 1));
     },

@@ -1,12 +1,13 @@
-// npm run bench [-- bf] [--runs N] [--quick] [--limit S] [--tiers a,b,...] [--out FILE] [program...]
+// npm run bench [-- bf] [--runs N] [--quick] [--limit S] [--tiers a,b,...] [--peer NAME=CMD] [--out FILE] [program...]
 //
-// The Brainfuck benchmark: every tier of the book on the conformance programs (../shared/bf/bench),
-// side by side in one run, and a yardstick: the optimizing JIT's own LIR printed as C and compiled
+// The Brainfuck benchmark: every tier of the book on the benchmark programs (shared/programs.ts: the
+// book's own, and the classic ones where installed), side by side in one run, and a yardstick: the optimizing JIT's own LIR printed as C and compiled
 // with `gcc -O2` (when gcc is installed). Each tier runs as a whole process, `bun
 // chapters/NN-name/main.ts prog.b [--tier T] --stats=json`, so one run gives both what a user
 // waits for (the process, Bun's start-up and the compile included) and, from --stats, the time in the
 // program's own code. Every output is checked against the program's .out file: a fast wrong answer is
-// no answer.
+// no answer. Any other implementation can stand beside them as a column: --peer NAME='CMD {prog}' runs
+// CMD through the shell, with {prog} replaced by the program's path and its input on stdin.
 //
 // Defaults: 3 runs of everything (the median is shown), no time limit. --quick: 1 run, and a run over
 // --limit seconds (10 by default) is stopped and shown as "> 10 s". The table goes to stdout and the
@@ -16,13 +17,14 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
-import { BENCH, BENCH_DIR, type BenchProgram } from "../chapters/07-template-jit/bench.ts";
+import { parseArgs } from "node:util";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import type { BenchFile } from "../site/bench-chart.ts";
 import { BUN, ROOT } from "./child.ts";
+import { BENCH_PROGRAM_NAMES, findPrograms, programsIn, type BfProgram, type ProgramSet } from "./programs.ts";
 
 // #region tiers
 /** The tiers, in the book's order, then the C yardstick. */
@@ -56,16 +58,28 @@ const TIER_MAINS: Readonly<Record<Exclude<BfTier, "gcc">, { readonly main: strin
 };
 // #endregion tiers
 
+/** Another implementation, measured beside the book's tiers: CMD with {prog} replaced by the program's path. */
+export interface Peer {
+  readonly name: string;
+  readonly command: string;
+}
+
+/** A column of the table: one of the book's tiers, or a peer by its name. */
+export type Column = BfTier | `peer:${string}`;
+
+export const columnLabel = (c: Column): string => (c.startsWith("peer:") ? c.slice(5) : TIER_LABELS[c as BfTier]);
+
 export interface BfBenchOptions {
   /** Runs of each (program, tier); the table shows the median. */
   readonly runs: number;
   /** Stop a run after this many seconds and show "> N s" (null: no limit, only a 10-minute safety net). */
   readonly limitSeconds: number | null;
   readonly tiers: readonly BfTier[];
-  /** Program names from BENCH (chapter 7's list), or all of them. */
+  readonly peers: readonly Peer[];
+  /** Program names (shared/programs.ts), by default the benchmark set. */
   readonly programs: readonly string[];
-  /** Where the programs are (default ../shared/bf/bench). */
-  readonly dir: string;
+  /** A folder of NAME.b, NAME.out and NAME.in to take the programs from instead (null: the catalogue). */
+  readonly dir: string | null;
   /** Where the gcc yardstick's sources and binaries are kept between runs. */
   readonly cacheDir: string;
   /** Called after each (program, tier), for progress on stderr. */
@@ -75,7 +89,7 @@ export interface BfBenchOptions {
 /** One program in one tier: its runs, or why there are none. */
 export interface Cell {
   readonly program: string;
-  readonly tier: BfTier;
+  readonly tier: Column;
   /** ok: every run gave the expected output; over: a run hit the time limit; failed: see `note`. */
   readonly status: "ok" | "over" | "failed";
   /** Wall time of each whole process, in milliseconds. */
@@ -91,9 +105,12 @@ export interface Cell {
 export interface BfBenchReport {
   readonly options: BfBenchOptions;
   readonly programs: readonly string[];
-  readonly tiers: readonly BfTier[];
+  readonly tiers: readonly Column[];
   readonly cells: readonly Cell[];
   readonly machine: string;
+  /** Programs asked for that are not here (classic ones not installed), and what to do about it. */
+  readonly missing: readonly string[];
+  readonly note: string | null;
 }
 
 export class BfBenchError extends Error {
@@ -104,8 +121,9 @@ export const DEFAULT_OPTIONS: BfBenchOptions = {
   runs: 3,
   limitSeconds: null,
   tiers: BF_TIERS,
-  programs: BENCH.map((p) => p.name),
-  dir: BENCH_DIR,
+  peers: [],
+  programs: BENCH_PROGRAM_NAMES,
+  dir: null,
   cacheDir: resolve(ROOT, ".cache/bench/gcc"),
 };
 
@@ -120,36 +138,40 @@ export function hasGcc(): boolean {
 export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise<BfBenchReport> {
   const o: BfBenchOptions = { ...DEFAULT_OPTIONS, ...options };
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new BfBenchError(`--runs must be a whole number, 1 or more, not ${o.runs}`);
-  const unknown = o.programs.filter((n) => !BENCH.some((p) => p.name === n));
-  if (unknown.length > 0) throw new BfBenchError(`unknown program(s) ${unknown.join(", ")}: choose from ${BENCH.map((p) => p.name).join(", ")}`);
-  const programs = BENCH.filter((p) => o.programs.includes(p.name));
+  const found: ProgramSet = o.dir === null ? findPrograms(o.programs) : programsIn(o.dir, o.programs);
+  const columns: Column[] = [...o.tiers, ...o.peers.map((p) => `peer:${p.name}` as const)];
   const cells: Cell[] = [];
-  for (const p of programs) {
-    const expected = new Uint8Array(readFileSync(resolve(o.dir, p.file.replace(/\.b$/, ".out"))));
-    const input = p.input === null ? new Uint8Array(0) : new Uint8Array(readFileSync(resolve(o.dir, p.input)));
+  for (const p of found.programs) {
+    const expected = new Uint8Array(readFileSync(p.outputFile));
+    const input = p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile));
     for (const tier of o.tiers) {
       const cell = tier === "gcc" ? await gccCell(p, o, input, expected) : await bunCell(p, tier, o, input, expected);
       cells.push(cell);
       o.onCell?.(cell);
     }
+    for (const peer of o.peers) {
+      const cell = await measure(p.name, `peer:${peer.name}`, o, () => ["sh", "-c", peer.command.replaceAll("{prog}", shellQuote(p.file))], input, expected, 0);
+      cells.push(cell);
+      o.onCell?.(cell);
+    }
   }
-  return { options: o, programs: programs.map((p) => p.name), tiers: o.tiers, cells, machine: machine() };
+  return { options: o, programs: found.programs.map((p) => p.name), tiers: columns, cells, machine: machine(), missing: found.missing, note: found.note };
 }
 // #endregion run-bench
 
 /** A tier of a chapter's main.ts: `runs` whole processes. */
-async function bunCell(p: BenchProgram, tier: Exclude<BfTier, "gcc">, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
+async function bunCell(p: BfProgram, tier: Exclude<BfTier, "gcc">, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
   const { main, tier: flag } = TIER_MAINS[tier];
-  const argv = [BUN, resolve(ROOT, main), resolve(o.dir, p.file), ...(flag === null ? [] : ["--tier", flag]), "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
+  const argv = [BUN, resolve(ROOT, main), p.file, ...(flag === null ? [] : ["--tier", flag]), "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
   return measure(p.name, tier, o, () => argv, input, expected, 0);
 }
 
 // #region gcc
 /** The yardstick: the optimized LIR as C, compiled once with gcc -O2 (and kept), then run `runs` times. */
-async function gccCell(p: BenchProgram, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
+async function gccCell(p: BfProgram, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
   const none = (note: string): Cell => ({ program: p.name, tier: "gcc", status: "failed", processMs: [], runMs: [], compileMs: 0, codeSize: 0, note });
   if (!hasGcc()) return none("gcc is not installed");
-  const source = lirToC(optimize(lower(parse(readFileSync(resolve(o.dir, p.file), "utf8")))).lir);
+  const source = lirToC(optimize(lower(parse(readFileSync(p.file, "utf8")))).lir);
   const binary = resolve(o.cacheDir, `${p.name}-${createHash("sha256").update(source).digest("hex").slice(0, 16)}`);
   const meta = `${binary}.json`;
   if (!existsSync(binary) || !existsSync(meta)) {
@@ -169,7 +191,7 @@ async function gccCell(p: BenchProgram, o: BfBenchOptions, input: Uint8Array, ex
 // #region measure
 async function measure(
   program: string,
-  tier: BfTier,
+  tier: Column,
   o: BfBenchOptions,
   argv: () => readonly string[],
   input: Uint8Array,
@@ -190,7 +212,7 @@ async function measure(
     const stats = lastJson(r.stderr);
     processMs.push(r.ms);
     runMs.push(stats.codeMs ?? stats.runMs ?? r.ms);
-    if (tier !== "gcc") compileMs = stats.compileMs ?? 0;
+    if (tier !== "gcc") compileMs = stats.compileMs ?? 0; // a peer reports none: 0
     codeSize = stats.codeSize ?? 0;
   }
   return cell("ok", null);
@@ -237,6 +259,8 @@ function lastJson(stderr: string): StatsJson {
   return line === undefined ? {} : (JSON.parse(line) as StatsJson);
 }
 
+const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -258,27 +282,28 @@ export function formatBfTable(report: BfBenchReport): string {
   const head = ["program", "tier", "process", "run", "compile", "code", "vs interp.", "vs gcc"];
   const rows: string[][] = [];
   for (const program of report.programs) {
-    const of = (tier: BfTier) => report.cells.find((c) => c.program === program && c.tier === tier);
+    const of = (tier: Column) => report.cells.find((c) => c.program === program && c.tier === tier);
     const interp = of("interp");
     const gcc = of("gcc");
     report.tiers.forEach((tier, i) => {
       const c = of(tier)!;
       const name = i === 0 ? program : "";
       if (c.status !== "ok") {
-        rows.push([name, TIER_LABELS[tier], c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", ""]);
+        rows.push([name, columnLabel(tier), c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", ""]);
         return;
       }
       const process = median(c.processMs);
       const run = median(c.runMs);
       const faster = interp === undefined || tier === "interp" ? "" : interp.status === "over" ? `> ${ratio(timeLimit(report) / process)}` : interp.status === "ok" ? ratio(median(interp.processMs) / process) : "";
       const slower = gcc?.status === "ok" && tier !== "gcc" ? ratio(run / median(gcc.runMs)) : "";
-      rows.push([name, TIER_LABELS[tier], formatSeconds(process), formatSeconds(run), tier === "interp" ? "-" : formatSeconds(c.compileMs), c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower]);
+      const compile = tier === "interp" || tier.startsWith("peer:") ? "-" : formatSeconds(c.compileMs);
+      rows.push([name, columnLabel(tier), formatSeconds(process), formatSeconds(run), compile, c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower]);
     });
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => "| " + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
   const rule = "|" + widths.map((w, i) => (i < 2 ? ":" + "-".repeat(w + 1) : "-".repeat(w + 1) + ":")).join("|") + "|";
-  const notes = report.cells.filter((c) => c.status === "failed").map((c) => `${c.program}, ${TIER_LABELS[c.tier]}: ${c.note}`);
+  const notes = report.cells.filter((c) => c.status === "failed").map((c) => `${c.program}, ${columnLabel(c.tier)}: ${c.note}`);
   return [line(head), rule, ...rows.map(line), ...(notes.length > 0 ? ["", ...notes] : [])].join("\n");
 }
 // #endregion table
@@ -286,7 +311,8 @@ export function formatBfTable(report: BfBenchReport): string {
 /** The measure, for the table's caption and the chart's. */
 export function measureText(report: BfBenchReport): string {
   const runs = report.options.runs;
-  return `median of ${runs} run${runs === 1 ? "" : "s"}, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone)`;
+  const peers = report.options.peers.length > 0 ? `; ${report.options.peers.map((p) => p.name).join(", ")}: the whole command, run time = process time` : "";
+  return `median of ${runs} run${runs === 1 ? "" : "s"}, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone${peers})`;
 }
 
 // #region bench-file
@@ -295,9 +321,9 @@ export function toBenchFile(report: BfBenchReport): BenchFile {
   return {
     format: "jit-bench/1",
     measure: measureText(report),
-    tiers: report.tiers.map((t) => TIER_LABELS[t]),
+    tiers: report.tiers.map(columnLabel),
     programs: [...report.programs],
-    results: report.cells.filter((c) => c.status === "ok").map((c) => ({ program: c.program, tier: TIER_LABELS[c.tier], ms: median(c.processMs) })),
+    results: report.cells.filter((c) => c.status === "ok").map((c) => ({ program: c.program, tier: columnLabel(c.tier), ms: median(c.processMs) })),
     machine: report.machine,
   };
 }
@@ -316,17 +342,32 @@ function ratio(x: number): string {
 }
 
 // #region cli
+export const BENCH_HELP = `npm run bench -- [bf] [options] [program ...]
+
+Every tier of the book on the Brainfuck programs, side by side in one run, each output checked; a table
+on stdout, the figures as JSON for the site's chart. Programs: the benchmark set by default (the book's
+own, and the classic ones once \`npm run programs -- fetch\` has installed them); \`npm run programs\`
+lists every name.
+
+  --quick             one run of each, a run over --limit seconds (default 10) stopped
+  --runs N            runs of each (default 3; the table shows the median)
+  --limit S           stop a run after S seconds and show "> S s"
+  --tiers a,b,...     the tiers, of: ${BF_TIERS.join(", ")}
+  --peer NAME=CMD     another implementation as a column: CMD runs in sh, {prog} is the program's path,
+                      its input comes on stdin (e.g. --peer "tritium=$HOME/tritium -b8 {prog}");
+                      may be given more than once
+  --dir DIR           take NAME.b, NAME.out and NAME.in from DIR instead
+  --out FILE          where the JSON goes (default .cache/bench/bf.json)
+  -h, --help          this text`;
+
 /** `npm run bench -- bf ...`: parse the options, run, print the table, write the JSON. */
 export async function benchCommand(args: readonly string[]): Promise<void> {
-  const o = parseBenchArgs(args);
-  if (!existsSync(o.dir)) {
-    console.log(`skipped: the benchmark programs are not at ${o.dir} (they sit beside the checkout, in ../shared/bf/bench)`);
-    return;
-  }
+  const { options: o, out, help } = parseBenchArgs(args);
+  if (help) return console.log(BENCH_HELP);
   const tiers = o.tiers.includes("gcc") && !hasGcc() ? o.tiers.filter((t) => t !== "gcc") : o.tiers;
   if (tiers.length < o.tiers.length) console.log("gcc is not installed: the gcc -O2 yardstick is left out.\n");
-  const out = flagValue(args, "out") ?? resolve(ROOT, ".cache/bench/bf.json");
-  const report = await runBfBench({ ...o, tiers, onCell: (c) => console.error(`  ${c.program} / ${TIER_LABELS[c.tier]}: ${c.status}${c.note ? ` (${c.note})` : ""}`) });
+  const report = await runBfBench({ ...o, tiers, onCell: (c) => console.error(`  ${c.program} / ${columnLabel(c.tier)}: ${c.status}${c.note ? ` (${c.note})` : ""}`) });
+  if (report.note !== null) console.log(`${report.missing.join(", ")}: ${report.note}.\n`);
   console.log(`${report.machine}\n${measureText(report)}; "run" is the time in the program's own code; "vs interp." is the interpreter's process time over the tier's; "vs gcc" the tier's run time over gcc's.\n`);
   console.log(formatBfTable(report));
   mkdirSync(dirname(out), { recursive: true });
@@ -335,42 +376,62 @@ export async function benchCommand(args: readonly string[]): Promise<void> {
   if (report.cells.some((c) => c.status === "failed" && c.note !== "gcc is not installed")) process.exitCode = 1;
 }
 
-export function parseBenchArgs(args: readonly string[]): BfBenchOptions {
-  const quick = args.includes("--quick");
-  const known = new Set(["--quick", "--runs", "--limit", "--tiers", "--out", "--dir"]);
-  const names: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const key = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
-    if (!a.startsWith("--")) names.push(a);
-    else if (!known.has(key)) throw new BfBenchError(`unknown option ${a}: the options are ${[...known].join(", ")}`);
-    else if (!a.includes("=") && key !== "--quick") i++; // its value
+export interface BenchArgs {
+  readonly options: BfBenchOptions;
+  readonly out: string;
+  readonly help: boolean;
+}
+
+export function parseBenchArgs(args: readonly string[]): BenchArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        quick: { type: "boolean" },
+        runs: { type: "string" },
+        limit: { type: "string" },
+        tiers: { type: "string" },
+        peer: { type: "string", multiple: true },
+        dir: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new BfBenchError(`${(e as Error).message} (npm run bench -- --help lists the options)`);
   }
-  const number = (name: string, fallback: number | null): number | null => {
-    const v = flagValue(args, name);
+  const { values, positionals } = parsed;
+  const quick = values.quick === true;
+  const number = (name: "runs" | "limit", fallback: number | null): number | null => {
+    const v = values[name];
     if (v === undefined) return fallback;
     const n = Number(v);
     if (!(n > 0)) throw new BfBenchError(`--${name} must be a positive number, not '${v}'`);
     return n;
   };
-  const tiers = (flagValue(args, "tiers") ?? BF_TIERS.join(",")).split(",");
+  const tiers = (values.tiers ?? BF_TIERS.join(",")).split(",");
   const bad = tiers.filter((t) => !(BF_TIERS as readonly string[]).includes(t));
   if (bad.length > 0) throw new BfBenchError(`unknown tier(s) ${bad.join(", ")}: the tiers are ${BF_TIERS.join(", ")}`);
+  const peers = (values.peer ?? []).map((spec): Peer => {
+    const eq = spec.indexOf("=");
+    if (eq <= 0 || !spec.slice(eq + 1).includes("{prog}")) throw new BfBenchError(`--peer ${spec}: write it NAME='command {prog}' ({prog} stands for the program's path)`);
+    return { name: spec.slice(0, eq), command: spec.slice(eq + 1) };
+  });
   return {
-    ...DEFAULT_OPTIONS,
-    runs: number("runs", quick ? 1 : DEFAULT_OPTIONS.runs)!,
-    limitSeconds: number("limit", quick ? 10 : null),
-    tiers: tiers as BfTier[],
-    programs: names.length > 0 ? names : DEFAULT_OPTIONS.programs,
-    dir: flagValue(args, "dir") ?? DEFAULT_OPTIONS.dir,
+    options: {
+      ...DEFAULT_OPTIONS,
+      runs: number("runs", quick ? 1 : DEFAULT_OPTIONS.runs)!,
+      limitSeconds: number("limit", quick ? 10 : null),
+      tiers: tiers as BfTier[],
+      peers,
+      programs: positionals.length > 0 ? positionals : DEFAULT_OPTIONS.programs,
+      dir: values.dir ?? null,
+    },
+    out: values.out ?? resolve(ROOT, ".cache/bench/bf.json"),
+    help: values.help === true,
   };
-}
-
-function flagValue(args: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}`) return args[i + 1];
-    if (args[i]!.startsWith(`--${name}=`)) return args[i]!.slice(name.length + 3);
-  }
-  return undefined;
 }
 // #endregion cli

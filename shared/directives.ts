@@ -139,8 +139,8 @@ export function commandArgv(command: string): string[] {
 // would slow every command of the book several times over when a test builds the site).
 const RUN_ENV = { JIT_TRACE: "0", NO_COLOR: "1", NYC_BUN: "0" };
 
-export function runDirective(d: RunDirective): Promise<ChildResult> {
-  return runChild(commandArgv(d.command), { timeoutMs: d.timeoutMs, env: RUN_ENV });
+export function runDirective(d: RunDirective, env: Readonly<Record<string, string>> = {}): Promise<ChildResult> {
+  return runChild(commandArgv(d.command), { timeoutMs: d.timeoutMs, env: { ...RUN_ENV, ...env } });
 }
 
 export function runDirectiveSync(d: RunDirective): ChildResult {

@@ -7,10 +7,11 @@ import { join, relative, resolve } from "node:path";
 import type { ChapterInfo } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
 import { commandArgv } from "../shared/directives.ts";
+import { classicDir } from "../shared/programs.ts";
 import { bunVersion } from "./provenance.ts";
 
 /** Bump when the cached record's shape or the way results are produced changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -34,6 +35,8 @@ export class InputHasher {
         format: CACHE_FORMAT,
         command,
         bun: bunVersion(),
+        // Where the optional classic programs are looked for (the files themselves: LiveResult.reads).
+        classic: classicDir(),
         folders: folders.map((f) => [f, this.folderDigest(f)]),
         files: named.map((p) => [relative(this.root, p), sha256(readFileSync(p))]),
       }),

@@ -1,11 +1,17 @@
 // Live results: every `run` directive's command is run at build time, from the repository root, at
 // most two at a time (the machine has two cores), and its result is cached by the hash of its
-// inputs, so an unchanged chapter is not run again.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// inputs, so an unchanged chapter is not run again. Inputs beyond the repository's sources (the
+// classic programs, an optional download) are recorded as the command looks for them
+// (shared/programs.ts's noteRead) and kept with the result: when one appears, changes or goes, the
+// cached result no longer holds and the command runs again.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ChapterInfo } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
 import { runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
+import { READS_ENV } from "../shared/programs.ts";
 import type { InputHasher } from "./inputs.ts";
 import type { Provenance } from "./provenance.ts";
 
@@ -19,6 +25,8 @@ export interface LiveResult {
   readonly provenance: Provenance;
   /** Files the command wrote under .cache/bench/ (path -> contents): figures read them from here. */
   readonly artifacts: Readonly<Record<string, string>>;
+  /** Optional files the command looked for, each with its SHA-256 then, or null if it was absent. */
+  readonly reads: readonly (readonly [string, string | null])[];
 }
 
 export interface LiveJob {
@@ -62,7 +70,7 @@ export async function runLive(jobs: readonly LiveJob[], opts: LiveOptions): Prom
     const key = opts.hasher.keyFor(job.directive.command, job.chapter, opts.chapters);
     const file = join(opts.cacheDir, `${key}.json`);
     const cached = opts.fresh ? null : readCached(file);
-    if (cached) {
+    if (cached && readsHold(cached)) {
       hits++;
       results.set(liveKey(job.chapter, job.directive.line), { ...cached, cached: true });
       opts.onRun?.(job, cached, true);
@@ -70,7 +78,11 @@ export async function runLive(jobs: readonly LiveJob[], opts: LiveOptions): Prom
     }
     misses++;
     const started = Date.now();
-    const r = await runDirective(job.directive);
+    const scratch = mkdtempSync(join(tmpdir(), "jit-reads-"));
+    const log = join(scratch, "reads");
+    const r = await runDirective(job.directive, { [READS_ENV]: log });
+    const reads = readsOf(log);
+    rmSync(scratch, { recursive: true, force: true });
     const failure = runFailure(job.directive, r);
     if (failure !== null) {
       const where = `chapter ${job.chapter.n} (chapters/${job.chapter.slug}/README.md line ${job.directive.line})`;
@@ -86,6 +98,7 @@ export async function runLive(jobs: readonly LiveJob[], opts: LiveOptions): Prom
       durationMs: Math.round(r.durationMs),
       provenance: { ...opts.provenance, date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" },
       artifacts: artifactsSince(started),
+      reads,
     };
     writeFileSync(file, JSON.stringify(result));
     results.set(liveKey(job.chapter, job.directive.line), { ...result, cached: false });
@@ -102,6 +115,21 @@ export async function forEachConcurrently<T>(items: readonly T[], limit: number,
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+// #region reads
+const digestOf = (path: string): string | null => (existsSync(path) ? createHash("sha256").update(readFileSync(path)).digest("hex") : null);
+
+/** The files a run looked for (one path a line, any number of times), each with its digest now. */
+function readsOf(log: string): [string, string | null][] {
+  const paths = existsSync(log) ? [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))].sort() : [];
+  return paths.map((p) => [p, digestOf(p)]);
+}
+
+/** Is every optional file the cached run looked for as it was then (there with the same bytes, or still absent)? */
+export function readsHold(result: Pick<LiveResult, "reads">): boolean {
+  return (result.reads ?? []).every(([path, digest]) => digestOf(path) === digest);
+}
+// #endregion
 
 function readCached(file: string): LiveResult | null {
   if (!existsSync(file)) return null;

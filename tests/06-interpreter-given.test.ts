@@ -1,16 +1,16 @@
 // Chapter 6, what the workbook gives the reader: the test helpers every later tier is tested with
 // (tests/support/bf-*.ts). They are not chapter code, so they pass against the chapter's stubs.
 import { describe, expect, test } from "bun:test";
-import { benchPrograms } from "./support/bf-programs.ts";
+import { CLASSIC_NOTE } from "../shared/programs.ts";
+import { benchPrograms, withClassicDir } from "./support/bf-programs.ts";
 import { randomCase, Rng } from "./support/bf-random.ts";
 
-describe("the conformance set", () => {
-  test("without the conformance set, benchPrograms says why, and where it looked", () => {
-    const missing = benchPrograms("/nonexistent/shared/bf");
+describe("the classic programs", () => {
+  test("without the classic programs, benchPrograms says why, where it looked, and how to get them", () => {
+    const missing = withClassicDir("/nonexistent/classic", benchPrograms);
     expect(missing.programs).toEqual([]);
-    expect(missing.skipReason).toEndWith(
-      "nonexistent/shared/bf/bench not found: the conformance set is provided beside the checkout in the book's repository; skipping",
-    );
+    expect(missing.skipReason).toBe(`${CLASSIC_NOTE} (looked in /nonexistent/classic); skipping`);
+    expect(missing.skipReason).toContain("npm run programs -- fetch");
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
 import { UsageError, parseArgs } from "../chapters/07-template-jit/cli.ts";
 import { formatTable, measure } from "../chapters/07-template-jit/bench.ts";
+import { findProgram } from "../shared/programs.ts";
 import { runBun } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
 
@@ -109,7 +110,7 @@ describe("main.ts", () => {
 
 describe("bench.ts", () => {
   test("measures a program in process and as whole processes, and prints a table", async () => {
-    const m = await measure({ name: "cat", file: "cat.b", input: "cat.in" }, "tests/programs", true);
+    const m = await measure(findProgram("cat")!, true);
     expect(m.codeSize).toBeGreaterThan(0);
     expect(m.jitProcessMs).toBeGreaterThan(0);
     const table = formatTable([m]).split("\n");
@@ -118,8 +119,8 @@ describe("bench.ts", () => {
   });
 
   test("names the programs it knows when given one it does not", async () => {
-    const r = await runBun("chapters/07-template-jit/bench.ts", ["mandelbrot", "nosuch"]);
+    const r = await runBun("chapters/07-template-jit/bench.ts", ["hello", "nosuch"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("BenchError: unknown program(s) nosuch: choose from mandelbrot, hanoi, factor, long, bench, dbfi, awib");
+    expect(r.stderr).toContain("UnknownProgramError: there is no program 'nosuch': choose from hello, numbers, alphabet, cat");
   });
 });

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseBench } from "../site/bench-chart.ts";
-import { formatBfTable, hasGcc, median, parseBenchArgs, runBfBench, toBenchFile, BF_TIERS } from "../shared/bf-bench.ts";
+import { BfBenchError, formatBfTable, hasGcc, median, parseBenchArgs, runBfBench, toBenchFile, BF_TIERS } from "../shared/bf-bench.ts";
+import { BENCH_PROGRAM_NAMES } from "../shared/programs.ts";
 import { runBun } from "../shared/child.ts";
 
 setDefaultTimeout(120_000);
@@ -63,11 +64,39 @@ describe("npm run bench -- bf", () => {
     expect(r.stdout).toContain("== bf: chapters 6-13");
     expect(r.stdout).toMatch(/\| +\| optimizing JIT \| +[\d.]+ s \|/);
     expect(parseBench(JSON.parse(readFileSync(out, "utf8"))).results.map((x) => x.tier)).toEqual(["interpreter", "optimizing JIT"]);
-    expect(parseBenchArgs(["--quick"])).toMatchObject({ runs: 1, limitSeconds: 10 });
-    expect(parseBenchArgs([])).toMatchObject({ runs: 3, limitSeconds: null, programs: ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib"] });
+    expect(parseBenchArgs(["--quick"]).options).toMatchObject({ runs: 1, limitSeconds: 10 });
+    expect(parseBenchArgs([]).options).toMatchObject({ runs: 3, limitSeconds: null, programs: BENCH_PROGRAM_NAMES, peers: [] });
+    expect(parseBenchArgs(["--peer", "cat=cat {prog}", "--peer", "x=y {prog}"]).options.peers).toEqual([
+      { name: "cat", command: "cat {prog}" },
+      { name: "x", command: "y {prog}" },
+    ]);
+    expect(() => parseBenchArgs(["--peer", "cat"])).toThrow("--peer cat: write it NAME='command {prog}'");
+    expect(() => parseBenchArgs(["--frob"])).toThrow(BfBenchError);
     const bad = await runBun("shared/bench.ts", ["bf", "--tiers", "warp", "--dir", dir]);
     expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("unknown tier(s) warp")]);
     const missing = await runBun("shared/bench.ts", ["bf", "--dir", join(dir, "nowhere")]);
-    expect(missing.stdout).toContain("skipped: the benchmark programs are not at");
+    expect(missing.stdout).toContain(`there is no folder ${join(dir, "nowhere")}`);
+    const help = await runBun("shared/bench.ts", ["bf", "--help"]);
+    expect([help.exitCode, help.stdout]).toEqual([0, expect.stringContaining("--peer NAME=CMD")]);
+  });
+
+  test("a peer is a column beside the tiers: any command, {prog} the program's path, the input on stdin", async () => {
+    // A stand-in for another Brainfuck implementation: one that prints the right answer (cat of the
+    // .out next to the program) and one that prints the wrong one.
+    const report = await runBfBench({
+      runs: 1,
+      programs: ["bench"],
+      dir,
+      tiers: ["opt"],
+      peers: [
+        { name: "oracle", command: "cat \"$(dirname {prog})/bench.out\"" },
+        { name: "liar", command: "echo nope" },
+      ],
+      cacheDir: join(dir, "gcc"),
+    });
+    expect(report.tiers).toEqual(["opt", "peer:oracle", "peer:liar"]);
+    expect(report.cells.map((c) => [c.tier, c.status])).toEqual([["opt", "ok"], ["peer:oracle", "ok"], ["peer:liar", "failed"]]);
+    expect(toBenchFile(report).tiers).toEqual(["optimizing JIT", "oracle", "liar"]);
+    expect(formatBfTable(report)).toMatch(/\| +\| oracle +\| +[\d.]+ s \| +[\d.]+ s \| +- \|/);
   });
 });

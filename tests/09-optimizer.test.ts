@@ -16,6 +16,7 @@ import { print } from "../chapters/08-lir/print.ts";
 import { verify } from "../chapters/08-lir/verify.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { loadPrograms, passTable, runTable, timeRun } from "../chapters/09-optimizer/bench.ts";
+import { programsIn } from "../shared/programs.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize, PASSES, UnknownPassError } from "../chapters/09-optimizer/optimize.ts";
 import { inverse } from "../chapters/09-optimizer/passes/mul-loops.ts";
 import { benchPrograms } from "./support/bf-programs.ts";
@@ -324,7 +325,7 @@ describe("bench.ts", () => {
   writeFileSync(join(dir, "echo.out"), "hi");
 
   test("a table of the ops left after each pass", () => {
-    const programs = loadPrograms(["tiny", "echo"], dir);
+    const programs = loadPrograms(programsIn(dir, ["tiny", "echo"]).programs);
     const lines = passTable(programs).split("\n");
     expect(lines[0]).toMatch(/^ops after\s+tiny\s+echo$/);
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(["ops", "input", ...DEFAULT_PIPELINE]);
@@ -333,17 +334,17 @@ describe("bench.ts", () => {
   });
 
   test("a table of runs before and after, which refuses a wrong answer", () => {
-    const [tiny] = loadPrograms(["tiny"], dir);
+    const [tiny] = loadPrograms(programsIn(dir, ["tiny"]).programs);
     expect(runTable([tiny!], 2)).toMatch(/^program .*\ntiny\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+[\d.]+x$/);
     expect(() => timeRun({ ...tiny!, expected: new Uint8Array([66]) }, tiny!.lowered, 1)).toThrow("tiny: wrong output from the LIR interpreter");
-    expect(loadPrograms(["tiny"], join(dir, "missing"))).toEqual([]);
+    expect(programsIn(join(dir, "missing"), ["tiny"])).toMatchObject({ programs: [], missing: ["tiny"] });
   });
 
   test("as a script", async () => {
     const r = await runBun("chapters/09-optimizer/bench.ts", ["--dir", dir, "--times", "--runs", "1", "tiny"]);
     expect(r.stdout).toContain("The LIR interpreter, before and after optimizing (best of 1):");
     const none = await runBun("chapters/09-optimizer/bench.ts", ["--dir", join(dir, "missing")]);
-    expect(none.stdout).toStartWith("The benchmark programs are not here");
+    expect(none.stdout).toStartWith("(there is no folder ");
   });
 });
 

@@ -1,7 +1,7 @@
 // Chapter 11's command line: its arguments (here), and main.ts run in child processes with every
 // tier, --stats, --emit, errors and input.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { benchCommand, formatTimings, PROGRAMS, timeProcess, type Timing } from "../chapters/11-tiering/bench.ts";
+import { benchCommand, formatTimings, timedPrograms, timeProcess, type Timing } from "../chapters/11-tiering/bench.ts";
 import { parseArgs, UsageError } from "../chapters/11-tiering/cli.ts";
 import { runBun } from "../shared/child.ts";
 
@@ -98,7 +98,7 @@ describe("main.ts (in children)", () => {
 
 describe("the bench", () => {
   test("a process is timed to its first byte of output and to its end, its output checked", async () => {
-    const hello = PROGRAMS.find((p) => p.name === "hello")!;
+    const hello = timedPrograms(["hello"]).programs[0]!;
     const t = await timeProcess(hello, "tiered", 30_000);
     expect(t).toMatchObject({ program: "hello", column: "tiered", ok: true, note: null });
     expect(t.firstMs!).toBeGreaterThan(0);
@@ -127,7 +127,7 @@ describe("the bench", () => {
 
   test("unknown tiers and programs are refused, naming the choices", async () => {
     await expect(benchCommand(["--tiers", "fast"])).rejects.toThrow("unknown tier(s) fast: the tiers are tiered, interpreter, opt, js, js-opt, tiered-js");
-    await expect(benchCommand(["nosuch"])).rejects.toThrow("unknown program(s) nosuch: choose from hello, numbers, alphabet, mandelbrot");
+    await expect(benchCommand(["nosuch"])).rejects.toThrow("there is no program 'nosuch': choose from hello, numbers, alphabet");
     await expect(benchCommand(["--thresholds", "1,x"])).rejects.toThrow("--thresholds must be whole numbers, 0 or more: '1,x'");
   });
 });

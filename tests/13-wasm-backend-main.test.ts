@@ -9,6 +9,7 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import { loadPrograms } from "../chapters/09-optimizer/bench.ts";
+import { programsIn } from "../shared/programs.ts";
 import { BenchError, measureProcesses, measureUnderNode, measureWasm, processTable, QUICK, wasmTable } from "../chapters/13-wasm-backend/bench.ts";
 import { compileToWasm } from "../chapters/13-wasm-backend/wasm-tier.ts";
 
@@ -87,7 +88,7 @@ describe("bench.ts", () => {
   writeFileSync(join(dir, "echo.b"), ",[.[-],]"); // ends at the end of input: EOF leaves the cell at 0
   writeFileSync(join(dir, "echo.in"), "hi");
   writeFileSync(join(dir, "echo.out"), "hi");
-  const [tiny, echo] = loadPrograms(["tiny", "echo"], dir);
+  const [tiny, echo] = loadPrograms(programsIn(dir, ["tiny", "echo"]).programs);
 
   test("measures the module and its run, and refuses a wrong answer", () => {
     const t = measureWasm(echo!, 2);
@@ -99,7 +100,7 @@ describe("bench.ts", () => {
   });
 
   test("times the native template JIT and this backend as whole processes, and the module under Node", async () => {
-    const p = await measureProcesses(tiny!, 1, dir);
+    const p = await measureProcesses(tiny!, 1);
     expect(p.templateMs).toBeGreaterThan(0);
     expect(p.wasmMs).toBeGreaterThan(0);
     expect(processTable([{ name: "tiny", templateMs: 100, wasmMs: 50 }]).split("\n")[2]).toMatch(/^\| tiny +\| +0\.100 s \| +0\.050 s \| +0\.50x \|$/);
@@ -119,6 +120,6 @@ describe("bench.ts", () => {
     expect(quick.stdout.match(/^\| \w+ /gm)).toEqual(["| program ", `| ${QUICK[0]} `, "| program ", `| ${QUICK[0]} `]);
     expect(quick.stdout).toEndWith("takes minutes: bun chapters/13-wasm-backend/bench.ts\n");
     const none = await runBun("chapters/13-wasm-backend/bench.ts", ["--dir", join(dir, "missing")]);
-    expect(none.stdout).toContain("The benchmark programs are not here");
+    expect(none.stdout).toContain("(there is no folder ");
   }, 60_000);
 });

@@ -7,12 +7,13 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { CHAPTERS } from "../shared/chapters.ts";
-import { BF_DATA_DIR } from "./support/bf-programs.ts";
+import { emptyClassicDir, findProgram } from "../shared/programs.ts";
+import { withClassicDir } from "./support/bf-programs.ts";
+import { CHROMIUM } from "../shared/workbook/doctor.ts";
 import { ROOT } from "../shared/child.ts";
 import { buildSite, DEFAULT_OUT } from "../site/builder.ts";
 import { serveSite, type SiteServer } from "../site/serve.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 // The flags this machine needs: no sandbox as root, and no background requests to a network that is not there.
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SHOTS = resolve(ROOT, "dist/screenshots");
@@ -29,7 +30,7 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await buildSite({ outDir: DEFAULT_OUT });
+    await withClassicDir(emptyClassicDir(), () => buildSite({ outDir: DEFAULT_OUT })); // the reader's clone, as in site-build
     server = serveSite(DEFAULT_OUT, 0);
     mkdirSync(SHOTS, { recursive: true });
     // playwright gives each launch a new, empty profile (--user-data-dir) of its own.
@@ -128,13 +129,10 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
     await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "A");
   }, 40_000);
 
-  // mandelbrot comes from the conformance set beside the checkout, when it is there; otherwise the
-  // project's own counter.b, which also runs for a while (268 million interpreter steps).
-  const MANDELBROT = resolve(BF_DATA_DIR, "bench/mandelbrot.b");
-  const long = existsSync(MANDELBROT)
-    ? { name: "mandelbrot", source: readFileSync(MANDELBROT, "utf8"), output: readFileSync(resolve(BF_DATA_DIR, "bench/mandelbrot.out"), "utf8") }
-    : { name: "counter", source: readFileSync(resolve(ROOT, "tests/programs/counter.b"), "utf8"), output: readFileSync(resolve(ROOT, "tests/programs/counter.out"), "utf8") };
-  if (!existsSync(MANDELBROT)) console.warn(`site-browser: ${MANDELBROT} is missing, so the playground runs counter.b instead of mandelbrot`);
+  // mandelbrot when the classic programs are installed; otherwise the project's own counter.b, which
+  // also runs for a while (268 million interpreter steps).
+  const found = findProgram("mandelbrot") ?? findProgram("BOOK_HEAVY_TODO")!;
+  const long = { name: found.name, source: readFileSync(found.file, "utf8"), output: readFileSync(found.outputFile, "utf8") };
 
   test(`the playground runs ${long.name} through the WebAssembly backend, in its worker`, async () => {
     await page.goto(server.url + "playground.html");

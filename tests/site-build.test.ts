@@ -1,12 +1,15 @@
-// The whole site, built as `npm run site` builds it: every chapter has its page, every directive
-// became HTML, no link is broken, nothing is loaded from another host, and a second build with
-// nothing changed takes every live result from the cache.
+// The whole site, built as `npm run site` builds it on a reader's fresh clone (no classic programs:
+// their folder is an empty one here): every chapter has its page, every directive became HTML, no
+// link is broken, nothing is loaded from another host, and a second build with nothing changed takes
+// every live result from the cache.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CHAPTERS } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
+import { emptyClassicDir } from "../shared/programs.ts";
+import { withClassicDir } from "./support/bf-programs.ts";
 import { parseDirectives } from "../shared/directives.ts";
 import { buildSite, type BuildReport } from "../site/builder.ts";
 import { siteFiles } from "../site/links.ts";
@@ -17,9 +20,11 @@ let first: BuildReport;
 let second: BuildReport;
 
 beforeAll(async () => {
-  first = await buildSite({ outDir });
-  second = await buildSite({ outDir });
-}, 240_000);
+  await withClassicDir(emptyClassicDir(), async () => {
+    first = await buildSite({ outDir });
+    second = await buildSite({ outDir });
+  });
+}, 400_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 const html = (file: string) => readFileSync(join(outDir, file), "utf8");

@@ -288,7 +288,7 @@ describe("links", () => {
 
 describe("a chapter's README as a page", () => {
   const provenance = { bun: "1.4.5 (a7733435)", os: "Linux 6.18 x86_64", cpu: "Xeon", commit: "3a8bf81", date: "2026-11-21 10:04 UTC" };
-  const live = { command: "bun x.ts", stdout: "at 0x7f45ab3c2010\n", stderr: "", exitCode: 0, signal: null, durationMs: 12, provenance, artifacts: {} };
+  const live = { command: "bun x.ts", stdout: "at 0x7f45ab3c2010\n", stderr: "", exitCode: 0, signal: null, durationMs: 12, provenance, artifacts: {}, reads: [] };
   const ctx: RenderContext = { chapter: chapter(6), chapters: CHAPTERS, live: (line) => (line === 9 ? live : undefined), artifacts: () => null };
   const readme = [
     "# Brainfuck", // 1
@@ -388,6 +388,25 @@ describe("live results", () => {
     expect(second.results.get("01-pages:3")!.stdout).toBe(first.results.get("01-pages:3")!.stdout);
     expect(second.results.get("01-pages:3")!.cached).toBe(true);
   }, 30_000);
+
+  test("a command that looked for an optional file runs again when the file appears, changes or goes", async () => {
+    const optional = join(cacheDir, "optional.b");
+    // What shared/programs.ts does for a classic program: note the path, then read it if it is there.
+    const script = `import { noteRead } from "./shared/programs.ts"; import { existsSync, readFileSync } from "node:fs"; ` +
+      `noteRead(${JSON.stringify(optional)}); console.log(existsSync(${JSON.stringify(optional)}) ? readFileSync(${JSON.stringify(optional)}, "utf8") : "absent")`;
+    const jobs = [job(`bun -e '${script}'`, 7)];
+    const absent = await runLive(jobs, opts);
+    expect([absent.misses, absent.results.get("01-pages:7")!.stdout]).toEqual([1, "absent\n"]);
+    expect((await runLive(jobs, opts)).hits).toBe(1);
+    writeFileSync(optional, "+.");
+    const present = await runLive(jobs, opts);
+    expect([present.misses, present.results.get("01-pages:7")!.stdout]).toEqual([1, "+.\n"]);
+    expect((await runLive(jobs, opts)).hits).toBe(1);
+    writeFileSync(optional, "-.");
+    expect((await runLive(jobs, opts)).results.get("01-pages:7")!.stdout).toBe("-.\n");
+    rmSync(optional);
+    expect((await runLive(jobs, opts)).results.get("01-pages:7")!.stdout).toBe("absent\n");
+  }, 60_000);
 
   test("a failing command is reported with its chapter, README line and stderr", async () => {
     const r = await runLive([job(`bun -e "console.error('boom'); process.exit(3)"`, 42)], opts);

@@ -60,13 +60,13 @@ describe("verify --impl", () => {
 });
 
 describe("verify --doctor", () => {
-  test("checks Bun, the host, native code and GNU as", async () => {
+  test("checks Bun, the host, native code, and lists the optional pieces with how to get each", async () => {
     const r = await verify("--doctor");
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^[✓!] Bun +\d+\.\d+\.\d+/m);
     expect(r.stdout).toMatch(/^[✓!] Host +\w+\/\w+/m);
     expect(r.stdout).toMatch(/^[✓!] Native code /m);
-    expect(r.stdout).toMatch(/^[✓!] GNU as /m);
+    for (const piece of ["Programs", "GNU as", "Chromium", "gcc"]) expect(r.stdout).toMatch(new RegExp(`^[✓○] ${piece} `, "m"));
   });
 });
 

@@ -6,7 +6,7 @@ import { BUN, runChild } from "../shared/child.ts";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { calledWhileLoading, formatContract, type ContractResult } from "../shared/workbook/contract.ts";
-import { checkBun, checkHost, probeCheck, probeNativeCode, type Host } from "../shared/workbook/doctor.ts";
+import { checkBun, checkChromium, checkClassicPrograms, checkHost, formatChecks, probeCheck, probeNativeCode, type Host } from "../shared/workbook/doctor.ts";
 import { crashDiagnosis } from "../shared/workbook/crash-report.ts";
 import { explain, failedTests, machineCodeIn, unwrittenIn } from "../shared/workbook/failure.ts";
 import { chapterOnDisk, chaptersOnDisk, isGivenTestFile, ROOT, testFilesOf } from "../shared/workbook/layout.ts";
@@ -402,6 +402,14 @@ describe("doctor", () => {
     expect(probeCheck({ exitCode: 0, stdout: "returned 42\n", stderr: "", diagnosis: null }).status).toBe("ok");
     const crashed = probeCheck({ exitCode: null, stdout: "", stderr: "", diagnosis: "segmentation fault (SIGSEGV): boom" });
     expect(crashed).toEqual({ status: "fail", what: "Native code", detail: "the RW -> RX -> execute probe failed: segmentation fault (SIGSEGV): boom" });
+  });
+
+  test("the optional pieces: installed, or how to get them", () => {
+    const none = checkClassicPrograms("/nonexistent/classic");
+    expect(none).toMatchObject({ status: "optional", what: "Programs" });
+    expect(none.detail).toContain("`npm run programs -- fetch`");
+    expect(checkChromium("/nonexistent/chromium")).toMatchObject({ status: "optional", detail: expect.stringContaining("sudo apt-get install chromium") });
+    expect(formatChecks([none])).toStartWith("○ Programs ");
   });
 
   test("the real probe maps, seals and calls code on this machine", async () => {

@@ -1,34 +1,14 @@
-// The template JIT against the interpreter on the conformance set (../shared/bf/bench), two ways:
-// in one process (the run itself, and the JIT's compile time), and as whole processes (what a user
-// waits for: `bun main.ts prog.b`, start-up included).
+// The template JIT against the interpreter on the benchmark programs (shared/programs.ts: the book's
+// own, and the classic ones where installed), two ways: in one process (the run itself, and the JIT's
+// compile time), and as whole processes (what a user waits for: `bun main.ts prog.b`, start-up included).
 //   bun chapters/07-template-jit/bench.ts [--whole-process] [--runs N] [name ...]
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { flag, runMain } from "../../shared/main.ts";
 import { BUN, ROOT, runChild } from "../../shared/child.ts";
+import { benchmarkPrograms, findPrograms, type BfProgram } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { compareWithInterpreter } from "./compare.ts";
-
-export interface BenchProgram {
-  readonly name: string;
-  readonly file: string;
-  readonly input: string | null;
-  readonly tapeSize?: number;
-}
-
-export const BENCH_DIR = resolve(ROOT, "../shared/bf/bench");
-
-// #region programs
-export const BENCH: readonly BenchProgram[] = [
-  { name: "mandelbrot", file: "mandelbrot.b", input: null },
-  { name: "hanoi", file: "hanoi.b", input: null },
-  { name: "factor", file: "factor.b", input: "factor.in" },
-  { name: "long", file: "long.b", input: null },
-  { name: "bench", file: "bench.b", input: null },
-  { name: "dbfi", file: "dbfi.b", input: "dbfi.in" },
-  { name: "awib", file: "awib-0.4.b", input: "awib-0.4.in", tapeSize: 65536 },
-];
-// #endregion programs
 
 export interface Measurement {
   readonly name: string;
@@ -41,16 +21,16 @@ export interface Measurement {
   readonly jitProcessMs: number | null;
 }
 
-/** Thrown when the JIT and the interpreter disagree, or a program is missing. */
+/** Thrown when the JIT and the interpreter disagree. */
 export class BenchError extends Error {
   override name = "BenchError";
 }
 
 // #region measure
 /** Time `p` both ways; each figure is the best of `runs` (this machine's noise is 10-20%). */
-export async function measure(p: BenchProgram, dir: string, wholeProcess: boolean, runs = 1): Promise<Measurement> {
-  const file = resolve(dir, p.file);
-  const input = p.input === null ? new Uint8Array(0) : new Uint8Array(readFileSync(resolve(dir, p.input)));
+export async function measure(p: BfProgram, wholeProcess: boolean, runs = 1): Promise<Measurement> {
+  const file = p.file;
+  const input = p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile));
   const program = parse(readFileSync(file, "utf8"));
   const best = { interpreterMs: Infinity, compileMs: Infinity, runMs: Infinity, codeSize: 0 };
   for (let i = 0; i < runs; i++) {
@@ -108,11 +88,10 @@ if (import.meta.main) {
     const runs = Number(flag(argv, "runs") ?? 1);
     if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${flag(argv, "runs")}'`);
     const names = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--runs");
-    const unknown = names.filter((n) => !BENCH.some((p) => p.name === n));
-    if (unknown.length > 0) throw new BenchError(`unknown program(s) ${unknown.join(", ")}: choose from ${BENCH.map((p) => p.name).join(", ")}`);
-    if (!existsSync(BENCH_DIR)) throw new BenchError(`${BENCH_DIR} not found: the conformance set sits beside the checkout`);
+    const { programs, note } = names.length > 0 ? findPrograms(names) : benchmarkPrograms();
+    if (note !== null) console.log(`(${note})`);
     const rows: Measurement[] = [];
-    for (const p of BENCH.filter((p) => names.length === 0 || names.includes(p.name))) rows.push(await measure(p, BENCH_DIR, wholeProcess, runs));
+    for (const p of programs) rows.push(await measure(p, wholeProcess, runs));
     console.log(formatTable(rows));
   });
 }

@@ -1,12 +1,12 @@
 // What each pass buys on real programs: the ops left after each pass, and (with --times) the LIR
 // interpreter running each program before and after optimizing: instructions run, and seconds.
 //   bun chapters/09-optimizer/bench.ts [--times] [--runs N] [--dir DIR] [name...]
-// The programs are the conformance set beside the checkout, ../shared/bf/bench: NAME.b, with
-// NAME.out and, if it reads, NAME.in.
-import { existsSync, readFileSync } from "node:fs";
+// The programs are the benchmark set (shared/programs.ts), or NAME.b, NAME.out and NAME.in in --dir.
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { flag, hasFlag, runMain } from "../../shared/main.ts";
+import { benchmarkPrograms, findPrograms, programsIn, type BfProgram } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
 import { interpretLirWithStats } from "../08-lir/interpret-lir.ts";
@@ -14,32 +14,26 @@ import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize, type PassStats } from "./optimize.ts";
 
-export const BENCH_DIR = fileURLToPath(new URL("../../../shared/bf/bench", import.meta.url));
-
 export interface BenchProgram {
   readonly name: string;
+  readonly file: string;
   readonly lowered: Lir;
   readonly options: RunOptions;
   readonly expected: Uint8Array;
 }
 
-const NAMES = ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib-0.4"];
-
-/** The benchmark programs found in `dir`, lowered; empty when the set is not there. */
-export function loadPrograms(names: readonly string[] = NAMES, dir = BENCH_DIR): BenchProgram[] {
-  if (!existsSync(dir)) return [];
-  return names.map((name) => {
-    const file = (ext: string) => resolve(dir, `${name}.${ext}`);
-    return {
-      name,
-      lowered: lower(parse(readFileSync(file("b"), "utf8"))),
-      options: {
-        input: existsSync(file("in")) ? new Uint8Array(readFileSync(file("in"))) : new Uint8Array(0),
-        tapeSize: name.startsWith("awib") ? 65536 : 30000, // awib needs 48,305 cells
-      },
-      expected: new Uint8Array(readFileSync(file("out"))),
-    };
-  });
+/** The programs, read and lowered (by default the benchmark set: shared/programs.ts). */
+export function loadPrograms(programs: readonly BfProgram[] = benchmarkPrograms().programs): BenchProgram[] {
+  return programs.map((p) => ({
+    name: p.name,
+    file: p.file,
+    lowered: lower(parse(readFileSync(p.file, "utf8"))),
+    options: {
+      input: p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile)),
+      tapeSize: p.tapeSize ?? 30000,
+    },
+    expected: new Uint8Array(readFileSync(p.outputFile)),
+  }));
 }
 
 // #region pass-table
@@ -114,13 +108,13 @@ const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
   runMain(() => {
     const args = process.argv.slice(2);
-    const dir = flag(args, "dir") ?? BENCH_DIR;
+    const dir = flag(args, "dir");
     const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--dir");
-    const programs = loadPrograms(names.length > 0 ? names : NAMES, dir);
-    if (programs.length === 0) {
-      console.log(`The benchmark programs are not here (${dir}): they come with the book's repository.`);
-      return;
-    }
+    const wanted = names.length > 0 ? names : undefined;
+    const set = dir !== undefined ? programsIn(dir, wanted) : wanted ? findPrograms(wanted) : benchmarkPrograms();
+    if (set.note !== null) console.log(`(${set.note})\n`);
+    const programs = loadPrograms(set.programs);
+    if (programs.length === 0) return;
     console.log(passTable(programs));
     if (hasFlag(args, "times")) {
       const runs = Number(flag(args, "runs") ?? 1);

@@ -3,11 +3,11 @@
 // is made (--buffer 1), so "first output" is when the program first printed, not when a buffer filled.
 //   bun chapters/11-tiering/bench.ts [--limit S] [--tiers a,b,...] [--thresholds n,m,...] [name ...]
 // With --thresholds, the tiered JIT alone, once per threshold.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BUN, ROOT } from "../../shared/child.ts";
 import { flag, runMain } from "../../shared/main.ts";
-import { BENCH, BENCH_DIR } from "../07-template-jit/bench.ts";
+import { BENCH_PROGRAM_NAMES, findPrograms } from "../../shared/programs.ts";
 import { TIERS, type TierChoice } from "./cli.ts";
 
 // #region programs
@@ -15,15 +15,29 @@ export interface TimedProgram {
   readonly name: string;
   readonly file: string;
   readonly input: string | null;
+  readonly output: string;
   readonly tapeSize?: number;
   readonly short: boolean;
 }
 
-/** Short: the project's own programs, done in milliseconds. Long: chapter 7's benchmark set. */
-export const PROGRAMS: readonly TimedProgram[] = [
-  ...["hello", "numbers", "alphabet"].map((name) => ({ name, file: resolve(ROOT, `tests/programs/${name}.b`), input: null, short: true })),
-  ...BENCH.map((p) => ({ ...p, file: resolve(BENCH_DIR, p.file), input: p.input === null ? null : resolve(BENCH_DIR, p.input), short: false })),
-];
+/** Short: done in milliseconds. Long: the benchmark set. */
+export const SHORT_PROGRAMS: readonly string[] = ["hello", "numbers", "alphabet"];
+
+/** The programs named (by default the short ones and the benchmark set), and a note on any not installed. */
+export function timedPrograms(names: readonly string[] = [...SHORT_PROGRAMS, ...BENCH_PROGRAM_NAMES]): { programs: TimedProgram[]; note: string | null } {
+  const { programs, note } = findPrograms(names);
+  return {
+    programs: programs.map((p) => ({
+      name: p.name,
+      file: p.file,
+      input: p.inputFile,
+      output: p.outputFile,
+      ...(p.tapeSize === undefined ? {} : { tapeSize: p.tapeSize }),
+      short: SHORT_PROGRAMS.includes(p.name),
+    })),
+    note,
+  };
+}
 
 export const DEFAULT_TIERS: readonly TierChoice[] = ["interpreter", "opt", "tiered", "js-opt"];
 // #endregion programs
@@ -74,7 +88,7 @@ export async function timeProcess(p: TimedProgram, tier: TierChoice, limitMs: nu
   const base = { program: p.name, column: threshold === undefined ? tier : `threshold ${threshold}`, compileMs: null };
   if (proc.signalCode !== null) return { ...base, firstMs: null, totalMs: null, ok: false, note: `over ${limitMs / 1000} s` };
   const output = Buffer.concat(chunks);
-  const expected = readFileSync(p.file.replace(/\.b$/, ".out"));
+  const expected = readFileSync(p.output);
   const ok = proc.exitCode === 0 && output.equals(expected);
   const stats = (await stderr).trim().split("\n").reverse().find((l) => l.startsWith("{"));
   // Compile time without the parse, which every tier pays alike.
@@ -118,11 +132,8 @@ export async function benchCommand(argv: readonly string[]): Promise<void> {
   const thresholds = flag(argv, "thresholds")?.split(",").map(Number) ?? null;
   if (thresholds?.some((t) => !(Number.isSafeInteger(t) && t >= 0))) throw new TieringBenchError(`--thresholds must be whole numbers, 0 or more: '${flag(argv, "thresholds")}'`);
   const names = argv.filter((a, i) => !a.startsWith("--") && !["--limit", "--tiers", "--thresholds"].includes(argv[i - 1]!));
-  const unknown = names.filter((n) => !PROGRAMS.some((p) => p.name === n));
-  if (unknown.length > 0) throw new TieringBenchError(`unknown program(s) ${unknown.join(", ")}: choose from ${PROGRAMS.map((p) => p.name).join(", ")}`);
-  const programs = PROGRAMS.filter((p) => (names.length === 0 ? p.short || existsSync(p.file) : names.includes(p.name)));
-  const missing = programs.filter((p) => !existsSync(p.file));
-  if (missing.length > 0) throw new TieringBenchError(`${missing.map((p) => p.name).join(", ")} not found: the benchmark set sits beside the checkout, in ${BENCH_DIR}`);
+  const { programs, note } = timedPrograms(names.length > 0 ? names : undefined);
+  if (note !== null) console.log(`(${note})\n`);
   const rows: Timing[] = [];
   for (const p of programs) {
     if (thresholds === null) for (const tier of tiers) rows.push(await timeProcess(p, tier, limitMs));

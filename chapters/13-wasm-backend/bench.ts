@@ -1,21 +1,21 @@
-// What a portable backend costs: the WebAssembly backend on the conformance set, on two engines
+// What a portable backend costs: the WebAssembly backend on the benchmark programs, on two engines
 // (Bun's JavaScriptCore, and Node's V8 through tsx), and beside chapter 7's native x86-64 JIT on the
 // same unoptimized program, each as a whole process.
 //   bun chapters/13-wasm-backend/bench.ts [--quick] [--runs N] [--no-node] [--no-native] [--json] [--dir DIR] [name...]
+// The programs are the benchmark set (shared/programs.ts), or NAME.b, NAME.out and NAME.in in --dir.
 // --quick measures only QUICK, in seconds rather than minutes: the chapter's live result.
 // --json prints the in-process measurements only, as JSON: it is how the Node column is measured.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUN, ROOT, runChild } from "../../shared/child.ts";
 import { flag, hasFlag, runMain } from "../../shared/main.ts";
-import { BENCH_DIR, loadPrograms, type BenchProgram } from "../09-optimizer/bench.ts";
+import { benchmarkPrograms, findPrograms, programsIn, type ProgramSet } from "../../shared/programs.ts";
+import { loadPrograms, type BenchProgram } from "../09-optimizer/bench.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { decodeModule } from "./decode.ts";
 import { WasmProgram } from "./wasm-program.ts";
 
-export const NAMES = ["mandelbrot", "hanoi", "factor", "long", "bench", "dbfi", "awib-0.4"];
-
-/** What --quick measures: the one program of the set that every tier runs in well under a second. */
+/** What --quick measures: a program that every tier runs in well under a second. */
 export const QUICK = ["bench"];
 
 export class BenchError extends Error {
@@ -50,8 +50,8 @@ export function measureWasm(p: BenchProgram, runs = 1): WasmTiming {
 
 // #region processes
 /** Wall time of `bun main.ts prog.b` for chapter 7's JIT and for this backend on the lowered LIR. */
-export async function measureProcesses(p: BenchProgram, runs = 1, dir = BENCH_DIR): Promise<{ templateMs: number; wasmMs: number }> {
-  const file = resolve(dir, `${p.name}.b`);
+export async function measureProcesses(p: BenchProgram, runs = 1): Promise<{ templateMs: number; wasmMs: number }> {
+  const file = p.file;
   const tape = ["--tape", String(p.options.tapeSize)];
   const wall = async (argv: readonly string[]) => {
     let ms = Infinity;
@@ -70,8 +70,8 @@ export async function measureProcesses(p: BenchProgram, runs = 1, dir = BENCH_DI
 // #endregion
 
 /** The in-process measurements under Node: this script again, under tsx, with --json. */
-export async function measureUnderNode(names: readonly string[], runs: number, dir = BENCH_DIR): Promise<WasmTiming[]> {
-  const argv = [resolve(ROOT, "node_modules/.bin/tsx"), fileURLToPath(import.meta.url), "--json", "--runs", String(runs), "--dir", dir, ...names];
+export async function measureUnderNode(names: readonly string[], runs: number, dir?: string): Promise<WasmTiming[]> {
+  const argv = [resolve(ROOT, "node_modules/.bin/tsx"), fileURLToPath(import.meta.url), "--json", "--runs", String(runs), ...(dir === undefined ? [] : ["--dir", dir]), ...names];
   const r = await runChild(argv, { timeoutMs: 600_000 });
   if (r.exitCode !== 0) throw new BenchError(`the Node run failed: ${r.diagnosis ?? r.stderr.trim()}`);
   return JSON.parse(r.stdout) as WasmTiming[];
@@ -114,11 +114,14 @@ if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) 
     const args = process.argv.slice(2);
     const runs = Number(flag(args, "runs") ?? 1);
     if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${flag(args, "runs")}'`);
-    const dir = flag(args, "dir") ?? BENCH_DIR;
+    const dir = flag(args, "dir");
     const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--dir");
     const quick = hasFlag(args, "quick");
-    const programs = loadPrograms(names.length > 0 ? names : quick ? QUICK : NAMES, dir);
-    if (programs.length === 0) return console.log(`The benchmark programs are not here (${dir}): they come with the book's repository.`);
+    const wanted = names.length > 0 ? names : quick ? QUICK : undefined;
+    const set: ProgramSet = dir !== undefined ? programsIn(dir, wanted) : wanted ? findPrograms(wanted) : benchmarkPrograms();
+    if (set.note !== null && !hasFlag(args, "json")) console.log(`(${set.note})\n`);
+    const programs = loadPrograms(set.programs);
+    if (programs.length === 0) return;
     const bun = programs.map((p) => measureWasm(p, runs));
     if (hasFlag(args, "json")) return console.log(JSON.stringify(bun));
     const node = hasFlag(args, "no-node") ? [] : await measureUnderNode(programs.map((p) => p.name), runs, dir);
@@ -126,9 +129,9 @@ if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) 
     console.log(wasmTable(bun, node));
     if (hasFlag(args, "no-native")) return;
     const rows = [];
-    for (const p of programs) rows.push({ name: p.name, ...(await measureProcesses(p, runs, dir)) });
+    for (const p of programs) rows.push({ name: p.name, ...(await measureProcesses(p, runs)) });
     console.log(`\nThe same unoptimized program, native and portable: \`bun main.ts prog.b\`, whole process (best of ${runs}):\n`);
     console.log(processTable(rows));
-    if (quick) console.log(`\nThe whole set (${NAMES.join(", ")}) takes minutes: bun chapters/13-wasm-backend/bench.ts`);
+    if (quick) console.log(`\nThe whole set takes minutes: bun chapters/13-wasm-backend/bench.ts`);
   });
 }

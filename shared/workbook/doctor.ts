@@ -1,14 +1,17 @@
 // npm run verify -- --doctor: can this machine run the book? Bun's version against the pinned one, the
 // OS and CPU (and which chapters run there), a real RW -> RX -> execute probe in a child process, and
-// the tools that optional tests use.
+// the optional pieces (the classic programs, GNU as, Chromium, gcc), each with how to get it.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CHAPTERS } from "../chapters.ts";
 import { runBun, type ChildResult } from "../child.ts";
+import { CLASSIC_FILES, isStored } from "../classic-programs.ts";
+import { classicDir } from "../programs.ts";
 import { ROOT } from "./layout.ts";
 
-export type Status = "ok" | "warn" | "fail";
+/** optional: a piece the book works without, not installed here (the check says how to get it). */
+export type Status = "ok" | "warn" | "fail" | "optional";
 
 export interface Check {
   readonly status: Status;
@@ -83,17 +86,40 @@ export function checkGnuAs(): Check {
     return { status: "ok", what: "GNU as", detail: `${version.stdout.split("\n")[0]}: the exhaustive encoder test (chapter 4) runs` };
   }
   return {
-    status: "warn",
+    status: "optional",
     what: "GNU as",
     detail: "as/objdump (GNU binutils) not found: the exhaustive encoder test is skipped, and a golden file still checks the encoder. Install binutils (sudo apt-get install binutils) to run it.",
   };
 }
 
-export async function doctor(h: Host = currentHost()): Promise<Check[]> {
-  return [checkBun(h), checkHost(h), await probeNativeCode(h), checkGnuAs()];
+export function checkClassicPrograms(dir: string = classicDir()): Check {
+  const stored = CLASSIC_FILES.filter((f) => isStored(dir, f)).length;
+  if (stored === CLASSIC_FILES.length) return { status: "ok", what: "Programs", detail: `the classic programs are installed (${dir}): benchmarks and tests run them too` };
+  return {
+    status: "optional",
+    what: "Programs",
+    detail: `${stored} of ${CLASSIC_FILES.length} classic program files in ${dir}: the book runs on its own programs; \`npm run programs -- fetch\` adds mandelbrot, hanoi, factor, awib and the rest (downloaded at pinned commits, SHA-256 checked)`,
+  };
 }
 
-const MARK: Record<Status, string> = { ok: "✓", warn: "!", fail: "✗" };
+export const CHROMIUM = "/usr/bin/chromium";
+
+export function checkChromium(path: string = CHROMIUM): Check {
+  if (existsSync(path)) return { status: "ok", what: "Chromium", detail: `${path}: the site's browser test runs` };
+  return { status: "optional", what: "Chromium", detail: `${path} not found: the site's browser test is skipped. On Debian or Ubuntu: sudo apt-get install chromium` };
+}
+
+export function checkGcc(): Check {
+  const gcc = spawnSync("gcc", ["--version"], { encoding: "utf8" });
+  if (gcc.status === 0) return { status: "ok", what: "gcc", detail: `${gcc.stdout.split("\n")[0]}: the benchmark's gcc -O2 yardstick runs` };
+  return { status: "optional", what: "gcc", detail: "gcc not found: the benchmark leaves out its gcc -O2 yardstick. On Debian or Ubuntu: sudo apt-get install gcc" };
+}
+
+export async function doctor(h: Host = currentHost()): Promise<Check[]> {
+  return [checkBun(h), checkHost(h), await probeNativeCode(h), checkClassicPrograms(), checkGnuAs(), checkChromium(), checkGcc()];
+}
+
+const MARK: Record<Status, string> = { ok: "✓", warn: "!", fail: "✗", optional: "○" };
 
 export function formatChecks(checks: readonly Check[]): string {
   return checks.map((c) => `${MARK[c.status]} ${c.what.padEnd(12)} ${c.detail}`).join("\n");

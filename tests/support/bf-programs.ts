@@ -1,18 +1,17 @@
-// The Brainfuck programs every tier is tested on, with what each must produce: the project's own
-// (tests/programs/) and the conformance set that sits beside the checkout (../shared/bf/), which a
-// reader's machine may not have.
+// The Brainfuck programs every tier is tested on, with what each must produce: the tests' small cases
+// (tests/programs/), the book's own workloads, and the classic programs, which a reader has only after
+// `npm run programs -- fetch` (all three named and found by shared/programs.ts).
 import { existsSync, readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BrainfuckSyntaxError } from "../../chapters/06-interpreter/errors.ts";
 import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
 import { showBytes, type EofBehavior, type RunOptions, type RunResult } from "../../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../../chapters/06-interpreter/source.ts";
+import { CLASSIC_ENV, classicDir, CLASSIC_NOTE, findPrograms, type BfProgram } from "../../shared/programs.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const PROGRAMS_DIR = resolve(ROOT, "tests/programs");
-/** The conformance set: beside the checkout, not in it. */
-export const BF_DATA_DIR = resolve(ROOT, "../shared/bf");
 
 export interface ExpectedError {
   readonly name: "BrainfuckSyntaxError" | "TapeBoundsError" | "StepLimitError";
@@ -47,8 +46,6 @@ interface Spec {
   readonly eof?: EofBehavior;
   readonly maxSteps?: number;
   readonly error?: ExpectedError;
-  /** What the reference interpreter takes, measured: for scheduling, and to tell the heavy ones. */
-  readonly seconds?: number;
 }
 
 // #region project-programs
@@ -80,28 +77,8 @@ export function projectPrograms(): BfCase[] {
   return PROJECT.map((spec) => load(PROGRAMS_DIR, spec));
 }
 
-// #region bench-programs
-// `seconds`: the reference interpreter's time on the book's machine (bun, 2 vCPUs, measured). Over
-// HEAVY_SECONDS is too slow for it in CI; every later tier runs them all.
-const BENCH: readonly Spec[] = [
-  { name: "mandelbrot", seconds: 16.6 },
-  { name: "hanoi", seconds: 21.9 },
-  { name: "factor", seconds: 9.9 },
-  { name: "factor small", program: "factor", input: "factor-small", output: "factor-small", seconds: 6.2 },
-  { name: "long", seconds: 19.6 },
-  { name: "bench", seconds: 2.3 },
-  { name: "dbfi", seconds: 36.1 },
-  { name: "awib-0.4", tapeSize: 65536, seconds: 12.8 },
-  { name: "counter", seconds: 1.4 },
-];
-const EXTRA: readonly Spec[] = [
-  { name: "Beer", seconds: 0.02 },
-  { name: "Golden", seconds: 0.2 },
-  { name: "Life", seconds: 5.2 },
-  { name: "LostKng", seconds: 0.35 }, // 0.25 s of it to parse its 2.1 MB
-];
+/** Over this many seconds in the reference interpreter, a program is too slow for it in CI. */
 const HEAVY_SECONDS = 9;
-// #endregion
 
 export interface BenchSet {
   readonly programs: BfCase[];
@@ -109,7 +86,6 @@ export interface BenchSet {
   readonly skipReason: string | null;
 }
 
-/** ../shared/bf/bench and ../shared/bf/extra, or no programs and the reason. */
 /**
  * The project's programs a later tier compiles and runs: all but the ones the parser rejects, which
  * chapter 6 tests and which never reach a later tier's own code.
@@ -118,18 +94,55 @@ export function compiledPrograms(): BfCase[] {
   return projectPrograms().filter((c) => c.expectedError?.name !== "BrainfuckSyntaxError");
 }
 
-export function benchPrograms(dir: string = BF_DATA_DIR): BenchSet {
-  if (!existsSync(resolve(dir, "bench"))) {
-    return {
-      programs: [],
-      skipReason:
-        `${relative(ROOT, resolve(dir, "bench"))} not found: the conformance set is provided beside ` +
-        `the checkout in the book's repository; skipping`,
-    };
+/** The book's own workloads (chapters/06-interpreter/programs/): always there. */
+export function bookPrograms(): BfCase[] {
+  return findPrograms(undefined, (p) => p.origin === "book").programs.map(toCase);
+}
+
+/** The classic programs, where installed (`npm run programs -- fetch`), or none and the reason. */
+export function benchPrograms(): BenchSet {
+  const { programs } = findPrograms(undefined, (p) => p.origin === "classic");
+  if (programs.length === 0) return { programs: [], skipReason: `${CLASSIC_NOTE} (looked in ${classicDir()}); skipping` };
+  return { programs: programs.map(toCase), skipReason: null };
+}
+
+/**
+ * `fn` with the classic programs looked for in `dir` (an empty one: the reader's clone without them),
+ * until it returns or, if it returns a promise, until that settles.
+ */
+export function withClassicDir<T>(dir: string, fn: () => T): T {
+  const saved = process.env[CLASSIC_ENV];
+  const restore = () => {
+    if (saved === undefined) delete process.env[CLASSIC_ENV];
+    else process.env[CLASSIC_ENV] = saved;
+  };
+  process.env[CLASSIC_ENV] = dir;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    restore();
+    throw e;
   }
-  const programs = [...BENCH.map((s) => load(resolve(dir, "bench"), s))];
-  if (existsSync(resolve(dir, "extra"))) programs.push(...EXTRA.map((s) => load(resolve(dir, "extra"), s)));
-  return { programs, skipReason: null };
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
+}
+
+function toCase(p: BfProgram): BfCase {
+  return {
+    name: p.name,
+    file: p.file,
+    source: readFileSync(p.file, "utf8"),
+    options: {
+      input: p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile)),
+      ...(p.tapeSize === undefined ? {} : { tapeSize: p.tapeSize }),
+    },
+    expectedOutput: new Uint8Array(readFileSync(p.outputFile)),
+    expectedError: null,
+    interpreterSeconds: p.interpreterSeconds,
+    heavy: p.interpreterSeconds > HEAVY_SECONDS,
+  };
 }
 
 function load(dir: string, spec: Spec): BfCase {
@@ -149,8 +162,8 @@ function load(dir: string, spec: Spec): BfCase {
     options,
     expectedOutput: new Uint8Array(readFileSync(resolve(dir, `${spec.output ?? base}.out`))),
     expectedError: spec.error ?? null,
-    interpreterSeconds: spec.seconds ?? 0,
-    heavy: (spec.seconds ?? 0) > HEAVY_SECONDS,
+    interpreterSeconds: 0,
+    heavy: false,
   };
 }
 

@@ -6,7 +6,7 @@ import { interpret } from "../../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunResult } from "../../chapters/06-interpreter/semantics.ts";
 import { runBatch, runBatches, type BatchOptions, type NativeCase, type NativeOutcome, type TierName } from "./bf-native.ts";
-import { benchPrograms, checkCase, compiledPrograms } from "./bf-programs.ts";
+import { benchPrograms, bookPrograms, checkCase, compiledPrograms } from "./bf-programs.ts";
 import { randomCases } from "./bf-random.ts";
 
 export interface Differential {
@@ -72,31 +72,38 @@ export function eofCases(source: string): NativeCase[] {
   return (["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source, options: { eof, input: new TextEncoder().encode("A") } }));
 }
 
-/** The conformance set, balanced over two uninstrumented children by measured run time. */
-const GROUPS = [
-  ["mandelbrot", "hanoi", "long", "bench", "counter", "Beer", "Golden"],
-  ["factor", "factor small", "dbfi", "awib-0.4", "Life", "LostKng"],
-];
+/** `programs` in two groups of about the same work (by the interpreter's time), one per core. */
+export function balance<T extends { readonly interpreterSeconds: number }>(programs: readonly T[]): [T[], T[]] {
+  const groups: [T[], T[]] = [[], []];
+  const load = [0, 0];
+  for (const p of [...programs].sort((a, b) => b.interpreterSeconds - a.interpreterSeconds)) {
+    const i = load[0]! <= load[1]! ? 0 : 1;
+    groups[i]!.push(p);
+    load[i]! += p.interpreterSeconds;
+  }
+  return groups;
+}
 
-/** The conformance programs (../shared/bf/bench) through `tier`: each its expected output, byte for byte. */
+/**
+ * The book's own programs and the classic ones (where installed) through `tier`: each its expected
+ * output, byte for byte.
+ */
 export function conformanceSuite(tier: TierName, title: string): void {
   describe(title, () => {
-    const { programs, skipReason } = benchPrograms();
-    if (skipReason !== null) {
-      test.skip(skipReason, () => {});
-      return;
-    }
+    const { programs: classic, skipReason } = benchPrograms();
+    if (skipReason !== null) test.skip(skipReason, () => {});
+    const programs = [...bookPrograms(), ...classic];
     let outcomes = new Map<string, NativeOutcome>();
     beforeAll(async () => {
-      const batches = GROUPS.map((names, i) => {
-        const cases = programs.filter((p) => names.includes(p.name)).map((p) => ({ name: p.name, source: p.source, options: p.options }));
+      const batches = balance(programs).map((group, i) => {
+        const cases = group.map((p) => ({ name: p.name, source: p.source, options: p.options }));
         return runBatch(tier, cases, { label: `conformance ${i + 1}, ${tier}`, timeoutMs: 110_000, coverage: false });
       });
       outcomes = new Map((await Promise.all(batches)).flat().map((o) => [o.name, o]));
     });
     test.each(programs.map((p) => [p.name, p] as const))("%s", (name, p) => {
       const o = outcomes.get(name);
-      expect(o).toBeDefined(); // a program missing from GROUPS is run by no batch
+      expect(o).toBeDefined();
       expect(o!.thrown).toBeNull();
       expect(checkCase(p, o!.result!)).toBeNull();
     });
