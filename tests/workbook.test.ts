@@ -11,7 +11,7 @@ import { crashDiagnosis } from "../shared/workbook/crash-report.ts";
 import { explain, failedTests, machineCodeIn, unwrittenIn } from "../shared/workbook/failure.ts";
 import { chapterOnDisk, chaptersOnDisk, isGivenTestFile, ROOT, testFilesOf } from "../shared/workbook/layout.ts";
 import { disassemble, explainBytes, parseHexBytes } from "../shared/workbook/machine-code.ts";
-import { NotImplemented } from "../shared/workbook/not-implemented.ts";
+import { NotImplemented, notImplemented } from "../shared/workbook/not-implemented.ts";
 import { planChapter, type FilePlan } from "../shared/workbook/plan.ts";
 import { ago, describeChange, loadProgress, saveProgress } from "../shared/workbook/progress.ts";
 import { redirect, workspaceOf } from "../shared/workbook/redirect.mjs";
@@ -32,7 +32,7 @@ describe("NotImplemented", () => {
     const e = new NotImplemented("04-encoder/assembler.ts", "Assembler.add");
     expect(e).toBeInstanceOf(Error);
     expect([e.name, e.module, e.function]).toEqual(["NotImplemented", "04-encoder/assembler.ts", "Assembler.add"]);
-    expect(e.message).toStartWith("Assembler.add (04-encoder/assembler.ts, chapter 4) is not written yet: replace its `throw new NotImplemented(…)`");
+    expect(e.message).toStartWith("Assembler.add (04-encoder/assembler.ts, chapter 4) is not written yet: replace the stub's line (the one that names NotImplemented)");
   });
 });
 
@@ -80,11 +80,11 @@ describe("the plan and the stubs (TypeScript's compiler API)", () => {
     expect(render("sample.ts")).toContain(`export const arrow = (s: string): string => {\n  throw new NotImplemented("07-sample/sample.ts", "arrow");\n};`);
   });
 
-  test("a derived class's constructor keeps a super() call that never runs, for TypeScript", () => {
+  test("a derived class's constructor is one super() call whose arguments throw: nothing after it, one line to replace", () => {
     expect(render("sample.ts")).toContain(
-      `  constructor(what: string) {\n    throw new NotImplemented("07-sample/sample.ts", "new SampleError");\n` +
-        `    super(...([] as unknown as ConstructorParameters<typeof Error>)); // never runs\n  }`,
+      `  constructor(what: string) {\n    super(...notImplemented<ConstructorParameters<typeof Error>>("07-sample/sample.ts", "new SampleError"));\n  }`,
     );
+    expect(() => notImplemented("07-sample/sample.ts", "new SampleError")).toThrow(NotImplemented);
   });
 
   test("given functions keep their body, marked, and #region lines go", () => {
@@ -99,7 +99,7 @@ describe("the plan and the stubs (TypeScript's compiler API)", () => {
     const text = render("sample.ts");
     expect(text).toStartWith("// Workbook stub of chapter 7's 07-sample/sample.ts");
     expect(text).toContain("//   npm run verify -- 7\n");
-    expect(text).toContain(`import { twice } from "./helper.ts";\nimport { NotImplemented } from "../../shared/workbook/not-implemented.ts";\n`);
+    expect(text).toContain(`import { twice } from "./helper.ts";\nimport { NotImplemented, notImplemented } from "../../shared/workbook/not-implemented.ts";\n`);
     // helper.ts has no imports: after its leading comment, before its first statement.
     expect(render("helper.ts")).toContain(`calls while it loads.\n\nimport { NotImplemented } from "../../shared/workbook/not-implemented.ts";\n\n// Given`);
   });
@@ -219,14 +219,14 @@ const REPORT = [
   "Expected constructor: ArgumentError",
   "Received constructor: NotImplemented",
   "",
-  'Received message: "new LibcError (01-pages/libc.ts, chapter 1) is not written yet: replace its `throw new NotImplemented(…)` with the body."',
+  'Received message: "new LibcError (01-pages/libc.ts, chapter 1) is not written yet: replace the stub’s line (the one that names NotImplemented) with the body."',
   "(fail) errors > a LibcError [0.20ms]",
   "",
   "tests/05-control-flow.test.ts:",
   "",
   "# Unhandled error between tests",
   "-------------------------------",
-  'NotImplemented: gpr (04-encoder/registers.ts, chapter 4) is not written yet: replace its `throw new NotImplemented(…)` with the body.',
+  'NotImplemented: gpr (04-encoder/registers.ts, chapter 4) is not written yet: replace the stub’s line (the one that names NotImplemented) with the body.',
   "      at /book/tests/05-control-flow.test.ts:9:17",
   "-------------------------------",
   "",

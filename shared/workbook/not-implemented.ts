@@ -13,9 +13,17 @@ export class NotImplemented extends Error {
     const chapter = Number(/^(\d+)-/.exec(module)?.[1] ?? Number.NaN);
     super(
       `${fn} (${module}${Number.isNaN(chapter) ? "" : `, chapter ${chapter}`}) is not written yet: ` +
-        `replace its \`throw new NotImplemented(…)\` with the body its comment and the chapter describe.`,
+        `replace the stub's line (the one that names NotImplemented) with the body its comment and the chapter describe.`,
     );
     this.module = module;
     this.function = fn;
   }
+}
+
+/**
+ * The stub of a derived class's constructor: TypeScript wants its super(...) call, so the stub is that
+ * call, with arguments that throw before the base class is reached. One line, nothing after it.
+ */
+export function notImplemented<T>(module: string, fn: string): T {
+  throw new NotImplemented(module, fn);
 }

@@ -28,7 +28,8 @@ function givenNote(site: FunctionSite): string {
 export function stubHeader(o: StubOptions): string {
   return [
     `// Workbook stub of chapter ${o.chapter}'s ${o.module}, generated from the book's sources (npm run workbook -- start).`,
-    `// Yours to write: every body that throws NotImplemented; its doc comment and the chapter say what it does.`,
+    `// Yours to write: every body that names NotImplemented (replace that line); its doc comment and the`,
+    `// chapter say what it does.`,
     `// Given: imports, types, constants, tables, and the functions marked "Given". Check your work with`,
     `//   npm run verify -- ${o.chapter}`,
     "",
@@ -47,16 +48,25 @@ export function renderStub(plan: FilePlan, o: StubOptions): string {
       edits.push({ start: at, end: at, text: `${indentAt(sf.text, at)}// ${givenNote(site)}\n` });
     }
   }
-  if (plan.sites.some((s) => s.given === null)) edits.push(importEdit(sf, o.notImplementedImport));
+  const stubbed = plan.sites.filter((s) => s.given === null);
+  const names = [
+    ...(stubbed.some((s) => s.base === null) ? ["NotImplemented"] : []),
+    ...(stubbed.some((s) => s.base !== null) ? ["notImplemented"] : []),
+  ];
+  if (names.length > 0) edits.push(importEdit(sf, o.notImplementedImport, names));
   return stubHeader(o) + withoutRegionMarkers(apply(sf.text, edits));
 }
 
 function stubBody(sf: SourceFile, site: FunctionSite, module: string): Edit {
   const indent = indentAt(sf.text, lineStart(sf.text, site.node.getStart(sf)));
-  const lines = [`throw new NotImplemented(${JSON.stringify(module)}, ${JSON.stringify(site.label)});`];
-  // TypeScript requires a super() call in a derived class's constructor, even after a throw.
-  if (site.base !== null) lines.push(`super(...([] as unknown as ConstructorParameters<typeof ${site.base}>)); // never runs`);
-  const text = `{\n${lines.map((l) => `${indent}  ${l}\n`).join("")}${indent}}`;
+  const args = `${JSON.stringify(module)}, ${JSON.stringify(site.label)}`;
+  // TypeScript requires a super() call in a derived class's constructor: the stub is that call, with
+  // arguments that throw, so there is one line to replace and no dead code after it.
+  const line =
+    site.base === null
+      ? `throw new NotImplemented(${args});`
+      : `super(...notImplemented<ConstructorParameters<typeof ${site.base}>>(${args}));`;
+  const text = `{\n${indent}  ${line}\n${indent}}`;
   return { start: site.body.getStart(sf), end: site.body.end, text };
 }
 
@@ -70,8 +80,8 @@ function anchorOf(site: FunctionSite): Node {
   return n;
 }
 
-function importEdit(sf: SourceFile, spec: string): Edit {
-  const line = `import { NotImplemented } from ${JSON.stringify(spec)};\n`;
+function importEdit(sf: SourceFile, spec: string, names: readonly string[]): Edit {
+  const line = `import { ${names.join(", ")} } from ${JSON.stringify(spec)};\n`;
   const imports = sf.statements.filter(isImportDeclaration);
   const last = imports[imports.length - 1];
   if (last) {

@@ -72,16 +72,16 @@ export function eofCases(source: string): NativeCase[] {
   return (["unchanged", "zero", "max"] as const).map((eof) => ({ name: `EOF ${eof}`, source, options: { eof, input: new TextEncoder().encode("A") } }));
 }
 
-/** `programs` in two groups of about the same work (by the interpreter's time), one per core. */
-export function balance<T extends { readonly interpreterSeconds: number }>(programs: readonly T[]): [T[], T[]] {
-  const groups: [T[], T[]] = [[], []];
-  const load = [0, 0];
+/** `programs` in `n` groups of about the same work (by the interpreter's time): a batch per group. */
+export function balance<T extends { readonly interpreterSeconds: number }>(programs: readonly T[], n = 2): T[][] {
+  const groups: T[][] = Array.from({ length: n }, () => []);
+  const load: number[] = new Array<number>(n).fill(0);
   for (const p of [...programs].sort((a, b) => b.interpreterSeconds - a.interpreterSeconds)) {
-    const i = load[0]! <= load[1]! ? 0 : 1;
+    const i = load.indexOf(Math.min(...load));
     groups[i]!.push(p);
     load[i]! += p.interpreterSeconds;
   }
-  return groups;
+  return groups.filter((g) => g.length > 0);
 }
 
 /**
