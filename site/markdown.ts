@@ -15,6 +15,7 @@ import { renderOutput } from "./listing.ts";
 import type { LiveResult } from "./live.ts";
 import { normalizeOutput } from "./normalize.ts";
 import { provenanceLine } from "./provenance.ts";
+import { parseLessons } from "../shared/workbook/lessons.ts";
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
@@ -63,8 +64,9 @@ export function renderChapter(markdown: string, ctx: RenderContext): RenderedCha
   const tokens = md.parse(markdown, {});
   const headings = assignHeadingIds(tokens);
   const sources = new Set<string>();
+  const ids = new Set(headings.map((h) => h.id));
   for (const t of tokens) {
-    if (t.type === "fence") renderedFences.set(t, renderFence(t, ctx, readme, sources));
+    if (t.type === "fence") renderedFences.set(t, renderFence(t, ctx, readme, sources, ids));
     if (t.type === "inline") rewriteLinks(t.children ?? [], readme, ctx.chapters, sources);
   }
   const html = md.renderer.render(tokens, md.options, {});
@@ -81,9 +83,10 @@ md.renderer.rules.fence = (tokens, idx) => {
   return html;
 };
 
-function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<string>): string {
+function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<string>, ids: ReadonlySet<string>): string {
   const line = (t.map?.[0] ?? 0) + 1;
   try {
+    if (t.info.trim() === "workbook") return renderYourTurn(t, ctx.chapter, readme, ids);
     const d = directiveOf(t.info, t.content, line);
     if (d?.kind === "include") {
       sources.add(d.path);
@@ -98,6 +101,24 @@ function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<
     throw new ChapterError(`${readme} line ${line}: ${message}`);
   }
 }
+
+// #region your-turn
+/** The chapter's lessons as a "Your turn" box: what to write, in order, where the prose explains each. */
+function renderYourTurn(t: Token, chapter: ChapterInfo, readme: string, ids: ReadonlySet<string>): string {
+  const fence = "```workbook\n" + t.content + "```";
+  const lessons = parseLessons(fence, readme) ?? [];
+  const items = lessons.map((l) => {
+    if (!ids.has(l.anchor)) throw new ChapterError(`workbook line for ${l.label}: there is no heading #${l.anchor} in this chapter`);
+    return `<li><code>${escapeHtml(l.label)}</code> in <code>${escapeHtml(l.file)}</code> <a href="#${l.anchor}">(where the chapter explains it)</a></li>`;
+  });
+  return (
+    `<aside class="your-turn" aria-label="Your turn"><p class="your-turn-title">Your turn</p>` +
+    `<ol>${items.join("")}</ol>` +
+    `<p>Start with <code>npm run workbook -- start</code>, write these in <code>my-jit/${escapeHtml(chapter.slug)}/</code>, ` +
+    `and check them with <code>npm run verify -- ${chapter.n}</code>.</p></aside>\n`
+  );
+}
+// #endregion
 
 function renderCode(code: string, language: string): string {
   const label = language ? `<span class="code-lang">${escapeHtml(language)}</span>` : "";

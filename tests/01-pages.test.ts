@@ -1,32 +1,13 @@
-// Chapter 1: pages. Pure logic (argument checks, errno names, /proc/self/maps parsing) runs here;
-// so do mmap/mprotect/munmap, which execute no generated code. Anything that could crash runs in a child.
+// Chapter 1: pages, the functions of its "Your turn" box. Pure logic (argument checks, /proc/self/maps
+// parsing) runs here; so do mmap/mprotect/munmap, which execute no generated code. Anything that could
+// crash runs in a child. What the workbook gives is tested in 01-pages-given.test.ts.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { runBun, runNative } from "../shared/child.ts";
+import { ArgumentError, MAX_USER_ADDRESS, checkAlignment, checkSize } from "../chapters/01-pages/checks.ts";
+import { LibcError, libc } from "../chapters/01-pages/libc.ts";
+import { MapsFormatError, type MapEntry, findMapping, parseMaps, parseMapsLine, readMaps } from "../chapters/01-pages/maps.ts";
 import {
-  ArgumentError,
-  MAX_USER_ADDRESS,
-  checkAddress,
-  checkAlignment,
-  checkProt,
-  checkSize,
-  formatBytes,
-  roundUp,
-} from "../chapters/01-pages/checks.ts";
-import { NeedsBunError, UnsupportedHostError, bunFFI } from "../chapters/01-pages/ffi.ts";
-import { ERRNO_NAMES, LibcError, errnoName, libc, strerror } from "../chapters/01-pages/libc.ts";
-import {
-  MapsFormatError,
-  type MapEntry,
-  findMapping,
-  formatMapEntry,
-  parseMaps,
-  parseMapsLine,
-  readMaps,
-  writableExecutable,
-} from "../chapters/01-pages/maps.ts";
-import {
-  MAP_FAILED,
   PROT,
   allocAligned,
   bytesAt,
@@ -86,47 +67,6 @@ describe("argument checks (before any libc call)", () => {
   });
 
   test.each([
-    [0, true],
-    [PROT.READ | PROT.WRITE | PROT.EXEC, true],
-    [8, false],
-    [-1, false],
-    [1.5, false],
-  ])("checkProt(%p) accepted: %p", (prot, ok) => {
-    if (ok) expect(checkProt(prot)).toBe(prot);
-    else expect(() => checkProt(prot)).toThrow("PROT.READ, PROT.WRITE and PROT.EXEC");
-  });
-
-  test.each([
-    [0, true],
-    [0x7f00_0000_0000, true],
-    [-1, false],
-    [0.5, false],
-    [2 ** 53, false],
-  ])("checkAddress(%p) accepted: %p", (address, ok) => {
-    if (ok) expect(checkAddress(address)).toBe(address);
-    else expect(() => checkAddress(address)).toThrow(ArgumentError);
-  });
-
-  test.each([
-    [1, 4096, 4096],
-    [4096, 4096, 4096],
-    [4097, 4096, 8192],
-    [100, 16384, 16384],
-  ])("roundUp(%p, %p) = %p", (n, unit, expected) => {
-    expect(roundUp(n, unit)).toBe(expected);
-  });
-
-  test.each([
-    [100, "100 bytes"],
-    [4096, "4 KiB"],
-    [1536, "1.5 KiB"],
-    [2 ** 47, "128 TiB"],
-    [2 ** 60, "1 EiB"],
-  ])("formatBytes(%p) = %p", (n, expected) => {
-    expect(formatBytes(n)).toBe(expected);
-  });
-
-  test.each([
     ["mapPages(0)", () => mapPages(0, PROT.READ)],
     ["mapPages(-1)", () => mapPages(-1, PROT.READ)],
     ["mapPages(2^50)", () => mapPages(2 ** 50, PROT.READ)],
@@ -150,61 +90,6 @@ describe("argument checks (before any libc call)", () => {
       pageSize: "NeedsBunError", // the first call that really needs libc
       maps: "ok", // /proc/self/maps is plain file reading
     });
-  });
-});
-
-describe("ffi.ts: the one door to bun:ffi", () => {
-  test("bunFFI gives bun:ffi under Bun on Linux x86-64", () => {
-    expect(typeof bunFFI("test").dlopen).toBe("function");
-  });
-
-  test("NeedsBunError says how to run the script with Bun", () => {
-    const e = new NeedsBunError("Chapter 9");
-    expect(e.name).toBe("NeedsBunError");
-    expect(e.message).toStartWith("Chapter 9 runs native code through bun:ffi, so it needs Bun: run it with `npx bun ");
-  });
-
-  test("UnsupportedHostError names the host and the chapters that run anywhere", () => {
-    const e = new UnsupportedHostError("Chapter 9");
-    expect(e.name).toBe("UnsupportedHostError");
-    expect(e.message).toContain(`but this is ${process.platform}/${process.arch}`);
-  });
-});
-
-describe("errno, named and explained", () => {
-  test.each([
-    [12, "ENOMEM"],
-    [22, "EINVAL"],
-    [13, "EACCES"],
-    [9, "EBADF"],
-    [9999, "errno 9999"],
-  ])("errnoName(%p) = %p", (code, name) => {
-    expect(errnoName(code)).toBe(name);
-  });
-
-  test("errnoName gives every number of the table its own name", () => {
-    const names = Object.keys(ERRNO_NAMES).map((code) => errnoName(Number(code)));
-    expect(new Set(names).size).toBe(names.length);
-  });
-
-  test("strerror gives libc's sentence", () => {
-    expect(strerror(22)).toBe("Invalid argument");
-    expect(strerror(12)).toBe("Cannot allocate memory");
-  });
-
-  test("a LibcError names the call, the symbolic errno, strerror's text and a hint", () => {
-    const e = new LibcError("mprotect", 12, "0x1000, 4096, r--");
-    expect(e).toBeInstanceOf(Error);
-    expect(e.name).toBe("LibcError");
-    expect({ call: e.call, errno: e.errno, code: e.code }).toEqual({ call: "mprotect", errno: 12, code: "ENOMEM" });
-    expect(e.message).toBe(
-      "mprotect(0x1000, 4096, r--) failed with ENOMEM (Cannot allocate memory): " +
-        "part of the range is not mapped: was it unmapped already (use after free), or is the address wrong?",
-    );
-  });
-
-  test("without a hint for the pair, the message stops after strerror", () => {
-    expect(new LibcError("close", 5).message).toBe("close() failed with EIO (Input/output error)");
   });
 });
 
@@ -273,14 +158,6 @@ describe("/proc/self/maps", () => {
     [0x5800, "[heap]"],
   ])("findMapping(%p) in a sample", (address, path) => {
     expect(findMapping(address, sample)?.path ?? null).toBe(path);
-  });
-
-  test("writableExecutable keeps only mappings with both w and x", () => {
-    expect(writableExecutable(sample).map((m) => m.start)).toEqual([0x3000]);
-  });
-
-  test("formatMapEntry prints the range, perms and path", () => {
-    expect(sample.map(formatMapEntry)).toEqual(["1000-3000 r-xp /bin/a", "3000-4000 rwxp (anonymous)", "5000-6000 rw-p [heap]"]);
   });
 
   test("this process's own maps parse, and include its stack", () => {
@@ -361,11 +238,6 @@ describe("pages (mmap, mprotect, munmap in this process: no code runs)", () => {
     }
   });
 
-  test("MAP_FAILED is a BigInt, 2^64 - 1, never -1", () => {
-    expect(MAP_FAILED).toBe(2n ** 64n - 1n);
-    expect(libc().mmap(null, 0, PROT.READ, 0x22, -1, 0)).toBe(MAP_FAILED); // length 0: EINVAL
-  });
-
   const overcommitAlways = readFileSync("/proc/sys/vm/overcommit_memory", "utf8").trim() === "1";
   test.skipIf(overcommitAlways)("a mapping the kernel refuses: LibcError ENOMEM, not an address", () => {
     const e = catchError(() => mapPages(2 ** 45, PROT.READ | PROT.WRITE)); // 32 TiB: more than RAM + swap
@@ -429,14 +301,6 @@ describe("the demo", () => {
     }
   });
 
-  test("under Node it prints one line naming Bun and exits 1", async () => {
-    const r = await runTsx("chapters/01-pages/main.ts");
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toBe("");
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("Chapter 1 (pages) runs native code through bun:ffi, so it needs Bun");
-    expect(r.stderr).toContain("run it with `npx bun chapters/01-pages/main.ts`");
-  });
 });
 
 function catchError(f: () => unknown): Error {

@@ -12,6 +12,8 @@ import { explain, failedTests, machineCodeIn, unwrittenIn } from "../shared/work
 import { chapterOnDisk, chaptersOnDisk, isGivenTestFile, ROOT, testFilesOf } from "../shared/workbook/layout.ts";
 import { disassemble, explainBytes, parseHexBytes } from "../shared/workbook/machine-code.ts";
 import { NotImplemented, notImplemented } from "../shared/workbook/not-implemented.ts";
+import { keepLessons } from "../shared/workbook/generate.ts";
+import { lessonsOf, parseLessons } from "../shared/workbook/lessons.ts";
 import { planChapter, type FilePlan } from "../shared/workbook/plan.ts";
 import { ago, describeChange, loadProgress, saveProgress } from "../shared/workbook/progress.ts";
 import { redirect, workspaceOf } from "../shared/workbook/redirect.mjs";
@@ -102,6 +104,39 @@ describe("the plan and the stubs (TypeScript's compiler API)", () => {
     expect(text).toContain(`import { twice } from "./helper.ts";\nimport { NotImplemented, notImplemented } from "../../shared/workbook/not-implemented.ts";\n`);
     // helper.ts has no imports: after its leading comment, before its first statement.
     expect(render("helper.ts")).toContain(`calls while it loads.\n\nimport { NotImplemented } from "../../shared/workbook/not-implemented.ts";\n\n// Given`);
+  });
+});
+
+describe("a chapter's lessons (its README's workbook fence)", () => {
+  const readme = ["# Pages", "", "```workbook", "pages.ts   mapPages        #the-right-way-mmap", "libc.ts    new LibcError   #errno-typed", "```", ""].join("\n");
+
+  test("each line: the module, the function as NotImplemented names it, the section that explains it", () => {
+    expect(parseLessons(readme)).toEqual([
+      { file: "pages.ts", label: "mapPages", anchor: "the-right-way-mmap", line: 4 },
+      { file: "libc.ts", label: "new LibcError", anchor: "errno-typed", line: 5 },
+    ]);
+    expect(parseLessons("# No fence")).toBeNull();
+    expect(() => parseLessons("```workbook\nmapPages\n```", "x/README.md")).toThrow('x/README.md line 2: a workbook line is "file.ts  function  #section"');
+  });
+
+  test("only the lessons are stubbed; a lesson that names no function is an error naming the README line", async () => {
+    const ts = await openTypeScript(ROOT);
+    try {
+      const plans = await planChapter(ts, [join(ROOT, "tests/fixtures/workbook/sample.ts")]);
+      const lesson = (label: string) => ({ file: "sample.ts", label, anchor: "a", line: 9 });
+      keepLessons(plans, [lesson("add1"), lesson("Counter.bump")], "workbook");
+      expect(plans[0]!.sites.filter((s) => s.given === null).map((s) => s.label)).toEqual(["add1", "Counter.bump"]);
+      expect(plans[0]!.sites.find((s) => s.label === "arrow")!.given).toBe("not-a-lesson");
+      expect(() => keepLessons(plans, [lesson("nosuch")], "workbook")).toThrow("chapters/workbook/README.md line 9: sample.ts has no function nosuch");
+    } finally {
+      await ts.close();
+    }
+  });
+
+  test("chapter 1 asks for at most a dozen functions, each explained by a heading of its README", () => {
+    const lessons = lessonsOf(ROOT, "01-pages")!;
+    expect(lessons.length).toBeGreaterThan(0);
+    expect(lessons.length).toBeLessThanOrEqual(12);
   });
 });
 

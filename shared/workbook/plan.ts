@@ -45,8 +45,11 @@ export interface FunctionSite {
   readonly body: Node;
   /** How the reader and NotImplemented call it: "checkSize", "Assembler.add", "new LibcError". */
   readonly label: string;
-  /** Why the body stays, or null when the reader writes it. */
-  given: "inferred" | "load-time" | null;
+  /**
+   * Why the body stays, or null when the reader writes it. "lesson": not one of the chapter's lessons
+   * (its README's workbook fence), so the book's own code is given.
+   */
+  given: "inferred" | "load-time" | "not-a-lesson" | null;
   /** For a load-time function: the module whose loading runs it, "instructions.ts". */
   calledAt?: string;
   /** For a constructor of a class that extends another: the base class expression ("Error"). */

@@ -20,9 +20,9 @@ interface Edit {
 }
 
 function givenNote(site: FunctionSite): string {
-  return site.given === "inferred"
-    ? "Given (not yours to write): its return type is inferred from this body, so the body is part of the API."
-    : `Given (not yours to write): it runs while ${site.calledAt} loads, to build a table or a constant.`;
+  if (site.given === "inferred") return "Given (not yours to write): its return type is inferred from this body, so the body is part of the API.";
+  if (site.given === "not-a-lesson") return "Given: the book's code, working. The chapter's \"Your turn\" box lists what is yours to write.";
+  return `Given (not yours to write): it runs while ${site.calledAt} loads, to build a table or a constant.`;
 }
 
 export function stubHeader(o: StubOptions): string {
