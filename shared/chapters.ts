@@ -82,7 +82,7 @@ export const CHAPTERS: readonly ChapterInfo[] = [
   {
     n: 8,
     slug: "08-lir",
-    title: "An LIR",
+    title: "A low-level IR",
     part: "II",
     native: true,
     hint: "Print the LIR (--emit=lir) and run it with the LIR interpreter: if that is right, the bug is in the x86 lowering.",

@@ -1,10 +1,13 @@
 // Chapter 3: W^X. Mapping, sealing and misuse are checked in this process (no code runs); calls and
 // faults run in child processes, and the faults are checked by the signal and the harness's diagnosis.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { runBun, runNative } from "../shared/child.ts";
+import { existsSync, fstatSync } from "node:fs";
+import { release } from "node:os";
+import { BUN, RESULT_MARKER, ROOT, fromJSON, runBun, runChild, runNative } from "../shared/child.ts";
 import { ArgumentError } from "../chapters/01-pages/checks.ts";
 import { findMapping } from "../chapters/01-pages/maps.ts";
 import { bytesAt } from "../chapters/01-pages/pages.ts";
+import { libc } from "../chapters/01-pages/libc.ts";
 import { RETURN_42, bytesOf } from "../chapters/02-first-bytes/programs.ts";
 import {
   CodeBuffer,
@@ -12,7 +15,13 @@ import {
   CodeBufferStateError,
   INT3,
 } from "../chapters/03-w-xor-x/code-buffer.ts";
-import { DualMapping } from "../chapters/03-w-xor-x/dual-mapping.ts";
+import {
+  DualMapping,
+  MFD,
+  createMemfd,
+  memfdFlagNames,
+  memfdRetryFlags,
+} from "../chapters/03-w-xor-x/dual-mapping.ts";
 import { FAULTS, UnknownFaultError, fault } from "../chapters/03-w-xor-x/faults.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give demos room.
@@ -241,6 +250,58 @@ describe("DualMapping", () => {
     const r = await runNative<{ views: string[]; results: number[]; added: string[] }>(CHILD, "dualMapping");
     expect(r.value).toEqual({ views: ["rw-s", "r-xs"], results: [42, 7], added: [] });
     expect(r.trace.filter((e) => e.ev === "protect")).toEqual([]); // not one mprotect
+  });
+});
+
+describe("the memfd's flags: not executable as a program, mappable as code", () => {
+  const SEALED = MFD.CLOEXEC | MFD.NOEXEC_SEAL;
+
+  test("EINVAL for MFD_NOEXEC_SEAL (a kernel before 6.3): retry without it", () => {
+    expect(memfdRetryFlags(SEALED, "EINVAL")).toBe(MFD.CLOEXEC);
+  });
+
+  test.each([
+    ["EINVAL without MFD_NOEXEC_SEAL (a name too long)", MFD.CLOEXEC, "EINVAL"],
+    ["EACCES (a security policy)", SEALED, "EACCES"],
+    ["EMFILE (too many descriptors)", SEALED, "EMFILE"],
+  ])("%s: no retry, the error is the answer", (_name, flags, code) => {
+    expect(memfdRetryFlags(flags, code)).toBeNull();
+  });
+
+  test("flags are named in error messages", () => {
+    expect(memfdFlagNames(SEALED)).toBe("MFD_CLOEXEC | MFD_NOEXEC_SEAL");
+    expect(memfdFlagNames(MFD.CLOEXEC)).toBe("MFD_CLOEXEC");
+    expect(memfdFlagNames(0)).toBe("0");
+  });
+
+  test("createMemfd's file has no exec bits where the kernel knows MFD_NOEXEC_SEAL (6.3+)", () => {
+    const [major = 0, minor = 0] = release().split(".").map(Number);
+    const fd = createMemfd("exec-bits");
+    try {
+      const execBits = fstatSync(fd).mode & 0o111;
+      expect(execBits).toBe(major > 6 || (major === 6 && minor >= 3) ? 0 : 0o111);
+    } finally {
+      libc().close(fd);
+    }
+  });
+
+  // vm.memfd_noexec belongs to a pid namespace: set to 2 in a fresh one, it refuses MFD_EXEC with
+  // EACCES and leaves the rest of the machine alone. Needs root, unshare and a 6.3+ kernel.
+  const canUnshare =
+    process.getuid?.() === 0 &&
+    existsSync("/proc/sys/vm/memfd_noexec") &&
+    Bun.which("unshare") !== null &&
+    Bun.spawnSync(["unshare", "--pid", "--fork", "true"]).exitCode === 0;
+
+  test.skipIf(!canUnshare)("the dual mapping works under vm.memfd_noexec=2 (in a child pid namespace)", async () => {
+    // "$$" = 1 proves the shell is its namespace's init before the sysctl is written.
+    const script = 'test "$$" = 1 || exit 97; echo 2 > /proc/sys/vm/memfd_noexec || exit 98; exec "$@"';
+    const native = [`${ROOT}/shared/native-child.ts`, `${ROOT}/${CHILD}`, "dualMapping", "[]"];
+    const r = await runChild(["unshare", "--pid", "--fork", "sh", "-c", script, "sh", BUN, ...native], SLOW);
+    expect(r.stderr).not.toContain("EACCES");
+    expect(r.exitCode).toBe(0);
+    const result = fromJSON(r.stdout.slice(r.stdout.lastIndexOf(RESULT_MARKER) + RESULT_MARKER.length).trim());
+    expect(result).toEqual({ views: ["rw-s", "r-xs"], results: [42, 7], added: [] });
   });
 });
 

@@ -9,7 +9,10 @@ import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunResult } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { fstatSync } from "node:fs";
+import { release } from "node:os";
 import { STATUS } from "../chapters/07-template-jit/context.ts";
+import { closeMemoryFile, memoryFileBytes, memoryFileWith } from "../chapters/07-template-jit/memory-file.ts";
 import { generate, runLength, stepsOf } from "../chapters/07-template-jit/generate.ts";
 import { gnuListing, hexDump } from "../chapters/07-template-jit/listing.ts";
 import { FRAME, emitFlushRoutine, emitInputRoutine, newExits } from "../chapters/07-template-jit/routines.ts";
@@ -197,6 +200,20 @@ function expectLikeInterpreter(c: NativeCase, outcome: NativeOutcome | undefined
   const expected = interpret(parse(c.source), c.options);
   expect(describeDifference(expected, outcome!.result as RunResult)).toBeNull();
 }
+
+describe("memory files (no code runs here)", () => {
+  test("a memory file gives back its bytes, and is not executable as a program where the kernel says so", () => {
+    const fd = memoryFileWith("input", bytes("abc"));
+    try {
+      expect(hex(memoryFileBytes(fd))).toBe("61 62 63");
+      const [major = 0, minor = 0] = release().split(".").map(Number);
+      const sealable = major > 6 || (major === 6 && minor >= 3); // MFD_NOEXEC_SEAL exists since 6.3
+      expect(fstatSync(fd).mode & 0o111).toBe(sealable ? 0 : 0o111);
+    } finally {
+      closeMemoryFile(fd);
+    }
+  });
+});
 
 describe("running programs (in one child)", () => {
   const EOF_PROGRAM = "+++,.>,.";

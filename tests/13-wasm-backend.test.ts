@@ -33,7 +33,8 @@ describe("LEB128", () => {
     [1, "01"],
     [127, "7f"],
     [128, "80 01"],
-    [624485, "e5 8e 26"], // the example of the DWARF standard, where LEB128 comes from
+    [12857, "b9 64"], // the example of the DWARF standard, where LEB128 comes from
+    [624485, "e5 8e 26"],
     [65536, "80 80 04"],
     [2 ** 32 - 1, "ff ff ff ff 0f"],
   ])("unsigned %d is %s", (n, bytes) => {

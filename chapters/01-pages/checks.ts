@@ -7,8 +7,8 @@ export class ArgumentError extends RangeError {
   override name = "ArgumentError";
 }
 
-// x86-64 Linux gives a process 47 bits of user address space with 4-level paging (128 TiB).
-// Nothing larger can ever be mapped, so such a size is a bug in the caller, not a request to try.
+// x86-64 Linux maps user memory below 2^47 (128 TiB), even with 5-level paging, unless an mmap hint
+// asks for more; mapPages passes none, so a larger size is a bug in the caller, not a request to try.
 export const MAX_USER_ADDRESS = 2 ** 47;
 
 // #region check-size
@@ -20,7 +20,7 @@ export function checkSize(size: number, what = "size"): number {
   if (size > MAX_USER_ADDRESS) {
     throw new ArgumentError(
       `${what} ${size} (${formatBytes(size)}) is more than the ${formatBytes(MAX_USER_ADDRESS)} ` +
-        `a 64-bit Linux process can address: check how the size was computed`,
+        `Linux maps for a process without a high mmap hint: check how the size was computed`,
     );
   }
   if (!Number.isInteger(size)) {

@@ -99,6 +99,8 @@ const HINTS: Readonly<Record<string, string>> = {
   "posix_memalign:EINVAL": "the alignment must be a power of two and a multiple of sizeof(void*) (8)",
   "posix_memalign:ENOMEM": "the heap could not grow by that much",
   "memfd_create:EMFILE": "this process has too many open file descriptors: close some",
+  "memfd_create:EACCES": "a security policy refused the file: the kernel log (dmesg) names the rule",
+  "memfd_create:EINVAL": "the name is longer than 249 bytes, or this kernel does not know one of the flags",
   "ftruncate:EINVAL": "the length is negative or the descriptor is not a writable file",
   "close:EBADF": "the descriptor is not open: closed twice?",
 };

@@ -2,28 +2,56 @@
 // The code is written through one address and run through the other; no page is ever both writable
 // and executable, and no mprotect is needed to patch code that is already running.
 import { checkSize, roundUp } from "../01-pages/checks.ts";
-import { LibcError, check, errno, errnoName, libc } from "../01-pages/libc.ts";
+import { LibcError, errno, errnoName, libc } from "../01-pages/libc.ts";
 import { PROT, bytesAt, hex, mapPages, pageSize, unmapPages } from "../01-pages/pages.ts";
 import type { Mapping } from "../01-pages/pages.ts";
 import { nativeFunction } from "../02-first-bytes/native-function.ts";
 import type { NativeFunction, Signature } from "../02-first-bytes/native-function.ts";
 import { CodeBufferStateError, INT3, checkBytes, checkFits } from "./code-buffer.ts";
 
-const MFD_CLOEXEC = 0x1;
-// Linux 6.3+ can be told (sysctl vm.memfd_noexec) to make memfds non-executable unless asked;
-// older kernels reject the flag with EINVAL, so it is tried first and dropped if refused.
-const MFD_EXEC = 0x10;
+// memfd_create's flags (linux/memfd.h).
+export const MFD = { CLOEXEC: 0x1, NOEXEC_SEAL: 0x8 } as const;
 
 export type DualMappingState = "live" | "freed";
 
+/** "MFD_CLOEXEC | MFD_NOEXEC_SEAL" for those flags: how an error message shows them. */
+export function memfdFlagNames(flags: number): string {
+  const names = Object.entries(MFD)
+    .filter(([, bit]) => (flags & bit) !== 0)
+    .map(([name]) => `MFD_${name}`);
+  return names.length > 0 ? names.join(" | ") : "0";
+}
+
 // #region open-memfd
-/** A memfd of `size` bytes, executable where the kernel lets memfds be. */
-function openMemfd(name: string, size: number): number {
-  let fd = libc().memfd_create(name, MFD_CLOEXEC | MFD_EXEC);
-  if (fd === -1 && errnoName(errno()) === "EINVAL") {
-    fd = libc().memfd_create(name, MFD_CLOEXEC);
+/**
+ * The flags to try after memfd_create(name, flags) failed with errno `code`, or null to give up.
+ * Only an EINVAL caused by MFD_NOEXEC_SEAL is worth a retry: a kernel older than 6.3 does not know
+ * the flag, and its memfds have no exec policy to satisfy. Anything else is the real answer.
+ */
+export function memfdRetryFlags(flags: number, code: string): number | null {
+  if (code !== "EINVAL" || (flags & MFD.NOEXEC_SEAL) === 0) return null;
+  return flags & ~MFD.NOEXEC_SEAL;
+}
+
+/**
+ * An empty file in memory. MFD_NOEXEC_SEAL makes it a file that execve() refuses, which is what
+ * vm.memfd_noexec=2 demands; mapping it with PROT_EXEC is a different permission, and stays allowed.
+ */
+export function createMemfd(name: string): number {
+  let flags: number = MFD.CLOEXEC | MFD.NOEXEC_SEAL;
+  for (;;) {
+    const fd = libc().memfd_create(name, flags);
+    if (fd !== -1) return fd;
+    const code = errno();
+    const retry = memfdRetryFlags(flags, errnoName(code));
+    if (retry === null) throw new LibcError("memfd_create", code, `"${name}", ${memfdFlagNames(flags)}`);
+    flags = retry;
   }
-  check(fd, "memfd_create", `"${name}", MFD_CLOEXEC`);
+}
+
+/** A memfd of `size` bytes, for the two mappings of a DualMapping. */
+function openMemfd(name: string, size: number): number {
+  const fd = createMemfd(name);
   if (libc().ftruncate(fd, size) === -1) {
     const code = errno();
     libc().close(fd);

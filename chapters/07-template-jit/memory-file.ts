@@ -2,14 +2,12 @@
 // captured from `write`, without a pipe that could fill up and without touching the real stdin
 // and stdout.
 import { closeSync, fstatSync, readSync, writeSync } from "node:fs";
-import { check, libc } from "../01-pages/libc.ts";
-
-const MFD_CLOEXEC = 0x1;
+import { createMemfd } from "../03-w-xor-x/dual-mapping.ts";
 
 // #region memory-file
-/** An empty file in memory. Close it with closeMemoryFile. */
+/** An empty file in memory (chapter 3's memfd, never executable as a program). Close it with closeMemoryFile. */
 export function openMemoryFile(name: string): number {
-  return check(libc().memfd_create(name, MFD_CLOEXEC), "memfd_create", `"${name}", MFD_CLOEXEC`);
+  return createMemfd(name);
 }
 
 /** A file in memory holding `bytes`, its offset at 0: read() returns them, then end of file. */

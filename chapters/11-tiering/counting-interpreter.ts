@@ -1,6 +1,7 @@
 // The bottom tier: an interpreter over lowered LIR (chapter 8's `lower`, nothing optimized, so it
 // starts at once) that counts the iterations of every loop. When a loop has run `threshold` of them,
-// it is compiled alone and entered at its next test with the live pointer: on-stack replacement.
+// it is compiled alone and called at its next test with the live pointer (OSR entry at a loop head;
+// the interpreter's frame stays, and the state crosses in the machine).
 // When the compiled loop exits, the interpreter carries on after it. Compiled loops are kept, and
 // the next time the interpreter reaches one of them it enters the code straight away.
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
@@ -117,7 +118,7 @@ export interface TierTimes {
   /** The rest: the interpreter itself. */
   readonly interpreterMs: number;
   readonly totalMs: number;
-  /** Loops compiled during this run, and compiled loops entered (at a test or by OSR). */
+  /** Loops compiled during this run, and compiled loops entered (at a first test or part-way, by OSR). */
   readonly compiles: number;
   readonly entries: number;
 }
@@ -230,7 +231,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
     this.#compiles++;
   }
 
-  /** On-stack replacement: the loop's code takes the machine as it is, and gives it back at the exit. */
+  /** OSR entry: the loop's code takes the machine as it is, and gives it back at the exit. */
   private enter(code: CompiledLoop<M>, state: LoopState<M>, m: M, osr: boolean): void {
     const onSwitch = this.options.onSwitch;
     onSwitch?.({ kind: osr ? "osr" : "entry", loop: state.loop, p: m.p, pending: m.outLength, iterations: state.iterations });
