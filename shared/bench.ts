@@ -41,10 +41,20 @@ const BENCHES: Record<string, Bench> = {
   },
 };
 
+const USAGE = `npm run bench -- [NAME ...] [options]
+
+The book's benchmarks, each measuring its tiers side by side in one run (ratios, never a pass/fail):
+${Object.entries(BENCHES)
+  .map(([name, b]) => `  ${name.padEnd(10)} ${b.what}`)
+  .join("\n")}
+
+Without a NAME, bf. Options go to the benchmarks named: npm run bench -- bf --help lists bf's.`;
+
 await runMain(async () => {
   const args = process.argv.slice(2);
   const names = args.filter((a) => Object.hasOwn(BENCHES, a));
   const rest = args.filter((a) => !Object.hasOwn(BENCHES, a));
+  if (names.length === 0 && (rest.includes("--help") || rest.includes("-h"))) return console.log(USAGE);
   for (const name of names.length > 0 ? names : ["bf"]) {
     const bench = BENCHES[name]!;
     console.log(`\n== ${name}: ${bench.what}\n`);

@@ -17,13 +17,13 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import type { BenchFile } from "../site/bench-chart.ts";
 import { BUN, ROOT } from "./child.ts";
+import { parseCommand } from "./cli.ts";
 import { BENCH_PROGRAM_NAMES, findPrograms, programsIn, type BfProgram, type ProgramSet } from "./programs.ts";
 
 // #region tiers
@@ -362,8 +362,9 @@ lists every name.
 
 /** `npm run bench -- bf ...`: parse the options, run, print the table, write the JSON. */
 export async function benchCommand(args: readonly string[]): Promise<void> {
-  const { options: o, out, help } = parseBenchArgs(args);
-  if (help) return console.log(BENCH_HELP);
+  const parsed = parseBenchArgs(args);
+  if (parsed === null) return;
+  const { options: o, out } = parsed;
   const tiers = o.tiers.includes("gcc") && !hasGcc() ? o.tiers.filter((t) => t !== "gcc") : o.tiers;
   if (tiers.length < o.tiers.length) console.log("gcc is not installed: the gcc -O2 yardstick is left out.\n");
   const report = await runBfBench({ ...o, tiers, onCell: (c) => console.error(`  ${c.program} / ${columnLabel(c.tier)}: ${c.status}${c.note ? ` (${c.note})` : ""}`) });
@@ -379,30 +380,23 @@ export async function benchCommand(args: readonly string[]): Promise<void> {
 export interface BenchArgs {
   readonly options: BfBenchOptions;
   readonly out: string;
-  readonly help: boolean;
 }
 
-export function parseBenchArgs(args: readonly string[]): BenchArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        quick: { type: "boolean" },
-        runs: { type: "string" },
-        limit: { type: "string" },
-        tiers: { type: "string" },
-        peer: { type: "string", multiple: true },
-        dir: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    throw new BfBenchError(`${(e as Error).message} (npm run bench -- --help lists the options)`);
-  }
+/** The options, or null after printing the usage for --help. */
+export function parseBenchArgs(args: readonly string[]): BenchArgs | null {
+  const parsed = parseCommand(args, BENCH_HELP, {
+    allowPositionals: true,
+    options: {
+      quick: { type: "boolean" },
+      runs: { type: "string" },
+      limit: { type: "string" },
+      tiers: { type: "string" },
+      peer: { type: "string", multiple: true },
+      dir: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  if (parsed === null) return null;
   const { values, positionals } = parsed;
   const quick = values.quick === true;
   const number = (name: "runs" | "limit", fallback: number | null): number | null => {
@@ -431,7 +425,6 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
       dir: values.dir ?? null,
     },
     out: values.out ?? resolve(ROOT, ".cache/bench/bf.json"),
-    help: values.help === true,
   };
 }
 // #endregion cli

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { CHAPTERS } from "./chapters.ts";
 import { ROOT, runChild } from "./child.ts";
+import { parseCommand } from "./cli.ts";
 
 export async function runDemos(): Promise<number> {
   let failures = 0;
@@ -22,4 +23,10 @@ export async function runDemos(): Promise<number> {
   return failures;
 }
 
-if (import.meta.main) process.exit((await runDemos()) === 0 ? 0 : 1);
+const DEMOS_USAGE = `npm run demos
+
+Every chapter's demo (bun chapters/NN-name/main.ts), in order, as a reader would run them one by one.
+
+  -h, --help    this text`;
+
+if (import.meta.main && parseCommand(process.argv.slice(2), DEMOS_USAGE, {}) !== null) process.exit((await runDemos()) === 0 ? 0 : 1);

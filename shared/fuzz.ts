@@ -10,7 +10,8 @@ import { FUZZ_TIERS, commandsOf, formatReport, fuzz, type FuzzOptions, type Fuzz
 import { NATIVE_TIERS } from "../tests/support/bf-native.ts";
 import { benchPrograms, projectPrograms } from "../tests/support/bf-programs.ts";
 import { randomCase } from "../tests/support/bf-random.ts";
-import { flag, runMain } from "./main.ts";
+import { parseCommand } from "./cli.ts";
+import { runMain } from "./main.ts";
 
 export class FuzzUsageError extends Error {
   override name = "FuzzUsageError";
@@ -38,21 +39,34 @@ export function fuzzPrograms(): Programs {
   return { random: (seed) => randomCase(seed), corpus: corpus() };
 }
 
-export function parseFuzzArgs(argv: readonly string[], now = Date.now()): FuzzOptions {
-  const known = ["seconds", "tiers", "seed", "batch"];
-  for (const a of argv) {
-    const name = a.startsWith("--") ? a.slice(2).split("=")[0]! : null;
-    if (name !== null && !known.includes(name)) throw new FuzzUsageError(`unknown option ${a}: the options are ${known.map((k) => `--${k}`).join(", ")}`);
-  }
-  const number = (name: string, fallback: number, min: number): number => {
-    const v = flag(argv, name);
+export const FUZZ_USAGE = `npm run fuzz -- [--seconds N] [--tiers a,b,...] [--seed S] [--batch K]
+
+Random programs, and mutations of the book's programs, through every native tier, each against its
+reference, until the time is up. A difference is printed with the program, minimized, and a command
+that reproduces it; the exit code is then 1.
+
+  --seconds N     how long to fuzz (default 10)
+  --tiers a,b     the native tiers to fuzz (default: all of them)
+  --seed S        the first seed (default: from the clock, printed so a run can be repeated)
+  --batch K       programs per child process (default 400)
+  -h, --help      this text`;
+
+/** The options, or null after printing the usage for --help. */
+export function parseFuzzArgs(argv: readonly string[], now = Date.now()): FuzzOptions | null {
+  const parsed = parseCommand(argv, FUZZ_USAGE, {
+    options: { seconds: { type: "string" }, tiers: { type: "string" }, seed: { type: "string" }, batch: { type: "string" } },
+  });
+  if (parsed === null) return null;
+  const { values } = parsed;
+  const number = (name: "seconds" | "seed" | "batch", fallback: number, min: number): number => {
+    const v = values[name];
     if (v === undefined) return fallback;
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) throw new FuzzUsageError(`--${name} must be a number, ${min} or more, not '${v}'`);
     return n;
   };
   const all = fuzzTiers();
-  const names = flag(argv, "tiers")?.split(",") ?? all.map((t) => t.name);
+  const names = values.tiers?.split(",") ?? all.map((t) => t.name);
   const bad = names.filter((n) => !all.some((t) => t.name === n));
   if (bad.length > 0) throw new FuzzUsageError(`unknown tier(s) ${bad.join(", ")}: the native tiers are ${all.map((t) => t.name).join(", ")}`);
   const tiers = all.filter((t) => names.includes(t.name));
@@ -62,6 +76,7 @@ export function parseFuzzArgs(argv: readonly string[], now = Date.now()): FuzzOp
 if (import.meta.main) {
   await runMain(async () => {
     const o = parseFuzzArgs(process.argv.slice(2));
+    if (o === null) return;
     const programs = fuzzPrograms();
     console.log(
       `fuzzing ${o.tiers.map((t) => t.name).join(", ")} against the interpreters for ${o.seconds} s, from seed ${o.seed}, ` +

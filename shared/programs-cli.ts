@@ -3,9 +3,9 @@
 //                                                  download the classic programs (pinned, SHA-256 checked)
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
 import { CLASSIC_FILES, DEFAULT_BASE_URL, describeSource, fetchClassics, isStored } from "./classic-programs.ts";
 import { ROOT } from "./child.ts";
+import { parseCommand } from "./cli.ts";
 import { runMain } from "./main.ts";
 import { CLASSIC_ENV, classicDir, findPrograms } from "./programs.ts";
 
@@ -28,18 +28,9 @@ export class ProgramsUsageError extends Error {
 }
 
 export async function programsCommand(argv: readonly string[], log: (line: string) => void = console.log): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      from: { type: "string" },
-      "base-url": { type: "string" },
-      dir: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) return log(HELP);
+  const args = parseCommand(argv, HELP, { allowPositionals: true, options: { from: { type: "string" }, "base-url": { type: "string" }, dir: { type: "string" } } }, log);
+  if (args === null) return;
+  const { values, positionals } = args;
   const [command = "list", ...extra] = positionals;
   if (extra.length > 0) throw new ProgramsUsageError(`unexpected ${extra.join(" ")}: see npm run programs -- --help`);
   const dest = values.dir ?? classicDir();

@@ -1,13 +1,25 @@
 // npm run site: build the site into dist/site/.   bun site/build.ts [--fresh] [--out DIR]
-//   --fresh   run every live command again instead of reusing cached results
 import { resolve } from "node:path";
-import { flag, hasFlag, runMain } from "../shared/main.ts";
+import { parseCommand } from "../shared/cli.ts";
+import { runMain } from "../shared/main.ts";
 import { buildSite, DEFAULT_OUT, type BuildReport } from "./builder.ts";
 
+export const BUILD_USAGE = `npm run site -- [--fresh] [--out DIR]
+
+Build the book's site: every chapter rendered, with its live results run (and cached in .cache/site).
+
+  --fresh       run every live command again instead of reusing cached results
+  --out DIR     write the site to DIR (default dist/site)
+  -h, --help    this text`;
+
+export interface BuildFlags {
+  readonly fresh?: boolean;
+  readonly out?: string;
+}
+
 /** Build, printing progress and a one-line summary with the time it took. */
-export async function buildAndReport(argv: readonly string[] = []): Promise<BuildReport> {
-  const out = flag(argv, "out");
-  const report = await buildSite({ outDir: out ? resolve(out) : DEFAULT_OUT, fresh: hasFlag(argv, "fresh"), log: (l) => console.log(l) });
+export async function buildAndReport(flags: BuildFlags = {}): Promise<BuildReport> {
+  const report = await buildSite({ outDir: flags.out ? resolve(flags.out) : DEFAULT_OUT, fresh: flags.fresh === true, log: (l) => console.log(l) });
   const { hits, misses } = report.runs;
   console.log(
     `Built ${report.files.length} files (${report.chapters.length} chapters) into ${report.outDir} in ${(report.ms / 1000).toFixed(2)} s` +
@@ -17,4 +29,9 @@ export async function buildAndReport(argv: readonly string[] = []): Promise<Buil
   return report;
 }
 
-if (import.meta.main) await runMain(async () => void (await buildAndReport(process.argv.slice(2))));
+if (import.meta.main) {
+  await runMain(async () => {
+    const args = parseCommand(process.argv.slice(2), BUILD_USAGE, { options: { fresh: { type: "boolean" }, out: { type: "string" } } });
+    if (args !== null) await buildAndReport(args.values);
+  });
+}

@@ -2,7 +2,8 @@
 // Loopback only: the site is for the reader on this machine.
 import { existsSync, statSync } from "node:fs";
 import { join, normalize, resolve } from "node:path";
-import { flag, runMain } from "../shared/main.ts";
+import { parseCommand } from "../shared/cli.ts";
+import { runMain } from "../shared/main.ts";
 import { DEFAULT_OUT } from "./builder.ts";
 
 export const DEFAULT_PORT = 8080;
@@ -50,18 +51,27 @@ export function serveSite(dir: string = DEFAULT_OUT, port: number = DEFAULT_PORT
   return { url: server.url.href, port: server.port!, stop: () => void server.stop(true) };
 }
 
-/** --port N, else $PORT, else 8080. */
-export function portFrom(argv: readonly string[], env: Record<string, string | undefined> = process.env): number {
-  const raw = flag(argv, "port") ?? env.PORT;
+/** --port's value, else $PORT, else 8080. */
+export function portFrom(value: string | undefined, env: Record<string, string | undefined> = process.env): number {
+  const raw = value ?? env.PORT;
   if (raw === undefined) return DEFAULT_PORT;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServeError(`--port must be a whole number from 0 to 65535, not '${raw}'.`);
   return port;
 }
 
+const SERVE_USAGE = `npm run serve -- [--port N]
+
+Serve the built site (dist/site) on 127.0.0.1, printing the URL.
+
+  --port N      serve on port N (default $PORT, or 8080; a taken port falls back to a free one)
+  -h, --help    this text`;
+
 if (import.meta.main) {
   await runMain(() => {
-    const s = serveSite(DEFAULT_OUT, portFrom(process.argv.slice(2)));
+    const args = parseCommand(process.argv.slice(2), SERVE_USAGE, { options: { port: { type: "string" } } });
+    if (args === null) return;
+    const s = serveSite(DEFAULT_OUT, portFrom(args.values.port));
     console.log(`Serving the book at ${s.url}  (Ctrl-C to stop)`);
   });
 }

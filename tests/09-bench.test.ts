@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseBench } from "../site/bench-chart.ts";
-import { BfBenchError, formatBfTable, hasGcc, median, parseBenchArgs, runBfBench, toBenchFile, BF_TIERS } from "../shared/bf-bench.ts";
+import { formatBfTable, hasGcc, median, parseBenchArgs, runBfBench, toBenchFile, BF_TIERS } from "../shared/bf-bench.ts";
 import { BENCH_PROGRAM_NAMES } from "../shared/programs.ts";
+import { UsageError } from "../shared/cli.ts";
 import { runBun } from "../shared/child.ts";
 
 setDefaultTimeout(120_000);
@@ -64,14 +65,14 @@ describe("npm run bench -- bf", () => {
     expect(r.stdout).toContain("== bf: chapters 6-13");
     expect(r.stdout).toMatch(/\| +\| optimizing JIT \| +[\d.]+ s \|/);
     expect(parseBench(JSON.parse(readFileSync(out, "utf8"))).results.map((x) => x.tier)).toEqual(["interpreter", "optimizing JIT"]);
-    expect(parseBenchArgs(["--quick"]).options).toMatchObject({ runs: 1, limitSeconds: 10 });
-    expect(parseBenchArgs([]).options).toMatchObject({ runs: 3, limitSeconds: null, programs: BENCH_PROGRAM_NAMES, peers: [] });
-    expect(parseBenchArgs(["--peer", "cat=cat {prog}", "--peer", "x=y {prog}"]).options.peers).toEqual([
+    expect(parseBenchArgs(["--quick"])!.options).toMatchObject({ runs: 1, limitSeconds: 10 });
+    expect(parseBenchArgs([])!.options).toMatchObject({ runs: 3, limitSeconds: null, programs: BENCH_PROGRAM_NAMES, peers: [] });
+    expect(parseBenchArgs(["--peer", "cat=cat {prog}", "--peer", "x=y {prog}"])!.options.peers).toEqual([
       { name: "cat", command: "cat {prog}" },
       { name: "x", command: "y {prog}" },
     ]);
     expect(() => parseBenchArgs(["--peer", "cat"])).toThrow("--peer cat: write it NAME='command {prog}'");
-    expect(() => parseBenchArgs(["--frob"])).toThrow(BfBenchError);
+    expect(() => parseBenchArgs(["--frob"])).toThrow(UsageError);
     const bad = await runBun("shared/bench.ts", ["bf", "--tiers", "warp", "--dir", dir]);
     expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("unknown tier(s) warp")]);
     const missing = await runBun("shared/bench.ts", ["bf", "--dir", join(dir, "nowhere")]);

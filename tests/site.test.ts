@@ -462,10 +462,10 @@ describe("the server", () => {
   });
 
   test("--port, then $PORT, then 8080", () => {
-    expect(portFrom(["--port", "9000"], { PORT: "7000" })).toBe(9000);
-    expect(portFrom([], { PORT: "7000" })).toBe(7000);
-    expect(portFrom([], {})).toBe(8080);
-    expect(() => portFrom(["--port=http"], {})).toThrow("--port must be a whole number from 0 to 65535, not 'http'");
+    expect(portFrom("9000", { PORT: "7000" })).toBe(9000);
+    expect(portFrom(undefined, { PORT: "7000" })).toBe(7000);
+    expect(portFrom(undefined, {})).toBe(8080);
+    expect(() => portFrom("http", {})).toThrow("--port must be a whole number from 0 to 65535, not 'http'");
   });
 
   test("refuses a folder with no built site", () => {
