@@ -53,10 +53,16 @@ export function indexPage(book: BookInfo): string {
 </section>
 <section class="contents">
   <h2 id="contents">Contents</h2>
-  <p class="muted">${book.written.size} of ${book.chapters.length} chapters written; the others are on their way.</p>
+  ${progress(book)}
   ${parts.join("\n")}
 </section>`;
   return page({ title: BOOK_TITLE, root: "", main, bodyClass: "home" });
+}
+
+/** How many chapters are written, while some are not; once all are, nothing to say. */
+function progress(book: BookInfo): string {
+  const waiting = book.chapters.filter((c) => !book.written.has(c.slug)).length;
+  return waiting === 0 ? "" : `<p class="muted">${book.chapters.length - waiting} of ${book.chapters.length} chapters written; the others are on their way.</p>`;
 }
 
 export function chapterPage(c: ChapterInfo, rendered: RenderedChapter, book: BookInfo): string {

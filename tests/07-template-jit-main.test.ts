@@ -3,6 +3,7 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
 import { UsageError, parseArgs } from "../chapters/07-template-jit/cli.ts";
 import { formatTable, measure } from "../chapters/07-template-jit/bench.ts";
+import { UnsupportedOptionError } from "../chapters/07-template-jit/errors.ts";
 import { findProgram } from "../shared/programs.ts";
 import { runBun } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
@@ -71,6 +72,17 @@ describe("main.ts", () => {
     const r = await main([`${P}/infinite.b`, "--max-steps", "100"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("UnsupportedOptionError: maxSteps (100) is not supported by the native tiers yet");
+  });
+
+  test("flags are checked before the program is read, parsed or compiled", async () => {
+    // unmatched-close.b does not parse: a refusal of a flag shows that nothing got that far.
+    expect(() => parseArgs(["a.b", "--max-steps", "100"])).toThrow(UnsupportedOptionError);
+    const steps = await main([`${P}/unmatched-close.b`, "--max-steps", "100"]);
+    expect([steps.exitCode, steps.stderr]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: maxSteps \(100\)/)]);
+    const compare = await main([`${P}/infinite.b`, "--compare", "--max-steps", "100"]); // was ignored: ran forever
+    expect([compare.exitCode, compare.stderr]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: /)]);
+    const input = await main([`${P}/unmatched-close.b`, "--input", "no-such.in"]);
+    expect([input.exitCode, input.stderr]).toEqual([1, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
   });
 
   test("a usage error names the problem and shows the usage", async () => {

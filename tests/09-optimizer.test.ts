@@ -379,6 +379,14 @@ describe("main.ts", () => {
     expect(missing.stderr).toContain("cannot read no-such.b");
   });
 
+  test("flags are checked before the program is read or parsed", async () => {
+    // [[ does not parse, and no-such.b cannot be read: a refused flag shows that nothing got that far.
+    const pass = await runBun("chapters/09-optimizer/main.ts", ["-e", "[[", "--passes", "fold-runs,nope"]);
+    expect([pass.exitCode, pass.stderr]).toEqual([1, expect.stringMatching(/^UnknownPassError: there is no pass 'nope'/)]);
+    const emit = await runBun("chapters/09-optimizer/main.ts", ["no-such.b", "--tier", "interp", "--emit=asm"]);
+    expect([emit.exitCode, emit.stderr]).toEqual([1, expect.stringMatching(/^UsageError: the interpreter makes no machine code/)]);
+  });
+
   test("with no program, a demo", async () => {
     const r = await runBun("chapters/09-optimizer/main.ts");
     expect(r.exitCode).toBe(0);

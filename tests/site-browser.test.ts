@@ -129,6 +129,69 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
     await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "A");
   }, 40_000);
 
+  test("the echo example with \"leave the cell\": the step limit stops it, the output pane is cut, and the hint names the Step limit field", async () => {
+    await page.goto(server.url + "playground.html");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
+    await page.locator("#pg-example").selectOption({ label: "Echo the input" });
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Just in Time");
+    await page.locator("#pg-eof").selectOption("unchanged"); // `,` leaves the last byte: the loop never ends
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("StepLimitError"));
+    const status = (await page.locator("#pg-status").textContent())!;
+    expect(status).toMatch(/^StepLimitError: 2:5: stopped here after 10,000,000 loop tests, the step limit: .* raise the Step limit/);
+    expect(status).not.toContain("--max-steps");
+    const output = (await page.locator("#pg-output").textContent())!;
+    expect(output.length).toBeLessThan(200_000);
+    expect(output).toStartWith("Just in Time");
+    expect(await page.locator("#pg-output .pg-cut").textContent()).toBe("… output cut here: 100,000 bytes shown of the 10,000,000 bytes the program wrote in all.");
+    await page.screenshot({ path: join(SHOTS, "playground-cut.png"), fullPage: false });
+  }, 30_000);
+
+  test("the example menu names an edited program \"(your program)\", and an example again when it is one", async () => {
+    await page.goto(server.url + "playground.html");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
+    const chosen = () => page.evaluate(() => { const s = document.getElementById("pg-example") as HTMLSelectElement; return s.selectedOptions[0]?.textContent; });
+    expect(await chosen()).toBe("Hello World");
+    await page.locator("#pg-source").fill("++++++++[>++++++++<-]>+.");
+    expect(await chosen()).toBe("(your program)");
+    await page.locator(".pg-toolbar").screenshot({ path: join(SHOTS, "playground-your-program.png") });
+    await page.locator("#pg-example").selectOption({ label: "Alphabet" });
+    expect(await chosen()).toBe("Alphabet");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  }, 30_000);
+
+  test("at 390 px wide, the header still offers Contents and Playground, and the search", async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "light" });
+    try {
+      const p = await phone.newPage();
+      for (const [file, shot] of [["index.html", "index-390.png"], [`${firstChapter!.slug}.html`, "chapter-390.png"], ["playground.html", "playground-390.png"]] as const) {
+        await p.goto(server.url + file);
+        // Each box, or an empty one for an element missing or hidden.
+        const boxes = await p.evaluate(() =>
+          [".brand", '.topnav a[href$="index.html#contents"]', '.topnav a[href$="playground.html"]', "#search", "#theme-toggle"].map((sel) => {
+            const el = document.querySelector(sel);
+            const r = el && getComputedStyle(el).visibility !== "hidden" ? el.getBoundingClientRect() : null;
+            return { sel, left: r?.left ?? 0, right: r?.right ?? 0, top: r?.top ?? 0, bottom: r?.bottom ?? 0 };
+          }),
+        );
+        for (const b of boxes) expect({ sel: b.sel, shown: b.right > b.left && b.left >= 0 && b.right <= 390 }).toEqual({ sel: b.sel, shown: true });
+        // Nothing overlaps.
+        for (const [i, c] of boxes.entries()) {
+          for (const a of boxes.slice(0, i)) {
+            const overlap = a.left < c.right && c.left < a.right && a.top < c.bottom && c.top < a.bottom;
+            expect({ a: a.sel, c: c.sel, overlap }).toEqual({ a: a.sel, c: c.sel, overlap: false });
+          }
+        }
+        expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // no sideways scrolling
+        await p.screenshot({ path: join(SHOTS, shot) });
+      }
+      await p.goto(server.url + "index.html");
+      await p.locator(".topnav a", { hasText: "Playground" }).click();
+      await p.waitForURL("**/playground.html");
+    } finally {
+      await phone.close();
+    }
+  }, 40_000);
+
   // mandelbrot when the classic programs are installed; otherwise the project's own counter.b, which
   // also runs for a while (268 million interpreter steps).
   const found = findProgram("mandelbrot") ?? findProgram("BOOK_HEAVY_TODO")!;

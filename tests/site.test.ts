@@ -26,7 +26,8 @@ import { ChapterError, lineNumbers, renderChapter, resolveLink, type RenderConte
 import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
 import { diffLines } from "../site/playground/diff.ts";
 import { bundle } from "../site/bundles.ts";
-import { MAX_WAT_LINES, runPipeline, STAGES } from "../site/playground/pipeline.ts";
+import { MAX_OUTPUT_BYTES, MAX_WAT_LINES, runPipeline, STAGES } from "../site/playground/pipeline.ts";
+import { indexPage } from "../site/pages.ts";
 import type { PipelineReport, X86Line } from "../site/playground/protocol.ts";
 import { hex, MAX_X86_LINES, PLACEHOLDER_IMPORTS } from "../site/playground/x86.ts";
 import { currentProvenance, provenanceLine } from "../site/provenance.ts";
@@ -497,7 +498,28 @@ describe("the playground pipeline", () => {
 
   test("a program that never stops is stopped by the step limit", () => {
     const r = runPipeline({ source: "+[]", input: "", maxSteps: 5000, eof: "unchanged" });
-    expect(r.run.ok && r.run.value.error).toContain("after 5000 steps");
+    expect(r.run.ok && r.run.value.error).toContain("after 5,000 loop tests");
+  });
+
+  test("the step limit's hint names the page's Step limit field, not the command line's --max-steps", () => {
+    const deep = "+" + "[".repeat(1001) + "]".repeat(1001); // no LIR: the interpreter runs it
+    for (const [source, unit] of [["+[]", "loop tests"], [deep, "steps"]] as const) {
+      const r = runPipeline({ source, input: "", maxSteps: 5000, eof: "unchanged" });
+      const error = r.run.ok ? r.run.value.error : null;
+      expect(error).toStartWith(`StepLimitError: 1:${source === deep ? 1003 : 3}: stopped here after 5,000 ${unit}, the step limit:`);
+      expect(error).toContain("raise the Step limit");
+      expect(error).not.toContain("--max-steps");
+    }
+  });
+
+  test("output is cut after MAX_OUTPUT_BYTES, and the report says how much there was: `,[.,]` leaving the cell at the end of input", () => {
+    const r = runPipeline({ source: ",[.,]", input: "Just in Time", maxSteps: 1_000_000, eof: "unchanged" });
+    if (!r.run.ok) throw new Error(r.run.reason);
+    expect(r.run.value.output).toBe("Just in Time" + "e".repeat(MAX_OUTPUT_BYTES - 12));
+    expect(r.run.value.outputBytes).toBe(1_000_000); // one byte per loop test, until the step limit
+    expect(r.run.value.error).toStartWith("StepLimitError: 1:5: stopped here after 1,000,000 loop tests");
+    const small = runPipeline({ source: ",[.,]", input: "abc", maxSteps: 10_000, eof: "zero" });
+    expect(small.run.ok && [small.run.value.output, small.run.value.outputBytes]).toEqual(["abc", 3]);
   });
 
   test("lowers to the LIR and optimizes it pass by pass, with chapter 9's default pipeline", () => {
@@ -539,6 +561,15 @@ describe("the playground pipeline", () => {
     const r = runPipeline({ source: "+" + "[".repeat(1001) + "-" + "]".repeat(1001) + "+.", input: "", maxSteps: 1_000_000, eof: "unchanged" });
     expect(!r.wasm.ok && r.wasm.reason).toBe("There is no optimized LIR to compile.");
     expect(r.run.ok && r.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)", unit: "steps", output: "\u0001" });
+  });
+});
+
+describe("the index", () => {
+  const book = (written: number) => ({ chapters: CHAPTERS, written: new Set(CHAPTERS.slice(0, written).map((c) => c.slug)) });
+
+  test("while chapters are missing, it says how many are written; once all are, nothing about it", () => {
+    expect(indexPage(book(3))).toContain(`3 of ${CHAPTERS.length} chapters written; the others are on their way.`);
+    expect(indexPage(book(CHAPTERS.length))).not.toMatch(/chapters written|on their way/);
   });
 });
 

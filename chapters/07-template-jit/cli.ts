@@ -1,6 +1,7 @@
 // The command line of main.ts: chapter 6's options (--tape, --eof, --max-steps, --stats), plus what
 // a compiler adds: --emit to print the code, --compare to race the interpreter, --input FILE.
 import { UsageError as InterpreterUsageError, parseArgs as parseInterpreterArgs, type Invocation } from "../06-interpreter/cli.ts";
+import { nativeSettings } from "./runtime.ts";
 
 export const USAGE =
   "usage: bun chapters/07-template-jit/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--input FILE]\n" +
@@ -43,12 +44,16 @@ export function parseArgs(argv: readonly string[]): JitInvocation {
     } else rest.push(arg);
   }
   if (emit !== null && compare) throw new UsageError("--emit prints the code and runs nothing: it cannot be combined with --compare");
+  let shared: Invocation;
   try {
-    return { ...parseInterpreterArgs(rest), emit, compare, input };
+    shared = parseInterpreterArgs(rest);
   } catch (e) {
     // Chapter 6's parser knows the shared options; its usage line is chapter 6's, so use ours.
     if (e instanceof InterpreterUsageError) throw new UsageError(e.message.split("\n")[0]!);
     throw e;
   }
+  // The runtime refuses a step limit; asking it now refuses --max-steps before a byte is read or compiled.
+  if (shared.maxSteps !== undefined) nativeSettings({ maxSteps: shared.maxSteps });
+  return { ...shared, emit, compare, input };
 }
 // #endregion parse-args

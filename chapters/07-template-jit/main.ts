@@ -25,7 +25,7 @@ const OFF_TAPE = `walk right three cells and then left four\n>>> <<<<`;
 const LOUD = `++++++++[>++++++++[>++++++++[>++++++++[>++++++++[>++++++++[>.<-]<-]<-]<-]<-]<-]`;
 
 // #region run
-function run(name: string, program: Program, inv: JitInvocation): boolean {
+function run(name: string, program: Program, inv: JitInvocation, input: Uint8Array | null): boolean {
   let t = performance.now();
   using compiled = templateJit.compile(program);
   const compileMs = performance.now() - t;
@@ -37,10 +37,10 @@ function run(name: string, program: Program, inv: JitInvocation): boolean {
     tapeSize: inv.tapeSize,
     eof: inv.eof,
     ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }),
-    ...(inv.input === null ? {} : { input: readBytes(inv.input, USAGE) }),
+    ...(input === null ? {} : { input }),
   };
   // The generated code reads and writes the real file descriptors: no byte goes through JavaScript.
-  const io: RunIO = { outputFd: 1, ...(inv.input === null ? { inputFd: 0 } : {}) };
+  const io: RunIO = { outputFd: 1, ...(input === null ? { inputFd: 0 } : {}) };
   t = performance.now();
   const { result, stats } = compiled.runWithStats(opts, io);
   const runMs = performance.now() - t;
@@ -55,9 +55,8 @@ function run(name: string, program: Program, inv: JitInvocation): boolean {
 }
 // #endregion run
 
-function compare(name: string, program: Program, inv: JitInvocation): boolean {
-  const input = inv.input === null ? new Uint8Array(0) : readBytes(inv.input, USAGE);
-  const c = compareWithInterpreter(program, { tapeSize: inv.tapeSize, eof: inv.eof, input });
+function compare(name: string, program: Program, inv: JitInvocation, input: Uint8Array | null): boolean {
+  const c = compareWithInterpreter(program, { tapeSize: inv.tapeSize, eof: inv.eof, input: input ?? new Uint8Array(0) });
   console.log(formatComparison(name, c));
   return c.difference === null;
 }
@@ -120,12 +119,14 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 runMain(() => {
   const inv = parseArgs(process.argv.slice(2));
   if (inv.file === null) return tour();
+  // Flags first (parseArgs), then the files, then the parse: a bad --input costs no compile.
+  const input = inv.input === null ? null : readBytes(inv.input, USAGE);
   const source = readProgram(inv.file, USAGE);
   const program = parseOrReport(inv.file, source, console.error);
   if (program === null) {
     process.exitCode = 1;
     return;
   }
-  const ok = inv.compare ? compare(inv.file, program, inv) : run(inv.file, program, inv);
+  const ok = inv.compare ? compare(inv.file, program, inv, input) : run(inv.file, program, inv, input);
   if (!ok) process.exitCode = 1;
 });

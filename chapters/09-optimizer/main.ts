@@ -23,7 +23,7 @@ import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
 import { optToX86 } from "./codegen-opt.ts";
 import { libcScanIo } from "./libc-scan.ts";
-import { DEFAULT_PIPELINE, formatStats, optimize } from "./optimize.ts";
+import { DEFAULT_PIPELINE, formatStats, optimize, passNamed } from "./optimize.ts";
 import { compileMs, isTierName, prepare, TIERS, type Prepared, type TierName } from "./tiers.ts";
 
 const USAGE =
@@ -57,11 +57,13 @@ function emit(source: string, inv: LirInvocation, o: Options, report: (line: str
   console.log(o.own && "own" in code ? ownListing(code) : gnuListing(code.asm));
 }
 
+const NO_MACHINE_CODE = "the interpreter makes no machine code: --emit=asm and --emit=hex need --tier template, lir or opt";
+
 /** The code `o.tier` makes of `program`, without loading it: only libc's addresses are needed. */
 function machineCode(program: Program, o: Options): X86Code | Generated {
   switch (o.tier) {
     case "interp":
-      throw new CliError("the interpreter makes no machine code: --emit=asm and --emit=hex need --tier template, lir or opt", USAGE);
+      throw new CliError(NO_MACHINE_CODE, USAGE);
     case "template":
       return generate(program, libcIo());
     case "lir":
@@ -157,7 +159,9 @@ function options(argv: string[]): Options {
     if (argv[i] === "--stats=json") argv[i] = "--stats";
     else if (argv[i] === "--own") argv.splice(i, 1);
   }
-  return { tier, passes: passes === undefined ? DEFAULT_PIPELINE : passes === "" ? [] : passes.split(","), json, own };
+  const names = passes === undefined ? DEFAULT_PIPELINE : passes === "" ? [] : passes.split(",");
+  names.forEach(passNamed); // an unknown pass is refused now, before the program is read
+  return { tier, passes: names, json, own };
 }
 
 
@@ -183,6 +187,8 @@ runMain(() => {
   const argv = process.argv.slice(2);
   const o = options(argv);
   const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
+  // Every flag is checked before the file is read and parsed.
+  if (o.tier === "interp" && (inv.emit === "asm" || inv.emit === "hex")) throw new CliError(NO_MACHINE_CODE, USAGE);
   if (inv.file === null) return demo(o);
   const name = inv.file;
   const source = inv.code ?? readSource(name, USAGE);

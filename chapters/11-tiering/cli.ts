@@ -2,6 +2,8 @@
 // tier to run, its threshold, where input comes from, the output buffer's size, and --emit to print
 // the code a tier makes.
 import { UsageError as InterpreterUsageError, parseArgs as parseInterpreterArgs, type Invocation } from "../06-interpreter/cli.ts";
+import { nativeSettings } from "../07-template-jit/runtime.ts";
+import { settingsWithoutFuel } from "./js-tiers.ts";
 
 export const TIERS = ["tiered", "interpreter", "opt", "js", "js-opt", "tiered-js"] as const;
 export type TierChoice = (typeof TIERS)[number];
@@ -73,13 +75,22 @@ export function parseArgs(argv: readonly string[]): TieringInvocation {
   if (emit && !["js", "js-opt", "tiered"].includes(tier)) {
     throw new UsageError(`--emit prints the JavaScript of the js and js-opt tiers, or the machine code of the loops the tiered JIT compiled; not for ${tier}`);
   }
+  let shared: Invocation;
   try {
-    return { ...parseInterpreterArgs(rest), tier, threshold, input, buffer, emit, json };
+    shared = parseInterpreterArgs(rest);
   } catch (e) {
     // Chapter 6's parser knows the shared options; its usage line is chapter 6's, so use ours.
     if (e instanceof InterpreterUsageError) throw new UsageError(e.message.split("\n")[0]!);
     throw e;
   }
+  if (shared.maxSteps !== undefined) refuseFuel(tier, shared.maxSteps);
+  return { ...shared, tier, threshold, input, buffer, emit, json };
+}
+
+/** A tier whose code counts no steps refuses --max-steps the way its run would, but before any file is read. */
+function refuseFuel(tier: TierChoice, maxSteps: number): void {
+  if (tier === "tiered" || tier === "interpreter") nativeSettings({ maxSteps });
+  else if (tier === "js-opt" || tier === "tiered-js") settingsWithoutFuel({ maxSteps }, tier);
 }
 // #endregion parse-args
 

@@ -44,7 +44,7 @@ export function freshMachine(tapeSize: number, bufferSize = BUFFER_SIZE): Machin
 }
 
 /** RunOptions for a tier whose code counts no steps: maxSteps is refused, as by chapter 7's runtime. */
-function settingsWithoutFuel(opts: RunOptions | undefined, tier: string) {
+export function settingsWithoutFuel(opts: RunOptions | undefined, tier: string) {
   const settings = settingsOf(opts);
   if (settings.maxSteps !== Infinity) {
     throw new UnsupportedOptionError(

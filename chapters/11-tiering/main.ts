@@ -13,6 +13,8 @@ import { parse, type Program } from "../06-interpreter/parser.ts";
 import { describeDifference, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { RunIO } from "../07-template-jit/tier.ts";
+import { diagnostic } from "../08-lir/cli.ts";
+import { LirError } from "../08-lir/errors.ts";
 import { optJit } from "../09-optimizer/jit.ts";
 import { USAGE, parseArgs, type TieringInvocation } from "./cli.ts";
 import type { SwitchEvent } from "./counting-interpreter.ts";
@@ -41,8 +43,7 @@ interface Figures {
   readonly codeSize: number;
 }
 
-function run(program: Program, inv: TieringInvocation): { error: BrainfuckError | null; figures: Figures } {
-  const input = inv.input === null ? null : readBytes(inv.input, USAGE);
+function run(program: Program, inv: TieringInvocation, input: Uint8Array | null): { error: BrainfuckError | null; figures: Figures } {
   const opts: RunOptions = {
     tapeSize: inv.tapeSize,
     eof: inv.eof,
@@ -181,6 +182,8 @@ function stdinFor(program: Program): Uint8Array {
 runMain(async () => {
   const inv = parseArgs(process.argv.slice(2));
   if (inv.file === null) return tour();
+  // Flags first (parseArgs), then the files, then the parse: a bad --input costs no compile.
+  const input = inv.input === null ? null : readBytes(inv.input, USAGE);
   const source = readProgram(inv.file, USAGE);
   const started = performance.now();
   const program = parseOrReport(inv.file, source, console.error);
@@ -189,7 +192,17 @@ runMain(async () => {
     return;
   }
   const parseMs = performance.now() - started;
-  const { error, figures } = run(program, inv);
+  let outcome: ReturnType<typeof run>;
+  try {
+    outcome = run(program, inv, input);
+  } catch (e) {
+    // A program the LIR refuses (nested too deep) is reported like a syntax error: file:line:col: error:.
+    if (!(e instanceof LirError)) throw e;
+    console.error(diagnostic(inv.file, e));
+    process.exitCode = 1;
+    return;
+  }
+  const { error, figures } = outcome;
   if (error) console.error(errorLine(inv.file, error));
   if (inv.stats) {
     const { text, ...numbers } = figures;

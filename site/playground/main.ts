@@ -6,7 +6,7 @@ import { escapeHtml } from "../html.ts";
 import { alignDisasm, visibleBytes } from "../listing.ts";
 import { diffLines } from "./diff.ts";
 import { EXAMPLES } from "./examples.ts";
-import type { PipelineReport, PipelineRequest, Stage, WorkerReply, X86Line, X86Report } from "./protocol.ts";
+import type { PipelineReport, PipelineRequest, RunReport, Stage, WorkerReply, X86Line, X86Report } from "./protocol.ts";
 
 // The worker's bundled source, injected by the builder: a worker made from a blob URL also works
 // when the page is opened from disk (file://), where `new Worker("worker.js")` is refused.
@@ -119,13 +119,21 @@ function show(r: PipelineReport): void {
   }
   const output = r.run.ok ? r.run.value.output : "";
   ui.output.classList.toggle("live-empty", output === "");
-  ui.output.innerHTML = output === "" ? "(no output)" : visibleBytes(output);
+  ui.output.innerHTML = output === "" ? "(no output)" : visibleBytes(output) + (r.run.ok ? cutNote(r.run.value) : "");
   showStage(ui.lir, r.lir, (text) => highlight(text, "lir"));
   showOptimized(r);
   showStage(ui.x86, r.x86, x86Html);
   showStage(ui.wasm, r.wasm, (v) =>
     escapeHtml(v.text) + `\n\n<span class="tok-com">;; ${v.bytes.toLocaleString("en")} bytes, ${v.functions} functions, compiled in ${v.compileMs.toFixed(1)} ms</span>`,
   );
+}
+
+/** After output the worker cut: how much is shown, and how much the program wrote in all. */
+function cutNote(run: RunReport): string {
+  const shown = new TextEncoder().encode(run.output).length;
+  if (run.outputBytes <= shown) return "";
+  const n = (x: number) => x.toLocaleString("en");
+  return `\n<span class="pg-cut">… output cut here: ${n(shown)} bytes shown of the ${n(run.outputBytes)} bytes the program wrote in all.</span>`;
 }
 
 type Insn = Extract<X86Line, { kind: "insn" }>;
@@ -208,7 +216,17 @@ function load(i: number): void {
   void update();
 }
 
-ui.example.innerHTML = EXAMPLES.map((e, i) => `<option value="${i}">${escapeHtml(e.name)}</option>`).join("");
+/** The menu names the example the editor holds, or "(your program)" once the reader has changed it. */
+function nameProgram(): void {
+  const i = EXAMPLES.findIndex((e) => e.source === ui.source.value);
+  ui.example.value = i < 0 ? CUSTOM : String(i);
+}
+
+// Not an example to choose, only a name for what the editor holds: disabled, so the menu cannot load it.
+const CUSTOM = "custom";
+ui.example.innerHTML =
+  EXAMPLES.map((e, i) => `<option value="${i}">${escapeHtml(e.name)}</option>`).join("") + `<option value="${CUSTOM}" disabled>(your program)</option>`;
 ui.example.addEventListener("change", () => load(Number(ui.example.value)));
+ui.source.addEventListener("input", nameProgram);
 for (const el of [ui.source, ui.input, ui.steps, ui.eof]) el.addEventListener("input", schedule);
 load(0);

@@ -1,9 +1,10 @@
 // The playground's compiler: the chapters' own pure-TypeScript modules, called in the order the book
 // builds them. Nothing here reimplements a stage; it only calls the chapters and reports. It runs in
 // a Web Worker in the browser and directly in the tests.
-import { BrainfuckError, BrainfuckSyntaxError } from "../../chapters/06-interpreter/errors.ts";
+import { BrainfuckError, BrainfuckSyntaxError, StepLimitError } from "../../chapters/06-interpreter/errors.ts";
 import { interpretWithStats } from "../../chapters/06-interpreter/interpreter.ts";
 import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
+import { formatPos } from "../../chapters/06-interpreter/source.ts";
 import { countOps, type Lir } from "../../chapters/08-lir/lir.ts";
 import { lower } from "../../chapters/08-lir/lower.ts";
 import { print } from "../../chapters/08-lir/print.ts";
@@ -15,6 +16,12 @@ import { x86Report } from "./x86.ts";
 
 /** Lines of WebAssembly text shown at most: mandelbrot's module is 27,000 with its comments. */
 export const MAX_WAT_LINES = 3000;
+
+/**
+ * Bytes of output sent to the page at most: a program can write millions (`,[.,]` with "leave the
+ * cell" writes one byte per step until the step limit), more than a page can show or a reader read.
+ */
+export const MAX_OUTPUT_BYTES = 100_000;
 
 const blocked = (why: string): Stage<never> => ({ ok: false, reason: why });
 
@@ -81,10 +88,10 @@ function runModule(program: WasmProgram, req: PipelineRequest): RunReport {
   const { result, stats } = program.runWithStats({ input: new TextEncoder().encode(req.input), maxSteps: req.maxSteps, eof: req.eof });
   return {
     tier: "the WebAssembly backend (chapter 13)",
-    output: new TextDecoder().decode(result.output),
+    ...outputOf(result.output),
     steps: stats.steps ?? 0,
     unit: "loop tests",
-    error: result.error ? `${result.error.name}: ${result.error.message}` : null,
+    error: result.error ? errorText(result.error, "loop tests") : null,
     ms: performance.now() - started,
   };
 }
@@ -92,15 +99,32 @@ function runModule(program: WasmProgram, req: PipelineRequest): RunReport {
 function interpretProgram(program: Program, req: PipelineRequest): RunReport {
   const started = performance.now();
   const { result, steps } = interpretWithStats(program, { input: new TextEncoder().encode(req.input), maxSteps: req.maxSteps, eof: req.eof });
-  const error = result.error instanceof BrainfuckError ? `${result.error.name}: ${result.error.message}` : null;
+  const error = result.error instanceof BrainfuckError ? errorText(result.error, "steps") : null;
   return {
     tier: "the reference interpreter (chapter 6)",
-    output: new TextDecoder().decode(result.output),
+    ...outputOf(result.output),
     steps,
     unit: "steps",
     error,
     ms: performance.now() - started,
   };
+}
+
+/** The output as text, cut after MAX_OUTPUT_BYTES, and how many bytes there were in all. */
+function outputOf(bytes: Uint8Array): { output: string; outputBytes: number } {
+  return { output: new TextDecoder().decode(bytes.subarray(0, MAX_OUTPUT_BYTES)), outputBytes: bytes.length };
+}
+
+/**
+ * A runtime error as the page shows it. The step limit's own hint names the command line's
+ * --max-steps; here the limit is the page's Step limit field, so the page words it.
+ */
+export function errorText(e: BrainfuckError, unit: RunReport["unit"]): string {
+  if (!(e instanceof StepLimitError)) return `${e.name}: ${e.message}`;
+  return (
+    `${e.name}: ${formatPos(e.pos)}: stopped here after ${e.maxSteps.toLocaleString("en")} ${unit}, the step limit: the program may ` +
+    `loop forever. If it only needs longer, raise the Step limit above the program.`
+  );
 }
 
 /** What the playground page says about each stage, so a reader knows what is live and what is to come. */

@@ -58,7 +58,10 @@ export interface WasmReport {
 export interface RunReport {
   /** Which tier ran the program: "the WebAssembly backend (chapter 13)". */
   readonly tier: string;
+  /** The output, cut after MAX_OUTPUT_BYTES bytes. */
   readonly output: string;
+  /** Bytes of output the program wrote in all. */
+  readonly outputBytes: number;
   /** The fuel the run used, in `unit`s: the interpreter counts every command, the backend loop tests. */
   readonly steps: number;
   readonly unit: "steps" | "loop tests";
