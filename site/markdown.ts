@@ -15,7 +15,7 @@ import { renderOutput } from "./listing.ts";
 import type { LiveResult } from "./live.ts";
 import { normalizeOutput } from "./normalize.ts";
 import { provenanceLine } from "./provenance.ts";
-import { parseLessons } from "../shared/workbook/lessons.ts";
+import { parseLessons, type Lesson } from "../shared/workbook/lessons.ts";
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
@@ -65,8 +65,9 @@ export function renderChapter(markdown: string, ctx: RenderContext): RenderedCha
   const headings = assignHeadingIds(tokens);
   const sources = new Set<string>();
   const ids = new Set(headings.map((h) => h.id));
+  const lessons = parseLessons(markdown, readme) ?? [];
   for (const t of tokens) {
-    if (t.type === "fence") renderedFences.set(t, renderFence(t, ctx, readme, sources, ids));
+    if (t.type === "fence") renderedFences.set(t, renderFence(t, ctx, readme, sources, ids, lessons));
     if (t.type === "inline") rewriteLinks(t.children ?? [], readme, ctx.chapters, sources);
   }
   const html = md.renderer.render(tokens, md.options, {});
@@ -83,14 +84,14 @@ md.renderer.rules.fence = (tokens, idx) => {
   return html;
 };
 
-function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<string>, ids: ReadonlySet<string>): string {
+function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<string>, ids: ReadonlySet<string>, lessons: readonly Lesson[]): string {
   const line = (t.map?.[0] ?? 0) + 1;
   try {
     if (t.info.trim() === "workbook") return renderYourTurn(t, ctx.chapter, readme, ids);
     const d = directiveOf(t.info, t.content, line);
     if (d?.kind === "include") {
       sources.add(d.path);
-      return renderInclude(d);
+      return foldSolutions(renderInclude(d), lessonsIn(d, ctx.chapter, lessons));
     }
     if (d?.kind === "run") return renderRun(d, ctx.live(line));
     const f = figureOf(t.info, t.content, line);
@@ -101,6 +102,33 @@ function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<
     throw new ChapterError(`${readme} line ${line}: ${message}`);
   }
 }
+
+// #region solutions
+/** The lessons a listing writes out: the reader's to write, so the page can fold them away. */
+export function lessonsIn(d: IncludeDirective, chapter: ChapterInfo, lessons: readonly Lesson[]): Lesson[] {
+  const mine = lessons.filter((l) => d.path === `chapters/${chapter.slug}/${l.file}`);
+  if (mine.length === 0) return [];
+  const text = resolveInclude(d.path, d.region).text;
+  return mine.filter((l) => declares(text, l.label));
+}
+
+/** Does `source` declare the function NotImplemented calls `label` ("checkSize", "Asm.add", "new LibcError")? */
+export function declares(source: string, label: string): boolean {
+  const ctor = /^new (\w+)$/.exec(label);
+  const name = ctor ? ctor[1]! : label.replace(/^(get|set) /, "").split(".").pop()!.replace(/^#/, "\\#");
+  const decl = ctor
+    ? `^\\s*(export\\s+)?(abstract\\s+)?class\\s+${name}\\b`
+    : `^\\s*(export\\s+)?(async\\s+)?(function\\*?\\s+|const\\s+|(static\\s+)?(get\\s+|set\\s+)?)${name}\\s*[(<=:]`;
+  return new RegExp(decl, "m").test(source);
+}
+
+/** A listing that holds lessons, in a <details> the reader can close (site.ts remembers the choice). */
+function foldSolutions(html: string, lessons: readonly Lesson[]): string {
+  if (lessons.length === 0) return html;
+  const names = lessons.map((l) => `<code>${escapeHtml(l.label)}</code>`).join(", ");
+  return `<details class="solution" open><summary>The book's solution: ${names}</summary>\n${html}</details>\n`;
+}
+// #endregion
 
 // #region your-turn
 /** The chapter's lessons as a "Your turn" box: what to write, in order, where the prose explains each. */
@@ -115,7 +143,8 @@ function renderYourTurn(t: Token, chapter: ChapterInfo, readme: string, ids: Rea
     `<aside class="your-turn" aria-label="Your turn"><p class="your-turn-title">Your turn</p>` +
     `<ol>${items.join("")}</ol>` +
     `<p>Start with <code>npm run workbook -- start</code>, write these in <code>my-jit/${escapeHtml(chapter.slug)}/</code>, ` +
-    `and check them with <code>npm run verify -- ${chapter.n}</code>.</p></aside>\n`
+    `and check them with <code>npm run verify -- ${chapter.n}</code>.</p>` +
+    `<label class="hide-solutions"><input type="checkbox" class="hide-solutions-toggle"> Hide the book's solutions on every page (remembered)</label></aside>\n`
   );
 }
 // #endregion

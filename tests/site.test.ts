@@ -22,7 +22,7 @@ import { InputHasher } from "../site/inputs.ts";
 import { checkLinks } from "../site/links.ts";
 import { parseDisasmLine, renderOutput, visibleBytes } from "../site/listing.ts";
 import { forEachConcurrently, runLive } from "../site/live.ts";
-import { ChapterError, lineNumbers, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
+import { ChapterError, declares, lineNumbers, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
 import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
 import { diffLines } from "../site/playground/diff.ts";
 import { bundle } from "../site/bundles.ts";
@@ -372,6 +372,21 @@ describe("the cache key of a live result", () => {
     const ch2 = key("bun x", 2);
     write("chapters/01-pages/a.ts", "again " + Math.random());
     expect(key("bun x", 2)).not.toBe(ch2);
+  });
+});
+
+describe("the workbook on the page", () => {
+  test.each([
+    ["export function checkSize(size: number): number {", "checkSize", true],
+    ["  async seal(): Promise<void> {", "CodeBuffer.seal", true],
+    ["  get size(): number {", "get CodeBuffer.size", true],
+    ["export class LibcError extends Error {", "new LibcError", true],
+    ["export const arrow = (s: string): string =>", "arrow", true],
+    ["  #expect(state: State): void {", "CodeBuffer.#expect", true],
+    ["  return checkSize(n);", "checkSize", false], // a call, not the declaration
+    ["export function checkSizes(): void {", "checkSize", false],
+  ])("declares(%p, %p) = %p", (source, label, yes) => {
+    expect(declares(source, label)).toBe(yes);
   });
 });
 

@@ -36,6 +36,38 @@ function setupThemeToggle(): void {
   matchMedia("(prefers-color-scheme: dark)").addEventListener("change", show);
 }
 
+// #region solutions
+const HIDE_KEY = "jit-hide-solutions";
+
+/** Workbook readers close the book's solutions (details.solution) once, for every page. */
+function setupSolutions(): void {
+  const solutions = [...document.querySelectorAll<HTMLDetailsElement>("details.solution")];
+  const toggles = [...document.querySelectorAll<HTMLInputElement>(".hide-solutions-toggle")];
+  let hide = false;
+  try {
+    hide = localStorage.getItem(HIDE_KEY) === "1";
+  } catch {
+    // No storage: solutions stay open, as for a reader who is only reading.
+  }
+  const apply = () => {
+    for (const d of solutions) d.open = !hide;
+    for (const t of toggles) t.checked = hide;
+  };
+  apply();
+  for (const t of toggles) {
+    t.addEventListener("change", () => {
+      hide = t.checked;
+      try {
+        localStorage.setItem(HIDE_KEY, hide ? "1" : "0");
+      } catch {
+        // The choice holds for this page only.
+      }
+      apply();
+    });
+  }
+}
+// #endregion
+
 function setupSearch(): void {
   const input = document.getElementById("search") as HTMLInputElement | null;
   const list = document.getElementById("search-results") as HTMLOListElement | null;
@@ -100,3 +132,4 @@ function setupSearch(): void {
 
 setupThemeToggle();
 setupSearch();
+setupSolutions();
