@@ -9,10 +9,23 @@ export interface ChapterInfo {
   readonly part: "I" | "II" | "III";
   /** True when main.ts executes machine code and so needs Bun on Linux x86-64. */
   readonly native: boolean;
-  /** What `npm run verify` suggests when the chapter's tests fail. */
+  /** What `npm run verify` suggests when the chapter's tests fail and no test hint fits. */
   readonly hint: string;
+  /** Hints for the failures particular tests detect: the first whose pattern the failing test's name matches. */
+  readonly testHints?: readonly TestHint[];
   /** Arguments for the chapter's main.ts when the book runs it for the reader. */
   readonly demoArgs: readonly string[];
+}
+
+export interface TestHint {
+  /** Matched against the failing test's "describe > test" name. */
+  readonly test: RegExp;
+  readonly hint: string;
+}
+
+/** The hint for a failing test of `chapter`: its own, or the chapter's. */
+export function hintForTest(chapter: ChapterInfo, testName: string | null): string {
+  return (testName === null ? undefined : chapter.testHints?.find((h) => h.test.test(testName))?.hint) ?? chapter.hint;
 }
 
 export const CHAPTERS: readonly ChapterInfo[] = [
@@ -23,6 +36,15 @@ export const CHAPTERS: readonly ChapterInfo[] = [
     part: "I",
     native: true,
     hint: "Read the failing test's errno: EINVAL usually means a size or address that is not page-aligned; a BigInt from mmap is MAP_FAILED.",
+    testHints: [
+      { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). Its doc comment lists each case." },
+      { test: /checkAlignment/, hint: "An alignment must be a power of two from 8 (sizeof(void*)) to 2^30: anything else is an ArgumentError (checkAlignment's doc comment)." },
+      { test: /parseMaps|findMapping|own maps/, hint: "A /proc/self/maps line is `start-end perms offset dev inode [path]`, addresses and offset in hex, end exclusive; findMapping wants start <= address < end." },
+      { test: /page size/, hint: "pageSize() asks libc: sysconf(_SC_PAGESIZE), where _SC_PAGESIZE is 30 on Linux; the result is an i64, so a BigInt to convert with Number()." },
+      { test: /posix_memalign|aligned block/, hint: "posix_memalign returns its error number instead of setting errno, and writes the address through its first argument (a pointer to 8 bytes you allocate): 0 means success." },
+      { test: /mprotect|protection|splits/, hint: "mprotect wants a page-aligned address and a length; it fails with EINVAL for an unaligned address and ENOMEM for pages that are not mapped. check() turns -1 into a LibcError with errno read at once." },
+      { test: /mapping the kernel refuses|mmap|trace event/, hint: "mmap returns MAP_FAILED, not null, when it fails: through bun:ffi that is the BigInt 2^64 - 1 (pages.ts's MAP_FAILED), never -1. Compare with it and read errno at once." },
+    ],
     demoArgs: [],
   },
   {
@@ -31,7 +53,14 @@ export const CHAPTERS: readonly ChapterInfo[] = [
     title: "First bytes",
     part: "I",
     native: true,
-    hint: "Compare your bytes with `as`: echo 'mov eax, 42' | as --64 -o /tmp/a.o && objdump -d -M intel /tmp/a.o. Results come back in eax/rax.",
+    hint: "Compare your bytes with `as`: printf '.intel_syntax noprefix\\nmov eax, 42\\nret\\n' | as --64 -o /tmp/a.o && objdump -d -M intel /tmp/a.o. Results come back in eax/rax.",
+    testHints: [
+      { test: /ends with ret/, hint: "Every program must end with ret (0xC3): without it the CPU runs on into whatever follows (int3 padding, or zeros that decode as `add [rax], al`)." },
+      { test: /returnConstant|hand-written bytes/, hint: "mov eax, imm32 is B8 followed by the 32-bit value, little-endian (42 is 2A 00 00 00); then ret, C3. Check with: printf '.intel_syntax noprefix\\nmov eax, 42\\nret\\n' | as --64 -o /tmp/a.o && objdump -d -M intel /tmp/a.o" },
+      { test: /withRwxPage/, hint: "withRwxPage maps an RWX page, copies the bytes, calls use(address), and unmaps in a finally block, so the page goes even when use throws; it refuses empty code before mapping anything." },
+      { test: /nativeFunction/, hint: "nativeFunction wraps an address with bun:ffi's CFunction and the signature you give (args and returns); it refuses an address that is not a positive whole number before CFunction sees it." },
+      { test: /rwx|W\+X/, hint: "The page must be readable, writable and executable (PROT.READ | PROT.WRITE | PROT.EXEC) while the code runs, and unmapped afterwards: chapter 1's writableExecutable() should then find none of yours." },
+    ],
     demoArgs: [],
   },
   {
@@ -41,6 +70,12 @@ export const CHAPTERS: readonly ChapterInfo[] = [
     part: "I",
     native: true,
     hint: "A SIGSEGV diagnosis names the page and its permissions: code must be sealed (RX) before it is called, and unsealed (RW) before it is written.",
+    testHints: [
+      { test: /create: whole pages|filled with int3|create with a bad size/, hint: "CodeBuffer.create rounds the size up to whole pages, maps them RW, and fills them with int3 (0xCC), so a jump past the code traps instead of running garbage." },
+      { test: /misuse|StateError|RangeError|not bytes/, hint: "Each method checks the buffer's state first (#expect): write only while writable, fn only while sealed, nothing after free; a write or entry point outside the buffer is a CodeBufferRangeError." },
+      { test: /seal|unseal/, hint: "seal is mprotect(RX), unseal mprotect(RW): the same pages, never both writable and executable at once." },
+      { test: /DualMapping|memfd|two views/, hint: "The dual mapping maps one memfd twice with MAP_SHARED: once RW (where you write) and once RX (what you call). A write through one view shows in the other at once; free unmaps both and closes the fd." },
+    ],
     demoArgs: [],
   },
   {

@@ -228,7 +228,9 @@ function diagnoseSegv(trace: readonly TraceEvent[], fault: number | null): strin
     return (
       lead +
       `that address is near 0: a null pointer, or a small number used as an address (a register held a value, ` +
-      `not a pointer). At exactly 0 it may also be a misaligned movaps inside libc: rsp must be a multiple of 16 at every call.`
+      `not a pointer). At exactly 0 it may also be a misaligned movaps inside libc: rsp must be a multiple of 16 at every call. ` +
+      `If your code had just computed ${fault} (${hex(fault)}), it probably ran past its end without a ret: the zero bytes after it ` +
+      `decode as add [rax], al, a write to the address in rax (chapter 2, Pitfalls).`
     );
   }
   const region = regionAt(trace, fault);

@@ -7,7 +7,7 @@
 // book's own code. Shows a progress bar, the first failing test in full, and a hint.
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { CHAPTERS, TOTAL_CHAPTERS, type ChapterInfo } from "./chapters.ts";
+import { CHAPTERS, hintForTest, TOTAL_CHAPTERS, type ChapterInfo } from "./chapters.ts";
 import { closingLine, type TestCounts } from "./test-report.ts";
 import { doctor, formatChecks } from "./workbook/doctor.ts";
 import { explain, failedTests } from "./workbook/failure.ts";
@@ -123,11 +123,10 @@ function chapterLine(r: ChapterRun, workspace: string | null): string {
 }
 
 /** What to read after the first failing test, for the chapter it belongs to. */
-function hintFor(r: ChapterRun, workspace: string | null): string {
+function hintFor(r: ChapterRun, workspace: string | null, testName: string | null): string {
   const theirs = workspace !== null && !r.yours;
-  return theirs
-    ? `Chapter ${r.chapter.n} is the book's code, running on your earlier chapters: the cause is probably in one of them. ${r.chapter.hint}`
-    : r.chapter.hint;
+  const hint = hintForTest(r.chapter, testName);
+  return theirs ? `Chapter ${r.chapter.n} is the book's code, running on your earlier chapters: the cause is probably in one of them. ${hint}` : hint;
 }
 
 const MAX_REPORT_LINES = 60;
@@ -147,7 +146,7 @@ function firstFailure(r: ChapterRun, workspace: string | null): string {
     if (notes.length > 0) lines.push("", ...notes.map((n) => n.replace(/^/gm, "  ")));
     if (failures.length > 1) lines.push("", dim(`  (and ${failures.length - 1} more failing in this chapter)`));
   }
-  lines.push("", `Hint: ${hintFor(r, workspace)}`);
+  lines.push("", `Hint: ${hintFor(r, workspace, first?.name ?? null)}`);
   return lines.join("\n");
 }
 

@@ -47,7 +47,7 @@ describe("verify --impl", () => {
     expect(r.stdout).toContain("First failing test: chapter 2 (First bytes), tests/02-first-bytes.test.ts");
     expect(r.stdout).toMatch(/NotImplemented: \w+ \(02-first-bytes\/programs\.ts, chapter 2\) is not written yet/);
     expect(r.stdout).toMatch(/\w+ is not written yet: it is in .*my-jit\/02-first-bytes\/programs\.ts, where it throws NotImplemented\./);
-    expect(r.stdout).toContain("Hint: Compare your bytes with `as`");
+    expect(r.stdout).toContain("Hint: mov eax, imm32 is B8 followed by the 32-bit value"); // the hint for the test that failed
     expect(r.stdout).toContain("Last run "); // the first test's run, remembered
   });
 

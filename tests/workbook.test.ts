@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { BUN, runChild } from "../shared/child.ts";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { calledWhileLoading, formatContract, type ContractResult } from "../shared/workbook/contract.ts";
 import { checkBun, checkChromium, checkClassicPrograms, checkHost, formatChecks, probeCheck, probeNativeCode, type Host } from "../shared/workbook/doctor.ts";
-import { crashDiagnosis } from "../shared/workbook/crash-report.ts";
+import { crashDiagnosis, shownPath } from "../shared/workbook/crash-report.ts";
 import { explain, failedTests, machineCodeIn, unwrittenIn } from "../shared/workbook/failure.ts";
 import { chapterOnDisk, chaptersOnDisk, isGivenTestFile, ROOT, testFilesOf } from "../shared/workbook/layout.ts";
 import { disassemble, explainBytes, parseHexBytes } from "../shared/workbook/machine-code.ts";
@@ -107,6 +107,22 @@ describe("the plan and the stubs (TypeScript's compiler API)", () => {
   });
 });
 
+describe("crash reports name the reader's file", () => {
+  test("a chapter module the workspace holds is named in the workspace; any other as it is", () => {
+    const ws = join(SCRATCH, "ws-crash");
+    mkdirSync(join(ws, "02-first-bytes"), { recursive: true });
+    writeFileSync(join(ws, "02-first-bytes/calls.ts"), "");
+    expect(shownPath(join(ROOT, "chapters/02-first-bytes/calls.ts"), ws)).toBe(`${relative(ROOT, ws)}/02-first-bytes/calls.ts`);
+    expect(shownPath("chapters/03-w-xor-x/faults.ts", ws)).toBe("chapters/03-w-xor-x/faults.ts");
+    expect(shownPath("chapters/02-first-bytes/calls.ts", undefined)).toBe("chapters/02-first-bytes/calls.ts");
+    expect(shownPath("/usr/bin/env", ws)).toBe("/usr/bin/env");
+  });
+
+  test("a fault at a small address suggests the ret that is missing", () => {
+    expect(crashDiagnosis("SIGSEGV", "Segmentation fault at address 0x2A", 10, 1000)).toContain("ran past its end without a ret");
+  });
+});
+
 describe("a chapter's lessons (its README's workbook fence)", () => {
   const readme = ["# Pages", "", "```workbook", "pages.ts   mapPages        #the-right-way-mmap", "libc.ts    new LibcError   #errno-typed", "```", ""].join("\n");
 
@@ -202,7 +218,7 @@ describe("workspaces", () => {
     expect(existsSync(join(root, "mine/README.md"))).toBe(true);
     expect(recordedWorkspace(state, root)).toBe(join(root, "mine"));
     expect(formatStart(first)).toContain("Created mine/");
-    expect(formatStart(first)).toMatch(/01 Pages +\d+ files +\d+ functions to write, 1 given/);
+    expect(formatStart(first)).toMatch(/01 Pages +\d+ files +\d+ functions to write, \d+ given/);
 
     writeFileSync(checks, "// my own work\n");
     const again = await start("mine", { root, stateDir: state, chapters });

@@ -12,7 +12,11 @@ export class ArgumentError extends RangeError {
 export const MAX_USER_ADDRESS = 2 ** 47;
 
 // #region check-size
-/** `size` as a byte count a mapping can have: a positive integer below 128 TiB. */
+/**
+ * `size` as a byte count a mapping can have: a finite whole number from 1 to MAX_USER_ADDRESS (128 TiB).
+ * Anything else (not a number, NaN or Infinity, a fraction, 0 or less, too big) is an ArgumentError
+ * whose message names `what`.
+ */
 export function checkSize(size: number, what = "size"): number {
   if (typeof size !== "number" || !Number.isFinite(size)) {
     throw new ArgumentError(`${what} must be a finite number of bytes, got ${describe(size)}`);
@@ -33,7 +37,10 @@ export function checkSize(size: number, what = "size"): number {
 }
 // #endregion check-size
 
-/** An alignment posix_memalign accepts: a power of two and a multiple of sizeof(void*). */
+/**
+ * An alignment posix_memalign accepts, as the book bounds it: a power of two from 8 (sizeof(void*))
+ * to 2^30 (a gigabyte; posix_memalign would take more, but no page needs it). Else an ArgumentError.
+ */
 export function checkAlignment(alignment: number): number {
   checkSize(alignment, "alignment");
   if ((alignment & (alignment - 1)) !== 0 || alignment < 8 || alignment > 2 ** 30) {

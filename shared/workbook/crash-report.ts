@@ -2,7 +2,8 @@
 // undefined"), which hides why. Under `npm run verify`, the preload installs this: every child that
 // dies of a signal gets the harness's diagnosis printed into the test's output, where verify shows
 // it with the failure. The children themselves are untouched: only the parent reads a copy of stderr.
-import { relative } from "node:path";
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { diagnose } from "../child.ts";
 import { parseTrace } from "../trace.ts";
 import { ROOT } from "./layout.ts";
@@ -21,9 +22,23 @@ export function crashDiagnosis(code: string | number | null, stderr: string, ela
   return diagnose({ signal, timedOut, faultAddress: fault ? parseInt(fault[1]!, 16) : null, trace: parseTrace(stderr), exitCode: null }, timeoutMs ?? 0);
 }
 
+/**
+ * An argument as the reader knows it: a chapter module the workspace holds is named where the child
+ * really loaded it from (the preload redirects chapters/NN-name/x.ts to the workspace's copy).
+ */
+export function shownPath(arg: string, workspace: string | undefined = process.env.JIT_WORKBOOK): string {
+  const rel = relative(ROOT, resolve(ROOT, arg));
+  const m = /^chapters\/(\d\d-[^/]+\/.+)$/.exec(rel);
+  if (m && workspace) {
+    const theirs = resolve(ROOT, workspace, m[1]!);
+    if (existsSync(theirs)) return relative(ROOT, theirs) || theirs;
+  }
+  return rel.startsWith("..") ? arg : rel || arg;
+}
+
 function report(argv: unknown, diagnosis: string | null): void {
   if (diagnosis === null) return;
-  const what = Array.isArray(argv) ? argv.slice(1, 4).map((a) => relative(ROOT, String(a)) || String(a)).join(" ") : "a child process";
+  const what = Array.isArray(argv) ? argv.slice(1, 4).map((a) => shownPath(String(a))).join(" ") : "a child process";
   console.error(`[verify] the child process (${what}) crashed: ${diagnosis}`);
 }
 
