@@ -8,6 +8,10 @@
 //   bun chapters/01-pages/main.ts
 //   ```
 //
+//   ```run figures=interp           figures for the prose: the command prints one JSON object, and the
+//   bun chapters/06-interpreter/figures.ts      prose quotes its values as {{interp.mandelbrot}}
+//   ```
+//
 // Regions are marked in sources with `// #region name` and `// #endregion` (editors fold them too).
 import MarkdownIt from "markdown-it";
 import { existsSync, readFileSync } from "node:fs";
@@ -32,6 +36,8 @@ export interface RunDirective {
   readonly command: string;
   readonly expectExit: number;
   readonly timeoutMs: number;
+  /** For a run that prints figures (a JSON object) for the prose to quote: their name, else null. */
+  readonly figures: string | null;
 }
 
 export type Directive = IncludeDirective | RunDirective;
@@ -61,20 +67,44 @@ export function directiveOf(info: string, content: string, line: number): Direct
   if (name === "run") {
     if (!body || body.includes("\n")) throw new DirectiveError(`line ${line}: a run block holds exactly one command line`);
     const opts = parseOptions(options, line);
-    return { kind: "run", line, command: body, expectExit: opts.exit ?? 0, timeoutMs: opts.timeout ?? 60_000 };
+    return { kind: "run", line, command: body, expectExit: opts.exit ?? 0, timeoutMs: opts.timeout ?? 60_000, figures: opts.figures ?? null };
   }
   return null;
 }
 
-function parseOptions(options: string[], line: number): { exit?: number; timeout?: number } {
-  const out: { exit?: number; timeout?: number } = {};
+function parseOptions(options: string[], line: number): { exit?: number; timeout?: number; figures?: string } {
+  const out: { exit?: number; timeout?: number; figures?: string } = {};
   for (const o of options) {
     const m = /^(exit|timeout)=(\d+)$/.exec(o);
-    if (!m) throw new DirectiveError(`line ${line}: unknown run option '${o}' (known: exit=N, timeout=MS)`);
-    out[m[1] as "exit" | "timeout"] = Number(m[2]);
+    const f = /^figures=([a-z][a-z0-9-]*)$/.exec(o);
+    if (m) out[m[1] as "exit" | "timeout"] = Number(m[2]);
+    else if (f) out.figures = f[1]!;
+    else throw new DirectiveError(`line ${line}: unknown run option '${o}' (known: exit=N, timeout=MS, figures=NAME)`);
   }
   return out;
 }
+
+// #region figures
+/** A figure the prose quotes: `{{name.key}}`. */
+export const FIGURE_REF = /\{\{([a-z][a-z0-9-]*)\.([A-Za-z0-9_-]+)\}\}/g;
+
+/** The figures a `figures=` run printed: one JSON object of strings and numbers. */
+export function parseFigures(stdout: string, command: string): Record<string, string> {
+  let data: unknown;
+  try {
+    data = JSON.parse(stdout);
+  } catch (e) {
+    throw new DirectiveError(`run \`${command}\` should print one JSON object of figures: ${(e as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new DirectiveError(`run \`${command}\` printed JSON that is not an object of figures`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (typeof v !== "string" && typeof v !== "number") throw new DirectiveError(`run \`${command}\`: figure ${k} is ${JSON.stringify(v)}, not a string or a number`);
+    out[k] = String(v);
+  }
+  return out;
+}
+// #endregion
 
 export interface IncludedSource {
   readonly path: string;

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { ChapterInfo } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
-import { directiveOf, resolveInclude, type IncludeDirective, type RunDirective } from "../shared/directives.ts";
+import { directiveOf, FIGURE_REF, parseFigures, resolveInclude, type IncludeDirective, type RunDirective } from "../shared/directives.ts";
 import { figureOf, renderFigure, type ArtifactLookup } from "./figures.ts";
 import { highlight } from "./highlight.ts";
 import { escapeHtml, slugify, stripAnsi } from "./html.ts";
@@ -66,9 +66,13 @@ export function renderChapter(markdown: string, ctx: RenderContext): RenderedCha
   const sources = new Set<string>();
   const ids = new Set(headings.map((h) => h.id));
   const lessons = parseLessons(markdown, readme) ?? [];
+  const figures = figureSets(tokens, ctx, readme);
   for (const t of tokens) {
     if (t.type === "fence") renderedFences.set(t, renderFence(t, ctx, readme, sources, ids, lessons));
-    if (t.type === "inline") rewriteLinks(t.children ?? [], readme, ctx.chapters, sources);
+    if (t.type === "inline") {
+      rewriteLinks(t.children ?? [], readme, ctx.chapters, sources);
+      t.children = quoteFigures(t, figures, readme);
+    }
   }
   const html = md.renderer.render(tokens, md.options, {});
   const h1 = headings.find((h) => h.level === 1);
@@ -93,7 +97,7 @@ function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<
       sources.add(d.path);
       return foldSolutions(renderInclude(d), lessonsIn(d, ctx.chapter, lessons));
     }
-    if (d?.kind === "run") return renderRun(d, ctx.live(line));
+    if (d?.kind === "run") return d.figures === null ? renderRun(d, ctx.live(line)) : renderFigures(d, ctx.live(line));
     const f = figureOf(t.info, t.content, line);
     if (f) return renderFigure(f, ctx.artifacts);
     return renderCode(t.content, t.info.trim().split(/\s+/)[0] ?? "");
@@ -102,6 +106,73 @@ function renderFence(t: Token, ctx: RenderContext, readme: string, sources: Set<
     throw new ChapterError(`${readme} line ${line}: ${message}`);
   }
 }
+
+// #region figures
+interface FigureSet {
+  readonly values: Readonly<Record<string, string>>;
+  readonly command: string;
+  readonly provenance: string;
+}
+
+/** The figures each `run figures=NAME` block printed, by NAME. */
+function figureSets(tokens: readonly Token[], ctx: RenderContext, readme: string): Map<string, FigureSet> {
+  const sets = new Map<string, FigureSet>();
+  for (const t of tokens) {
+    if (t.type !== "fence") continue;
+    const line = (t.map?.[0] ?? 0) + 1;
+    const d = directiveOf(t.info, t.content, line);
+    if (d?.kind !== "run" || d.figures === null) continue;
+    const r = ctx.live(line);
+    if (!r) throw new ChapterError(`${readme} line ${line}: run \`${d.command}\` has no result (it was not run)`);
+    if (sets.has(d.figures)) throw new ChapterError(`${readme} line ${line}: a second set of figures named ${d.figures}`);
+    sets.set(d.figures, { values: parseFigures(r.stdout, d.command), command: d.command, provenance: provenanceLine(r.provenance) });
+  }
+  return sets;
+}
+
+/** The inline's text with each {{name.key}} replaced by the figure, marked as produced by the code. */
+function quoteFigures(inline: Token, sets: ReadonlyMap<string, FigureSet>, readme: string): Token[] {
+  const out: Token[] = [];
+  for (const child of inline.children ?? []) {
+    if (child.type !== "text" || !child.content.includes("{{")) {
+      out.push(child);
+      continue;
+    }
+    let last = 0;
+    for (const m of child.content.matchAll(FIGURE_REF)) {
+      const set = sets.get(m[1]!);
+      const value = set?.values[m[2]!];
+      if (set === undefined || value === undefined) {
+        const known = set ? Object.keys(set.values).join(", ") : [...sets.keys()].join(", ") || "none on this page";
+        throw new ChapterError(`${readme} line ${(inline.map?.[0] ?? 0) + 1}: no figure ${m[0]} (${set ? `${m[1]} has ${known}` : `figure sets: ${known}`})`);
+      }
+      out.push(textToken(child, child.content.slice(last, m.index)));
+      const html = new (child.constructor as new (type: string, tag: string, nesting: -1 | 0 | 1) => Token)("html_inline", "", 0);
+      html.content = `<span class="figure-value" title="${escapeHtml(`${set.command} · ${set.provenance}`)}">${escapeHtml(value)}</span>`;
+      out.push(html);
+      last = m.index + m[0].length;
+    }
+    out.push(textToken(child, child.content.slice(last)));
+  }
+  return out;
+}
+
+function textToken(like: Token, content: string): Token {
+  const t = new (like.constructor as new (type: string, tag: string, nesting: -1 | 0 | 1) => Token)("text", "", 0);
+  t.content = content;
+  return t;
+}
+
+/** A figures run is not shown as output: a note says where the page's figures come from. */
+function renderFigures(d: RunDirective, r: LiveResult | undefined): string {
+  if (!r) throw new ChapterError(`run \`${d.command}\` has no result (it was not run)`);
+  const rows = Object.entries(parseFigures(r.stdout, d.command)).map(([k, v]) => `<tr><td><code>${escapeHtml(d.figures!)}.${escapeHtml(k)}</code></td><td>${escapeHtml(v)}</td></tr>`);
+  return (
+    `<details class="figures"><summary>The figures in this section come from <code>${escapeHtml(d.command)}</code>, run when the site was built</summary>` +
+    `<table>${rows.join("")}</table><p class="provenance">${escapeHtml(provenanceLine(r.provenance))}</p></details>\n`
+  );
+}
+// #endregion
 
 // #region solutions
 /** The lessons a listing writes out: the reader's to write, so the page can fold them away. */

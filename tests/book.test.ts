@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CHAPTERS } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
-import { parseDirectives, resolveInclude, runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
+import { FIGURE_REF, parseDirectives, parseFigures, resolveInclude, runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
 
 const written = CHAPTERS.filter((c) => existsSync(resolve(ROOT, "chapters", c.slug, "README.md")));
 
@@ -30,12 +30,23 @@ for (const c of written) {
       });
     }
 
+    const figures = new Map<string, Record<string, string>>();
     for (const d of directives.filter((d): d is RunDirective => d.kind === "run")) {
       test(`run \`${d.command}\` (README line ${d.line}) exits ${d.expectExit}`, async () => {
         const r = await runDirective(d);
         expect(runFailure(d, r)).toBeNull();
+        if (d.figures !== null) figures.set(d.figures, parseFigures(r.stdout, d.command));
       }, d.timeoutMs + 5_000);
     }
+
+    test("every figure the prose quotes ({{name.key}}) is one a figures run prints", () => {
+      const quoted = [...readme.matchAll(FIGURE_REF)].map((m) => m[0]);
+      const missing = quoted.filter((q) => {
+        const [name, key] = q.slice(2, -2).split(".") as [string, string];
+        return figures.get(name)?.[key] === undefined;
+      });
+      expect(missing).toEqual([]);
+    });
   });
 }
 

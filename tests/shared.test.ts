@@ -1,7 +1,7 @@
 // The project's own tooling: the directive syntax, the child harness's diagnoses, the verifier.
 import { describe, expect, test } from "bun:test";
 import { diagnose, regionAt, runChild, BUN } from "../shared/child.ts";
-import { commandArgv, directiveOf, parseDirectives, resolveInclude, DirectiveError } from "../shared/directives.ts";
+import { commandArgv, directiveOf, parseDirectives, parseFigures, resolveInclude, DirectiveError } from "../shared/directives.ts";
 import { chapter, chapterOfTestFile } from "../shared/chapters.ts";
 import { closingLine, parseCounts } from "../shared/test-report.ts";
 import { failureDetails, parseArgs, progressBar } from "../shared/verify.ts";
@@ -12,8 +12,15 @@ describe("directives", () => {
     const doc = "# T\n\n```include\nshared/main.ts#nope\n```\n\n```run exit=1 timeout=500\nbun x.ts --y\n```\n\n```ts\nlet x = 1;\n```\n";
     expect(parseDirectives(doc)).toEqual([
       { kind: "include", line: 3, path: "shared/main.ts", region: "nope" },
-      { kind: "run", line: 7, command: "bun x.ts --y", expectExit: 1, timeoutMs: 500 },
+      { kind: "run", line: 7, command: "bun x.ts --y", expectExit: 1, timeoutMs: 500, figures: null },
     ]);
+    expect(directiveOf("run figures=interp", "bun x.ts", 3)).toMatchObject({ kind: "run", figures: "interp" });
+  });
+
+  test("a figures run prints one JSON object of strings and numbers", () => {
+    expect(parseFigures('{"mandelbrot":"16.6 s","cells":30000}', "bun f.ts")).toEqual({ mandelbrot: "16.6 s", cells: "30000" });
+    expect(() => parseFigures("16.6 s", "bun f.ts")).toThrow("run `bun f.ts` should print one JSON object of figures");
+    expect(() => parseFigures('{"a":[1]}', "bun f.ts")).toThrow("figure a is [1], not a string or a number");
   });
 
   test("a bad run option or an empty include is an error naming the line", () => {

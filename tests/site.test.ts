@@ -314,6 +314,17 @@ describe("a chapter's README as a page", () => {
     "```",
   ].join("\n");
 
+  test("a figures run gives the prose its numbers: each {{name.key}} is the value the command printed", () => {
+    const figures = { ...live, command: "bun f.ts", stdout: '{"mandelbrot":"16.6 s","cells":30000}\n' };
+    const page = ["# Figures", "", "```run figures=interp", "bun f.ts", "```", "", "Mandelbrot takes {{interp.mandelbrot}} on {{interp.cells}} cells; `{{not.a-figure}}` is code."].join("\n");
+    const fctx: RenderContext = { ...ctx, live: (line) => (line === 3 ? figures : undefined) };
+    const html = renderChapter(page, fctx).html;
+    expect(html).toMatch(/Mandelbrot takes <span class="figure-value" title="bun f.ts · [^"]+">16.6 s<\/span> on <span class="figure-value"[^>]*>30000<\/span> cells/);
+    expect(html).toContain("<code>{{not.a-figure}}</code>");
+    expect(html).toContain('<details class="figures">');
+    expect(() => renderChapter(page.replace("{{interp.cells}}", "{{interp.cels}}"), fctx)).toThrow("no figure {{interp.cels}} (interp has mandelbrot, cells)");
+  });
+
   test("directives become listings, live results and figures; links and headings are the site's", () => {
     const r = renderChapter(readme, ctx);
     expect(r.title).toBe("Brainfuck");
@@ -392,7 +403,7 @@ describe("the workbook on the page", () => {
 
 describe("live results", () => {
   const cacheDir = mkdtempSync(join(tmpdir(), "jit-site-cache-"));
-  const job = (command: string, line: number, expectExit = 0) => ({ chapter: chapter(1), directive: { kind: "run" as const, line, command, expectExit, timeoutMs: 20_000 } });
+  const job = (command: string, line: number, expectExit = 0) => ({ chapter: chapter(1), directive: { kind: "run" as const, line, command, expectExit, timeoutMs: 20_000, figures: null } });
   const opts = { cacheDir, hasher: new InputHasher(), chapters: CHAPTERS, provenance: currentProvenance() };
 
   test("run once, then served from the cache", async () => {
