@@ -118,7 +118,10 @@ export interface ProgramSet {
  * The programs named (all of them by default, or only those `filter` keeps), the missing classic ones
  * left out and named.
  */
-export function findPrograms(names?: readonly string[], filter: (p: { name: string; origin: Origin; bench: boolean }) => boolean = () => true): ProgramSet {
+export function findPrograms(
+  names?: readonly string[],
+  filter: (p: { readonly name: string; readonly origin: Origin; readonly bench: boolean; readonly seconds: number }) => boolean = () => true,
+): ProgramSet {
   const specs = names === undefined ? SPECS.filter(filter) : names.map((n) => SPECS.find((s) => s.name === n) ?? unknown(n));
   const programs: BfProgram[] = [];
   const missing: string[] = [];
