@@ -83,7 +83,8 @@ const START: SourcePos = { offset: 0, line: 1, column: 1 };
  */
 export const SPLIT_SIZE = 256 * 1024;
 /**
- * A function stops taking ops this many bytes short of its size, which leaves room for what may
+ * A function stops taking ops this many bytes short of SPLIT_SIZE (or of a smaller limit given in
+ * CompileOptions), which leaves room for what may
  * follow its last test of the room: the rest of the op it was lowering, the ends of the blocks and
  * loops open around it, the call to the part after it, and its own end. Real code needs a few dozen.
  */
