@@ -77,16 +77,16 @@ const START: SourcePos = { offset: 0, line: 1, column: 1 };
 
 // #region room
 /**
- * The most a function is given, far below the engine's limit: engines compile one big function
- * more slowly than the same code in parts of this size (see the chapter), and a call per 256 KiB of
- * code costs nothing. Only the biggest programs have a function this big.
+ * The most a function is given, far below the engine's limit: JavaScriptCore compiles one big
+ * function more slowly than the same code in parts of this size, and a call per 256 KiB of code
+ * costs nothing. Only the biggest programs have a function this big.
  */
 export const SPLIT_SIZE = 256 * 1024;
 /**
  * A function stops taking ops this many bytes short of SPLIT_SIZE (or of a smaller limit given in
- * CompileOptions), which leaves room for what may
- * follow its last test of the room: the rest of the op it was lowering, the ends of the blocks and
- * loops open around it, the call to the part after it, and its own end. Real code needs a few dozen.
+ * CompileOptions), which leaves room for what may follow its last test of the room: the rest of
+ * the op it was lowering, the ends of the blocks and loops open around it, the call to the part
+ * after it, and its own end. Real code needs a few dozen.
  */
 const RESERVE = 1024;
 /** A bound on what a function adds to the module besides its body: its entries in the other sections. */
