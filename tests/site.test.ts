@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
+import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { print } from "../chapters/08-lir/print.ts";
@@ -26,6 +27,7 @@ import { ChapterError, declares, lineNumbers, renderChapter, resolveLink, type R
 import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
 import { diffLines } from "../site/playground/diff.ts";
 import { bundle } from "../site/bundles.ts";
+import { ENGINE_LIMITS } from "../chapters/13-wasm-backend/limits.ts";
 import { MAX_OUTPUT_BYTES, MAX_WAT_LINES, runPipeline, STAGES } from "../site/playground/pipeline.ts";
 import { indexPage } from "../site/pages.ts";
 import type { PipelineReport, X86Line } from "../site/playground/protocol.ts";
@@ -581,6 +583,17 @@ describe("the playground pipeline", () => {
     const lines = r.wasm.value.text.split("\n");
     expect(lines.length).toBe(MAX_WAT_LINES + 1);
     expect(lines.at(-1)).toMatch(/^;; \.\.\. and \d+ more lines$/);
+  });
+
+  test("code too big for one function runs in parts; a module past the engine's limits is the book's error at line:column", () => {
+    const source = "+++++[" + ">+>++.<<".repeat(400) + "-]";
+    const split = runPipeline({ source, input: "", maxSteps: 1_000_000, eof: "zero" }, { ...ENGINE_LIMITS, functionSize: 2048 });
+    if (!split.wasm.ok) throw new Error(split.wasm.reason);
+    expect(split.wasm.value.text).toContain("(func $part@");
+    expect(split.run.ok && split.run.value).toMatchObject({ tier: "the WebAssembly backend (chapter 13)", error: null, output: new TextDecoder().decode(interpret(parse(source)).output) });
+    const refused = runPipeline({ source: "+[[.-]]".repeat(6), input: "", maxSteps: 1000, eof: "zero" }, { ...ENGINE_LIMITS, functions: 5 });
+    expect(!refused.wasm.ok && refused.wasm.reason).toStartWith("The WebAssembly backend (chapter 13) failed: WasmLimitError: 1:23: the code from here would be function number 6 of the module");
+    expect(refused.run.ok && refused.run.value.tier).toBe("the reference interpreter (chapter 6)");
   });
 
   test("with no LIR (nested deeper than it allows), the interpreter runs the program", () => {

@@ -69,6 +69,8 @@ export class FunctionBody {
   private readonly notes: { at: number; text: string }[] = [];
   private nextLabel = 0;
   private readonly paramCount: number;
+  /** The size of the locals vector, worked out again only after a new local. */
+  private localsSize: number | undefined;
 
   constructor(params: readonly { readonly name: string; readonly type: ValueType }[]) {
     for (const p of params) this.locals.push({ index: this.locals.length, type: p.type, name: p.name });
@@ -86,7 +88,14 @@ export class FunctionBody {
   local(type: ValueType, name: string): Local {
     const l = { index: this.locals.length, type, name };
     this.locals.push(l);
+    this.localsSize = undefined;
     return l;
+  }
+
+  /** The bytes finish() would return now: the locals vector, the instructions so far, the closing end. */
+  get size(): number {
+    this.localsSize ??= localsVector(this.locals.slice(this.paramCount)).length;
+    return this.localsSize + this.code.length + 1;
   }
 
   /** One instruction: `emit("i32.const", 5)`, `emit("local.get", p)`, `emit("br_if", loop)`. */

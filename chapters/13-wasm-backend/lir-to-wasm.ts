@@ -1,12 +1,14 @@
 // LIR -> a WebAssembly module. The program is a function from the pointer to the pointer, run(),
-// and loops that hold loops are functions of their own. Each LIR op becomes a few instructions.
+// and loops that hold loops are functions of their own, as is code too big for one function. Each
+// LIR op becomes a few instructions.
 // Every way out other than the end (a move off the tape, fuel used up) is a numbered site: the host
 // looks up the op to build chapter 6's error, as chapter 7's runtime does.
-import { formatPos } from "../06-interpreter/source.ts";
+import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
 import { print } from "../08-lir/print.ts";
-import { innerOps, type GuardOp, type Lir, type LoopOp, type Op, type ScanOp } from "../08-lir/lir.ts";
+import { innerOps, posOf, type GuardOp, type Lir, type LoopOp, type Op, type ScanOp } from "../08-lir/lir.ts";
 import type { FunctionBody, FuncRef, GlobalRef, Label, Local } from "./function-body.ts";
 import { layoutFor, OUTPUT_SIZE, OUTPUT_START, pagesFor, type Layout } from "./layout.ts";
+import { ENGINE_LIMITS, WasmLimitError, type WasmLimits } from "./limits.ts";
 import { ModuleBuilder, type EncodedModule, type FuncType } from "./module.ts";
 
 // #region interface
@@ -31,7 +33,8 @@ export const IMPORTS = { memory: "memory", flush: "flush", input: "input" } as c
 export const EXPORTS = { run: "run", outLen: "outLen", fuel: "fuel", site: "site", pointer: "pointer" } as const;
 
 /**
- * run(), and the body of every loop that holds loops: (p, tapeSize) -> the pointer after it, or -1
+ * run(), the body of every loop that holds loops, and each part of code too big for one function:
+ * (p, tapeSize) -> the pointer after it, or -1
  * when it stopped at a site, with the site's number and the pointer there in the globals $site and
  * $pointer. The fuel left, when the code counts it, travels through the global $fuel.
  */
@@ -45,6 +48,8 @@ export interface CompileOptions {
   readonly fuel?: boolean;
   /** Keep each op's LIR text, for the disassembly (default false: it costs time, not bytes). */
   readonly comments?: boolean;
+  /** What the engine accepts (default ENGINE_LIMITS); the tests give smaller ones, to split small programs. */
+  readonly limits?: WasmLimits;
 }
 
 // #region compile
@@ -57,12 +62,35 @@ export function lirToWasm(lir: Lir, opts: CompileOptions = {}): WasmCode {
   const input = m.importFunction(HOST, IMPORTS.input, { params: ["i32"], results: ["i32"] });
   const g = { outLen: m.global(EXPORTS.outLen, "i32"), fuel: m.global(EXPORTS.fuel, "i64"), site: m.global(EXPORTS.site, "i32"), pointer: m.global(EXPORTS.pointer, "i32") };
   const out = emitOut(m, flush, g.outLen);
-  const lowering = new ModuleLowering(m, layout, opts.fuel === true, opts.comments === true, { out, input }, g);
-  const run = lowering.func(EXPORTS.run, (fn) => fn.ops(lir.ops), true);
+  const lowering = new ModuleLowering(m, layout, opts, { out, input }, g);
+  const run = lowering.func(EXPORTS.run, START, (fn) => fn.ops(lir.ops), true);
   m.exportFunction(EXPORTS.run, run);
   for (const [name, ref] of Object.entries(g)) m.exportGlobal(name, ref);
-  return { ...m.encode(), sites: lowering.sites, layout, fuel: lowering.fuel };
+  const encoded = m.encode();
+  lowering.checkModuleSize(encoded.bytes.length, lir.ops.length > 0 ? posOf(lir.ops.at(-1)!) : START);
+  return { ...encoded, sites: lowering.sites, layout, fuel: lowering.fuel };
 }
+// #endregion
+
+/** Where run()'s code starts: the program's first character. */
+const START: SourcePos = { offset: 0, line: 1, column: 1 };
+
+// #region room
+/**
+ * The most a function is given, far below the engine's limit: JavaScriptCore compiles one big
+ * function more slowly than the same code in parts of this size, and a call per 256 KiB of code
+ * costs nothing. Only the biggest programs have a function this big.
+ */
+export const SPLIT_SIZE = 256 * 1024;
+/**
+ * A function stops taking ops this many bytes short of SPLIT_SIZE (or of a smaller limit given in
+ * CompileOptions), which leaves room for what may follow its last test of the room: the rest of
+ * the op it was lowering, the ends of the blocks and loops open around it, the call to the part
+ * after it, and its own end. Real code needs a few dozen.
+ */
+const RESERVE = 1024;
+/** A bound on what a function adds to the module besides its body: its entries in the other sections. */
+const FUNCTION_OVERHEAD = 128;
 // #endregion
 
 // #region out
@@ -80,34 +108,75 @@ function emitOut(m: ModuleBuilder, flush: FuncRef, outLen: GlobalRef): FuncRef {
 }
 // #endregion
 
-/** What every function of the program shares: the module, the sites, the layout. */
+/** What every function of the program shares: the module, the sites, the layout, the limits. */
 class ModuleLowering {
   readonly sites: Site[] = [];
+  readonly fuel: boolean;
+  readonly comments: boolean;
+  private readonly limits: WasmLimits;
+  /** A function takes ops while it is smaller than this. */
+  private readonly full: number;
   private readonly names = new Set<string>();
+  /** Bytes of the module outside the function being written: those finished, and those paused for it. */
+  private settled = 0;
+  private readonly open: FunctionBody[] = [];
 
   constructor(
     readonly m: ModuleBuilder,
     readonly layout: Layout,
-    readonly fuel: boolean,
-    readonly comments: boolean,
+    opts: CompileOptions,
     readonly calls: { readonly out: FuncRef; readonly input: FuncRef },
     readonly globals: { readonly fuel: GlobalRef; readonly site: GlobalRef; readonly pointer: GlobalRef },
-  ) {}
+  ) {
+    this.fuel = opts.fuel === true;
+    this.comments = opts.comments === true;
+    this.limits = opts.limits ?? ENGINE_LIMITS;
+    // A new function must have room for its first op, or splitting would never end.
+    if (this.limits.functionSize < 2 * RESERVE) throw new RangeError(`limits.functionSize must be at least ${2 * RESERVE} bytes, not ${this.limits.functionSize}`);
+    this.full = Math.min(SPLIT_SIZE, this.limits.functionSize) - RESERVE;
+  }
 
   // #region func
   /**
-   * A function of SIGNATURE. Its code sits in one block, at whose end it returns the pointer. A site
-   * stores its number in $site and branches out of the block instead, to the one way out that says
-   * where it stopped.
+   * A function of SIGNATURE, for the code from `at`. Its code sits in one block, at whose end it
+   * returns the pointer. A site stores its number in $site and branches out of the block instead, to
+   * the one way out that says where it stopped.
    */
-  func(name: string, emitBody: (fn: FunctionLowering) => void, top = false): FuncRef {
+  func(name: string, at: SourcePos, emitBody: (fn: FunctionLowering) => void, top = false): FuncRef {
+    const { functions, functionSize } = this.limits;
+    if (this.m.defined >= functions) throw new WasmLimitError(at, `the code from here would be function number ${(functions + 1).toLocaleString("en-US")} of the module, one more than a module may have`);
     const { ref, body } = this.m.func(this.unique(name), SIGNATURE, PARAM_NAMES);
+    const caller = this.open.at(-1);
+    if (caller) this.settled += caller.size; // it waits, at this size, until this function is done
+    this.open.push(body);
     const fn = new FunctionLowering(this, body, top);
     emitBody(fn);
     fn.finish();
+    this.open.pop();
+    if (caller) this.settled -= caller.size;
+    this.settled += body.size + FUNCTION_OVERHEAD;
+    if (body.size > functionSize) throw new WasmLimitError(at, `the function for the code from here is ${body.size.toLocaleString("en-US")} bytes, more than the ${functionSize.toLocaleString("en-US")} a function may have`);
     return ref;
   }
   // #endregion
+
+  // #region has-room
+  /** May `body` take the op `next`? False when it is full; an error when the module is. */
+  hasRoom(body: FunctionBody, next: Op): boolean {
+    const size = body.size;
+    if (this.settled + size + RESERVE > this.limits.moduleSize) this.moduleFull(posOf(next));
+    return size < this.full;
+  }
+  // #endregion
+
+  /** The last word on the module's size, once it is encoded: the test as it goes allows for the sections. */
+  checkModuleSize(bytes: number, last: SourcePos): void {
+    if (bytes > this.limits.moduleSize) this.moduleFull(last);
+  }
+
+  private moduleFull(at: SourcePos): never {
+    throw new WasmLimitError(at, `the module passes ${this.limits.moduleSize.toLocaleString("en-US")} bytes here, the most a module may have`);
+  }
 
   private unique(name: string): string {
     let n = name;
@@ -176,9 +245,24 @@ class FunctionLowering {
   }
   // #endregion
 
-  ops(ops: readonly Op[]): void {
-    for (const op of ops) this.op(op);
+  // #region split
+  /**
+   * A list of ops, from `from` on. When this function is full, the rest of the list goes into a
+   * function of its own, a part, which does the same when it fills up. A part has SIGNATURE, like a
+   * loop's function: it takes the pointer and returns it, and if it stops at a site, so does this one.
+   */
+  ops(ops: readonly Op[], from = 0): void {
+    for (let i = from; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (!this.module.hasRoom(this.f, op)) {
+        const at = posOf(op);
+        this.call(this.module.func(`part@${formatPos(at)}`, at, (part) => part.ops(ops, i), this.top));
+        return;
+      }
+      this.op(op);
+    }
   }
+  // #endregion
 
   // #region ops
   private op(op: Op): void {
@@ -272,9 +356,9 @@ class FunctionLowering {
     f.if();
     const name = `loop@${formatPos(op.pos)}`;
     if (!hasLoop(op.body)) this.loopBody(op);
-    else if (!this.top) this.call(this.module.func(name, (inner) => inner.loopBody(op)));
+    else if (!this.top) this.call(this.module.func(name, op.pos, (inner) => inner.loopBody(op)));
     else {
-      const body = this.module.func(name, (inner) => inner.ops(op.body));
+      const body = this.module.func(name, op.pos, (inner) => inner.ops(op.body));
       const again = f.loop();
       this.call(body);
       this.loopEnd(op, again);

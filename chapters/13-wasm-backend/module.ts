@@ -94,6 +94,11 @@ export class ModuleBuilder {
     return ref;
   }
 
+  /** How many functions are defined here so far (imports not counted). */
+  get defined(): number {
+    return this.functions.length;
+  }
+
   exportFunction(name: string, f: FuncRef): void {
     this.exports.push({ name, kind: "func", index: f.index });
   }

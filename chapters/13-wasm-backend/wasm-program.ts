@@ -8,6 +8,7 @@ import { reachesOf, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
 import { concat } from "./bytes.ts";
 import { OUTPUT_START, pagesFor } from "./layout.ts";
+import type { WasmLimits } from "./limits.ts";
 import { EXPORTS, HOST, lirToWasm, STOPPED, type Site, type WasmCode } from "./lir-to-wasm.ts";
 import { borrowMemory, returnMemory } from "./memory-pool.ts";
 import { toWat } from "./wat.ts";
@@ -67,13 +68,22 @@ export interface Variant {
 // #region wasm-program
 export class WasmProgram {
   readonly #lir: Lir;
+  readonly #limits: WasmLimits | undefined;
   // Code that counts fuel is slower, so it is made only for a run that asks for fuel.
   readonly #variants = new Map<boolean, Variant & { readonly instances: WeakMap<WebAssembly.Memory, Instance> }>();
 
-  /** The LIR must verify: the module checks bounds only where the LIR says a cell may be off the tape. */
-  constructor(lir: Lir) {
+  /**
+   * The LIR must verify: the module checks bounds only where the LIR says a cell may be off the tape.
+   * `limits` are the engine's unless given (the tests give small ones).
+   */
+  constructor(lir: Lir, opts: { readonly limits?: WasmLimits } = {}) {
     verify(lir);
     this.#lir = lir;
+    this.#limits = opts.limits;
+  }
+
+  #compileOptions(fuel: boolean, comments = false) {
+    return { fuel, comments, ...(this.#limits === undefined ? {} : { limits: this.#limits }) };
   }
 
   /** The module with or without fuel, generated and compiled on first use. */
@@ -85,9 +95,9 @@ export class WasmProgram {
     let v = this.#variants.get(fuel);
     if (v === undefined) {
       const started = performance.now();
-      const code = lirToWasm(this.#lir, { fuel });
+      const code = lirToWasm(this.#lir, this.#compileOptions(fuel));
       const generated = performance.now();
-      const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
+      const module = compileModule(code);
       v = { code, module, generateMs: generated - started, compileMs: performance.now() - generated, instances: new WeakMap() };
       this.#variants.set(fuel, v);
     }
@@ -102,7 +112,7 @@ export class WasmProgram {
 
   /** The module as WebAssembly text, each LIR op shown as a comment before its code. */
   wat(fuel = false): string {
-    const code = lirToWasm(this.#lir, { fuel, comments: true }); // the same bytes, with the notes kept
+    const code = lirToWasm(this.#lir, this.#compileOptions(fuel, true)); // the same bytes, with the notes kept
     return toWat(code.bytes, code.comments);
   }
 
@@ -143,6 +153,19 @@ export class WasmProgram {
     }
   }
   // #endregion
+}
+
+/**
+ * The engine's compile. lirToWasm keeps to the engine's limits, so a CompileError here is the
+ * backend's mistake, and it says so rather than pass on the engine's words alone.
+ */
+function compileModule(code: WasmCode): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    if (!(e instanceof WebAssembly.CompileError)) throw e;
+    throw new WasmBackendError(`the engine refused the module lir-to-wasm.ts made (${code.bytes.length} bytes): ${e.message}. That is a bug in the backend.`, { cause: e });
+  }
 }
 
 // #region instantiate

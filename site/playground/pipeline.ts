@@ -10,6 +10,7 @@ import { lower } from "../../chapters/08-lir/lower.ts";
 import { print } from "../../chapters/08-lir/print.ts";
 import { DEFAULT_PIPELINE, passNamed } from "../../chapters/09-optimizer/optimize.ts";
 import { decodeModule } from "../../chapters/13-wasm-backend/decode.ts";
+import type { WasmLimits } from "../../chapters/13-wasm-backend/limits.ts";
 import { WasmProgram } from "../../chapters/13-wasm-backend/wasm-program.ts";
 import type { ParseReport, PassReport, PipelineReport, PipelineRequest, RunReport, Stage, WasmReport } from "./protocol.ts";
 import { x86Report } from "./x86.ts";
@@ -34,7 +35,12 @@ function attempt<T>(what: string, f: () => T): Stage<T> {
   }
 }
 
-export function runPipeline(req: PipelineRequest): PipelineReport {
+/**
+ * Every stage for one request. `limits` are the engine's unless given (the tests give small ones):
+ * a module past them is the backend's WasmLimitError, at line:column, and the interpreter runs the
+ * program instead.
+ */
+export function runPipeline(req: PipelineRequest, limits?: WasmLimits): PipelineReport {
   let program: Program;
   try {
     program = parse(req.source);
@@ -46,7 +52,7 @@ export function runPipeline(req: PipelineRequest): PipelineReport {
   }
   const lir = attempt("Lowering to the LIR (chapter 8)", () => lower(program));
   const optimized = lir.ok ? attempt("The optimizer (chapter 9)", () => optimizeByPass(lir.value)) : blocked("There is no LIR to optimize.");
-  const compiled = optimized.ok ? attempt("The WebAssembly backend (chapter 13)", () => compile(optimized.value.lir)) : blocked("There is no optimized LIR to compile.");
+  const compiled = optimized.ok ? attempt("The WebAssembly backend (chapter 13)", () => compile(optimized.value.lir, limits)) : blocked("There is no optimized LIR to compile.");
   return {
     parse: { ok: true, commands: program.code.length, error: null },
     lir: lir.ok ? { ok: true, value: print(lir.value) } : lir,
@@ -75,8 +81,8 @@ function optimizeByPass(input: Lir): { lir: Lir; text: string; passes: PassRepor
  * Chapter 13: the optimized LIR as a WebAssembly module, the variant that counts fuel, since the
  * page always gives a step limit. Its text is what the panel shows.
  */
-function compile(lir: Lir): { program: WasmProgram; report: WasmReport } {
-  const program = new WasmProgram(lir);
+function compile(lir: Lir, limits: WasmLimits | undefined): { program: WasmProgram; report: WasmReport } {
+  const program = new WasmProgram(lir, limits === undefined ? {} : { limits });
   const { code, generateMs, compileMs } = program.variant(true);
   const lines = program.wat(true).split("\n");
   const text = lines.length <= MAX_WAT_LINES ? lines.join("\n") : [...lines.slice(0, MAX_WAT_LINES), `;; ... and ${lines.length - MAX_WAT_LINES} more lines`].join("\n");
