@@ -169,8 +169,12 @@ class Generator {
         const c = this.cell(s.cell, scope);
         return this.loop(c, () => this.run(s.body, scope), true);
       }
-      case "if":
+      case "if": {
+        // On a number (a parameter, a for variable) the choice is made now, in the generator.
+        const b = s.cell.index === null ? scope.get(s.cell.name) : undefined;
+        if (b?.kind === "num") return this.run(b.value !== 0 ? s.then : (s.otherwise ?? []), scope);
         return this.ifElse(this.cell(s.cell, scope), s.then, s.otherwise, scope);
+      }
       case "for": {
         const from = this.num(s.from, scope);
         const to = this.num(s.to, scope);
@@ -196,6 +200,12 @@ class Generator {
       case "in":
         this.moveTo(this.cell(s.cell, scope));
         return this.emit(",");
+      case "move": {
+        const src = this.cell(s.cell, scope);
+        const targets = s.targets.map((t) => [this.cell(t.ref, scope), t.times === null ? 1 : this.num(t.times, scope)] as const);
+        if (targets.some(([c]) => c === src)) this.fail(s.at, "a cell cannot be moved into itself");
+        return this.drain(src, targets);
+      }
     }
   }
 

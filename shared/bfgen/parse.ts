@@ -50,6 +50,7 @@ export type Stmt = { readonly at: Pos; readonly text: string } & (
   | { readonly kind: "for"; readonly name: string; readonly from: Expr; readonly to: Expr; readonly body: readonly Stmt[] }
   | { readonly kind: "print"; readonly bytes: readonly number[] }
   | { readonly kind: "out" | "in"; readonly cell: Ref }
+  | { readonly kind: "move"; readonly cell: Ref; readonly targets: readonly { readonly ref: Ref; readonly times: Expr | null }[] }
 );
 
 type Tok = { readonly t: "id" | "num" | "str" | "op" | "nl"; readonly v: string; readonly n: number; readonly at: Pos; readonly line: string };
@@ -272,6 +273,24 @@ export function parseSpec(file: string, text: string): Stmt[] {
       case "in":
         k++;
         return { ...base, kind: first.v, cell: ref() };
+      case "move": {
+        k++;
+        const cell = ref();
+        if (!(peek().t === "id" && peek().v === "to")) fail(peek(), "expected 'to': move x to a, b * 2");
+        k++;
+        const targets: { ref: Ref; times: Expr | null }[] = [];
+        do {
+          if (targets.length > 0) k++;
+          const r = ref();
+          let times: Expr | null = null;
+          if (is("*")) {
+            k++;
+            times = primary();
+          }
+          targets.push({ ref: r, times });
+        } while (is(","));
+        return { ...base, kind: "move", cell, targets };
+      }
     }
     if (toks[k + 1]?.v === "(") {
       k += 2;
