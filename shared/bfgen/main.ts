@@ -16,12 +16,17 @@ class UsageError extends Error {
   override name = "UsageError";
 }
 
+function options(args: string[]) {
+  try {
+    return parseArgs({ args, options: { help: { type: "boolean" }, stats: { type: "boolean" } }, allowPositionals: true });
+  } catch (e) {
+    // node:util says what is wrong with the arguments in a TypeError; the reader needs the usage too.
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${HELP}`);
+  }
+}
+
 runMain(() => {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
-    options: { help: { type: "boolean" }, stats: { type: "boolean" } },
-    allowPositionals: true,
-  });
+  const { values, positionals } = options(process.argv.slice(2));
   if (values.help) return console.log(HELP);
   if (positionals.length !== 1) throw new UsageError(`give one spec file\n${HELP}`);
   const file = positionals[0]!;
@@ -33,5 +38,5 @@ runMain(() => {
   }
   const { bf, maxCell } = generateFile(file, text);
   process.stdout.write(bf);
-  if (values.stats) console.error(`${file}: ${bf.length} bytes, ${[...bf].filter((c) => "+-<>.,[]".includes(c)).length} commands, cells 0 to ${maxCell}`);
+  if (values.stats) console.error(`${file}: ${Buffer.byteLength(bf)} bytes, ${[...bf].filter((c) => "+-<>.,[]".includes(c)).length} commands, cells 0 to ${maxCell}`);
 });
