@@ -44,13 +44,14 @@ class Generator {
 
   // --- output -------------------------------------------------------------------------------------
 
-  /** Start a statement: its source line as a comment, then its code on the lines below. */
+  /** Code not yet on a line: it goes out, indented, before the next comment. */
   private code = "";
   private flush(): void {
     const pad = "  ".repeat(this.depth);
     for (let i = 0; i < this.code.length; i += WIDTH - pad.length) this.lines.push(pad + this.code.slice(i, i + WIDTH - pad.length));
     this.code = "";
   }
+  /** Start a statement: its source line as a comment, then its code on the lines below. */
   comment(text: string): void {
     this.flush();
     this.lines.push("  ".repeat(this.depth) + commentText(text));
@@ -179,9 +180,14 @@ class Generator {
         const from = this.num(s.from, scope);
         const to = this.num(s.to, scope);
         const step = from <= to ? 1 : -1;
+        this.depth++;
         for (let i = from; i !== to + step; i += step) {
+          // The comments below are the body's lines as written: say which round of the loop this is.
+          this.comment(`(${s.name} is ${i})`);
           this.run(s.body, new Map(scope).set(s.name, { kind: "num", value: i }));
         }
+        this.flush();
+        this.depth--;
         return;
       }
       case "print":
@@ -263,6 +269,7 @@ class Generator {
     });
     this.depth++;
     this.run(m.body, inner);
+    this.flush();
     this.depth--;
   }
 
