@@ -27,8 +27,10 @@ class Generator {
   private readonly macros = new Map<string, Macro>();
   private depth = 0;
 
+  /** `globals`: the `var` cells, which take cells 0 to firstTemp - 1. */
   constructor(
     private readonly file: string,
+    private readonly globals: ReadonlyMap<string, Binding>,
     firstTemp: number,
   ) {
     this.top = firstTemp;
@@ -118,9 +120,8 @@ class Generator {
     });
   }
 
-  /** dst += src * times, leaving src as it was (through a scratch cell). */
-  addCell(dst: number, src: number, times: number, at: Pos): void {
-    if (dst === src) this.fail(at, "a cell cannot be added to itself: copy it to a temp first");
+  /** dst += src * times, leaving src as it was (through a scratch cell). dst is not src. */
+  addCell(dst: number, src: number, times: number): void {
     this.scratch((t) => {
       this.drain(src, [
         [dst, times],
@@ -217,13 +218,16 @@ class Generator {
 
   private assign(op: "=" | "+=" | "-=", dst: number, value: Operand, scope: Map<string, Binding>, at: Pos): void {
     const sign = op === "-=" ? -1 : 1;
+    const times = value.kind === "cell" && value.times !== null ? this.num(value.times, scope) : 1;
     if (value.kind === "cell" && this.lookup(value.ref, scope).kind === "cell") {
       const src = this.cell(value.ref, scope);
-      const times = value.times === null ? 1 : this.num(value.times, scope);
+      if (src === dst) this.fail(at, "a cell cannot be added to itself: copy it to a temp first");
       if (op === "=") this.clear(dst);
-      return this.addCell(dst, src, sign * times, at);
+      return this.addCell(dst, src, sign * times);
     }
-    const n = value.kind === "expr" ? this.num(value.expr, scope) : this.num({ kind: "name", name: value.ref.name, at }, scope) * (value.times === null ? 1 : this.num(value.times, scope));
+    // A number: a literal, or a parameter or for variable (a bare name that is not a cell).
+    const n = value.kind === "expr" ? this.num(value.expr, scope) : this.num({ kind: "name", name: value.ref.name, at: value.ref.at }, scope) * times;
+    if (value.kind === "cell" && value.ref.index !== null) this.fail(value.ref.at, `'${value.ref.name}' is a number, not an array`);
     if (op === "=") this.clear(dst);
     this.add(dst, sign * n);
   }
@@ -232,7 +236,7 @@ class Generator {
   private ifElse(cell: number, then: readonly Stmt[], otherwise: readonly Stmt[] | null, scope: Map<string, Binding>): void {
     this.scratch((copy) => {
       const flagged = (flag: number | null) => {
-        this.addCell(copy, cell, 1, { line: 0, column: 0 });
+        this.addCell(copy, cell, 1);
         this.loop(copy, () => {
           this.run(then, scope);
           if (flag !== null) this.clear(flag);
@@ -272,8 +276,6 @@ class Generator {
     this.flush();
     this.depth--;
   }
-
-  globals = new Map<string, Binding>();
 
   // --- names --------------------------------------------------------------------------------------
 
@@ -325,8 +327,7 @@ export function generate(file: string, stmts: readonly Stmt[]): Generated {
       next += d.size;
     }
   }
-  const g = new Generator(file, next);
-  g.globals = globals;
+  const g = new Generator(file, globals, next);
   g.run(stmts, globals);
   g.comment("");
   return { bf: g.text().replace(/\n+$/, "\n"), maxCell: g.maxCell };
