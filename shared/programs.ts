@@ -60,7 +60,12 @@ const SPECS: readonly Spec[] = [
   { name: "numbers", origin: "test", base: "numbers", seconds: 0, bench: false, what: "counts in decimal" },
   { name: "alphabet", origin: "test", base: "alphabet", seconds: 0, bench: false, what: "the alphabet, both cases" },
   { name: "cat", origin: "test", base: "cat", seconds: 0, bench: false, what: "copies its input" },
-  // The book's own.
+  // The book's own (chapters/06-interpreter/programs/README.md says how each was made).
+  { name: "collatz", origin: "book", base: "collatz", seconds: 4.1, bench: true, what: "Collatz records to 4,000 in 8-digit decimal arithmetic" },
+  { name: "pascal", origin: "book", base: "pascal", seconds: 0.12, bench: true, what: "Pascal's triangle mod 256: multiply loops" },
+  { name: "circle", origin: "book", base: "circle", seconds: 0.3, bench: true, what: "the Josephus circle: scans over a queue" },
+  { name: "cipher", origin: "book", base: "cipher", seconds: 0.22, bench: true, what: "rot13 with line numbers and counts: reads its input" },
+  { name: "times", origin: "book", base: "times", seconds: 0.32, bench: true, what: "the 99 × 99 multiplication table: 49 KB of output" },
   // The classics.
   { name: "mandelbrot", origin: "classic", base: "bench/mandelbrot", seconds: 16.6, bench: true, what: "Erik Bosman's ASCII Mandelbrot set" },
   { name: "hanoi", origin: "classic", base: "bench/hanoi", seconds: 21.9, bench: true, what: "Clifford Wolf's Towers of Hanoi" },

@@ -2,7 +2,7 @@
 // .out from its .in, whatever the end of input does; and each generated one is what bfgen makes of
 // its spec, byte for byte. The heavy one runs through chapter 9's optimizing JIT, in a child.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
@@ -10,37 +10,16 @@ import { generateFile, SpecError } from "../shared/bfgen/bfgen.ts";
 import { commentText } from "../shared/bfgen/generate.ts";
 import { runBun } from "../shared/child.ts";
 import { runBatch } from "./support/bf-native.ts";
-import { checkCase, ROOT, runCase, type BfCase } from "./support/bf-programs.ts";
+import { bookPrograms, checkCase, ROOT, runCase } from "./support/bf-programs.ts";
 
 setDefaultTimeout(120_000);
 
 const DIR = resolve(ROOT, "chapters/06-interpreter/programs");
 
-/** Each program, and whether it is too slow for the reference interpreter in a test run (over ~5 s). */
-const PROGRAMS = [
-  { name: "collatz", heavy: true },
-  { name: "pascal", heavy: false },
-  { name: "circle", heavy: false },
-  { name: "cipher", heavy: false },
-  { name: "times", heavy: false },
-] as const;
+/** The book's programs as the catalogue (shared/programs.ts) names them; collatz is the heavy one here. */
+const cases = bookPrograms().map((c) => ({ ...c, heavy: c.interpreterSeconds > 1 }));
+const PROGRAMS = cases.map((c) => ({ name: c.name }));
 
-function load(name: string, heavy: boolean): BfCase {
-  const file = resolve(DIR, `${name}.b`);
-  const inputFile = resolve(DIR, `${name}.in`);
-  return {
-    name,
-    file,
-    source: readFileSync(file, "utf8"),
-    options: { input: existsSync(inputFile) ? new Uint8Array(readFileSync(inputFile)) : new Uint8Array(0) },
-    expectedOutput: new Uint8Array(readFileSync(resolve(DIR, `${name}.out`))),
-    expectedError: null,
-    interpreterSeconds: 0,
-    heavy,
-  };
-}
-
-const cases = PROGRAMS.map((p) => load(p.name, p.heavy));
 const specs = readdirSync(DIR)
   .filter((f) => f.endsWith(".bfs"))
   .map((f) => f.slice(0, -".bfs".length))
