@@ -20,6 +20,7 @@ import {
   unmapPages,
 } from "../chapters/01-pages/pages.ts";
 import { runTsx } from "./fixtures/01-tsx.ts";
+import { exitOf } from "./support/exit.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give demos room.
 // tests/setup.ts sets the same default, but Bun 1.4.5 applies it to the first test file of a run only.
@@ -82,7 +83,7 @@ describe("argument checks (before any libc call)", () => {
 
   test("under Node, bad sizes are still ArgumentErrors: no libc call was attempted", async () => {
     const r = await runTsx("tests/fixtures/01-under-node.ts");
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(JSON.parse(r.stdout)).toEqual({
       runtime: "node",
       mapZero: "ArgumentError",
@@ -287,7 +288,7 @@ describe("in a child process", () => {
 describe("the demo", () => {
   test("bun chapters/01-pages/main.ts shows each step and the typed errors", async () => {
     const r = await runBun("chapters/01-pages/main.ts", [], SLOW);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     for (const expected of [
       "page size: sysconf(_SC_PAGESIZE) = 4096 bytes",
       "aligned to 4096: yes",

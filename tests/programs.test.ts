@@ -10,6 +10,7 @@ import { ROOT, runBun } from "../shared/child.ts";
 import { programsCommand } from "../shared/programs-cli.ts";
 import { withClassicDir } from "./support/bf-programs.ts";
 import { BENCH_PROGRAM_NAMES, CLASSIC_ENV, CLASSIC_NOTE, findProgram, findPrograms, PROGRAM_NAMES, programsIn, UnknownProgramError } from "../shared/programs.ts";
+import { exitOf } from "./support/exit.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "jit-programs-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -122,7 +123,7 @@ describe("the catalogue", () => {
     const empty = join(scratch, "empty");
     mkdirSync(empty);
     const r = await runBun("shared/programs-cli.ts", ["list"], { env: { [CLASSIC_ENV]: empty } });
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toMatch(/^mandelbrot +classic +not installed/m);
     expect(r.stdout).toContain(`classic files in ${empty}: 0 of ${CLASSIC_FILES.length} (npm run programs -- fetch)`);
     withClassicDir(empty, () => {

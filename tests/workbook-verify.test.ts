@@ -8,6 +8,7 @@ import { runBun, type ChildResult } from "../shared/child.ts";
 import { generateStubs } from "../shared/workbook/generate.ts";
 import { chapterOnDisk, ROOT } from "../shared/workbook/layout.ts";
 import { writeStubs } from "../shared/workbook/workspace.ts";
+import { exitOf } from "./support/exit.ts";
 
 setDefaultTimeout(120_000);
 
@@ -31,7 +32,7 @@ afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 describe("verify --impl", () => {
   test("chapter 1, written, is green; verify says where the book's solution is, and what is next", async () => {
     const r = await verify("1", "--impl", WORKSPACE);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toMatch(/^✓ 01 Pages +yours +\d+\/\d+ tests$/m);
     expect(r.stdout).toContain("[█░░░░░░░░░░░░] 1 of 13 chapters green");
     expect(r.stdout).toContain("Solutions to compare with yours, for the chapters you made green: chapters/01-pages/");
@@ -53,7 +54,7 @@ describe("verify --impl", () => {
 
   test("without a workspace it verifies the book's own code", async () => {
     const r = await verify("--only", "1", "--reference");
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toMatch(/^✓ 01 Pages +\d+\/\d+ tests$/m);
     expect(r.stdout).not.toContain("yours");
   });
@@ -62,7 +63,7 @@ describe("verify --impl", () => {
 describe("verify --doctor", () => {
   test("checks Bun, the host, native code, and lists the optional pieces with how to get each", async () => {
     const r = await verify("--doctor");
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toMatch(/^[✓!] Bun +\d+\.\d+\.\d+/m);
     expect(r.stdout).toMatch(/^[✓!] Host +\w+\/\w+/m);
     expect(r.stdout).toMatch(/^[✓!] Native code /m);
