@@ -71,7 +71,7 @@ describe("main.ts", () => {
   test("--max-steps is refused, not ignored", async () => {
     const r = await main([`${P}/infinite.b`, "--max-steps", "100"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("UnsupportedOptionError: maxSteps (100) is not supported by the native tiers yet");
+    expect(r.stderr).toContain("UnsupportedOptionError: maxSteps (100) is not supported by the native tiers: their code counts no steps");
   });
 
   test("flags are checked before the program is read, parsed or compiled", async () => {

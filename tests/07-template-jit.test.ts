@@ -161,6 +161,25 @@ describe("a whole program", () => {
     expect(listing).toContain(`jle flush_failed`);
     expect(listing).toContain(`jmp flush_again`);
   });
+
+  test("hooks: code at each loop test, before its compare, and code after everything else; none by default", () => {
+    const program = parse("+[-\n]");
+    const plain = gnuListing(generate(program, IMPORTS).asm);
+    const a = new Asm();
+    const tests: string[] = [];
+    let tails = 0;
+    const hooks = {
+      loopTest: (pos: { line: number; column: number }, offset: number) => void (tests.push(`${pos.line}:${pos.column}@${offset}`), a.nop()),
+      emitTail: () => void (tails++, a.int3()),
+    };
+    const listing = gnuListing(generate(program, IMPORTS, a, hooks).asm);
+    expect([tests, tails]).toEqual([["1:2@0", "2:1@0"], 1]);
+    const lines = listing.split("\n").map((l) => l.trim().split(/\s+#/)[0]);
+    const nops = lines.flatMap((l, i) => (l === "nop" ? [lines[i + 1]] : []));
+    expect(nops).toEqual(["cmp byte ptr [r12+rbx], 0", "cmp byte ptr [r12+rbx], 0"]);
+    expect(lines.filter((l) => l !== "").at(-1)).toBe("int3");
+    expect(plain).not.toMatch(/\bnop\b|int3/);
+  });
 });
 
 describe("bounds-check sites", () => {
@@ -246,11 +265,11 @@ describe("running programs (in one child)", () => {
     },
   );
 
-  test("maxSteps is refused with an error that says where fuel is, not ignored", () => {
+  test("maxSteps is refused with an error that says which tier limits steps, not ignored", () => {
     expect(outcome("infinite")?.thrown).toEqual({
       name: "UnsupportedOptionError",
       message:
-        "maxSteps (1000) is not supported by the native tiers yet: their code counts no steps (chapter 12 adds fuel). " +
+        "maxSteps (1000) is not supported by the native tiers: their code counts no steps. " +
         "Run the program with the interpreter of chapter 6 to limit its steps.",
     });
   });
@@ -304,7 +323,7 @@ describe("the runtime's own errors (in children)", () => {
     expect(probe("unknownStatus")).toEqual({
       name: "GeneratedCodeError",
       message:
-        "the hand-written code returned 7, which is not a status of context.ts (0 to 3): every exit must put a STATUS value in eax before it returns",
+        "the hand-written code returned 7, which is not one of its statuses (0, 1, 2, 3): every exit must put a status value in eax before it returns",
     });
   });
 

@@ -1,66 +1,21 @@
-// Chapter 12, what the workbook gives: the fuel hooks in chapters 7 and 8 (the counter, the statuses,
-// the fueled twin of a program's code, the limits a run asks for), which chapter 12's tiers build on,
-// and a fact about the host. Generated code is only generated here, never run.
+// Chapter 12, what the workbook gives: fuel's constants (its statuses and its fields of the context
+// block), the list of tiers the fuzzer runs, and a fact about the host.
 import { describe, expect, test } from "bun:test";
-import { parse } from "../chapters/06-interpreter/parser.ts";
-import { CTX } from "../chapters/07-template-jit/context.ts";
-import { FUEL_SLICE, FUEL_STATUS } from "../chapters/07-template-jit/fuel.ts";
-import { limitsOf } from "../chapters/07-template-jit/runtime.ts";
-import { fueledTemplateJit, templateCode, templateJit } from "../chapters/07-template-jit/template-jit.ts";
-import { lirCode } from "../chapters/08-lir/lir-jit.ts";
-import { lower } from "../chapters/08-lir/lower.ts";
+import { CONTEXT_SIZE } from "../chapters/07-template-jit/context.ts";
+import { FUEL_CONTEXT_SIZE, FUEL_CTX, FUEL_SLICE, FUEL_STATUS } from "../chapters/12-hostile-programs/fuel.ts";
 import { FUZZ_TIERS } from "../chapters/12-hostile-programs/fuzz.ts";
 import { BUN, runBun, runChild } from "../shared/child.ts";
 import { fuzzTiers, parseFuzzArgs } from "../shared/fuzz.ts";
 
-describe("fuel is compiled in only when a run asks for limits", () => {
-  const listing = (fuel: boolean) => templateCode(parse("+[-]"), fuel).listing();
-
-  test("the plain code has no fuel; the fueled code spends a unit before each test of a [ or a ]", () => {
-    expect(listing(false)).not.toContain("fuel");
-    const fueled = listing(true);
-    expect(fueled.match(/sub qword ptr \[r14\+104\], 1/g)?.length).toBe(2); // CTX.fuel
-    expect(fueled).toContain("jb fuel_0");
-    expect(fueled).toContain("refuel:");
-    expect(CTX.fuel).toBe(104);
-  });
-
-  test("the plain code knows how to make its fueled twin; the twin has fuel sites", () => {
-    const plain = templateCode(parse("+[-]"));
-    expect(plain.fuelSites).toBeUndefined();
-    const twin = plain.fueled!();
-    expect(twin.fuelSites?.(0)).toEqual({ pos: { line: 1, column: 2, offset: 1 }, offset: 0 });
-    expect(twin.fuelSites?.(1)?.pos.column).toBe(4);
-    expect(twin.fuelSites?.(2)).toBeUndefined();
-  });
-
-  test("the LIR's fuel sites name the [ and the ] of each loop, and the cell it tests", () => {
-    const code = lirCode(lower(parse("+[>+<-]")), "lir", true);
-    expect([code.fuelSites?.(0)?.pos.column, code.fuelSites?.(1)?.pos.column]).toEqual([2, 7]);
-    expect(lirCode(lower(parse("+")), "lir").fueled).toBeInstanceOf(Function);
-  });
-
+describe("fuel's constants", () => {
   test("the statuses fuel adds come after context.ts's, and a slice is about a million tests", () => {
     expect(FUEL_STATUS).toEqual({ OUT_OF_FUEL: 4, TIMEOUT: 5 });
     expect(FUEL_SLICE).toBe(1 << 20);
   });
 
-  test.each([
-    [{}, {}, null],
-    [{ maxSteps: 10 }, {}, { maxSteps: 10, timeoutMs: Infinity }],
-    [{}, { timeoutMs: 5 }, { maxSteps: Infinity, timeoutMs: 5 }],
-    [{ maxSteps: 0 }, { timeoutMs: 1 }, { maxSteps: 0, timeoutMs: 1 }],
-  ] as const)("limitsOf(%j, %j)", (opts, io, expected) => {
-    expect(limitsOf(opts, io)).toEqual(expected);
-  });
-
-  test("a time limit of 0 or less is refused, not taken as no limit", () => {
-    expect(() => limitsOf({}, { timeoutMs: 0 })).toThrow("the time limit must be a number of milliseconds above 0, not 0");
-  });
-
-  test("chapter 7's own tier still refuses limits; chapter 12's takes them", () => {
-    expect(templateJit.name).toBe(fueledTemplateJit.name);
-    expect(() => limitsOf({ maxSteps: -1 }, {})).toThrow("maxSteps must be a whole number");
+  test("fuel's fields extend chapter 7's context block, right after its end", () => {
+    expect(FUEL_CTX.fuel).toBe(CONTEXT_SIZE);
+    expect(FUEL_CONTEXT_SIZE).toBe(CONTEXT_SIZE + 8 * Object.keys(FUEL_CTX).length);
   });
 });
 

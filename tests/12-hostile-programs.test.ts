@@ -3,7 +3,11 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { LirNestingError } from "../chapters/08-lir/errors.ts";
+import { Asm } from "../chapters/05-control-flow/labels.ts";
+import { templateCode, templateJit } from "../chapters/07-template-jit/template-jit.ts";
 import { lirCode } from "../chapters/08-lir/lir-jit.ts";
+import { Fuel } from "../chapters/12-hostile-programs/fuel.ts";
+import { limitsOf } from "../chapters/12-hostile-programs/limits.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { parseGuardArgs } from "../chapters/12-hostile-programs/cli.ts";
 import { isGuardTier, runGuarded } from "../chapters/12-hostile-programs/guard.ts";
@@ -11,10 +15,58 @@ import { interpretWithTimeout } from "../chapters/12-hostile-programs/watchdog.t
 import { MUTATIONS, Seeded, balanced, mutate } from "../chapters/12-hostile-programs/mutate.ts";
 import { formatMapLine, parseMaps, parseRss, writableAndExecutable } from "../chapters/12-hostile-programs/proc.ts";
 import { RUNAWAY, huge, nested } from "../chapters/12-hostile-programs/programs.ts";
-import { withFallback } from "../chapters/12-hostile-programs/tiers.ts";
+import { fueledTemplateJit, withFallback } from "../chapters/12-hostile-programs/tiers.ts";
 import { fromWire, toWire } from "../chapters/12-hostile-programs/wire.ts";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import type { NativeTier } from "../chapters/07-template-jit/tier.ts";
+
+describe("fuel is compiled in only when a run asks for limits", () => {
+  const fueled = (source: string) => {
+    const a = new Asm();
+    const fuel = new Fuel(a);
+    return { code: templateCode(parse(source), a, fuel), fuel };
+  };
+
+  test("the plain code has no fuel; the fueled code spends a unit before each test of a [ or a ]", () => {
+    expect(templateCode(parse("+[-]")).listing()).not.toContain("fuel");
+    const listing = fueled("+[-]").code.listing();
+    expect(listing.match(/sub qword ptr \[r14\+104\], 1/g)?.length).toBe(2); // FUEL_CTX.fuel, right after chapter 7's block
+    expect(listing).toContain("jb fuel_0");
+    expect(listing).toContain("refuel:");
+  });
+
+  test("each fuel site is a loop test: the [ or ] it stands for, and the cell it tests", () => {
+    const { fuel } = fueled("+[-]");
+    expect(fuel.site(0)).toEqual({ pos: { line: 1, column: 2, offset: 1 }, offset: 0 });
+    expect(fuel.site(1)?.pos.column).toBe(4);
+    expect(fuel.site(2)).toBeUndefined();
+  });
+
+  test("the LIR's fuel sites name the [ and the ] of each loop, and the cell it tests", () => {
+    const a = new Asm();
+    const fuel = new Fuel(a);
+    lirCode(lower(parse("+[>+<-]")), "lir", a, fuel);
+    expect([fuel.site(0)?.pos.column, fuel.site(1)?.pos.column]).toEqual([2, 7]);
+  });
+
+  test.each([
+    [{}, {}, null],
+    [{ maxSteps: 10 }, {}, { maxSteps: 10, timeoutMs: Infinity }],
+    [{}, { timeoutMs: 5 }, { maxSteps: Infinity, timeoutMs: 5 }],
+    [{ maxSteps: 0 }, { timeoutMs: 1 }, { maxSteps: 0, timeoutMs: 1 }],
+  ] as const)("limitsOf(%j, %j)", (opts, io, expected) => {
+    expect(limitsOf(opts, io)).toEqual(expected);
+  });
+
+  test("a time limit of 0 or less is refused, not taken as no limit", () => {
+    expect(() => limitsOf({}, { timeoutMs: 0 })).toThrow("the time limit must be a number of milliseconds above 0, not 0");
+  });
+
+  test("chapter 7's own tier still refuses limits; chapter 12's takes them", () => {
+    expect(templateJit.name).toBe(fueledTemplateJit.name);
+    expect(() => limitsOf({ maxSteps: -1 }, {})).toThrow("maxSteps must be a whole number");
+  });
+});
 
 describe("programs too deep for the LIR", () => {
   const refusing: NativeTier = { name: "lir", compile: (p) => lirCode(lower(p), "lir") as never };

@@ -33,25 +33,21 @@ export const CTX = {
   /** out: how many times the code called write and read (statistics). */
   writes: 88,
   reads: 96,
-  // Chapter 12's limits, read only by code compiled with fuel (fuel.ts).
-  /** in/out: loop tests left in the current slice of fuel. */
-  fuel: 104,
-  /** in/out: fuel not handed out in a slice yet. */
-  reserve: 112,
-  /** in: when the run must stop, in nanoseconds of CLOCK_MONOTONIC. */
-  deadline: 120,
-  /** scratch: the clock, as clock_gettime fills it in (seconds, then nanoseconds). */
-  clockSec: 128,
-  clockNsec: 136,
-  /** out: why the code stopped at a fuel site: a FUEL_STATUS. */
-  halt: 144,
 } as const;
 
-export const CONTEXT_SIZE = 152;
+/**
+ * The block's size: the fields above, and nothing else. The layout is open at its end: a run may
+ * add fields of its own from CONTEXT_SIZE on (RunMemory.allocate takes the block's size), and code
+ * that knows nothing of them keeps working, since every offset above stays where it is.
+ */
+export const CONTEXT_SIZE = 104;
 // #endregion layout
 
 // #region status
-/** What the generated function returns. */
+/**
+ * What the generated function returns. The runtime decodes each status through one table
+ * (runtime.ts's STATUS_TABLE), which a run that adds statuses of its own extends with them.
+ */
 export const STATUS = {
   /** The program ran to its end. */
   OK: 0,

@@ -1,7 +1,5 @@
 // Errors of the native runtime. A Brainfuck program's own mistakes are chapter 6's BrainfuckErrors,
 // returned in the RunResult; these are thrown, because no RunResult can describe them.
-import { BrainfuckError } from "../06-interpreter/errors.ts";
-import type { SourcePos } from "../06-interpreter/source.ts";
 
 /** An option a native tier cannot honour, rejected rather than ignored. */
 export class UnsupportedOptionError extends Error {
@@ -17,25 +15,3 @@ export class NativeIOError extends Error {
 export class GeneratedCodeError extends Error {
   override name = "GeneratedCodeError";
 }
-
-// #region timeout-error
-/**
- * The run passed its wall-clock limit (chapter 12). Like StepLimitError it is returned in the
- * RunResult, with the output made so far; unlike it, where it stops depends on the machine.
- */
-export class TimeoutError extends BrainfuckError {
-  override name = "TimeoutError";
-  declare readonly pos: SourcePos;
-
-  constructor(
-    pos: SourcePos,
-    readonly timeoutMs: number,
-  ) {
-    super(
-      pos,
-      `stopped here after ${timeoutMs} ms, the time limit: the program may loop forever. If it only ` +
-        `needs longer, raise the limit (--timeout MS, or the timeoutMs option).`,
-    );
-  }
-}
-// #endregion timeout-error

@@ -2,9 +2,9 @@
 // over the program. Pure: it needs the addresses of write and read, not the ability to call them.
 import { Asm, type Label } from "../05-control-flow/labels.ts";
 import type { Instr, Program } from "../06-interpreter/parser.ts";
+import type { SourcePos } from "../06-interpreter/source.ts";
 import type { IoImports } from "./context.ts";
-import { Fuel, type FuelSite } from "./fuel.ts";
-import { emitEntry, emitExits, emitFlushRoutine, emitInputRoutine, newExits } from "./routines.ts";
+import { emitEntry, emitExits, emitFlushRoutine, emitInputRoutine, newExits, type Exits } from "./routines.ts";
 import { emitAdd, emitClose, emitInput, emitMove, emitOffTapeStub, emitOpen, emitOutput } from "./templates.ts";
 import type { SiteTable, Step } from "./tier.ts";
 
@@ -12,9 +12,24 @@ import type { SiteTable, Step } from "./tier.ts";
 export interface Generated {
   readonly asm: Asm;
   readonly sites: SiteTable;
-  /** With fuel (chapter 12): the `[` or `]` each fuel site tests. */
-  readonly fuelSites?: (site: number) => FuelSite | undefined;
 }
+
+// #region hooks
+/**
+ * Code another module may add to the templates without changing them: an instrumentation seam.
+ * A loop test is where a program spends its unbounded time, so code placed there can count what a
+ * run does (a profile of hot loops), or stop it after so many tests. The plain JIT adds nothing.
+ */
+export interface GeneratorHooks {
+  /**
+   * Before the test of a `[` or a `]`, in the same assembler: `pos` is the bracket, `offset` the
+   * tested cell relative to the pointer. Before the test's compare, so the hook may change the flags.
+   */
+  loopTest(pos: SourcePos, offset: number): void;
+  /** After all the code and its routines: the out-of-line code the hook's loop-test code reaches. */
+  emitTail(exits: Exits): void;
+}
+// #endregion hooks
 
 interface Stub {
   readonly label: Label;
@@ -24,9 +39,8 @@ interface Stub {
 }
 
 // #region generate
-export function generate(program: Program, imports: IoImports, a: Asm = new Asm(), opts: { readonly fuel?: boolean } = {}): Generated {
+export function generate(program: Program, imports: IoImports, a: Asm = new Asm(), hooks?: GeneratorHooks): Generated {
   const exits = newExits(a);
-  const fuel = opts.fuel === true ? new Fuel(a) : null; // chapter 12: each loop test spends a unit
   const code = program.code;
   const loops = new Map<number, { body: Label; end: Label }>(); // by the index of the `[`
   const stubs: Stub[] = [];
@@ -56,13 +70,13 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
       case "[": {
         const loop = { body: a.newLabel(`loop_${i}`), end: a.newLabel(`end_${i}`) };
         loops.set(i, loop);
-        fuel?.test(code[i]!.pos);
+        hooks?.loopTest(code[i]!.pos, 0);
         emitOpen(a, loop.body, loop.end);
         break;
       }
       case "]": {
         const loop = loops.get(match)!; // the parser matched every bracket
-        fuel?.test(code[i]!.pos);
+        hooks?.loopTest(code[i]!.pos, 0);
         emitClose(a, loop.body, loop.end);
         break;
       }
@@ -71,12 +85,10 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
   }
   emitExits(a, exits);
   for (const s of stubs) emitOffTapeStub(a, s.label, s.op, s.count, s.site, exits.offTape);
-  fuel?.emitStubs();
   emitFlushRoutine(a, exits, imports);
   emitInputRoutine(a, exits, imports);
-  fuel?.emitRoutines(exits);
-  const sites = (site: number) => stepsOf(code, site);
-  return fuel === null ? { asm: a, sites } : { asm: a, sites, fuelSites: (site) => fuel.site(site) };
+  hooks?.emitTail(exits);
+  return { asm: a, sites: (site) => stepsOf(code, site) };
 }
 // #endregion generate
 

@@ -6,8 +6,8 @@ import { PROT, bytesAt, mapPages, pageSize, protect, unmapPages, type Mapping } 
 import type { EofBehavior } from "../06-interpreter/semantics.ts";
 import { CONTEXT_SIZE, CTX } from "./context.ts";
 
-/** The output buffer starts here, after the context block, on its own cache line. */
-const BUFFER_OFFSET = roundUp(CONTEXT_SIZE, 64);
+/** The output buffer starts after the context block, on its own cache line. */
+const bufferOffset = (contextSize: number): number => roundUp(contextSize, 64);
 
 // #region run-memory
 export class RunMemory {
@@ -19,13 +19,13 @@ export class RunMemory {
   readonly tapeAddress: number;
   readonly bufferAddress: number;
 
-  private constructor(mapping: Mapping, tapeOffset: number, tapeSize: number, bufferSize: number) {
+  private constructor(mapping: Mapping, contextSize: number, tapeOffset: number, tapeSize: number, bufferSize: number) {
     this.#mapping = mapping;
     this.ctxAddress = mapping.address;
-    this.ctx = new DataView(bytesAt(mapping.address, CONTEXT_SIZE).buffer);
+    this.ctx = new DataView(bytesAt(mapping.address, contextSize).buffer);
     this.tapeAddress = mapping.address + tapeOffset;
     this.tape = bytesAt(this.tapeAddress, tapeSize);
-    this.bufferAddress = mapping.address + BUFFER_OFFSET;
+    this.bufferAddress = mapping.address + bufferOffset(contextSize);
     this.set(CTX.tape, this.tapeAddress);
     this.set(CTX.tapeSize, tapeSize);
     this.set(CTX.outBuffer, this.bufferAddress);
@@ -33,16 +33,19 @@ export class RunMemory {
     this.set(CTX.outCursor, this.bufferAddress);
   }
 
-  /** [context + buffer] [guard] [tape, flush right] [guard]; fresh pages are all zero. */
-  static allocate(tapeSize: number, bufferSize: number): RunMemory {
+  /**
+   * [context + buffer] [guard] [tape, flush right] [guard]; fresh pages are all zero. The context
+   * block is context.ts's, or longer when a run adds fields after CONTEXT_SIZE.
+   */
+  static allocate(tapeSize: number, bufferSize: number, contextSize: number = CONTEXT_SIZE): RunMemory {
     const page = pageSize();
-    const head = roundUp(BUFFER_OFFSET + bufferSize, page);
+    const head = roundUp(bufferOffset(contextSize) + bufferSize, page);
     const tapePages = roundUp(tapeSize, page);
     const mapping = mapPages(head + page + tapePages + page, PROT.NONE);
     try {
       protect(mapping.address, head, PROT.READ | PROT.WRITE);
       protect(mapping.address + head + page, tapePages, PROT.READ | PROT.WRITE);
-      return new RunMemory(mapping, head + page + tapePages - tapeSize, tapeSize, bufferSize);
+      return new RunMemory(mapping, contextSize, head + page + tapePages - tapeSize, tapeSize, bufferSize);
     } catch (e) {
       unmapPages(mapping);
       throw e;

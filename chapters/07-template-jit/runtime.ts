@@ -4,12 +4,10 @@
 import type { Pointer } from "../01-pages/ffi.ts";
 import { errno, errnoName, libc, strerror } from "../01-pages/libc.ts";
 import { CodeBuffer, CodeBufferStateError } from "../03-w-xor-x/code-buffer.ts";
-import { StepLimitError, TapeBoundsError } from "../06-interpreter/errors.ts";
+import { TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
-import { CTX, STATUS, type IoImports } from "./context.ts";
-import { monotonicNs } from "./clock.ts";
-import { GeneratedCodeError, NativeIOError, TimeoutError, UnsupportedOptionError } from "./errors.ts";
-import { FUEL_STATUS, type FuelSite } from "./fuel.ts";
+import { CONTEXT_SIZE, CTX, STATUS, type IoImports } from "./context.ts";
+import { GeneratedCodeError, NativeIOError, UnsupportedOptionError } from "./errors.ts";
 import { closeMemoryFile, memoryFileBytes, memoryFileWith, openMemoryFile } from "./memory-file.ts";
 import { RunMemory } from "./run-memory.ts";
 import type { CompiledProgram, RunIO, RunStats, SiteTable, Step } from "./tier.ts";
@@ -28,10 +26,6 @@ export interface GeneratedCode {
   readonly code: Uint8Array;
   readonly sites: SiteTable;
   readonly listing: () => string;
-  /** Compiled with fuel (chapter 12): the loop test each fuel site stands for. */
-  readonly fuelSites?: (site: number) => FuelSite | undefined;
-  /** The same program compiled with fuel, generated when a run first asks for limits. */
-  readonly fueled?: () => GeneratedCode;
 }
 
 // #region libc-io
@@ -51,8 +45,6 @@ export class NativeProgram implements CompiledProgram {
   readonly #code: Uint8Array;
   readonly #sites: SiteTable;
   readonly #listing: () => string;
-  readonly #generated: GeneratedCode;
-  #fueled: NativeProgram | null = null;
 
   private constructor(generated: GeneratedCode, buffer: CodeBuffer) {
     this.tier = generated.tier;
@@ -60,7 +52,6 @@ export class NativeProgram implements CompiledProgram {
     this.#code = generated.code;
     this.#sites = generated.sites;
     this.#listing = generated.listing;
-    this.#generated = generated;
     this.#buffer = buffer;
     const fn = buffer.fn(ENTRY);
     this.#entry = (ctx) => fn(ctx as Pointer);
@@ -88,29 +79,39 @@ export class NativeProgram implements CompiledProgram {
   }
 
   // #region run
-  runWithStats(opts: RunOptions = {}, io: RunIO = {}): { result: RunResult; stats: RunStats } {
+  /**
+   * Run on a fresh tape. `extension` is how a run adds to the contract of context.ts (fields,
+   * statuses, options) without a change here; a plain run adds nothing.
+   */
+  runWithStats(opts: RunOptions = {}, io: RunIO = {}, extension: RunExtension = PLAIN_RUN): { result: RunResult; stats: RunStats } {
     if (this.#buffer.state !== "sealed") {
       throw new CodeBufferStateError(`this ${this.tier} program was freed, and its code unmapped: compile the program again to run it`);
     }
-    const limits = limitsOf(opts, io);
-    if (limits !== null && this.#generated.fuelSites === undefined) return this.#withFuel(opts).runWithStats(opts, io);
-    const { tapeSize, eof, input } = limits === null ? nativeSettings(opts) : settingsOf(opts);
+    const { tapeSize, eof, input } = extension.settings(opts);
     const bufferSize = checkBufferSize(io.bufferSize ?? DEFAULT_BUFFER_SIZE);
     const inFd = io.inputFd ?? memoryFileWith("bf-input", input);
     const outFd = io.outputFd ?? openMemoryFile("bf-output");
     try {
-      const memory = RunMemory.allocate(tapeSize, bufferSize);
+      const memory = RunMemory.allocate(tapeSize, bufferSize, extension.contextSize);
       try {
         memory.start({ outFd, inFd, eof });
-        if (limits !== null) startFuel(memory, limits);
+        extension.start(memory);
         const started = performance.now();
         const status = this.#entry(memory.ctxAddress);
         const runMs = performance.now() - started;
         const code = errno(); // read at once: only a failed write or read sets it, and anything may overwrite it
         const output = io.outputFd === undefined ? memoryFileBytes(outFd) : new Uint8Array(0);
-        const result = this.#result(status, code, memory, output, io, limits);
-        const steps = limits === null ? {} : { steps: stepsTaken(memory, limits) };
-        return { result, stats: { runMs, writes: memory.get(CTX.writes), reads: memory.get(CTX.reads), ...steps } };
+        const returned = {
+          memory,
+          sites: this.#sites,
+          errno: code,
+          output: `to file descriptor ${io.outputFd ?? "(captured)"}`,
+          input: `from file descriptor ${io.inputFd ?? "(memory)"}`,
+        };
+        const { error, pointer } = decodeStatus(extension.statuses, status, returned, `the ${this.tier} code`);
+        extension.finish(memory);
+        const result = { output, tape: memory.tape.slice(), pointer, error };
+        return { result, stats: { runMs, writes: memory.get(CTX.writes), reads: memory.get(CTX.reads) } };
       } finally {
         memory.free();
       }
@@ -120,52 +121,6 @@ export class NativeProgram implements CompiledProgram {
     }
   }
   // #endregion run
-
-  // #region with-fuel
-  /** This program compiled with fuel, loaded the first time a run asks for limits, freed with it. */
-  #withFuel(opts: RunOptions): NativeProgram {
-    const fueled = this.#generated.fueled;
-    if (fueled === undefined) {
-      nativeSettings(opts); // refuses a step limit, with chapter 7's message
-      throw new UnsupportedOptionError(
-        `a time limit is not supported by this ${this.tier} code: it counts no steps, and its tier compiles no fueled twin. ` +
-          `Run the program with chapter 12's tiers (HOSTILE_TIERS) to limit its time.`,
-      );
-    }
-    this.#fueled ??= NativeProgram.load(fueled());
-    return this.#fueled;
-  }
-  // #endregion with-fuel
-
-  // #region result
-  #result(status: number, code: number, memory: RunMemory, output: Uint8Array, io: RunIO, limits: Limits | null): RunResult {
-    const tape = memory.tape.slice();
-    const pointer = memory.get(CTX.pointer);
-    switch (status) {
-      case STATUS.OK:
-        return { output, tape, pointer, error: null };
-      case STATUS.OFF_TAPE: {
-        const off = offTape(this.#sites(memory.get(CTX.site)), pointer, tape.length);
-        return { output, tape, pointer: off.pointer, error: off.error };
-      }
-      case FUEL_STATUS.OUT_OF_FUEL:
-      case FUEL_STATUS.TIMEOUT: {
-        const site = limits === null ? undefined : this.#generated.fuelSites?.(memory.get(CTX.site));
-        if (site === undefined || limits === null) break;
-        const error = status === FUEL_STATUS.TIMEOUT ? new TimeoutError(site.pos, limits.timeoutMs) : new StepLimitError(site.pos, limits.maxSteps);
-        return { output, tape, pointer: pointer + site.offset, error };
-      }
-      case STATUS.WRITE_FAILED:
-        throw new NativeIOError(`writing the output to file descriptor ${io.outputFd ?? "(captured)"} failed` + ioCause(memory.get(CTX.ioResult), code));
-      case STATUS.READ_FAILED:
-        throw new NativeIOError(`reading the input from file descriptor ${io.inputFd ?? "(memory)"} failed` + ioCause(memory.get(CTX.ioResult), code));
-    }
-    throw new GeneratedCodeError(
-      `the ${this.tier} code returned ${status}, which is not a status of context.ts (0 to 3): ` +
-        `every exit must put a STATUS value in eax before it returns`,
-    );
-  }
-  // #endregion result
 
   code(): Uint8Array {
     return this.#code.slice();
@@ -177,7 +132,6 @@ export class NativeProgram implements CompiledProgram {
 
   free(): void {
     this.#buffer.free();
-    this.#fueled?.free();
   }
 
   [Symbol.dispose](): void {
@@ -204,45 +158,13 @@ export function offTape(steps: readonly Step[], pointer: number, tapeSize: numbe
 }
 // #endregion off-tape
 
-// #region limits
-/** A run's limits: loop tests (maxSteps) and wall-clock milliseconds; Infinity where there is none. */
-export interface Limits {
-  readonly maxSteps: number;
-  readonly timeoutMs: number;
-}
-
-/** The limits a run asks for, or null when it asks for none (and the code without fuel runs). */
-export function limitsOf(opts: RunOptions, io: RunIO): Limits | null {
-  const { maxSteps } = settingsOf(opts);
-  const timeoutMs = io.timeoutMs ?? Infinity;
-  if (!(timeoutMs > 0)) throw new RangeError(`the time limit must be a number of milliseconds above 0, not ${timeoutMs}`);
-  return maxSteps === Infinity && timeoutMs === Infinity ? null : { maxSteps, timeoutMs };
-}
-
-/** Fuel or nanoseconds that never run out: 2^62 loop tests take a century. */
-const NEVER = 2n ** 62n;
-
-/** Fill in the context block's fuel: none in the slice yet, all of it in reserve, and the deadline. */
-export function startFuel(memory: RunMemory, { maxSteps, timeoutMs }: Limits): void {
-  memory.set(CTX.fuel, 0);
-  memory.ctx.setBigInt64(CTX.reserve, maxSteps === Infinity ? NEVER : BigInt(maxSteps), true);
-  memory.ctx.setBigInt64(CTX.deadline, timeoutMs === Infinity ? NEVER : monotonicNs() + BigInt(Math.ceil(timeoutMs * 1e6)), true);
-}
-
-/** Loop tests the run made: what was given, less what is left in reserve and in the slice. */
-function stepsTaken(memory: RunMemory, { maxSteps }: Limits): number {
-  const left = memory.ctx.getBigInt64(CTX.reserve, true) + memory.ctx.getBigInt64(CTX.fuel, true);
-  return Number((maxSteps === Infinity ? NEVER : BigInt(maxSteps)) - left);
-}
-// #endregion limits
-
 // #region native-settings
-/** RunOptions with defaults filled in; the fuel limit is chapter 12's, so it is refused here. */
+/** RunOptions with defaults filled in; a step limit is refused, since the code counts no steps. */
 export function nativeSettings(opts: RunOptions): Settings {
   if (opts.maxSteps !== undefined && opts.maxSteps !== Infinity) {
     throw new UnsupportedOptionError(
-      `maxSteps (${opts.maxSteps}) is not supported by the native tiers yet: their code counts no steps ` +
-        `(chapter 12 adds fuel). Run the program with the interpreter of chapter 6 to limit its steps.`,
+      `maxSteps (${opts.maxSteps}) is not supported by the native tiers: their code counts no steps. ` +
+        `Run the program with the interpreter of chapter 6 to limit its steps.`,
     );
   }
   return settingsOf(opts);
@@ -256,6 +178,84 @@ export function checkBufferSize(size: number): number {
   }
   return size;
 }
+
+// #region status-table
+/** What the host has in hand when the code has returned: the run's memory, its sites, and errno. */
+export interface Returned {
+  readonly memory: RunMemory;
+  readonly sites: SiteTable;
+  /** errno, read right after the call: what a failed write or read left there. */
+  readonly errno: number;
+  /** Where the output went and the input came from, as an I/O error's message names them. */
+  readonly output: string;
+  readonly input: string;
+}
+
+/** How a run ended: its error (null when it ran to the end), and the cell the pointer is on. */
+export interface Ending {
+  readonly error: BrainfuckError | null;
+  readonly pointer: number;
+}
+
+/**
+ * What each status means, by its number: one table, so that every caller of generated code decodes
+ * statuses the same way, and a run whose code returns more statuses adds them to a copy.
+ * A failed write or read is thrown: no RunResult can describe it.
+ */
+export type StatusTable = Readonly<Record<number, (r: Returned) => Ending>>;
+
+export const STATUS_TABLE: StatusTable = {
+  [STATUS.OK]: ({ memory }) => ({ error: null, pointer: memory.get(CTX.pointer) }),
+  [STATUS.OFF_TAPE]: ({ memory, sites }) => offTape(sites(memory.get(CTX.site)), memory.get(CTX.pointer), memory.tape.length),
+  [STATUS.WRITE_FAILED]: (r) => {
+    throw new NativeIOError(`writing the output ${r.output} failed` + ioCause(r.memory.get(CTX.ioResult), r.errno));
+  },
+  [STATUS.READ_FAILED]: (r) => {
+    throw new NativeIOError(`reading the input ${r.input} failed` + ioCause(r.memory.get(CTX.ioResult), r.errno));
+  },
+};
+
+/** The ending `status` stands for in `table`; a status the table lacks is a code generator's bug. */
+export function decodeStatus(table: StatusTable, status: number, returned: Returned, code: string): Ending {
+  const decode = table[status];
+  if (decode === undefined) {
+    throw new GeneratedCodeError(
+      `${code} returned ${status}, which is not one of its statuses (${Object.keys(table).join(", ")}): ` +
+        `every exit must put a status value in eax before it returns`,
+    );
+  }
+  return decode(returned);
+}
+// #endregion status-table
+
+// #region extension
+/**
+ * What a run may add to the contract of context.ts, without a change to this runtime: fields after
+ * CONTEXT_SIZE, filled in before the call and read after it; statuses of its own; and the options it
+ * honours. Code compiled with extra instrumentation (generate.ts's hooks) runs with its extension.
+ */
+export interface RunExtension {
+  /** Bytes of context block: CONTEXT_SIZE and the fields the extension adds after it. */
+  readonly contextSize: number;
+  /** The run's settings from its options, refusing those the code cannot honour. */
+  settings(opts: RunOptions): Settings;
+  /** Every status the code may return: STATUS_TABLE, and the extension's own. */
+  readonly statuses: StatusTable;
+  /** Fill in the added fields; the runtime has filled in its own. */
+  start(memory: RunMemory): void;
+  /** Read the added fields back, after the status is decoded and before the memory is freed. */
+  finish(memory: RunMemory): void;
+}
+
+/** A run of this chapter: context.ts's block and statuses, and no step limit. */
+export const PLAIN_RUN: RunExtension = {
+  contextSize: CONTEXT_SIZE,
+  settings: (opts) => nativeSettings(opts),
+  statuses: STATUS_TABLE,
+  start: () => {},
+  finish: () => {},
+};
+// #endregion extension
 
 function ioCause(result: number, code: number): string {
   if (result === 0) return ": write() wrote nothing (returned 0)";

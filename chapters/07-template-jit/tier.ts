@@ -38,8 +38,6 @@ export interface RunIO {
   readonly outputFd?: number;
   /** Bytes of output kept in memory before a write (default 64 KiB). */
   readonly bufferSize?: number;
-  /** A wall-clock limit in milliseconds: past it the run stops with a TimeoutError (chapter 12). */
-  readonly timeoutMs?: number;
 }
 
 export interface RunStats {
@@ -48,8 +46,6 @@ export interface RunStats {
   /** Calls the code made to write and read. */
   readonly writes: number;
   readonly reads: number;
-  /** Loop tests the run made: counted only by code compiled with fuel (chapter 12). */
-  readonly steps?: number;
 }
 // #endregion io
 

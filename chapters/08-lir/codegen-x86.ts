@@ -10,7 +10,7 @@ import { Asm, type Label } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { CTX, REG, STATUS, type IoImports } from "../07-template-jit/context.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
-import { Fuel, type FuelSite } from "../07-template-jit/fuel.ts";
+import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { innerOps, reachesOf, type AddOp, type CheckOp, type GuardOp, type InOp, type Lir, type LoopOp, type MoveOp, type MulAddOp, type Op, type OutOp, type Range, type Reach, type ScanOp, type SetOp } from "./lir.ts";
@@ -49,8 +49,6 @@ export interface X86Code {
    * their out-of-line code. The rest (entry, exits, I/O routines) is the same for every program.
    */
   readonly own: { readonly inline: Span; readonly outOfLine: Span };
-  /** With fuel (chapter 12): the loop test each fuel site stands for. */
-  readonly fuelSites?: (site: number) => FuelSite | undefined;
 }
 
 /** Offsets [start, end) in the code. */
@@ -70,8 +68,8 @@ export class X86Lowering {
   private readonly cold: (() => void)[] = [];
   /** How many labels have each name so far: a listing must not bind one name twice. */
   private readonly names = new Map<string, number>();
-  /** Compiled with fuel (chapter 12): every loop test spends a unit. */
-  protected fuel: Fuel | null = null;
+  /** Code added at each loop test (chapter 7's instrumentation seam), or null: none. */
+  protected hooks: GeneratorHooks | null = null;
 
   constructor(
     protected readonly imports: IoImports,
@@ -81,11 +79,14 @@ export class X86Lowering {
     this.x = newExits(a);
   }
 
-  /** The whole program: entry, the ops, exits, the out-of-line code, then the I/O routines. */
-  generate(lir: Lir, opts: { readonly fuel?: boolean } = {}): X86Code {
+  /**
+   * The whole program: entry, the ops, exits, the out-of-line code, then the I/O routines, and
+   * last what `hooks` add after the code (their loop-test code goes in with the ops).
+   */
+  generate(lir: Lir, hooks?: GeneratorHooks): X86Code {
     verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
     const a = this.a;
-    if (opts.fuel === true) this.fuel = new Fuel(a);
+    this.hooks = hooks ?? null;
     emitLirEntry(a);
     const body = a.offset;
     this.ops(lir.ops);
@@ -95,14 +96,12 @@ export class X86Lowering {
     const cold = a.offset;
     for (let i = 0; i < this.cold.length; i++) this.cold[i]!();
     const own = { inline, outOfLine: [cold, a.offset] as const };
-    const fuel = this.fuel;
-    fuel?.emitStubs();
     this.routines(lir);
-    fuel?.emitRoutines(this.x);
+    this.hooks?.emitTail(this.x);
     const sites = this.sites;
     // Only a failed check asks, so the steps are worked out then, not for every site.
     const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: r.pos })) : []);
-    return fuel === null ? { asm: a, sites: steps, own } : { asm: a, sites: steps, own, fuelSites: (site) => fuel.site(site) };
+    return { asm: a, sites: steps, own };
   }
 
   protected ops(ops: readonly Op[]): void {
@@ -219,11 +218,11 @@ export class X86Lowering {
   }
 
   /**
-   * Chapter 12's hook, before every loop test (the unit of fuel, as in interpretLir): nothing, unless
-   * the code is compiled with fuel. It changes the flags, so it comes before the test's compare.
+   * Before every loop test (the unit interpretLir counts as a step): the hooks' code, if any. It may
+   * change the flags, so it comes before the test's compare.
    */
   protected loopTest(pos: SourcePos, off: number): void {
-    this.fuel?.test(pos, off);
+    this.hooks?.loopTest(pos, off);
   }
 
   /** `scan s`: a loop of moves, each checked, until the cell is 0. */
@@ -373,8 +372,8 @@ export function emitCellInputRoutine(a: Asm, x: Exits, imports: IoImports): void
 
 // #region generate
 /** The machine code of a (verified) LIR program, with `imports` as the addresses of write and read. */
-export function lirToX86(lir: Lir, imports: IoImports, opts: { readonly fuel?: boolean } = {}): X86Code {
-  return new X86Lowering(imports).generate(lir, opts);
+export function lirToX86(lir: Lir, imports: IoImports): X86Code {
+  return new X86Lowering(imports).generate(lir);
 }
 // #endregion generate
 

@@ -132,7 +132,7 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
   let inputPos = 0;
   let steps = 0; // loop tests: the only place a program can spend unbounded time
   let error: BrainfuckError | null = null;
-  let outOfFuel = false;
+  let stepLimit = false; // stopped by maxSteps, not by the tape
   let pc = 0;
   let executed = 0;
 
@@ -164,7 +164,7 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
         break;
       case LOOP:
         if (steps === maxSteps) {
-          outOfFuel = true;
+          stepLimit = true;
           break run;
         }
         steps++;
@@ -175,7 +175,7 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
         break;
       case END:
         if (steps === maxSteps) {
-          outOfFuel = true;
+          stepLimit = true;
           break run;
         }
         steps++;
@@ -196,7 +196,7 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
         const tests = Math.abs(end - p) / Math.abs(x) + 1; // each cell it stops on is a loop test
         if (steps + tests > maxSteps) {
           p += (maxSteps - steps) * x; // it tests the cells it can, and moves past them
-          outOfFuel = true;
+          stepLimit = true;
           break run;
         }
         steps += tests;
@@ -208,7 +208,7 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
     pc++;
   }
   // Only a `break run` stops early, before it makes the failing move or test.
-  if (pc !== end) ({ error, pointer: p } = stop(ops[pc]!, code[pc] === END, p, outOfFuel, settings));
+  if (pc !== end) ({ error, pointer: p } = stop(ops[pc]!, code[pc] === END, p, stepLimit, settings));
   return { result: { output: output.bytes(), tape, pointer: p, error }, executed };
 }
 // #endregion
@@ -235,8 +235,8 @@ function scanEnd(tape: Uint8Array, p: number, stride: number): number {
 
 // #region stop
 /** Why the op at which the run stopped stopped it, and where the interpreter's pointer then is. */
-function stop(op: Op, atEnd: boolean, p: number, outOfFuel: boolean, { tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
-  if (outOfFuel && (op.kind === "loop" || op.kind === "scan")) {
+function stop(op: Op, atEnd: boolean, p: number, stepLimit: boolean, { tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
+  if (stepLimit && (op.kind === "loop" || op.kind === "scan")) {
     const pos = op.kind === "loop" && atEnd ? op.end : op.pos;
     return { error: new StepLimitError(pos, maxSteps), pointer: op.kind === "loop" ? p + op.off : p };
   }

@@ -1,10 +1,12 @@
 // The LIR JIT as a native tier: lower the program (no optimization at all), generate x86-64 from
 // the LIR, and hand the code to chapter 7's runtime, which loads it and runs it.
+import { Asm } from "../05-control-flow/labels.ts";
 import type { Program } from "../06-interpreter/parser.ts";
+import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, libcIo, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
-import { lirToX86 } from "./codegen-x86.ts";
+import { X86Lowering } from "./codegen-x86.ts";
 import type { Lir } from "./lir.ts";
 import { lower } from "./lower.ts";
 
@@ -14,11 +16,10 @@ export function loadLir(lir: Lir, tier: string): NativeProgram {
   return NativeProgram.load(lirCode(lir, tier));
 }
 
-/** The code of `lir`; with fuel compiled in (chapter 12) when a run asks for limits. */
-export function lirCode(lir: Lir, tier: string, fuel = false): GeneratedCode {
-  const { asm, sites, fuelSites } = lirToX86(lir, libcIo(), { fuel });
-  const code = { tier, code: asm.finish(), sites, listing: () => gnuListing(asm) };
-  return fuelSites ? { ...code, fuelSites } : { ...code, fueled: () => lirCode(lir, tier, true) };
+/** The code of `lir` as the runtime loads it; `hooks`, if any, add code at its loop tests. */
+export function lirCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
+  const { sites } = new X86Lowering(libcIo(), a).generate(lir, hooks);
+  return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }
 
 export const lirJit: NativeTier = {

@@ -103,9 +103,9 @@ export class OptLowering extends X86Lowering {
     this.loopTest(op.pos, op.off);
     this.a.cmp(cellAt(op.off), 0).je(done).bind(body);
     this.ops(op.body);
-    this.loopTest(op.end, op.off); // with fuel, even a test known to fail spends its unit, as in interpretLir
+    this.loopTest(op.end, op.off); // a hook sees every test interpretLir counts, even one known to fail
     if (!once) {
-      if (this.#flags !== op.off || this.fuel !== null) this.a.cmp(cellAt(op.off), 0); // fuel changes the flags
+      if (this.#flags !== op.off || this.hooks !== null) this.a.cmp(cellAt(op.off), 0); // a hook may change the flags
       this.a.jne(body);
     }
     this.a.bind(done);
@@ -119,7 +119,7 @@ export class OptLowering extends X86Lowering {
    * last cell it can reach, and its next step leaves the tape.
    */
   protected override scan(op: ScanOp): void {
-    if (this.fuel !== null) return super.scan(op); // with fuel, every cell tested spends a unit: chapter 8's loop counts them
+    if (this.hooks !== null) return super.scan(op); // a hook sees each cell's test only in chapter 8's loop
     if (Math.abs(op.stride) !== 1) return this.stridedScan(op);
     const a = this.a;
     const done = this.label("scan_done");
@@ -180,6 +180,6 @@ export class OptLowering extends X86Lowering {
 }
 
 /** The machine code of optimized LIR. */
-export function optToX86(lir: Lir, imports: ScanImports, opts: { readonly fuel?: boolean } = {}): X86Code {
-  return new OptLowering(imports).generate(lir, opts);
+export function optToX86(lir: Lir, imports: ScanImports): X86Code {
+  return new OptLowering(imports).generate(lir);
 }

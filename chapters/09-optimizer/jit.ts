@@ -1,12 +1,14 @@
 // The optimizing JIT as a native tier: lower, run the passes, generate x86-64 with the optimizing
 // lowering, and hand the code to chapter 7's runtime.
+import { Asm } from "../05-control-flow/labels.ts";
 import type { Program } from "../06-interpreter/parser.ts";
+import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
-import { optToX86 } from "./codegen-opt.ts";
+import { OptLowering } from "./codegen-opt.ts";
 import { libcScanIo } from "./libc-scan.ts";
 import { DEFAULT_PIPELINE, optimize } from "./optimize.ts";
 
@@ -16,11 +18,10 @@ export function loadOptimized(lir: Lir, tier = "opt"): NativeProgram {
   return NativeProgram.load(optimizedCode(lir, tier));
 }
 
-/** The code of optimized LIR; with fuel compiled in (chapter 12) when a run asks for limits. */
-export function optimizedCode(lir: Lir, tier: string, fuel = false): GeneratedCode {
-  const { asm, sites, fuelSites } = optToX86(lir, libcScanIo(), { fuel });
-  const code = { tier, code: asm.finish(), sites, listing: () => gnuListing(asm) };
-  return fuelSites ? { ...code, fuelSites } : { ...code, fueled: () => optimizedCode(lir, tier, true) };
+/** The code of optimized LIR as the runtime loads it; `hooks`, if any, add code at its loop tests. */
+export function optimizedCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
+  const { sites } = new OptLowering(libcScanIo(), a).generate(lir, hooks);
+  return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }
 
 /** The optimizing JIT with the given passes (all of them, in the default order, by default). */

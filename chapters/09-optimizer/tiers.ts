@@ -2,7 +2,7 @@
 // --tier, and what --stats reports. Parse, lower, optimize and generate code are separate steps here
 // (a NativeTier's compile() does them all at once) so that each can be timed.
 import { parse, type Program } from "../06-interpreter/parser.ts";
-import { fueledTemplateJit } from "../07-template-jit/template-jit.ts";
+import { templateJit } from "../07-template-jit/template-jit.ts";
 import type { CompiledProgram } from "../07-template-jit/tier.ts";
 import { loadLir } from "../08-lir/lir-jit.ts";
 import type { Lir } from "../08-lir/lir.ts";
@@ -54,7 +54,7 @@ export function prepare(source: string, tier: TierName, passes: readonly string[
   const parseMs = lap();
   if (tier === "interp") return { tier, program, compiled: null, times: { parseMs }, passes: null };
   if (tier === "template") {
-    const compiled = fueledTemplateJit.compile(program);
+    const compiled = templateJit.compile(program);
     return { tier, program, compiled, times: { parseMs, codegenMs: lap() }, passes: null };
   }
   const lowered: Lir = lower(program);

@@ -5,7 +5,6 @@ import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts
 import type { NativeTier } from "../07-template-jit/tier.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
-import { optimizedCode } from "../09-optimizer/jit.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { linearLoops } from "./linear-loops.ts";
@@ -27,19 +26,16 @@ export function fastCode(lir: Lir, options: FastJitOptions = {}): FastCode {
   return fastToX86(lir, libcScanIo(), { ...options, simd });
 }
 
-/**
- * What the runtime loads. A run with limits (chapter 12) gets chapter 9's lowering of the same LIR
- * with fuel compiled in: this chapter's register loops and vector scans count no loop tests.
- */
-function generated(lir: Lir, code: FastCode): GeneratedCode {
+/** What the runtime loads. */
+function generated(code: FastCode): GeneratedCode {
   const { asm, sites } = code;
-  return { tier: "fast", code: asm.finish(), sites, listing: () => gnuListing(asm), fueled: () => optimizedCode(lir, "fast", true) };
+  return { tier: "fast", code: asm.finish(), sites, listing: () => gnuListing(asm) };
 }
 
 /** Load optimized LIR as a runnable program. */
 export function loadFast(lir: Lir, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode } {
   const code = fastCode(lir, options);
-  return { program: NativeProgram.load(generated(lir, code)), code };
+  return { program: NativeProgram.load(generated(code)), code };
 }
 
 /** loadFast, and where the code went (what a perf map needs). */

@@ -3,7 +3,7 @@
 // the code a tier makes.
 import { UsageError as InterpreterUsageError, parseArgs as parseInterpreterArgs, type Invocation } from "../06-interpreter/cli.ts";
 import { nativeSettings } from "../07-template-jit/runtime.ts";
-import { settingsWithoutFuel } from "./js-tiers.ts";
+import { settingsWithoutStepLimit } from "./js-tiers.ts";
 
 export const TIERS = ["tiered", "interpreter", "opt", "js", "js-opt", "tiered-js"] as const;
 export type TierChoice = (typeof TIERS)[number];
@@ -90,7 +90,7 @@ export function parseArgs(argv: readonly string[]): TieringInvocation {
 /** A tier whose code counts no steps refuses --max-steps the way its run would, but before any file is read. */
 function refuseFuel(tier: TierChoice, maxSteps: number): void {
   if (tier === "tiered" || tier === "interpreter") nativeSettings({ maxSteps });
-  else if (tier === "js-opt" || tier === "tiered-js") settingsWithoutFuel({ maxSteps }, tier);
+  else if (tier === "js-opt" || tier === "tiered-js") settingsWithoutStepLimit({ maxSteps }, tier);
 }
 // #endregion parse-args
 

@@ -1,9 +1,9 @@
 // The first Futamura projection, by hand: chapter 6's interpreter specialized to one program. The
 // interpreter's loop decides, for every command, what to do (`switch (ops[pc])`) and what with
 // (`args[pc]`). For a given program all of that is known before it runs: only the tape, the pointer,
-// the fuel and the input are not. So the specializer runs the deciding part now, and writes out the
-// rest, the body of the case it picked with the argument filled in, as JavaScript source. Bun's own
-// JIT compiles that source; we wrote no backend at all.
+// the steps taken and the input are not. So the specializer runs the deciding part now, and writes
+// out the rest, the body of the case it picked with the argument filled in, as JavaScript source.
+// Bun's own JIT compiles that source; we wrote no backend at all.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { fold } from "../06-interpreter/interpreter.ts";
 import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
@@ -14,7 +14,7 @@ import { formatPos } from "../06-interpreter/source.ts";
 // #region residual
 /**
  * What the case of execute() for `command` leaves once its argument `n` and its index `k` are known:
- * the same test of the fuel and of the tape, the same effect, and `stop(k, ...)` where the interpreter
+ * the same test of the step limit and of the tape, the same effect, and `stop(k, ...)` where the interpreter
  * would break out of its switch and replay the op one command at a time.
  */
 function residual(command: Command, n: number, k: number): string {

@@ -44,7 +44,7 @@ export function freshMachine(tapeSize: number, bufferSize = BUFFER_SIZE): Machin
 }
 
 /** RunOptions for a tier whose code counts no steps: maxSteps is refused, as by chapter 7's runtime. */
-export function settingsWithoutFuel(opts: RunOptions | undefined, tier: string) {
+export function settingsWithoutStepLimit(opts: RunOptions | undefined, tier: string) {
   const settings = settingsOf(opts);
   if (settings.maxSteps !== Infinity) {
     throw new UnsupportedOptionError(
@@ -74,7 +74,7 @@ export class OptimizedJsProgram {
   }
 
   run(opts?: RunOptions): RunResult {
-    const { input, tapeSize, eof } = settingsWithoutFuel(opts, this.tier);
+    const { input, tapeSize, eof } = settingsWithoutStepLimit(opts, this.tier);
     const m = freshMachine(tapeSize);
     const io = new MemoryIo(input, eof);
     const error = this.#code.run(m, io);
@@ -105,7 +105,7 @@ export class TieredJsProgram {
   }
 
   runWithStats(opts?: RunOptions): { result: RunResult; times: TierTimes; loops: readonly LoopState[]; flushes: number } {
-    const { input, tapeSize, eof } = settingsWithoutFuel(opts, this.tier);
+    const { input, tapeSize, eof } = settingsWithoutStepLimit(opts, this.tier);
     const m = freshMachine(tapeSize);
     const io = new MemoryIo(input, eof);
     const { error, times } = new CountingInterpreter(this.#profile, io, {

@@ -2,16 +2,15 @@
 // sealed pages, and entered with the run's context block. The block is chapter 7's, and so is the
 // contract: the pointer and the output cursor go in through it and come back out through it.
 import { bytesAt } from "../01-pages/pages.ts";
-import { errno, errnoName, strerror } from "../01-pages/libc.ts";
+import { errno } from "../01-pages/libc.ts";
 import type { Pointer } from "../01-pages/ffi.ts";
 import { CodeBuffer } from "../03-w-xor-x/code-buffer.ts";
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { formatPos } from "../06-interpreter/source.ts";
-import { CTX, STATUS } from "../07-template-jit/context.ts";
-import { GeneratedCodeError, NativeIOError } from "../07-template-jit/errors.ts";
+import { CTX } from "../07-template-jit/context.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { RunMemory } from "../07-template-jit/run-memory.ts";
-import { offTape } from "../07-template-jit/runtime.ts";
+import { STATUS_TABLE, decodeStatus } from "../07-template-jit/runtime.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import type { LoopOp, Range } from "../08-lir/lir.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
@@ -71,25 +70,14 @@ export class NativeLoop implements CompiledLoop<NativeMachine> {
     mem.set(CTX.pointer, m.p);
     mem.set(CTX.outCursor, mem.bufferAddress + m.outLength);
     const status = this.#entry(mem.ctxAddress);
-    m.p = mem.get(CTX.pointer);
+    const code = errno(); // read at once, as the runtime does
     m.outLength = mem.get(CTX.outCursor) - mem.bufferAddress;
-    switch (status) {
-      case STATUS.OK:
-        return null;
-      case STATUS.OFF_TAPE: {
-        const stop = offTape(this.#sites(mem.get(CTX.site)), m.p, m.tape.length);
-        m.p = stop.pointer;
-        return stop.error;
-      }
-      case STATUS.WRITE_FAILED:
-      case STATUS.READ_FAILED: {
-        const code = errno();
-        const what = status === STATUS.WRITE_FAILED ? "writing the output" : "reading the input";
-        throw new NativeIOError(`${what} failed in the compiled loop at ${formatPos(this.loop.pos)}: ${errnoName(code)} (${strerror(code)})`);
-      }
-      default:
-        throw new GeneratedCodeError(`the loop at ${formatPos(this.loop.pos)} returned ${status}, which is not a status of context.ts (0 to 3)`);
-    }
+    // Decoded as the runtime decodes a whole program's status: the same table.
+    const where = `(in the compiled loop at ${formatPos(this.loop.pos)})`;
+    const returned = { memory: mem, sites: this.#sites, errno: code, output: `to file descriptor ${mem.get(CTX.outFd)} ${where}`, input: `from file descriptor ${mem.get(CTX.inFd)} ${where}` };
+    const { error, pointer } = decodeStatus(STATUS_TABLE, status, returned, `the loop at ${formatPos(this.loop.pos)}`);
+    m.p = pointer;
+    return error;
   }
 
   free(): void {

@@ -21,13 +21,13 @@ export interface FuzzTier extends TierRef {
 // #region fuzz-tiers
 /** The native tiers, each able to run with fuel; a tier registered later is added by the caller (with fuel: null). */
 export const FUZZ_TIERS: readonly FuzzTier[] = [
-  { name: "template", module: "chapters/07-template-jit/template-jit.ts", export: "fueledTemplateJit", fuel: "lir" },
-  { name: "lir", module: "chapters/08-lir/lir-jit.ts", export: "lirJit", fuel: "lir" },
-  { name: "opt", module: "chapters/09-optimizer/jit.ts", export: "optJit", fuel: "opt" },
+  { name: "template", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledTemplateJit", fuel: "lir" },
+  { name: "lir", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledLirJit", fuel: "lir" },
+  { name: "opt", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledOptJit", fuel: "opt" },
   { name: "tiered", module: "chapters/12-hostile-programs/tiers.ts", export: "eagerHostileTiered", fuel: "lir" },
   // Chapter 10's tiers run chapter 9's fueled lowering of their own LIR (its passes, then linear loops).
-  { name: "fast", module: "chapters/10-faster-code/jit.ts", export: "fastJit", fuel: "fast" },
-  { name: "fast-sse2", module: "chapters/10-faster-code/jit.ts", export: "fastSse2Jit", fuel: "fast" },
+  { name: "fast", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledFastJit", fuel: "fast" },
+  { name: "fast-sse2", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledFastSse2Jit", fuel: "fast" },
 ];
 // #endregion fuzz-tiers
 

@@ -3,7 +3,7 @@
 import { interpret } from "../06-interpreter/interpreter.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
-import type { RunIO } from "../07-template-jit/tier.ts";
+import type { LimitedIO } from "./limits.ts";
 import { HOSTILE_TIERS, type HostileTierName } from "./tiers.ts";
 import { interpretWithTimeout } from "./watchdog.ts";
 
@@ -31,7 +31,7 @@ export async function runGuarded(program: Program, tier: GuardTier, opts: RunOpt
     return done(result, "interp");
   }
   using compiled = HOSTILE_TIERS[tier].compile(program);
-  const io: RunIO = timeoutMs === undefined ? {} : { timeoutMs };
+  const io: LimitedIO = timeoutMs === undefined ? {} : { timeoutMs };
   return done(compiled.run(opts, io), compiled.tier);
 }
 // #endregion run-guarded

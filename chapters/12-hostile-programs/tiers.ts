@@ -1,48 +1,63 @@
 // Every tier of the book, made safe to hand a hostile program: each one takes a step limit and a
-// time limit, and none refuses a program for its shape. The JITs of chapters 7 to 9 compile fuel in
-// when a run asks for limits (fuel.ts of chapter 7); this file adds what is left: the tiered JIT
-// under limits, and a fallback for programs nested deeper than the LIR's passes can recurse.
+// time limit, and none refuses a program for its shape. Each tier's code is compiled again with fuel
+// (fuel.ts, through the code generators' hook at each loop test) the first time a run asks for
+// limits, and run with the fuel extension of chapter 7's runtime (limits.ts); a program nested
+// deeper than the LIR's passes can recurse falls back to the template JIT.
+import { Asm } from "../05-control-flow/labels.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
-import { NativeProgram, limitsOf } from "../07-template-jit/runtime.ts";
-import { fueledTemplateJit } from "../07-template-jit/template-jit.ts";
-import type { CompiledProgram, NativeTier, RunIO, RunStats } from "../07-template-jit/tier.ts";
+import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
+import { templateCode, templateJit } from "../07-template-jit/template-jit.ts";
+import type { CompiledProgram, NativeTier } from "../07-template-jit/tier.ts";
 import { LirNestingError } from "../08-lir/errors.ts";
 import { lirCode, lirJit } from "../08-lir/lir-jit.ts";
 import { lower } from "../08-lir/lower.ts";
-import { optJit } from "../09-optimizer/jit.ts";
+import { optimizedCode, optJit } from "../09-optimizer/jit.ts";
+import { optimize } from "../09-optimizer/optimize.ts";
+import { fastJit, fastOptimize, fastSse2Jit } from "../10-faster-code/jit.ts";
 import { eagerTieredJit, tieredJit } from "../11-tiering/tiered-jit.ts";
+import { Fuel, type FuelSite } from "./fuel.ts";
+import { limitsOf, runLimited, type LimitedIO, type LimitedStats } from "./limits.ts";
 
-// #region limited-tiered
+/** A program's code with fuel compiled in: its code generator, with Fuel at its loop-test hook. */
+export type FueledCode = (program: Program, a: Asm, fuel: Fuel) => GeneratedCode;
+
+// #region with-fuel
 /**
- * The tiered JIT, under limits. Its interpreter counts no fuel, and its compiled loops are optimized
- * units whose loop tests are not the program's; so a run with limits does not tier: it runs the
- * baseline code of chapter 8 compiled with fuel, which stops exactly where interpretLir does.
+ * A tier that takes limits: runs without any go to `tier`'s own code, untouched; the first run with
+ * a limit compiles the program again with fuel (`fueled`), and that twin runs every limited run,
+ * with chapter 7's runtime extended by the fuel fields and statuses. Fuel costs a read-modify-write
+ * at every loop test, so a run that asks for no limit never pays for it.
  */
-export function limitedTiered(tiered: NativeTier): NativeTier {
+export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
   return {
-    name: tiered.name,
+    name: tier.name,
     compile(program: Program): CompiledProgram {
-      const inner = tiered.compile(program);
-      let fueled: NativeProgram | null = null;
-      const pick = (opts: RunOptions, io: RunIO): CompiledProgram => {
-        if (limitsOf(opts, io) === null) return inner;
-        fueled ??= NativeProgram.load(lirCode(lower(program), tiered.name, true));
-        return fueled;
+      const inner = tier.compile(program);
+      let twin: { readonly code: NativeProgram; readonly sites: (site: number) => FuelSite | undefined } | null = null;
+      const runWithStats = (opts: RunOptions = {}, io: LimitedIO = {}): { result: RunResult; stats: LimitedStats } => {
+        const limits = limitsOf(opts, io);
+        if (limits === null) return inner.runWithStats(opts, io);
+        if (twin === null) {
+          const a = new Asm();
+          const fuel = new Fuel(a);
+          twin = { code: NativeProgram.load(fueled(program, a, fuel)), sites: (site) => fuel.site(site) };
+        }
+        return runLimited(twin.code, twin.sites, limits, opts, io);
       };
       return {
         tier: inner.tier,
         get codeSize() {
           return inner.codeSize;
         },
-        run: (opts = {}, io = {}): RunResult => pick(opts, io).run(opts, io),
-        runWithStats: (opts = {}, io = {}): { result: RunResult; stats: RunStats } => pick(opts, io).runWithStats(opts, io),
+        run: (opts = {}, io = {}): RunResult => runWithStats(opts, io).result,
+        runWithStats,
         code: () => inner.code(),
         listing: () => inner.listing(),
         free() {
           inner.free();
-          fueled?.free();
-          fueled = null;
+          twin?.code.free();
+          twin = null;
         },
         [Symbol.dispose]() {
           this.free();
@@ -51,7 +66,31 @@ export function limitedTiered(tiered: NativeTier): NativeTier {
     },
   };
 }
-// #endregion limited-tiered
+// #endregion with-fuel
+
+// #region fueled-tiers
+/** Each native tier with fuel: the same code generator, with Fuel at its hook. */
+export const fueledTemplateJit: NativeTier = withFuel(templateJit, (program, a, fuel) => templateCode(program, a, fuel));
+export const fueledLirJit: NativeTier = withFuel(lirJit, (program, a, fuel) => lirCode(lower(program), "lir", a, fuel));
+export const fueledOptJit: NativeTier = withFuel(optJit, (program, a, fuel) => optimizedCode(optimize(lower(program)).lir, "opt", a, fuel));
+/**
+ * Chapter 10's tiers: their register loops and vector scans have no loop tests to hook, so their
+ * twin is chapter 9's lowering of the fast tier's own LIR, whose every loop test spends a unit.
+ */
+const fastTwin: FueledCode = (program, a, fuel) => optimizedCode(fastOptimize(lower(program)), "fast", a, fuel);
+export const fueledFastJit: NativeTier = withFuel(fastJit, fastTwin);
+export const fueledFastSse2Jit: NativeTier = withFuel(fastSse2Jit, fastTwin);
+
+/**
+ * The tiered JIT, under limits. Its interpreter counts no loop tests, and its compiled loops are
+ * optimized units whose loop tests are not the program's; so its twin does not tier at all: it is the
+ * baseline code of chapter 8 with fuel, which stops exactly where interpretLir does.
+ */
+export function limitedTiered(tiered: NativeTier): NativeTier {
+  return withFuel(tiered, (program, a, fuel) => lirCode(lower(program), tiered.name, a, fuel));
+}
+// #endregion fueled-tiers
+
 
 // #region fallback
 /**
@@ -78,8 +117,8 @@ export function withFallback(tier: NativeTier, fallback: NativeTier): NativeTier
 /** The native tiers, each taking limits and any program. */
 export const HOSTILE_TIERS = {
   template: fueledTemplateJit,
-  lir: withFallback(lirJit, fueledTemplateJit),
-  opt: withFallback(optJit, fueledTemplateJit),
+  lir: withFallback(fueledLirJit, fueledTemplateJit),
+  opt: withFallback(fueledOptJit, fueledTemplateJit),
   tiered: withFallback(limitedTiered(tieredJit), fueledTemplateJit),
 } as const satisfies Record<string, NativeTier>;
 

@@ -3,6 +3,7 @@
 // mapping (one that appeared since the program was compiled) must be r-x.
 import { parse } from "../06-interpreter/parser.ts";
 import { formatMapLine, parseMaps, readMaps, writableAndExecutable, type MapLine } from "./proc.ts";
+import type { LimitedIO } from "./limits.ts";
 import { HOSTILE_TIERS, type HostileTierName } from "./tiers.ts";
 
 export interface WxReport {
@@ -42,7 +43,8 @@ export async function mapsWhileRunning(tier: HostileTierName, runMs = 600, readA
     using compiled = HOSTILE_TIERS[tier].compile(parse("+[>+<]"));
     worker.postMessage({ delayMs: readAfterMs });
     const started = Date.now();
-    const result = compiled.run({ tapeSize: 16 }, { timeoutMs: runMs }); // the main thread is in the code until the limit
+    const io: LimitedIO = { timeoutMs: runMs };
+    const result = compiled.run({ tapeSize: 16 }, io); // the main thread is in the code until the limit
     const ended = Date.now();
     const { maps, at } = (await next()) as { maps: string; at: number };
     const during = parseMaps(maps);
