@@ -26,14 +26,15 @@ export interface Mem {
 export type Address =
   | [address: Num] //                                              [0x1000]
   | [base: Gpr<64> | Rip, disp?: Num] //                           [rbx+16], [rip+64]
-  | [base: Gpr<64> | null, index: Gpr<64>, scale?: Scale, disp?: Num]; // [rbx+rcx*8+16], [rcx*8]
+  | [base: Gpr<64> | null, index: Gpr<64> | null | undefined, scale?: Scale, disp?: Num]; // [rbx+rcx*8+16], [rcx*8]
 // #endregion mem
 
 function address(size: MemSize, args: Address): Mem {
   const [a, b, c, d] = args as readonly unknown[];
   let base: Gpr | Rip | null = null, index: Gpr | null = null, scale: unknown = 1, disp: unknown = 0;
   if (typeof a === "number" || typeof a === "bigint") disp = a;
-  else if (b !== null && typeof b === "object") [base, index, scale, disp] = [a as Gpr | null, b as Gpr, c ?? 1, d ?? 0];
+  // Four arguments are base, index, scale, disp even when the index is null: qword(rbx, null, 1, 8).
+  else if (args.length > 2 || (b !== null && typeof b === "object")) [base, index, scale, disp] = [a as Gpr | null, (b ?? null) as Gpr | null, c ?? 1, d ?? 0];
   else [base, disp] = [a as Gpr | Rip, b ?? 0];
   return { kind: "mem", size, base, index, scale: scale as number, disp: disp as Num, disp32: false };
 }

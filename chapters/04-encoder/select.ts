@@ -50,13 +50,17 @@ export function select(mnemonic: string, ops: readonly Operand[], cc = 0, shown 
   const forms = formsOf(mnemonic, ops.length);
   let best: Plan | null = null;
   let rejected: Reject | null = null;
-  // An address without a size, mem(...), is fine only if all the forms that take it agree on one.
+  // An address without a size, mem(...), is fine only if all the forms whose operand kinds fit
+  // agree on one. An immediate's value never decides it: 0xffffffff could be a dword, or a
+  // qword's low half that does not fit a sign-extended imm32.
   const u = ops.findIndex((op) => isMem(op) && op.size === 0);
   let first: Form | null = null, ambiguous = false;
   for (const form of forms) {
+    if (u >= 0 && kindsMatch(form, ops)) {
+      if (first !== null && first.operands[u]!.mem !== form.operands[u]!.mem) ambiguous = true;
+      first ??= form;
+    }
     if (!accepts(form, ops)) continue;
-    if (u >= 0 && first !== null && first.operands[u]!.mem !== form.operands[u]!.mem) ambiguous = true;
-    first ??= form;
     if (best !== null && minLength(form) >= best.length) continue; // cannot win: ties go to the first
     try {
       const p = plan(form, ops, cc);
@@ -86,12 +90,17 @@ function checkOperands(ops: readonly Operand[]): void {
   if (memories > 1) throw new Reject("an x86 instruction takes at most one memory operand: load one of them into a register first");
 }
 
-/** Two forms took a memory operand of different sizes: the operand needed a size of its own. */
+/** Two forms take a memory operand of different sizes: the operand needs a size of its own. */
 function sizeUnknown(forms: readonly Form[], ops: readonly Operand[], shown: string): string {
   const i = ops.findIndex((op) => isMem(op) && op.size === 0);
-  const sizes = new Set(forms.filter((f) => accepts(f, ops)).map((f) => f.operands[i]!.mem));
-  const helpers = [...sizes].map((s) => HELPER[s ?? 0]).join(", ");
-  return `the memory operand has no size and nothing else in '${shown}' tells it: write it with ${helpers}`;
+  const helpers = (fs: readonly Form[]) => [...new Set(fs.map((f) => HELPER[f.operands[i]!.mem ?? 0]))].join(", ");
+  const all = helpers(forms.filter((f) => kindsMatch(f, ops)));
+  const message = `the memory operand has no size and nothing else in '${shown}' tells it: write it with ${all}`;
+  const imm = ops.find((op) => isImm(op));
+  const fitting = helpers(forms.filter((f) => accepts(f, ops)));
+  if (imm === undefined || fitting === all) return message;
+  const value = formatNumber(normalize(immValue(imm)) ?? 0);
+  return `${message} (an immediate does not give the size: ${value} fits ${fitting === "" ? "none of them" : `only ${fitting}`})`;
 }
 
 const HELPER: Record<number, string> = { 0: "mem(...)", 8: "byte(...)", 16: "word(...)", 32: "dword(...)", 64: "qword(...)", 128: "xmmword(...)", 256: "ymmword(...)" };
