@@ -7,7 +7,7 @@ import { runChild, runBun, ROOT } from "../shared/child.ts";
 import { Assembler, type BranchSite } from "../chapters/04-encoder/assembler.ts";
 import { ByteBuffer } from "../chapters/04-encoder/byte-buffer.ts";
 import { CONDITION_NAMES, CONDITIONS, isCondition, negate } from "../chapters/04-encoder/conditions.ts";
-import { EncodeError, TableError } from "../chapters/04-encoder/errors.ts";
+import { EncodeError, ListingError, TableError } from "../chapters/04-encoder/errors.ts";
 import { compareFields, formatFields, splitFields } from "../chapters/04-encoder/fields.ts";
 import { parseForm, parsePattern } from "../chapters/04-encoder/forms.ts";
 import { formsOf, mnemonics } from "../chapters/04-encoder/instructions.ts";
@@ -534,6 +534,15 @@ describe("the listing", () => {
     expect(hex(a.listing[2]!.bytes)).toBe("80 43 01 03");
   });
 
+  test("an assembler made with { listing: false } writes the same bytes and keeps no listing", () => {
+    const emit = (a: Assembler) => a.push(rbx).mov(rbx, rdi).add(byte(rbx, 1), 3).jne(1).db(0xcc).nop(3).vpcmpeqb(ymm1, ymm0, ymm9).pop(rbx).ret();
+    const bare = emit(new Assembler({ listing: false }));
+    expect(hex(bare.bytes())).toBe(hex(emit(new Assembler()).bytes()));
+    expect(bare.lastInstruction).toEqual({ start: bare.offset - 1, end: bare.offset, disp: null, imm: null });
+    expect(() => bare.listing).toThrow(ListingError);
+    expect(() => bare.toString()).toThrow(/keeps no listing: create it with new Assembler\(\{ listing: true \}\)/);
+  });
+
   test("addresses print the way GNU as reads them", () => {
     expect(formatMem(qword(rbx, rcx, 8, 16))).toBe("qword ptr [rbx+rcx*8+16]");
     expect(formatMem(mem(rbx, rcx))).toBe("[rbx+rcx]");
@@ -701,9 +710,19 @@ describe("the chapter's programs", () => {
   test("bench.ts measures ours and iced-x86 side by side", async () => {
     const { runBench, formatBench } = await import("../chapters/04-encoder/bench.ts");
     const rows = runBench(20, 1);
-    expect(rows.map((r) => r.name)).toEqual(["ours: Assembler methods", "iced-x86: Encoder, prebuilt Instructions", "iced-x86: create Instruction + Encoder"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "ours: Assembler, no listing", "ours: Assembler, keeping a listing", "iced-x86: Encoder, prebuilt Instructions", "iced-x86: create Instruction + Encoder",
+    ]);
     for (const r of rows) expect(r.perSecond).toBeGreaterThan(0);
-    expect(formatBench(rows).split("\n")[1]).toMatch(/^ours: Assembler methods +\d+\.\d\d M\/s +1\.00x$/);
+    expect(formatBench(rows).split("\n")[1]).toMatch(/^ours: Assembler, no listing +\d+\.\d\d M\/s +1\.00x$/);
+  });
+
+  test("without a listing, an assembler keeps little more than its code; with one, an entry per instruction", async () => {
+    const { measureHeap } = await import("../chapters/04-encoder/bench.ts");
+    const [bare, listed] = measureHeap(5000)!;
+    // The code buffer doubles as it grows, so it holds up to twice the code; 16 bytes allow for that.
+    expect(bare!.heapPerInstruction).toBeLessThan(bare!.codePerInstruction + 16);
+    expect(listed!.heapPerInstruction).toBeGreaterThan(bare!.heapPerInstruction + 16);
   });
 });
 

@@ -90,6 +90,7 @@ function kindKey(ops: readonly Operand[]): number {
 
 const CANDIDATES = new Map<string, Map<number, Candidates>>();
 
+/** The rows of `mnemonic` that can take operands of these kinds, from the cache once they are known. */
 export function candidates(mnemonic: string, ops: readonly Operand[]): Candidates {
   let byKinds = CANDIDATES.get(mnemonic);
   if (!byKinds) CANDIDATES.set(mnemonic, (byKinds = new Map()));
