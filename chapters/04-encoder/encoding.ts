@@ -118,8 +118,9 @@ const asReg = (op: Operand | undefined): Reg | null => (op !== undefined && type
 function rexByte(form: Form, ops: readonly Operand[], r: number, x: number, b: number): number {
   const w = form.rexW ? 1 : 0;
   let bare: Gpr | null = null, high: Gpr | null = null;
-  for (const op of ops) {
-    if (typeof op !== "object" || op.kind !== "gpr") continue;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (typeof op !== "object" || op.kind !== "gpr" || op.size !== 8) continue; // only byte registers care
     if (op.rex === "required") bare = op; // spl, bpl, sil, dil
     else if (op.rex === "forbidden") high = op; // ah, ch, dh, bh
   }
