@@ -41,15 +41,12 @@ export interface BenchRow {
   readonly perSecond: number;
 }
 
-type CpuUsage = () => { user: number; system: number };
-// This thread's CPU time where the runtime tells it (Bun), else the process's (Node). On a busy
-// machine, wall time would also count the time spent waiting for a core; and the process's CPU time
-// counts the threads that compile the hot functions in the background.
-const threadCpuUsage = (process as { threadCpuUsage?: CpuUsage }).threadCpuUsage?.bind(process);
-
-/** CPU time in ms. */
+/**
+ * The process's CPU time in ms. On a busy machine, wall time would also count the time spent
+ * waiting for a core. (Bun's per-thread CPU time ticks in milliseconds: too coarse for a pass.)
+ */
 function cpuMs(): number {
-  const { user, system } = threadCpuUsage ? threadCpuUsage() : process.cpuUsage();
+  const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
 
@@ -59,7 +56,7 @@ function cpuMs(): number {
  */
 function measure(rounds: number, runs: number, passes: readonly ((round: number) => void)[]): number[] {
   const best = passes.map(() => Infinity);
-  for (const pass of passes) for (let i = 0; i < Math.min(rounds, 2000); i++) pass(i); // warm up: let the JIT compile
+  for (const pass of passes) for (let i = 0; i < rounds; i++) pass(i); // warm up, so that the JIT has compiled the hot code
   for (let r = 0; r < runs; r++) {
     passes.forEach((pass, k) => {
       const start = cpuMs();
