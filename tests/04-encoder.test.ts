@@ -7,14 +7,14 @@ import { runChild, runBun, ROOT } from "../shared/child.ts";
 import { Assembler, type BranchSite } from "../chapters/04-encoder/assembler.ts";
 import { ByteBuffer } from "../chapters/04-encoder/byte-buffer.ts";
 import { CONDITION_NAMES, CONDITIONS, isCondition, negate } from "../chapters/04-encoder/conditions.ts";
-import { EncodeError, TableError } from "../chapters/04-encoder/errors.ts";
+import { EncodeError, ListingError, TableError } from "../chapters/04-encoder/errors.ts";
 import { compareFields, formatFields, splitFields } from "../chapters/04-encoder/fields.ts";
 import { parseForm, parsePattern } from "../chapters/04-encoder/forms.ts";
 import { formsOf, mnemonics } from "../chapters/04-encoder/instructions.ts";
 import { fitsImmediate, formatNumber, littleEndian } from "../chapters/04-encoder/numbers.ts";
 import { byte, disp32, dword, longImm, mem, qword, word, xmmword, ymmword, type Scale } from "../chapters/04-encoder/operands.ts";
 import {
-  ah, al, ax, bh, bl, bpl, bx, ch, cl, cx, dh, dil, dl, eax, ebx, ecx, gpr, r8, r8b, r8d, r8w, r9, r9w, r10d, r11, r12, r12b, r12d,
+  ah, al, ax, bh, bl, bpl, bx, ch, cl, cx, dh, dil, dl, eax, ebx, ecx, gpr, r8, r8b, r8d, r8w, r9, r9d, r9w, r10d, r11, r12, r12b, r12d,
   r13, r15, r15b, r15d, rax, rbp, rbx, rcx, rdi, rdx, registerNamed, rip, rsi, rsp, sil, spl, xmm, xmm0, xmm1, xmm2, xmm8, xmm9, xmm11,
   ymm, ymm0, ymm1, ymm2, ymm8, ymm9, ymm15,
 } from "../chapters/04-encoder/registers.ts";
@@ -132,6 +132,10 @@ describe("ModRM, SIB and displacements", () => {
   expectBytes("48 8b 83 00 00 00 00", (a) => a.mov(rax, disp32(qword(rbx)))); // {disp32}: patchable
   expectBytes("48 8b 84 24 08 00 00 00", (a) => a.mov(rax, disp32(qword(rsp, 8))));
   expectBytes("03 03", (a) => a.add(eax, mem(rbx))); //                         the register gives the size
+  // Four arguments are base, index, scale and displacement, even with no index.
+  expectBytes("48 8b 43 08", (a) => a.mov(rax, qword(rbx, null, 1, 8)));
+  expectBytes("48 8b 43 08", (a) => a.mov(rax, qword(rbx, undefined, 1, 8)));
+  expectBytes("8b 04 25 00 10 00 00", (a) => a.mov(eax, dword(null, null, 1, 0x1000)));
 
   test("lastInstruction says where the displacement and the immediate are", () => {
     const a = new Assembler().nop().cmp(byte(rip, 0), 5);
@@ -205,6 +209,14 @@ describe("mov in all its forms", () => {
   expectBytes("0f b6 c4", (a) => a.movzx(eax, ah));
   expectBytes("4c 0f be c6", (a) => a.movsx(r8, sil));
   expectBytes("0f bf c1", (a) => a.movsx(eax, cx));
+  // GNU as also takes a source as wide as the destination (movsx r32/r64, r/m32 is movsxd's 63).
+  expectBytes("66 0f b7 d9", (a) => a.movzx(bx, cx));
+  expectBytes("66 0f b7 5d 01", (a) => a.movzx(bx, word(rbp, 1)));
+  expectBytes("66 45 0f bf c1", (a) => a.movsx(r8w, r9w));
+  expectBytes("63 c3", (a) => a.movsx(eax, ebx));
+  expectBytes("45 63 c1", (a) => a.movsx(r8d, r9d));
+  expectBytes("63 03", (a) => a.movsx(eax, dword(rbx)));
+  expectBytes("48 63 c3", (a) => a.movsx(rax, ebx));
   expectBytes("48 63 c3", (a) => a.movsxd(rax, ebx));
   expectBytes("4c 63 04 24", (a) => a.movsxd(r8, dword(rsp)));
   expectBytes("48 8d 43 08", (a) => a.lea(rax, mem(rbx, 8)));
@@ -469,6 +481,14 @@ describe("illegal combinations are errors", () => {
   expectError("push al", /push has no form taking \(r8\)/, (a) => a.push(al));
   expectError("inc [rax]", /memory operand has no size/, (a) => a.inc(mem(rax)));
   expectError("movzx eax, [rbx]", /no size.*byte\(\.\.\.\), word\(\.\.\.\)/, (a) => a.movzx(eax, mem(rbx)));
+  expectError("movzx bx, [rbp+1]", /no size.*byte\(\.\.\.\), word\(\.\.\.\)/, (a) => a.movzx(bx, mem(rbp, 1)));
+  expectError("movsx eax, [rbx]", /no size.*byte\(\.\.\.\), word\(\.\.\.\), dword\(\.\.\.\)/, (a) => a.movsx(eax, mem(rbx)));
+  // An immediate's value does not give the size either, even when only one size could hold it.
+  expectError("mov [rax], 0xffffffff", /no size.*byte\(\.\.\.\), word\(\.\.\.\), dword\(\.\.\.\), qword\(\.\.\.\).*0xffffffff fits only dword\(\.\.\.\)/, (a) => a.mov(mem(rax), 0xffffffff));
+  expectError("mov [rax], 0x80000000", /no size.*0x80000000 fits only dword\(\.\.\.\)/, (a) => a.mov(mem(rax), 0x80000000));
+  expectError("xor [r13-4096], 0xffffffff", /no size.*write it with byte\(\.\.\.\), word\(\.\.\.\), dword\(\.\.\.\), qword\(\.\.\.\)/, (a) => a.xor(mem(r13, -4096), 0xffffffff));
+  expectError("test [rax], 0xffffffff", /no size/, (a) => a.test(mem(rax), 0xffffffff));
+  expectError("add [rax], 0x100000000", /no size.*fits none of them/, (a) => a.add(mem(rax), 0x100000000));
   expectError("push [rax]", /no size.*qword\(\.\.\.\), word\(\.\.\.\)/, (a) => a.push(mem(rax)));
   expectError("shl eax, dl", /shl has no form taking \(r32, r8\).*shl r\/m32, CL/, (a) => a.shl(eax, dl));
   expectError("imul al, bl", /imul has no form taking \(r8, r8\)/, (a) => a.imul(al, bl));
@@ -512,6 +532,15 @@ describe("the listing", () => {
     ].join("\n"));
     expect(a.listing.map((l) => l.offset)).toEqual([0, 1, 4, 8, 10, 11, 12]);
     expect(hex(a.listing[2]!.bytes)).toBe("80 43 01 03");
+  });
+
+  test("an assembler made with { listing: false } writes the same bytes and keeps no listing", () => {
+    const emit = (a: Assembler) => a.push(rbx).mov(rbx, rdi).add(byte(rbx, 1), 3).jne(1).db(0xcc).nop(3).vpcmpeqb(ymm1, ymm0, ymm9).pop(rbx).ret();
+    const bare = emit(new Assembler({ listing: false }));
+    expect(hex(bare.bytes())).toBe(hex(emit(new Assembler()).bytes()));
+    expect(bare.lastInstruction).toEqual({ start: bare.offset - 1, end: bare.offset, disp: null, imm: null });
+    expect(() => bare.listing).toThrow(ListingError);
+    expect(() => bare.toString()).toThrow(/keeps no listing: create it with new Assembler\(\{ listing: true \}\)/);
   });
 
   test("addresses print the way GNU as reads them", () => {
@@ -681,9 +710,19 @@ describe("the chapter's programs", () => {
   test("bench.ts measures ours and iced-x86 side by side", async () => {
     const { runBench, formatBench } = await import("../chapters/04-encoder/bench.ts");
     const rows = runBench(20, 1);
-    expect(rows.map((r) => r.name)).toEqual(["ours: Assembler methods", "iced-x86: Encoder, prebuilt Instructions", "iced-x86: create Instruction + Encoder"]);
+    expect(rows.map((r) => r.name)).toEqual([
+      "ours: Assembler, no listing", "ours: Assembler, keeping a listing", "iced-x86: Encoder, prebuilt Instructions", "iced-x86: create Instruction + Encoder",
+    ]);
     for (const r of rows) expect(r.perSecond).toBeGreaterThan(0);
-    expect(formatBench(rows).split("\n")[1]).toMatch(/^ours: Assembler methods +\d+\.\d\d M\/s +1\.00x$/);
+    expect(formatBench(rows).split("\n")[1]).toMatch(/^ours: Assembler, no listing +\d+\.\d\d M\/s +1\.00x$/);
+  });
+
+  test("without a listing, an assembler keeps little more than its code; with one, an entry per instruction", async () => {
+    const { measureHeap } = await import("../chapters/04-encoder/bench.ts");
+    const [bare, listed] = measureHeap(5000)!;
+    // The code buffer doubles as it grows, so it holds up to twice the code; 16 bytes allow for that.
+    expect(bare!.heapPerInstruction).toBeLessThan(bare!.codePerInstruction + 16);
+    expect(listed!.heapPerInstruction).toBeGreaterThan(bare!.heapPerInstruction + 16);
   });
 });
 

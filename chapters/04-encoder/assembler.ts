@@ -2,8 +2,8 @@
 // writing into a growable buffer and keeping a listing (offset, bytes, Intel text) as it goes.
 import { ByteBuffer } from "./byte-buffer.ts";
 import { CONDITION_NAMES, CONDITIONS, isCondition, type Condition } from "./conditions.ts";
-import type { Plan } from "./encoding.ts";
-import { EncodeError, Reject } from "./errors.ts";
+import { Plan } from "./encoding.ts";
+import { EncodeError, ListingError, Reject } from "./errors.ts";
 import { fitsSigned, formatNumber, littleEndian } from "./numbers.ts";
 import { isImm, type Imm, type Mem, type Num, type Operand } from "./operands.ts";
 import type { Gpr, Xmm, Ymm } from "./registers.ts";
@@ -67,11 +67,26 @@ const NOPS: readonly (readonly [string, readonly number[]])[] = [
 ];
 // #endregion nops
 
+export interface AssemblerOptions {
+  /**
+   * Keep a listing (offset, bytes and Intel text of every instruction) for `listing` and
+   * `toString`. On unless turned off: a JIT that prints nothing saves the time and the memory.
+   */
+  readonly listing?: boolean;
+}
+
 export class Assembler {
   protected readonly buf = new ByteBuffer();
-  private readonly entries: Entry[] = [];
+  // Where select plans each instruction: two records, filled in again every time.
+  private readonly plans: readonly [Plan, Plan] = [new Plan(), new Plan()];
+  /** The listing entries, or null when the assembler keeps no listing. */
+  private readonly entries: Entry[] | null;
   // The last instruction's fields, kept as numbers; lastInstruction builds the object on demand.
   private last = { start: 0, end: 0, dispAt: 0, dispBytes: 0 as 0 | 1 | 4, immAt: 0, immBytes: 0 as 0 | 1 | 2 | 4 | 8 };
+
+  constructor(options: AssemblerOptions = {}) {
+    this.entries = options.listing === false ? null : [];
+  }
 
   /** The offset the next instruction will be written at. */
   get offset(): number {
@@ -95,6 +110,7 @@ export class Assembler {
   }
 
   get listing(): readonly ListingLine[] {
+    if (this.entries === null) throw new ListingError("this Assembler keeps no listing: create it with new Assembler({ listing: true }), or leave the option out");
     return this.entries.map((e) => ({
       offset: e.offset,
       bytes: this.buf.slice(e.offset, e.offset + e.length),
@@ -118,7 +134,7 @@ export class Assembler {
   protected emit(mnemonic: string, ops: readonly Operand[], cc = 0, shown = mnemonic): this {
     let p: Plan;
     try {
-      p = select(mnemonic, ops, cc, shown);
+      p = select(mnemonic, ops, cc, shown, this.plans);
     } catch (e) {
       if (e instanceof Reject) throw new EncodeError(formatInstruction(shown, ops), e.message);
       throw e;
@@ -131,11 +147,13 @@ export class Assembler {
   private write(p: Plan, mnemonic: string, ops: readonly Operand[]): void {
     const buf = this.buf;
     const start = buf.length;
+    const { prefixes, opcode } = p.form!;
     buf.ensure(p.length);
-    for (const b of p.prefixes) buf.byte(b);
+    for (let i = 0; i < prefixes.length; i++) buf.byte(prefixes[i]!);
     if (p.rex) buf.byte(p.rex);
-    if (p.vex) for (const b of p.vex) buf.byte(b);
-    for (const b of p.opcode) buf.byte(b);
+    if (p.vex) for (let i = 0; i < p.vex.length; i++) buf.byte(p.vex[i]!);
+    for (let i = 0; i < opcode.length - 1; i++) buf.byte(opcode[i]!);
+    buf.byte(opcode[opcode.length - 1]! + p.opcodeAdd);
     if (p.modrm >= 0) buf.byte(p.modrm);
     if (p.sib >= 0) buf.byte(p.sib);
     const dispAt = buf.length;
@@ -149,7 +167,7 @@ export class Assembler {
     l.dispBytes = p.dispBytes;
     l.immAt = immAt;
     l.immBytes = p.immBytes;
-    this.entries.push({ offset: start, length: p.length, text: null, mnemonic, ops });
+    this.entries?.push({ offset: start, length: p.length, text: null, mnemonic, ops });
   }
 
   private record(start: number, text: string): void {
@@ -157,7 +175,7 @@ export class Assembler {
     l.start = start;
     l.end = this.buf.length;
     l.dispBytes = l.immBytes = 0;
-    this.entries.push({ offset: start, length: this.buf.length - start, text, mnemonic: "", ops: NO_OPERANDS });
+    this.entries?.push({ offset: start, length: this.buf.length - start, text, mnemonic: "", ops: NO_OPERANDS });
   }
 
   /** Raw bytes (data, or an encoding this assembler does not know). */

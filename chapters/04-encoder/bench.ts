@@ -1,6 +1,8 @@
-// How fast is a table-driven encoder written in TypeScript? Instructions encoded per second by our
-// Assembler and, on the same instruction mix in the same run, by iced-x86's Encoder (Rust compiled
-// to WebAssembly): once with its Instruction objects built in advance, once building them as we do.
+// How fast is a table-driven encoder written in TypeScript? Instructions encoded per second of CPU
+// time by our Assembler (without a listing, as a JIT uses it, and with one) and, on the same
+// instruction mix in the same run, by iced-x86's Encoder (Rust compiled to WebAssembly): once with
+// its Instruction objects built in advance, once building them as we do. Then the heap an assembler
+// keeps per instruction.
 import { Code, Encoder, Instruction, MemoryOperand, Register } from "iced-x86";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,29 +42,43 @@ export interface BenchRow {
 }
 
 /**
- * Instructions per second for each pass, best of `runs`. The passes take turns within each run, so
- * that a busy machine slows them all alike.
+ * The process's CPU time in ms. On a busy machine, wall time would also count the time spent
+ * waiting for a core. (Bun's per-thread CPU time ticks in milliseconds: too coarse for a pass.)
+ */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * Instructions per second of CPU time for each pass, best of `runs`. The passes take turns within
+ * each run, so that a busy machine slows them all alike.
  */
 function measure(rounds: number, runs: number, passes: readonly ((round: number) => void)[]): number[] {
   const best = passes.map(() => Infinity);
-  for (const pass of passes) pass(0); // warm up
+  for (const pass of passes) for (let i = 0; i < rounds; i++) pass(i); // warm up, so that the JIT has compiled the hot code
   for (let r = 0; r < runs; r++) {
     passes.forEach((pass, k) => {
-      const start = performance.now();
+      const start = cpuMs();
       for (let i = 0; i < rounds; i++) pass(i);
-      best[k] = Math.min(best[k]!, performance.now() - start);
+      best[k] = Math.min(best[k]!, cpuMs() - start);
     });
   }
-  return best.map((ms) => (rounds * MIX.length) / (ms / 1000));
+  return best.map((ms) => (rounds * MIX.length) / (Math.max(ms, 0.001) / 1000));
+}
+
+/** One pass of the mix through our Assembler; a new one every 1000 rounds, as a JIT compiles many programs. */
+function oursPass(listing: boolean): (round: number) => void {
+  const emits = MIX.map(([, emit]) => emit);
+  let a = new Assembler({ listing });
+  return (i) => {
+    if (i % 1000 === 0) a = new Assembler({ listing });
+    for (const emit of emits) emit(a);
+  };
 }
 
 export function runBench(rounds = 20_000, runs = 5): BenchRow[] {
-  // Fresh buffers every 1000 rounds, for both, so neither pays for one ever-growing buffer.
-  let a = new Assembler();
-  const ours = (i: number) => {
-    if (i % 1000 === 0) a = new Assembler();
-    for (const [, emit] of MIX) emit(a);
-  };
+  // Fresh buffers every 1000 rounds for iced too, so neither pays for one ever-growing buffer.
   const encoder = new Encoder(64);
   const prebuilt = MIX.map(([, , build]) => build());
   const rip = 0x1000n;
@@ -70,19 +86,21 @@ export function runBench(rounds = 20_000, runs = 5): BenchRow[] {
     if (i % 1000 === 0) encoder.takeBuffer();
     for (const insn of prebuilt) encoder.encode(insn, rip);
   };
+  const builds = MIX.map(([, , build]) => build);
   const icedBuilt = (i: number) => {
     if (i % 1000 === 0) encoder.takeBuffer();
-    for (const [, , build] of MIX) {
+    for (const build of builds) {
       const insn = build();
       encoder.encode(insn, rip);
       insn.free();
     }
   };
-  const [o, p, b] = measure(rounds, runs, [ours, icedPrebuilt, icedBuilt]);
+  const [o, l, p, b] = measure(rounds, runs, [oursPass(false), oursPass(true), icedPrebuilt, icedBuilt]);
   for (const insn of prebuilt) insn.free();
   encoder.free();
   return [
-    { name: "ours: Assembler methods", perSecond: o! },
+    { name: "ours: Assembler, no listing", perSecond: o! },
+    { name: "ours: Assembler, keeping a listing", perSecond: l! },
     { name: "iced-x86: Encoder, prebuilt Instructions", perSecond: p! },
     { name: "iced-x86: create Instruction + Encoder", perSecond: b! },
   ];
@@ -95,6 +113,36 @@ export function formatBench(rows: readonly BenchRow[]): string {
   return [`${"encoder".padEnd(width)}  ${"instructions".padStart(11)}  vs ours`, ...lines].join("\n");
 }
 
+// #region heap
+export interface HeapRow {
+  readonly listing: boolean;
+  /** Heap still in use per instruction once the garbage is collected, the code buffer included. */
+  readonly heapPerInstruction: number;
+  readonly codePerInstruction: number;
+}
+
+/** What one assembler holding `rounds` rounds of the mix keeps on the heap, per instruction. */
+export function measureHeap(rounds = 20_000): HeapRow[] | null {
+  const gc = (globalThis as { Bun?: { gc(full: boolean): void } }).Bun?.gc;
+  if (!gc) return null; // Node without --expose-gc cannot collect on demand
+  return [false, true].map((listing) => {
+    gc(true);
+    const before = process.memoryUsage().heapUsed;
+    const a = new Assembler({ listing });
+    for (let i = 0; i < rounds; i++) for (const [, emit] of MIX) emit(a);
+    gc(true);
+    const n = rounds * MIX.length;
+    const row = { listing, heapPerInstruction: (process.memoryUsage().heapUsed - before) / n, codePerInstruction: a.offset / n };
+    return row;
+  });
+}
+
+export function formatHeap(rows: readonly HeapRow[]): string {
+  return rows.map((r) => `heap kept per instruction, ${r.listing ? "keeping a listing" : "no listing"}: ` +
+    `${r.heapPerInstruction.toFixed(1)} bytes (the code is ${r.codePerInstruction.toFixed(1)} bytes)`).join("\n");
+}
+// #endregion heap
+
 // Run as a script (under Bun or under Node with tsx), not when a test imports runBench.
 const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
@@ -102,5 +150,7 @@ if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) 
     const rounds = Number(flag(process.argv, "rounds") ?? 20_000);
     console.log(`${MIX.length} kinds of instruction (${MIX.map((m) => m[0].split(" ")[0]).join(", ")}), ${rounds} rounds, best of 5:\n`);
     console.log(formatBench(runBench(rounds)));
+    const heap = measureHeap();
+    if (heap) console.log(`\n${formatHeap(heap)}`);
   });
 }

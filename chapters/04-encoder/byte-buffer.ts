@@ -3,10 +3,11 @@
 
 export class ByteBuffer {
   private data: Uint8Array;
-  private end = 0;
+  private end: number;
 
   constructor(capacity = 256) {
     this.data = new Uint8Array(Math.max(16, capacity));
+    this.end = 0;
   }
 
   /** The number of bytes written so far, which is also the offset of the next byte. */
@@ -17,7 +18,11 @@ export class ByteBuffer {
   // #region grow
   /** Make room for `n` more bytes (an instruction is at most 15), doubling as often as needed. */
   ensure(n: number): void {
-    if (this.end + n <= this.data.length) return;
+    if (this.end + n > this.data.length) this.grow(n);
+  }
+
+  // Apart from ensure, so that ensure is small enough for the JIT to inline at every call.
+  private grow(n: number): void {
     let size = this.data.length * 2;
     while (size < this.end + n) size *= 2;
     const bigger = new Uint8Array(size);
@@ -27,7 +32,7 @@ export class ByteBuffer {
   // #endregion grow
 
   byte(b: number): void {
-    this.ensure(1);
+    if (this.end === this.data.length) this.grow(1);
     this.data[this.end++] = b;
   }
 

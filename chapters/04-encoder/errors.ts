@@ -27,3 +27,8 @@ export class Reject extends Error {
 export class TableError extends Error {
   override name = "TableError";
 }
+
+/** A listing asked of an assembler created without one (`new Assembler({ listing: false })`). */
+export class ListingError extends Error {
+  override name = "ListingError";
+}

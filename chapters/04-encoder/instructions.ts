@@ -69,10 +69,13 @@ forms("mov", [
 forms("movabs", [["r64, imm64", "OI REX.W B8+r io"]]);
 // #endregion mov
 
+// GNU as also takes a source as wide as the destination: movzx r16, r/m16 is a plain move, and
+// movsx r32, r/m32 and movsx r64, r/m32 are movsxd's opcode, 63.
 forms("movzx", [
   ["r16, r/m8", "RM 66 0F B6 /r"],
   ["r32, r/m8", "RM 0F B6 /r"],
   ["r64, r/m8", "RM REX.W 0F B6 /r"],
+  ["r16, r/m16", "RM 66 0F B7 /r"],
   ["r32, r/m16", "RM 0F B7 /r"],
   ["r64, r/m16", "RM REX.W 0F B7 /r"],
 ]);
@@ -80,8 +83,11 @@ forms("movsx", [
   ["r16, r/m8", "RM 66 0F BE /r"],
   ["r32, r/m8", "RM 0F BE /r"],
   ["r64, r/m8", "RM REX.W 0F BE /r"],
+  ["r16, r/m16", "RM 66 0F BF /r"],
   ["r32, r/m16", "RM 0F BF /r"],
   ["r64, r/m16", "RM REX.W 0F BF /r"],
+  ["r32, r/m32", "RM 63 /r"],
+  ["r64, r/m32", "RM REX.W 63 /r"],
 ]);
 forms("movsxd", [["r64, r/m32", "RM REX.W 63 /r"]]);
 forms("lea", [

@@ -26,26 +26,32 @@ export interface Mem {
 export type Address =
   | [address: Num] //                                              [0x1000]
   | [base: Gpr<64> | Rip, disp?: Num] //                           [rbx+16], [rip+64]
-  | [base: Gpr<64> | null, index: Gpr<64>, scale?: Scale, disp?: Num]; // [rbx+rcx*8+16], [rcx*8]
+  | [base: Gpr<64> | null, index: Gpr<64> | null | undefined, scale?: Scale, disp?: Num]; // [rbx+rcx*8+16], [rcx*8]
 // #endregion mem
 
-function address(size: MemSize, args: Address): Mem {
-  const [a, b, c, d] = args as readonly unknown[];
-  let base: Gpr | Rip | null = null, index: Gpr | null = null, scale: unknown = 1, disp: unknown = 0;
-  if (typeof a === "number" || typeof a === "bigint") disp = a;
-  else if (b !== null && typeof b === "object") [base, index, scale, disp] = [a as Gpr | null, b as Gpr, c ?? 1, d ?? 0];
-  else [base, disp] = [a as Gpr | Rip, b ?? 0];
-  return { kind: "mem", size, base, index, scale: scale as number, disp: disp as Num, disp32: false };
+// The helpers take the arguments one by one rather than as a rest array: a code generator makes
+// one for nearly every instruction, and an array each time is work for the garbage collector.
+type Helper = (...a: Address) => Mem;
+
+function sized(size: MemSize): Helper {
+  return (a: Num | Gpr | Rip | null, b?: Num | Gpr | null, c?: number, d?: Num): Mem => {
+    if (typeof a === "number" || typeof a === "bigint") return { kind: "mem", size, base: null, index: null, scale: 1, disp: a, disp32: false };
+    // Base, index, scale, disp, even when the index is null: qword(rbx, null, 1, 8) is [rbx+8].
+    if ((b !== undefined && typeof b === "object") || c !== undefined || d !== undefined) {
+      return { kind: "mem", size, base: a, index: (b ?? null) as Gpr | null, scale: c ?? 1, disp: d ?? 0, disp32: false };
+    }
+    return { kind: "mem", size, base: a, index: null, scale: 1, disp: b ?? 0, disp32: false };
+  };
 }
 
 /** A memory operand whose size comes from the other operand: `lea(rax, mem(rbx, 8))`. */
-export const mem = (...a: Address): Mem => address(0, a);
-export const byte = (...a: Address): Mem => address(8, a);
-export const word = (...a: Address): Mem => address(16, a);
-export const dword = (...a: Address): Mem => address(32, a);
-export const qword = (...a: Address): Mem => address(64, a);
-export const xmmword = (...a: Address): Mem => address(128, a);
-export const ymmword = (...a: Address): Mem => address(256, a);
+export const mem = sized(0);
+export const byte = sized(8);
+export const word = sized(16);
+export const dword = sized(32);
+export const qword = sized(64);
+export const xmmword = sized(128);
+export const ymmword = sized(256);
 
 /** The same operand with a 32-bit displacement forced (GNU as spells this `{disp32}`). */
 export function disp32(m: Mem): Mem {

@@ -9,17 +9,12 @@ import { immValue, isImm, isMem, type Imm, type Mem, type Operand } from "./oper
 import type { Reg } from "./registers.ts";
 
 // #region matches
-/** Does the operand fit the pattern's kind and size? (Immediate values are checked separately.) */
+/** Does the operand fit the pattern's kind and size? Values (which register, which number) are not looked at. */
 function matches(p: Pattern, op: Operand): boolean {
-  if (isImm(op)) return p.imm !== null || (p.one && typeof op !== "object" && Number(op) === 1);
+  if (isImm(op)) return p.imm !== null || p.one;
   if (op.kind === "mem") return p.mem !== null && (p.mem === 0 || op.size === 0 || op.size === p.mem);
-  if (op.kind === "gpr") return p.reg === op.size && (p.fixed === null || p.fixed === op.id);
+  if (op.kind === "gpr") return p.reg === op.size;
   return p.reg === op.kind;
-}
-
-/** A lower bound on the form's length: what it needs whatever the operands. */
-function minLength(f: Form): number {
-  return f.prefixes.length + (f.vex ? 2 : f.rexW ? 1 : 0) + f.opcode.length + (f.modrm !== null ? 1 : 0) + f.immBytes;
 }
 
 function kindsMatch(form: Form, ops: readonly Operand[]): boolean {
@@ -27,9 +22,21 @@ function kindsMatch(form: Form, ops: readonly Operand[]): boolean {
   return true;
 }
 
+/** Do the operands' values fit a form whose kinds match: the fixed register, the literal 1, the immediate? */
+function valuesFit(form: Form, ops: readonly Operand[]): boolean {
+  for (let i = 0; i < ops.length; i++) if (!fixedFits(form.operands[i]!, ops[i]!)) return false;
+  return holdsImmediate(form, ops) && (form.accepts === null || form.accepts(ops));
+}
+
+/** An implicit operand takes one value only: AL is register 0, the 1 of `shl eax, 1` is 1 (not a LongImm). */
+function fixedFits(p: Pattern, op: Operand): boolean {
+  if (p.fixed !== null) return (op as Reg).id === p.fixed;
+  return !p.one || (typeof op !== "object" && Number(op) === 1);
+}
+
 /** Does the form take these operands, values included? */
 function accepts(form: Form, ops: readonly Operand[]): boolean {
-  return kindsMatch(form, ops) && holdsImmediate(form, ops) && (form.accepts === null || form.accepts(ops));
+  return kindsMatch(form, ops) && valuesFit(form, ops);
 }
 
 /** Can this form hold the immediate operand's value? A LongImm refuses the imm8 short forms. */
@@ -43,32 +50,94 @@ function holdsImmediate(form: Form, ops: readonly Operand[]): boolean {
 }
 // #endregion matches
 
+// #region candidates
+/** The forms whose operand kinds fit, found once per mnemonic and list of kinds. */
+interface Candidates {
+  readonly forms: readonly Form[];
+  /** A lower bound on each form's length, whatever the operands: a form that cannot win is skipped. */
+  readonly minLengths: readonly number[];
+  /** An unsized memory operand that the forms take at different sizes. */
+  readonly ambiguous: boolean;
+}
+
+// Each operand's kind as a small number (1..15); a list of kinds is their digits in base 16.
+// r8..r64 are 1..4, xmm 5, ymm 6, an immediate 7, and memory 8 (no size) or 9..14 (8..256 bits).
+function kindCode(op: Operand): number {
+  if (typeof op !== "object" || op.kind === "imm") return 7;
+  if (op.kind === "xmm") return 5;
+  if (op.kind === "ymm") return 6;
+  return (op.kind === "gpr" ? 1 : 9) + sizeIndex(op.size);
+}
+
+/** 8, 16, 32, 64, 128, 256 bits as 0..5 (and no size, 0, as -1). */
+function sizeIndex(size: number): number {
+  switch (size) {
+    case 8: return 0;
+    case 16: return 1;
+    case 32: return 2;
+    case 64: return 3;
+    case 128: return 4;
+    case 256: return 5;
+    default: return -1;
+  }
+}
+
+function kindKey(ops: readonly Operand[]): number {
+  let key = 0;
+  for (let i = 0; i < ops.length; i++) key = key * 16 + kindCode(ops[i]!);
+  return key;
+}
+
+const CANDIDATES = new Map<string, Map<number, Candidates>>();
+
+/** The rows of `mnemonic` that can take operands of these kinds, from the cache once they are known. */
+export function candidates(mnemonic: string, ops: readonly Operand[]): Candidates {
+  let byKinds = CANDIDATES.get(mnemonic);
+  if (!byKinds) CANDIDATES.set(mnemonic, (byKinds = new Map()));
+  const key = kindKey(ops);
+  let c = byKinds.get(key);
+  if (!c) {
+    const forms = formsOf(mnemonic, ops.length).filter((f) => kindsMatch(f, ops));
+    // An address without a size, mem(...), is fine only if all the forms whose operand kinds fit
+    // agree on one. An immediate's value never decides it: 0xffffffff could be a dword, or a
+    // qword's low half that does not fit a sign-extended imm32.
+    const u = ops.findIndex((op) => isMem(op) && op.size === 0);
+    const ambiguous = u >= 0 && new Set(forms.map((f) => f.operands[u]!.mem)).size > 1;
+    byKinds.set(key, (c = { forms, minLengths: forms.map(minLength), ambiguous }));
+  }
+  return c;
+}
+
+function minLength(f: Form): number {
+  return f.prefixes.length + (f.vex ? 2 : f.rexW ? 1 : 0) + f.opcode.length + (f.modrm !== null ? 1 : 0) + f.immBytes;
+}
+// #endregion candidates
+
 // #region select
-/** The shortest encoding of `mnemonic` for `ops` (the table's `cc` rows take a condition code). */
-export function select(mnemonic: string, ops: readonly Operand[], cc = 0, shown = mnemonic): Plan {
+/**
+ * The shortest encoding of `mnemonic` for `ops` (the table's `cc` rows take a condition code),
+ * planned into one of the two `plans`, which are reused from one instruction to the next.
+ */
+export function select(mnemonic: string, ops: readonly Operand[], cc: number, shown: string, plans: readonly [Plan, Plan]): Plan {
   checkOperands(ops);
-  const forms = formsOf(mnemonic, ops.length);
+  const { forms, minLengths, ambiguous } = candidates(mnemonic, ops);
+  if (ambiguous) throw new Reject(sizeUnknown(forms, ops, shown));
   let best: Plan | null = null;
   let rejected: Reject | null = null;
-  // An address without a size, mem(...), is fine only if all the forms that take it agree on one.
-  const u = ops.findIndex((op) => isMem(op) && op.size === 0);
-  let first: Form | null = null, ambiguous = false;
-  for (const form of forms) {
-    if (!accepts(form, ops)) continue;
-    if (u >= 0 && first !== null && first.operands[u]!.mem !== form.operands[u]!.mem) ambiguous = true;
-    first ??= form;
-    if (best !== null && minLength(form) >= best.length) continue; // cannot win: ties go to the first
+  for (let i = 0; i < forms.length; i++) {
+    const form = forms[i]!;
+    if (best !== null && minLengths[i]! >= best.length) continue; // cannot win: ties go to the first
+    if (!valuesFit(form, ops)) continue;
     try {
-      const p = plan(form, ops, cc);
+      const p = plan(form, ops, cc, best === plans[0] ? plans[1] : plans[0]); // never over the best
       if (best === null || p.length < best.length) best = p;
     } catch (e) {
       if (!(e instanceof Reject)) throw e;
       rejected ??= e; // a REX conflict: another form may still do
     }
   }
-  if (ambiguous) throw new Reject(sizeUnknown(forms, ops, shown));
   if (best !== null) return best;
-  throw rejected ?? new Reject(diagnose(mnemonic, shown, ops, forms.filter((f) => kindsMatch(f, ops))));
+  throw rejected ?? new Reject(diagnose(mnemonic, shown, ops, forms.filter((f) => f.operands.every((p, i) => fixedFits(p, ops[i]!)))));
 }
 // #endregion select
 
@@ -86,12 +155,17 @@ function checkOperands(ops: readonly Operand[]): void {
   if (memories > 1) throw new Reject("an x86 instruction takes at most one memory operand: load one of them into a register first");
 }
 
-/** Two forms took a memory operand of different sizes: the operand needed a size of its own. */
+/** Two forms take a memory operand of different sizes: the operand needs a size of its own. */
 function sizeUnknown(forms: readonly Form[], ops: readonly Operand[], shown: string): string {
   const i = ops.findIndex((op) => isMem(op) && op.size === 0);
-  const sizes = new Set(forms.filter((f) => accepts(f, ops)).map((f) => f.operands[i]!.mem));
-  const helpers = [...sizes].map((s) => HELPER[s ?? 0]).join(", ");
-  return `the memory operand has no size and nothing else in '${shown}' tells it: write it with ${helpers}`;
+  const helpers = (fs: readonly Form[]) => [...new Set(fs.map((f) => HELPER[f.operands[i]!.mem ?? 0]))].join(", ");
+  const all = helpers(forms.filter((f) => kindsMatch(f, ops)));
+  const message = `the memory operand has no size and nothing else in '${shown}' tells it: write it with ${all}`;
+  const imm = ops.find((op) => isImm(op));
+  const fitting = helpers(forms.filter((f) => accepts(f, ops)));
+  if (imm === undefined || fitting === all) return message;
+  const value = formatNumber(normalize(immValue(imm)) ?? 0);
+  return `${message} (an immediate does not give the size: ${value} fits ${fitting === "" ? "none of them" : `only ${fitting}`})`;
 }
 
 const HELPER: Record<number, string> = { 0: "mem(...)", 8: "byte(...)", 16: "word(...)", 32: "dword(...)", 64: "qword(...)", 128: "xmmword(...)", 256: "ymmword(...)" };

@@ -172,6 +172,13 @@ export function x86Forms(): X86Form[] {
       for (const [i, a] of SAMPLE_ADDRESSES.entries()) op("movzx/movsx", name, [R(gprs(d)[i % 16]!), m(s, a)]);
     }
   }
+  // The forms whose source is as wide as a 16- or 32-bit destination (movsx r64, r32 is movsxd's
+  // opcode too), in a group of their own so that the golden file samples them.
+  const wideSources = [["movzx", 16, 16], ["movsx", 16, 16], ["movsx", 32, 32], ["movsx", 64, 32]] as const;
+  for (const [name, d, s] of wideSources) {
+    for (const [x, y] of pairs(gprs(d), gprs(s))) op("movzx/movsx wide source", name, [R(x), R(y)]);
+    for (const [i, a] of SAMPLE_ADDRESSES.entries()) op("movzx/movsx wide source", name, [R(gprs(d)[i % 16]!), m(s, a)]);
+  }
   for (const [x, y] of pairs(gprs(64), gprs(32))) op("movzx/movsx", "movsxd", [R(x), R(y)]);
   for (const [i, a] of SAMPLE_ADDRESSES.entries()) op("movzx/movsx", "movsxd", [R(gprs(64)[i % 16]!), m(32, a)]);
 

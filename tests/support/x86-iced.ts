@@ -98,6 +98,8 @@ export function canonical(text: string, immBits: number | null, dropSizes = fals
     return (immBits ? BigInt.asUintN(immBits, imm ?? n) : n).toString();
   });
   if ((mnemonic === "pmovmskb" || mnemonic === "vpmovmskb") && R64_TO_R32[ops[0]!]) ops[0] = R64_TO_R32[ops[0]!]!;
+  // movsx with a 32-bit source is movsxd's opcode (63), and iced names it so.
+  if (mnemonic === "movsx" && /^(e[a-z]{2}|r\d+d|dword ptr .*)$/.test(ops[1] ?? "")) mnemonic = "movsxd";
   if (mnemonic === "imul" && ops.length === 3 && ops[0] === ops[1]) ops.splice(1, 1);
   if (mnemonic === "xchg" || mnemonic === "test") ops.sort(); // symmetric: either order is the same instruction
   return ops.length ? `${mnemonic} ${ops.join(", ")}` : mnemonic;
