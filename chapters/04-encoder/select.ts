@@ -9,7 +9,10 @@ import { immValue, isImm, isMem, type Imm, type Mem, type Operand } from "./oper
 import type { Reg } from "./registers.ts";
 
 // #region matches
-/** Does the operand fit the pattern's kind and size? (Immediate values are checked separately.) */
+/**
+ * Does the operand fit the pattern's kind and size? (Immediate values are checked separately.) Only a
+ * plain 1 matches the shift-by-one pattern, a LongImm never does; a sizeless mem(...) takes any size.
+ */
 function matches(p: Pattern, op: Operand): boolean {
   if (isImm(op)) return p.imm !== null || (p.one && typeof op !== "object" && Number(op) === 1);
   if (op.kind === "mem") return p.mem !== null && (p.mem === 0 || op.size === 0 || op.size === p.mem);
@@ -44,7 +47,12 @@ function holdsImmediate(form: Form, ops: readonly Operand[]): boolean {
 // #endregion matches
 
 // #region select
-/** The shortest encoding of `mnemonic` for `ops` (the table's `cc` rows take a condition code). */
+/**
+ * The shortest encoding of `mnemonic` for `ops` (the table's `cc` rows take a condition code); a tie
+ * goes to the row listed first. Operands are checked first (checkOperands). Rejects: sizeUnknown's
+ * when forms of different sizes accept a sizeless memory operand; when no form fits, the first REX
+ * conflict, else diagnose's explanation.
+ */
 export function select(mnemonic: string, ops: readonly Operand[], cc = 0, shown = mnemonic): Plan {
   checkOperands(ops);
   const forms = formsOf(mnemonic, ops.length);
