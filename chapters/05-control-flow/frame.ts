@@ -38,13 +38,17 @@ export function alignmentPadding(pushes: number, locals: number): number {
 // #endregion alignment
 
 export class Frame {
-  /** The callee-saved registers this function uses, in the order they are pushed. */
+  /** The callee-saved registers this function uses, in the order they are pushed: CALLEE_SAVED's, each once. */
   readonly saved: readonly Gpr<64>[];
   readonly locals: number;
   /** Extra bytes of `sub rsp` that only serve the alignment. */
   readonly padding: number;
 
   // #region frame
+  /**
+   * A FrameError when `uses` holds rsp (the frame restores it by construction) or `locals` is not a
+   * whole number of bytes, 0 or more (the message quotes it).
+   */
   constructor(options: FrameOptions = {}) {
     const uses = options.uses ?? [];
     const locals = options.locals ?? 0;
