@@ -69,7 +69,10 @@ export class Frame {
     return 8 * this.saved.length + this.locals + this.padding;
   }
 
-  /** Save the callee-saved registers, then reserve the locals: rsp is 16-aligned afterwards. */
+  /**
+   * Save the callee-saved registers, then reserve the locals and padding (no `sub` when that is 0):
+   * rsp is 16-aligned afterwards.
+   */
   prologue(a: Assembler): void {
     for (const r of this.saved) a.push(r);
     if (this.locals + this.padding > 0) a.sub(rsp, this.locals + this.padding);
