@@ -15,14 +15,8 @@ import {
   CodeBufferStateError,
   INT3,
 } from "../chapters/03-w-xor-x/code-buffer.ts";
-import {
-  DualMapping,
-  MFD,
-  createMemfd,
-  memfdFlagNames,
-  memfdRetryFlags,
-} from "../chapters/03-w-xor-x/dual-mapping.ts";
-import { FAULTS, UnknownFaultError, fault } from "../chapters/03-w-xor-x/faults.ts";
+import { DualMapping, createMemfd } from "../chapters/03-w-xor-x/dual-mapping.ts";
+import { fault } from "../chapters/03-w-xor-x/faults.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give demos room.
 // tests/setup.ts sets the same default, but Bun 1.4.5 applies it to the first test file of a run only.
@@ -118,15 +112,16 @@ describe("CodeBuffer misuse is an error, never a crash", () => {
   const fn = (b: CodeBuffer) => b.fn({ args: [], returns: "i32" });
 
   test.each([
-    ["write after seal", sealed, (b: CodeBuffer) => b.write([0x90]), "cannot write into it", "is sealed"],
-    ["seal twice", sealed, (b: CodeBuffer) => b.seal(), "cannot seal it", "is sealed"],
-    ["unseal a writable buffer", writable, (b: CodeBuffer) => b.unseal(), "cannot unseal it", "is writable"],
-    ["fn before seal", writable, fn, "cannot call into it", "only sealed (RX) code may be called"],
-    ["write after free", freed, (b: CodeBuffer) => b.write([0x90]), "cannot write into it", "unmapped by free()"],
-    ["seal after free", freed, (b: CodeBuffer) => b.seal(), "cannot seal it", "is freed"],
-    ["unseal after free", freed, (b: CodeBuffer) => b.unseal(), "cannot unseal it", "is freed"],
-    ["fn after free", freed, fn, "cannot call into it", "is freed"],
-    ["double free", freed, (b: CodeBuffer) => b.free(), "cannot free it", "create a new buffer"],
+    // The message names what was tried (its verb), the state the buffer is in, and ADVICE for that state.
+    ["write after seal", sealed, (b: CodeBuffer) => b.write([0x90]), /cannot write\b/, "is sealed"],
+    ["seal twice", sealed, (b: CodeBuffer) => b.seal(), /cannot seal\b/, "is sealed"],
+    ["unseal a writable buffer", writable, (b: CodeBuffer) => b.unseal(), /cannot unseal\b/, "is writable"],
+    ["fn before seal", writable, fn, /cannot call\b/, "only sealed (RX) code may be called"],
+    ["write after free", freed, (b: CodeBuffer) => b.write([0x90]), /cannot write\b/, "unmapped by free()"],
+    ["seal after free", freed, (b: CodeBuffer) => b.seal(), /cannot seal\b/, "is freed"],
+    ["unseal after free", freed, (b: CodeBuffer) => b.unseal(), /cannot unseal\b/, "is freed"],
+    ["fn after free", freed, fn, /cannot call\b/, "is freed"],
+    ["double free", freed, (b: CodeBuffer) => b.free(), /cannot free\b/, "create a new buffer"],
   ])("%s: CodeBufferStateError", (_name, make, misuse, action, state) => {
     const buffer = make();
     try {
@@ -254,26 +249,6 @@ describe("DualMapping", () => {
 });
 
 describe("the memfd's flags: not executable as a program, mappable as code", () => {
-  const SEALED = MFD.CLOEXEC | MFD.NOEXEC_SEAL;
-
-  test("EINVAL for MFD_NOEXEC_SEAL (a kernel before 6.3): retry without it", () => {
-    expect(memfdRetryFlags(SEALED, "EINVAL")).toBe(MFD.CLOEXEC);
-  });
-
-  test.each([
-    ["EINVAL without MFD_NOEXEC_SEAL (a name too long)", MFD.CLOEXEC, "EINVAL"],
-    ["EACCES (a security policy)", SEALED, "EACCES"],
-    ["EMFILE (too many descriptors)", SEALED, "EMFILE"],
-  ])("%s: no retry, the error is the answer", (_name, flags, code) => {
-    expect(memfdRetryFlags(flags, code)).toBeNull();
-  });
-
-  test("flags are named in error messages", () => {
-    expect(memfdFlagNames(SEALED)).toBe("MFD_CLOEXEC | MFD_NOEXEC_SEAL");
-    expect(memfdFlagNames(MFD.CLOEXEC)).toBe("MFD_CLOEXEC");
-    expect(memfdFlagNames(0)).toBe("0");
-  });
-
   test("createMemfd's file has no exec bits where the kernel knows MFD_NOEXEC_SEAL (6.3+)", () => {
     const [major = 0, minor = 0] = release().split(".").map(Number);
     const fd = createMemfd("exec-bits");
@@ -307,10 +282,8 @@ describe("the memfd's flags: not executable as a program, mappable as code", () 
 
 describe("faults, each in a child process, with the harness's diagnosis", () => {
   test.each([
-    ["exec-rw", "SIGSEGV", "which is rw-, not executable: did you mprotect it to RX"],
     ["write-rx", "SIGSEGV", "which is r-x: it was sealed read-only"],
     ["use-after-free", "SIGSEGV", "had already been unmapped: use after free"],
-    ["read-after-unmap", "SIGSEGV", "had already been unmapped: use after free"],
     ["null", "SIGSEGV", "at 0x0: that address is near 0"],
     ["ud2", "SIGILL", "invalid instruction (SIGILL at 0x"],
     ["int3", "SIGTRAP", "executed an int3 (0xCC)"],
@@ -334,19 +307,6 @@ describe("faults, each in a child process, with the harness's diagnosis", () => 
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe("ok: returned 42\n");
     expect(r.diagnosis).toBeNull();
-  });
-
-  test("an unknown mode is an error listing the modes", async () => {
-    expect(() => fault("nope")).toThrow(UnknownFaultError);
-    const r = await runBun(FAULT_CHILD, ["nope"]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`UnknownFaultError: there is no fault mode "nope": choose one of ok, exec-rw,`);
-  });
-
-  test("every fault in the table is covered above, and fault() finds each", () => {
-    const covered = ["ok", "exec-rw", "write-rx", "use-after-free", "read-after-unmap", "null", "ud2", "int3", "no-ret", "loop"];
-    expect(covered.map((mode) => fault(mode).mode)).toEqual(covered);
-    expect(FAULTS.map((f) => f.mode).sort()).toEqual(covered.sort());
   });
 });
 

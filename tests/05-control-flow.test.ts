@@ -7,12 +7,11 @@ import { CONDITION_NAMES } from "../chapters/04-encoder/conditions.ts";
 import { EncodeError } from "../chapters/04-encoder/errors.ts";
 import { qword } from "../chapters/04-encoder/operands.ts";
 import { r11, r12, r13, r14, r15, rax, rbp, rbx, rcx, rdi, rsi, rsp, type Gpr } from "../chapters/04-encoder/registers.ts";
-import { BROKEN, CLOBBERS_CALLER_SAVED, UnknownProgramError, programNamed } from "../chapters/05-control-flow/broken-programs.ts";
+import { BROKEN, CLOBBERS_CALLER_SAVED, programNamed } from "../chapters/05-control-flow/broken-programs.ts";
 import { CALLEE_SAVED, Frame, FrameError, alignmentPadding } from "../chapters/05-control-flow/frame.ts";
-import { canary, emitAlignmentStub, emitTrampoline } from "../chapters/05-control-flow/harness-code.ts";
+import { emitAlignmentStub, emitTrampoline } from "../chapters/05-control-flow/harness-code.ts";
 import { Asm, Label, LabelError } from "../chapters/05-control-flow/labels.ts";
 import { PROGRAMS, PROGRAM_SIGNATURE, emitCount, emitSum } from "../chapters/05-control-flow/programs.ts";
-import { dataFor } from "../chapters/05-control-flow/run-in-child.ts";
 import { AbiHarness } from "../chapters/05-control-flow/abi-harness.ts";
 import { libcAddress } from "../chapters/05-control-flow/libc-addresses.ts";
 
@@ -191,15 +190,13 @@ describe("labels: errors", () => {
   };
 
   test("binding a label twice", () => {
-    expect(throws((a) => { const l = a.newLabel("top"); a.bind(l).nop().bind(l); })).toBe(
-      "label 'top' is already bound at offset 0x0: a label marks exactly one place. Make a new label (newLabel) for the place at 0x1.",
-    );
+    const message = throws((a) => { const l = a.newLabel("top"); a.bind(l).nop().bind(l); });
+    // The label, where it is bound, where it was asked for, and the way out.
+    for (const fact of ["'top'", "0x0", "0x1", "newLabel"]) expect(message).toContain(fact);
   });
 
   test("a used label never bound, named with the jump that uses it", () => {
-    expect(throws((a) => void nops(a, 2).jne(a.newLabel("exit")).finish())).toBe(
-      "'exit' (used by 'jne exit' at 0x2) is never bound, so the jump would land nowhere: bind each label where its code starts.",
-    );
+    expect(throws((a) => void nops(a, 2).jne(a.newLabel("exit")).finish())).toStartWith("'exit' (used by 'jne exit' at 0x2) is never bound");
   });
 
   test("several labels never bound are listed together", () => {
@@ -321,11 +318,12 @@ describe("Frame", () => {
   });
 
   test.each([
-    ["rsp in uses", { uses: [rbx, rsp] }, "rsp cannot be saved like the others: the frame restores it by construction. Remove it from `uses`."],
-    ["negative locals", { locals: -8 }, "locals must be a whole number of bytes, 0 or more, not -8"],
-    ["fractional locals", { locals: 1.5 }, "locals must be a whole number of bytes, 0 or more, not 1.5"],
+    ["rsp in uses", { uses: [rbx, rsp] }, /\brsp\b/],
+    ["negative locals", { locals: -8 }, /locals.*-8/],
+    ["fractional locals", { locals: 1.5 }, /locals.*1\.5/],
   ])("%s is a FrameError", (_what, options, message) => {
-    expect(() => new Frame(options)).toThrow(new FrameError(message));
+    expect(() => new Frame(options)).toThrow(FrameError);
+    expect(() => new Frame(options)).toThrow(message);
   });
 
   test("a local outside the frame is a FrameError", () => {
@@ -336,12 +334,6 @@ describe("Frame", () => {
 
 describe("the harness's machine code", () => {
   const RECORD_ADDRESS = 0x7f00_0000_1000;
-
-  test("one canary per callee-saved register, all different, none zero in its upper half", () => {
-    const values = CALLEE_SAVED.map(canary);
-    expect(new Set(values).size).toBe(6);
-    expect(values.every((v) => v >> 32n !== 0n)).toBe(true);
-  });
 
   test("the trampoline saves and restores all six around the call, aligned, and never touches rax after it", () => {
     const a = new Asm();
@@ -385,7 +377,10 @@ describe("the programs", () => {
   test("sum: a short jump over the loop, a rel8 jump back", () => {
     const a = new Asm();
     emitSum(a);
-    expect(a.listing.filter((l) => l.text.startsWith("j")).map((l) => `${l.text}: ${hex(l.bytes)}`)).toEqual(["jle done: 7e 0f", "jne loop: 75 f1"]);
+    const jumps = a.listing.filter((l) => l.text.startsWith("j"));
+    expect(jumps.map((l) => `${l.text}: ${hex(l.bytes.slice(0, 1))}, ${l.bytes.length} bytes`)).toEqual(["jle done: 7e, 2 bytes", "jne loop: 75, 2 bytes"]);
+    const [over, back] = jumps.map((l) => l.offset + 2 + ((l.bytes[1]! << 24) >> 24)); // where each lands
+    expect([over, back]).toEqual([a.offset - 1, jumps[0]!.offset + 2]); // past the loop (before ret); the loop's top
   });
 
   test("count: the same size whatever memchr's address, and memchr called through rax", () => {
@@ -405,18 +400,6 @@ describe("the programs", () => {
       expect(a.finish().length).toBeGreaterThan(0);
       expect(programNamed(p.name)).toBe(p);
     }
-  });
-
-  test("an unknown program name lists the known ones", () => {
-    expect(() => programNamed("nope")).toThrow(UnknownProgramError);
-    expect(() => programNamed("nope")).toThrow(/choose one of sum, count, sum-in-r12, /);
-  });
-
-  test("dataFor builds what each program reads", () => {
-    expect(dataFor(programNamed("sum"), [1, -2])).toEqual(Int32Array.of(1, -2));
-    expect(dataFor(programNamed("sum"), "AB")).toEqual(Int32Array.of(65, 66));
-    expect(dataFor(programNamed("count"), "a\n")).toEqual(Uint8Array.of(97, 10));
-    expect(dataFor(programNamed("count"), [0, 255])).toEqual(Uint8Array.of(0, 255));
   });
 });
 

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import { ROOT, runBun, runChild } from "../shared/child.ts";
-import { errorLine, parseArgs, parseOrReport, readProgram, UsageError } from "../chapters/06-interpreter/cli.ts";
+import { errorLine, parseOrReport, readProgram } from "../chapters/06-interpreter/cli.ts";
 import {
   BrainfuckError,
   BrainfuckSyntaxError,
@@ -15,7 +15,6 @@ import {
   DEFAULT_TAPE_SIZE,
   describeDifference,
   sameResult,
-  showBytes,
   type RunOptions,
   type RunResult,
 } from "../chapters/06-interpreter/semantics.ts";
@@ -270,27 +269,13 @@ describe("interpretWithStats", () => {
   });
 });
 
-describe("comparing results", () => {
+describe("comparing results: errors", () => {
   const base = (): RunResult => ({ output: bytes("Hi\n"), tape: Uint8Array.of(1, 2, 3), pointer: 1, error: null });
 
-  test("identical runs are the same", () => {
-    expect(describeDifference(base(), base())).toBeNull();
-    expect(sameResult(base(), base())).toBe(true);
-  });
-
-  test.each([
-    [{ output: bytes("Ho\n") }, 'output differs from byte 1: expected "i\\n", got "o\\n" (lengths 3 and 3)'],
-    [{ output: bytes("Hi") }, 'output differs from byte 2: expected "\\n", got (end) (lengths 3 and 2)'],
-    [{ pointer: 2 }, "pointer: expected cell 1, got cell 2"],
-    [{ tape: Uint8Array.of(1, 2, 4) }, "tape differs at cell 2: expected 3, got 4"],
-    [{ tape: Uint8Array.of(1, 2) }, "tape size: expected 3 cells, got 2"],
-    [
-      { error: new StepLimitError({ offset: 0, line: 1, column: 1 }, 9) },
-      'error: expected no error, got StepLimitError "1:1: stopped here after 9 steps',
-    ],
-  ] as const)("a difference is described: %o", (change, description) => {
-    const other = { ...base(), ...change };
-    expect(describeDifference(base(), other)).toStartWith(description);
+  // Built inside the test: an error made while the file loads would fail every test at once.
+  test("a different error is described by class and message", () => {
+    const other = { ...base(), error: new StepLimitError({ offset: 0, line: 1, column: 1 }, 9) };
+    expect(describeDifference(base(), other)).toStartWith('error: expected no error, got StepLimitError "1:1: stopped here after 9 steps');
     expect(sameResult(base(), other)).toBe(false);
   });
 
@@ -300,40 +285,9 @@ describe("comparing results", () => {
     expect(describeDifference(a, { ...base(), error: new TapeBoundsError({ ...at }, "left", 8) })).toBeNull();
     expect(describeDifference(a, { ...base(), error: new TapeBoundsError(at, "left", 9) })).toContain("error: expected TapeBoundsError");
   });
-
-  test.each([
-    [bytes("Hi\n\t\"\\"), 0, '"Hi\\n\\t\\"\\\\"'],
-    [Uint8Array.of(0, 255, 127), 0, '"\\x00\\xff\\x7f"'],
-    [bytes("abcdefghijklmnopqrstuvwxyz"), 20, '"uvwxyz"'],
-    [bytes("abcdefghijklmnopqrstuvwxyz"), 0, '"abcdefghijklmnop"...'],
-    [bytes("ab"), 2, "(end)"],
-  ])("showBytes(%j, %d) is %s", (b, from, expected) => {
-    expect(showBytes(b, from)).toBe(expected);
-  });
 });
 
 describe("the command line", () => {
-  test.each([
-    [["p.b"], { file: "p.b", tapeSize: 30000, eof: "unchanged", maxSteps: undefined, stats: false }],
-    [[], { file: null }],
-    [["--tape", "65536", "p.b"], { file: "p.b", tapeSize: 65536 }],
-    [["p.b", "--tape=8", "--eof=max", "--max-steps", "0", "--stats"], { tapeSize: 8, eof: "max", maxSteps: 0, stats: true }],
-  ])("%j", (argv, expected) => {
-    expect(parseArgs(argv)).toMatchObject(expected);
-  });
-
-  test.each([
-    [["a.b", "b.b"], "one program at a time: got a.b and b.b"],
-    [["p.b", "--tape"], "--tape needs a value"],
-    [["--tape", "0"], "--tape must be a whole number from 1 to 1073741824, not '0'"],
-    [["--max-steps", "-1"], "--max-steps must be a whole number from 0 to"],
-    [["--eof", "newline"], "--eof must be unchanged, zero or max, not 'newline'"],
-    [["--frobnicate"], "unknown option --frobnicate"],
-  ])("%j is refused", (argv, message) => {
-    expect(() => parseArgs(argv)).toThrow(UsageError);
-    expect(() => parseArgs(argv)).toThrow(message);
-  });
-
   test("errors print as file:line:column: error: ...", () => {
     const e = new TapeBoundsError({ offset: 9, line: 3, column: 14 }, "left", 10);
     expect(errorLine("p.b", e)).toStartWith("p.b:3:14: error: '<' moved the pointer off the left end");
@@ -388,14 +342,6 @@ describe("main.ts", () => {
     expect(steps.exitCode).toBe(1);
     expect(stats.stdout).toBe("Hello, World!\n");
     expect(stats.stderr).toMatch(/^tests\/programs\/hello\.b: 136 commands \(45 after folding\), parsed in [\d.]+ ms; 415 steps in [\d.]+ ms\n$/);
-  });
-
-  test("bad arguments and unreadable files are usage errors", async () => {
-    const [flag, missing] = await Promise.all([runBun(main, ["--frobnicate"]), runBun(main, ["no/such/file.b"])]);
-    expect(flag.stderr).toStartWith("UsageError: unknown option --frobnicate\nusage: bun chapters/06-interpreter/main.ts prog.b");
-    expect(flag.exitCode).toBe(1);
-    expect(missing.stderr).toStartWith("UsageError: cannot read no/such/file.b: ");
-    expect(missing.exitCode).toBe(1);
   });
 
   test("without arguments, a demo: a program, its statistics, and an error", async () => {

@@ -44,7 +44,10 @@ describe("verify --impl", () => {
     const r = await verify("2", "--impl", WORKSPACE);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/^✓ 01 Pages +yours/m);
-    expect(r.stdout).toMatch(/^✗ 02 First bytes +yours +2\/\d+ tests$/m); // its two *-given tests pass
+    // Its *-given tests pass against the stubs; the others fail.
+    const [, passed = "0", total = "0"] = /^✗ 02 First bytes +yours +(\d+)\/(\d+) tests$/m.exec(r.stdout) ?? [];
+    expect(Number(passed)).toBeGreaterThan(0);
+    expect(Number(passed)).toBeLessThan(Number(total));
     expect(r.stdout).toContain("First failing test: chapter 2 (First bytes), tests/02-first-bytes.test.ts");
     expect(r.stdout).toMatch(/NotImplemented: \w+ \(02-first-bytes\/programs\.ts, chapter 2\) is not written yet/);
     expect(r.stdout).toMatch(/\w+ is not written yet: it is in .*my-jit\/02-first-bytes\/programs\.ts, where it throws NotImplemented\./);

@@ -31,7 +31,9 @@ type ArgType<T extends FFITypeOrString> =
 // #region native-function
 /**
  * Wrap the code at `address` as a JS function. Nothing checks that the bytes there match the signature:
- * a wrong one returns garbage or crashes, exactly as a wrong function pointer cast in C would.
+ * a wrong one returns garbage or crashes, exactly as a wrong function pointer cast in C would. What is
+ * checked is the address itself (chapter 1's checkAddress: an ArgumentError), and each callable made
+ * leaves a `{ ev: "call", addr }` trace.
  */
 export function nativeFunction<const S extends Signature>(address: number, signature: S): NativeFunction<S> {
   checkAddress(address);

@@ -51,7 +51,10 @@ export const ADD: Program = {
 
 export const PROGRAMS: readonly Program[] = [RETURN_42, ADD_FOUR, ADD];
 
-/** RETURN_42 with any 32-bit number: the immediate is stored little-endian, low byte first. */
+/**
+ * RETURN_42 with any 32-bit number: the immediate is stored little-endian, low byte first, and the
+ * asm reads `mov eax, ${n}` with n in decimal as given (so returnConstant(42) is RETURN_42).
+ */
 export function returnConstant(n: number): Program {
   const imm = [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff];
   return {

@@ -8,7 +8,8 @@ import type { NativeFunction, Signature } from "./native-function.ts";
 // #region with-rwx-page
 /**
  * Copy `code` into a fresh RWX page, hand `use` a function that calls it, and unmap the page when
- * `use` returns. The callable must not escape: after the unmap, calling it is a use after free.
+ * `use` returns or throws. The callable must not escape: after the unmap, calling it is a use after
+ * free. Empty code is chapter 1's ArgumentError, raised before anything is mapped.
  */
 export function withRwxPage<const S extends Signature, T>(
   code: ArrayLike<number>,

@@ -33,7 +33,10 @@ export class CodeBuffer {
     this.#view.fill(INT3);
   }
 
-  /** A writable buffer of at least `size` bytes (whole pages), filled with int3. */
+  /**
+   * A writable buffer of at least `size` bytes (whole pages), filled with int3. A size chapter 1's
+   * checkSize refuses is its ArgumentError, with the size called "code buffer size".
+   */
   static create(size: number): CodeBuffer {
     return new CodeBuffer(mapPages(checkSize(size, "code buffer size"), PROT.READ | PROT.WRITE));
   }
@@ -52,7 +55,10 @@ export class CodeBuffer {
   }
 
   // #region write
-  /** Copy `bytes` in at `offset`. Only while writable. */
+  /**
+   * Copy `bytes` in at `offset`. Only while writable. A range outside the buffer is checkFits's
+   * CodeBufferRangeError, a value that is not a byte checkBytes's ArgumentError: then nothing is written.
+   */
   write(bytes: ArrayLike<number>, offset = 0): this {
     this.#expect("writable", "write into it");
     checkFits(offset, bytes.length, this.size, "write");
@@ -81,7 +87,7 @@ export class CodeBuffer {
   // #endregion seal
 
   // #region fn-free
-  /** A JS function calling the code at `offset`. Only once sealed. */
+  /** A JS function calling the code at `offset`. Only once sealed; an offset outside is a CodeBufferRangeError. */
   fn<const S extends Signature>(signature: S, offset = 0): NativeFunction<S> {
     this.#expect("sealed", "call into it");
     checkFits(offset, 1, this.size, "entry point");
@@ -103,6 +109,10 @@ export class CodeBuffer {
   // #endregion fn-free
 
   // #region expect
+  /**
+   * The guard: a CodeBufferStateError unless the state is `wanted`, saying what could not be done
+   * ("cannot seal it"), the state the buffer is in, and the ADVICE for that state.
+   */
   #expect(wanted: CodeBufferState | readonly CodeBufferState[], action: string): void {
     const ok = typeof wanted === "string" ? this.#state === wanted : wanted.includes(this.#state);
     if (ok) return;

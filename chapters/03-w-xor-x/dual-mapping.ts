@@ -75,7 +75,10 @@ export class DualMapping {
   }
 
   // #region create
-  /** Two views of one memfd of at least `size` bytes: `writeAddress` is RW, `execAddress` is RX. */
+  /**
+   * Two views of one memfd named "jit-code" of at least `size` bytes (whole pages), both MAP_SHARED:
+   * `writeAddress` is RW, `execAddress` is RX. The descriptor is closed before it returns.
+   */
   static create(size: number): DualMapping {
     const length = roundUp(checkSize(size, "code size"), pageSize()); // the file backs every mapped byte
     const fd = openMemfd("jit-code", length);
@@ -120,7 +123,7 @@ export class DualMapping {
     return this;
   }
 
-  /** A JS function calling the code at `offset`, through the RX view. */
+  /** A JS function calling the code at `offset`, through the RX view. Only while live; outside, a CodeBufferRangeError. */
   fn<const S extends Signature>(signature: S, offset = 0): NativeFunction<S> {
     this.#expectLive("call into it");
     checkFits(offset, 1, this.size, "entry point");

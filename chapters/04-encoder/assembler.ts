@@ -129,7 +129,8 @@ export class Assembler {
   // #region emit
   /**
    * Encode one instruction through the table. `shown` is the name the caller used (sete for the
-   * table's setcc), and `cc` the condition code for the table's +cc rows.
+   * table's setcc), and `cc` the condition code for the table's +cc rows. A Reject from select
+   * becomes an EncodeError quoting the instruction as formatInstruction(shown, ops) writes it.
    */
   protected emit(mnemonic: string, ops: readonly Operand[], cc = 0, shown = mnemonic): this {
     let p: Plan;
@@ -144,6 +145,10 @@ export class Assembler {
   }
   // #endregion emit
 
+  /**
+   * Write the plan's bytes in order (prefixes, REX, VEX, opcode, ModRM, SIB, displacement, immediate),
+   * note where its displacement and immediate went (lastInstruction), and add its listing entry.
+   */
   private write(p: Plan, mnemonic: string, ops: readonly Operand[]): void {
     const buf = this.buf;
     const start = buf.length;
@@ -330,7 +335,7 @@ export class Assembler {
   /**
    * Emit a branch with a zero displacement of `width` bytes and return where that field is.
    * `target` is only the text the listing shows. A subclass with labels calls this for a target
-   * it does not know yet and patchBranch once it does.
+   * it does not know yet and patchBranch once it does. call has no rel8 form: width 1 is an EncodeError.
    */
   protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: string): BranchSite {
     const text = `${mnemonic} ${target}`;
@@ -350,7 +355,10 @@ export class Assembler {
     return { start, field: this.offset - width, width, end: this.offset, text };
   }
 
-  /** Point a branch at `target`: its displacement is target minus the end of the branch. */
+  /**
+   * Point a branch at `target`: its displacement is target minus the end of the branch. One that does
+   * not fit the field is an EncodeError quoting the branch, with the distance and the field's range.
+   */
   protected patchBranch(site: BranchSite, target: number): void {
     const rel = target - site.end;
     if (!fitsSigned(rel, site.width * 8)) {
@@ -363,6 +371,11 @@ export class Assembler {
   // #endregion extension-point
 
   // #region branch
+  /**
+   * A branch to a known offset. "auto" takes rel8 for a backward target it reaches and rel32 for the
+   * rest (call is always rel32). EncodeErrors: "the target must be an offset in this buffer" (an
+   * integer >= 0), and "a short branch reaches -128..127" bytes, naming "near", when "short" does not.
+   */
   private branch(mnemonic: BranchMnemonic, target: number, width: BranchWidth): this {
     const text = `${mnemonic} ${formatTarget(target)}`;
     if (!Number.isSafeInteger(target) || target < 0) {

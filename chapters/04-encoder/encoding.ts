@@ -114,7 +114,11 @@ export class Plan implements AddressBits {
 const asReg = (op: Operand | undefined): Reg | null => (op !== undefined && typeof op === "object" && op.kind !== "mem" && op.kind !== "imm" ? op : null);
 
 // #region rex
-/** The REX prefix byte (0 for none), or a Reject when a high-byte register rules it out. */
+/**
+ * The REX prefix byte (0 for none; spl..dil need one even when empty), or a Reject when a high-byte
+ * register rules it out: "ah cannot be encoded in an instruction with a REX prefix", naming what
+ * needs REX (its 64-bit operand size, the spl..dil register, or extendedRegister's register).
+ */
 function rexByte(form: Form, ops: readonly Operand[], r: number, x: number, b: number): number {
   const w = form.rexW ? 1 : 0;
   let bare: Gpr | null = null, high: Gpr | null = null;

@@ -38,13 +38,17 @@ export function alignmentPadding(pushes: number, locals: number): number {
 // #endregion alignment
 
 export class Frame {
-  /** The callee-saved registers this function uses, in the order they are pushed. */
+  /** The callee-saved registers this function uses, in the order they are pushed: CALLEE_SAVED's, each once. */
   readonly saved: readonly Gpr<64>[];
   readonly locals: number;
   /** Extra bytes of `sub rsp` that only serve the alignment. */
   readonly padding: number;
 
   // #region frame
+  /**
+   * A FrameError when `uses` holds rsp (the frame restores it by construction) or `locals` is not a
+   * whole number of bytes, 0 or more (the message quotes it).
+   */
   constructor(options: FrameOptions = {}) {
     const uses = options.uses ?? [];
     const locals = options.locals ?? 0;
@@ -65,7 +69,10 @@ export class Frame {
     return 8 * this.saved.length + this.locals + this.padding;
   }
 
-  /** Save the callee-saved registers, then reserve the locals: rsp is 16-aligned afterwards. */
+  /**
+   * Save the callee-saved registers, then reserve the locals and padding (no `sub` when that is 0):
+   * rsp is 16-aligned afterwards.
+   */
   prologue(a: Assembler): void {
     for (const r of this.saved) a.push(r);
     if (this.locals + this.padding > 0) a.sub(rsp, this.locals + this.padding);

@@ -39,7 +39,7 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
 export class Asm extends Assembler {
   readonly #labels = new Map<Label, LabelState>();
 
-  /** A new, unbound label. The name is only for listings and errors (default L0, L1, ...). */
+  /** A new, unbound label. The name is only for listings and errors (default L<n>, n counting this assembler's labels). */
   newLabel(name = `L${this.#labels.size}`): Label {
     const label = new Label(name);
     this.#labels.set(label, { offset: null, pending: [], firstUse: null });
@@ -47,7 +47,11 @@ export class Asm extends Assembler {
   }
 
   // #region bind
-  /** Put `label` at the current offset, and patch every branch that was waiting for it. */
+  /**
+   * Put `label` at the current offset, and patch every branch that was waiting for it (checkShort
+   * first, for the ones promised short). Binding twice is a LabelError naming the label, the offset
+   * it is bound at and the one asked for, and suggesting a new label.
+   */
   bind(label: Label): this {
     const state = this.#state(label);
     if (state.offset !== null) {
@@ -97,7 +101,8 @@ export class Asm extends Assembler {
    * `movabs scratch, address; call scratch`. A `call rel32` reaches only ±2 GiB, and nothing promises
    * that libc is that close, nor is the buffer's address known while the code is assembled. The
    * scratch register is clobbered: rax is free at a call (it will hold the result), except for
-   * variadic callees, which read al; use r11 for those.
+   * variadic callees, which read al; use r11 for those. An address that is not an integer from 1 to
+   * 2^64 - 1 is an EncodeError.
    */
   callAbsolute(address: number | bigint, scratch: Gpr<64> = rax): this {
     const valid = typeof address === "bigint" ? address > 0n && address < 2n ** 64n : Number.isSafeInteger(address) && address > 0;
@@ -109,7 +114,11 @@ export class Asm extends Assembler {
   // #endregion call-absolute
 
   // #region finish
-  /** The machine code, once every label that a branch uses is bound. */
+  /**
+   * The machine code, once every label that a branch uses is bound. Otherwise a LabelError listing
+   * each such label with the first branch that uses it and that branch's offset ("'exit' (used by
+   * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound.
+   */
   finish(): Uint8Array {
     const unbound = [...this.#labels].filter(([, s]) => s.offset === null && s.firstUse !== null);
     if (unbound.length > 0) {
@@ -144,6 +153,11 @@ export class Asm extends Assembler {
   }
 
   // #region branch
+  /**
+   * A branch to a label: bound (backward), the shortest form that reaches; unbound (forward), rel32
+   * unless "short" is asked for; call always rel32. A short branch to a bound label that it cannot
+   * reach is checkShort's LabelError, before anything is emitted.
+   */
   #branch(mnemonic: BranchMnemonic, label: Label, width: BranchWidth): this {
     const state = this.#state(label);
     const start = this.offset;

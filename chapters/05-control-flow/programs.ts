@@ -26,7 +26,10 @@ export interface FrameCode {
 }
 
 // #region sum
-/** long sum(const int32_t *data, long count): a leaf, so caller-saved registers are enough. */
+/**
+ * long sum(const int32_t *data, long count): a leaf, so caller-saved registers are enough. A short
+ * `jle` to label "done" skips the loop, and a `jne` goes back to label "loop".
+ */
 export function emitSum(a: Asm, acc: Gpr<64> = rax): void {
   const loop = a.newLabel("loop");
   const done = a.newLabel("done");
@@ -48,7 +51,10 @@ export function emitSum(a: Asm, acc: Gpr<64> = rax): void {
 // #endregion sum
 
 // #region count
-/** long count(const uint8_t *data, long length, int byte): how often byte occurs, found by memchr. */
+/**
+ * long count(const uint8_t *data, long length, int byte): how often byte occurs, found by memchr,
+ * called with callAbsolute (through rax) at the address `resolve` gives.
+ */
 export function emitCount(a: Asm, resolve: Resolve, frame: FrameCode = new Frame({ uses: [rbx, r12, r13, r14] })): void {
   const next = a.newLabel("next");
   const done = a.newLabel("done");

@@ -9,6 +9,7 @@ export class BrainfuckError extends Error {
   /** The message without its position, for tools that print the position their own way. */
   readonly detail: string;
 
+  /** The message is "line:column: detail" (formatPos), or the detail alone when there is no position. */
   constructor(
     readonly pos: SourcePos | null,
     detail: string,

@@ -33,6 +33,11 @@ const OPCODE: Record<Instr["op"], number> = { "+": ADD, "-": SUB, ">": RIGHT, "<
 const FOLDABLE = new Set<Instr["op"]>(["+", "-", ">", "<"]);
 
 // #region fold
+/**
+ * A run of one of `+ - > <` becomes one op whose arg is its length; every other command is an op of
+ * its own, and a bracket's arg is the op just past its partner. origins[k] is the index in
+ * program.code of op k's first command.
+ */
 export function fold(program: Program): FoldedProgram {
   const code = program.code;
   const ops: number[] = [];
@@ -66,6 +71,11 @@ export function interpretWithStats(program: Program, opts?: RunOptions): { resul
 }
 
 // #region execute
+/**
+ * Run a folded program, a whole op at a time while none of its commands can fail; an op that would
+ * stop part-way goes to replay. Gives the result, as simpleInterpret's, and the steps taken (a
+ * command that fails counts as one, as in replay).
+ */
 function execute(program: Program, folded: FoldedProgram, settings: Settings): { result: RunResult; steps: number } {
   const { ops, args, origins } = folded;
   const { input, tapeSize, eof, maxSteps } = settings;

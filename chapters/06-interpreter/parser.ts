@@ -27,7 +27,7 @@ export function isCommand(ch: string): ch is Command {
 // #region parse
 /**
  * Parse Brainfuck source. Throws BrainfuckSyntaxError at the first `]` with nothing to close, or
- * at the first `[` still open at the end. Brackets are matched with an explicit stack, not by
+ * at the first `[` still open at the end (with how many others are still open). Brackets are matched with an explicit stack, not by
  * recursion, so nesting depth is limited only by memory.
  */
 export function parse(source: string): Program {

@@ -7,6 +7,11 @@ import type { Program } from "./parser.ts";
 import { eofValue, settingsOf, type RunOptions, type RunResult } from "./semantics.ts";
 
 // #region simple-interpret
+/**
+ * Run `program`, one command at a time. The options are settingsOf's. A runtime error ends the run and
+ * is returned in the result with the output, tape and pointer as they are: TapeBoundsError at a move
+ * off the tape (not made), StepLimitError at the first command the fuel does not cover.
+ */
 export function simpleInterpret(program: Program, opts?: RunOptions): RunResult {
   const { input, tapeSize, eof, maxSteps } = settingsOf(opts);
   const code = program.code;
