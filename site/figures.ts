@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { ROOT } from "../shared/child.ts";
 import { benchChartSvg, benchTableHtml, parseBench, type BenchFile } from "./bench-chart.ts";
 import { escapeHtml } from "./html.ts";
+import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
 export class FigureError extends Error {
@@ -37,6 +38,14 @@ interface FigureKind {
 }
 
 const FIGURES: Record<string, FigureKind> = {
+  "address-space": {
+    caption: "Where chapter 1's pages land: the regions <code>/proc/self/maps</code> lists, highest address at the top (not to scale).",
+    render: () => ({ drawing: addressSpaceSvg() }),
+  },
+  "page-permissions": {
+    caption: "The demo's two pages after each call: the protection asked for, what <code>/proc/self/maps</code> shows, and the page-table bits the kernel sets (x86-64 has no separate read bit: a present page is readable).",
+    render: () => ({ drawing: pagePermissionsSvg() }),
+  },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
     render: () => ({ drawing: rexModrmSibSvg() }),
