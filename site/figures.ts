@@ -14,6 +14,7 @@ import { ROOT } from "../shared/child.ts";
 import { benchChartSvg, benchTableHtml, parseBench, type BenchFile } from "./bench-chart.ts";
 import { escapeHtml } from "./html.ts";
 import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
+import { dualMappingSvg } from "./figures/dual-mapping.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
 export class FigureError extends Error {
@@ -45,6 +46,10 @@ const FIGURES: Record<string, FigureKind> = {
   "page-permissions": {
     caption: "The demo's two pages after each call: the protection asked for, what <code>/proc/self/maps</code> shows, and the page-table bits the kernel sets (x86-64 has no separate read bit: a present page is readable).",
     render: () => ({ drawing: pagePermissionsSvg() }),
+  },
+  "dual-mapping": {
+    caption: "One memory file, two views: the code is written through one address and run through the other, and both reach the same physical pages.",
+    render: () => ({ drawing: dualMappingSvg() }),
   },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
