@@ -15,6 +15,7 @@ import { benchChartSvg, benchTableHtml, parseBench, type BenchFile } from "./ben
 import { escapeHtml } from "./html.ts";
 import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
+import { stackFrameSvg } from "./figures/stack-frame.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
 export class FigureError extends Error {
@@ -50,6 +51,10 @@ const FIGURES: Record<string, FigureKind> = {
   "dual-mapping": {
     caption: "One memory file, two views: the code is written through one address and run through the other, and both reach the same physical pages.",
     render: () => ({ drawing: dualMappingSvg() }),
+  },
+  "stack-frame": {
+    caption: "Frames drawn from chapter 5's <code>Frame</code>: what each push and the <code>sub rsp</code> leave below the caller's <code>rsp</code>, and where <code>rsp</code> stands against 16.",
+    render: () => ({ drawing: stackFrameSvg() }),
   },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
