@@ -14,6 +14,7 @@ import { ROOT } from "../shared/child.ts";
 import { benchChartSvg, benchTableHtml, parseBench, type BenchFile } from "./bench-chart.ts";
 import { escapeHtml } from "./html.ts";
 import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
+import { contextBlockSvg } from "./figures/context-block.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
@@ -55,6 +56,10 @@ const FIGURES: Record<string, FigureKind> = {
   "stack-frame": {
     caption: "Frames drawn from chapter 5's <code>Frame</code>: what each push and the <code>sub rsp</code> leave below the caller's <code>rsp</code>, and where <code>rsp</code> stands against 16.",
     render: () => ({ drawing: stackFrameSvg() }),
+  },
+  "context-block": {
+    caption: "What the generated code works on: its five registers, the tape they point into, and the context block the host and the code share, every field at its offset (from <code>context.ts</code>).",
+    render: () => ({ drawing: contextBlockSvg() }),
   },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
