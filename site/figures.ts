@@ -16,6 +16,7 @@ import { escapeHtml } from "./html.ts";
 import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
 import { contextBlockSvg } from "./figures/context-block.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
+import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
@@ -60,6 +61,18 @@ const FIGURES: Record<string, FigureKind> = {
   "context-block": {
     caption: "What the generated code works on: its five registers, the tape they point into, and the context block the host and the code share, every field at its offset (from <code>context.ts</code>).",
     render: () => ({ drawing: contextBlockSvg() }),
+  },
+  "lir-pipeline": {
+    caption: `From source to a callable page: the stages of chapter 8's LIR JIT, run on <code>${escapeHtml(SAMPLE)}</code> when the site was built.`,
+    render: () => ({ drawing: pipelineSvg(false) }),
+  },
+  "opt-pipeline": {
+    caption: `The optimizing JIT's stages, run on <code>${escapeHtml(SAMPLE)}</code> when the site was built: <code>optimize()</code> runs the passes in the order listed.`,
+    render: () => ({ drawing: pipelineSvg(true) }),
+  },
+  passes: {
+    caption: `The LIR of <code>${escapeHtml(SAMPLE)}</code> after each pass that changes it, printed by chapter 8's <code>print</code> when the site was built: <b>+</b> lines are new, struck-through lines are gone.`,
+    render: () => ({ drawing: passesSvg() }),
   },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
