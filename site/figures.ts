@@ -17,6 +17,7 @@ import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts"
 import { contextBlockSvg } from "./figures/context-block.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
 import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
+import { firstOutputSvg, osrStateSvg } from "./figures/tiering.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
@@ -73,6 +74,14 @@ const FIGURES: Record<string, FigureKind> = {
   passes: {
     caption: `The LIR of <code>${escapeHtml(SAMPLE)}</code> after each pass that changes it, printed by chapter 8's <code>print</code> when the site was built: <b>+</b> lines are new, struck-through lines are gone.`,
     render: () => ({ drawing: passesSvg() }),
+  },
+  "osr-state": {
+    caption: "The state an OSR entry hands over, read from <code>NativeLoop.run</code>: each value goes through its context block field into the register the compiled code keeps it in, and comes back the same way.",
+    render: () => ({ drawing: osrStateSvg() }),
+  },
+  "first-output": {
+    caption: "Why tier: when the first byte appears and when the run ends, for each strategy (a schematic; the measured times are in the tables).",
+    render: () => ({ drawing: firstOutputSvg() }),
   },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
