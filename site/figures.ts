@@ -19,6 +19,7 @@ import { dualMappingSvg } from "./figures/dual-mapping.ts";
 import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
 import { firstOutputSvg, osrStateSvg } from "./figures/tiering.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
+import { wasmSectionsSvg } from "./figures/wasm-sections.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
 export class FigureError extends Error {
@@ -82,6 +83,10 @@ const FIGURES: Record<string, FigureKind> = {
   "first-output": {
     caption: "Why tier: when the first byte appears and when the run ends, for each strategy (a schematic; the measured times are in the tables).",
     render: () => ({ drawing: firstOutputSvg() }),
+  },
+  "wasm-sections": {
+    caption: `The module chapter 13 makes of <code>${escapeHtml(SAMPLE)}</code>, read back with its own decoder when the site was built: each section's id, what it holds, and its size with its id and length bytes.`,
+    render: () => ({ drawing: wasmSectionsSvg() }),
   },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
