@@ -170,6 +170,8 @@ describe("figures", () => {
     const expected = [0x48, 0x44, 0xcb].map((b) => b.toString(2).padStart(8, "0")).join("");
     expect(bits).toBe(expected);
     for (const label of ["R extends ModRM.reg", "X extends SIB.index", "ModRM", "SIB", "displacement"]) expect(svg).toContain(label);
+    // The fields' registers, named by chapter 4's table: reg = rax, index = rcx, base = rbx, scale ×8.
+    for (const meaning of ["rax", "rcx", "rbx", "×8"]) expect(svg).toContain(`>${meaning}</text>`);
   });
 
   test("figure fences name a known figure", () => {
