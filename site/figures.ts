@@ -13,6 +13,13 @@ import { resolve } from "node:path";
 import { ROOT } from "../shared/child.ts";
 import { benchChartSvg, benchTableHtml, parseBench, type BenchFile } from "./bench-chart.ts";
 import { escapeHtml } from "./html.ts";
+import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
+import { contextBlockSvg } from "./figures/context-block.ts";
+import { dualMappingSvg } from "./figures/dual-mapping.ts";
+import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
+import { firstOutputSvg, osrStateSvg } from "./figures/tiering.ts";
+import { stackFrameSvg } from "./figures/stack-frame.ts";
+import { wasmSectionsSvg } from "./figures/wasm-sections.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
 
 export class FigureError extends Error {
@@ -37,6 +44,50 @@ interface FigureKind {
 }
 
 const FIGURES: Record<string, FigureKind> = {
+  "address-space": {
+    caption: "Where chapter 1's pages land: the regions <code>/proc/self/maps</code> lists, highest address at the top (not to scale).",
+    render: () => ({ drawing: addressSpaceSvg() }),
+  },
+  "page-permissions": {
+    caption: "The demo's two pages after each call: the protection asked for, what <code>/proc/self/maps</code> shows, and the page-table bits the kernel sets (x86-64 has no separate read bit: a present page is readable).",
+    render: () => ({ drawing: pagePermissionsSvg() }),
+  },
+  "dual-mapping": {
+    caption: "One memory file, two views: the code is written through one address and run through the other, and both reach the same physical pages.",
+    render: () => ({ drawing: dualMappingSvg() }),
+  },
+  "stack-frame": {
+    caption: "Frames drawn from chapter 5's <code>Frame</code>: what each push and the <code>sub rsp</code> leave below the caller's <code>rsp</code>, and where <code>rsp</code> stands against 16.",
+    render: () => ({ drawing: stackFrameSvg() }),
+  },
+  "context-block": {
+    caption: "What the generated code works on: its five registers, the tape they point into, and the context block the host and the code share, every field at its offset (from <code>context.ts</code>).",
+    render: () => ({ drawing: contextBlockSvg() }),
+  },
+  "lir-pipeline": {
+    caption: `From source to a callable page: the stages of chapter 8's LIR JIT, run on <code>${escapeHtml(SAMPLE)}</code> when the site was built.`,
+    render: () => ({ drawing: pipelineSvg(false) }),
+  },
+  "opt-pipeline": {
+    caption: `The optimizing JIT's stages, run on <code>${escapeHtml(SAMPLE)}</code> when the site was built: <code>optimize()</code> runs the passes in the order listed.`,
+    render: () => ({ drawing: pipelineSvg(true) }),
+  },
+  passes: {
+    caption: `The LIR of <code>${escapeHtml(SAMPLE)}</code> after each pass that changes it, printed by chapter 8's <code>print</code> when the site was built: <b>+</b> lines are new, struck-through lines are gone.`,
+    render: () => ({ drawing: passesSvg() }),
+  },
+  "osr-state": {
+    caption: "The state an OSR entry hands over, read from <code>NativeLoop.run</code>: each value goes through its context block field into the register the compiled code keeps it in, and comes back the same way.",
+    render: () => ({ drawing: osrStateSvg() }),
+  },
+  "first-output": {
+    caption: "Why tier: when the first byte appears and when the run ends, for each strategy (a schematic; the measured times are in the tables).",
+    render: () => ({ drawing: firstOutputSvg() }),
+  },
+  "wasm-sections": {
+    caption: `The module chapter 13 makes of <code>${escapeHtml(SAMPLE)}</code>, read back with its own decoder when the site was built: each section's id, what it holds, and its size with its id and length bytes.`,
+    render: () => ({ drawing: wasmSectionsSvg() }),
+  },
   "rex-modrm-sib": {
     caption: `The parts of an x86-64 instruction, and the bits of REX, ModRM and SIB in <code>${escapeHtml(EXAMPLE.asm)}</code>.`,
     render: () => ({ drawing: rexModrmSibSvg() }),

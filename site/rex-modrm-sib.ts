@@ -1,6 +1,7 @@
 // The figure chapter 4 points at: the layout of an x86-64 instruction, the bit fields of REX, ModRM
 // and SIB, and which REX bit extends which field, drawn on one real instruction so every bit can be
 // checked: add rax, qword [rbx + rcx*8 + 0x10] = 48 03 44 cb 10.
+import { gpr } from "../chapters/04-encoder/registers.ts";
 import { line, path, rect, svg, text } from "./svg.ts";
 
 /** The instruction the figure takes apart, with its bytes. */
@@ -21,6 +22,11 @@ interface Byte {
   readonly fields: readonly Field[];
 }
 
+// What the register fields name: the REX bit on top of the three bits below, looked up in chapter 4's
+// register table, so the labels are the encoder's own names.
+const [rexByte, , modrmByte, sibByte] = EXAMPLE.bytes;
+const regName = (rexBit: number, low3: number) => gpr(64, (((rexByte >> rexBit) & 1) << 3) | (low3 & 7)).name;
+
 const REX: Byte = {
   name: "REX",
   value: EXAMPLE.bytes[0],
@@ -37,7 +43,7 @@ const MODRM: Byte = {
   value: EXAMPLE.bytes[2],
   fields: [
     { name: "mod", bits: 2, meaning: "disp8" },
-    { name: "reg", bits: 3, meaning: "rax", tone: "r" },
+    { name: "reg", bits: 3, meaning: regName(2, modrmByte >> 3), tone: "r" },
     { name: "r/m", bits: 3, meaning: "SIB follows" },
   ],
 };
@@ -45,9 +51,9 @@ const SIB: Byte = {
   name: "SIB",
   value: EXAMPLE.bytes[3],
   fields: [
-    { name: "scale", bits: 2, meaning: "×8" },
-    { name: "index", bits: 3, meaning: "rcx", tone: "x" },
-    { name: "base", bits: 3, meaning: "rbx", tone: "b" },
+    { name: "scale", bits: 2, meaning: `×${1 << (sibByte >> 6)}` },
+    { name: "index", bits: 3, meaning: regName(1, sibByte >> 3), tone: "x" },
+    { name: "base", bits: 3, meaning: regName(0, sibByte), tone: "b" },
   ],
 };
 

@@ -3,7 +3,7 @@
 // the playground's pipeline. The whole build is tests/site-build.test.ts; a real browser,
 // tests/site-browser.test.ts.
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
@@ -16,9 +16,9 @@ import { DEFAULT_PIPELINE, optimize } from "../chapters/09-optimizer/optimize.ts
 import { CHAPTERS, chapter } from "../shared/chapters.ts";
 import { benchChartSvg, BenchFormatError, formatMs, parseBench, type BenchFile } from "../site/bench-chart.ts";
 import { search, snippet } from "../site/client/search.ts";
-import { figureOf, FigureError, renderFigure } from "../site/figures.ts";
+import { FIGURE_NAMES, figureOf, FigureError, renderFigure } from "../site/figures.ts";
 import { highlight, tokenize } from "../site/highlight.ts";
-import { slugify, stripAnsi } from "../site/html.ts";
+import { escapeHtml, slugify, stripAnsi } from "../site/html.ts";
 import { InputHasher } from "../site/inputs.ts";
 import { checkLinks } from "../site/links.ts";
 import { parseDisasmLine, renderOutput, visibleBytes } from "../site/listing.ts";
@@ -34,6 +34,18 @@ import type { PipelineReport, X86Line } from "../site/playground/protocol.ts";
 import { hex, MAX_X86_LINES, PLACEHOLDER_IMPORTS } from "../site/playground/x86.ts";
 import { currentProvenance, provenanceLine } from "../site/provenance.ts";
 import { EXAMPLE, rexModrmSibSvg } from "../site/rex-modrm-sib.ts";
+import { pageTableBits, PERMISSION_STEPS } from "../site/figures/address-space.ts";
+import { contextFields, fieldRoles } from "../site/figures/context-block.ts";
+import { passSteps, SAMPLE } from "../site/figures/pipeline.ts";
+import { FRAMES, slotsOf } from "../site/figures/stack-frame.ts";
+import { osrCrossings } from "../site/figures/tiering.ts";
+import { wasmSections } from "../site/figures/wasm-sections.ts";
+import { PROT } from "../chapters/01-pages/pages.ts";
+import { CONTEXT_SIZE, CTX, REG } from "../chapters/07-template-jit/context.ts";
+import { countOps } from "../chapters/08-lir/lir.ts";
+import { decodeModule } from "../chapters/13-wasm-backend/decode.ts";
+import { lirToWasm } from "../chapters/13-wasm-backend/lir-to-wasm.ts";
+import { SECTION } from "../chapters/13-wasm-backend/module.ts";
 import { fileFor, portFrom, serveSite } from "../site/serve.ts";
 
 const classes = (code: string, lang: string) => tokenize(code, lang).filter((t) => t.cls).map((t) => [t.cls, t.text]);
@@ -160,6 +172,8 @@ describe("figures", () => {
     const expected = [0x48, 0x44, 0xcb].map((b) => b.toString(2).padStart(8, "0")).join("");
     expect(bits).toBe(expected);
     for (const label of ["R extends ModRM.reg", "X extends SIB.index", "ModRM", "SIB", "displacement"]) expect(svg).toContain(label);
+    // The fields' registers, named by chapter 4's table: reg = rax, index = rcx, base = rbx, scale ×8.
+    for (const meaning of ["rax", "rcx", "rbx", "×8"]) expect(svg).toContain(`>${meaning}</text>`);
   });
 
   test("figure fences name a known figure", () => {
@@ -168,6 +182,104 @@ describe("figures", () => {
     expect(() => figureOf("figure nope", "", 7)).toThrow(FigureError);
     expect(() => figureOf("figure nope", "", 7)).toThrow("line 7: there is no figure 'nope'");
   });
+
+  // #region chapter-figures
+  /** A figure with no input, as a chapter's fence places it. */
+  const drawn = (name: string) => renderFigure({ kind: "figure", line: 1, name, body: "" }, () => null);
+  const DRAWN = FIGURE_NAMES.filter((n) => n !== "bench-chart");
+
+  test.each(DRAWN)("%s is an accessible SVG with a caption", (name) => {
+    const html = drawn(name);
+    expect(html).toMatch(/^<figure class="drawing" id="figure-[\w-]+"><svg class="figure-svg[^"]*" viewBox="0 0 \d+(\.\d+)? \d+(\.\d+)?"/);
+    expect(html).toContain('role="img"');
+    expect(html).toMatch(/<title>[^<]{40,}<\/title>/);
+    expect(html).toMatch(/<figcaption>.+<\/figcaption><\/figure>$/);
+    expect(html).not.toMatch(/NaN|undefined/);
+  });
+
+  test("every figure is placed in some chapter's README", () => {
+    const readmes = CHAPTERS.map((c) => readFileSync(join(import.meta.dir, "..", "chapters", c.slug, "README.md"), "utf8")).join("\n");
+    for (const name of FIGURE_NAMES) expect(readmes).toContain("```figure " + name + "\n");
+  });
+
+  test("chapter 1's page permissions follow PROT: a present page is readable, W sets R/W, X clears NX", () => {
+    expect(pageTableBits(PROT.READ | PROT.WRITE)).toEqual({ P: true, RW: true, NX: true });
+    expect(pageTableBits(PROT.READ | PROT.EXEC)).toEqual({ P: true, RW: false, NX: false });
+    expect(pageTableBits(PROT.NONE).P).toBe(false);
+    const svg = drawn("page-permissions");
+    for (const s of PERMISSION_STEPS) expect(svg).toContain(escapeHtml(s.call));
+    for (const perms of ["rw-p", "r--p", "r-xp"]) expect(svg).toContain(perms);
+    expect(drawn("address-space")).toContain("[heap]");
+  });
+
+  test("chapter 3's dual mapping shows a shared RW view and a shared RX view", () => {
+    const svg = drawn("dual-mapping");
+    for (const label of ["writeAddress", "execAddress", "rw-s", "r-xs", "MFD_CLOEXEC"]) expect(svg).toContain(label);
+  });
+
+  test("chapter 5's frames are what Frame computes, and rsp is a multiple of 16 in every body", () => {
+    for (const { frame } of FRAMES) {
+      const slots = slotsOf(frame);
+      expect(slots.reduce((n, s) => n + s.bytes, 0)).toBe(8 + frame.size);
+      expect((8 + frame.size) % 16).toBe(0);
+      expect(slots.filter((s) => s.label.startsWith("saved ")).map((s) => s.label.slice(6))).toEqual(frame.saved.map((r) => r.name));
+    }
+    const svg = drawn("stack-frame");
+    expect(svg.match(/body: rsp mod 16 = 0/g)?.length).toBe(FRAMES.length);
+    expect(svg).toContain("entry: rsp mod 16 = 8");
+  });
+
+  test("chapter 7's context block shows every field context.ts exports, at its offset, and every register", () => {
+    const svg = drawn("context-block");
+    const fields = contextFields();
+    expect(fields.map((f) => f.name).sort()).toEqual(Object.keys(CTX).sort());
+    for (const f of fields) {
+      expect(svg).toContain(`>${f.name}</text>`);
+      expect(svg).toContain(`>${f.offset}</text>`);
+    }
+    for (const r of Object.values(REG)) expect(svg).toContain(`>${r.name}</text>`);
+    expect(svg).toContain(`context block (${CONTEXT_SIZE} bytes)`);
+    // Roles come from the comments: the tape's address is the host's, the site the code's.
+    const roles = fieldRoles();
+    expect(roles.get("tape")).toBe("in");
+    expect(roles.get("site")).toBe("out");
+    expect(roles.get("outCursor")).toBe("in/out");
+  });
+
+  test("the passes figure follows optimize(): the last panel is the pipeline's output", () => {
+    const steps = passSteps();
+    const whole = optimize(lower(parse(SAMPLE)));
+    expect(print(steps[steps.length - 1]!.lir)).toBe(print(whole.lir));
+    expect(steps.map((s) => s.ops)).toEqual(whole.stats.map((s) => s.ops));
+    expect(steps[0]!.ops).toBe(countOps(lower(parse(SAMPLE)).ops));
+    const pipeline = drawn("opt-pipeline");
+    let at = 0;
+    for (const p of DEFAULT_PIPELINE) {
+      const i = pipeline.indexOf(`. ${p}<`, at);
+      expect(i).toBeGreaterThan(at);
+      at = i;
+    }
+    expect(drawn("lir-pipeline")).not.toContain("optimize()");
+  });
+
+  test("chapter 11's OSR figure reads what NativeLoop.run hands over", () => {
+    const crossings = osrCrossings();
+    expect(crossings.map((c) => [c.field, c.machine])).toEqual([["pointer", "p"], ["outCursor", "outLength"]]);
+    const svg = drawn("osr-state");
+    for (const c of crossings) expect(svg).toContain(`CTX.${c.field}`);
+    expect(osrCrossings("run(m: NativeMachine) { switch (status) {} }")).toEqual([]);
+  });
+
+  test("chapter 13's sections are the module's, in its order", () => {
+    const { total, rows } = wasmSections();
+    const bytes = lirToWasm(optimize(lower(parse(SAMPLE))).lir).bytes;
+    expect(total).toBe(bytes.length);
+    expect(rows.map((r) => r.id)).toEqual(decodeModule(bytes).sections.map((s) => s.id));
+    expect(rows.map((r) => r.name)).toEqual(["type", "import", "function", "global", "export", "code", 'custom "name"']);
+    expect(8 + rows.reduce((n, r) => n + r.bytes, 0)).toBe(bytes.length);
+    expect(rows.every((r) => Object.values(SECTION).includes(r.id as never))).toBe(true);
+  });
+  // #endregion chapter-figures
 
   test("a bench chart reads the file a live command left, and says so when there is none", () => {
     const f = figureOf("figure bench-chart", ".cache/bench/none.json\n", 9)!;
