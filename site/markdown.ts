@@ -122,10 +122,11 @@ function linkGlossaryTerms(tokens: Token[], glossary: Glossary): void {
       if ((open.type !== "strong_open" && open.type !== "em_open") || c[i + 1]!.type !== "text" || c[i + 2]!.type !== open.type.replace("_open", "_close")) continue;
       if (insideLink(c, i)) continue;
       const term = glossaryTerm(c[i + 1]!.content, glossary);
-      if (term === null || done.has(term)) continue;
-      done.add(term);
+      const href = term === null ? undefined : glossary.get(term);
+      if (href === undefined || done.has(href)) continue;
+      done.add(href);
       const linkOpen = new TokenClass("link_open", "a", 1);
-      linkOpen.attrSet("href", glossary.get(term)!);
+      linkOpen.attrSet("href", href);
       linkOpen.attrSet("class", "glossary-term");
       linkOpen.attrSet("title", "In the glossary");
       const linkClose = new TokenClass("link_close", "a", -1);
