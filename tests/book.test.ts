@@ -27,7 +27,8 @@ for (const c of written) {
       const asked = [...challenges.matchAll(/^(\d+)\. \*\*/gm)].map((m) => Number(m[1]));
       const answered = [...challenges.matchAll(/^<summary>Answer (\d+): /gm)].map((m) => Number(m[1]));
       expect(answered).toEqual(asked);
-      expect(count(challenges, "<details>")).toBe(count(challenges, "</details>"));
+      expect(count(challenges, '<details class="answer">')).toBe(answered.length);
+      expect(count(challenges, "<details")).toBe(count(challenges, "</details>"));
     });
 
     test("includes real source and shows live results", () => {

@@ -84,7 +84,7 @@ describe("the built site", () => {
     for (const c of written) {
       const page = html(`${c.slug}.html`);
       expect({ chapter: c.n, glossary: page.includes('class="glossary-term"') || c.n === 4 }).toEqual({ chapter: c.n, glossary: true });
-      expect({ chapter: c.n, answers: count(page, "<details>") }).toEqual({ chapter: c.n, answers: 5 });
+      expect({ chapter: c.n, answers: count(page, '<details class="answer">') }).toEqual({ chapter: c.n, answers: 5 });
     }
     expect(html("07-template-jit.html")).toContain('<a href="glossary.html#site" class="glossary-term"');
   });
