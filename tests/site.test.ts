@@ -3,7 +3,7 @@
 // the playground's pipeline. The whole build is tests/site-build.test.ts; a real browser,
 // tests/site-browser.test.ts.
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
@@ -14,6 +14,7 @@ import { print } from "../chapters/08-lir/print.ts";
 import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
 import { DEFAULT_PIPELINE, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { CHAPTERS, chapter } from "../shared/chapters.ts";
+import { ROOT } from "../shared/child.ts";
 import { benchChartSvg, BenchFormatError, formatMs, parseBench, type BenchFile } from "../site/bench-chart.ts";
 import { search, snippet } from "../site/client/search.ts";
 import { figureOf, FigureError, renderFigure } from "../site/figures.ts";
@@ -376,6 +377,32 @@ describe("the book's own pages", () => {
     const pages = renderBookPages(CHAPTERS);
     expect([...pages.keys()].map((p) => p.slug)).toEqual(BOOK_PAGES.map((p) => p.slug));
     for (const [p, r] of pages) expect({ file: bookPageFile(p), title: r.title !== null }).toEqual({ file: bookPageFile(p), title: true });
+  });
+
+  test("every link of the book's pages to a chapter lands on one of its headings, and so does every glossary entry", () => {
+    // A chapter's heading ids, without building the site: directives are what need a build, and they hold no headings.
+    const ids = new Map<string, Set<string>>();
+    for (const c of CHAPTERS) {
+      const readme = readFileSync(join(ROOT, "chapters", c.slug, "README.md"), "utf8").replace(/^```(?:run|include|figure|workbook)\b[^\n]*\n[\s\S]*?^```$/gm, "");
+      ids.set(`${c.slug}.html`, new Set(renderBookPage(readme, `chapters/${c.slug}/README.md`, CHAPTERS).headings.map((h) => h.id)));
+    }
+    const pages = renderBookPages(CHAPTERS);
+    for (const [p, r] of pages) ids.set(`${p.slug}.html`, new Set(r.headings.map((h) => h.id)));
+    const broken: string[] = [];
+    let count = 0;
+    for (const [p, r] of pages) {
+      for (const m of r.html.matchAll(/href="([^"#:/]+\.html)(?:#([^"]*))?"/g)) {
+        count++;
+        const target = ids.get(m[1]!);
+        if (!target || (m[2] && !target.has(m[2]))) broken.push(`${p.slug}.md: ${m[1]}${m[2] ? `#${m[2]}` : ""}`);
+      }
+    }
+    for (const [term, href] of readGlossary()) {
+      const [file, id] = href.split("#") as [string, string];
+      if (!ids.get(file)?.has(id)) broken.push(`glossary term ${term}: ${href}`);
+    }
+    expect(broken).toEqual([]);
+    expect(count).toBeGreaterThan(200);
   });
 
   test("the glossary's terms come from its ### headings, each spelling of a heading linking to the entry", () => {
