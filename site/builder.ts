@@ -9,6 +9,7 @@ import { ROOT } from "../shared/child.ts";
 import { parseDirectives, type RunDirective } from "../shared/directives.ts";
 import type { SearchEntry } from "./client/search.ts";
 import { InputHasher } from "./inputs.ts";
+import { BOOK_PAGES, bookPage, readGlossary, renderBookPages } from "./book.ts";
 import { bundle } from "./bundles.ts";
 import { checkLinks, type LinkProblem } from "./links.ts";
 import type { ArtifactLookup } from "./figures.ts";
@@ -86,9 +87,18 @@ export async function buildSite(opts: BuildOptions = {}): Promise<BuildReport> {
   // 2. Pages.
   const files = new Map<string, string>();
   const rendered = new Map<string, RenderedChapter>();
+  let glossary: ReturnType<typeof readGlossary> = new Map();
+  let bookPages: ReturnType<typeof renderBookPages> = new Map();
+  try {
+    glossary = readGlossary();
+    bookPages = renderBookPages(chapters);
+  } catch (e) {
+    if (!(e instanceof ChapterError)) throw e;
+    errors.push(e.message);
+  }
   for (const c of written) {
     try {
-      const r = renderChapter(markdown.get(c.slug)!, { chapter: c, chapters, live: (line) => live.results.get(liveKey(c, line)), artifacts: chapterArtifacts(c, jobs, live.results) });
+      const r = renderChapter(markdown.get(c.slug)!, { chapter: c, chapters, live: (line) => live.results.get(liveKey(c, line)), artifacts: chapterArtifacts(c, jobs, live.results), glossary });
       rendered.set(c.slug, r);
       files.set(`${c.slug}.html`, chapterPage(c, r, book));
     } catch (e) {
@@ -98,16 +108,18 @@ export async function buildSite(opts: BuildOptions = {}): Promise<BuildReport> {
   }
   if (errors.length) throw new SiteBuildError(errors.join("\n\n"));
   for (const c of chapters) if (!book.written.has(c.slug)) files.set(`${c.slug}.html`, comingPage(c, book));
-  files.set("index.html", indexPage(book));
+  const pages = BOOK_PAGES.filter((p) => bookPages.has(p));
+  for (const [p, r] of bookPages) files.set(`${p.slug}.html`, bookPage(p, r, book, pages));
+  files.set("index.html", indexPage(book, pages));
   files.set("404.html", notFoundPage());
-  for (const path of sourceFiles(written, rendered)) {
+  for (const path of sourceFiles(written, [...rendered.values(), ...bookPages.values()])) {
     const owner = written.find((c) => path.startsWith(`chapters/${c.slug}/`)) ?? null;
     files.set(`source/${path}.html`, sourcePage(path, readFileSync(resolve(ROOT, path), "utf8"), languageOf(path), owner));
   }
 
   // 3. Scripts: the site's, the search index, the playground (which must stay pure TypeScript).
   files.set("playground.html", playgroundPage(STAGES));
-  files.set("assets/search-index.js", `window.__SEARCH_INDEX__ = ${JSON.stringify(searchIndex(written, rendered))};\n`);
+  files.set("assets/search-index.js", `window.__SEARCH_INDEX__ = ${JSON.stringify(searchIndex(written, rendered, bookPages))};\n`);
   const [siteJs, workerJs] = await Promise.all([bundle("site/client/site.ts"), bundle("site/playground/worker.ts")]);
   files.set("assets/site.js", siteJs);
   files.set("assets/playground.js", await bundle("site/playground/main.ts", { __PLAYGROUND_WORKER__: JSON.stringify(workerJs) }));
@@ -143,9 +155,9 @@ function chapterArtifacts(c: ChapterInfo, jobs: readonly LiveJob[], results: Liv
 }
 
 /** Every file a chapter includes or links to, plus every module of the written chapters. */
-function sourceFiles(written: readonly ChapterInfo[], rendered: ReadonlyMap<string, RenderedChapter>): string[] {
+function sourceFiles(written: readonly ChapterInfo[], rendered: readonly RenderedChapter[]): string[] {
   const out = new Set<string>();
-  for (const r of rendered.values()) for (const s of r.sources) out.add(s);
+  for (const r of rendered) for (const s of r.sources) out.add(s);
   for (const c of written) {
     for (const f of new Bun.Glob("*.ts").scanSync(resolve(ROOT, "chapters", c.slug))) out.add(`chapters/${c.slug}/${f}`);
   }
@@ -155,12 +167,15 @@ function sourceFiles(written: readonly ChapterInfo[], rendered: ReadonlyMap<stri
 const LANGUAGE_BY_EXTENSION: Record<string, string> = { ".ts": "typescript", ".js": "javascript", ".b": "brainfuck", ".s": "asm", ".c": "c", ".json": "json", ".lir": "lir", ".sh": "sh" };
 const languageOf = (path: string) => LANGUAGE_BY_EXTENSION[extname(path)] ?? "text";
 
-function searchIndex(written: readonly ChapterInfo[], rendered: ReadonlyMap<string, RenderedChapter>): SearchEntry[] {
+function searchIndex(written: readonly ChapterInfo[], rendered: ReadonlyMap<string, RenderedChapter>, bookPages: ReturnType<typeof renderBookPages>): SearchEntry[] {
   const entries: SearchEntry[] = [];
   for (const c of written) {
     const r = rendered.get(c.slug)!;
     const pageTitle = `${c.n}. ${r.title ?? c.title}`;
     for (const s of r.sections) entries.push({ href: `${c.slug}.html${s.id ? `#${s.id}` : ""}`, page: pageTitle, heading: s.heading, text: s.text });
+  }
+  for (const [p, r] of bookPages) {
+    for (const s of r.sections) entries.push({ href: `${p.slug}.html${s.id ? `#${s.id}` : ""}`, page: p.title, heading: s.heading, text: s.text });
   }
   entries.push({
     href: "playground.html",

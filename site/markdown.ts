@@ -49,7 +49,12 @@ export interface RenderContext {
   /** The live result of the run directive at a README line. */
   readonly live: (line: number) => LiveResult | undefined;
   readonly artifacts: ArtifactLookup;
+  /** The glossary's terms (lower case) and their hrefs: a term's first bold or italic use links there. */
+  readonly glossary?: Glossary;
 }
+
+/** Glossary terms, lower case, to the href of their entry (site/book.ts reads them from glossary.md). */
+export type Glossary = ReadonlyMap<string, string>;
 
 /** A build error in a chapter, naming the README and line. */
 export class ChapterError extends Error {
@@ -74,9 +79,78 @@ export function renderChapter(markdown: string, ctx: RenderContext): RenderedCha
       t.children = quoteFigures(t, figures, readme);
     }
   }
+  if (ctx.glossary) linkGlossaryTerms(tokens, ctx.glossary);
   const html = md.renderer.render(tokens, md.options, {});
   const h1 = headings.find((h) => h.level === 1);
   return { html, title: h1?.text ?? null, headings, sections: sectionsOf(tokens, h1?.text ?? ctx.chapter.title), sources: [...sources] };
+}
+
+/**
+ * A page of the book that is not a chapter (the preface, a part's introduction, the glossary, the
+ * index): the same markdown, headings and link rewriting, with plain code fences only. A live result
+ * or an include belongs in a chapter, where the build runs and checks it.
+ */
+export function renderBookPage(markdown: string, file: string, chapters: readonly ChapterInfo[]): RenderedChapter {
+  const tokens = md.parse(markdown, {});
+  const headings = assignHeadingIds(tokens);
+  const sources = new Set<string>();
+  for (const t of tokens) {
+    if (t.type === "fence") {
+      const line = (t.map?.[0] ?? 0) + 1;
+      if (/^(include|run|figure)\b/.test(t.info.trim())) throw new ChapterError(`${file} line ${line}: \`${t.info.trim()}\` works only in a chapter's README`);
+      renderedFences.set(t, renderCode(t.content, t.info.trim().split(/\s+/)[0] ?? ""));
+    }
+    if (t.type === "inline") rewriteLinks(t.children ?? [], file, chapters, sources);
+  }
+  const html = md.renderer.render(tokens, md.options, {});
+  const h1 = headings.find((h) => h.level === 1);
+  const title = h1?.text ?? file;
+  return { html, title: h1?.text ?? null, headings, sections: sectionsOf(tokens, title), sources: [...sources] };
+}
+
+/**
+ * Link the first bold or italic use of each glossary term on a page to its entry: the place a chapter
+ * coins a term is where it sets it in bold, so that is where a reader wants the definition at hand.
+ */
+function linkGlossaryTerms(tokens: Token[], glossary: Glossary): void {
+  const done = new Set<string>();
+  for (const t of tokens) {
+    if (t.type !== "inline" || !t.children) continue;
+    const c = t.children;
+    for (let i = 0; i + 2 < c.length; i++) {
+      const open = c[i]!;
+      if ((open.type !== "strong_open" && open.type !== "em_open") || c[i + 1]!.type !== "text" || c[i + 2]!.type !== open.type.replace("_open", "_close")) continue;
+      if (insideLink(c, i)) continue;
+      const term = glossaryTerm(c[i + 1]!.content, glossary);
+      const href = term === null ? undefined : glossary.get(term);
+      if (href === undefined || done.has(href)) continue;
+      done.add(href);
+      const linkOpen = new TokenClass("link_open", "a", 1);
+      linkOpen.attrSet("href", href);
+      linkOpen.attrSet("class", "glossary-term");
+      linkOpen.attrSet("title", "In the glossary");
+      const linkClose = new TokenClass("link_close", "a", -1);
+      c.splice(i + 3, 0, linkClose);
+      c.splice(i, 0, linkOpen);
+      i += 4;
+    }
+  }
+}
+
+const TokenClass = new md.core.State("", md, {}).Token;
+
+/** Whether children[i] sits between a link_open and its link_close: a link inside a link is not HTML. */
+function insideLink(children: readonly Token[], i: number): boolean {
+  let depth = 0;
+  for (let j = 0; j < i; j++) depth += children[j]!.type === "link_open" ? 1 : children[j]!.type === "link_close" ? -1 : 0;
+  return depth > 0;
+}
+
+/** The glossary term a bold or italic phrase names (a plural is the same term), or null. */
+export function glossaryTerm(text: string, glossary: Glossary): string | null {
+  const t = text.trim().toLowerCase();
+  for (const candidate of [t, t.replace(/s$/, ""), t.replace(/es$/, "")]) if (glossary.has(candidate)) return candidate;
+  return null;
 }
 
 // Fences are rendered before markdown-it renders the page, so an error can name the README line;

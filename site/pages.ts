@@ -12,7 +12,7 @@ export interface BookInfo {
   readonly written: ReadonlySet<string>;
 }
 
-export function indexPage(book: BookInfo): string {
+export function indexPage(book: BookInfo, bookPages: readonly { readonly slug: string; readonly title: string }[] = []): string {
   const parts = (["I", "II", "III"] as const).map((part) => {
     const items = book.chapters
       .filter((c) => c.part === part)
@@ -55,6 +55,7 @@ export function indexPage(book: BookInfo): string {
   <h2 id="contents">Contents</h2>
   ${progress(book)}
   ${parts.join("\n")}
+  ${bookPages.length ? `<p class="book-pages">${bookPages.map((p) => `<a href="${p.slug}.html">${escapeHtml(p.title)}</a>`).join(" · ")}</p>` : ""}
 </section>`;
   return page({ title: BOOK_TITLE, root: "", main, bodyClass: "home" });
 }

@@ -7,6 +7,7 @@ import { CHAPTERS } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
 import { FIGURE_REF, parseDirectives, parseFigures, resolveInclude, runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
 
+const count = (text: string, needle: string) => text.split(needle).length - 1;
 const written = CHAPTERS.filter((c) => existsSync(resolve(ROOT, "chapters", c.slug, "README.md")));
 
 for (const c of written) {
@@ -17,6 +18,17 @@ for (const c of written) {
     test("has a main.ts, a test file, and ends with challenges", () => {
       expect(existsSync(resolve(ROOT, "chapters", c.slug, "main.ts"))).toBe(true);
       expect(readme).toMatch(/^## Challenges/m);
+    });
+
+    test("closes with a summary and further reading before its challenges, and an answer to each challenge", () => {
+      const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+      expect(headings.slice(-3)).toEqual(["Summary", "Further reading", "Challenges"]);
+      const challenges = readme.slice(readme.indexOf("\n## Challenges\n"));
+      const asked = [...challenges.matchAll(/^(\d+)\. \*\*/gm)].map((m) => Number(m[1]));
+      const answered = [...challenges.matchAll(/^<summary>Answer (\d+): /gm)].map((m) => Number(m[1]));
+      expect(answered).toEqual(asked);
+      expect(count(challenges, '<details class="answer">')).toBe(answered.length);
+      expect(count(challenges, "<details")).toBe(count(challenges, "</details>"));
     });
 
     test("includes real source and shows live results", () => {

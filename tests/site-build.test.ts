@@ -13,6 +13,7 @@ import { withClassicDir } from "./support/bf-programs.ts";
 import { parseDirectives } from "../shared/directives.ts";
 import { buildSite, type BuildReport } from "../site/builder.ts";
 import { siteFiles } from "../site/links.ts";
+import { BOOK_PAGES } from "../site/book.ts";
 
 const outDir = mkdtempSync(join(tmpdir(), "jit-site-build-"));
 const written = CHAPTERS.filter((c) => existsSync(resolve(ROOT, "chapters", c.slug, "README.md")));
@@ -63,6 +64,29 @@ describe("the built site", () => {
       const remote = [...html(f).matchAll(/\b(?:src|srcset)\s*=\s*"(?:https?:)?\/\/[^"]*"|<link\b[^>]*href="(?:https?:)?\/\/|url\(\s*['"]?(?:https?:)?\/\//g)].map((m) => m[0]);
       expect({ file: f, remote }).toEqual({ file: f, remote: [] });
     }
+  });
+
+  test("has the book's own pages, linked from the index, and every link on them resolves", () => {
+    const index = html("index.html");
+    for (const p of BOOK_PAGES) {
+      expect(existsSync(join(outDir, `${p.slug}.html`))).toBe(true);
+      expect(index).toContain(`href="${p.slug}.html"`);
+      expect(second.links.filter((l) => l.page === `${p.slug}.html`)).toEqual([]);
+    }
+    // The glossary and the index send a reader into the chapters: each of their links lands on a section.
+    const toChapters = (page: string) => [...html(page).matchAll(/href="(\d\d-[^"#]+\.html)#([^"]+)"/g)].map((m) => [m[1]!, m[2]!] as const);
+    const links = [...toChapters("glossary.html"), ...toChapters("book-index.html")];
+    expect(links.length).toBeGreaterThan(100);
+    for (const [file, id] of links) expect({ file, id, found: html(file).includes(` id="${id}"`) }).toEqual({ file, id, found: true });
+  });
+
+  test("a chapter links its terms' first uses to the glossary, and folds its answers away", () => {
+    for (const c of written) {
+      const page = html(`${c.slug}.html`);
+      expect({ chapter: c.n, glossary: page.includes('class="glossary-term"') || c.n === 4 }).toEqual({ chapter: c.n, glossary: true });
+      expect({ chapter: c.n, answers: count(page, '<details class="answer">') }).toEqual({ chapter: c.n, answers: 5 });
+    }
+    expect(html("07-template-jit.html")).toContain('<a href="glossary.html#site" class="glossary-term"');
   });
 
   test("the search index covers every written chapter", () => {

@@ -14,6 +14,7 @@ import { print } from "../chapters/08-lir/print.ts";
 import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
 import { DEFAULT_PIPELINE, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { CHAPTERS, chapter } from "../shared/chapters.ts";
+import { ROOT } from "../shared/child.ts";
 import { benchChartSvg, BenchFormatError, formatMs, parseBench, type BenchFile } from "../site/bench-chart.ts";
 import { search, snippet } from "../site/client/search.ts";
 import { FIGURE_NAMES, figureOf, FigureError, renderFigure } from "../site/figures.ts";
@@ -23,7 +24,8 @@ import { InputHasher } from "../site/inputs.ts";
 import { checkLinks } from "../site/links.ts";
 import { parseDisasmLine, renderOutput, visibleBytes } from "../site/listing.ts";
 import { forEachConcurrently, runLive } from "../site/live.ts";
-import { ChapterError, declares, lineNumbers, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
+import { ChapterError, declares, glossaryTerm, lineNumbers, renderBookPage, renderChapter, resolveLink, type RenderContext } from "../site/markdown.ts";
+import { BOOK_PAGES, bookPageFile, readGlossary, renderBookPages } from "../site/book.ts";
 import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/normalize.ts";
 import { diffLines } from "../site/playground/diff.ts";
 import { bundle } from "../site/bundles.ts";
@@ -466,6 +468,77 @@ describe("a chapter's README as a page", () => {
 
   test("an included region's lines keep their numbers in the file, nested markers skipped", () => {
     expect(lineNumbers("tests/fixtures/regions.ts", 4, "function f() {\n  const inner = 2;\n  return inner;\n}")).toEqual([4, 6, 8, 9]);
+  });
+});
+
+describe("the book's own pages", () => {
+  test("a book page is rendered like a chapter: headings, and links to chapters become their pages", () => {
+    const r = renderBookPage("# Preface\n\n## Three ways\n\nSee [pages](../../chapters/01-pages/README.md#pitfalls) and the [glossary](glossary.html).\n\n```sh\nnpm ci\n```\n", "site/book/preface.md", CHAPTERS);
+    expect(r.title).toBe("Preface");
+    expect(r.headings.map((h) => h.id)).toEqual(["preface", "three-ways"]);
+    expect(r.html).toContain('<a href="01-pages.html#pitfalls">pages</a>');
+    expect(r.html).toContain('<a href="glossary.html">glossary</a>');
+    expect(r.html).toContain('class="code-block"');
+  });
+
+  test("a directive in a book page is an error naming the file and line: only chapters run and include", () => {
+    expect(() => renderBookPage("# P\n\n```run\nbun x.ts\n```\n", "site/book/preface.md", CHAPTERS)).toThrow("site/book/preface.md line 3: `run` works only in a chapter's README");
+  });
+
+  test("every page of the book's back matter exists and renders, with a title", () => {
+    const pages = renderBookPages(CHAPTERS);
+    expect([...pages.keys()].map((p) => p.slug)).toEqual(BOOK_PAGES.map((p) => p.slug));
+    for (const [p, r] of pages) expect({ file: bookPageFile(p), title: r.title !== null }).toEqual({ file: bookPageFile(p), title: true });
+  });
+
+  test("every link of the book's pages to a chapter lands on one of its headings, and so does every glossary entry", () => {
+    // A chapter's heading ids, without building the site: directives are what need a build, and they hold no headings.
+    const ids = new Map<string, Set<string>>();
+    for (const c of CHAPTERS) {
+      const readme = readFileSync(join(ROOT, "chapters", c.slug, "README.md"), "utf8").replace(/^```(?:run|include|figure|workbook)\b[^\n]*\n[\s\S]*?^```$/gm, "");
+      ids.set(`${c.slug}.html`, new Set(renderBookPage(readme, `chapters/${c.slug}/README.md`, CHAPTERS).headings.map((h) => h.id)));
+    }
+    const pages = renderBookPages(CHAPTERS);
+    for (const [p, r] of pages) ids.set(`${p.slug}.html`, new Set(r.headings.map((h) => h.id)));
+    const broken: string[] = [];
+    let count = 0;
+    for (const [p, r] of pages) {
+      for (const m of r.html.matchAll(/href="([^"#:/]+\.html)(?:#([^"]*))?"/g)) {
+        count++;
+        const target = ids.get(m[1]!);
+        if (!target || (m[2] && !target.has(m[2]))) broken.push(`${p.slug}.md: ${m[1]}${m[2] ? `#${m[2]}` : ""}`);
+      }
+    }
+    for (const [term, href] of readGlossary()) {
+      const [file, id] = href.split("#") as [string, string];
+      if (!ids.get(file)?.has(id)) broken.push(`glossary term ${term}: ${href}`);
+    }
+    expect(broken).toEqual([]);
+    expect(count).toBeGreaterThan(200);
+  });
+
+  test("the glossary's terms come from its ### headings, each spelling of a heading linking to the entry", () => {
+    const g = readGlossary("# Glossary\n\n### site\n\nA number.\n\n### on-stack replacement / OSR\n\nA switch.\n\n### `W^X`\n");
+    expect([...g]).toEqual([["site", "glossary.html#site"], ["on-stack replacement", "glossary.html#on-stack-replacement-osr"], ["osr", "glossary.html#on-stack-replacement-osr"], ["w^x", "glossary.html#w-x"]]);
+    expect(() => readGlossary("### site\n\n### Site\n")).toThrow('the term "site" has two entries');
+    expect(glossaryTerm("Sites", g)).toBe("site");
+    expect(glossaryTerm("sitting", g)).toBeNull();
+  });
+
+  test("the book's glossary defines the terms the chapters coin", () => {
+    const g = readGlossary();
+    for (const term of ["site", "reach", "known range", "slice", "loop unit", "tier", "template", "lir", "pass", "guard", "osr entry", "w^x"]) expect(g.has(term)).toBe(true);
+  });
+
+  test("a term's first bold or italic use in a chapter links to its glossary entry, once per entry, never inside a link", () => {
+    const glossary = readGlossary("### site\n\n### pass\n\n### callee-saved / caller-saved\n");
+    const ctx: RenderContext = { chapter: chapter(7), chapters: CHAPTERS, live: () => undefined, artifacts: () => null, glossary };
+    const r = renderChapter("# T\n\nEach **site** is a number; another **site** is not linked again. The *passes* run,\n[a **pass** in a link](../01-pages/README.md) stays a plain link, and **callee-saved** then **caller-saved** share one entry.\n", ctx);
+    expect(r.html.match(/class="glossary-term"/g)?.length).toBe(3);
+    expect(r.html).toContain('<a href="glossary.html#site" class="glossary-term" title="In the glossary"><strong>site</strong></a> is a number; another <strong>site</strong>');
+    expect(r.html).toContain('<a href="glossary.html#pass" class="glossary-term" title="In the glossary"><em>passes</em></a>');
+    expect(r.html).toContain('<a href="01-pages.html">a <strong>pass</strong> in a link</a>');
+    expect(r.html).toContain('<a href="glossary.html#callee-saved-caller-saved" class="glossary-term" title="In the glossary"><strong>callee-saved</strong></a> then <strong>caller-saved</strong>');
   });
 });
 
