@@ -5,7 +5,7 @@
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { findPrograms } from "../../shared/programs.ts";
-import { loadPrograms, timeRun, type BenchProgram } from "./bench.ts";
+import { loadPrograms, millions, timeRun, type BenchProgram } from "./bench.ts";
 import { optimize } from "./optimize.ts";
 
 /** The book's programs measured by default: each runs in well under a second once optimized. */
@@ -30,16 +30,12 @@ export function passFigures(programs: readonly BenchProgram[], runs = 1): Record
     const optimized = optimize(p.lowered).lir;
     const before = timeRun(p, p.lowered, runs);
     const after = timeRun(p, optimized, runs);
-    out[`${p.name}Before`] = millions(before.executed);
-    out[`${p.name}After`] = millions(after.executed);
+    out[`${p.name}Before`] = `${millions(before.executed)} million`;
+    out[`${p.name}After`] = `${millions(after.executed)} million`;
     out[`${p.name}Fewer`] = ratio(before.executed, after.executed);
     out[`${p.name}Faster`] = ratio(before.seconds, after.seconds);
   }
   return out;
-}
-
-function millions(n: number): string {
-  return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} million`;
 }
 
 const USAGE = `bun chapters/09-optimizer/figures.ts [--runs N] [name ...]
