@@ -15,7 +15,8 @@ import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { verify } from "../chapters/08-lir/verify.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
-import { loadPrograms, passTable, runTable, timeRun } from "../chapters/09-optimizer/bench.ts";
+import { loadPrograms, millions, passTable, runTable, timeRun } from "../chapters/09-optimizer/bench.ts";
+import { passFigures, ratio } from "../chapters/09-optimizer/figures.ts";
 import { programsIn } from "../shared/programs.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize, PASSES, UnknownPassError } from "../chapters/09-optimizer/optimize.ts";
 import { inverse } from "../chapters/09-optimizer/passes/mul-loops.ts";
@@ -345,6 +346,35 @@ describe("bench.ts", () => {
     expect(r.stdout).toContain("The LIR interpreter, before and after optimizing (best of 1):");
     const none = await runBun("chapters/09-optimizer/bench.ts", ["--dir", join(dir, "missing")]);
     expect(none.stdout).toStartWith("(there is no folder ");
+  });
+});
+
+describe("figures.ts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lir-figures-"));
+  writeFileSync(join(dir, "tiny.b"), "++++++++[>++++++++<-]>+.[-]");
+  writeFileSync(join(dir, "tiny.out"), "A");
+
+  test("the figures the prose quotes: instructions before and after the passes, and the ratios", () => {
+    const [tiny] = loadPrograms(programsIn(dir, ["tiny"]).programs);
+    const before = interpretLirWithStats(tiny!.lowered, tiny!.options).executed;
+    const after = interpretLirWithStats(optimize(tiny!.lowered).lir, tiny!.options).executed;
+    const figures = passFigures([tiny!]);
+    expect(Object.keys(figures)).toEqual(["tinyBefore", "tinyAfter", "tinyFewer"]);
+    expect(figures.tinyBefore).toBe(`${millions(before)} million`);
+    expect(figures.tinyAfter).toBe(`${millions(after)} million`);
+    expect(millions(2_500_000)).toBe("2.50");
+    expect(figures.tinyFewer).toBe(ratio(before, after));
+    expect(Number.parseFloat(figures.tinyFewer!)).toBeGreaterThan(1);
+    expect(() => passFigures([{ ...tiny!, expected: new Uint8Array([66]) }])).toThrow("tiny: wrong output from the LIR interpreter");
+    expect(ratio(3, 2)).toBe("1.5×");
+  });
+
+  test("as a script: one JSON object; a program that is not there is an error, not a note", async () => {
+    const r = await runBun("chapters/09-optimizer/figures.ts", ["pascal"]);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(["pascalBefore", "pascalAfter", "pascalFewer"]);
+    const bad = await runBun("chapters/09-optimizer/figures.ts", ["nosuch"]);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain("there is no program 'nosuch'");
   });
 });
 

@@ -88,7 +88,8 @@ export function runTable(programs: readonly BenchProgram[], runs: number): strin
 }
 // #endregion
 
-function millions(n: number): string {
+/** Millions, as the tables and the figures print them. */
+export function millions(n: number): string {
   return (n / 1e6).toFixed(n < 1e7 ? 2 : 0);
 }
 
