@@ -30,7 +30,7 @@ import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/n
 import { diffLines } from "../site/playground/diff.ts";
 import { bundle } from "../site/bundles.ts";
 import { ENGINE_LIMITS } from "../chapters/13-wasm-backend/limits.ts";
-import { bookError, MAX_LIR_LINES, MAX_OUTPUT_BYTES, MAX_WAT_LINES, PlaygroundLimitError, runPipeline, STAGES } from "../site/playground/pipeline.ts";
+import { bookError, MAX_LIR_COMMANDS, MAX_LIR_LINES, MAX_OUTPUT_BYTES, MAX_WAT_LINES, PlaygroundLimitError, runPipeline, STAGES } from "../site/playground/pipeline.ts";
 import { indexPage } from "../site/pages.ts";
 import type { PipelineReport, X86Line } from "../site/playground/protocol.ts";
 import { hex, MAX_X86_LINES, MAX_X86_OPS, PLACEHOLDER_IMPORTS, x86Listing } from "../site/playground/x86.ts";
@@ -623,6 +623,18 @@ describe("the playground pipeline", () => {
     expect(r.run.ok && r.run.value.error).toStartWith("TapeBoundsError: 1:120003: '>' moved the pointer off the right end of the tape");
   });
 
+  test("a program of many loops skips the optimizer and runs unoptimized; one of millions of commands is the interpreter's", () => {
+    const loops = "+[->+<]>".repeat(8000) + ".";
+    const r = runPipeline({ source: loops, input: "", maxSteps: 10_000_000, eof: "zero" });
+    expect(!r.optimized.ok && r.optimized.reason).toStartWith("The optimizer is skipped: the LIR has 56,001 ops and 8,000 loops");
+    expect(r.run.ok && r.run.value).toMatchObject({ tier: "the WebAssembly backend (chapter 13)", error: null, output: new TextDecoder().decode(interpret(parse(loops)).output) });
+    const huge = "+>".repeat(MAX_LIR_COMMANDS / 2) + "+";
+    const h = runPipeline({ source: huge, input: "", maxSteps: 10_000_000, eof: "zero" });
+    expect(!h.lir.ok && h.lir.reason).toStartWith("Lowering is skipped: the program has 1,000,001 commands");
+    expect(h.run.ok && h.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)" });
+    expect(h.run.ok && h.run.value.error).toStartWith("TapeBoundsError: 1:60000: '>' moved the pointer off the right end of the tape");
+  });
+
   test("what the engine throws reaches the page as the book's error", () => {
     const e = bookError("The optimizer (chapter 9)", new RangeError("Out of memory"));
     expect(e).toBeInstanceOf(PlaygroundLimitError);
@@ -633,7 +645,7 @@ describe("the playground pipeline", () => {
 
   test("with no LIR (nested deeper than it allows), the interpreter runs the program", () => {
     const r = runPipeline({ source: "+" + "[".repeat(1001) + "-" + "]".repeat(1001) + "+.", input: "", maxSteps: 1_000_000, eof: "unchanged" });
-    expect(!r.wasm.ok && r.wasm.reason).toBe("There is no optimized LIR to compile.");
+    expect(!r.wasm.ok && r.wasm.reason).toBe("There is no LIR to compile.");
     expect(r.run.ok && r.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)", unit: "steps", output: "\u0001" });
   });
 });

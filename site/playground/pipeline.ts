@@ -28,6 +28,24 @@ export const MAX_LIR_LINES = 3000;
  */
 export const MAX_NOTED_WAT_OPS = 20_000;
 
+/**
+ * Commands past which the page lowers nothing and the reference interpreter runs the program:
+ * parsing, lowering and compiling a program of millions of commands takes longer than the page waits.
+ */
+export const MAX_LIR_COMMANDS = 1_000_000;
+
+/**
+ * Ops times loops past which the optimizer is skipped: its analysis copies what it knows of the
+ * cells at every loop, so a long program of many loops costs about their product.
+ */
+export const MAX_OPTIMIZER_WORK = 20_000_000;
+
+/** The optimizer's work on this LIR, as MAX_OPTIMIZER_WORK counts it. */
+function optimizerWork(lir: Lir): number {
+  const loops = (ops: readonly Op[]): number => ops.reduce((k, op) => k + (op.kind === "loop" ? 1 + loops(op.body) : op.kind === "guard" ? loops(op.then) + loops(op.otherwise) : 0), 0);
+  return countOps(lir.ops) * loops(lir.ops);
+}
+
 /** A playground stage the browser's engine gave up on (out of memory, say): the engine's words, put as the book's. */
 export class PlaygroundLimitError extends Error {
   override name = "PlaygroundLimitError";
@@ -124,11 +142,26 @@ export function runPipeline(req: PipelineRequest, limits?: WasmLimits): Pipeline
     const no = blocked("The program does not parse.");
     return { parse: parseReport, lir: no, optimized: no, x86: no, wasm: no, run: no };
   }
-  const lir = attempt("Lowering to the LIR (chapter 8)", () => lower(program));
-  const optimized = lir.ok ? attempt("The optimizer (chapter 9)", () => optimizeByPass(lir.value)) : blocked("There is no LIR to optimize.");
-  const compiled = optimized.ok ? attempt("The WebAssembly backend (chapter 13)", () => compile(optimized.value.lir, limits)) : blocked("There is no optimized LIR to compile.");
+  const n = (x: number) => x.toLocaleString("en");
+  const commands = program.code.length;
+  const lir =
+    commands > MAX_LIR_COMMANDS
+      ? blocked(`Lowering is skipped: the program has ${n(commands)} commands, more than the ${n(MAX_LIR_COMMANDS)} the page compiles in good time. The reference interpreter (chapter 6) runs it.`)
+      : attempt("Lowering to the LIR (chapter 8)", () => lower(program));
+  const work = lir.ok ? optimizerWork(lir.value) : 0;
+  const optimized = !lir.ok
+    ? blocked("There is no LIR to optimize.")
+    : work > MAX_OPTIMIZER_WORK
+      ? blocked(
+          `The optimizer is skipped: the LIR has ${n(countOps(lir.value.ops))} ops and ${n(work / countOps(lir.value.ops))} loops, and chapter 9's analysis carries what it knows of the cells into every loop, ` +
+            `so its time grows with both: too long for the page. The WebAssembly backend compiles the LIR as lowered.`,
+        )
+      : attempt("The optimizer (chapter 9)", () => optimizeByPass(lir.value));
+  // Unoptimized code runs the same: the optimizer only makes it faster.
+  const code = optimized.ok ? optimized.value.lir : lir.ok ? lir.value : null;
+  const compiled = code !== null ? attempt("The WebAssembly backend (chapter 13)", () => compile(code, limits)) : blocked("There is no LIR to compile.");
   return {
-    parse: { ok: true, commands: program.code.length, error: null },
+    parse: { ok: true, commands, error: null },
     lir: lir.ok ? attempt("Printing the LIR (chapter 8)", () => lirText(lir.value)) : lir,
     optimized: optimized.ok ? { ok: true, value: { ...optimized.value.text, passes: optimized.value.passes } } : optimized,
     x86: optimized.ok ? flatten(attempt("The x86-64 code generator (chapter 9)", () => x86Listing(optimized.value.lir))) : blocked("There is no optimized LIR to compile."),
