@@ -96,6 +96,12 @@ describe("the text form", () => {
     expect(print(parseLir(text))).toBe(text);
   });
 
+  test("maxLines stops the text after that many lines, inside a loop too", () => {
+    const lir = parseLir("add [0] 1 loop [0] { add [0] -1 move 1 } out [0]");
+    expect(print(lir, { maxLines: 3 })).toBe(lines("add [0] 1", "loop [0] {", "  add [0] -1"));
+    expect(print(lir, { maxLines: 99 })).toBe(print(lir));
+  });
+
   test("a loop can be written on one line; # starts a comment", () => {
     expect(print(parseLir("loop [0] { add [0] -1 } # clear\nout [0]"))).toBe(lines("loop [0] {", "  add [0] -1", "}", "out [0]"));
   });

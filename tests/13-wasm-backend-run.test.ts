@@ -71,6 +71,13 @@ describe("each LIR op, lowered", () => {
   });
   // #endregion
 
+  test("toWat with maxLines is the text's first lines, and a last line saying it was cut there", () => {
+    const { bytes, comments } = lirToWasm(parseLir("in [0] loop [0] { loop [0] { loop [0] { in [0] } } } out [0]"), { comments: true });
+    const whole = toWat(bytes, comments).split("\n");
+    expect(toWat(bytes, comments, 12)).toBe([...whole.slice(0, 12), ";; ... cut here, after 12 lines", ""].join("\n"));
+    expect(toWat(bytes, comments, whole.length + 5)).toBe(whole.join("\n"));
+  });
+
   test("deeper down, a loop with loops inside is a function of its own, called on every entry", () => {
     const wat = toWat(lirToWasm(parseLir("in [0] loop [0] { loop [0] { loop [0] { in [0] } } }")).bytes);
     const fn = (name: string) => wat.split(`  (func ${name} (type 2) (param $p i32) (param $tapeSize i32) (result i32)\n`)[1]!.split("\n  (")[0]!.split("\n").map((l) => l.trim());

@@ -210,6 +210,21 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
     await page.screenshot({ path: join(SHOTS, "playground-wasm.png"), fullPage: true });
   }, 60_000);
 
+  test("pasted programs of 900 KB and 1.5 MB: the panels are cut or skipped with a note, and the run ends with the book's error at line:column", async () => {
+    await page.goto(server.url + "playground.html");
+    await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
+    await page.locator("#pg-source").fill("+>".repeat(300_000) + "<".repeat(300_000) + "[-]");
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("TapeBoundsError"), undefined, { timeout: 30_000 });
+    expect(await page.locator("#pg-status").textContent()).toStartWith("TapeBoundsError: 1:60000: '>' moved the pointer off the right end of the tape");
+    expect(await page.locator("#pg-lir").textContent()).toContain("… The text is cut after 3,000 lines of ");
+    expect(await page.locator("#pg-x86").textContent()).toContain("this is the code for its first");
+    expect(await page.locator("#pg-wasm").textContent()).toContain(";; ... cut here, after 3000 lines");
+    // 1.5 MB: past what the page compiles, the interpreter runs it.
+    await page.locator("#pg-source").fill("+".repeat(1_500_000) + "<");
+    await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("TapeBoundsError: 1:1500001:"), undefined, { timeout: 30_000 });
+    expect(await page.locator("#pg-lir").textContent()).toStartWith("Lowering is skipped: the program has 1,500,001 commands");
+  }, 60_000);
+
   test("opened from disk (file://), the pages, the search and the playground still work", async () => {
     await page.goto(pathToFileURL(join(DEFAULT_OUT, "index.html")).href);
     expect(await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")!).position)).toBe("sticky"); // the CSS loaded

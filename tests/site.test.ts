@@ -7,9 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions } from "iced-x86";
+import { TapeBoundsError } from "../chapters/06-interpreter/errors.ts";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
+import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
 import { DEFAULT_PIPELINE, optimize } from "../chapters/09-optimizer/optimize.ts";
@@ -30,10 +32,10 @@ import { normalizeAddresses, normalizeOutput, normalizeTimings } from "../site/n
 import { diffLines } from "../site/playground/diff.ts";
 import { bundle } from "../site/bundles.ts";
 import { ENGINE_LIMITS } from "../chapters/13-wasm-backend/limits.ts";
-import { MAX_OUTPUT_BYTES, MAX_WAT_LINES, runPipeline, STAGES } from "../site/playground/pipeline.ts";
+import { bookError, MAX_LIR_COMMANDS, MAX_LIR_LINES, MAX_OUTPUT_BYTES, MAX_WAT_LINES, PlaygroundLimitError, runPipeline, STAGES } from "../site/playground/pipeline.ts";
 import { indexPage } from "../site/pages.ts";
 import type { PipelineReport, X86Line } from "../site/playground/protocol.ts";
-import { hex, MAX_X86_LINES, PLACEHOLDER_IMPORTS } from "../site/playground/x86.ts";
+import { hex, MAX_X86_LINES, MAX_X86_OPS, PLACEHOLDER_IMPORTS, x86Listing } from "../site/playground/x86.ts";
 import { currentProvenance, provenanceLine } from "../site/provenance.ts";
 import { EXAMPLE, rexModrmSibSvg } from "../site/rex-modrm-sib.ts";
 import { pageTableBits, PERMISSION_STEPS } from "../site/figures/address-space.ts";
@@ -737,7 +739,7 @@ describe("the playground pipeline", () => {
 
   test("lowers to the LIR and optimizes it pass by pass, with chapter 9's default pipeline", () => {
     const r = runPipeline({ source: "+++[-]>++<[->+<].", input: "", maxSteps: 1000, eof: "unchanged" });
-    expect(r.lir.ok && r.lir.value).toStartWith("add [0] 3\nloop [0] {\n  add [0] -1\n}\n");
+    expect(r.lir.ok && r.lir.value.text).toStartWith("add [0] 3\nloop [0] {\n  add [0] -1\n}\n");
     if (!r.optimized.ok) throw new Error(r.optimized.reason);
     expect(r.optimized.value.passes.map((p) => p.name)).toEqual([...DEFAULT_PIPELINE]);
     const clear = r.optimized.value.passes.find((p) => p.name === "clear-loops")!;
@@ -766,8 +768,9 @@ describe("the playground pipeline", () => {
     const r = runPipeline({ source: ",[>,]<[.<]".repeat(200), input: "", maxSteps: 1000, eof: "zero" });
     if (!r.wasm.ok) throw new Error(r.wasm.reason);
     const lines = r.wasm.value.text.split("\n");
-    expect(lines.length).toBe(MAX_WAT_LINES + 1);
-    expect(lines.at(-1)).toMatch(/^;; \.\.\. and \d+ more lines$/);
+    expect(lines.length).toBe(MAX_WAT_LINES + 2);
+    expect(lines.at(-2)).toBe(`;; ... cut here, after ${MAX_WAT_LINES} lines`);
+    expect(r.wasm.value.cut).toMatch(/^The text is cut after 3,000 lines; the module has [\d,]+ bytes in all\.$/);
   });
 
   test("code too big for one function runs in parts; a module past the engine's limits is the book's error at line:column", () => {
@@ -781,9 +784,53 @@ describe("the playground pipeline", () => {
     expect(refused.run.ok && refused.run.value.tier).toBe("the reference interpreter (chapter 6)");
   });
 
+  test("a program over every cap: each text stops at its cap and says where, and the run's output is right", () => {
+    const source = "+>".repeat(12_000) + "<".repeat(12_000) + ".[-].";
+    const r = runPipeline({ source, input: "", maxSteps: 1_000_000, eof: "zero" });
+    if (!r.lir.ok || !r.optimized.ok || !r.x86.ok || !r.wasm.ok || !r.run.ok) throw new Error("a stage failed");
+    expect(r.lir.value.text.split("\n").length).toBe(MAX_LIR_LINES + 1);
+    expect(r.lir.value.cut).toMatch(/^The text is cut after 3,000 lines of [\d,]+: the next line is from 1:\d+\.$/);
+    expect(r.optimized.value.cut).toStartWith("The text is cut after 3,000 lines of ");
+    for (const pass of r.optimized.value.passes) expect(pass.text.split("\n").length).toBeLessThanOrEqual(MAX_LIR_LINES + 1);
+    expect(r.x86.value.cut).toMatch(/^The optimized LIR has [\d,]+ ops, more than the 20,000 the page lists: this is the code for its first [\d,]+, up to the op from 1:\d+/);
+    expect(r.x86.value.lines.length).toBeLessThanOrEqual(MAX_X86_LINES + 1);
+    expect(r.wasm.value.cut).toStartWith("The text has no LIR ops as comments: the optimized LIR has ");
+    expect(r.wasm.value.text.split("\n").length).toBe(MAX_WAT_LINES + 2);
+    expect(r.run.value).toMatchObject({ tier: "the WebAssembly backend (chapter 13)", error: null, output: "\u0001\u0000" });
+  });
+
+  test("a program with a huge loop: the x86-64 listing stops before it, or is skipped with a note when it is the first op; off the tape is the book's error at line:column", () => {
+    const source = "+[" + ">+".repeat(20_000) + "<".repeat(20_000) + "-]" + ">+".repeat(40_000);
+    const r = runPipeline({ source, input: "", maxSteps: 1_000_000, eof: "zero" });
+    expect(r.x86.ok && r.x86.value.cut).toMatch(/^The optimized LIR has [\d,]+ ops, more than the 20,000 the page lists: this is the code for its first 1, up to the op from 1:2, /);
+    const loop = x86Listing(parseLir(`loop [0] { ${"add [1] 1 ".repeat(MAX_X86_OPS)} }`));
+    expect(!loop.ok && loop.reason).toBe("The x86-64 listing is skipped: the optimized LIR has 20,001 ops, more than the 20,000 the page lists, and its first op (from 1:1) alone has 20,001.");
+    expect(r.run.ok && r.run.value.error).toStartWith("TapeBoundsError: 1:120003: '>' moved the pointer off the right end of the tape");
+  });
+
+  test("a program of many loops skips the optimizer and runs unoptimized; one of millions of commands is the interpreter's", () => {
+    const loops = "+[->+<]>".repeat(8000) + ".";
+    const r = runPipeline({ source: loops, input: "", maxSteps: 10_000_000, eof: "zero" });
+    expect(!r.optimized.ok && r.optimized.reason).toStartWith("The optimizer is skipped: the LIR has 56,001 ops and 8,000 loops");
+    expect(r.run.ok && r.run.value).toMatchObject({ tier: "the WebAssembly backend (chapter 13)", error: null, output: new TextDecoder().decode(interpret(parse(loops)).output) });
+    const huge = "+>".repeat(MAX_LIR_COMMANDS / 2) + "+";
+    const h = runPipeline({ source: huge, input: "", maxSteps: 10_000_000, eof: "zero" });
+    expect(!h.lir.ok && h.lir.reason).toStartWith("Lowering is skipped: the program has 1,000,001 commands");
+    expect(h.run.ok && h.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)" });
+    expect(h.run.ok && h.run.value.error).toStartWith("TapeBoundsError: 1:60000: '>' moved the pointer off the right end of the tape");
+  });
+
+  test("what the engine throws reaches the page as the book's error", () => {
+    const e = bookError("The optimizer (chapter 9)", new RangeError("Out of memory"));
+    expect(e).toBeInstanceOf(PlaygroundLimitError);
+    expect(e.message).toStartWith("The optimizer (chapter 9) is more than this browser's engine could do for this program (it said: Out of memory).");
+    const own = new TapeBoundsError({ line: 1, column: 2, offset: 1 }, "left", 10);
+    expect(bookError("x", own)).toBe(own);
+  });
+
   test("with no LIR (nested deeper than it allows), the interpreter runs the program", () => {
     const r = runPipeline({ source: "+" + "[".repeat(1001) + "-" + "]".repeat(1001) + "+.", input: "", maxSteps: 1_000_000, eof: "unchanged" });
-    expect(!r.wasm.ok && r.wasm.reason).toBe("There is no optimized LIR to compile.");
+    expect(!r.wasm.ok && r.wasm.reason).toBe("There is no LIR to compile.");
     expect(r.run.ok && r.run.value).toMatchObject({ tier: "the reference interpreter (chapter 6)", unit: "steps", output: "\u0001" });
   });
 });
@@ -872,7 +919,9 @@ describe("the playground's x86-64 panel", () => {
   test("the listing is cut after MAX_X86_LINES lines", () => {
     const lines = x86(",[>,]<[.<]".repeat(200)).lines;
     expect(lines.length).toBe(MAX_X86_LINES + 1);
-    expect(lines.at(-1)).toEqual({ kind: "part", text: expect.stringMatching(/^\.\.\. and \d+ more lines$/) });
+    expect(lines.at(-1)).toEqual({ kind: "part", text: expect.stringMatching(/^\.\.\. and [\d,]+ more lines$/) });
+    const report = run(",[>,]<[.<]".repeat(200));
+    expect(report.x86.ok && report.x86.value.cut).toMatch(/^The listing is cut after 3,000 lines of [\d,]+, in the code of the op from 1:\d+\.$/);
   });
 
   test("with no optimized LIR, it says so", () => {

@@ -6,18 +6,21 @@ import type { Lir, Op } from "./lir.ts";
 export interface PrintOptions {
   /** Append each op's source positions, `@line:column`, one per command it stands for. */
   readonly positions?: boolean;
+  /** Stop after this many lines: a reader sees only the start of a huge program's LIR anyway. */
+  readonly maxLines?: number;
 }
 
 // #region print
 export function print(lir: Lir, opts: PrintOptions = {}): string {
   const lines: string[] = [];
-  printOps(lir.ops, "", opts.positions === true, lines);
-  return lines.map((l) => l + "\n").join("");
+  printOps(lir.ops, "", opts.positions === true, lines, opts.maxLines ?? Infinity);
+  return lines.slice(0, opts.maxLines).map((l) => l + "\n").join("");
 }
 
-function printOps(ops: readonly Op[], indent: string, positions: boolean, lines: string[]): void {
+function printOps(ops: readonly Op[], indent: string, positions: boolean, lines: string[], max: number): void {
   const at = (...ps: readonly SourcePos[]) => (positions ? ps.map((p) => ` @${formatPos(p)}`).join("") : "");
   for (const op of ops) {
+    if (lines.length >= max) return;
     switch (op.kind) {
       case "add":
         lines.push(`${indent}add [${op.off}] ${op.k}${at(op.pos)}`);
@@ -45,14 +48,14 @@ function printOps(ops: readonly Op[], indent: string, positions: boolean, lines:
         break;
       case "loop":
         lines.push(`${indent}loop [${op.off}]${op.known ? ` known ${op.known.lo}..${op.known.hi}` : ""}${at(op.pos)} {`);
-        printOps(op.body, indent + "  ", positions, lines);
+        printOps(op.body, indent + "  ", positions, lines, max);
         lines.push(`${indent}}${at(op.end)}`);
         break;
       case "guard":
         lines.push(`${indent}guard ${op.cells.lo}..${op.cells.hi}${at(op.pos)} {`);
-        printOps(op.then, indent + "  ", positions, lines);
+        printOps(op.then, indent + "  ", positions, lines, max);
         lines.push(`${indent}} else {`);
-        printOps(op.otherwise, indent + "  ", positions, lines);
+        printOps(op.otherwise, indent + "  ", positions, lines, max);
         lines.push(`${indent}}`);
         break;
     }

@@ -218,11 +218,11 @@ function readNames(r: Reader, end: number, functions: Map<number, string>, local
 }
 
 // #region decode-instructions
-/** The instructions of a body, from `start` to `end` (its final `end` included). */
-export function decodeInstructions(bytes: Uint8Array, start: number, end: number): DecodedInstruction[] {
+/** The instructions of a body, from `start` to `end` (its final `end` included), or only the first `max`. */
+export function decodeInstructions(bytes: Uint8Array, start: number, end: number, max = Infinity): DecodedInstruction[] {
   const r = new Reader(bytes, start);
   const out: DecodedInstruction[] = [];
-  while (r.at < end) {
+  while (r.at < end && out.length < max) {
     const offset = r.at;
     const code = r.byte();
     const name = instructionAt(code);

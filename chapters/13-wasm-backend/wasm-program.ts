@@ -110,10 +110,10 @@ export class WasmProgram {
     return this.variant(fuel).code.bytes.slice();
   }
 
-  /** The module as WebAssembly text, each LIR op shown as a comment before its code. */
-  wat(fuel = false): string {
+  /** The module as WebAssembly text, each LIR op shown as a comment before its code; only `maxLines` lines if given. */
+  wat(fuel = false, maxLines?: number): string {
     const code = lirToWasm(this.#lir, this.#compileOptions(fuel, true)); // the same bytes, with the notes kept
-    return toWat(code.bytes, code.comments);
+    return toWat(code.bytes, code.comments, maxLines);
   }
 
   run(opts: RunOptions = {}, io: WasmIO = {}): RunResult {

@@ -9,7 +9,8 @@ import type { FuncType } from "./module.ts";
 export type BodyComments = ReadonlyMap<number, ReadonlyMap<number, readonly string[]>>;
 
 // #region wat
-export function toWat(bytes: Uint8Array, comments: BodyComments = new Map()): string {
+/** `maxLines` stops the text there, with a last line saying so: a page shows only the start of a huge module. */
+export function toWat(bytes: Uint8Array, comments: BodyComments = new Map(), maxLines = Infinity): string {
   const m = decodeModule(bytes);
   const names = namesOf(m);
   const lines = ["(module"];
@@ -19,7 +20,8 @@ export function toWat(bytes: Uint8Array, comments: BodyComments = new Map()): st
     lines.push(`  (import "${imp.module}" "${imp.name}" ${what})`);
   }
   const imported = m.imports.filter((i) => i.kind === "func").length;
-  m.functions.forEach((f, i) => {
+  for (const [i, f] of m.functions.entries()) {
+    if (lines.length >= maxLines) break;
     const index = imported + i;
     // A declaration names its local only if it has a name: `(param $p i32)`, else `(param i32)`.
     const local = (j: number) => (names.local(index, j).startsWith("$") ? `${names.local(index, j)} ` : "");
@@ -28,9 +30,11 @@ export function toWat(bytes: Uint8Array, comments: BodyComments = new Map()): st
     const results = type.results.length > 0 ? ` (result ${type.results.join(" ")})` : "";
     lines.push(`  (func ${names.func(index)} (type ${f.type})${params}${results}`);
     if (f.locals.length > 0) lines.push("    " + f.locals.map((t, j) => `(local ${local(type.params.length + j)}${t})`).join(" "));
-    body(bytes, f.start, f.codeStart, f.end, comments.get(index), names, index, lines);
+    body(bytes, f.start, f.codeStart, f.end, comments.get(index), names, index, lines, maxLines);
+    if (lines.length >= maxLines) break;
     lines[lines.length - 1] += ")";
-  });
+  }
+  if (lines.length >= maxLines) return lines.slice(0, maxLines).join("\n") + `\n;; ... cut here, after ${maxLines} lines\n`;
   m.globals.forEach((g, i) => lines.push(`  (global ${names.global(i)} ${g.mutable ? `(mut ${g.type})` : g.type} (${g.type}.const ${g.init}))`));
   for (const e of m.exports) lines.push(`  (export "${e.name}" (${e.kind} ${e.kind === "func" ? names.func(e.index) : e.kind === "global" ? names.global(e.index) : e.index}))`);
   lines[lines.length - 1] += ")";
@@ -40,12 +44,15 @@ export function toWat(bytes: Uint8Array, comments: BodyComments = new Map()): st
 
 // #region body
 /** One line per instruction, indented by nesting; a construct gets a label name for its branches. */
-function body(bytes: Uint8Array, start: number, codeStart: number, end: number, notes: ReadonlyMap<number, readonly string[]> | undefined, names: Names, fn: number, lines: string[]): void {
+function body(bytes: Uint8Array, start: number, codeStart: number, end: number, notes: ReadonlyMap<number, readonly string[]> | undefined, names: Names, fn: number, lines: string[], maxLines: number): void {
   const open: string[] = [];
   let labels = 0;
-  const instructions = decodeInstructions(bytes, codeStart, end);
-  for (const ins of instructions.slice(0, -1)) {
-    // The last is the function's own `end`, which the text form leaves implicit.
+  // An instruction is at least a line: past the budget, the rest is never decoded.
+  const instructions = decodeInstructions(bytes, codeStart, end, maxLines - lines.length + 1);
+  for (const ins of instructions) {
+    // The function's own `end`, its last byte, the text form leaves implicit.
+    if (ins.offset === end - 1) break;
+    if (lines.length >= maxLines) return;
     if (ins.name === "end") open.pop();
     const indent = "    " + "  ".repeat(open.length - (ins.name === "else" ? 1 : 0));
     for (const note of notes?.get(ins.offset - start) ?? []) lines.push(`${indent};; ${note}`);

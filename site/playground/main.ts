@@ -116,16 +116,23 @@ function show(r: PipelineReport): void {
     const run = r.run.value;
     const stats = `${r.parse.commands} commands · ${run.steps.toLocaleString("en")} ${run.unit} · ${run.ms.toFixed(1)} ms · ${run.tier}`;
     showStatus(run.error ? `${run.error}` : `Ran: ${stats}`, run.error ? "error" : "ok");
+  } else {
+    showStatus(r.run.reason, "error");
   }
   const output = r.run.ok ? r.run.value.output : "";
   ui.output.classList.toggle("live-empty", output === "");
   ui.output.innerHTML = output === "" ? "(no output)" : visibleBytes(output) + (r.run.ok ? cutNote(r.run.value) : "");
-  showStage(ui.lir, r.lir, (text) => highlight(text, "lir"));
+  showStage(ui.lir, r.lir, (v) => highlight(v.text, "lir") + cutHtml(v.cut));
   showOptimized(r);
   showStage(ui.x86, r.x86, x86Html);
   showStage(ui.wasm, r.wasm, (v) =>
-    escapeHtml(v.text) + `\n\n<span class="tok-com">;; ${v.bytes.toLocaleString("en")} bytes, ${v.functions} functions, compiled in ${v.compileMs.toFixed(1)} ms</span>`,
+    escapeHtml(v.text) + cutHtml(v.cut) + `\n\n<span class="tok-com">;; ${v.bytes.toLocaleString("en")} bytes, ${v.functions} functions, compiled in ${v.compileMs.toFixed(1)} ms</span>`,
   );
+}
+
+/** Below a stage's text that stops short of the whole: where, and why. */
+function cutHtml(cut: string | null): string {
+  return cut === null ? "" : `\n<span class="pg-cut">… ${escapeHtml(cut)}</span>`;
 }
 
 /** After output the worker cut: how much is shown, and how much the program wrote in all. */
@@ -155,28 +162,30 @@ function x86Html(v: X86Report): string {
         return `<span class="x86-part">; ${escapeHtml(l.text)}</span>`;
     }
   });
-  const note = `; ${v.size.toLocaleString("en")} bytes. Calls show placeholder addresses (0x7f00000...): a browser has no libc, so this code is generated here, not run.`;
-  return `${lines.join("\n")}\n\n<span class="tok-com">${escapeHtml(note)}</span>`;
+  const note = `; ${v.size.toLocaleString("en")} bytes${v.cut === null ? "" : " listed"}. Calls show placeholder addresses (0x7f00000...): a browser has no libc, so this code is generated here, not run.`;
+  return `${lines.join("\n")}${cutHtml(v.cut)}\n\n<span class="tok-com">${escapeHtml(note)}</span>`;
 }
 
 /** The optimized LIR, and one chip per pass: choosing a chip shows what that pass changed, as a diff. */
 function showOptimized(r: PipelineReport): void {
   const opt = r.optimized;
-  showStage(ui.opt, opt, (v) => highlight(v.text, "lir"));
+  const optHtml = (v: { text: string; cut: string | null }) => highlight(v.text, "lir") + cutHtml(v.cut);
+  showStage(ui.opt, opt, optHtml);
   ui.passes.innerHTML = "";
   if (!opt.ok || !r.lir.ok) return;
-  const input = r.lir.value;
+  // Each pass's text is its first lines only: a pass that changed only what follows them changed the count.
+  const input = r.lir.value.text;
   const chips = opt.value.passes.map((p, i) => {
     const chip = document.createElement("button");
     chip.type = "button";
-    chip.className = p.text === (i === 0 ? input : opt.value.passes[i - 1]!.text) ? "unchanged" : "changed";
+    chip.className = p.text === (i === 0 ? input : opt.value.passes[i - 1]!.text) && p.before === p.after ? "unchanged" : "changed";
     chip.innerHTML = `<strong>${escapeHtml(p.name)}</strong> ${p.before} → ${p.after}`;
     chip.title = `What ${p.name} changed`;
     chip.addEventListener("click", () => {
       const selected = chip.getAttribute("aria-pressed") === "true";
       chips.forEach((c) => c.setAttribute("aria-pressed", "false"));
       if (selected) {
-        ui.opt.innerHTML = highlight(opt.value.text, "lir");
+        ui.opt.innerHTML = optHtml(opt.value);
         return;
       }
       chip.setAttribute("aria-pressed", "true");

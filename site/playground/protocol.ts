@@ -23,12 +23,18 @@ export interface ParseReport {
   readonly error: { readonly line: number; readonly column: number; readonly message: string } | null;
 }
 
+/** A stage's text, and when it stops short of the whole, a note saying where (the page shows it below). */
+export interface CutText {
+  readonly text: string;
+  readonly cut: string | null;
+}
+
 export interface PassReport {
   readonly name: string;
   /** Ops before and after the pass. */
   readonly before: number;
   readonly after: number;
-  /** The LIR after this pass, to show what it changed. */
+  /** The LIR after this pass, to show what it changed (its first MAX_LIR_LINES lines). */
   readonly text: string;
 }
 
@@ -42,13 +48,17 @@ export type X86Line =
 export interface X86Report {
   /** Cut after MAX_X86_LINES lines. */
   readonly lines: readonly X86Line[];
-  /** Bytes of machine code. */
+  /** Bytes of machine code listed. */
   readonly size: number;
+  /** When the listing is not the whole program's code: what it covers, and where it stops. */
+  readonly cut: string | null;
 }
 
 export interface WasmReport {
   /** The module that runs the program, as WebAssembly text (cut after MAX_WAT_LINES lines). */
   readonly text: string;
+  /** When the text is not the whole module: where it stops. */
+  readonly cut: string | null;
   readonly bytes: number;
   readonly functions: number;
   /** Milliseconds to generate the module and for the engine to compile it. */
@@ -72,8 +82,8 @@ export interface RunReport {
 
 export interface PipelineReport {
   readonly parse: ParseReport;
-  readonly lir: Stage<string>;
-  readonly optimized: Stage<{ readonly text: string; readonly passes: readonly PassReport[] }>;
+  readonly lir: Stage<CutText>;
+  readonly optimized: Stage<CutText & { readonly passes: readonly PassReport[] }>;
   readonly x86: Stage<X86Report>;
   readonly wasm: Stage<WasmReport>;
   readonly run: Stage<RunReport>;

@@ -4,10 +4,10 @@
 // shown, never run.
 import { Asm, type Label } from "../../chapters/05-control-flow/labels.ts";
 import { formatPos } from "../../chapters/06-interpreter/source.ts";
-import { posOf, type Lir, type Op } from "../../chapters/08-lir/lir.ts";
+import { countOps, posOf, type Lir, type Op } from "../../chapters/08-lir/lir.ts";
 import { print } from "../../chapters/08-lir/print.ts";
 import { OptLowering, type ScanImports } from "../../chapters/09-optimizer/codegen-opt.ts";
-import type { X86Line, X86Report } from "./protocol.ts";
+import type { Stage, X86Line, X86Report } from "./protocol.ts";
 
 /** Where libc's functions would be: easy to spot in a `movabs`, and never called. */
 export const PLACEHOLDER_IMPORTS: ScanImports = {
@@ -19,6 +19,16 @@ export const PLACEHOLDER_IMPORTS: ScanImports = {
 
 /** Lines shown at most: mandelbrot's listing has about 16,000. */
 export const MAX_X86_LINES = 3000;
+
+/**
+ * Ops listed whole at most. Listing costs tens of microseconds an op, so a program of hundreds of
+ * thousands of ops would spend many seconds on lines no one reads: past this, only its first ops are
+ * generated, as many as fill the listing.
+ */
+export const MAX_X86_OPS = 20_000;
+
+/** Ops of a huge program's start that are listed: more than MAX_X86_LINES lines' worth. */
+export const X86_PREFIX_OPS = 1500;
 
 /** A line and the offset it goes at: an instruction, a label, or a note (an op, a loop's end, a part). */
 interface Placed {
@@ -82,11 +92,40 @@ export function x86Report(lir: Lir): X86Report {
   const headings = parts.filter(([start, end]) => end > start).map(([offset, , text]): Placed => ({ offset, line: { kind: "part", text } }));
   const insns = asm.listing.map((l): Placed => ({ offset: l.offset, line: { kind: "insn", offset: l.offset, bytes: hex(l.bytes), asm: l.text } }));
   const lines = inOrder([...headings, ...asm.labels, ...lowering.notes, ...insns]);
-  return lines.length <= MAX_X86_LINES
-    ? { lines, size }
-    : { lines: [...lines.slice(0, MAX_X86_LINES), { kind: "part", text: `... and ${lines.length - MAX_X86_LINES} more lines` }], size };
+  if (lines.length <= MAX_X86_LINES) return { lines, size, cut: null };
+  const shown = lines.slice(0, MAX_X86_LINES);
+  const last = shown.findLast((l) => l.kind === "op");
+  const n = (x: number) => x.toLocaleString("en");
+  const cut = `The listing is cut after ${n(MAX_X86_LINES)} lines of ${n(lines.length)}${last?.kind === "op" ? `, in the code of the op from ${last.pos}` : ""}.`;
+  return { lines: [...shown, { kind: "part", text: `... and ${n(lines.length - MAX_X86_LINES)} more lines` }], size, cut };
 }
 // #endregion x86-report
+
+/**
+ * The listing for the page: the whole program's code, or for a program of more than MAX_X86_OPS ops,
+ * the code of its first top-level ops, generated as a program of their own.
+ */
+export function x86Listing(lir: Lir): Stage<X86Report> {
+  const total = countOps(lir.ops);
+  if (total <= MAX_X86_OPS) return { ok: true, value: x86Report(lir) };
+  const n = (x: number) => x.toLocaleString("en");
+  let ops = 0;
+  let taken = 0;
+  for (const op of lir.ops) {
+    const k = countOps([op]);
+    if (ops + k > X86_PREFIX_OPS) break;
+    ops += k;
+    taken++;
+  }
+  const rest = lir.ops[taken]!;
+  if (taken === 0) {
+    const reason = `The x86-64 listing is skipped: the optimized LIR has ${n(total)} ops, more than the ${n(MAX_X86_OPS)} the page lists, and its first op (from ${formatPos(posOf(rest))}) alone has ${n(countOps([rest]))}.`;
+    return { ok: false, reason };
+  }
+  const report = x86Report({ ops: lir.ops.slice(0, taken) });
+  const cut = `The optimized LIR has ${n(total)} ops, more than the ${n(MAX_X86_OPS)} the page lists: this is the code for its first ${n(ops)}, up to the op from ${formatPos(posOf(rest))}, generated as a program of its own (so with its own exits, and ${n(report.size)} bytes).${report.cut === null ? "" : ` ${report.cut}`}`;
+  return { ok: true, value: { ...report, cut } };
+}
 
 /** At one offset: the part that starts there, its labels, the ops whose code starts there, the instruction. */
 const RANK: Record<X86Line["kind"], number> = { part: 0, label: 1, op: 2, insn: 3 };
