@@ -24,6 +24,11 @@ export function isCommand(ch: string): ch is Command {
   return ch.length === 1 && "+-<>.,[]".includes(ch);
 }
 
+const NEWLINE = 10;
+/** COMMAND_CODES[c] is 1 when the character with code c is a command. */
+const COMMAND_CODES = new Uint8Array(128);
+for (const ch of "+-<>.,[]") COMMAND_CODES[ch.charCodeAt(0)] = 1;
+
 // #region parse
 /**
  * Parse Brainfuck source. Throws BrainfuckSyntaxError at the first `]` with nothing to close, or
@@ -36,15 +41,17 @@ export function parse(source: string): Program {
   let line = 1;
   let column = 0;
   for (let offset = 0; offset < source.length; offset++) {
-    const ch = source[offset]!;
-    if (ch === "\n") {
+    // Character codes, not one-character strings: this loop sees every character of the source.
+    const c = source.charCodeAt(offset);
+    if (c === NEWLINE) {
       line++;
       column = 0;
       continue;
     }
-    if (!isSecondHalfOfPair(source, offset)) column++;
-    if (!isCommand(ch)) continue;
+    if (c < 0xdc00 || !isSecondHalfOfPair(source, offset)) column++; // most characters are below the pairs
+    if (c >= COMMAND_CODES.length || !COMMAND_CODES[c]) continue;
 
+    const ch = source[offset] as Command;
     const pos: SourcePos = { offset, line, column };
     const here = code.length;
     code.push({ op: ch, pos, match: -1 });

@@ -55,19 +55,26 @@ export interface PassStats {
 
 export interface Optimized {
   readonly lir: Lir;
+  /** Counted when first read: a run that does not report them does not pay for walking every stage. */
   readonly stats: readonly PassStats[];
 }
 
 export function optimize(lir: Lir, opts: { readonly passes?: readonly string[] } = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
-  const stats: PassStats[] = [{ pass: "input", ops: countOps(lir.ops), loops: countLoops(lir.ops), ms: 0 }];
+  // Each stage's LIR is kept (a reference: the passes never change what they are given).
+  const stages: { pass: string; lir: Lir; ms: number }[] = [{ pass: "input", lir, ms: 0 }];
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
-    const ms = performance.now() - started;
-    stats.push({ pass: pass.name, ops: countOps(lir.ops), loops: countLoops(lir.ops), ms });
+    stages.push({ pass: pass.name, lir, ms: performance.now() - started });
   }
-  return { lir, stats };
+  let stats: PassStats[] | undefined;
+  return {
+    lir,
+    get stats() {
+      return (stats ??= stages.map((s) => ({ pass: s.pass, ops: countOps(s.lir.ops), loops: countLoops(s.lir.ops), ms: s.ms })));
+    },
+  };
 }
 // #endregion
 

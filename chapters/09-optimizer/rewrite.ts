@@ -1,6 +1,6 @@
 // The shape most passes share: rewrite what is inside every loop and guard first, innermost out,
 // then offer each op to the pass, which returns what replaces it (itself, other ops, or nothing).
-import type { Op } from "../08-lir/lir.ts";
+import type { GuardOp, LoopOp, Op } from "../08-lir/lir.ts";
 
 // #region rewrite
 export function rewrite(ops: readonly Op[], replace: (op: Op) => readonly Op[]): readonly Op[] {
@@ -18,15 +18,23 @@ export function rewrite(ops: readonly Op[], replace: (op: Op) => readonly Op[]):
 
 /** The op with what is inside it rewritten, or the op itself when that changed nothing. */
 function rewriteInside(op: Op, replace: (op: Op) => readonly Op[]): Op {
-  if (op.kind === "loop") {
-    const body = rewrite(op.body, replace);
-    return body === op.body ? op : { ...op, body };
-  }
-  if (op.kind === "guard") {
-    const then = rewrite(op.then, replace);
-    const otherwise = rewrite(op.otherwise, replace);
-    return then === op.then && otherwise === op.otherwise ? op : { ...op, then, otherwise };
-  }
+  if (op.kind === "loop") return loopWith(op, rewrite(op.body, replace));
+  if (op.kind === "guard") return guardWith(op, rewrite(op.then, replace), rewrite(op.otherwise, replace));
   return op;
+}
+
+/** `before` itself when `after` holds the same ops, so that what was worked out about it still holds. */
+export function keepSame(before: readonly Op[], after: readonly Op[]): readonly Op[] {
+  return after.length === before.length && after.every((op, i) => op === before[i]) ? before : after;
+}
+
+/** The loop with this body: the loop itself when the body is the same array. */
+export function loopWith(op: LoopOp, body: readonly Op[]): LoopOp {
+  return body === op.body ? op : { ...op, body };
+}
+
+/** The guard with these branches: the guard itself when both are the same arrays. */
+export function guardWith(op: GuardOp, then: readonly Op[], otherwise: readonly Op[]): GuardOp {
+  return then === op.then && otherwise === op.otherwise ? op : { ...op, then, otherwise };
 }
 // #endregion rewrite

@@ -4,25 +4,32 @@
 // cell does not move either.
 import type { Lir, Op } from "../../08-lir/lir.ts";
 import { Knowledge } from "../knowledge.ts";
+import { guardWith, loopWith } from "../rewrite.ts";
 
 // #region dead-code
 export function deadCode(lir: Lir): Lir {
   return { ops: sweep(lir.ops, Knowledge.atStart()) };
 }
 
-function sweep(ops: readonly Op[], known: Knowledge): Op[] {
+/** The ops that can run; the same array when every op can (what was worked out about it still holds). */
+function sweep(ops: readonly Op[], known: Knowledge): readonly Op[] {
   const out: Op[] = [];
+  let changed = false;
   for (const op of ops) {
-    if ((op.kind === "loop" && known.get(op.off) === 0) || (op.kind === "scan" && known.get(0) === 0)) continue;
+    if ((op.kind === "loop" && known.get(op.off) === 0) || (op.kind === "scan" && known.get(0) === 0)) {
+      changed = true;
+      continue;
+    }
     const kept =
       op.kind === "loop"
-        ? { ...op, body: sweep(op.body, known.enter(op)) }
+        ? loopWith(op, sweep(op.body, known.enter(op)))
         : op.kind === "guard"
-          ? { ...op, then: sweep(op.then, known.clone()), otherwise: sweep(op.otherwise, known.clone()) }
+          ? guardWith(op, sweep(op.then, known.clone()), sweep(op.otherwise, known.clone()))
           : op;
+    if (kept !== op) changed = true;
     out.push(kept);
     known.apply(kept);
   }
-  return out;
+  return changed ? out : ops;
 }
 // #endregion

@@ -4,14 +4,16 @@
 // (a check or move: when it fails, the tape is part of the result). Adjacent moves the same way
 // merge too.
 import { wrapSigned, type Lir, type Op } from "../../08-lir/lir.ts";
+import { guardWith, keepSame, loopWith } from "../rewrite.ts";
 
 // #region fold-runs
 export function foldRuns(lir: Lir): Lir {
   return { ops: foldBody(lir.ops) };
 }
 
-function foldBody(ops: readonly Op[]): Op[] {
+function foldBody(ops: readonly Op[]): readonly Op[] {
   const out: (Op | null)[] = []; // null: an add that folded away to nothing
+  let folded = false; // two ops became one (or none)
   // Cell -> the index in `out` of an add to it that a later add may join, since the last barrier.
   const open = new Map<number, number>();
   for (const op of ops) {
@@ -24,6 +26,7 @@ function foldBody(ops: readonly Op[]): Op[] {
           out.push(op);
           break;
         }
+        folded = true;
         const k = wrapSigned(prev.k + op.k);
         out[at] = k === 0 ? null : { ...prev, k };
         if (k === 0) open.delete(op.off);
@@ -32,6 +35,7 @@ function foldBody(ops: readonly Op[]): Op[] {
       case "move": {
         const prev = out.at(-1);
         if (prev?.kind === "move" && Math.sign(prev.delta) === Math.sign(op.delta)) {
+          folded = true;
           out[out.length - 1] = { kind: "move", delta: prev.delta + op.delta, steps: [...prev.steps, ...op.steps] };
         } else {
           out.push(op);
@@ -51,11 +55,11 @@ function foldBody(ops: readonly Op[]): Op[] {
         out.push(op);
         break;
       case "loop":
-        out.push({ ...op, body: foldBody(op.body) });
+        out.push(loopWith(op, foldBody(op.body)));
         open.clear();
         break;
       case "guard":
-        out.push({ ...op, then: foldBody(op.then), otherwise: foldBody(op.otherwise) });
+        out.push(guardWith(op, foldBody(op.then), foldBody(op.otherwise)));
         open.clear();
         break;
       case "check":
@@ -65,6 +69,6 @@ function foldBody(ops: readonly Op[]): Op[] {
         break;
     }
   }
-  return out.filter((op) => op !== null);
+  return folded ? out.filter((op) => op !== null) : keepSame(ops, out as Op[]);
 }
 // #endregion

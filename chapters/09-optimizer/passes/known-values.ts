@@ -4,13 +4,14 @@
 // are overwritten before anything reads them go too.
 import { isBalanced, wrapSigned, wrapUnsigned, type AddOp, type Lir, type LoopOp, type Op } from "../../08-lir/lir.ts";
 import { Knowledge } from "../knowledge.ts";
+import { guardWith, keepSame, loopWith } from "../rewrite.ts";
 
 // #region known-values
 export function knownValues(lir: Lir): Lir {
   return { ops: propagate(lir.ops, Knowledge.atStart()) };
 }
 
-function propagate(ops: readonly Op[], known: Knowledge): Op[] {
+function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
   const out: Op[] = [];
   const emit = (op: Op): void => {
     out.push(op);
@@ -40,17 +41,17 @@ function propagate(ops: readonly Op[], known: Knowledge): Op[] {
         const v = known.get(op.off);
         if (v === 0) emit(op); // never runs: nothing to learn inside (dead-code removes it)
         else if (v !== null && runsOnce(op)) for (const inner of propagate(op.body, known)) out.push(inner);
-        else emit({ ...op, body: propagate(op.body, known.enter(op)) });
+        else emit(loopWith(op, propagate(op.body, known.enter(op))));
         break;
       }
       case "guard":
-        emit({ ...op, then: propagate(op.then, known.clone()), otherwise: propagate(op.otherwise, known.clone()) });
+        emit(guardWith(op, propagate(op.then, known.clone()), propagate(op.otherwise, known.clone())));
         break;
       default:
         emit(op);
     }
   }
-  return dropDeadStores(out);
+  return keepSame(ops, dropDeadStores(out));
 }
 
 /** A balanced loop whose body ends by zeroing its cell: entered once, it exits at the first test. */
