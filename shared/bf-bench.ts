@@ -14,7 +14,7 @@
 // figures, as site/bench-chart.ts's BenchFile, to .cache/bench/bf.json (or --out FILE).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parse } from "../chapters/06-interpreter/parser.ts";
@@ -176,11 +176,17 @@ async function gccCell(p: BfProgram, o: BfBenchOptions, input: Uint8Array, expec
   const meta = `${binary}.json`;
   if (!existsSync(binary) || !existsSync(meta)) {
     mkdirSync(dirname(binary), { recursive: true });
-    writeFileSync(`${binary}.c`, source);
+    // Built under names of this process's own, then renamed: two benchmarks running at once may
+    // build the same binary, and neither may run the other's half-written file (ETXTBSY).
+    const mine = `${binary}.${process.pid}`;
+    writeFileSync(`${mine}.c`, source);
     const started = performance.now();
-    const cc = spawnSync("gcc", ["-O2", "-w", "-o", binary, `${binary}.c`], { encoding: "utf8" });
+    const cc = spawnSync("gcc", ["-O2", "-w", "-o", mine, `${mine}.c`], { encoding: "utf8" });
     if (cc.status !== 0) return none(`gcc failed: ${cc.stderr.trim().split("\n").slice(0, 3).join(" ")}`);
-    writeFileSync(meta, JSON.stringify({ compileMs: performance.now() - started }));
+    renameSync(`${mine}.c`, `${binary}.c`);
+    renameSync(mine, binary);
+    writeFileSync(`${meta}.${process.pid}`, JSON.stringify({ compileMs: performance.now() - started }));
+    renameSync(`${meta}.${process.pid}`, meta);
   }
   const { compileMs } = JSON.parse(readFileSync(meta, "utf8")) as { compileMs: number };
   const argv = [binary, String(p.tapeSize ?? 30000), "-1"];

@@ -5,12 +5,12 @@
 // (shared/programs.ts's noteRead) and kept with the result: when one appears, changes or goes, the
 // cached result no longer holds and the command runs again.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { ChapterInfo } from "../shared/chapters.ts";
 import { ROOT } from "../shared/child.ts";
-import { runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
+import { commandArgv, runDirective, runFailure, type RunDirective } from "../shared/directives.ts";
 import { READS_ENV } from "../shared/programs.ts";
 import type { InputHasher } from "./inputs.ts";
 import type { Provenance } from "./provenance.ts";
@@ -97,7 +97,7 @@ export async function runLive(jobs: readonly LiveJob[], opts: LiveOptions): Prom
       signal: r.signal,
       durationMs: Math.round(r.durationMs),
       provenance: { ...opts.provenance, date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" },
-      artifacts: artifactsSince(started),
+      artifacts: artifactsOf(job.directive.command, started),
       reads,
     };
     writeFileSync(file, JSON.stringify(result));
@@ -140,13 +140,17 @@ function readCached(file: string): LiveResult | null {
   }
 }
 
-function artifactsSince(startedMs: number): Record<string, string> {
-  const dir = resolve(ROOT, ARTIFACT_DIR);
-  if (!existsSync(dir)) return {};
+/**
+ * The files under ARTIFACT_DIR that the command names (its --out) and wrote during its run. Only
+ * those: two commands run at once, and one must not be credited with the other's file.
+ */
+function artifactsOf(command: string, startedMs: number): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isFile() && statSync(path).mtimeMs >= startedMs - 1000) out[`${ARTIFACT_DIR}/${name}`] = readFileSync(path, "utf8");
+  for (const word of commandArgv(command)) {
+    const rel = relative(ROOT, resolve(ROOT, word));
+    if (!rel.startsWith(ARTIFACT_DIR + "/")) continue;
+    const path = resolve(ROOT, rel);
+    if (existsSync(path) && statSync(path).isFile() && statSync(path).mtimeMs >= startedMs - 1000) out[rel] = readFileSync(path, "utf8");
   }
   return out;
 }
