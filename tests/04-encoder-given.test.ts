@@ -4,33 +4,18 @@
 // chapter's *-given tests pass against its stubs by design; `npm run workbook -- contract` checks that they do, and that
 // all its other tests fail against them.
 import { describe, expect, test } from "bun:test";
-import { Assembler } from "../chapters/04-encoder/assembler.ts";
 import { CONDITION_NAMES, CONDITIONS, isCondition, negate } from "../chapters/04-encoder/conditions.ts";
-import { EncodeError, TableError } from "../chapters/04-encoder/errors.ts";
+import { TableError } from "../chapters/04-encoder/errors.ts";
 import { compareFields, formatFields, splitFields } from "../chapters/04-encoder/fields.ts";
 import { parseForm, parsePattern } from "../chapters/04-encoder/forms.ts";
 import { formsOf, mnemonics } from "../chapters/04-encoder/instructions.ts";
 import {
   ah, al, ax, bh, dh, dil, eax, gpr, r8, r8b, r12, r15b, r15d, rax, registerNamed, spl, xmm, xmm0, xmm11, ymm, ymm0, ymm15,
 } from "../chapters/04-encoder/registers.ts";
+import { expectError } from "./support/encode-errors.ts";
 
 const hex = (b: ArrayLike<number>) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
 
-/** `emit` must throw an EncodeError quoting `instruction` and saying `why` (as in 04-encoder.test.ts). */
-function expectError(instruction: string, why: RegExp, emit: (a: Assembler) => unknown): void {
-  test(`error: ${instruction}`, () => {
-    let error: unknown;
-    try {
-      emit(new Assembler());
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(EncodeError);
-    expect((error as EncodeError).instruction).toBe(instruction);
-    expect((error as EncodeError).message).toStartWith(`'${instruction}': `);
-    expect((error as EncodeError).message).toMatch(why);
-  });
-}
 
 describe("registers", () => {
   test("register facts: size, number, and what each needs from REX", () => {

@@ -7,7 +7,7 @@ import { runChild, runBun, ROOT } from "../shared/child.ts";
 import { Assembler, type BranchSite } from "../chapters/04-encoder/assembler.ts";
 import { ByteBuffer } from "../chapters/04-encoder/byte-buffer.ts";
 import { CONDITION_NAMES } from "../chapters/04-encoder/conditions.ts";
-import { EncodeError, ListingError } from "../chapters/04-encoder/errors.ts";
+import { ListingError } from "../chapters/04-encoder/errors.ts";
 import { compareFields } from "../chapters/04-encoder/fields.ts";
 import { fitsImmediate, formatNumber, littleEndian } from "../chapters/04-encoder/numbers.ts";
 import { byte, disp32, dword, longImm, mem, qword, word, xmmword, ymmword, type Scale } from "../chapters/04-encoder/operands.ts";
@@ -21,6 +21,7 @@ import { assembleWithGas, gasUnavailable, readGolden } from "./support/x86-gas.t
 import { encodeForm, x86Forms } from "./support/x86-forms.ts";
 import { icedDecodeAll, icedDisagrees } from "./support/x86-iced.ts";
 import { GOLDEN } from "./support/make-x86-golden.ts";
+import { expectError } from "./support/encode-errors.ts";
 
 type Emit = (a: Assembler) => unknown;
 const hex = (b: ArrayLike<number>) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
@@ -45,21 +46,6 @@ function expectBytes(expected: string, emit: Emit, oracle: "gas" | "iced" = "gas
   });
 }
 
-/** `emit` must throw an EncodeError quoting `instruction` and saying `why`. */
-function expectError(instruction: string, why: RegExp, emit: Emit): void {
-  test(`error: ${instruction}`, () => {
-    let error: unknown;
-    try {
-      emit(new Assembler());
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(EncodeError);
-    expect((error as EncodeError).instruction).toBe(instruction);
-    expect((error as EncodeError).message).toStartWith(`'${instruction}': `);
-    expect((error as EncodeError).message).toMatch(why);
-  });
-}
 // #endregion expect-bytes
 
 describe("registers and REX", () => {
