@@ -214,7 +214,7 @@ describe("workspaces", () => {
     const first = await start("mine", { root, stateDir: state, chapters });
     const checks = join(root, "mine/01-pages/checks.ts");
     expect(readFileSync(checks, "utf8")).toContain(`throw new NotImplemented("01-pages/checks.ts", "checkSize");`);
-    expect(JSON.parse(readFileSync(join(root, "mine/tsconfig.json"), "utf8")).compilerOptions).toEqual({ noUnusedLocals: false, noUnusedParameters: false });
+    expect(JSON.parse(readFileSync(join(root, "mine/tsconfig.json"), "utf8")).compilerOptions).toEqual({ noUnusedLocals: false, noUnusedParameters: false, strictPropertyInitialization: false });
     expect(existsSync(join(root, "mine/README.md"))).toBe(true);
     expect(recordedWorkspace(state, root)).toBe(join(root, "mine"));
     expect(formatStart(first)).toContain("Created mine/");

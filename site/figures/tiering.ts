@@ -26,9 +26,12 @@ const HELD_IN: Partial<Record<keyof typeof CTX, keyof typeof REG>> = { pointer: 
 /** The fields NativeLoop.run hands over, read from its source: `mem.set(CTX.f, …)` then `m.x = … mem.get(CTX.f) …`. */
 export function osrCrossings(source = readFileSync(resolve(ROOT, "chapters/11-tiering/native-loop.ts"), "utf8")): Crossing[] {
   const run = source.slice(source.indexOf("run(m: NativeMachine)"));
-  const body = run.slice(0, run.indexOf("switch (status)"));
+  const end = run.indexOf("\n  }\n");
+  const body = end === -1 ? run : run.slice(0, end);
   const back = new Map<string, string>();
   for (const m of body.matchAll(/m\.(\w+)\s*=\s*mem\.get\(CTX\.(\w+)\)/g)) back.set(m[2]!, m[1]!);
+  // The pointer comes back through chapter 7's status table, which reads CTX.pointer: `m.p = pointer`.
+  for (const m of body.matchAll(/m\.(\w+)\s*=\s*pointer;/g)) back.set("pointer", m[1]!);
   const crossings: Crossing[] = [];
   for (const m of body.matchAll(/mem\.set\(CTX\.(\w+),\s*([^;]+)\);/g)) {
     const field = m[1]!;

@@ -1,5 +1,5 @@
-// Chapter 6's bench, given by the workbook: the simple interpreter against the reference one, side by
-// side, on programs whose outputs they must agree on.
+// Chapter 6's bench: the simple interpreter against the reference one, side by side, on programs
+// whose outputs they must agree on (it runs the reader's two interpreters, so it is a chapter test).
 import { describe, expect, test } from "bun:test";
 import { formatTable, InterpreterBenchError, measure } from "../chapters/06-interpreter/bench.ts";
 import { runBun } from "../shared/child.ts";
