@@ -83,12 +83,12 @@ export function parseArgs(argv: readonly string[]): TieringInvocation {
     if (e instanceof InterpreterUsageError) throw new UsageError(e.message.split("\n")[0]!);
     throw e;
   }
-  if (shared.maxSteps !== undefined) refuseFuel(tier, shared.maxSteps);
+  if (shared.maxSteps !== undefined) refuseStepLimit(tier, shared.maxSteps);
   return { ...shared, tier, threshold, input, buffer, emit, json };
 }
 
 /** A tier whose code counts no steps refuses --max-steps the way its run would, but before any file is read. */
-function refuseFuel(tier: TierChoice, maxSteps: number): void {
+function refuseStepLimit(tier: TierChoice, maxSteps: number): void {
   if (tier === "tiered" || tier === "interpreter") nativeSettings({ maxSteps });
   else if (tier === "js-opt" || tier === "tiered-js") settingsWithoutStepLimit({ maxSteps }, tier);
 }
