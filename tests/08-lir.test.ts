@@ -23,6 +23,12 @@ import { randomCases } from "./support/bf-random.ts";
 const lowered = (bf: string) => print(lower(parse(bf)));
 /** LIR text as print() writes it: one op a line, two spaces per level. */
 const lines = (...ls: string[]) => ls.map((l) => l + "\n").join("");
+/**
+ * A message that lists the ops: "…" stands for the op kinds later chapters add (in a test run with
+ * theirs loaded, the list goes on).
+ */
+const opsListed = (message: string): RegExp => new RegExp("^" + message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("…", "(, [a-z]+)*") + "$");
+
 /** The line:column and message of the error `f` throws. */
 function errorOf(f: () => unknown): string {
   try {
@@ -77,17 +83,10 @@ describe("the text form", () => {
       "check 1 2 -1",
       "in [1]",
       "out [-1]",
-      "muladd [1] += [0] * -3",
-      "scan -2",
       "loop [1] {",
       "  loop [0] known -2..1 {",
       "    move -1",
       "  }",
-      "}",
-      "guard -1..4 {",
-      "  set [0] 0",
-      "} else {",
-      "  move 1",
       "}",
     )],
   ];
@@ -107,9 +106,7 @@ describe("the text form", () => {
   });
 
   test("amounts are kept modulo 256: adds as -128..127, sets as 0..255", () => {
-    expect(print(parseLir("add [0] 255 add [0] 128 add [0] -129 muladd [1] += [0] * 200"))).toBe(
-      lines("add [0] -1", "add [0] -128", "add [0] 127", "muladd [1] += [0] * -56"),
-    );
+    expect(print(parseLir("add [0] 255 add [0] 128 add [0] -129"))).toBe(lines("add [0] -1", "add [0] -128", "add [0] 127"));
     expect([wrapSigned(-1), wrapSigned(383), wrapUnsigned(-1), wrapUnsigned(256)]).toEqual([-1, 127, 255, 0]);
   });
 
@@ -130,25 +127,23 @@ describe("the text form", () => {
   });
 
   test.each([
-    ["jump 3", "1:1: unknown op 'jump': the ops are add, set, move, check, loop, in, out, muladd, scan, guard"],
-    ["3", "1:1: expected an op (add, set, move, check, loop, in, out, muladd, scan, guard), found '3'"],
+    ["jump 3", "1:1: unknown op 'jump': the ops are add, set, move, check, loop, in, out…"],
+    ["3", "1:1: expected an op (add, set, move, check, loop, in, out…), found '3'"],
     ["add [0 1", "1:8: expected ']', found '1'"],
     ["add [0]", "1:8: expected an amount to add, found the end of the text"],
     ["add [0] 256", "1:9: an amount to add must be from -255 to 255, not 256"],
     ["set [0] -1", "1:9: a cell value must be from 0 to 255, not -1"],
     ["move 0", "1:6: a distance to move cannot be 0"],
     ["check", "1:6: 'check' needs at least one cell offset, e.g. 'check 1 2'"],
-    ["muladd [1] += [1] * 2", "1:1: muladd reads and writes the same cell [1]: use 'add' or 'set' instead"],
     ["}", "1:1: '}' closes nothing: remove it, or add the missing 'loop [0] {'"],
     ["loop [0] {\n  add [0] 1", "1:10: this '{' is never closed: add the missing '}'"],
-    ["guard 1..2 { } move 1", "1:16: expected 'else', found 'move'"],
     ["loop [0] known 2..1 { }", "1:17: the range 2..1 is empty: write the low end first"],
     ["out [0] $", "1:9: unexpected character '$'"],
     ["out [0] 🙂", "1:9: unexpected character '🙂'"],
     ["out [0] @1:1", "1:9: @1:1 is a position in a Brainfuck source: pass the source too, as parseLir(text, { source })"],
   ])("%j is a LirSyntaxError: %s", (text, message) => {
     expect(() => parseLir(text)).toThrow(LirSyntaxError);
-    expect(errorOf(() => parseLir(text))).toBe(message);
+    expect(errorOf(() => parseLir(text))).toMatch(opsListed(message));
   });
 
   test("positions are checked against the source they claim to point into", () => {
@@ -157,11 +152,11 @@ describe("the text form", () => {
     expect(errorOf(() => parseLir("out [0] @1:3", { source: "ab" }))).toBe("1:9: @1:3 is not a character of the source, which has 1 line(s)");
     // Columns count code points: the emoji is one column and two UTF-16 units.
     expect(parseLir("out [0] @2:3", { source: "x\n🙂a." }).ops[0]).toEqual({ kind: "out", off: 0, pos: { offset: 5, line: 2, column: 3 } });
-    expect(parseLir("scan 1 @1:1 @1:2", { source: "[>]" }).ops[0]).toMatchObject({ kind: "scan", stride: 1, pos: { column: 1 }, steps: [{ column: 2 }] });
+    expect(parseLir("move 2 @1:1 @1:2", { source: "><" }).ops[0]).toMatchObject({ kind: "move", delta: 2, steps: [{ column: 1 }, { column: 2 }] });
   });
 
   test("columns in LIR text count code points too", () => {
-    expect(errorOf(() => parseLir("# 🙂é\nout [0] jump"))).toBe("2:9: unknown op 'jump': the ops are add, set, move, check, loop, in, out, muladd, scan, guard");
+    expect(errorOf(() => parseLir("# 🙂é\nout [0] jump"))).toMatch(opsListed("2:9: unknown op 'jump': the ops are add, set, move, check, loop, in, out…"));
     expect(errorOf(() => parseLir("# 🙂 x\n$"))).toBe("2:1: unexpected character '$'");
     expect(parseLir("#🙂\n  out [0]").ops[0]).toMatchObject({ pos: { line: 2, column: 3 } });
   });
@@ -169,7 +164,7 @@ describe("the text form", () => {
   test(`the text form refuses nesting deeper than ${MAX_NESTING} too`, () => {
     const ok = "loop [0] {".repeat(MAX_NESTING) + "}".repeat(MAX_NESTING);
     expect(countLoops(parseLir(ok).ops)).toBe(MAX_NESTING);
-    expect(() => parseLir("guard 0..0 {" + ok + "} else { }")).toThrow(LirNestingError);
+    expect(() => parseLir("loop [0] {" + ok + "}")).toThrow(LirNestingError);
   });
 });
 
@@ -181,8 +176,6 @@ describe("the verifier: no op touches a cell nothing proved is on the tape", () 
     ["check 1\nloop [1] { add [0] 1 }"],
     ["loop [0] { check 1\nadd [1] 1\nmove 1 }"],
     ["check 1 2\nloop [0] known 0..1 { add [1] 1\nmove -1 }"], // the body proves 0..1 for the next turn
-    ["guard 3..5 { add [5] 1\nadd [2] 1 } else { }"], // a guard proves its cells, and those between
-    ["check -1 -2\nscan 2\nadd [-2] 1"], // if the scan moved, it crossed -2..0; if not, they were known before
   ])("accepts %j", (text) => {
     expect(() => verify(parseLir(text))).not.toThrow();
   });
@@ -190,7 +183,6 @@ describe("the verifier: no op touches a cell nothing proved is on the tape", () 
   test.each([
     ["add [1] 1", "1:1: add uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
     ["check 2", "1:1: 'check 2' skips cells: only 0..0 are known to be on the tape, and the pointer moves one cell at a time, so the next check must be -1 or 1"],
-    ["check 1\nmuladd [1] += [-1] * 2", "2:1: muladd uses cell [-1], but only 0..1 are known to be on the tape here: a 'check' or 'move' must reach it first"],
     ["loop [1] { }", "1:1: loop uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
     ["check 1\nloop [0] { add [1] 1 }", ""], // balanced: 0..1 holds at every turn
     ["check 1\nloop [0] { add [1] 1\nmove 1 }", "2:12: add uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
@@ -201,7 +193,6 @@ describe("the verifier: no op touches a cell nothing proved is on the tape", () 
     ["check 1\nloop [0] known 1..1 { move 1 }", "2:1: the loop's known range 1..1 leaves out 0: the pointer's own cell is always on the tape, so include it"],
     ["check 1\nloop [-1] known 0..1 { }", "2:1: loop uses cell [-1], but only 0..1 are known to be on the tape here: a 'check' or 'move' must reach it first"],
     ["check -1 1\nloop [-1] known 0..1 { move 1 }", "2:1: the loop tests [-1], outside the cells it claims are known at each iteration, 0..1"],
-    ["guard 1..1 { } else { add [1] 1 }", "1:23: add uses cell [1], but only 0..0 are known to be on the tape here: a 'check' or 'move' must reach it first"],
   ])("%j", (text, message) => {
     if (message === "") return expect(() => verify(parseLir(text))).not.toThrow();
     expect(() => verify(parseLir(text))).toThrow(LirVerifyError);
@@ -216,34 +207,30 @@ describe("the verifier: no op touches a cell nothing proved is on the tape", () 
     expect(established(parseLir("move 2").ops)).toEqual({ lo: -2, hi: 0 });
     expect(established(parseLir("check 1 2 3\nmove -1").ops)).toEqual({ lo: 0, hi: 4 });
     expect(established(parseLir("check 1 3").ops)).toEqual({ lo: 0, hi: 1 }); // not strict: 3 is ignored
-    expect(established(parseLir("check -1\nscan 1").ops)).toEqual({ lo: -1, hi: 0 });
-    expect(established(parseLir("check 1\nscan 1").ops)).toEqual({ lo: 0, hi: 0 });
     expect(established(parseLir("check 1\nloop [1] { move 1 }").ops)).toEqual({ lo: 0, hi: 0 });
     expect(established(parseLir("loop [0] known -5..5 { }").ops)).toEqual({ lo: 0, hi: 0 }); // trusts no claim
-    expect(established(parseLir("guard 0..2 { move 2 } else { move 1 }").ops)).toEqual({ lo: -1, hi: 0 });
   });
 });
 
 describe("helpers", () => {
   test("balanced: the pointer ends where it started, whatever the tape holds", () => {
-    expect(isBalanced(parseLir("move 1 move -1 loop [0] { } guard 0..0 { } else { }").ops)).toBe(true);
+    expect(isBalanced(parseLir("move 1 move -1 loop [0] { }").ops)).toBe(true);
     expect(isBalanced(parseLir("move 1").ops)).toBe(false);
-    expect(isBalanced(parseLir("scan 1").ops)).toBe(false);
     expect(isBalanced(parseLir("loop [0] { move 1 }").ops)).toBe(false);
-    expect(isBalanced(parseLir("guard 0..0 { } else { move 1 move -2 }").ops)).toBe(false);
+    expect(isBalanced(parseLir("loop [0] { move 1 move -2 move 1 }").ops)).toBe(true);
   });
 
-  test("counting ops and loops, inside loops and guards too", () => {
-    const lir = parseLir("add [0] 1 loop [0] { loop [0] { } } guard 0..0 { loop [0] { } } else { out [0] }");
-    expect(countOps(lir.ops)).toBe(6);
+  test("counting ops and loops, inside loops too", () => {
+    const lir = parseLir("add [0] 1 loop [0] { loop [0] { } out [0] } loop [0] { }");
+    expect(countOps(lir.ops)).toBe(5);
     expect(countLoops(lir.ops)).toBe(3);
   });
 
-  test("flatten: loops jump past their end, guards to their else branch, which is out of line", () => {
-    const flat = flatten(parseLir("loop [0] { add [0] -1 } guard 1..2 { out [0] } else { in [0] } out [0]"));
-    // LOOP ADD END GUARD OUT OUT HALT, then the else branch out of line: IN JUMP.
-    expect([...flat.code]).toEqual([4, 0, 5, 10, 7, 7, 12, 6, 11]);
-    expect([flat.b[0], flat.b[2], flat.c[3], flat.a[8], flat.end]).toEqual([3, 1, 7, 5, 6]);
+  test("flatten: a loop jumps past its end, and its end back to its body", () => {
+    const flat = flatten(parseLir("loop [0] { add [0] -1 } out [0]"));
+    // LOOP ADD END OUT HALT
+    expect([...flat.code]).toEqual([4, 0, 5, 7, 9]);
+    expect([flat.b[0], flat.b[2], flat.end]).toEqual([3, 1, 4]);
     expect(flatten({ ops: [] }).end).toBe(0);
   });
 });
@@ -281,26 +268,6 @@ describe("the LIR interpreter gives exactly the reference interpreter's result",
     expect(left.error?.message).toStartWith("1:1: '<' moved the pointer off the left end");
   });
 
-  test("a scan runs off the tape at the step that leaves it, in either direction", () => {
-    for (const [text, tapeSize, at] of [
-      ["set [0] 1\ncheck 1 2\nset [1] 1\nset [2] 1\nscan 1", 3, "5:1"],
-      ["check 1 2\nset [0] 1\nset [1] 1\nset [2] 1\nmove 2\nscan -1", 3, "6:1"],
-      ["set [0] 1\nscan 3", 3, "2:1"],
-    ] as const) {
-      const r = runText(text, { tapeSize });
-      expect(r.error).toBeInstanceOf(TapeBoundsError);
-      expect(formatPos(r.error!.pos!)).toBe(at);
-    }
-    expect(same("+[>]", { tapeSize: 5 })).toBeNull();
-    expect(same("+>+>+[<]", { tapeSize: 5 })).toBeNull();
-  });
-
-  test("a scan finds the first zero on its way, skipping the cells in between", () => {
-    const r = runText("check 1 2 3 4\nset [0] 1\nset [2] 1\nset [4] 1\nscan 2\nout [0]", { tapeSize: 10 });
-    expect(r.pointer).toBe(6);
-    expect(runText("check 1 2\nset [1] 1\nset [2] 1\nmove 2\nscan -1", { tapeSize: 10 }).pointer).toBe(0);
-  });
-
   test("input: bytes in order, then the EOF behaviour", () => {
     for (const eof of ["unchanged", "zero", "max"] as const) {
       expect(same("+++,.,.,.", { input: new Uint8Array([65]), eof })).toBeNull();
@@ -313,13 +280,6 @@ describe("the LIR interpreter gives exactly the reference interpreter's result",
     expect(atStart.error?.message).toStartWith("1:2: stopped here after 0 steps");
     const atEnd = interpretLir(lower(parse("+[\n]")), { maxSteps: 10 });
     expect(atEnd.error?.message).toStartWith("2:1: stopped here after 10 steps");
-    const inScan = runText("check 1 2 3 4\nset [0] 1\nset [1] 1\nset [2] 1\nset [3] 1\nscan 1", { maxSteps: 3, tapeSize: 10 });
-    expect(inScan.error?.message).toStartWith("6:1: stopped here after 3 steps");
-    expect(inScan.pointer).toBe(3);
-    const slowScan = runText("set [0] 1\ncheck 1 2\nset [2] 1\nscan 2", { maxSteps: 2, tapeSize: 10 });
-    expect([slowScan.error?.name, slowScan.pointer]).toEqual(["StepLimitError", 4]);
-    const scanOffTape = runText("set [0] 1\ncheck 1\nset [1] 1\nscan 1", { maxSteps: 100, tapeSize: 2 });
-    expect(scanOffTape.error).toBeInstanceOf(TapeBoundsError);
     expect(runText("check 1\nset [1] 1\nloop [1] { }", { maxSteps: 5 }).pointer).toBe(1);
   });
 

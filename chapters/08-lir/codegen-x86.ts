@@ -2,9 +2,10 @@
 // its flush routine and its way of reporting a bounds check that failed (a site number, whose
 // steps the host replays). What changes is the register plan: rbx holds the current cell's
 // address, so the cell `[o]` of an op is the operand `[rbx+o]`, and a verified LIR needs no bounds
-// check on any op but the ones that say so (move, check, scan and guard).
+// check on any op but the ones that say so (move and check).
+import type { Imm } from "../04-encoder/operands.ts";
 import { byte, dword, mem, qword, type Mem } from "../04-encoder/operands.ts";
-import { al, cl, eax, ecx, edi, edx, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
+import { al, eax, edi, edx, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
 import { Frame } from "../05-control-flow/frame.ts";
 import { Asm, type Label } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
@@ -13,7 +14,8 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { innerOps, reachesOf, type AddOp, type CheckOp, type GuardOp, type InOp, type Lir, type LoopOp, type MoveOp, type MulAddOp, type Op, type OutOp, type Range, type Reach, type ScanOp, type SetOp } from "./lir.ts";
+import { innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range, type Reach } from "./lir.ts";
+import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
 // #region registers
@@ -40,6 +42,14 @@ const { cell, tape, end, ctx, out } = LIR_REG;
 /** The cell `[o]` of an op: a byte at `rbx + o`. */
 export const cellAt = (off: number): Mem => byte(cell, off);
 
+/** Where a cell is while code works on it: in memory, `[rbx+o]`, or for a while in a register. */
+export type CellHome = Mem | Gpr<8>;
+
+/** `[home, src]` as the assembler's methods take their operands, wherever the cell is. */
+export function onCell<T extends Gpr | Imm>(home: CellHome, src: T): [Gpr, T] | [Mem, T] {
+  return home.kind === "mem" ? [home, src] : [home, src];
+}
+
 /** Machine code for a program, and how the host reads back a failed bounds check. */
 export interface X86Code {
   readonly asm: Asm;
@@ -55,146 +65,161 @@ export interface X86Code {
 export type Span = readonly [start: number, end: number];
 
 // #region lowering
+/** How one op kind becomes machine code. `previous` is the op whose code ends where this one's starts. */
+export type X86Rule<K extends OpKind> = (l: X86Lowering, op: OpTypes[K], previous: Op | null) => void;
+
 /**
- * The lowering, one method per op. Chapter 9 extends it (a subclass overrides the ops it lowers
- * better); everything else is shared: the frame, the exits, the sites, the out-of-line code.
+ * The lowering, as one rule per op kind. A kind the table leaves out is lowered by its definition
+ * (op-set.ts). A lowering that does some ops better is this table with those rules replaced.
+ */
+export type X86Rules = { readonly [K in OpKind]?: X86Rule<K> };
+
+/** How an op list becomes machine code; by default, one op after another (X86Lowering.sequence). */
+export type ListRule = (l: X86Lowering, ops: readonly Op[]) => void;
+
+/**
+ * What every rule works with: the assembler, the exits, the sites of the bounds checks, the code
+ * out of line, the routines. It generates the whole program around what the rules emit.
  */
 export class X86Lowering {
-  protected readonly a: Asm;
-  protected readonly x: Exits;
+  readonly x: Exits;
   /** The op of each bounds check that can fail, by site number (what eax holds at the exit). */
-  private readonly sites: (MoveOp | CheckOp | ScanOp)[] = [];
+  readonly #sites: Op[] = [];
   /** Code that runs rarely, emitted after the program so the hot path falls straight through. */
-  private readonly cold: (() => void)[] = [];
+  readonly #cold: (() => void)[] = [];
+  /** Routines the rules asked for, emitted once each after the I/O routines. */
+  readonly #routines: (() => void)[] = [];
+  readonly #routineLabels = new Map<string, Label>();
   /** How many labels have each name so far: a listing must not bind one name twice. */
-  private readonly names = new Map<string, number>();
+  readonly #names = new Map<string, number>();
   /** Code added at each loop test (chapter 7's instrumentation seam), or null: none. */
-  protected hooks: GeneratorHooks | null = null;
+  #hooks: GeneratorHooks | null = null;
+  /** The op whose code ends where the code now ends, or null. */
+  #last: Op | null = null;
+  /** Where cells live instead of memory, for a while, or null. */
+  #homes: ReadonlyMap<number, Gpr<8>> | null = null;
 
   constructor(
-    protected readonly imports: IoImports,
-    a: Asm = new Asm(),
+    readonly imports: IoImports,
+    readonly a: Asm = new Asm(),
+    readonly rules: X86Rules = LIR_X86_RULES,
+    readonly list: ListRule | null = null,
   ) {
-    this.a = a;
     this.x = newExits(a);
   }
 
   /**
-   * The whole program: entry, the ops, exits, the out-of-line code, then the I/O routines, and
-   * last what `hooks` add after the code (their loop-test code goes in with the ops).
+   * The whole program: entry, the ops, exits, the out-of-line code, then the I/O routines and the
+   * ones the rules asked for, and last what `hooks` add after the code (their loop-test code goes
+   * in with the ops).
    */
   generate(lir: Lir, hooks?: GeneratorHooks): X86Code {
     verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
     const a = this.a;
-    this.hooks = hooks ?? null;
+    this.#hooks = hooks ?? null;
     emitLirEntry(a);
     const body = a.offset;
     this.ops(lir.ops);
     const inline: Span = [body, a.offset];
     emitLirExits(a, this.x);
-    // Out-of-line code may queue more (a guard's slow branch has its own failed checks).
+    // Out-of-line code may queue more (a slow path has its own failed checks).
     const cold = a.offset;
-    for (let i = 0; i < this.cold.length; i++) this.cold[i]!();
+    for (let i = 0; i < this.#cold.length; i++) this.#cold[i]!();
     const own = { inline, outOfLine: [cold, a.offset] as const };
-    this.routines(lir);
-    this.hooks?.emitTail(this.x);
-    const sites = this.sites;
+    emitFlushRoutine(a, this.x, this.imports);
+    if (uses(lir.ops, "in")) emitCellInputRoutine(a, this.x, this.imports);
+    for (let i = 0; i < this.#routines.length; i++) this.#routines[i]!();
+    this.#hooks?.emitTail(this.x);
+    const sites = this.#sites;
     // Only a failed check asks, so the steps are worked out then, not for every site.
     const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: r.pos })) : []);
     return { asm: a, sites: steps, own };
   }
 
-  protected ops(ops: readonly Op[]): void {
+  /** An op list: the list rule, if any, else one op after another. */
+  ops(ops: readonly Op[]): void {
+    if (this.list) this.list(this, ops);
+    else this.sequence(ops);
+  }
+
+  /** One op after another. */
+  sequence(ops: readonly Op[]): void {
     for (const op of ops) this.op(op);
   }
 
-  /** The routines the ops call, after everything else: flush, and input if the program reads. */
-  protected routines(lir: Lir): void {
-    emitFlushRoutine(this.a, this.x, this.imports);
-    if (usesInput(lir.ops)) emitCellInputRoutine(this.a, this.x, this.imports);
+  /** One op, by its rule. */
+  op(op: Op): void {
+    const previous = this.#last;
+    this.#last = null;
+    const rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>;
+    rule(this, op, previous);
+    this.#last = op;
   }
 
-  protected op(op: Op): void {
-    switch (op.kind) {
-      case "add": return this.add(op);
-      case "set": return this.set(op);
-      case "move": return this.move(op);
-      case "check": return this.check(op);
-      case "loop": return this.loop(op);
-      case "in": return this.in(op);
-      case "out": return this.out(op);
-      case "muladd": return this.muladd(op);
-      case "scan": return this.scan(op);
-      case "guard": return this.guard(op);
+  /**
+   * The op whose code ends where the code now ends, or null: what it left in registers and flags
+   * is still there. Inside a rule, the last op of the list it lowered, if any.
+   */
+  get last(): Op | null {
+    return this.#last;
+  }
+
+  /** Code added at each loop test, or null. */
+  get hooks(): GeneratorHooks | null {
+    return this.#hooks;
+  }
+
+  /** Where the cell `[o]` of an op is: `[rbx+o]`, unless `inHomes` put it in a register. */
+  cell(off: number): CellHome {
+    return this.#homes?.get(off) ?? cellAt(off);
+  }
+
+  /** Lower what `emit` lowers with the cells of `homes` in those registers, not in memory. */
+  inHomes(homes: ReadonlyMap<number, Gpr<8>>, emit: () => void): void {
+    const outer = this.#homes;
+    this.#homes = homes;
+    try {
+      emit();
+    } finally {
+      this.#homes = outer;
     }
   }
   // #endregion lowering
 
-  // #region cells
-  /** `add [o] k`: one add (or sub) on the byte in memory. */
-  protected add(op: AddOp): void {
-    if (op.k > 0) this.a.add(cellAt(op.off), op.k);
-    else this.a.sub(cellAt(op.off), -op.k);
-  }
-
-  /** `set [o] v`: one store. */
-  protected set(op: SetOp): void {
-    this.a.mov(cellAt(op.off), op.value);
-  }
-
-  /** `muladd [d] += [s] * k`: load, multiply, add. A factor of 1 or -1 needs no multiply. */
-  protected muladd(op: MulAddOp): void {
-    this.a.movzx(ecx, cellAt(op.src));
-    this.addTimes(op.dst, ecx, op.k);
-  }
-
-  /** `[d] += value * k`, with `value` in a 32-bit register (its low byte is what counts). */
-  protected addTimes(dst: number, value: Gpr<32>, k: number): void {
-    const low = value === ecx ? cl : al;
-    if (k === 1) this.a.add(cellAt(dst), low);
-    else if (k === -1) this.a.sub(cellAt(dst), low);
-    else this.a.imul(eax, value, k).add(cellAt(dst), al);
-  }
-  // #endregion cells
-
   // #region bounds
-  /** `move d`: one add, then one compare with the end the move goes towards. */
-  protected move(op: MoveOp): void {
-    const fail = this.offTapeStub(op, () => this.step(-op.delta)); // the host wants the pointer before the move
-    this.step(op.delta);
-    this.a.cmp(cell, op.delta > 0 ? end : tape);
-    if (op.delta > 0) this.a.jae(fail);
-    else this.a.jb(fail);
-  }
-
   /** Move the pointer by `delta` cells. */
-  protected step(delta: number): void {
+  step(delta: number): void {
     if (delta > 0) this.a.add(cell, delta);
     else this.a.sub(cell, -delta);
-  }
-
-  /** `check ...`: only the farthest reach on each side; if those are on the tape, all are. */
-  protected check(op: CheckOp): void {
-    this.boundsTest(extent(op.reach), this.offTapeStub(op));
   }
 
   /**
    * Jump to `fail` unless every cell of `cells` is on the tape. The pointer's own cell is, so only
    * the side(s) of `cells` beyond it need a compare.
    */
-  protected boundsTest(cells: Range, fail: Label): void {
+  boundsTest(cells: Range, fail: Label): void {
     if (cells.hi > 0) this.a.lea(rax, mem(cell, cells.hi)).cmp(rax, end).jae(fail);
     if (cells.lo < 0) this.a.lea(rax, mem(cell, cells.lo)).cmp(rax, tape).jb(fail);
   }
 
   /**
-   * A new site for `op`, and its stub, out of line: `restore` puts the pointer back where the op's
-   * failed step started from (the host replays the op's reaches from there), then the stub leaves
+   * Jump to `fail` if the pointer, just moved by `delta` one way or the other, left the tape: a
+   * compare with the end it moved towards.
+   */
+  movedOff(delta: number, fail: Label): void {
+    this.a.cmp(cell, delta > 0 ? end : tape);
+    if (delta > 0) this.a.jae(fail);
+    else this.a.jb(fail);
+  }
+
+  /**
+   * A new site for `op` (whose reaches the host replays when it fails), and its stub, out of line:
+   * `restore` puts the pointer back where the op's failed step started from, then the stub leaves
    * with the site number in eax.
    */
-  protected offTapeStub(op: MoveOp | CheckOp | ScanOp, restore?: () => void): Label {
-    const site = this.sites.length;
-    this.sites.push(op);
+  offTapeStub(op: Op, restore?: () => void): Label {
+    const site = this.#sites.length;
+    this.#sites.push(op);
     const stub = this.label(`off_tape_${site}`);
     this.later(() => {
       this.a.bind(stub);
@@ -205,101 +230,115 @@ export class X86Lowering {
   }
   // #endregion bounds
 
-  // #region loops
-  /** `loop [o] { ... }`: test before the body, and again at its end to go round. */
-  protected loop(op: LoopOp): void {
-    const body = this.label(`loop_${op.pos.line}_${op.pos.column}`); // named after the [ and the ]
-    const done = this.label(`end_${op.end.line}_${op.end.column}`);
-    this.loopTest(op.pos, op.off);
-    this.a.cmp(cellAt(op.off), 0).je(done).bind(body);
-    this.ops(op.body);
-    this.loopTest(op.end, op.off);
-    this.a.cmp(cellAt(op.off), 0).jne(body).bind(done);
-  }
-
   /**
    * Before every loop test (the unit interpretLir counts as a step): the hooks' code, if any. It may
    * change the flags, so it comes before the test's compare.
    */
-  protected loopTest(pos: SourcePos, off: number): void {
-    this.hooks?.loopTest(pos, off);
+  loopTest(pos: SourcePos, off: number): void {
+    this.#hooks?.loopTest(pos, off);
   }
-
-  /** `scan s`: a loop of moves, each checked, until the cell is 0. */
-  protected scan(op: ScanOp): void {
-    const again = this.label("scan");
-    const done = this.label("scan_done");
-    const fail = this.offTapeStub(op, () => this.step(-op.stride));
-    this.loopTest(op.pos, 0);
-    this.a.cmp(cellAt(0), 0).je(done).bind(again);
-    this.step(op.stride);
-    this.a.cmp(cell, op.stride > 0 ? end : tape);
-    if (op.stride > 0) this.a.jae(fail);
-    else this.a.jb(fail);
-    this.loopTest(op.pos, 0);
-    this.a.cmp(cellAt(0), 0).jne(again).bind(done);
-  }
-
-  /** `guard a..b { then } else { otherwise }`: the test inline, `otherwise` out of line. */
-  protected guard(op: GuardOp): void {
-    const slow = this.label("guard_else");
-    const resume = this.label("guard_end");
-    this.boundsTest(op.cells, slow);
-    this.ops(op.then);
-    this.a.bind(resume);
-    this.later(() => {
-      this.a.bind(slow);
-      this.ops(op.otherwise);
-      this.a.jmp(resume);
-    });
-  }
-  // #endregion loops
-
-  // #region io
-  /** `out [o]`: append the byte to the output buffer; flush when it is full. */
-  protected out(op: OutOp): void {
-    const next = this.label("out_done");
-    this.a.mov(al, cellAt(op.off))
-      .mov(byte(out), al)
-      .inc(out)
-      .cmp(out, qword(ctx, CTX.outEnd))
-      .jb(next, "short")
-      .call(this.x.flush)
-      .test(eax, eax)
-      .jnz(this.x.leave)
-      .bind(next);
-  }
-
-  /** `in [o]`: the input routine reads into the cell whose address is in rsi. */
-  protected in(op: InOp): void {
-    this.a.lea(rsi, mem(cell, op.off)).call(this.x.input).test(eax, eax).jnz(this.x.leave);
-  }
-  // #endregion io
 
   /** A new label named `name`, or `name_2`, `name_3`... when the name is taken. */
-  protected label(name: string): Label {
-    const n = (this.names.get(name) ?? 0) + 1;
-    this.names.set(name, n);
+  label(name: string): Label {
+    const n = (this.#names.get(name) ?? 0) + 1;
+    this.#names.set(name, n);
     return this.a.newLabel(n === 1 ? name : `${name}_${n}`);
   }
 
   /** Emit `emit` after the program, out of the hot path. */
-  protected later(emit: () => void): void {
-    this.cold.push(emit);
+  later(emit: () => void): void {
+    this.#cold.push(emit);
+  }
+
+  /**
+   * The label of the routine named `name`, which `emit` emits (from its label on) once, after the
+   * I/O routines: code many ops call instead of each carrying a copy.
+   */
+  routine(name: string, emit: (start: Label) => void): Label {
+    let start = this.#routineLabels.get(name);
+    if (start === undefined) {
+      const label = this.label(name);
+      this.#routineLabels.set(name, (start = label));
+      this.#routines.push(() => emit(label));
+    }
+    return start;
   }
 }
+
+// #region cells
+/** `add [o] k`: one add (or sub) on the cell. */
+function add(l: X86Lowering, op: OpTypes["add"]): void {
+  const home = l.cell(op.off);
+  if (op.k > 0) l.a.add(...onCell(home, op.k));
+  else l.a.sub(...onCell(home, -op.k));
+}
+
+/** `set [o] v`: one store. */
+function set(l: X86Lowering, op: OpTypes["set"]): void {
+  l.a.mov(...onCell(l.cell(op.off), op.value));
+}
+// #endregion cells
+
+// #region moves
+/** `move d`: one add, then one compare with the end the move goes towards. */
+function move(l: X86Lowering, op: OpTypes["move"]): void {
+  const fail = l.offTapeStub(op, () => l.step(-op.delta)); // the host wants the pointer before the move
+  l.step(op.delta);
+  l.movedOff(op.delta, fail);
+}
+
+/** `check ...`: only the farthest reach on each side; if those are on the tape, all are. */
+function check(l: X86Lowering, op: OpTypes["check"]): void {
+  l.boundsTest(extent(op.reach), l.offTapeStub(op));
+}
+// #endregion moves
+
+// #region loops
+/** `loop [o] { ... }`: test before the body, and again at its end to go round. */
+function loop(l: X86Lowering, op: OpTypes["loop"]): void {
+  const body = l.label(`loop_${op.pos.line}_${op.pos.column}`); // named after the [ and the ]
+  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  l.loopTest(op.pos, op.off);
+  l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
+  l.ops(op.body);
+  l.loopTest(op.end, op.off);
+  l.a.cmp(...onCell(l.cell(op.off), 0)).jne(body).bind(done);
+}
+// #endregion loops
+
+// #region io
+/** `out [o]`: append the byte to the output buffer; flush when it is full. */
+function outOp(l: X86Lowering, op: OpTypes["out"]): void {
+  const next = l.label("out_done");
+  l.a.mov(al, cellAt(op.off))
+    .mov(byte(out), al)
+    .inc(out)
+    .cmp(out, qword(ctx, CTX.outEnd))
+    .jb(next, "short")
+    .call(l.x.flush)
+    .test(eax, eax)
+    .jnz(l.x.leave)
+    .bind(next);
+}
+
+/** `in [o]`: the input routine reads into the cell whose address is in rsi. */
+function inOp(l: X86Lowering, op: OpTypes["in"]): void {
+  l.a.lea(rsi, mem(cell, op.off)).call(l.x.input).test(eax, eax).jnz(l.x.leave);
+}
+// #endregion io
+
+// #region rules
+/** This chapter's lowering: a rule for each of its ops. */
+export const LIR_X86_RULES: X86Rules = { add, set, move, check, loop, in: inOp, out: outOp };
+// #endregion rules
 
 /** Does any op of `ops`, or inside them, have this kind? */
 export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
   return ops.some((op) => op.kind === kind || innerOps(op).some((inner) => uses(inner, kind)));
 }
 
-function usesInput(ops: readonly Op[]): boolean {
-  return uses(ops, "in");
-}
-
-/** The smallest and the largest offset of the reaches (each side of 0 at most). */
-function extent(reach: readonly Reach[]): Range {
+/** The smallest and the largest offset of the reaches, with 0 (the pointer's own cell) between them. */
+export function extent(reach: readonly Reach[]): Range {
   let lo = 0;
   let hi = 0;
   for (const { off } of reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];

@@ -1,10 +1,11 @@
 // An interpreter for the LIR with exactly chapter 6's semantics: the same output, tape, pointer and
-// error, position included. It lets every pass of chapter 9 be tested against the reference
-// interpreter without machine code, and chapter 11 starts programs in it.
+// error, position included. It lets any pass that rewrites the LIR be tested against the reference
+// interpreter without machine code.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
 import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
-import { reachesOf, type Lir, type Op } from "./lir.ts";
+import { posOf, reachesOf, type Lir, type Op } from "./lir.ts";
+import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
 // #region flat
@@ -17,21 +18,54 @@ const LOOP = 4; // if [a] == 0, jump to b (past the END)
 const END = 5; // if [a] != 0, jump to b (the body's first op)
 const IN = 6; // [a] = next input byte
 const OUT = 7; // output [a]
-const MULADD = 8; // [a] += [b] * c
-const SCAN = 9; // while [0] != 0, p += a, checked
-const GUARD = 10; // unless cells a..b are on the tape, jump to c (the `otherwise` branch, out of line)
-const JUMP = 11; // jump to a
-const HALT = 12; // the end of the program, where the run loop stops; out-of-line code follows
+const JUMP = 8; // jump to a
+const HALT = 9; // the end of the program, where the run loop stops; out-of-line code follows
+const RUN = 10; // an added op's instruction: call its run function with a, b, c
+
+/** The run loop's state, as an added op's run function sees it. */
+export interface Machine {
+  readonly tape: Uint8Array;
+  /** The pointer. */
+  p: number;
+  /** Loop tests so far; a run function that tests the cell as a loop does counts its tests here. */
+  steps: number;
+  readonly maxSteps: number;
+  /** Set by a run function that stops because steps reached maxSteps. */
+  stepLimit: boolean;
+}
+
+/** Go on with the next instruction. */
+export const NEXT = -1;
+/** Stop the program at this instruction: its op fails (off the tape, or at the step limit). */
+export const STOP = -2;
+
+/** An added op's instruction: NEXT, STOP, or the index of the instruction to jump to. */
+export type Run = (m: Machine, a: number, b: number, c: number) => number;
 
 export interface FlatLir {
   readonly code: Uint8Array;
   readonly a: Int32Array;
   readonly b: Int32Array;
   readonly c: Int32Array;
+  /** The run function of each RUN instruction (null for the others). */
+  readonly run: readonly (Run | null)[];
   /** The op each instruction came from (none for HALT): what an error reads its positions from. */
   readonly ops: readonly (Op | null)[];
   /** The index of the HALT that ends the program; out-of-line code follows it. */
   readonly end: number;
+}
+
+/** What the definition of an added op uses to make its instructions. */
+export interface Flattener {
+  /** An instruction for `op` that runs `run` with operands a, b, c; returns its index. */
+  emit(op: Op, run: Run, a?: number, b?: number, c?: number): number;
+  /** The instructions of an op list, here. */
+  walk(ops: readonly Op[]): void;
+  /**
+   * The instructions of `ops` out of line, after the program, jumping back here when they are
+   * done; the instruction at `from` gets their start as its operand c.
+   */
+  outOfLine(from: number, ops: readonly Op[]): void;
 }
 // #endregion
 
@@ -51,14 +85,24 @@ export function flatten(lir: Lir): FlatLir {
   const a: number[] = [];
   const b: number[] = [];
   const c: number[] = [];
+  const run: (Run | null)[] = [];
   const ops: (Op | null)[] = [];
-  const emit = (op: Op | null, opcode: number, x: number, y = 0, z = 0): number => {
+  const emit = (op: Op | null, opcode: number, x: number, y = 0, z = 0, f: Run | null = null): number => {
     code.push(opcode);
     a.push(x);
     b.push(y);
     c.push(z);
+    run.push(f);
     ops.push(op);
     return code.length - 1;
+  };
+  // Code that nearly never runs goes out of line, after everything else, and jumps back, so the
+  // code that does run falls straight through.
+  const cold: { from: number; ops: readonly Op[]; resume: number }[] = [];
+  const flattener: Flattener = {
+    emit: (op, f, x = 0, y = 0, z = 0) => emit(op, RUN, x, y, z, f),
+    walk: (body) => walk(body),
+    outOfLine: (from, body) => void cold.push({ from, ops: body, resume: code.length }),
   };
   const walk = (body: readonly Op[]): void => {
     for (const op of body) {
@@ -85,12 +129,6 @@ export function flatten(lir: Lir): FlatLir {
         case "out":
           emit(op, OUT, op.off);
           break;
-        case "muladd":
-          emit(op, MULADD, op.dst, op.src, op.k);
-          break;
-        case "scan":
-          emit(op, SCAN, op.stride);
-          break;
         case "loop": {
           const head = emit(op, LOOP, op.off);
           walk(op.body);
@@ -98,35 +136,29 @@ export function flatten(lir: Lir): FlatLir {
           b[head] = end + 1;
           break;
         }
-        case "guard": {
-          const head = emit(op, GUARD, op.cells.lo, op.cells.hi);
-          walk(op.then);
-          cold.push({ guard: head, ops: op.otherwise, resume: code.length });
-          break;
-        }
+        default:
+          definitionOf(op).flatten(op, flattener);
       }
     }
   };
-  // A guard's `otherwise` branch nearly never runs: it goes out of line, after everything else, and
-  // jumps back, so the branch that does run falls straight through.
-  const cold: { guard: number; ops: readonly Op[]; resume: number }[] = [];
   walk(lir.ops);
   const end = emit(null, HALT, 0);
   for (let i = 0; i < cold.length; i++) {
-    const { guard, ops: otherwise, resume } = cold[i]!;
-    c[guard] = code.length;
-    walk(otherwise);
-    emit(ops[guard]!, JUMP, resume);
+    const { from, ops: outOfLine, resume } = cold[i]!;
+    c[from] = code.length;
+    walk(outOfLine);
+    emit(ops[from]!, JUMP, resume);
   }
-  return { code: Uint8Array.from(code), a: Int32Array.from(a), b: Int32Array.from(b), c: Int32Array.from(c), ops, end };
+  return { code: Uint8Array.from(code), a: Int32Array.from(a), b: Int32Array.from(b), c: Int32Array.from(c), run, ops, end };
 }
 // #endregion
 
 // #region execute
 function execute(flat: FlatLir, settings: Settings): { result: RunResult; executed: number } {
-  const { code, a, b, c, ops, end } = flat;
+  const { code, a, b, c, run, ops, end } = flat;
   const { input, tapeSize, eof, maxSteps } = settings;
   const tape = new Uint8Array(tapeSize);
+  const m: Machine = { tape, p: 0, steps: 0, maxSteps, stepLimit: false };
   const output = new OutputBuffer();
   let p = 0;
   let inputPos = 0;
@@ -145,9 +177,6 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
         break;
       case SET:
         tape[p + x] = b[pc]!;
-        break;
-      case MULADD:
-        tape[p + x] += tape[p + b[pc]!]! * c[pc]!;
         break;
       case IN:
         tape[p + x] = inputPos < input.length ? input[inputPos++]! : eofValue(eof, tape[p + x]!);
@@ -184,25 +213,22 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
           continue;
         }
         break;
-      case GUARD:
-        if (p + x >= 0 && p + b[pc]! < tapeSize) break;
-        pc = c[pc]!;
-        continue;
       case JUMP:
         pc = x;
         continue;
-      case SCAN: {
-        const end = scanEnd(tape, p, x);
-        const tests = Math.abs(end - p) / Math.abs(x) + 1; // each cell it stops on is a loop test
-        if (steps + tests > maxSteps) {
-          p += (maxSteps - steps) * x; // it tests the cells it can, and moves past them
-          stepLimit = true;
+      case RUN: {
+        m.p = p;
+        m.steps = steps;
+        const next = run[pc]!(m, x, b[pc]!, c[pc]!);
+        p = m.p;
+        steps = m.steps;
+        if (next === NEXT) break;
+        if (next === STOP) {
+          stepLimit = m.stepLimit;
           break run;
         }
-        steps += tests;
-        p = end;
-        if (tape[p] !== 0) break run; // no 0 before the edge: the next step leaves the tape
-        break;
+        pc = next;
+        continue;
       }
     }
     pc++;
@@ -213,33 +239,11 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
 }
 // #endregion
 
-// #region scan
-/**
- * Where a scan from p by `stride` stops: on the first 0 in its way, or on the last cell it can
- * reach before the next step would leave the tape. By one cell, that is `indexOf`: memchr.
- */
-function scanEnd(tape: Uint8Array, p: number, stride: number): number {
-  if (stride === 1) {
-    const zero = tape.indexOf(0, p);
-    return zero < 0 ? tape.length - 1 : zero;
-  }
-  if (stride === -1) {
-    const zero = tape.lastIndexOf(0, p);
-    return zero < 0 ? 0 : zero;
-  }
-  const last = stride > 0 ? p + Math.floor((tape.length - 1 - p) / stride) * stride : p % -stride;
-  while (tape[p] !== 0 && p !== last) p += stride;
-  return p;
-}
-// #endregion
-
 // #region stop
 /** Why the op at which the run stopped stopped it, and where the interpreter's pointer then is. */
 function stop(op: Op, atEnd: boolean, p: number, stepLimit: boolean, { tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
-  if (stepLimit && (op.kind === "loop" || op.kind === "scan")) {
-    const pos = op.kind === "loop" && atEnd ? op.end : op.pos;
-    return { error: new StepLimitError(pos, maxSteps), pointer: op.kind === "loop" ? p + op.off : p };
-  }
+  if (stepLimit && op.kind === "loop") return { error: new StepLimitError(atEnd ? op.end : op.pos, maxSteps), pointer: p + op.off };
+  if (stepLimit) return { error: new StepLimitError(posOf(op), maxSteps), pointer: p }; // an added op that tests as a loop does
   // Off the tape. The reach that failed is the first, in order, whose cell is not on the tape; the
   // interpreter's pointer stops on the edge cell it could not leave.
   for (const { off, pos } of reachesOf(op)) {

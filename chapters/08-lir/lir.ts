@@ -1,6 +1,7 @@
 // The LIR: a low-level IR between Brainfuck and machine code. Every op names its cells by their
 // offset from the tape pointer, so "the cell two to the right" is `[2]`, not three instructions.
 import type { SourcePos } from "../06-interpreter/source.ts";
+import { definitionOf, findDefinition } from "./op-set.ts";
 
 // #region ops
 /** Cell `[off]` += k (mod 256). `k` is kept in -128..127: `add [0] -1`, not `add [0] 255`. */
@@ -77,37 +78,23 @@ export interface OutOp {
   readonly pos: SourcePos;
 }
 
-/** Cell `[dst]` += cell `[src]` * k (mod 256): one target of a multiply loop (chapter 9). */
-export interface MulAddOp {
-  readonly kind: "muladd";
-  readonly dst: number;
-  readonly src: number;
-  readonly k: number;
-  readonly pos: SourcePos;
-}
-
-/** While cell `[0]` is not 0, move by `stride` (chapter 9's `[>]`). `steps` as for MoveOp. */
-export interface ScanOp {
-  readonly kind: "scan";
-  readonly stride: number;
-  readonly steps: readonly SourcePos[];
-  readonly pos: SourcePos;
-}
-
 /**
- * If cells lo..hi (offsets from the pointer) are all on the tape, run `then`, else `otherwise`.
- * Chapter 9 uses it to run a multiply loop branch-free when its cells are on the tape, which is
- * nearly always, and the loop as written, checks and all, when they are not.
+ * The ops by kind. The set is open: a later chapter adds a kind by adding a member here (TypeScript
+ * merges a `declare module` block naming this interface into it) and registering what every stage
+ * needs to know about the new op with `defineOp` (op-set.ts).
  */
-export interface GuardOp {
-  readonly kind: "guard";
-  readonly cells: Range;
-  readonly then: readonly Op[];
-  readonly otherwise: readonly Op[];
-  readonly pos: SourcePos;
+export interface OpTypes {
+  add: AddOp;
+  set: SetOp;
+  move: MoveOp;
+  check: CheckOp;
+  loop: LoopOp;
+  in: InOp;
+  out: OutOp;
 }
 
-export type Op = AddOp | SetOp | MoveOp | CheckOp | LoopOp | InOp | OutOp | MulAddOp | ScanOp | GuardOp;
+export type OpKind = keyof OpTypes;
+export type Op = OpTypes[OpKind];
 
 export interface Lir {
   readonly ops: readonly Op[];
@@ -122,15 +109,15 @@ export function posOf(op: Op): SourcePos {
     case "check":
       return op.reach[0]!.pos;
     default:
-      return op.pos;
+      return op.pos; // every other op stands for one command, the one it starts at
   }
 }
 
 // #region reaches
 /**
  * The cells an op steps onto, in order, each with the command that stepped there: a check's
- * reaches, or a move's (or scan's) straight way there. An op that fails stops at the first of them
- * off the tape; chapter 7's runtime calls these a site's steps.
+ * reaches, a move's straight way there, or what the definition of an added op says. An op that
+ * fails stops at the first of them off the tape; chapter 7's runtime calls these a site's steps.
  */
 export function reachesOf(op: Op): readonly Reach[] {
   switch (op.kind) {
@@ -138,20 +125,25 @@ export function reachesOf(op: Op): readonly Reach[] {
       return op.reach;
     case "move":
       return straight(op.delta, op.steps);
-    case "scan":
-      return straight(op.stride, op.steps);
-    default:
+    case "add":
+    case "set":
+    case "loop":
+    case "in":
+    case "out":
       return [];
+    default:
+      return definitionOf(op).reaches?.(op) ?? [];
   }
 }
 
-function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
+/** The reaches of `steps`, one cell at a time in the direction of `delta`. */
+export function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
   return steps.map((pos, i) => ({ off: Math.sign(delta) * (i + 1), pos }));
 }
 // #endregion
 
 // #region wrap
-/** k mod 256, as -128..127: the form `add` and `muladd` keep. */
+/** k mod 256, as -128..127: the form `add` keeps. */
 export function wrapSigned(k: number): number {
   const u = wrapUnsigned(k);
   return u >= 128 ? u - 256 : u;
@@ -168,8 +160,9 @@ const balancedCache = new WeakMap<readonly Op[], boolean>();
 
 /**
  * True when running `ops` leaves the pointer where it was, whatever the tape holds: the moves add
- * up to zero, there is no scan, and every loop and guard inside is balanced too. A balanced loop's body
- * starts every iteration at the same pointer, which is what lets chapter 9 keep offsets across it.
+ * up to zero, no op moves it by an amount the tape decides, and every op list inside is balanced
+ * too. A balanced loop's body starts every iteration at the same pointer, so an op in it can name
+ * the same cell by the same offset at every turn.
  */
 export function isBalanced(ops: readonly Op[]): boolean {
   const known = balancedCache.get(ops);
@@ -178,9 +171,7 @@ export function isBalanced(ops: readonly Op[]): boolean {
   let balanced = true;
   for (const op of ops) {
     if (op.kind === "move") net += op.delta;
-    else if (op.kind === "scan") balanced = false;
-    else if (op.kind === "loop" && !isBalanced(op.body)) balanced = false;
-    else if (op.kind === "guard" && !(isBalanced(op.then) && isBalanced(op.otherwise))) balanced = false;
+    else if (!innerOps(op).every(isBalanced) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
   }
   balanced &&= net === 0;
   balancedCache.set(ops, balanced);
@@ -190,20 +181,27 @@ export function isBalanced(ops: readonly Op[]): boolean {
 
 const NO_INNER_OPS: readonly (readonly Op[])[] = [];
 
-/** The op lists inside an op: a loop's body, a guard's two branches. */
+/** The op lists inside an op: a loop's body, or what the definition of an added op says. */
 export function innerOps(op: Op): readonly (readonly Op[])[] {
-  if (op.kind === "loop") return [op.body];
-  if (op.kind === "guard") return [op.then, op.otherwise];
-  return NO_INNER_OPS; // most ops: shared, not a new array each time (the passes ask for every op)
+  switch (op.kind) {
+    case "loop":
+      return [op.body];
+    case "add":
+    case "set":
+    case "move":
+    case "check":
+    case "in":
+    case "out":
+      return NO_INNER_OPS; // shared, not a new array each time (the passes ask for every op)
+    default:
+      return definitionOf(op).inner?.(op) ?? NO_INNER_OPS;
+  }
 }
 
-/** How many ops, counting each loop and guard and everything inside. */
+/** How many ops, counting each one with ops inside and everything inside. */
 export function countOps(ops: readonly Op[]): number {
   let n = ops.length;
-  for (const op of ops) {
-    if (op.kind === "loop") n += countOps(op.body);
-    else if (op.kind === "guard") n += countOps(op.then) + countOps(op.otherwise);
-  }
+  for (const op of ops) for (const inner of innerOps(op)) n += countOps(inner);
   return n;
 }
 
@@ -211,8 +209,8 @@ export function countOps(ops: readonly Op[]): number {
 export function countLoops(ops: readonly Op[]): number {
   let n = 0;
   for (const op of ops) {
-    if (op.kind === "loop") n += 1 + countLoops(op.body);
-    else if (op.kind === "guard") n += countLoops(op.then) + countLoops(op.otherwise);
+    if (op.kind === "loop") n++;
+    for (const inner of innerOps(op)) n += countLoops(inner);
   }
   return n;
 }

@@ -6,22 +6,36 @@
 // source, which must then be passed in, so the positions can be checked and their offsets found.
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { LirSyntaxError, MAX_NESTING, nestingError } from "./errors.ts";
-import { wrapSigned, type GuardOp, type Lir, type LoopOp, type Op, type Range, type Reach } from "./lir.ts";
+import { wrapSigned, type Lir, type LoopOp, type Op, type Range, type Reach } from "./lir.ts";
+import { definedKinds, findDefinition } from "./op-set.ts";
 
 export interface ParseLirOptions {
   /** The Brainfuck source that `@line:column` annotations point into. */
   readonly source?: string;
 }
 
-/** The longest move or scan the text form accepts: each step carries a position. */
+/** The longest move the text form accepts: each step carries a position. */
 export const MAX_TEXT_MOVE = 1_000_000;
 const MAX_OFFSET = 2 ** 30;
 
 // #region parse-lir
-/** A loop body or guard branch being read: the ops around it, and how it started. */
-type Open =
-  | { readonly kind: "loop"; readonly outer: Op[]; readonly brace: Token; readonly head: Omit<LoopOp, "body" | "end"> }
-  | { readonly kind: "then" | "else"; readonly outer: Op[]; readonly brace: Token; readonly head: Omit<GuardOp, "then" | "otherwise">; readonly then: Op[] };
+/**
+ * An op with op lists inside, as its parse rule returns it: the parser reads each list between
+ * braces, with `between`'s words from one `}` to the next `{` (a guard's `else`), then `finish`
+ * makes the op; `end` reads the position of its last `}`.
+ */
+export interface Block {
+  readonly between: readonly string[];
+  finish(lists: Op[][], end: () => SourcePos): Op;
+}
+
+/** An op with lists inside being read: the ops around it, its lists so far, and its open brace. */
+interface Open {
+  readonly outer: Op[];
+  readonly block: Block;
+  readonly lists: Op[][];
+  brace: Token;
+}
 
 export function parseLir(text: string, opts: ParseLirOptions = {}): Lir {
   const lex = new Lexer(text, opts.source);
@@ -39,37 +53,36 @@ export function parseLir(text: string, opts: ParseLirOptions = {}): Lir {
     if (t.text === "}") {
       const o = open.pop();
       if (!o) throw new LirSyntaxError(t.pos, "'}' closes nothing: remove it, or add the missing 'loop [0] {'");
-      if (o.kind === "then") {
-        lex.expect("else");
-        enter({ ...o, kind: "else", brace: lex.expect("{"), then: ops });
+      o.lists.push(ops);
+      const word = o.block.between[o.lists.length - 1];
+      if (word !== undefined) {
+        lex.expect(word);
+        o.brace = lex.expect("{");
+        enter(o);
         continue;
       }
-      o.outer.push(o.kind === "loop" ? { ...o.head, body: ops, end: lex.position(t) } : { ...o.head, then: o.then, otherwise: ops });
+      o.outer.push(o.block.finish(o.lists, () => lex.position(t)));
       ops = o.outer;
       continue;
     }
-    if (t.kind !== "word") throw new LirSyntaxError(t.pos, `expected an op (${OPS}), found '${t.text}'`);
-    if (t.text === "loop") {
-      const off = lex.cell();
-      const known = lex.accept("known") ? lex.range() : undefined;
-      const pos = lex.position(t);
-      enter({ kind: "loop", outer: ops, head: known ? { kind: "loop", off, known, pos } : { kind: "loop", off, pos }, brace: lex.expect("{") });
-    } else if (t.text === "guard") {
-      const cells = lex.range();
-      const pos = lex.position(t);
-      enter({ kind: "then", outer: ops, head: { kind: "guard", cells, pos }, brace: lex.expect("{"), then: [] });
-    } else {
-      ops.push(parseOp(t, lex));
-    }
+    if (t.kind !== "word") throw new LirSyntaxError(t.pos, `expected an op (${opNames()}), found '${t.text}'`);
+    const parsed = parseOp(t, lex);
+    if ("finish" in parsed) enter({ outer: ops, block: parsed, lists: [], brace: lex.expect("{") });
+    else ops.push(parsed);
   }
   const unclosed = open.pop();
   if (unclosed) throw new LirSyntaxError(unclosed.brace.pos, "this '{' is never closed: add the missing '}'");
   return { ops: root };
 }
 
-const OPS = "add, set, move, check, loop, in, out, muladd, scan, guard";
+const LIR_OPS = ["add", "set", "move", "check", "loop", "in", "out"];
 
-function parseOp(t: Token, lex: Lexer): Op {
+/** The ops the text form knows: this chapter's, then the ones added since. */
+function opNames(): string {
+  return [...LIR_OPS, ...definedKinds()].join(", ");
+}
+
+function parseOp(t: Token, lex: Lexer): Op | Block {
   switch (t.text) {
     case "add": {
       const off = lex.cell();
@@ -88,11 +101,6 @@ function parseOp(t: Token, lex: Lexer): Op {
       const delta = lex.nonZero("a distance to move");
       return { kind: "move", delta, steps: lex.positions(t, Math.abs(delta)) };
     }
-    case "scan": {
-      const stride = lex.nonZero("a stride to scan by");
-      const [pos, ...steps] = lex.positions(t, 1 + Math.abs(stride));
-      return { kind: "scan", stride, steps, pos: pos! };
-    }
     case "check": {
       const offs: number[] = [];
       while (lex.peek().kind === "int") offs.push(lex.nonZero("a cell offset to check"));
@@ -100,28 +108,32 @@ function parseOp(t: Token, lex: Lexer): Op {
       const ps = lex.positions(t, offs.length);
       return { kind: "check", reach: offs.map((off, i): Reach => ({ off, pos: ps[i]! })) };
     }
-    case "muladd": {
-      const dst = lex.cell();
-      lex.expect("+=");
-      const src = lex.cell();
-      lex.expect("*");
-      const k = wrapSigned(lex.int(-255, 255, "a factor"));
-      if (dst === src) throw new LirSyntaxError(t.pos, `muladd reads and writes the same cell [${dst}]: use 'add' or 'set' instead`);
-      return { kind: "muladd", dst, src, k, pos: lex.position(t) };
+    case "loop": {
+      const off = lex.cell();
+      const known = lex.accept("known") ? lex.range() : undefined;
+      const pos = lex.position(t);
+      const head = known ? { kind: "loop", off, known, pos } as const : { kind: "loop", off, pos } as const;
+      return { between: [], finish: ([body], end): LoopOp => ({ ...head, body: body!, end: end() }) };
     }
-    default:
-      throw new LirSyntaxError(t.pos, `unknown op '${t.text}': the ops are ${OPS}`);
+    default: {
+      const def = findDefinition(t.text);
+      if (def === undefined) throw new LirSyntaxError(t.pos, `unknown op '${t.text}': the ops are ${opNames()}`);
+      return def.parse(t, lex);
+    }
   }
 }
 // #endregion
 
-interface Token {
+export interface Token {
   readonly kind: "word" | "int" | "punct" | "at" | "end";
   readonly text: string;
   readonly pos: SourcePos;
 }
 
 const TOKEN = /([a-z]+)|(-?[0-9]+)|(\+=|\.\.|[[\]{}*])|@([0-9]+):([0-9]+)/y;
+
+/** What the parse rule of an added op reads its operands with. */
+export type LirLexer = Pick<Lexer, "peek" | "next" | "accept" | "expect" | "cell" | "range" | "int" | "nonZero" | "position" | "positions">;
 
 class Lexer {
   private i = 0;
@@ -138,7 +150,7 @@ class Lexer {
   }
 
   peek(): Token {
-    this.ahead ??= this.scan();
+    this.ahead ??= this.read();
     return this.ahead;
   }
 
@@ -227,7 +239,7 @@ class Lexer {
     return { offset, line, column };
   }
 
-  private scan(): Token {
+  private read(): Token {
     this.skipBlanks();
     const pos: SourcePos = { offset: this.i, line: this.line, column: this.column };
     if (this.i >= this.text.length) return { kind: "end", text: "end of text", pos };

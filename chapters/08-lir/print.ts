@@ -2,6 +2,7 @@
 // what a pass must produce as text a person can read.
 import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
 import type { Lir, Op } from "./lir.ts";
+import { definitionOf } from "./op-set.ts";
 
 export interface PrintOptions {
   /** Append each op's source positions, `@line:column`, one per command it stands for. */
@@ -11,6 +12,14 @@ export interface PrintOptions {
 }
 
 // #region print
+/** What the definition of an added op uses to print itself. */
+export interface Printer {
+  /** One line at the current indent: `text`, then the positions (when asked for), then `tail`. */
+  line(text: string, positions: readonly SourcePos[], tail?: string): void;
+  /** An op list, one level deeper. */
+  body(ops: readonly Op[]): void;
+}
+
 export function print(lir: Lir, opts: PrintOptions = {}): string {
   const lines: string[] = [];
   printOps(lir.ops, "", opts.positions === true, lines, opts.maxLines ?? Infinity);
@@ -18,46 +27,39 @@ export function print(lir: Lir, opts: PrintOptions = {}): string {
 }
 
 function printOps(ops: readonly Op[], indent: string, positions: boolean, lines: string[], max: number): void {
-  const at = (...ps: readonly SourcePos[]) => (positions ? ps.map((p) => ` @${formatPos(p)}`).join("") : "");
+  const at = (ps: readonly SourcePos[]) => (positions ? ps.map((p) => ` @${formatPos(p)}`).join("") : "");
+  const printer: Printer = {
+    line: (text, ps, tail = "") => void lines.push(`${indent}${text}${at(ps)}${tail}`),
+    body: (inner) => printOps(inner, indent + "  ", positions, lines, max),
+  };
   for (const op of ops) {
     if (lines.length >= max) return;
     switch (op.kind) {
       case "add":
-        lines.push(`${indent}add [${op.off}] ${op.k}${at(op.pos)}`);
+        printer.line(`add [${op.off}] ${op.k}`, [op.pos]);
         break;
       case "set":
-        lines.push(`${indent}set [${op.off}] ${op.value}${at(op.pos)}`);
+        printer.line(`set [${op.off}] ${op.value}`, [op.pos]);
         break;
       case "move":
-        lines.push(`${indent}move ${op.delta}${at(...op.steps)}`);
+        printer.line(`move ${op.delta}`, op.steps);
         break;
       case "check":
-        lines.push(`${indent}check ${op.reach.map((r) => r.off).join(" ")}${at(...op.reach.map((r) => r.pos))}`);
+        printer.line(`check ${op.reach.map((r) => r.off).join(" ")}`, op.reach.map((r) => r.pos));
         break;
       case "in":
-        lines.push(`${indent}in [${op.off}]${at(op.pos)}`);
+        printer.line(`in [${op.off}]`, [op.pos]);
         break;
       case "out":
-        lines.push(`${indent}out [${op.off}]${at(op.pos)}`);
-        break;
-      case "muladd":
-        lines.push(`${indent}muladd [${op.dst}] += [${op.src}] * ${op.k}${at(op.pos)}`);
-        break;
-      case "scan":
-        lines.push(`${indent}scan ${op.stride}${at(op.pos, ...op.steps)}`);
+        printer.line(`out [${op.off}]`, [op.pos]);
         break;
       case "loop":
-        lines.push(`${indent}loop [${op.off}]${op.known ? ` known ${op.known.lo}..${op.known.hi}` : ""}${at(op.pos)} {`);
-        printOps(op.body, indent + "  ", positions, lines, max);
-        lines.push(`${indent}}${at(op.end)}`);
+        printer.line(`loop [${op.off}]${op.known ? ` known ${op.known.lo}..${op.known.hi}` : ""}`, [op.pos], " {");
+        printer.body(op.body);
+        printer.line("}", [op.end]);
         break;
-      case "guard":
-        lines.push(`${indent}guard ${op.cells.lo}..${op.cells.hi}${at(op.pos)} {`);
-        printOps(op.then, indent + "  ", positions, lines, max);
-        lines.push(`${indent}} else {`);
-        printOps(op.otherwise, indent + "  ", positions, lines, max);
-        lines.push(`${indent}}`);
-        break;
+      default:
+        definitionOf(op).print(op, printer);
     }
   }
 }

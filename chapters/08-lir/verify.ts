@@ -1,9 +1,10 @@
 // The LIR's safety rule, checked: no op may touch a cell unless a move or check before it proved the
 // cell is on the tape. Lowered code obeys it trivially (every op works on [0], where the pointer
-// is); chapter 9's passes must keep obeying it, and a backend that trusts it can drop the bounds
-// check from every add, set and muladd, keeping checks only where `move`, `check` and `scan` are.
+// is); a pass that rewrites the LIR must keep obeying it, and a backend that trusts it can drop the
+// bounds check from every op that only touches cells, keeping checks where `move` and `check` are.
 import { LirVerifyError } from "./errors.ts";
 import { isBalanced, posOf, type Lir, type LoopOp, type Op, type Range } from "./lir.ts";
+import { definitionOf } from "./op-set.ts";
 
 // #region range
 // A Range here is the offsets from the pointer known to be on the tape. It always holds 0, since the
@@ -22,17 +23,6 @@ export function intersect(a: Range, b: Range): Range {
 /** Every cell on the way was checked, so from the new pointer all of them are known. */
 export function afterMove(r: Range, delta: number): Range {
   return { lo: Math.min(r.lo, delta) - delta, hi: Math.max(r.hi, delta) - delta };
-}
-
-/**
- * A scan is `loop [0] { move stride }`, and knows what that loop would. Each step checks the cells
- * it crosses and carries the rest along, so after one step or more the far side of `r` is still
- * known, a stride further away (by one step), and the near side at least up to the pointer. After
- * the scan, either no step ran (`r`) or some did: only what both know is known.
- */
-export function afterScan(r: Range, stride: number): Range {
-  const stepped = stride > 0 ? { lo: r.lo - stride, hi: 0 } : { lo: 0, hi: r.hi - stride };
-  return intersect(r, stepped);
 }
 
 /** The smallest range that holds both. */
@@ -55,7 +45,7 @@ const establishedCache = new WeakMap<readonly Op[], Range>();
 /**
  * What a loop body by itself proves is on the tape when it ends, relative to where the pointer
  * then is, whatever was known when it started. At the start of the next iteration that is still
- * true, so it can be part of the loop's `known` range (chapter 9 uses this).
+ * true, so it can be part of the loop's `known` range.
  */
 export function established(body: readonly Op[]): Range {
   let r = establishedCache.get(body);
@@ -64,16 +54,25 @@ export function established(body: readonly Op[]): Range {
 }
 
 // #region walk
+/** What the definition of an added op uses to follow the range across it. */
+export interface Walker {
+  /** Throw (when verifying) unless cell `off` is in `r`: `op` uses it. */
+  need(op: Op, off: number, r: Range): void;
+  /** The range after `ops`, run from `r`. */
+  walk(ops: readonly Op[], r: Range): Range;
+}
+
 /**
  * The range after `ops`, run from `r`. Strict: throw at any op that needs a cell not in the range
  * (verify). Not strict: only follow the range, trusting the ops (established).
  */
 function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
-  const need = (op: Op, off: number): void => {
-    if (strict && (off < r.lo || off > r.hi)) {
-      throw new LirVerifyError(posOf(op), `${op.kind} uses cell [${off}], but only ${r.lo}..${r.hi} are known to be on the tape here: a 'check' or 'move' must reach it first`);
+  const need = (op: Op, off: number, known: Range = r): void => {
+    if (strict && (off < known.lo || off > known.hi)) {
+      throw new LirVerifyError(posOf(op), `${op.kind} uses cell [${off}], but only ${known.lo}..${known.hi} are known to be on the tape here: a 'check' or 'move' must reach it first`);
     }
   };
+  const walker: Walker = { need, walk: (inner, from) => walk(inner, from, strict) };
   for (const op of ops) {
     switch (op.kind) {
       case "add":
@@ -81,10 +80,6 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
       case "in":
       case "out":
         need(op, op.off);
-        break;
-      case "muladd":
-        need(op, op.src);
-        need(op, op.dst);
         break;
       case "check":
         for (const { off } of op.reach) {
@@ -98,21 +93,12 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
       case "move":
         r = afterMove(r, op.delta);
         break;
-      case "scan":
-        r = afterScan(r, op.stride);
-        break;
       case "loop":
         need(op, op.off);
         r = afterLoop(op, r, strict);
         break;
-      case "guard": {
-        // `then` runs only when the guarded cells are on the tape, and with them every cell
-        // between them and the pointer: the tape has no holes.
-        const fast = walk(op.then, hull(r, op.cells), strict);
-        const slow = walk(op.otherwise, r, strict);
-        r = intersect(fast, slow);
-        break;
-      }
+      default:
+        r = definitionOf(op).verify(op, r, walker);
     }
   }
   return r;

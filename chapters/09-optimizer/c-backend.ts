@@ -2,8 +2,9 @@
 // table can show how far the JIT's machine code is from what a real optimizing compiler makes of
 // the same program: the same ops, the same bounds checks, the same memchr scans. Pure: it only
 // writes text; shared/bf-bench.ts runs gcc.
-import type { GuardOp, Lir, LoopOp, Op, Range, ScanOp } from "../08-lir/lir.ts";
+import type { Lir, LoopOp, Op, Range } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
+import { type GuardOp, type ScanOp } from "./ops.ts";
 
 // #region prelude
 const PRELUDE = `#define _GNU_SOURCE

@@ -1,6 +1,7 @@
 // The pass manager: passes by name, run in order, with the op count after each, so a reader (and
 // `--stats`, and the bench) can see what each one buys, and a test can run any one alone.
 import { countLoops, countOps, type Lir } from "../08-lir/lir.ts";
+import "./ops.ts"; // the ops the passes make: muladd, scan, guard
 import { clearLoops } from "./passes/clear-loops.ts";
 import { deadCode } from "./passes/dead-code.ts";
 import { foldOffsets } from "./passes/fold-offsets.ts";

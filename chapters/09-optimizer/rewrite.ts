@@ -1,6 +1,7 @@
 // The shape most passes share: rewrite what is inside every loop and guard first, innermost out,
 // then offer each op to the pass, which returns what replaces it (itself, other ops, or nothing).
-import type { GuardOp, LoopOp, Op } from "../08-lir/lir.ts";
+import type { LoopOp, Op } from "../08-lir/lir.ts";
+import { type GuardOp } from "./ops.ts";
 
 // #region rewrite
 export function rewrite(ops: readonly Op[], replace: (op: Op) => readonly Op[]): readonly Op[] {

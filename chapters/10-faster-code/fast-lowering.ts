@@ -5,13 +5,16 @@
 // boundary. It also records where each op's code starts and where each loop is, for listings with
 // source positions and for a perf map.
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
-import { al, eax, ecx, edi, edx, esi, gpr, r10d, r11d, r12, r13, r8d, r9d, rax, rbx, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
-import type { Asm } from "../05-control-flow/labels.ts";
+import { ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
+import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
-import type { X86Code } from "../08-lir/codegen-x86.ts";
-import { cellAt } from "../08-lir/codegen-x86.ts";
-import { innerOps, posOf, reachesOf, type CheckOp, type GuardOp, type Lir, type LoopOp, type Op, type Range, type ScanOp } from "../08-lir/lir.ts";
-import { OptLowering, type ScanImports } from "../09-optimizer/codegen-opt.ts";
+import { LIR_REG, X86Lowering, cellAt, extent, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { innerOps, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { definitionOf } from "../08-lir/op-set.ts";
+import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
+import type { ScanOp } from "../09-optimizer/ops.ts";
+
+const { cell, tape, end } = LIR_REG;
 
 /**
  * How scans compare: 16 cells at a time (SSE2, which every x86-64 has), 32 (AVX2), or as chapter 9
@@ -77,229 +80,204 @@ export const CELL_REGISTERS: readonly Gpr<32>[] = [esi, edi, edx, ecx, r8d, r9d,
 
 const low = (r: Gpr<32>): Gpr<8> => gpr(8, r.id);
 
-export class FastLowering extends OptLowering {
-  readonly #simd: Simd;
-  readonly #registers: boolean;
-  readonly #align: number;
-  readonly #blockChecks: boolean;
-  readonly #unchecked: boolean;
-  readonly #marks: OpMark[] = [];
-  readonly #loops: LoopRegion[] = [];
+/** What the fast lowering records as it goes: where each op's code starts, and each loop. */
+interface Record {
+  readonly marks: OpMark[];
+  readonly loops: LoopRegion[];
+}
 
-  constructor(imports: ScanImports, options: FastOptions, a?: Asm) {
-    super(imports, a);
-    this.#simd = options.simd;
-    this.#registers = options.registers ?? true;
-    this.#align = options.loopAlign ?? 16;
-    this.#blockChecks = options.blockChecks ?? true;
-    this.#unchecked = options.unchecked ?? false;
-  }
+// #region fast-rules
+/**
+ * The fast lowering: chapter 9's rules with loops, scans, checks and guards replaced, every op's
+ * start recorded, and op lists lowered with one bounds test per straight-line block.
+ */
+export function fastRules(imports: ScanImports, options: FastOptions, record: Record): { rules: X86Rules; list: ListRule | null } {
+  const opt = optRules(imports);
+  const unchecked = options.unchecked ?? false;
+  const rules: X86Rules = {
+    ...opt,
+    loop: (l, op, previous) => {
+      const start = l.a.offset;
+      const cells = (options.registers ?? true) ? registerCells(op) : null;
+      if (cells) registerLoop(l, op, cells, { opt, unchecked, align: options.loopAlign ?? 16, record });
+      else opt.loop!(l, op, previous);
+      record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: cells !== null });
+    },
+    scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
+    ...(unchecked ? UNCHECKED_RULES : {}),
+  };
+  const blockChecks = (options.blockChecks ?? true) && !unchecked;
+  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks) : null };
+}
+// #endregion fast-rules
 
-  override generate(lir: Lir): FastCode {
-    if (this.#unchecked) {
-      const far = reach(lir.ops);
-      if (far > UNCHECKED_REACH) {
-        throw new UncheckedReachError(`an op reaches ${far} cells from the pointer, past the guard pages (${UNCHECKED_REACH}): compile this program with its checks`);
-      }
+/** The op kinds whose code the marks tell apart. */
+const KINDS = ["add", "set", "move", "check", "loop", "in", "out", "muladd", "scan", "guard"] as const satisfies readonly OpKind[];
+
+/** `rules`, each first noting where its op's code starts. */
+function marked(rules: X86Rules, marks: OpMark[]): X86Rules {
+  const wrap = <K extends OpKind>(kind: K): X86Rule<K> => {
+    const rule: X86Rule<K> = rules[kind] ?? ((l, op, previous) => definitionOf(op).x86(l, op, previous));
+    return (l, op, previous) => {
+      marks.push({ at: l.a.offset, pos: posOf(op), kind: op.kind });
+      rule(l, op, previous);
+    };
+  };
+  return Object.fromEntries(KINDS.map((kind) => [kind, wrap(kind)])) as X86Rules;
+}
+
+// #region block-checks
+/**
+ * Runs of adds, sets, muladds, checks and guards, with two bounds tests or more between them: the
+ * pointer does not move inside such a run, so one test of all the cells they reach answers them
+ * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
+ * run as written, out of line, which stops at the exact command that leaves the tape.
+ */
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void {
+  for (let i = 0; i < ops.length; ) {
+    let j = i;
+    while (j < ops.length && STRAIGHT.has(ops[j]!.kind)) j++;
+    // A run ends on an op both paths leave the same flags after (chapter 9's loops reuse them).
+    while (j > i && (ops[j - 1]!.kind === "check" || ops[j - 1]!.kind === "guard")) j--;
+    if (j === i) {
+      l.op(ops[i++]!);
+      continue;
     }
-    const code = super.generate(lir);
-    return { ...code, marks: this.#marks, loops: this.#loops };
+    const run = ops.slice(i, j);
+    const cells = testedCells(run);
+    if (cells === null) l.sequence(run);
+    else checkedOnce(l, run, cells, marks);
+    i = j;
   }
+}
 
-  // #region block-checks
-  /**
-   * Runs of adds, sets, muladds, checks and guards, with two bounds tests or more between them: the
-   * pointer does not move inside such a run, so one test of all the cells they reach answers them
-   * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
-   * run as written, out of line, which stops at the exact command that leaves the tape.
-   */
-  protected override ops(ops: readonly Op[]): void {
-    if (!this.#blockChecks || this.#unchecked) return super.ops(ops);
-    for (let i = 0; i < ops.length; ) {
-      let j = i;
-      while (j < ops.length && STRAIGHT.has(ops[j]!.kind)) j++;
-      // A run ends on an op both paths leave the same flags after (chapter 9's loops reuse them).
-      while (j > i && (ops[j - 1]!.kind === "check" || ops[j - 1]!.kind === "guard")) j--;
-      if (j === i) {
-        this.op(ops[i++]!);
-        continue;
-      }
-      const run = ops.slice(i, j);
-      const cells = testedCells(run);
-      if (cells === null) super.ops(run);
-      else this.#checkedOnce(run, cells);
-      i = j;
-    }
+function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[]): void {
+  const a = l.a;
+  const slow = l.label("block_checks_failed");
+  const resume = l.label("block_end");
+  marks.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
+  l.boundsTest(cells, slow);
+  for (const op of run) {
+    if (op.kind === "check") continue;
+    if (op.kind === "guard") l.sequence(op.then);
+    else l.op(op);
   }
+  a.bind(resume);
+  l.later(() => {
+    a.bind(slow);
+    l.sequence(run);
+    a.jmp(resume);
+  });
+}
+// #endregion block-checks
 
-  #checkedOnce(run: readonly Op[], cells: Range): void {
-    const a = this.a;
-    const slow = this.label("block_checks_failed");
-    const resume = this.label("block_end");
-    this.#marks.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
-    this.boundsTest(cells, slow);
-    for (const op of run) {
-      if (op.kind === "check") continue;
-      if (op.kind === "guard") super.ops(op.then);
-      else this.op(op);
-    }
-    a.bind(resume);
-    this.later(() => {
+// #region unchecked
+/** Unchecked: a check emits nothing, and a guard runs its fast branch only. */
+const UNCHECKED_RULES: X86Rules = {
+  check: () => {},
+  guard: (l, op) => l.ops(op.then),
+};
+// #endregion unchecked
+
+// #region register-loop
+/**
+ * An innermost loop of adds, sets and muladds: test the cell, check the tape once for every cell
+ * the body's checks reach (the pointer does not move, so the answer is the same at every turn),
+ * load the cells into registers, go round with the ops' own rules working on the registers, and
+ * store what changed at the end. When the check fails, the loop as chapter 9 compiles it, out of
+ * line, fails at the exact command.
+ */
+function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; unchecked: boolean; align: number; record: Record }): void {
+  const a = l.a;
+  const reg = new Map(cells.map((off, i) => [off, CELL_REGISTERS[i]!] as const));
+  const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
+  const r8 = (off: number): Gpr<8> => homes.get(off)!;
+  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const head = l.label(`regs_${op.pos.line}_${op.pos.column}`);
+  a.cmp(cellAt(op.off), 0).je(done);
+  const reach = how.unchecked ? null : checkedRange(op.body);
+  if (reach) {
+    const slow = l.label("regs_checks_failed");
+    l.boundsTest(reach, slow);
+    l.later(() => {
       a.bind(slow);
-      super.ops(run);
-      a.jmp(resume);
+      how.opt.loop!(l, op, null);
+      a.jmp(done);
     });
   }
-  // #endregion block-checks
-
-  // #region unchecked
-  protected override check(op: CheckOp): void {
-    if (!this.#unchecked) super.check(op);
-  }
-
-  protected override guard(op: GuardOp): void {
-    if (this.#unchecked) this.ops(op.then);
-    else super.guard(op);
-  }
-  // #endregion unchecked
-
-  protected override op(op: Op): void {
-    this.#marks.push({ at: this.a.offset, pos: posOf(op), kind: op.kind });
-    super.op(op);
-  }
-
-  protected override loop(op: LoopOp): void {
-    const start = this.a.offset;
-    const cells = this.#registers ? registerCells(op) : null;
-    if (cells) this.#registerLoop(op, cells);
-    else super.loop(op);
-    this.#loops.push({ start, end: this.a.offset, pos: op.pos, endPos: op.end, inRegisters: cells !== null });
-  }
-
-  // #region register-loop
-  /**
-   * An innermost loop of adds, sets and muladds: test the cell, check the tape once for every cell
-   * the body's checks reach (the pointer does not move, so the answer is the same at every turn),
-   * load the cells into registers, go round in registers only, and store what changed at the end.
-   * When the check fails, the loop as chapter 9 compiles it, out of line, fails at the exact command.
-   */
-  #registerLoop(op: LoopOp, cells: readonly number[]): void {
-    const a = this.a;
-    const reg = new Map(cells.map((off, i) => [off, CELL_REGISTERS[i]!] as const));
-    const r8 = (off: number): Gpr<8> => low(reg.get(off)!);
-    const done = this.label(`end_${op.end.line}_${op.end.column}`);
-    const head = this.label(`regs_${op.pos.line}_${op.pos.column}`);
-    a.cmp(cellAt(op.off), 0).je(done);
-    const reach = this.#unchecked ? null : checkedRange(op.body);
-    if (reach) {
-      const slow = this.label("regs_checks_failed");
-      this.boundsTest(reach, slow);
-      this.later(() => {
-        a.bind(slow);
-        super.loop(op);
-        a.jmp(done);
-      });
-    }
-    for (const off of cells) a.movzx(reg.get(off)!, cellAt(off));
-    this.#alignHead();
-    a.bind(head);
-    let flags: number | null = null; // the cell whose zero-ness the flags tell
+  for (const off of cells) a.movzx(reg.get(off)!, cellAt(off));
+  if (how.align > 1) a.align(how.align);
+  a.bind(head);
+  l.inHomes(homes, () => {
     for (const inner of op.body) {
-      this.#marks.push({ at: a.offset, pos: posOf(inner), kind: inner.kind });
-      flags = null;
-      if (inner.kind === "add") {
-        if (inner.k > 0) a.add(r8(inner.off), inner.k);
-        else a.sub(r8(inner.off), -inner.k);
-        flags = inner.off;
-      } else if (inner.kind === "set") {
-        a.mov(r8(inner.off), inner.value);
-      } else if (inner.kind === "muladd") {
-        const src = reg.get(inner.src)!;
-        if (inner.k === 1) a.add(r8(inner.dst), low(src));
-        else if (inner.k === -1) a.sub(r8(inner.dst), low(src));
-        else a.imul(eax, src, inner.k).add(r8(inner.dst), al);
-        flags = inner.dst;
-      }
+      if (inner.kind === "check") how.record.marks.push({ at: a.offset, pos: posOf(inner), kind: inner.kind }); // tested above
+      else l.op(inner);
     }
-    if (flags !== op.off) a.test(r8(op.off), r8(op.off));
-    a.jne(head);
-    for (const off of written(op.body)) a.mov(cellAt(off), r8(off));
-    a.bind(done);
-  }
-  // #endregion register-loop
-
-  #alignHead(): void {
-    if (this.#align > 1) this.a.align(this.#align);
-  }
-
-  // #region simd-scan
-  /**
-   * A scan, SIMD inline: compare a whole vector of cells with 0 at once, while a whole vector fits
-   * between the pointer and the end of the tape it walks to; then the last few cells one at a time,
-   * each step bounds-checked, as chapter 8's scan. A vector load that lies inside the tape cannot
-   * touch a byte outside it, whatever its alignment. A stride of 2 or more keeps only the bits of
-   * the cells the scan stands on: with AVX2, `[>>]` tests 16 cells per compare.
-   */
-  protected override scan(op: ScanOp): void {
-    const a = this.a;
-    const s = op.stride;
-    const right = s > 0;
-    const w = this.#simd === "avx2" ? 32 : 16;
-    const cells = Math.floor((w - 1) / Math.abs(s)) + 1; // cells of the scan in one vector
-    if (this.#simd === "libc" || cells < 2) return super.scan(op);
-    const done = this.label("scan_done");
-    const vector = this.label("scan_vector");
-    const found = this.label("scan_found");
-    const tail = this.label("scan_tail");
-    // Off the tape: stand on the cell the failed step started from (the host replays that step).
-    const fail = this.offTapeStub(op, () => this.step(-s));
-    a.cmp(cellAt(0), 0).je(done); //                     most scans start on a 0
-    this.#zeroVector();
-    // The vector is [rax, rax + w): from the pointer rightwards, or ending on it leftwards.
-    a.bind(vector);
-    if (right) a.mov(rax, rbx).lea(rcx, mem(rax, w)).cmp(rcx, r13).ja(tail);
-    else a.lea(rax, mem(rbx, -(w - 1))).cmp(rax, r12).jb(tail);
-    this.#compareZero(rax);
-    if (Math.abs(s) > 1) a.and(ecx, strideMask(s, w)); // sets the flags, as test would
-    else a.test(ecx, ecx);
-    a.jnz(found);
-    this.step(s * cells);
-    a.jmp(vector);
-    a.bind(found);
-    this.#leaveVectors();
-    // The nearest 0: the lowest bit going right, the highest going left.
-    if (right) a.tzcnt(ecx, ecx);
-    else a.bsr(ecx, ecx);
-    a.lea(rbx, mem(rax, rcx)).jmp(done);
-    a.bind(tail);
-    this.#leaveVectors();
-    const next = this.label("scan_tail_next");
-    a.bind(next).cmp(rbx, right ? r13 : r12);
-    if (right) a.jae(fail);
-    else a.jb(fail);
-    a.cmp(cellAt(0), 0).je(done);
-    this.step(s);
-    a.jmp(next).bind(done);
-  }
-
-  #zeroVector(): void {
-    if (this.#simd === "avx2") this.a.vpxor(ymm1, ymm1, ymm1);
-    else this.a.pxor(xmm1, xmm1);
-  }
-
-  /** ecx = one bit for each byte of the vector at `at` that is 0 (no alignment needed). */
-  #compareZero(at: Gpr<64>): void {
-    const a = this.a;
-    if (this.#simd === "avx2") a.vpcmpeqb(ymm0, ymm1, ymmword(at)).vpmovmskb(ecx, ymm0);
-    else a.movdqu(xmm0, xmmword(at)).pcmpeqb(xmm0, xmm1).pmovmskb(ecx, xmm0);
-  }
-
-  /** Leave AVX code clean: without vzeroupper, the next SSE instruction (in libc, say) pays a penalty. */
-  #leaveVectors(): void {
-    if (this.#simd === "avx2") this.a.vzeroupper();
-  }
-  // #endregion simd-scan
+  });
+  if (flagsOf(op.body.at(-1) ?? null) !== op.off) a.test(r8(op.off), r8(op.off));
+  a.jne(head);
+  for (const off of written(op.body)) a.mov(cellAt(off), r8(off));
+  a.bind(done);
 }
+// #endregion register-loop
+
+// #region simd-scan
+/**
+ * A scan, SIMD inline: compare a whole vector of cells with 0 at once, while a whole vector fits
+ * between the pointer and the end of the tape it walks to; then the last few cells one at a time,
+ * each step bounds-checked, as chapter 8's scan. A vector load that lies inside the tape cannot
+ * touch a byte outside it, whatever its alignment. A stride of 2 or more keeps only the bits of
+ * the cells the scan stands on: with AVX2, `[>>]` tests 16 cells per compare.
+ */
+function simdScan(l: X86Lowering, op: ScanOp, simd: "sse2" | "avx2", otherwise: () => void): void {
+  const a = l.a;
+  const s = op.stride;
+  const right = s > 0;
+  const w = simd === "avx2" ? 32 : 16;
+  const cells = Math.floor((w - 1) / Math.abs(s)) + 1; // cells of the scan in one vector
+  if (cells < 2) return otherwise();
+  const done = l.label("scan_done");
+  const vector = l.label("scan_vector");
+  const found = l.label("scan_found");
+  const tail = l.label("scan_tail");
+  // Off the tape: stand on the cell the failed step started from (the host replays that step).
+  const fail = l.offTapeStub(op, () => l.step(-s));
+  a.cmp(cellAt(0), 0).je(done); //                     most scans start on a 0
+  if (simd === "avx2") a.vpxor(ymm1, ymm1, ymm1);
+  else a.pxor(xmm1, xmm1);
+  // The vector is [rax, rax + w): from the pointer rightwards, or ending on it leftwards.
+  a.bind(vector);
+  if (right) a.mov(rax, cell).lea(rcx, mem(rax, w)).cmp(rcx, end).ja(tail);
+  else a.lea(rax, mem(cell, -(w - 1))).cmp(rax, tape).jb(tail);
+  // ecx = one bit for each byte of the vector at rax that is 0 (no alignment needed).
+  if (simd === "avx2") a.vpcmpeqb(ymm0, ymm1, ymmword(rax)).vpmovmskb(ecx, ymm0);
+  else a.movdqu(xmm0, xmmword(rax)).pcmpeqb(xmm0, xmm1).pmovmskb(ecx, xmm0);
+  if (Math.abs(s) > 1) a.and(ecx, strideMask(s, w)); // sets the flags, as test would
+  else a.test(ecx, ecx);
+  a.jnz(found);
+  l.step(s * cells);
+  a.jmp(vector);
+  a.bind(found);
+  leaveVectors(a, simd);
+  // The nearest 0: the lowest bit going right, the highest going left.
+  if (right) a.tzcnt(ecx, ecx);
+  else a.bsr(ecx, ecx);
+  a.lea(cell, mem(rax, rcx)).jmp(done);
+  a.bind(tail);
+  leaveVectors(a, simd);
+  const next = l.label("scan_tail_next");
+  a.bind(next);
+  l.movedOff(s, fail);
+  a.cmp(cellAt(0), 0).je(done);
+  l.step(s);
+  a.jmp(next).bind(done);
+}
+
+/** Leave AVX code clean: without vzeroupper, the next SSE instruction (in libc, say) pays a penalty. */
+function leaveVectors(a: Asm, simd: "sse2" | "avx2"): void {
+  if (simd === "avx2") a.vzeroupper();
+}
+// #endregion simd-scan
 
 // #region register-cells
 /**
@@ -323,11 +301,8 @@ export function registerCells(loop: LoopOp): number[] | null {
 
 /** The cells the body's checks reach, as one range, or null when it has no check. */
 export function checkedRange(body: readonly Op[]): Range | null {
-  let r: Range | null = null;
-  for (const op of body) {
-    for (const { off } of reachesOf(op)) r = r === null ? { lo: Math.min(0, off), hi: Math.max(0, off) } : { lo: Math.min(r.lo, off), hi: Math.max(r.hi, off) };
-  }
-  return r;
+  const reaches = body.flatMap((op) => reachesOf(op));
+  return reaches.length === 0 ? null : extent(reaches);
 }
 
 // #region stride-mask
@@ -384,6 +359,15 @@ function written(body: readonly Op[]): number[] {
 }
 
 /** The machine code of optimized LIR, with this chapter's lowering. */
-export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions): FastCode {
-  return new FastLowering(imports, options).generate(lir);
+export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
+  if (options.unchecked) {
+    const far = reach(lir.ops);
+    if (far > UNCHECKED_REACH) {
+      throw new UncheckedReachError(`an op reaches ${far} cells from the pointer, past the guard pages (${UNCHECKED_REACH}): compile this program with its checks`);
+    }
+  }
+  const record: Record = { marks: [], loops: [] };
+  const { rules, list } = fastRules(imports, options, record);
+  const code = new X86Lowering(imports, a, rules, list).generate(lir);
+  return { ...code, marks: record.marks, loops: record.loops };
 }

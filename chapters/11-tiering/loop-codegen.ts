@@ -2,9 +2,9 @@
 // entry that loads the registers from the context block, the exits, the I/O routines. One thing
 // differs from a whole program: the end of the loop hands back to the interpreter instead of ending.
 import { eax } from "../04-encoder/registers.ts";
-import type { X86Code } from "../08-lir/codegen-x86.ts";
-import type { Lir, Op } from "../08-lir/lir.ts";
-import { OptLowering, type ScanImports } from "../09-optimizer/codegen-opt.ts";
+import { X86Lowering, type X86Code } from "../08-lir/codegen-x86.ts";
+import type { Lir } from "../08-lir/lir.ts";
+import { optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 
 // #region loop-lowering
 /**
@@ -12,22 +12,11 @@ import { OptLowering, type ScanImports } from "../09-optimizer/codegen-opt.ts";
  * the program's ending, which would flush the output buffer. The buffer is shared: the interpreter
  * goes on filling it where the loop left off, and flushing at every exit would cost a write per exit.
  */
-class LoopLowering extends OptLowering {
-  #unit: readonly Op[] | null = null;
-
-  lowerUnit(unit: Lir): X86Code {
-    this.#unit = unit.ops;
-    return this.generate(unit);
-  }
-
-  protected override ops(ops: readonly Op[]): void {
-    super.ops(ops);
-    if (ops === this.#unit) this.a.xor(eax, eax).jmp(this.x.leave); // the program's final flush is never reached
-  }
-}
-
-/** The machine code of a loop unit (loop-entry.ts, after optimizeLoop): `int run(struct context *)`, as in chapter 7. */
 export function loopToX86(unit: Lir, imports: ScanImports): X86Code {
-  return new LoopLowering(imports).lowerUnit(unit);
+  const l = new X86Lowering(imports, undefined, optRules(imports), (l, ops) => {
+    l.sequence(ops);
+    if (ops === unit.ops) l.a.xor(eax, eax).jmp(l.x.leave); // the program's final flush is never reached
+  });
+  return l.generate(unit);
 }
 // #endregion loop-lowering

@@ -4,8 +4,9 @@
 // before the loop, hands the proof over: it costs a compare or two on entry, and it cannot fail. And
 // not every pass of chapter 9 may run on it.
 import { isBalanced, type Lir, type LoopOp, type Op, type Range, type Reach } from "../08-lir/lir.ts";
-import { afterMove, afterScan, hull, intersect, spanTo } from "../08-lir/verify.ts";
+import { afterMove, hull, intersect, spanTo } from "../08-lir/verify.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
+import { afterScan } from "../09-optimizer/ops.ts";
 
 // #region proved-at-heads
 /**

@@ -5,11 +5,12 @@
 // looks up the op to build chapter 6's error, as chapter 7's runtime does.
 import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
 import { print } from "../08-lir/print.ts";
-import { innerOps, posOf, type GuardOp, type Lir, type LoopOp, type Op, type ScanOp } from "../08-lir/lir.ts";
+import { innerOps, posOf, type Lir, type LoopOp, type Op } from "../08-lir/lir.ts";
 import type { FunctionBody, FuncRef, GlobalRef, Label, Local } from "./function-body.ts";
 import { layoutFor, OUTPUT_SIZE, OUTPUT_START, pagesFor, type Layout } from "./layout.ts";
 import { ENGINE_LIMITS, WasmLimitError, type WasmLimits } from "./limits.ts";
 import { ModuleBuilder, type EncodedModule, type FuncType } from "./module.ts";
+import { type GuardOp, type ScanOp } from "../09-optimizer/ops.ts";
 
 // #region interface
 /** Why the code left at a site: the op's cells are off the tape, or a loop test found no fuel. */

@@ -53,7 +53,7 @@ class TracedLowering extends OptLowering {
   /** The ops being lowered, outermost first: their number is the depth of a note. */
   readonly #open: Op[] = [];
 
-  protected override op(op: Op): void {
+  override op(op: Op): void {
     // Only the op's own line: a loop's body has notes of its own.
     const shallow = op.kind === "loop" ? { ...op, body: [] } : op.kind === "guard" ? { ...op, then: [], otherwise: [] } : op;
     const text = print({ ops: [shallow] }).split("\n")[0]!;
@@ -63,7 +63,7 @@ class TracedLowering extends OptLowering {
     this.#open.pop();
   }
 
-  protected override ops(ops: readonly Op[]): void {
+  override ops(ops: readonly Op[]): void {
     super.ops(ops);
     // What follows a loop's body is its test to go round.
     const parent = this.#open.at(-1);

@@ -1,7 +1,6 @@
 // LIR text compiled by chapter 8's backend and run, in a child process (runNative): every op of the
-// LIR, chapter 9's included, written by hand, since lowering a Brainfuck program makes only add,
-// move, loop, in and out. Each outcome travels back as JSON, for the parent to compare with
-// interpretLir.
+// LIR, written by hand, since lowering a Brainfuck program makes only add, move, loop, in and out.
+// Each outcome travels back as JSON, for the parent to compare with interpretLir.
 import type { EofBehavior } from "../../chapters/06-interpreter/semantics.ts";
 import { lirToX86 } from "../../chapters/08-lir/codegen-x86.ts";
 import { parseLir } from "../../chapters/08-lir/parse-lir.ts";

@@ -7,8 +7,9 @@
 // that `<` or `>` failed. Only the pointer update moves, to the end of the straight-line stretch,
 // and it is kept even across a loop when the loop's body is balanced.
 import type { SourcePos } from "../../06-interpreter/source.ts";
-import { isBalanced, type GuardOp, type Lir, type LoopOp, type Op, type Range, type Reach } from "../../08-lir/lir.ts";
-import { afterScan, established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
+import { isBalanced, type Lir, type LoopOp, type Op, type Range, type Reach } from "../../08-lir/lir.ts";
+import { established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
+import { type GuardOp, afterScan } from "../ops.ts";
 
 export function foldOffsets(lir: Lir): Lir {
   const f = new Folder(0, { lo: 0, hi: 0 });

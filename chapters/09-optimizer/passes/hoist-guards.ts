@@ -6,9 +6,10 @@
 // copy of the loop without the guards (its `known` range grown by their cells) when it holds, or
 // the loop as it was when it does not. The same, mirrored, for a walk to the right; and a balanced
 // loop, which never moves, needs no argument at all.
-import { isBalanced, type GuardOp, type Lir, type LoopOp, type Op, type Range } from "../../08-lir/lir.ts";
+import { isBalanced, type Lir, type LoopOp, type Op, type Range } from "../../08-lir/lir.ts";
 import { hull, spanTo } from "../../08-lir/verify.ts";
 import { rewrite } from "../rewrite.ts";
+import { type GuardOp } from "../ops.ts";
 
 // #region hoist-guards
 export function hoistGuards(lir: Lir): Lir {
