@@ -53,7 +53,9 @@ ${Object.entries(BENCHES)
   .map(([name, b]) => `  ${name.padEnd(10)} ${b.what}`)
   .join("\n")}
 
-Without a NAME, bf. Options go to the benchmarks named: npm run bench -- bf --help lists bf's.`;
+Without a NAME, bf. Options go to the benchmarks named: npm run bench -- bf --help lists bf's.
+
+  -h, --help    this text`;
 
 await runMain(async () => {
   const args = process.argv.slice(2);

@@ -36,20 +36,22 @@ function reword(message: string): string {
 
 /**
  * `argv` parsed by `config` (strict: an unknown option is an error). On --help, prints `usage` and
- * returns null: the command then has nothing left to do.
+ * returns null: the command then has nothing left to do. A wrong option is thrown as `refuse` makes
+ * it from the problem (by default a UsageError ending with the usage line): a chapter's own subclass.
  */
 export function parseCommand<T extends ParseArgsConfig>(
   argv: readonly string[],
   usage: string,
   config: T,
   print: (text: string) => void = console.log,
+  refuse: (problem: string) => UsageError = (problem) => new UsageError(`${problem}\n${usageLine(usage)}`),
 ): Parsed<T> | null {
   const full = { ...config, args: valuesJoined(argv, config), strict: true, options: { ...config.options, ...HELP } } as WithHelp<T>;
   let parsed: Parsed<T>;
   try {
     parsed = parseArgs(full);
   } catch (e) {
-    throw new UsageError(`${reword((e as Error).message)}\n${usageLine(usage)}`);
+    throw refuse(reword((e as Error).message));
   }
   if ((parsed.values as { help?: boolean }).help === true) {
     print(usage);

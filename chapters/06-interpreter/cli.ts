@@ -56,7 +56,7 @@ export interface Invocation {
 
 /** The command line of this chapter's main.ts, or null when --help has printed the usage. */
 export function parseArgs(argv: readonly string[], usage = USAGE): Invocation | null {
-  const parsed = parseCommand(argv, usage, { allowPositionals: true, options: RUN_OPTIONS });
+  const parsed = parseCommand(argv, usage, { allowPositionals: true, options: RUN_OPTIONS }, console.log, (problem) => new UsageError(problem, usage));
   return parsed === null ? null : invocation(parsed.values, parsed.positionals, usage);
 }
 

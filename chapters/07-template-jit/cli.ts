@@ -40,7 +40,7 @@ export interface JitInvocation extends Invocation {
 /** Chapter 6's options and this chapter's; null when --help has printed the usage. */
 export function parseArgs(argv: readonly string[]): JitInvocation | null {
   const options = { ...RUN_OPTIONS, emit: { type: "string" }, compare: { type: "boolean" }, input: { type: "string" } } as const;
-  const parsed = parseCommand(argv, USAGE, { allowPositionals: true, options });
+  const parsed = parseCommand(argv, USAGE, { allowPositionals: true, options }, console.log, (problem) => new UsageError(problem));
   if (parsed === null) return null;
   const { values, positionals } = parsed;
   const emit = values.emit ?? null;

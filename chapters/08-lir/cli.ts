@@ -41,7 +41,7 @@ export function parseLirArgs<const M extends MoreOptions = {}>(
   more?: M,
 ): { readonly inv: LirInvocation; readonly values: Parsed<{ options: typeof LIR_OPTIONS & M }>["values"] } | null {
   const options = { ...LIR_OPTIONS, ...more } as typeof LIR_OPTIONS & M;
-  const parsed = parseCommand(argv, usage, { allowPositionals: true, options });
+  const parsed = parseCommand(argv, usage, { allowPositionals: true, options }, console.log, (problem) => new CliError(problem, usage));
   if (parsed === null) return null;
   return { inv: lirInvocation(parsed.values as LirValues, parsed.positionals, usage, emits), values: parsed.values };
 }

@@ -62,7 +62,7 @@ export function parseArgs(argv: readonly string[]): TieringInvocation | null {
     buffer: { type: "string" },
     emit: { type: "boolean" },
   } as const;
-  const parsed = parseCommand(stats.argv, USAGE, { allowPositionals: true, options });
+  const parsed = parseCommand(stats.argv, USAGE, { allowPositionals: true, options }, console.log, (problem) => new UsageError(problem));
   if (parsed === null) return null;
   const { values, positionals } = parsed;
   const tierValue = values.tier ?? "tiered";
