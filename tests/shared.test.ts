@@ -1,7 +1,8 @@
 // The project's own tooling: the directive syntax, the child harness's diagnoses, the verifier.
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { diagnose, regionAt, runBun, runChild, BUN, ROOT } from "../shared/child.ts";
 import { optionalValue, parseCommand, UsageError } from "../shared/cli.ts";
 import { commandArgv, directiveOf, parseDirectives, parseFigures, resolveInclude, DirectiveError } from "../shared/directives.ts";
@@ -134,6 +135,34 @@ describe("command lines", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/^UsageError: unknown option --frobnicate\nusage: /m);
     expect(r.stderr).toContain("(--help for more)");
+  });
+
+  test("every option is checked before the program is read, parsed or compiled: a 5 MB program and a bad flag fail at once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huge-"));
+    const huge = join(dir, "huge.b");
+    writeFileSync(huge, "+[>+<-]".repeat(750_000)); // minutes of compiling for the native tiers
+    const bad: Record<string, readonly string[]> = {
+      "06-interpreter": ["--tape", "0"],
+      "07-template-jit": ["--max-steps", "5"],
+      "08-lir": ["--jit", "--max-steps", "5"],
+      "09-optimizer": ["--tier", "nope"],
+      "10-faster-code": ["--simd", "mmx"],
+      "11-tiering": ["--tier", "opt", "--threshold", "3"],
+      "12-hostile-programs": ["--timeout", "0"],
+      "13-wasm-backend": ["--emit=elf"],
+    };
+    try {
+      const runs = await Promise.all(
+        Object.entries(bad).map(async ([slug, flags]) => {
+          const started = performance.now();
+          const r = await runBun(`chapters/${slug}/main.ts`, [huge, ...flags], { timeoutMs: 30_000 });
+          return { slug, exitCode: r.exitCode, error: r.stderr.split(":")[0], fast: performance.now() - started < 10_000 };
+        }),
+      );
+      for (const r of runs) expect(r).toEqual({ slug: r.slug, exitCode: r.error === "UsageError" ? 2 : 1, error: expect.stringMatching(/^(UsageError|UnsupportedOptionError)$/), fast: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("parseCommand: --help, an unknown option, a missing value, a value that starts with '-'", () => {
