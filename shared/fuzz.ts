@@ -11,14 +11,14 @@ import { resolve } from "node:path";
 import { commandsOf, formatReport, fuzz, fuzzTiers, type FuzzOptions, type Programs } from "../chapters/12-hostile-programs/fuzz.ts";
 import { randomCase } from "./bf-random.ts";
 import { ROOT } from "./child.ts";
-import { parseCommand } from "./cli.ts";
+import { parseCommand, UsageError } from "./cli.ts";
 import { runMain } from "./main.ts";
 import { findPrograms } from "./programs.ts";
 import "./tiers.ts"; // every chapter's tiers registered: a tier without a fueled twin is fuzzed without fuel
 
 export { fuzzTiers };
 
-export class FuzzUsageError extends Error {
+export class FuzzUsageError extends UsageError {
   override name = "FuzzUsageError";
 }
 

@@ -49,7 +49,7 @@ describe("main.ts (in children)", () => {
     const steps = await runBun(MAIN, ["tests/programs/unmatched-close.b", "--tier", "js-opt", "--max-steps", "9"]);
     expect([steps.exitCode, stderr(steps)]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: maxSteps \(9\)/)]);
     const input = await runBun(MAIN, ["tests/programs/unmatched-close.b", "--input", "no-such.in"]);
-    expect([input.exitCode, stderr(input)]).toEqual([1, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
+    expect([input.exitCode, stderr(input)]).toEqual([2, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
   });
 
   test("a program the LIR refuses is reported as file:line:col: error:, like a syntax error", async () => {

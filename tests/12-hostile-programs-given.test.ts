@@ -40,7 +40,7 @@ describe("npm run fuzz: its command line and its table of tiers", () => {
     expect(parseFuzzArgs(["--help"])).toBeNull();
     expect(() => parseFuzzArgs(["--tiers", "lir,fastest"])).toThrow("unknown tier(s) fastest");
     const bad = await runBun("shared/fuzz.ts", ["--tiers", "nope"]);
-    expect([bad.exitCode, bad.stderr]).toEqual([1, expect.stringContaining("FuzzUsageError: unknown tier(s) nope")]);
+    expect([bad.exitCode, bad.stderr]).toEqual([2, expect.stringContaining("FuzzUsageError: unknown tier(s) nope")]);
   });
 
   test("the tiers: chapter 12's four and chapter 10's two with fuel, and any other one without", () => {

@@ -61,23 +61,28 @@ export function parseArgs(argv: readonly string[], usage = USAGE): Invocation | 
 }
 
 /** RUN_OPTIONS checked, and the program file: what any main.ts that parsed them runs with. */
-export function invocation(values: RunValues, positionals: readonly string[], usage = USAGE): Invocation {
-  if (positionals.length > 1) throw new UsageError(`one program at a time: got ${positionals.join(" and ")}`, usage);
+export function invocation(
+  values: RunValues,
+  positionals: readonly string[],
+  usage = USAGE,
+  refuse: (problem: string) => UsageError = (problem) => new UsageError(problem, usage),
+): Invocation {
+  if (positionals.length > 1) throw refuse(`one program at a time: got ${positionals.join(" and ")}`);
   const eof = values.eof ?? "unchanged";
-  if (eof !== "unchanged" && eof !== "zero" && eof !== "max") throw new UsageError(`--eof must be unchanged, zero or max, not '${eof}'`, usage);
+  if (eof !== "unchanged" && eof !== "zero" && eof !== "max") throw refuse(`--eof must be unchanged, zero or max, not '${eof}'`);
   const steps = values["max-steps"];
   return {
     file: positionals[0] ?? null,
-    tapeSize: values.tape === undefined ? DEFAULT_TAPE_SIZE : wholeNumber("tape", values.tape, 1, MAX_TAPE_SIZE, usage),
+    tapeSize: values.tape === undefined ? DEFAULT_TAPE_SIZE : wholeNumber("tape", values.tape, 1, MAX_TAPE_SIZE, refuse),
     eof,
-    maxSteps: steps === undefined ? undefined : wholeNumber("max-steps", steps, 0, Number.MAX_SAFE_INTEGER, usage),
+    maxSteps: steps === undefined ? undefined : wholeNumber("max-steps", steps, 0, Number.MAX_SAFE_INTEGER, refuse),
     stats: values.stats === true,
   };
 }
 
-function wholeNumber(name: string, value: string, min: number, max: number, usage: string): number {
+function wholeNumber(name: string, value: string, min: number, max: number, refuse: (problem: string) => UsageError): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not '${value}'`, usage);
+  if (!(n >= min && n <= max)) throw refuse(`--${name} must be a whole number from ${min} to ${max}, not '${value}'`);
   return n;
 }
 

@@ -47,7 +47,7 @@ export function parseArgs(argv: readonly string[]): JitInvocation | null {
   if (emit !== null && emit !== "asm" && emit !== "hex") throw new UsageError(`--emit must be asm or hex, not '${emit}'`);
   const compare = values.compare === true;
   if (emit !== null && compare) throw new UsageError("--emit prints the code and runs nothing: it cannot be combined with --compare");
-  const shared = invocation(values, positionals, USAGE);
+  const shared = invocation(values, positionals, USAGE, (problem) => new UsageError(problem));
   // The runtime refuses a step limit; asking it now refuses --max-steps before a byte is read or compiled.
   if (shared.maxSteps !== undefined) nativeSettings({ maxSteps: shared.maxSteps });
   return { ...shared, emit, compare, input: values.input ?? null };

@@ -58,7 +58,7 @@ export function lirInvocation(values: LirValues, positionals: readonly string[],
   if (emit !== null && !emits.includes(emit)) {
     throw new CliError(emits.length === 0 ? `--emit: this command prints no code` : `--emit must be ${emits.join(" or ")}, not '${emit}'`, usage);
   }
-  const inv = invocation(values, positionals, usage);
+  const inv = invocation(values, positionals, usage, (problem) => new CliError(problem, usage));
   const code = values.code ?? null;
   if (code !== null && inv.file !== null) throw new CliError(`give a file or -e, not both`, usage);
   return { ...inv, file: code !== null ? "-e" : inv.file, emit, positions: values.positions === true, code };

@@ -75,7 +75,7 @@ export function parseArgs(argv: readonly string[]): TieringInvocation | null {
   if (emit && !["js", "js-opt", "tiered"].includes(tier)) {
     throw new UsageError(`--emit prints the JavaScript of the js and js-opt tiers, or the machine code of the loops the tiered JIT compiled; not for ${tier}`);
   }
-  const shared = invocation(values, positionals, USAGE);
+  const shared = invocation(values, positionals, USAGE, (problem) => new UsageError(problem));
   if (shared.maxSteps !== undefined) refuseStepLimit(tier, shared.maxSteps);
   return { ...shared, tier, threshold, input: values.input ?? null, buffer, emit, json: stats.given };
 }
