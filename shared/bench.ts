@@ -1,6 +1,7 @@
 // npm run bench [-- NAME...] [options]: the book's benchmarks, each measuring its tiers side by side in
 // one run and printing ratios. Never a pass/fail on time: these numbers are for reading. Without a
 // NAME, the Brainfuck benchmark (bf); every argument that is not a NAME goes to the benchmarks run.
+import { parseCommand } from "./cli.ts";
 import { runMain } from "./main.ts";
 
 type Bench = { readonly what: string; readonly run: (args: readonly string[]) => Promise<void> };
@@ -22,21 +23,25 @@ const BENCHES: Record<string, Bench> = {
   },
   encoder: {
     what: "chapter 4: instructions encoded per second, ours beside iced-x86's encoder",
-    run: async () => {
+    run: async (args) => {
+      if (parseCommand(args, "npm run bench -- encoder\n\nInstructions encoded per second, ours beside iced-x86's encoder.\n\n  -h, --help    this text", {}) === null) return;
       const { runBench, formatBench } = await import("../chapters/04-encoder/bench.ts");
       console.log(formatBench(runBench()));
     },
   },
   optimizer: {
     what: "chapter 9: the ops each pass leaves, and (--times) the LIR interpreter before and after",
-    run: async (flags) => {
+    run: async (args) => {
+      const usage = "npm run bench -- optimizer [--times]\n\nThe ops each pass leaves, and (--times) the LIR interpreter before and after.\n\n  --times       time the LIR interpreter before and after optimizing\n  -h, --help    this text";
+      const parsed = parseCommand(args, usage, { options: { times: { type: "boolean" } } });
+      if (parsed === null) return;
       const { loadPrograms, passTable, runTable } = await import("../chapters/09-optimizer/bench.ts");
       const { benchmarkPrograms } = await import("./programs.ts");
       const set = benchmarkPrograms();
       if (set.note !== null) console.log(`(${set.note})\n`);
       const programs = loadPrograms(set.programs);
       console.log(passTable(programs));
-      if (flags.includes("--times")) console.log("\n" + runTable(programs, 1));
+      if (parsed.values.times === true) console.log("\n" + runTable(programs, 1));
     },
   },
 };
@@ -48,7 +53,9 @@ ${Object.entries(BENCHES)
   .map(([name, b]) => `  ${name.padEnd(10)} ${b.what}`)
   .join("\n")}
 
-Without a NAME, bf. Options go to the benchmarks named: npm run bench -- bf --help lists bf's.`;
+Without a NAME, bf. Options go to the benchmarks named: npm run bench -- bf --help lists bf's.
+
+  -h, --help    this text`;
 
 await runMain(async () => {
   const args = process.argv.slice(2);

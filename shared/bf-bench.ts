@@ -24,38 +24,18 @@ import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import type { BenchFile } from "../site/bench-chart.ts";
 import { BUN, ROOT } from "./child.ts";
 import { parseCommand } from "./cli.ts";
+import { commandTiers } from "./tiers.ts";
 import { BENCH_PROGRAM_NAMES, findPrograms, programsIn, type BfProgram, type ProgramSet } from "./programs.ts";
 
 // #region tiers
-/** The tiers, in the book's order, then the C yardstick. */
-export const BF_TIERS = ["interp", "template", "lir", "opt", "fast", "fast-unchecked", "tiered", "js-opt", "wasm", "gcc"] as const;
-export type BfTier = (typeof BF_TIERS)[number];
+/** The tiers a command runs, in the book's order (the tier registry), then the C yardstick. */
+export const BF_TIERS: readonly string[] = [...commandTiers().map((t) => t.name), "gcc"];
+export type BfTier = string;
 
-export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
-  interp: "interpreter",
-  template: "template JIT",
-  lir: "LIR JIT",
-  opt: "optimizing JIT",
-  fast: "fast code (ch. 10)",
-  "fast-unchecked": "fast, no bounds checks",
-  tiered: "tiered (interp. + hot loops)",
-  "js-opt": "LIR as JavaScript",
-  wasm: "WebAssembly",
-  gcc: "gcc -O2",
-};
+export const TIER_LABELS: Readonly<Record<BfTier, string>> = Object.fromEntries([...commandTiers().map((t) => [t.name, t.label]), ["gcc", "gcc -O2"]]);
 
 /** How each tier is run: the chapter whose main.ts runs it, and the --tier it is there (if any). */
-const TIER_MAINS: Readonly<Record<Exclude<BfTier, "gcc">, { readonly main: string; readonly tier: string | null }>> = {
-  interp: { main: "chapters/09-optimizer/main.ts", tier: "interp" },
-  template: { main: "chapters/09-optimizer/main.ts", tier: "template" },
-  lir: { main: "chapters/09-optimizer/main.ts", tier: "lir" },
-  opt: { main: "chapters/09-optimizer/main.ts", tier: "opt" },
-  fast: { main: "chapters/10-faster-code/main.ts", tier: "fast" },
-  "fast-unchecked": { main: "chapters/10-faster-code/main.ts", tier: "fast-unchecked" },
-  tiered: { main: "chapters/11-tiering/main.ts", tier: "tiered" },
-  "js-opt": { main: "chapters/11-tiering/main.ts", tier: "js-opt" },
-  wasm: { main: "chapters/13-wasm-backend/main.ts", tier: null },
-};
+const TIER_MAINS: Readonly<Record<BfTier, { readonly main: string; readonly tier: string | null }>> = Object.fromEntries(commandTiers().map((t) => [t.name, t.command!]));
 // #endregion tiers
 
 /** Another implementation, measured beside the book's tiers: CMD with {prog} replaced by the program's path. */
@@ -144,13 +124,17 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
   for (const p of found.programs) {
     const expected = new Uint8Array(readFileSync(p.outputFile));
     const input = p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile));
-    for (const tier of o.tiers) {
-      const cell = tier === "gcc" ? await gccCell(p, o, input, expected) : await bunCell(p, tier, o, input, expected);
-      cells.push(cell);
-      o.onCell?.(cell);
+    const runners: Runner[] = [];
+    for (const tier of o.tiers) runners.push(tier === "gcc" ? await gccRunner(p, o) : bunRunner(p, tier));
+    for (const peer of o.peers) runners.push({ column: `peer:${peer.name}`, argv: ["sh", "-c", peer.command.replaceAll("{prog}", shellQuote(p.file))], compileMs: 0, note: null });
+    // Run i of every column, then run i + 1 of every column: whatever else the machine does meanwhile
+    // falls on all of them alike, not on whichever happened to be measured then.
+    const timings = runners.map((r) => new Timings(p.name, r));
+    for (let i = 0; i < o.runs; i++) {
+      for (const t of timings) if (t.running) await t.once(o, input, expected);
     }
-    for (const peer of o.peers) {
-      const cell = await measure(p.name, `peer:${peer.name}`, o, () => ["sh", "-c", peer.command.replaceAll("{prog}", shellQuote(p.file))], input, expected, 0);
+    for (const t of timings) {
+      const cell = t.cell();
       cells.push(cell);
       o.onCell?.(cell);
     }
@@ -159,17 +143,26 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
 }
 // #endregion run-bench
 
-/** A tier of a chapter's main.ts: `runs` whole processes. */
-async function bunCell(p: BfProgram, tier: Exclude<BfTier, "gcc">, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
-  const { main, tier: flag } = TIER_MAINS[tier];
+/** How to run one column on one program: its command, or why there is none (`note`). */
+interface Runner {
+  readonly column: Column;
+  readonly argv: readonly string[] | null;
+  /** gcc's compile time, measured once; 0 for the others (their --stats report theirs). */
+  readonly compileMs: number;
+  readonly note: string | null;
+}
+
+/** A tier of a chapter's main.ts: a whole process. */
+function bunRunner(p: BfProgram, tier: BfTier): Runner {
+  const { main, tier: flag } = TIER_MAINS[tier]!;
   const argv = [BUN, resolve(ROOT, main), p.file, ...(flag === null ? [] : ["--tier", flag]), "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
-  return measure(p.name, tier, o, () => argv, input, expected, 0);
+  return { column: tier, argv, compileMs: 0, note: null };
 }
 
 // #region gcc
-/** The yardstick: the optimized LIR as C, compiled once with gcc -O2 (and kept), then run `runs` times. */
-async function gccCell(p: BfProgram, o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<Cell> {
-  const none = (note: string): Cell => ({ program: p.name, tier: "gcc", status: "failed", processMs: [], runMs: [], compileMs: 0, codeSize: 0, note });
+/** The yardstick: the optimized LIR as C, compiled once with gcc -O2 (and kept), then run as a binary. */
+async function gccRunner(p: BfProgram, o: BfBenchOptions): Promise<Runner> {
+  const none = (note: string): Runner => ({ column: "gcc", argv: null, compileMs: 0, note });
   if (!hasGcc()) return none("gcc is not installed");
   const source = lirToC(optimize(lower(parse(readFileSync(p.file, "utf8")))).lir);
   const binary = resolve(o.cacheDir, `${p.name}-${createHash("sha256").update(source).digest("hex").slice(0, 16)}`);
@@ -189,39 +182,56 @@ async function gccCell(p: BfProgram, o: BfBenchOptions, input: Uint8Array, expec
     renameSync(`${meta}.${process.pid}`, meta);
   }
   const { compileMs } = JSON.parse(readFileSync(meta, "utf8")) as { compileMs: number };
-  const argv = [binary, String(p.tapeSize ?? 30000), "-1"];
-  return measure(p.name, "gcc", o, () => argv, input, expected, compileMs);
+  return { column: "gcc", argv: [binary, String(p.tapeSize ?? 30000), "-1"], compileMs, note: null };
 }
 // #endregion gcc
 
 // #region measure
-async function measure(
-  program: string,
-  tier: Column,
-  o: BfBenchOptions,
-  argv: () => readonly string[],
-  input: Uint8Array,
-  expected: Uint8Array,
-  gccCompileMs: number,
-): Promise<Cell> {
-  const processMs: number[] = [];
-  const runMs: number[] = [];
-  let compileMs = gccCompileMs;
-  let codeSize = 0;
-  const cell = (status: Cell["status"], note: string | null): Cell => ({ program, tier, status, processMs, runMs, compileMs, codeSize, note });
-  const timeoutMs = o.limitSeconds === null ? SAFETY_MS : o.limitSeconds * 1000;
-  for (let i = 0; i < o.runs; i++) {
-    const r = await spawnTimed(argv(), input, timeoutMs);
-    if (r.timedOut) return cell("over", `stopped after ${formatSeconds(timeoutMs)}`);
-    if (r.exitCode !== 0) return cell("failed", `exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`);
-    if (!sameBytes(r.stdout, expected)) return cell("failed", `wrong output (${r.stdout.length} bytes, expected ${expected.length})`);
-    const stats = lastJson(r.stderr);
-    processMs.push(r.ms);
-    runMs.push(stats.codeMs ?? stats.runMs ?? r.ms);
-    if (tier !== "gcc") compileMs = stats.compileMs ?? 0; // a peer reports none: 0
-    codeSize = stats.codeSize ?? 0;
+/** One column's runs on one program, taken one at a time; the first that fails ends them. */
+class Timings {
+  readonly #program: string;
+  readonly #runner: Runner;
+  readonly #processMs: number[] = [];
+  readonly #runMs: number[] = [];
+  #compileMs: number;
+  #codeSize = 0;
+  #status: Cell["status"] | "running";
+  #note: string | null;
+
+  constructor(program: string, runner: Runner) {
+    this.#program = program;
+    this.#runner = runner;
+    this.#compileMs = runner.compileMs;
+    this.#status = runner.argv === null ? "failed" : "running";
+    this.#note = runner.note;
   }
-  return cell("ok", null);
+
+  get running(): boolean {
+    return this.#status === "running";
+  }
+
+  async once(o: BfBenchOptions, input: Uint8Array, expected: Uint8Array): Promise<void> {
+    const timeoutMs = o.limitSeconds === null ? SAFETY_MS : o.limitSeconds * 1000;
+    const r = await spawnTimed(this.#runner.argv!, input, timeoutMs);
+    if (r.timedOut) return this.#stop("over", `stopped after ${formatSeconds(timeoutMs)}`);
+    if (r.exitCode !== 0) return this.#stop("failed", `exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`);
+    if (!sameBytes(r.stdout, expected)) return this.#stop("failed", `wrong output (${r.stdout.length} bytes, expected ${expected.length})`);
+    const stats = lastJson(r.stderr);
+    this.#processMs.push(r.ms);
+    this.#runMs.push(stats.codeMs ?? stats.runMs ?? r.ms);
+    if (this.#runner.column !== "gcc") this.#compileMs = stats.compileMs ?? 0; // a peer reports none: 0
+    this.#codeSize = stats.codeSize ?? 0;
+  }
+
+  #stop(status: Cell["status"], note: string): void {
+    this.#status = status;
+    this.#note = note;
+  }
+
+  cell(): Cell {
+    const status = this.#status === "running" ? "ok" : this.#status;
+    return { program: this.#program, tier: this.#runner.column, status, processMs: this.#processMs, runMs: this.#runMs, compileMs: this.#compileMs, codeSize: this.#codeSize, note: this.#note };
+  }
 }
 // #endregion measure
 
@@ -283,9 +293,10 @@ export function median(xs: readonly number[]): number {
 }
 
 // #region table
-/** One row per (program, tier): medians, compile time, code size, and the two ratios. */
+/** One row per (program, tier): medians, compile time, code size, and the ratios (one per peer too). */
 export function formatBfTable(report: BfBenchReport): string {
-  const head = ["program", "tier", "process", "run", "compile", "code", "vs interp.", "vs gcc"];
+  const peers = report.tiers.filter((t) => t.startsWith("peer:"));
+  const head = ["program", "tier", "process", "run", "compile", "code", "vs interp.", "vs gcc", ...peers.map((p) => `vs ${columnLabel(p)}`)];
   const rows: string[][] = [];
   for (const program of report.programs) {
     const of = (tier: Column) => report.cells.find((c) => c.program === program && c.tier === tier);
@@ -295,15 +306,20 @@ export function formatBfTable(report: BfBenchReport): string {
       const c = of(tier)!;
       const name = i === 0 ? program : "";
       if (c.status !== "ok") {
-        rows.push([name, columnLabel(tier), c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", ""]);
+        rows.push([name, columnLabel(tier), c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", "", ...peers.map(() => "")]);
         return;
       }
       const process = median(c.processMs);
       const run = median(c.runMs);
       const faster = interp === undefined || tier === "interp" ? "" : interp.status === "over" ? `> ${ratio(timeLimit(report) / process)}` : interp.status === "ok" ? ratio(median(interp.processMs) / process) : "";
       const slower = gcc?.status === "ok" && tier !== "gcc" ? ratio(run / median(gcc.runMs)) : "";
+      // Against a peer, the whole process: a peer's command reports no time of its own.
+      const vsPeers = peers.map((peer) => {
+        const pc = of(peer);
+        return peer === tier || pc?.status !== "ok" ? "" : ratio(process / median(pc.processMs));
+      });
       const compile = tier === "interp" || tier.startsWith("peer:") ? "-" : formatSeconds(c.compileMs);
-      rows.push([name, columnLabel(tier), formatSeconds(process), formatSeconds(run), compile, c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower]);
+      rows.push([name, columnLabel(tier), formatSeconds(process), formatSeconds(run), compile, c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower, ...vsPeers]);
     });
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -360,8 +376,10 @@ lists every name.
   --limit S           stop a run after S seconds and show "> S s"
   --tiers a,b,...     the tiers, of: ${BF_TIERS.join(", ")}
   --peer NAME=CMD     another implementation as a column: CMD runs in sh, {prog} is the program's path,
-                      its input comes on stdin (e.g. --peer "tritium=$HOME/tritium -b8 {prog}");
-                      may be given more than once
+                      its input comes on stdin; measured in turn with the tiers, run by run, and each
+                      tier's time shown over its own ("vs NAME"); a peer that fails is reported, and
+                      the rest goes on. May be given more than once. E.g. tritium, built beside a
+                      checkout: --peer tritium="$(../shared/peers/build-tritium) -b8 {prog}"
   --dir DIR           take NAME.b, NAME.out and NAME.in from DIR instead
   --out FILE          where the JSON goes (default .cache/bench/bf.json)
   -h, --help          this text`;
@@ -375,12 +393,14 @@ export async function benchCommand(args: readonly string[]): Promise<void> {
   if (tiers.length < o.tiers.length) console.log("gcc is not installed: the gcc -O2 yardstick is left out.\n");
   const report = await runBfBench({ ...o, tiers, onCell: (c) => console.error(`  ${c.program} / ${columnLabel(c.tier)}: ${c.status}${c.note ? ` (${c.note})` : ""}`) });
   if (report.note !== null) console.log(`${report.missing.join(", ")}: ${report.note}.\n`);
-  console.log(`${report.machine}\n${measureText(report)}; "run" is the time in the program's own code; "vs interp." is the interpreter's process time over the tier's; "vs gcc" the tier's run time over gcc's.\n`);
+  const vsPeer = o.peers.length > 0 ? `; "vs ${o.peers.map((p) => p.name).join('", "vs ')}" the tier's process time over that peer's` : "";
+  console.log(`${report.machine}\n${measureText(report)}; "run" is the time in the program's own code; "vs interp." is the interpreter's process time over the tier's; "vs gcc" the tier's run time over gcc's${vsPeer}.\n`);
   console.log(formatBfTable(report));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(toBenchFile(report), null, 1) + "\n");
   console.log(`\nwrote ${out.startsWith(ROOT) ? out.slice(ROOT.length + 1) : out}`);
-  if (report.cells.some((c) => c.status === "failed" && c.note !== "gcc is not installed")) process.exitCode = 1;
+  // A peer that fails is in the table and its notes; only the book's own tiers fail the command.
+  if (report.cells.some((c) => c.status === "failed" && c.note !== "gcc is not installed" && !c.tier.startsWith("peer:"))) process.exitCode = 1;
 }
 
 export interface BenchArgs {

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { CHAPTERS } from "./chapters.ts";
 import { ROOT, runChild } from "./child.ts";
 import { parseCommand } from "./cli.ts";
+import { runMain } from "./main.ts";
 
 export async function runDemos(): Promise<number> {
   let failures = 0;
@@ -29,4 +30,9 @@ Every chapter's demo (bun chapters/NN-name/main.ts), in order, as a reader would
 
   -h, --help    this text`;
 
-if (import.meta.main && parseCommand(process.argv.slice(2), DEMOS_USAGE, {}) !== null) process.exit((await runDemos()) === 0 ? 0 : 1);
+if (import.meta.main) {
+  await runMain(async () => {
+    if (parseCommand(process.argv.slice(2), DEMOS_USAGE, {}) === null) return;
+    if ((await runDemos()) > 0) process.exitCode = 1;
+  });
+}

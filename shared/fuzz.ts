@@ -1,36 +1,36 @@
 // npm run fuzz -- [--seconds N] [--tiers template,lir,opt,tiered] [--seed S] [--batch K]
 //
 // The differential fuzzer of chapter 12 (chapters/12-hostile-programs/fuzz.ts), from the command
-// line: random programs (tests/support/bf-random.ts) and mutations of the project's programs (and
-// the bench programs, when ../shared/bf is there), every native tier against its reference, until
+// line: random programs (shared/bf-random.ts) and mutations of the project's programs (tests/programs,
+// and the catalogue's, shared/programs.ts, where installed), every native tier against its reference, until
 // the time is up. A difference is printed with the program, minimized, and a command that
 // reproduces it; the exit code is then 1. Defaults: 10 seconds, every native tier, a seed from the
 // clock (printed, so that a run can be repeated), 400 programs per batch.
-import { FUZZ_TIERS, commandsOf, formatReport, fuzz, type FuzzOptions, type FuzzTier, type Programs } from "../chapters/12-hostile-programs/fuzz.ts";
-import { NATIVE_TIERS } from "../tests/support/bf-native.ts";
-import { benchPrograms, projectPrograms } from "../tests/support/bf-programs.ts";
-import { randomCase } from "../tests/support/bf-random.ts";
-import { parseCommand } from "./cli.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { commandsOf, formatReport, fuzz, fuzzTiers, type FuzzOptions, type Programs } from "../chapters/12-hostile-programs/fuzz.ts";
+import { randomCase } from "./bf-random.ts";
+import { ROOT } from "./child.ts";
+import { parseCommand, UsageError } from "./cli.ts";
 import { runMain } from "./main.ts";
+import { findPrograms } from "./programs.ts";
+import "./tiers.ts"; // every chapter's tiers registered: a tier without a fueled twin is fuzzed without fuel
 
-export class FuzzUsageError extends Error {
+export { fuzzTiers };
+
+export class FuzzUsageError extends UsageError {
   override name = "FuzzUsageError";
-}
-
-/** Chapter 12's list of tiers, and any tier registered in the harness but not there, fuzzed without fuel. */
-export function fuzzTiers(): FuzzTier[] {
-  const known = new Set(FUZZ_TIERS.map((t) => t.name));
-  const later = Object.entries(NATIVE_TIERS as Record<string, { module: string; export: string }>)
-    .filter(([name]) => !known.has(name))
-    .map(([name, ref]) => ({ name, module: ref.module, export: ref.export, fuel: null }));
-  return [...FUZZ_TIERS, ...later];
 }
 
 /** The programs to mutate: their commands only, and none so big that a run takes long. */
 export function corpus(maxLength = 2000): string[] {
-  const bench = benchPrograms();
-  return [...projectPrograms(), ...bench.programs]
-    .map((c) => commandsOf(c.source))
+  const tests = resolve(ROOT, "tests/programs");
+  const files = [
+    ...readdirSync(tests).filter((f) => f.endsWith(".b")).sort().map((f) => resolve(tests, f)),
+    ...findPrograms().programs.map((p) => p.file),
+  ];
+  return [...new Set(files)]
+    .map((file) => commandsOf(readFileSync(file, "utf8")))
     .filter((code) => code.length > 0 && code.length <= maxLength);
 }
 

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { CLASSIC_FILES, DEFAULT_BASE_URL, describeSource, fetchClassics, isStored } from "./classic-programs.ts";
 import { ROOT } from "./child.ts";
-import { parseCommand } from "./cli.ts";
+import { parseCommand, UsageError } from "./cli.ts";
 import { runMain } from "./main.ts";
 import { CLASSIC_ENV, classicDir, findPrograms } from "./programs.ts";
 
@@ -23,7 +23,7 @@ options (fetch):
   --dir DIR           store them in DIR (default: $${CLASSIC_ENV}, or .cache/programs)
   -h, --help          this text`;
 
-export class ProgramsUsageError extends Error {
+export class ProgramsUsageError extends UsageError {
   override name = "ProgramsUsageError";
 }
 

@@ -7,6 +7,7 @@
 // book's own code. Shows a progress bar, the first failing test in full, and a hint.
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { UsageError as CommandUsageError, parseCommand, usageLine } from "./cli.ts";
 import { CHAPTERS, hintForTest, TOTAL_CHAPTERS, type ChapterInfo } from "./chapters.ts";
 import { closingLine, type TestCounts } from "./test-report.ts";
 import { doctor, formatChecks } from "./workbook/doctor.ts";
@@ -24,7 +25,7 @@ const green = (s: string) => paint(32, s);
 const red = (s: string) => paint(31, s);
 const dim = (s: string) => paint(2, s);
 
-export class UsageError extends Error {
+export class UsageError extends CommandUsageError {
   override name = "UsageError";
 }
 
@@ -39,28 +40,40 @@ export interface VerifyArgs {
   doctor?: true;
 }
 
-const USAGE = "Usage: npm run verify -- [N] [--only] [--impl DIR | --reference] [--watch] | --doctor";
+const USAGE = `npm run verify -- [N] [--only] [--impl DIR | --reference] [--watch] | --doctor
 
-export function parseArgs(argv: readonly string[]): VerifyArgs {
-  let upTo = TOTAL_CHAPTERS;
-  let only = false;
+The tests of chapters 1 to N (default: all), one line per chapter, the first failure in full, a hint.
+
+  --only          chapter N alone
+  --impl DIR      against your own code: the chapters DIR holds replace the book's
+  --reference     the book's own code, even when a workspace was recorded
+  --watch         again on every save
+  --doctor        can this machine run the book?
+  -h, --help      this text`;
+
+const IMPL_NEEDS_A_FOLDER = "--impl needs a folder, your workspace: npm run verify -- 3 --impl my-jit";
+
+/** The options, or null after printing the usage for --help. */
+export function parseArgs(argv: readonly string[]): VerifyArgs | null {
+  const options = { only: { type: "boolean" }, impl: { type: "string" }, reference: { type: "boolean" }, watch: { type: "boolean" }, doctor: { type: "boolean" } } as const;
+  const parsed = parseCommand(argv, USAGE, { allowPositionals: true, options }, console.log, (problem) =>
+    problem === "--impl needs a value" ? new UsageError(IMPL_NEEDS_A_FOLDER) : new UsageError(`${problem}\n${usageLine(USAGE)}`),
+  );
+  if (parsed === null) return null;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1 || positionals.some((p) => !/^\d+$/.test(p))) throw new UsageError(`unknown argument '${positionals.join(" ")}': give one chapter number. ${usageLine(USAGE)}`);
+  const upTo = positionals.length === 0 ? TOTAL_CHAPTERS : Number(positionals[0]);
   const extra: Omit<VerifyArgs, "upTo" | "only"> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--only") only = true;
-    else if (/^\d+$/.test(a)) upTo = Number(a);
-    else if (a === "--impl" || a.startsWith("--impl=")) {
-      const dir = a === "--impl" ? argv[++i] : a.slice("--impl=".length);
-      if (!dir) throw new UsageError(`--impl needs a folder, your workspace: npm run verify -- 3 --impl my-jit`);
-      extra.impl = dir;
-    } else if (a === "--reference") extra.reference = true;
-    else if (a === "--watch") extra.watch = true;
-    else if (a === "--doctor") extra.doctor = true;
-    else throw new UsageError(`unknown argument '${a}'. ${USAGE}`);
+  if (values.impl !== undefined) {
+    if (values.impl === "") throw new UsageError(IMPL_NEEDS_A_FOLDER);
+    extra.impl = values.impl;
   }
+  if (values.reference === true) extra.reference = true;
+  if (values.watch === true) extra.watch = true;
+  if (values.doctor === true) extra.doctor = true;
   if (upTo < 1 || upTo > TOTAL_CHAPTERS) throw new UsageError(`chapter ${upTo} does not exist: pick 1 to ${TOTAL_CHAPTERS}`);
   if (extra.impl !== undefined && extra.reference) throw new UsageError(`--impl and --reference contradict each other: pick one`);
-  return { upTo, only, ...extra };
+  return { upTo, only: values.only === true, ...extra };
 }
 
 export function testFilesOf(n: number): string[] {
@@ -198,6 +211,7 @@ export async function verifyOnce(args: VerifyArgs, workspace: string | null): Pr
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args === null) return 0; // --help
   if (args.doctor) {
     const checks = await doctor();
     console.log(formatChecks(checks));
@@ -220,7 +234,7 @@ if (import.meta.main) {
     process.exit(await main());
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(e.message);
+      console.error(`${e.name}: ${e.message}`);
       process.exit(2);
     }
     throw e;

@@ -55,7 +55,7 @@ describe("the programs", () => {
 describe("the demo", () => {
   test("an unknown section is a usage error", async () => {
     const r = await runBun("chapters/05-control-flow/main.ts", ["nope"], SLOW);
-    expect([r.exitCode, r.stderr.trim()]).toEqual([1, "UsageError: there is no section 'nope': run with one of labels, calls, harness, speed, or none for all"]);
+    expect([r.exitCode, r.stderr.trim()]).toEqual([2, "UsageError: there is no section 'nope': run with one of labels, calls, harness, speed, or none for all"]);
   });
 
   test("under Node: one line saying it needs Bun", async () => {

@@ -89,8 +89,8 @@ describe("main.ts", () => {
   test("bad arguments and unreadable files are usage errors", async () => {
     const [flag, missing] = await Promise.all([runBun(main, ["--frobnicate"]), runBun(main, ["no/such/file.b"])]);
     expect(flag.stderr).toStartWith("UsageError: unknown option --frobnicate\nusage: bun chapters/06-interpreter/main.ts prog.b");
-    expect(flag.exitCode).toBe(1);
+    expect(flag.exitCode).toBe(2);
     expect(missing.stderr).toStartWith("UsageError: cannot read no/such/file.b: ");
-    expect(missing.exitCode).toBe(1);
+    expect(missing.exitCode).toBe(2);
   });
 });

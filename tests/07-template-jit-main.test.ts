@@ -82,12 +82,12 @@ describe("main.ts", () => {
     const compare = await main([`${P}/infinite.b`, "--compare", "--max-steps", "100"]); // was ignored: ran forever
     expect([compare.exitCode, compare.stderr]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: /)]);
     const input = await main([`${P}/unmatched-close.b`, "--input", "no-such.in"]);
-    expect([input.exitCode, input.stderr]).toEqual([1, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
+    expect([input.exitCode, input.stderr]).toEqual([2, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
   });
 
   test("a usage error names the problem and shows the usage", async () => {
     const r = await main(["missing.b"]);
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("UsageError: cannot read missing.b");
     expect(r.stderr).toContain("usage: bun chapters/07-template-jit/main.ts");
   });

@@ -327,7 +327,7 @@ describe("main.ts", () => {
     const syntax = await runBun("chapters/08-lir/main.ts", ["-e", "]"]);
     expect(syntax.stderr).toStartWith("-e:1:1: error: unmatched ']'");
     const usage = await runBun("chapters/08-lir/main.ts", ["--emit=x86"]);
-    expect([usage.exitCode, usage.stderr]).toEqual([1, expect.stringContaining("--emit must be lir or asm or hex, not 'x86'")]);
+    expect([usage.exitCode, usage.stderr]).toEqual([2, expect.stringContaining("--emit must be lir or asm or hex, not 'x86'")]);
   });
 
   test("a .lir file is LIR text: printed back, run, or refused where it does not verify", async () => {

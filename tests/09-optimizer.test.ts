@@ -414,7 +414,7 @@ describe("main.ts", () => {
     const pass = await runBun("chapters/09-optimizer/main.ts", ["-e", "[[", "--passes", "fold-runs,nope"]);
     expect([pass.exitCode, pass.stderr]).toEqual([1, expect.stringMatching(/^UnknownPassError: there is no pass 'nope'/)]);
     const emit = await runBun("chapters/09-optimizer/main.ts", ["no-such.b", "--tier", "interp", "--emit=asm"]);
-    expect([emit.exitCode, emit.stderr]).toEqual([1, expect.stringMatching(/^UsageError: the interpreter makes no machine code/)]);
+    expect([emit.exitCode, emit.stderr]).toEqual([2, expect.stringMatching(/^UsageError: the interpreter makes no machine code/)]);
   });
 
   test("with no program, a demo", async () => {

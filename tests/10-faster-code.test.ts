@@ -355,7 +355,7 @@ describe("main.ts", () => {
     expect(path).toBeDefined();
     expect(readFileSync(path!, "utf8")).toContain(" bf:-e program\n");
     const bad = await runBun("chapters/10-faster-code/main.ts", ["-e", "+", "--simd", "mmx"], UNINSTRUMENTED);
-    expect(bad.exitCode).toBe(1);
+    expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain("--simd must be sse2, avx2 or libc, not 'mmx'");
     const missing = await runBun("chapters/10-faster-code/main.ts", ["no/such/file.b", "--tier", "warp"], UNINSTRUMENTED);
     expect(missing.stderr).toContain("--tier must be interp, template, lir, opt, fast, fast-unchecked, not 'warp'");

@@ -44,12 +44,12 @@ describe("the command line", () => {
 describe("main.ts (in children)", () => {
   test("flags are checked before the program is read or parsed", async () => {
     for (const tier of ["tiered", "interpreter", "js-opt", "tiered-js"]) expect(() => parseArgs(["p.b", "--tier", tier, "--max-steps", "9"])).toThrow("maxSteps (9) is not supported");
-    expect(parseArgs(["p.b", "--tier", "opt", "--max-steps", "9"]).maxSteps).toBe(9);
+    expect(parseArgs(["p.b", "--tier", "opt", "--max-steps", "9"])!.maxSteps).toBe(9);
     // unmatched-close.b does not parse: a refusal of a flag shows that nothing got that far.
     const steps = await runBun(MAIN, ["tests/programs/unmatched-close.b", "--tier", "js-opt", "--max-steps", "9"]);
     expect([steps.exitCode, stderr(steps)]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: maxSteps \(9\)/)]);
     const input = await runBun(MAIN, ["tests/programs/unmatched-close.b", "--input", "no-such.in"]);
-    expect([input.exitCode, stderr(input)]).toEqual([1, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
+    expect([input.exitCode, stderr(input)]).toEqual([2, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
   });
 
   test("a program the LIR refuses is reported as file:line:col: error:, like a syntax error", async () => {

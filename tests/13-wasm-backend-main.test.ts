@@ -45,9 +45,9 @@ describe("main.ts", () => {
     const syntax = await runBun(MAIN, ["-e", "+]"]);
     expect([syntax.exitCode, syntax.stderr]).toEqual([1, expect.stringContaining("-e:1:2: error: unmatched ']'")]);
     const usage = await runBun(MAIN, ["--emit=x86"]);
-    expect([usage.exitCode, usage.stderr]).toEqual([1, expect.stringContaining("--emit must be wat or hex or lir or opt-lir, not 'x86'")]);
+    expect([usage.exitCode, usage.stderr]).toEqual([2, expect.stringContaining("--emit must be wat or hex or lir or opt-lir, not 'x86'")]);
     const missing = await runBun(MAIN, ["no-such.b"]);
-    expect([missing.exitCode, missing.stderr]).toEqual([1, expect.stringContaining("cannot read no-such.b")]);
+    expect([missing.exitCode, missing.stderr]).toEqual([2, expect.stringContaining("cannot read no-such.b")]);
   });
 
   test("--emit shows the module as text or bytes, or the LIR before and after optimizing", async () => {

@@ -1,8 +1,12 @@
 // The project's own tooling: the directive syntax, the child harness's diagnoses, the verifier.
 import { describe, expect, test } from "bun:test";
-import { diagnose, regionAt, runChild, BUN } from "../shared/child.ts";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { diagnose, regionAt, runBun, runChild, BUN, ROOT } from "../shared/child.ts";
+import { optionalValue, parseCommand, UsageError } from "../shared/cli.ts";
 import { commandArgv, directiveOf, parseDirectives, parseFigures, resolveInclude, DirectiveError } from "../shared/directives.ts";
-import { chapter, chapterOfTestFile } from "../shared/chapters.ts";
+import { chapter, chapterOfTestFile, CHAPTERS } from "../shared/chapters.ts";
 import { closingLine, parseCounts } from "../shared/test-report.ts";
 import { failureDetails, parseArgs, progressBar } from "../shared/verify.ts";
 import type { TraceEvent } from "../shared/trace.ts";
@@ -93,7 +97,8 @@ describe("verify", () => {
     expect(parseArgs(["3"])).toEqual({ upTo: 3, only: false });
     expect(parseArgs(["--only", "4"])).toEqual({ upTo: 4, only: true });
     expect(() => parseArgs(["14"])).toThrow("chapter 14 does not exist");
-    expect(() => parseArgs(["--fast"])).toThrow("unknown argument");
+    expect(() => parseArgs(["--fast"])).toThrow("unknown option --fast");
+    expect(() => parseArgs(["3", "x"])).toThrow("unknown argument");
   });
   test("progress bar and closing line", () => {
     expect(progressBar(3, 13)).toBe("[███░░░░░░░░░░] 3 of 13 chapters green");
@@ -107,5 +112,68 @@ describe("verify", () => {
     expect(chapterOfTestFile("tests/book.test.ts")).toBeNull();
     expect(chapter(6).slug).toBe("06-interpreter");
     expect(() => chapter(14)).toThrow(RangeError);
+  });
+});
+
+describe("command lines", () => {
+  const mains = CHAPTERS.map((c) => `chapters/${c.slug}/main.ts`).filter((m) => existsSync(resolve(ROOT, m)));
+  const commands = ["shared/start.ts", "shared/demos.ts", "shared/bench.ts", "shared/fuzz.ts", "shared/programs-cli.ts", "shared/verify.ts", "site/build.ts", "site/serve.ts"];
+  const all = [...mains, ...commands];
+
+  test("every chapter's main.ts is here", () => {
+    expect(mains.length).toBe(CHAPTERS.length);
+  });
+
+  test.each(all)("%s --help prints its usage and exits 0", async (file) => {
+    const r = await runBun(file, ["--help"], { timeoutMs: 30_000 });
+    expect([r.exitCode, r.stderr.replace(/^jit-trace .*\n/gm, "")]).toEqual([0, ""]);
+    expect(r.stdout).toContain("-h, --help");
+  });
+
+  test.each(all)("%s --frobnicate is a usage error: exit 2, the option named", async (file) => {
+    const r = await runBun(file, ["--frobnicate"], { timeoutMs: 30_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^UsageError: unknown option --frobnicate\nusage: /m);
+    expect(r.stderr).toContain("(--help for more)");
+  });
+
+  test("every option is checked before the program is read, parsed or compiled: a 5 MB program and a bad flag fail at once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "huge-"));
+    const huge = join(dir, "huge.b");
+    writeFileSync(huge, "+[>+<-]".repeat(750_000)); // minutes of compiling for the native tiers
+    const bad: Record<string, readonly string[]> = {
+      "06-interpreter": ["--tape", "0"],
+      "07-template-jit": ["--max-steps", "5"],
+      "08-lir": ["--jit", "--max-steps", "5"],
+      "09-optimizer": ["--tier", "nope"],
+      "10-faster-code": ["--simd", "mmx"],
+      "11-tiering": ["--tier", "opt", "--threshold", "3"],
+      "12-hostile-programs": ["--timeout", "0"],
+      "13-wasm-backend": ["--emit=elf"],
+    };
+    try {
+      const runs = await Promise.all(
+        Object.entries(bad).map(async ([slug, flags]) => {
+          const started = performance.now();
+          const r = await runBun(`chapters/${slug}/main.ts`, [huge, ...flags], { timeoutMs: 30_000 });
+          return { slug, exitCode: r.exitCode, error: r.stderr.split(":")[0], fast: performance.now() - started < 10_000 };
+        }),
+      );
+      for (const r of runs) expect(r).toEqual({ slug: r.slug, exitCode: r.error === "UsageError" ? 2 : 1, error: expect.stringMatching(/^(UsageError|UnsupportedOptionError)$/), fast: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("parseCommand: --help, an unknown option, a missing value, a value that starts with '-'", () => {
+    const config = { allowPositionals: true, options: { tape: { type: "string" }, code: { type: "string", short: "e" }, stats: { type: "boolean" } } } as const;
+    const printed: string[] = [];
+    expect(parseCommand(["--help"], "usage: x [--tape N]\n\nmore", config, (t) => printed.push(t))).toBeNull();
+    expect(printed).toEqual(["usage: x [--tape N]\n\nmore"]);
+    expect(() => parseCommand(["--frob"], "x [--tape N]", config)).toThrow(new UsageError("unknown option --frob\nusage: x [--tape N]  (--help for more)"));
+    expect(() => parseCommand(["p.b", "--tape"], "x", config)).toThrow("--tape needs a value");
+    expect(() => parseCommand(["--stats=json"], "x", config)).toThrow("--stats takes no value");
+    expect(parseCommand(["--tape", "-1", "-e", "-[+]", "--stats"], "x", config)!.values).toEqual({ tape: "-1", code: "-[+]", stats: true });
+    expect(optionalValue(["p.b", "--stats=json"], "stats", "json")).toEqual({ argv: ["p.b", "--stats"], given: true });
   });
 });

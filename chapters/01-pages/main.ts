@@ -1,5 +1,6 @@
 // Chapter 1 demo: get pages from the kernel two ways, look at them in /proc/self/maps, change their
 // protection, give them back, and watch a failing call turn into a typed error.
+import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { bunFFI } from "./ffi.ts";
 import { ArgumentError } from "./checks.ts";
@@ -17,7 +18,15 @@ function mapsLine(address: number, ours: Mapping): string {
   return `${formatMapEntry(m)}   <- ${note}`;
 }
 
+const USAGE = `usage: bun chapters/01-pages/main.ts
+
+Chapter 1's demo: pages from the kernel two ways, seen in /proc/self/maps, their protection
+changed, given back, and a failing call turned into a typed error.
+
+  -h, --help    this text`;
+
 await runMain(() => {
+  if (parseCommand(process.argv.slice(2), USAGE, {}) === null) return; // --help
   bunFFI("Chapter 1 (pages)"); // fail here, in one line, when run under Node
   const page = pageSize();
   console.log(`page size: sysconf(_SC_PAGESIZE) = ${page} bytes\n`);

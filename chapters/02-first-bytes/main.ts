@@ -1,5 +1,6 @@
 // Chapter 2 demo: hand-written x86-64 bytes, checked against GNU as, copied into an RWX page and
 // called from JavaScript; then what the declared return type changes, in value and in cost.
+import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { bunFFI } from "../01-pages/ffi.ts";
 import { findMapping, formatMapEntry } from "../01-pages/maps.ts";
@@ -30,7 +31,15 @@ function nsPerCall(f: () => unknown, calls = 1_000_000): number {
   return best;
 }
 
+const USAGE = `usage: bun chapters/02-first-bytes/main.ts
+
+Chapter 2's demo: hand-written x86-64 bytes, checked against GNU as, copied into an RWX page and
+called from JavaScript; then what the declared return type changes, in value and in cost.
+
+  -h, --help    this text`;
+
 await runMain(() => {
+  if (parseCommand(process.argv.slice(2), USAGE, {}) === null) return; // --help
   bunFFI("Chapter 2 (first bytes)"); // fail here, in one line, when run under Node
   for (const program of PROGRAMS) listing(program);
   console.log(`\nreturn42()      = ${return42()}`);

@@ -1,6 +1,7 @@
 // Chapter 3 demo: the W^X lifecycle of a CodeBuffer, read back from /proc/self/maps at every step;
 // the errors that misuse gets; the dual mapping; then each classic mistake, committed in a child
 // process, with the signal that killed it and the harness's diagnosis.
+import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { formatBytes } from "../01-pages/checks.ts";
 import { bunFFI } from "../01-pages/ffi.ts";
@@ -24,7 +25,15 @@ function misuse(what: string, f: () => unknown): void {
   }
 }
 
+const USAGE = `usage: bun chapters/03-w-xor-x/main.ts
+
+Chapter 3's demo: the W^X lifecycle of a CodeBuffer, read back from /proc/self/maps at every step;
+the errors misuse gets; the dual mapping; each classic mistake, committed in a child process.
+
+  -h, --help    this text`;
+
 await runMain(async () => {
+  if (parseCommand(process.argv.slice(2), USAGE, {}) === null) return; // --help
   bunFFI("Chapter 3 (W^X)"); // fail here, in one line, when run under Node
   // Imported here, not at the top: the harness is Bun-only from its first line.
   const { runBun } = await import("../../shared/child.ts");

@@ -6,7 +6,8 @@
 import { Code, Encoder, Instruction, MemoryOperand, Register } from "iced-x86";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { flag, runMain } from "../../shared/main.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { runMain } from "../../shared/main.ts";
 import { Assembler } from "./assembler.ts";
 import { byte, qword, ymmword, xmmword } from "./operands.ts";
 import { al, eax, r12, rax, rbx, rcx, xmm0, ymm0, ymm1 } from "./registers.ts";
@@ -147,7 +148,11 @@ export function formatHeap(rows: readonly HeapRow[]): string {
 const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
   runMain(() => {
-    const rounds = Number(flag(process.argv, "rounds") ?? 20_000);
+    const usage = "usage: bun chapters/04-encoder/bench.ts [--rounds N]\n\nInstructions encoded per second, ours beside iced-x86's encoder.\n\n  --rounds N    rounds of the mix (default 20000)\n  -h, --help    this text";
+    const args = parseCommand(process.argv.slice(2), usage, { options: { rounds: { type: "string" } } });
+    if (args === null) return;
+    const rounds = Number(args.values.rounds ?? 20_000);
+    if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a whole number, 1 or more, not '${args.values.rounds}'`);
     console.log(`${MIX.length} kinds of instruction (${MIX.map((m) => m[0].split(" ")[0]).join(", ")}), ${rounds} rounds, best of 5:\n`);
     console.log(formatBench(runBench(rounds)));
     const heap = measureHeap();

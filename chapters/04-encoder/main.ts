@@ -1,6 +1,7 @@
 // Chapter 4's demo: assemble a small SSE2 routine, print its listing, take a few instructions
 // apart field by field, show what forcing a 32-bit displacement changes, and what an illegal
 // instruction gets.
+import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { Assembler } from "./assembler.ts";
 import { EncodeError } from "./errors.ts";
@@ -9,7 +10,15 @@ import { formsOf, mnemonics } from "./instructions.ts";
 import { byte, disp32, mem, qword, xmmword, type Scale } from "./operands.ts";
 import { ah, eax, ecx, r8b, rax, rbx, rcx, rdi, rip, rsp, xmm0, xmm1, ymm0, ymm1, ymm9 } from "./registers.ts";
 
+const USAGE = `usage: bun chapters/04-encoder/main.ts
+
+Chapter 4's demo: a small SSE2 routine assembled and listed, a few instructions taken apart field
+by field, a forced 32-bit displacement, and what an illegal instruction gets.
+
+  -h, --help    this text`;
+
 runMain(() => {
+  if (parseCommand(process.argv.slice(2), USAGE, {}) === null) return; // --help
   const forms = mnemonics().reduce((n, m) => n + formsOf(m).length, 0);
   console.log(`The instruction table: ${mnemonics().length} mnemonics, ${forms} forms.\n`);
 

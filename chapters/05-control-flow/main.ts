@@ -3,6 +3,7 @@
 // same work in JavaScript, timed side by side; and the crash a misaligned stack causes in libc.
 // `bun chapters/05-control-flow/main.ts [labels|calls|harness|speed]` runs one section.
 import { Decoder, DecoderOptions, Formatter, FormatterSyntax, Instruction } from "iced-x86";
+import { UsageError as CommandUsageError, parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { bunFFI } from "../01-pages/ffi.ts";
 import { bytesAt, hex } from "../01-pages/pages.ts";
@@ -18,9 +19,17 @@ const SECTIONS = ["labels", "calls", "harness", "speed"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** An argument that names no section of the demo. */
-export class UsageError extends Error {
+export class UsageError extends CommandUsageError {
   override name = "UsageError";
 }
+
+const USAGE = `usage: bun chapters/05-control-flow/main.ts [${SECTIONS.join("|")}]
+
+Chapter 5's demo: two functions generated at run time, their listings with labels, the ABI harness
+on them and on broken variants, the same work in JavaScript timed beside them, and the crash a
+misaligned stack causes in libc. A section's name runs that section alone.
+
+  -h, --help    this text`;
 
 const [sum, count] = PROGRAMS as [(typeof PROGRAMS)[number], (typeof PROGRAMS)[number]];
 const grouped = (n: number | bigint) => n.toLocaleString("en-US");
@@ -179,8 +188,11 @@ function sampleText(n: number): Uint8Array {
 }
 
 await runMain(async () => {
+  const args = parseCommand(process.argv.slice(2), USAGE, { allowPositionals: true });
+  if (args === null) return; // --help
   bunFFI("Chapter 5 (control flow and calls)"); // one clear line under Node
-  const arg = process.argv[2];
+  if (args.positionals.length > 1) throw new UsageError(`one section at a time, not ${args.positionals.join(" and ")}`);
+  const arg = args.positionals[0];
   if (arg !== undefined && !(SECTIONS as readonly string[]).includes(arg)) {
     throw new UsageError(`there is no section '${arg}': run with one of ${SECTIONS.join(", ")}, or none for all`);
   }

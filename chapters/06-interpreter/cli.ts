@@ -1,23 +1,48 @@
 // The command line of main.ts: its arguments, the program file, and errors printed the way compilers
 // print them. Later chapters' main.ts files share it.
 import { readFileSync } from "node:fs";
+import { UsageError as CommandUsageError, parseCommand, usageLine } from "../../shared/cli.ts";
 import { BrainfuckError } from "./errors.ts";
 import { parse, type Program } from "./parser.ts";
 import { DEFAULT_TAPE_SIZE, MAX_TAPE_SIZE, type EofBehavior } from "./semantics.ts";
 import { formatPos } from "./source.ts";
 
-export const USAGE =
-  "usage: bun chapters/06-interpreter/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]";
+export const USAGE = `usage: bun chapters/06-interpreter/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]
 
-export class UsageError extends Error {
+Run prog.b with the reference interpreter: standard input is its input, standard output its output.
+Without a program, a built-in demo.
+
+  --tape N          cells on the tape (default ${DEFAULT_TAPE_SIZE})
+  --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --max-steps N     stop after N commands with an error (default: no limit)
+  --stats           command and step counts, and times, on stderr
+  -h, --help        this text`;
+
+/** A command line that does not make sense: the problem, then `usage`, the usage line of the main.ts that was run. */
+export class UsageError extends CommandUsageError {
   override name = "UsageError";
-  /** `usage`: the usage line of the main.ts that was run (a later chapter's has more options). */
   constructor(problem: string, usage = USAGE) {
-    super(`${problem}\n${usage}`);
+    super(`${problem}\n${usageLine(usage)}`);
   }
 }
 
-const VALUED = ["tape", "eof", "max-steps"];
+// #region run-options
+/** The options every main.ts from here on takes; a later chapter's adds its own to them. */
+export const RUN_OPTIONS = {
+  tape: { type: "string" },
+  eof: { type: "string" },
+  "max-steps": { type: "string" },
+  stats: { type: "boolean" },
+} as const;
+// #endregion run-options
+
+/** RUN_OPTIONS's values, as node:util's parseArgs returns them. */
+export interface RunValues {
+  readonly tape?: string | undefined;
+  readonly eof?: string | undefined;
+  readonly "max-steps"?: string | undefined;
+  readonly stats?: boolean | undefined;
+}
 
 export interface Invocation {
   /** The program to run; null runs the built-in demo. */
@@ -29,49 +54,35 @@ export interface Invocation {
   readonly stats: boolean;
 }
 
-export function parseArgs(argv: readonly string[]): Invocation {
-  let file: string | null = null;
-  let tapeSize = DEFAULT_TAPE_SIZE;
-  let eof: EofBehavior = "unchanged";
-  let maxSteps: number | undefined;
-  let stats = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--")) {
-      if (file !== null) throw new UsageError(`one program at a time: got ${file} and ${arg}`);
-      file = arg;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (name === "stats") {
-      stats = true;
-      continue;
-    }
-    if (!VALUED.includes(name)) throw new UsageError(`unknown option --${name}`);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    switch (name) {
-      case "tape":
-        tapeSize = wholeNumber(name, value, 1, MAX_TAPE_SIZE);
-        break;
-      case "max-steps":
-        maxSteps = wholeNumber(name, value, 0, Number.MAX_SAFE_INTEGER);
-        break;
-      case "eof":
-        if (value !== "unchanged" && value !== "zero" && value !== "max") {
-          throw new UsageError(`--eof must be unchanged, zero or max, not '${value}'`);
-        }
-        eof = value;
-        break;
-    }
-  }
-  return { file, tapeSize, eof, maxSteps, stats };
+/** The command line of this chapter's main.ts, or null when --help has printed the usage. */
+export function parseArgs(argv: readonly string[], usage = USAGE): Invocation | null {
+  const parsed = parseCommand(argv, usage, { allowPositionals: true, options: RUN_OPTIONS }, console.log, (problem) => new UsageError(problem, usage));
+  return parsed === null ? null : invocation(parsed.values, parsed.positionals, usage);
 }
 
-function wholeNumber(name: string, value: string, min: number, max: number): number {
+/** RUN_OPTIONS checked, and the program file: what any main.ts that parsed them runs with. */
+export function invocation(
+  values: RunValues,
+  positionals: readonly string[],
+  usage = USAGE,
+  refuse: (problem: string) => UsageError = (problem) => new UsageError(problem, usage),
+): Invocation {
+  if (positionals.length > 1) throw refuse(`one program at a time: got ${positionals.join(" and ")}`);
+  const eof = values.eof ?? "unchanged";
+  if (eof !== "unchanged" && eof !== "zero" && eof !== "max") throw refuse(`--eof must be unchanged, zero or max, not '${eof}'`);
+  const steps = values["max-steps"];
+  return {
+    file: positionals[0] ?? null,
+    tapeSize: values.tape === undefined ? DEFAULT_TAPE_SIZE : wholeNumber("tape", values.tape, 1, MAX_TAPE_SIZE, refuse),
+    eof,
+    maxSteps: steps === undefined ? undefined : wholeNumber("max-steps", steps, 0, Number.MAX_SAFE_INTEGER, refuse),
+    stats: values.stats === true,
+  };
+}
+
+function wholeNumber(name: string, value: string, min: number, max: number, refuse: (problem: string) => UsageError): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not '${value}'`);
+  if (!(n >= min && n <= max)) throw refuse(`--${name} must be a whole number from ${min} to ${max}, not '${value}'`);
   return n;
 }
 

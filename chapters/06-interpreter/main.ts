@@ -41,6 +41,7 @@ function seconds(ms: number): string {
 
 runMain(() => {
   const inv = parseArgs(process.argv.slice(2));
+  if (inv === null) return; // --help
   if (inv.file !== null) {
     if (!run(inv.file, readProgram(inv.file), inv, console.error)) process.exitCode = 1;
     return;

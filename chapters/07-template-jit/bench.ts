@@ -4,7 +4,8 @@
 //   bun chapters/07-template-jit/bench.ts [--whole-process] [--runs N] [name ...]
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { flag, runMain } from "../../shared/main.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { runMain } from "../../shared/main.ts";
 import { BUN, ROOT, runChild } from "../../shared/child.ts";
 import { benchmarkPrograms, findPrograms, type BfProgram } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
@@ -83,11 +84,15 @@ export function formatTable(rows: readonly Measurement[]): string {
 
 if (import.meta.main) {
   runMain(async () => {
-    const argv = process.argv.slice(2);
-    const wholeProcess = argv.includes("--whole-process");
-    const runs = Number(flag(argv, "runs") ?? 1);
-    if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${flag(argv, "runs")}'`);
-    const names = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--runs");
+    const usage =
+      "usage: bun chapters/07-template-jit/bench.ts [--runs N] [--whole-process] [program ...]\n\nThe template JIT beside the interpreter on the benchmark programs.\n\n" +
+      "  --runs N          runs of each (default 1; the best is shown)\n  --whole-process   time whole processes, start-up included\n  -h, --help        this text";
+    const args = parseCommand(process.argv.slice(2), usage, { allowPositionals: true, options: { runs: { type: "string" }, "whole-process": { type: "boolean" } } });
+    if (args === null) return;
+    const wholeProcess = args.values["whole-process"] === true;
+    const runs = Number(args.values.runs ?? 1);
+    if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${args.values.runs}'`);
+    const names = args.positionals;
     const { programs, note } = names.length > 0 ? findPrograms(names) : benchmarkPrograms();
     if (note !== null) console.log(`(${note})`);
     const rows: Measurement[] = [];

@@ -1,16 +1,27 @@
 // The command line of main.ts: chapter 6's options (--tape, --eof, --max-steps, --stats), plus what
 // a compiler adds: --emit to print the code, --compare to race the interpreter, --input FILE.
-import { UsageError as InterpreterUsageError, parseArgs as parseInterpreterArgs, type Invocation } from "../06-interpreter/cli.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { RUN_OPTIONS, UsageError as InterpreterUsageError, invocation, type Invocation } from "../06-interpreter/cli.ts";
 import { nativeSettings } from "./runtime.ts";
 
-export const USAGE =
-  "usage: bun chapters/07-template-jit/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--input FILE]\n" +
-  "                                          [--emit=asm|hex] [--stats] [--compare]";
+export const USAGE = `usage: bun chapters/07-template-jit/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--input FILE]
+                                          [--emit=asm|hex] [--stats] [--compare]
 
-export class UsageError extends Error {
-  override name = "UsageError";
+Compile prog.b with the template JIT and run it: standard input is its input (or --input FILE),
+standard output its output. Without a program, a built-in demo.
+
+  --tape N          cells on the tape (default 30000)
+  --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --input FILE      read the program's input from FILE instead of standard input
+  --emit=asm|hex    print the machine code (a listing, or its bytes) instead of running it
+  --stats           code size and times on stderr
+  --compare         run the interpreter too, check that both agree, and print both times
+  -h, --help        this text`;
+
+/** A command line that does not make sense: the problem, then this chapter's usage line. */
+export class UsageError extends InterpreterUsageError {
   constructor(problem: string) {
-    super(`${problem}\n${USAGE}`);
+    super(problem, USAGE);
   }
 }
 
@@ -26,34 +37,19 @@ export interface JitInvocation extends Invocation {
 }
 
 // #region parse-args
-export function parseArgs(argv: readonly string[]): JitInvocation {
-  let emit: Emit | null = null;
-  let compare = false;
-  let input: string | null = null;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    if (name === "--compare") compare = true;
-    else if (name === "--emit" || name === "--input") {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-      if (name === "--input") input = value;
-      else if (value === "asm" || value === "hex") emit = value;
-      else throw new UsageError(`--emit must be asm or hex, not '${value}'`);
-    } else rest.push(arg);
-  }
+/** Chapter 6's options and this chapter's; null when --help has printed the usage. */
+export function parseArgs(argv: readonly string[]): JitInvocation | null {
+  const options = { ...RUN_OPTIONS, emit: { type: "string" }, compare: { type: "boolean" }, input: { type: "string" } } as const;
+  const parsed = parseCommand(argv, USAGE, { allowPositionals: true, options }, console.log, (problem) => new UsageError(problem));
+  if (parsed === null) return null;
+  const { values, positionals } = parsed;
+  const emit = values.emit ?? null;
+  if (emit !== null && emit !== "asm" && emit !== "hex") throw new UsageError(`--emit must be asm or hex, not '${emit}'`);
+  const compare = values.compare === true;
   if (emit !== null && compare) throw new UsageError("--emit prints the code and runs nothing: it cannot be combined with --compare");
-  let shared: Invocation;
-  try {
-    shared = parseInterpreterArgs(rest);
-  } catch (e) {
-    // Chapter 6's parser knows the shared options; its usage line is chapter 6's, so use ours.
-    if (e instanceof InterpreterUsageError) throw new UsageError(e.message.split("\n")[0]!);
-    throw e;
-  }
+  const shared = invocation(values, positionals, USAGE, (problem) => new UsageError(problem));
   // The runtime refuses a step limit; asking it now refuses --max-steps before a byte is read or compiled.
   if (shared.maxSteps !== undefined) nativeSettings({ maxSteps: shared.maxSteps });
-  return { ...shared, emit, compare, input };
+  return { ...shared, emit, compare, input: values.input ?? null };
 }
 // #endregion parse-args

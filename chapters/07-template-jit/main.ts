@@ -118,6 +118,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 
 runMain(() => {
   const inv = parseArgs(process.argv.slice(2));
+  if (inv === null) return; // --help
   if (inv.file === null) return tour();
   // Flags first (parseArgs), then the files, then the parse: a bad --input costs no compile.
   const input = inv.input === null ? null : readBytes(inv.input, USAGE);

@@ -1,7 +1,8 @@
 // The command line of this chapter's main.ts: chapter 6's options, plus what to print instead of
 // running, and a program given inline with -e. Later chapters' main.ts files share it.
 import { readFileSync } from "node:fs";
-import { errorLine, parseArgs, UsageError, type Invocation } from "../06-interpreter/cli.ts";
+import { parseCommand, type Parsed } from "../../shared/cli.ts";
+import { errorLine, invocation, RUN_OPTIONS, UsageError, type Invocation, type RunValues } from "../06-interpreter/cli.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { LirError } from "./errors.ts";
@@ -17,45 +18,55 @@ export interface LirInvocation extends Invocation {
 }
 
 // #region parse-lir-args
-/** Parse argv: this chapter's options here, the rest by chapter 6's parseArgs. */
-export function parseLirArgs(argv: readonly string[], usage: string, emits: readonly string[]): LirInvocation {
-  let emit: string | null = null;
-  let positions = false;
-  let code: string | null = null;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--positions") positions = true;
-    else if (arg === "-e") code = valueOf(argv[++i], "-e needs a program, e.g. -e '[->+<]'", usage);
-    else if (arg === "--emit" || arg.startsWith("--emit=")) {
-      emit = arg === "--emit" ? valueOf(argv[++i], "--emit needs a value", usage) : arg.slice("--emit=".length);
-      if (!emits.includes(emit)) throw new CliError(`--emit must be ${emits.join(" or ")}, not '${emit}'`, usage);
-    } else rest.push(arg);
+/** Chapter 6's options, and this chapter's: what to print instead of running, and -e CODE. */
+export const LIR_OPTIONS = {
+  ...RUN_OPTIONS,
+  emit: { type: "string" },
+  positions: { type: "boolean" },
+  code: { type: "string", short: "e" },
+} as const;
+
+/** An option a later chapter's main.ts adds to LIR_OPTIONS, as node:util's parseArgs declares it. */
+type MoreOptions = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
+
+/**
+ * Parse argv with LIR_OPTIONS and a main.ts's own (`more`), all at once: every option is checked
+ * before a file is read. Returns the invocation and the parsed values (a main.ts reads its own
+ * there), or null when --help has printed `usage`.
+ */
+export function parseLirArgs<const M extends MoreOptions = {}>(
+  argv: readonly string[],
+  usage: string,
+  emits: readonly string[],
+  more?: M,
+): { readonly inv: LirInvocation; readonly values: Parsed<{ options: typeof LIR_OPTIONS & M }>["values"] } | null {
+  const options = { ...LIR_OPTIONS, ...more } as typeof LIR_OPTIONS & M;
+  const parsed = parseCommand(argv, usage, { allowPositionals: true, options }, console.log, (problem) => new CliError(problem, usage));
+  if (parsed === null) return null;
+  return { inv: lirInvocation(parsed.values as LirValues, parsed.positionals, usage, emits), values: parsed.values };
+}
+
+interface LirValues extends RunValues {
+  readonly emit?: string | undefined;
+  readonly positions?: boolean | undefined;
+  readonly code?: string | undefined;
+}
+
+/** LIR_OPTIONS checked: chapter 6's, then which --emit, and a file or -e (not both). */
+export function lirInvocation(values: LirValues, positionals: readonly string[], usage: string, emits: readonly string[]): LirInvocation {
+  const emit = values.emit ?? null;
+  if (emit !== null && !emits.includes(emit)) {
+    throw new CliError(emits.length === 0 ? `--emit: this command prints no code` : `--emit must be ${emits.join(" or ")}, not '${emit}'`, usage);
   }
-  let inv: Invocation;
-  try {
-    inv = parseArgs(rest);
-  } catch (e) {
-    if (e instanceof UsageError) throw new CliError(e.message.split("\n")[0]!, usage);
-    throw e;
-  }
+  const inv = invocation(values, positionals, usage, (problem) => new CliError(problem, usage));
+  const code = values.code ?? null;
   if (code !== null && inv.file !== null) throw new CliError(`give a file or -e, not both`, usage);
-  return { ...inv, file: code !== null ? "-e" : inv.file, emit, positions, code };
+  return { ...inv, file: code !== null ? "-e" : inv.file, emit, positions: values.positions === true, code };
 }
 // #endregion
 
-/** A command line that does not make sense: printed as a UsageError, like chapter 6's, with this usage. */
-export class CliError extends Error {
-  override name = "UsageError";
-  constructor(problem: string, usage: string) {
-    super(`${problem}\n${usage}`);
-  }
-}
-
-function valueOf(v: string | undefined, problem: string, usage: string): string {
-  if (v === undefined) throw new CliError(problem, usage);
-  return v;
-}
+/** A command line that does not make sense: chapter 6's UsageError, with the usage of the main.ts that was run. */
+export class CliError extends UsageError {}
 
 /** "prog.b:3:14: error: ...", the way compilers print it; a LirError's position is in the LIR text. */
 export function diagnostic(file: string, e: BrainfuckError | LirError): string {

@@ -13,7 +13,7 @@ import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } 
 import { LirError } from "./errors.ts";
 import { interpretLir } from "./interpret-lir.ts";
 import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
-import { libcIo } from "../07-template-jit/runtime.ts";
+import { libcIo, nativeSettings } from "../07-template-jit/runtime.ts";
 import { lirToX86, ownListing } from "./codegen-x86.ts";
 import { loadLir } from "./lir-jit.ts";
 import { countOps, type Lir } from "./lir.ts";
@@ -22,9 +22,20 @@ import { parseLir } from "./parse-lir.ts";
 import { print } from "./print.ts";
 import { verify } from "./verify.ts";
 
-const USAGE =
-  "usage: bun chapters/08-lir/main.ts (prog.b | prog.lir | -e CODE) [--emit=lir|asm|hex [--positions] [--own]] [--jit] " +
-  "[--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]";
+const USAGE = `usage: bun chapters/08-lir/main.ts (prog.b | prog.lir | -e CODE) [--emit=lir|asm|hex [--positions] [--own]] [--jit] [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]
+
+Lower a Brainfuck program (or read LIR text, a .lir file) to LIR, and print it or run it with the LIR
+interpreter; or compile it to x86-64. Without a program, a built-in demo.
+
+  -e CODE           the program itself, instead of a file
+  --emit=lir        print the LIR (--positions: each op's source position too)
+  --emit=asm|hex    print the LIR JIT's machine code (--own: the program's own ops only)
+  --jit             run with the LIR JIT instead of the LIR interpreter
+  --tape N          cells on the tape (default 30000)
+  --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --max-steps N     stop after N steps with an error (the LIR interpreter)
+  --stats           op count, code size and times on stderr
+  -h, --help        this text`;
 
 const DEMO = "++++++++[>++++++++<-]>+.";
 
@@ -88,9 +99,12 @@ function ms(t: number): string {
 }
 
 runMain(() => {
-  const argv = process.argv.slice(2);
-  const flags = { jit: argv.includes("--jit"), own: argv.includes("--own") };
-  const inv = parseLirArgs(argv.filter((a) => a !== "--jit" && a !== "--own"), USAGE, ["lir", "asm", "hex"]);
+  const parsed = parseLirArgs(process.argv.slice(2), USAGE, ["lir", "asm", "hex"], { jit: { type: "boolean" }, own: { type: "boolean" } });
+  if (parsed === null) return; // --help
+  const { inv, values } = parsed;
+  const flags = { jit: values.jit === true, own: values.own === true };
+  // The LIR JIT counts no steps: its refusal of --max-steps comes now, before a file is read.
+  if (flags.jit && inv.maxSteps !== undefined) nativeSettings({ maxSteps: inv.maxSteps });
   if (inv.file !== null) {
     if (!run(inv.file, inv.code ?? readSource(inv.file, USAGE), inv, console.error, flags)) process.exitCode = 1;
     return;

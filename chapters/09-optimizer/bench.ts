@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { flag, hasFlag, runMain } from "../../shared/main.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { runMain } from "../../shared/main.ts";
 import { benchmarkPrograms, findPrograms, programsIn, type BfProgram } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
@@ -108,17 +109,22 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
   runMain(() => {
-    const args = process.argv.slice(2);
-    const dir = flag(args, "dir");
-    const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--dir");
+    const usage =
+      "usage: bun chapters/09-optimizer/bench.ts [--times [--runs N]] [--dir DIR] [program ...]\n\nThe ops each pass leaves, and (--times) the LIR interpreter before and after.\n\n" +
+      "  --times       time the LIR interpreter before and after optimizing\n  --runs N      runs of each with --times (default 1; the best is shown)\n" +
+      "  --dir DIR     take NAME.b, NAME.out and NAME.in from DIR\n  -h, --help    this text";
+    const args = parseCommand(process.argv.slice(2), usage, { allowPositionals: true, options: { times: { type: "boolean" }, runs: { type: "string" }, dir: { type: "string" } } });
+    if (args === null) return;
+    const dir = args.values.dir;
+    const names = args.positionals;
     const wanted = names.length > 0 ? names : undefined;
     const set = dir !== undefined ? programsIn(dir, wanted) : wanted ? findPrograms(wanted) : benchmarkPrograms();
     if (set.note !== null) console.log(`(${set.note})\n`);
     const programs = loadPrograms(set.programs);
     if (programs.length === 0) return;
     console.log(passTable(programs));
-    if (hasFlag(args, "times")) {
-      const runs = Number(flag(args, "runs") ?? 1);
+    if (args.values.times === true) {
+      const runs = Number(args.values.runs ?? 1);
       console.log(`\nThe LIR interpreter, before and after optimizing (best of ${runs}):\n`);
       console.log(runTable(programs, runs));
     }

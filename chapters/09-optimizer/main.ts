@@ -7,6 +7,7 @@
 // the native tiers' code reads and writes them itself. --stats=json prints the figures as one line
 // of JSON (for the benchmark).
 import { readFileSync } from "node:fs";
+import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
@@ -14,7 +15,7 @@ import { parse, type Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
 import { generate, type Generated } from "../07-template-jit/generate.ts";
 import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
-import { libcIo } from "../07-template-jit/runtime.ts";
+import { libcIo, nativeSettings } from "../07-template-jit/runtime.ts";
 import type { RunStats } from "../07-template-jit/tier.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "../08-lir/cli.ts";
 import { lirToX86, ownListing, type X86Code } from "../08-lir/codegen-x86.ts";
@@ -24,11 +25,24 @@ import { print } from "../08-lir/print.ts";
 import { optToX86 } from "./codegen-opt.ts";
 import { libcScanIo } from "./libc-scan.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize, passNamed } from "./optimize.ts";
-import { compileMs, isTierName, prepare, TIERS, type Prepared, type TierName } from "./tiers.ts";
+import { compileMs, isTierName, prepare, TIER_TITLES, TIERS, type Prepared, type TierName } from "./tiers.ts";
 
-const USAGE =
-  "usage: bun chapters/09-optimizer/main.ts (prog.b | -e CODE) [--tier interp|template|lir|opt] " +
-  "[--emit=lir|opt-lir|asm|hex [--own] [--positions]] [--passes a,b,...] [--stats[=json]] [--tape N] [--eof unchanged|zero|max]";
+const USAGE = `usage: bun chapters/09-optimizer/main.ts (prog.b | -e CODE) [--tier ${TIERS.join("|")}] [--emit=lir|opt-lir|asm|hex [--own] [--positions]] [--passes a,b,...] [--stats[=json]] [--tape N] [--eof unchanged|zero|max]
+
+Run a Brainfuck program with any tier of the book so far, or print what a stage makes of it. Standard
+input is the program's input, standard output its output. Without a program, a built-in demo.
+
+  -e CODE             the program itself, instead of a file
+  --tier T            ${TIERS.map((t) => `${t}: ${TIER_TITLES[t]}`).join("; ")} (default opt)
+  --emit=FORM         print instead of running: lir, opt-lir (the optimized LIR), asm or hex (the tier's code)
+  --own               with --emit=asm: only the program's own code, not the entry, exits and I/O routines
+  --positions         with --emit=lir|opt-lir: each op's source position
+  --passes a,b,...    the optimizer's passes and their order (default ${DEFAULT_PIPELINE.join(",")})
+  --stats[=json]      stage times, code size and the pass table on stderr (=json: one line of JSON)
+  --tape N            cells on the tape (default 30000)
+  --eof MODE          what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --max-steps N       stop after N commands with an error (the interpreter only)
+  -h, --help          this text`;
 
 const DEMO = "+++++[>+++++++++++++<-]>.[-]++++++++++.";
 
@@ -139,31 +153,26 @@ function statsJson(p: Prepared, runMs: number, stats: RunStats | null): string {
 const ms = (t: number): string => `${t.toFixed(1)} ms`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** Take `--name value` or `--name=value` out of argv; undefined when absent. */
-function take(argv: string[], name: string, missing: string): string | undefined {
-  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i < 0) return undefined;
-  const value = argv[i] === `--${name}` ? argv[i + 1] : argv[i]!.slice(name.length + 3);
-  if (value === undefined) throw new CliError(missing, USAGE);
-  argv.splice(i, argv[i] === `--${name}` ? 2 : 1);
-  return value;
-}
-
-function options(argv: string[]): Options {
-  const passes = take(argv, "passes", "--passes needs a list, e.g. --passes fold-offsets,clear-loops");
-  const tier = take(argv, "tier", `--tier needs a value: ${TIERS.join(", ")}`) ?? "opt";
+/** This chapter's options, after chapter 8's: the tier, the passes, --own; every one checked before the program is read. */
+function parse9(argv: readonly string[]): { inv: LirInvocation; o: Options } | null {
+  const stats = optionalValue(argv, "stats", "json");
+  const parsed = parseLirArgs(stats.argv, USAGE, ["lir", "opt-lir", "asm", "hex"], {
+    tier: { type: "string" },
+    passes: { type: "string" },
+    own: { type: "boolean" },
+  });
+  if (parsed === null) return null;
+  const { inv, values } = parsed;
+  const tier = values.tier ?? "opt";
   if (!isTierName(tier)) throw new CliError(`--tier must be ${TIERS.join(", ")}, not '${tier}'`, USAGE);
-  const json = argv.includes("--stats=json");
-  const own = argv.includes("--own");
-  for (let i = argv.length - 1; i >= 0; i--) {
-    if (argv[i] === "--stats=json") argv[i] = "--stats";
-    else if (argv[i] === "--own") argv.splice(i, 1);
-  }
+  const passes = values.passes;
   const names = passes === undefined ? DEFAULT_PIPELINE : passes === "" ? [] : passes.split(",");
   names.forEach(passNamed); // an unknown pass is refused now, before the program is read
-  return { tier, passes: names, json, own };
+  if (tier === "interp" && (inv.emit === "asm" || inv.emit === "hex")) throw new CliError(NO_MACHINE_CODE, USAGE);
+  // The native tiers count no steps: their refusal of --max-steps comes now too.
+  if (tier !== "interp" && inv.maxSteps !== undefined && inv.emit === null) nativeSettings({ maxSteps: inv.maxSteps });
+  return { inv, o: { tier, passes: names, json: stats.given, own: values.own === true } };
 }
-
 
 // #region demo
 function demo(o: Options): void {
@@ -184,11 +193,10 @@ function demo(o: Options): void {
 // #endregion demo
 
 runMain(() => {
-  const argv = process.argv.slice(2);
-  const o = options(argv);
-  const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
   // Every flag is checked before the file is read and parsed.
-  if (o.tier === "interp" && (inv.emit === "asm" || inv.emit === "hex")) throw new CliError(NO_MACHINE_CODE, USAGE);
+  const parsed = parse9(process.argv.slice(2));
+  if (parsed === null) return; // --help
+  const { inv, o } = parsed;
   if (inv.file === null) return demo(o);
   const name = inv.file;
   const source = inv.code ?? readSource(name, USAGE);

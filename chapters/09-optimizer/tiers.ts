@@ -11,7 +11,7 @@ import { loadOptimized } from "./jit.ts";
 import { DEFAULT_PIPELINE, optimize, type PassStats } from "./optimize.ts";
 
 // #region tiers
-/** The tiers, in the order the book builds them. */
+/** This chapter's tiers, in the order the book builds them. */
 export const TIERS = ["interp", "template", "lir", "opt"] as const;
 export type TierName = (typeof TIERS)[number];
 
@@ -26,6 +26,64 @@ export const TIER_TITLES: Readonly<Record<TierName, string>> = {
 export function isTierName(name: string): name is TierName {
   return (TIERS as readonly string[]).includes(name);
 }
+
+// #region registry
+/**
+ * One tier of the book, as every command that lists tiers sees it: the CLIs' --tier, the benchmark's
+ * columns, the test harness and the fuzzer. This chapter registers its four; a later chapter registers
+ * its own from its own folder, after them, so the registry is the book's order.
+ */
+export interface TierEntry {
+  readonly name: string;
+  /** For tables: "template JIT". */
+  readonly label: string;
+  /** For --help: "template JIT (chapter 7)". */
+  readonly title: string;
+  /** The main.ts (from the repository root) that runs it, and the --tier it is there (null: the main's own, no flag); null: no command runs it alone. */
+  readonly command: { readonly main: string; readonly tier: string | null } | null;
+  /** Its NativeTier: the module (from the repository root) and the export; null when it is not one (the interpreter). */
+  readonly native: { readonly module: string; readonly export: string } | null;
+}
+
+const REGISTRY: TierEntry[] = [];
+
+export class TierRegistryError extends Error {
+  override name = "TierRegistryError";
+}
+
+/** Add a tier after those registered so far; a name is registered once. */
+export function registerTier(entry: TierEntry): void {
+  if (REGISTRY.some((t) => t.name === entry.name)) throw new TierRegistryError(`a tier named '${entry.name}' is registered already: pick another name`);
+  REGISTRY.push(entry);
+}
+
+/** Every tier registered, in the book's order. */
+export function registeredTiers(): readonly TierEntry[] {
+  return [...REGISTRY];
+}
+
+/** The tiers a command line can name: those a main.ts runs. */
+export function commandTiers(): readonly TierEntry[] {
+  return REGISTRY.filter((t) => t.command !== null);
+}
+
+/** The tier of that name, or a TierRegistryError that lists the tiers there are. */
+export function tierNamed(name: string): TierEntry {
+  const t = REGISTRY.find((t) => t.name === name);
+  if (t === undefined) throw new TierRegistryError(`there is no tier '${name}': the tiers are ${REGISTRY.map((t) => t.name).join(", ")}`);
+  return t;
+}
+
+const MAIN = "chapters/09-optimizer/main.ts";
+const LABELS: Readonly<Record<TierName, string>> = { interp: "interpreter", template: "template JIT", lir: "LIR JIT", opt: "optimizing JIT" };
+const NATIVE: Readonly<Record<TierName, TierEntry["native"]>> = {
+  interp: null,
+  template: { module: "chapters/07-template-jit/template-jit.ts", export: "templateJit" },
+  lir: { module: "chapters/08-lir/lir-jit.ts", export: "lirJit" },
+  opt: { module: "chapters/09-optimizer/jit.ts", export: "optJit" },
+};
+for (const name of TIERS) registerTier({ name, label: LABELS[name], title: TIER_TITLES[name], command: { main: MAIN, tier: name }, native: NATIVE[name] });
+// #endregion registry
 
 /** Milliseconds each stage took; a stage the tier does not have is left out. */
 export interface StageTimes {

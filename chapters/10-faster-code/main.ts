@@ -8,6 +8,7 @@
 // a fault on a guard page (SIGSEGV), not an error; it exists to measure what the checks cost.
 // The earlier tiers run as chapter 9's main.ts runs them.
 import { readFileSync } from "node:fs";
+import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
@@ -16,22 +17,36 @@ import type { RunOptions } from "../06-interpreter/semantics.ts";
 import { hexDump } from "../07-template-jit/listing.ts";
 import type { CompiledProgram, RunStats } from "../07-template-jit/tier.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
+import { nativeSettings } from "../07-template-jit/runtime.ts";
 import { LirError } from "../08-lir/errors.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
-import { compileMs, prepare, stopwatch, type StageTimes } from "../09-optimizer/tiers.ts";
+import { commandTiers, compileMs, isTierName, prepare, stopwatch, type StageTimes, type TierName } from "../09-optimizer/tiers.ts";
 import type { Simd } from "./fast-lowering.ts";
 import { fastCode, fastOptimize, loadFast, loadFastLocated, type FastJitOptions } from "./jit.ts";
 import { perfRegions, writePerfMap } from "./perf-map.ts";
 import { sourceListing } from "./source-listing.ts";
+import "./tiers.ts"; // registers the fast tiers
 
-const TIERS = ["interp", "template", "lir", "opt", "fast", "fast-unchecked"] as const;
-const USAGE =
-  "usage: bun chapters/10-faster-code/main.ts (prog.b | -e CODE) [--tier interp|template|lir|opt|fast|fast-unchecked] " +
-  "[--emit=lir|opt-lir|asm|hex] [--stats[=json]] [--perf-map] [--simd sse2|avx2|libc] [--no-registers] [--no-block-checks] [--tape N] [--eof unchanged|zero|max]";
+const USAGE = `usage: bun chapters/10-faster-code/main.ts (prog.b | -e CODE) [--tier ${commandTiers().map((t) => t.name).join("|")}] [--emit=lir|opt-lir|asm|hex] [--stats[=json]] [--perf-map] [--simd sse2|avx2|libc] [--no-registers] [--no-block-checks] [--tape N] [--eof unchanged|zero|max]
+
+Run a Brainfuck program with the fast tier (or any earlier one), or print its code. Standard input is
+the program's input, standard output its output. Without a program, a built-in demo.
+
+  -e CODE             the program itself, instead of a file
+  --tier T            ${commandTiers().map((t) => `${t.name}: ${t.title}`).join("; ")} (default fast)
+  --emit=FORM         print instead of running: lir, opt-lir (the fast tier's LIR), asm or hex (its code)
+  --stats[=json]      stage times and code size on stderr (=json: one line of JSON)
+  --perf-map          write /tmp/perf-<pid>.map, for perf report
+  --simd KIND         how scans compare: sse2, avx2 or libc (default: what the CPU has)
+  --no-registers      keep every cell in memory, as chapter 9 does
+  --no-block-checks   test each bounds check where it is
+  --tape N            cells on the tape (default 30000)
+  --eof MODE          what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  -h, --help          this text`;
 
 interface Options {
-  readonly tier: (typeof TIERS)[number];
+  readonly tier: string;
   readonly fast: FastJitOptions;
   readonly json: boolean;
   readonly perfMap: boolean;
@@ -57,7 +72,7 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
 
 function run(name: string, source: string, inv: LirInvocation, o: Options): boolean {
   const opts: RunOptions = { tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
-  if (o.tier !== "fast" && o.tier !== "fast-unchecked") return runEarlier(name, source, inv, o, opts);
+  if (isTierName(o.tier)) return runEarlier(name, source, inv, o.tier, o, opts);
   const { compiled, times } = prepareFast(name, source, o);
   const started = performance.now();
   let outcome: ReturnType<CompiledProgram["runWithStats"]>;
@@ -74,8 +89,8 @@ function run(name: string, source: string, inv: LirInvocation, o: Options): bool
 }
 
 /** The earlier tiers: chapter 9's prepare, and the same report. The interpreter reads its input first. */
-function runEarlier(name: string, source: string, inv: LirInvocation, o: Options, opts: RunOptions): boolean {
-  const prepared = prepare(source, o.tier as Exclude<Options["tier"], "fast" | "fast-unchecked">);
+function runEarlier(name: string, source: string, inv: LirInvocation, tier: TierName, o: Options, opts: RunOptions): boolean {
+  const prepared = prepare(source, tier);
   const compiled = prepared.compiled;
   if (compiled === null) {
     const input = source.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
@@ -111,42 +126,41 @@ function emit(source: string, inv: LirInvocation, o: Options, own = false): void
 }
 // #endregion emit
 
-function options(argv: string[]): Options {
-  const pull = (name: string): string | undefined => {
-    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (i < 0) return undefined;
-    const inline = argv[i]!.startsWith(`--${name}=`);
-    const value = inline ? argv[i]!.slice(name.length + 3) : argv[i + 1];
-    if (value === undefined) throw new CliError(`--${name} needs a value`, USAGE);
-    argv.splice(i, inline ? 1 : 2);
-    return value;
-  };
-  const flag = (name: string): boolean => {
-    const i = argv.indexOf(`--${name}`);
-    if (i >= 0) argv.splice(i, 1);
-    return i >= 0;
-  };
-  const tier = pull("tier") ?? "fast";
-  if (!(TIERS as readonly string[]).includes(tier)) throw new CliError(`--tier must be ${TIERS.join(", ")}, not '${tier}'`, USAGE);
-  const simd = pull("simd");
+/** Chapter 8's options and this chapter's, every one checked before the program is read; null after --help. */
+function options(argv: readonly string[]): { inv: LirInvocation; o: Options } | null {
+  const stats = optionalValue(argv, "stats", "json");
+  const parsed = parseLirArgs(stats.argv, USAGE, ["lir", "opt-lir", "asm", "hex"], {
+    tier: { type: "string" },
+    simd: { type: "string" },
+    "no-registers": { type: "boolean" },
+    "no-block-checks": { type: "boolean" },
+    "perf-map": { type: "boolean" },
+  });
+  if (parsed === null) return null;
+  const { inv, values } = parsed;
+  const tiers = commandTiers().map((t) => t.name);
+  const tier = values.tier ?? "fast";
+  if (!tiers.includes(tier)) throw new CliError(`--tier must be ${tiers.join(", ")}, not '${tier}'`, USAGE);
+  const simd = values.simd;
   if (simd !== undefined && simd !== "sse2" && simd !== "avx2" && simd !== "libc") throw new CliError(`--simd must be sse2, avx2 or libc, not '${simd}'`, USAGE);
-  const json = argv.includes("--stats=json");
-  if (json) argv[argv.indexOf("--stats=json")] = "--stats";
-  const registers = !flag("no-registers");
-  const blockChecks = !flag("no-block-checks");
-  const perfMap = flag("perf-map");
-  const fast: FastJitOptions = { registers, blockChecks, unchecked: tier === "fast-unchecked", ...(simd === undefined ? {} : { simd: simd as Simd }) };
-  return { tier: tier as Options["tier"], fast, json, perfMap };
+  // The native tiers count no steps: their refusal of --max-steps comes now, before a file is read.
+  if (tier !== "interp" && inv.maxSteps !== undefined && inv.emit === null) nativeSettings({ maxSteps: inv.maxSteps });
+  const fast: FastJitOptions = {
+    registers: values["no-registers"] !== true,
+    blockChecks: values["no-block-checks"] !== true,
+    unchecked: tier === "fast-unchecked",
+    ...(simd === undefined ? {} : { simd: simd as Simd }),
+  };
+  return { inv, o: { tier, fast, json: stats.given, perfMap: values["perf-map"] === true } };
 }
-
 
 /** A loop by steps of 2 (not a multiply loop: it may never reach 0) runs in registers; `[<]` is a SIMD scan. */
 const DEMO = "++++++++++[-->+++++++++++++<]>.[-]>+>+>+>+[<]++++++++++.";
 
 runMain(() => {
-  const argv = process.argv.slice(2);
-  const o = options(argv);
-  const inv = parseLirArgs(argv, USAGE, ["lir", "opt-lir", "asm", "hex"]);
+  const parsed = options(process.argv.slice(2));
+  if (parsed === null) return; // --help
+  const { inv, o } = parsed;
   const name = inv.file ?? "-e";
   const source = inv.code ?? (inv.file === null ? DEMO : readSource(inv.file, USAGE));
   if (inv.file === null) console.log(`No program given, so here is ${DEMO}, and the fast tier's code for it (the program's own part):\n`);

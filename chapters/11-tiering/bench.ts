@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BUN, ROOT } from "../../shared/child.ts";
-import { flag, runMain } from "../../shared/main.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { runMain } from "../../shared/main.ts";
 import { BENCH_PROGRAM_NAMES, findPrograms } from "../../shared/programs.ts";
 import { TIERS, type TierChoice } from "./cli.ts";
 
@@ -124,14 +125,22 @@ export function formatTimings(rows: readonly Timing[], limitMs: number): string 
 
 /** `npm run bench -- tiering ...` and `bun chapters/11-tiering/bench.ts ...`. */
 export async function benchCommand(argv: readonly string[]): Promise<void> {
-  const limitMs = Number(flag(argv, "limit") ?? 30) * 1000;
-  if (!(limitMs > 0)) throw new TieringBenchError(`--limit must be a positive number of seconds, not '${flag(argv, "limit")}'`);
-  const tiers = (flag(argv, "tiers")?.split(",") ?? DEFAULT_TIERS) as TierChoice[];
+  const usage =
+    "usage: npm run bench -- tiering [--limit S] [--tiers a,b,...] [--thresholds n,m,...] [program ...]\n\n" +
+    "Time to first output and to the end, tiered against compile-everything-first.\n\n" +
+    `  --limit S             stop a run after S seconds (default 30)\n  --tiers a,b,...       of ${TIERS.join(", ")} (default ${DEFAULT_TIERS.join(",")})\n` +
+    "  --thresholds n,m,...  the tiered JIT at each threshold instead\n  -h, --help            this text";
+  const args = parseCommand(argv, usage, { allowPositionals: true, options: { limit: { type: "string" }, tiers: { type: "string" }, thresholds: { type: "string" } } });
+  if (args === null) return;
+  const { values } = args;
+  const limitMs = Number(values.limit ?? 30) * 1000;
+  if (!(limitMs > 0)) throw new TieringBenchError(`--limit must be a positive number of seconds, not '${values.limit}'`);
+  const tiers = (values.tiers?.split(",") ?? DEFAULT_TIERS) as TierChoice[];
   const bad = tiers.filter((t) => !(TIERS as readonly string[]).includes(t));
   if (bad.length > 0) throw new TieringBenchError(`unknown tier(s) ${bad.join(", ")}: the tiers are ${TIERS.join(", ")}`);
-  const thresholds = flag(argv, "thresholds")?.split(",").map(Number) ?? null;
-  if (thresholds?.some((t) => !(Number.isSafeInteger(t) && t >= 0))) throw new TieringBenchError(`--thresholds must be whole numbers, 0 or more: '${flag(argv, "thresholds")}'`);
-  const names = argv.filter((a, i) => !a.startsWith("--") && !["--limit", "--tiers", "--thresholds"].includes(argv[i - 1]!));
+  const thresholds = values.thresholds?.split(",").map(Number) ?? null;
+  if (thresholds?.some((t) => !(Number.isSafeInteger(t) && t >= 0))) throw new TieringBenchError(`--thresholds must be whole numbers, 0 or more: '${values.thresholds}'`);
+  const names = args.positionals;
   const { programs, note } = timedPrograms(names.length > 0 ? names : undefined);
   if (note !== null) console.log(`(${note})\n`);
   const rows: Timing[] = [];

@@ -1,22 +1,38 @@
 // The command line of main.ts: chapter 6's options (--tape, --eof, --max-steps, --stats), plus the
 // tier to run, its threshold, where input comes from, the output buffer's size, and --emit to print
 // the code a tier makes.
-import { UsageError as InterpreterUsageError, parseArgs as parseInterpreterArgs, type Invocation } from "../06-interpreter/cli.ts";
+import { optionalValue, parseCommand } from "../../shared/cli.ts";
+import { RUN_OPTIONS, UsageError as InterpreterUsageError, invocation, type Invocation } from "../06-interpreter/cli.ts";
 import { nativeSettings } from "../07-template-jit/runtime.ts";
 import { settingsWithoutStepLimit } from "./js-tiers.ts";
 
 export const TIERS = ["tiered", "interpreter", "opt", "js", "js-opt", "tiered-js"] as const;
 export type TierChoice = (typeof TIERS)[number];
 
-export const USAGE =
-  "usage: bun chapters/11-tiering/main.ts prog.b [--tier " + TIERS.join("|") + "] [--threshold N]\n" +
-  "                                     [--stats[=json]] [--tape N] [--eof unchanged|zero|max] [--max-steps N]\n" +
-  "                                     [--input FILE] [--buffer BYTES] [--emit]";
+export const USAGE = `usage: bun chapters/11-tiering/main.ts prog.b [--tier ${TIERS.join("|")}] [--threshold N]
+                                     [--stats[=json]] [--tape N] [--eof unchanged|zero|max] [--max-steps N]
+                                     [--input FILE] [--buffer BYTES] [--emit]
 
-export class UsageError extends Error {
-  override name = "UsageError";
+Run a Brainfuck program with the tiered JIT, or another tier of this chapter for comparison. Standard
+input is its input (or --input FILE), standard output its output. Without a program, a tour.
+
+  --tier T          tiered (default): the interpreter, hot loops compiled; interpreter: the same,
+                    never compiling; opt: chapter 9's JIT; js, js-opt: the program (optimized) as
+                    JavaScript; tiered-js: hot loops compiled to JavaScript
+  --threshold N     iterations before a loop is compiled (tiered, tiered-js; never: no loop is)
+  --stats[=json]    the compiled loops and where the time went, on stderr (=json: one line of JSON)
+  --tape N          cells on the tape (default 30000)
+  --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --max-steps N     stop after N steps with an error (js; the others refuse it)
+  --input FILE      read the program's input from FILE instead of standard input
+  --buffer BYTES    the output buffer's size (1: every byte written as soon as it is made)
+  --emit            js, js-opt: print the JavaScript; tiered: the compiled loops' code, after the run
+  -h, --help        this text`;
+
+/** A command line that does not make sense: the problem, then this chapter's usage line. */
+export class UsageError extends InterpreterUsageError {
   constructor(problem: string) {
-    super(`${problem}\n${USAGE}`);
+    super(problem, USAGE);
   }
 }
 
@@ -34,57 +50,34 @@ export interface TieringInvocation extends Invocation {
   readonly json: boolean;
 }
 
-const VALUED = new Set(["--tier", "--threshold", "--input", "--buffer"]);
-
 // #region parse-args
-export function parseArgs(argv: readonly string[]): TieringInvocation {
-  let tier: TierChoice = "tiered";
-  let threshold: number | null = null;
-  let input: string | null = null;
-  let buffer: number | null = null;
-  let emit = false;
-  let json = false;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === "--emit") {
-      emit = true;
-      continue;
-    }
-    if (arg === "--stats=json") {
-      json = true;
-      rest.push("--stats");
-      continue;
-    }
-    if (!VALUED.has(name)) {
-      rest.push(arg);
-      continue;
-    }
-    const value = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`${name} needs a value`);
-    if (name === "--tier") {
-      if (!(TIERS as readonly string[]).includes(value)) throw new UsageError(`--tier must be one of ${TIERS.join(", ")}, not '${value}'`);
-      tier = value as TierChoice;
-    } else if (name === "--threshold") threshold = value === "never" ? Infinity : wholeNumber(name, value, 0);
-    else if (name === "--buffer") buffer = wholeNumber(name, value, 1);
-    else input = value;
-  }
+/** Chapter 6's options and this chapter's, every one checked before a file is read; null after --help. */
+export function parseArgs(argv: readonly string[]): TieringInvocation | null {
+  const stats = optionalValue(argv, "stats", "json");
+  const options = {
+    ...RUN_OPTIONS,
+    tier: { type: "string" },
+    threshold: { type: "string" },
+    input: { type: "string" },
+    buffer: { type: "string" },
+    emit: { type: "boolean" },
+  } as const;
+  const parsed = parseCommand(stats.argv, USAGE, { allowPositionals: true, options }, console.log, (problem) => new UsageError(problem));
+  if (parsed === null) return null;
+  const { values, positionals } = parsed;
+  const tierValue = values.tier ?? "tiered";
+  if (!(TIERS as readonly string[]).includes(tierValue)) throw new UsageError(`--tier must be one of ${TIERS.join(", ")}, not '${tierValue}'`);
+  const tier = tierValue as TierChoice;
+  const threshold = values.threshold === undefined ? null : values.threshold === "never" ? Infinity : wholeNumber("--threshold", values.threshold, 0);
+  const buffer = values.buffer === undefined ? null : wholeNumber("--buffer", values.buffer, 1);
+  const emit = values.emit === true;
   if (threshold !== null && tier !== "tiered" && tier !== "tiered-js") throw new UsageError(`--threshold is for the tiered tiers, not ${tier}`);
   if (emit && !["js", "js-opt", "tiered"].includes(tier)) {
     throw new UsageError(`--emit prints the JavaScript of the js and js-opt tiers, or the machine code of the loops the tiered JIT compiled; not for ${tier}`);
   }
-  let shared: Invocation;
-  try {
-    shared = parseInterpreterArgs(rest);
-  } catch (e) {
-    // Chapter 6's parser knows the shared options; its usage line is chapter 6's, so use ours.
-    if (e instanceof InterpreterUsageError) throw new UsageError(e.message.split("\n")[0]!);
-    throw e;
-  }
+  const shared = invocation(values, positionals, USAGE, (problem) => new UsageError(problem));
   if (shared.maxSteps !== undefined) refuseStepLimit(tier, shared.maxSteps);
-  return { ...shared, tier, threshold, input, buffer, emit, json };
+  return { ...shared, tier, threshold, input: values.input ?? null, buffer, emit, json: stats.given };
 }
 
 /** A tier whose code counts no steps refuses --max-steps the way its run would, but before any file is read. */

@@ -181,6 +181,7 @@ function stdinFor(program: Program): Uint8Array {
 
 runMain(async () => {
   const inv = parseArgs(process.argv.slice(2));
+  if (inv === null) return; // --help
   if (inv.file === null) return tour();
   // Flags first (parseArgs), then the files, then the parse: a bad --input costs no compile.
   const input = inv.input === null ? null : readBytes(inv.input, USAGE);

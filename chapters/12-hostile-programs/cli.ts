@@ -3,38 +3,50 @@
 import { CliError, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
 import { GUARD_TIERS, isGuardTier, type GuardTier } from "./guard.ts";
 
-export const USAGE =
-  "usage: bun chapters/12-hostile-programs/main.ts [prog.b | -e CODE] [--tier interp|template|lir|opt|tiered] " +
-  "[--max-steps N] [--timeout MS] [--tape N] [--eof unchanged|zero|max]";
+/** The tour's parts, in order. */
+export const DEMOS = ["fuel", "timeout", "deep", "huge", "memory", "maps"] as const;
+export type Demo = (typeof DEMOS)[number];
+
+export const USAGE = `usage: bun chapters/12-hostile-programs/main.ts [prog.b | -e CODE] [--tier ${GUARD_TIERS.join("|")}] [--max-steps N] [--timeout MS] [--tape N] [--eof unchanged|zero|max]
+       bun chapters/12-hostile-programs/main.ts [--demo ${DEMOS.join("|")}]
+
+Run a program under limits with any tier, none of which refuses a program for its shape; or, without
+a program, the tour: each tier handed a program that never ends, one nested 100,000 loops deep, one
+of a megabyte, and what memory and the mappings look like meanwhile.
+
+  -e CODE           the program itself, instead of a file
+  --tier T          ${GUARD_TIERS.join(", ")} (default opt)
+  --max-steps N     stop after N steps (the interpreter's commands, the native tiers' loop tests)
+  --timeout MS      stop after MS milliseconds of wall-clock time
+  --tape N          cells on the tape (default 30000)
+  --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --demo NAME       one part of the tour: ${DEMOS.join(", ")}
+  -h, --help        this text`;
 
 export interface GuardInvocation extends LirInvocation {
   readonly tier: GuardTier;
   /** Milliseconds of wall-clock time the run may take; undefined for no limit. */
   readonly timeoutMs: number | undefined;
+  /** The parts of the tour to show, when no program is given. */
+  readonly demos: readonly Demo[];
 }
 
 // #region parse-guard-args
-export function parseGuardArgs(argv: readonly string[]): GuardInvocation {
-  let tier: GuardTier = "opt";
+/** Chapter 8's options and this chapter's, every one checked before a file is read; null after --help. */
+export function parseGuardArgs(argv: readonly string[]): GuardInvocation | null {
+  const parsed = parseLirArgs(argv, USAGE, [], { tier: { type: "string" }, timeout: { type: "string" }, demo: { type: "string" } });
+  if (parsed === null) return null;
+  const { inv, values } = parsed;
+  const tier = values.tier ?? "opt";
+  if (!isGuardTier(tier)) throw new CliError(`--tier must be one of ${GUARD_TIERS.join(", ")}, not '${tier}'`, USAGE);
   let timeoutMs: number | undefined;
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [name, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    if (name !== "--tier" && name !== "--timeout") {
-      rest.push(arg);
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new CliError(`${name} needs a value`, USAGE);
-    if (name === "--tier") {
-      if (!isGuardTier(value)) throw new CliError(`--tier must be one of ${GUARD_TIERS.join(", ")}, not '${value}'`, USAGE);
-      tier = value;
-    } else {
-      timeoutMs = /^\d+$/.test(value) ? Number(value) : NaN;
-      if (!(timeoutMs >= 1 && timeoutMs <= 2 ** 31)) throw new CliError(`--timeout must be a whole number of milliseconds from 1 to ${2 ** 31}, not '${value}'`, USAGE);
-    }
+  if (values.timeout !== undefined) {
+    timeoutMs = /^\d+$/.test(values.timeout) ? Number(values.timeout) : NaN;
+    if (!(timeoutMs >= 1 && timeoutMs <= 2 ** 31)) throw new CliError(`--timeout must be a whole number of milliseconds from 1 to ${2 ** 31}, not '${values.timeout}'`, USAGE);
   }
-  return { ...parseLirArgs(rest, USAGE, []), tier, timeoutMs };
+  const demo = values.demo;
+  if (demo !== undefined && !(DEMOS as readonly string[]).includes(demo)) throw new CliError(`--demo must be one of ${DEMOS.join(", ")}, not '${demo}'`, USAGE);
+  if (demo !== undefined && inv.file !== null) throw new CliError(`--demo shows a part of the tour: give it without a program`, USAGE);
+  return { ...inv, tier, timeoutMs, demos: demo === undefined ? DEMOS : [demo as Demo] };
 }
 // #endregion parse-guard-args

@@ -9,7 +9,9 @@ import { describeDifference, type RunOptions, type RunResult } from "../06-inter
 import { interpretLir } from "../08-lir/interpret-lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
+import { registeredTiers, TierRegistryError } from "../09-optimizer/tiers.ts";
 import { fastOptimize } from "../10-faster-code/jit.ts";
+import "../11-tiering/tiers.ts"; // the registry up to this chapter
 import { CrashError, runCases, type FuzzCase, type TierRef, type Verdictable } from "./batch.ts";
 import { balanced, mutate, Seeded } from "./mutate.ts";
 
@@ -19,16 +21,30 @@ export interface FuzzTier extends TierRef {
 }
 
 // #region fuzz-tiers
-/** The native tiers, each able to run with fuel; a tier registered later is added by the caller (with fuel: null). */
+const TIERS_MODULE = "chapters/12-hostile-programs/tiers.ts";
+
+/** The native tiers, each able to run with fuel (tiers.ts's twins): which LIR each one's fuel counts. */
 export const FUZZ_TIERS: readonly FuzzTier[] = [
-  { name: "template", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledTemplateJit", fuel: "lir" },
-  { name: "lir", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledLirJit", fuel: "lir" },
-  { name: "opt", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledOptJit", fuel: "opt" },
-  { name: "tiered", module: "chapters/12-hostile-programs/tiers.ts", export: "eagerHostileTiered", fuel: "lir" },
+  { name: "template", module: TIERS_MODULE, export: "fueledTemplateJit", fuel: "lir" },
+  { name: "lir", module: TIERS_MODULE, export: "fueledLirJit", fuel: "lir" },
+  { name: "opt", module: TIERS_MODULE, export: "fueledOptJit", fuel: "opt" },
+  { name: "tiered", module: TIERS_MODULE, export: "eagerHostileTiered", fuel: "lir" },
   // Chapter 10's tiers run chapter 9's fueled lowering of their own LIR (its passes, then linear loops).
-  { name: "fast", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledFastJit", fuel: "fast" },
-  { name: "fast-sse2", module: "chapters/12-hostile-programs/tiers.ts", export: "fueledFastSse2Jit", fuel: "fast" },
+  { name: "fast", module: TIERS_MODULE, export: "fueledFastJit", fuel: "fast" },
+  { name: "fast-sse2", module: TIERS_MODULE, export: "fueledFastSse2Jit", fuel: "fast" },
 ];
+
+/**
+ * Every native tier in the tier registry: FUZZ_TIERS, then each tier registered that has no fueled
+ * twin here, run as it is registered and fuzzed without fuel.
+ */
+export function fuzzTiers(): FuzzTier[] {
+  const known = new Set(FUZZ_TIERS.map((t) => t.name));
+  const unregistered = FUZZ_TIERS.filter((t) => !registeredTiers().some((r) => r.name === t.name));
+  if (unregistered.length > 0) throw new TierRegistryError(`fuzzing ${unregistered.map((t) => t.name).join(", ")}, which the tier registry does not have`);
+  const later = registeredTiers().flatMap((t) => (t.native === null || known.has(t.name) ? [] : [{ name: t.name, ...t.native, fuel: null }]));
+  return [...FUZZ_TIERS, ...later];
+}
 // #endregion fuzz-tiers
 
 /** A random program that halts within `stepBound` steps, with the options to run it with. */

@@ -5,7 +5,7 @@
 //   bun chapters/12-hostile-programs/main.ts [--demo fuel|timeout|deep|huge|memory|maps]
 //   bun chapters/12-hostile-programs/main.ts prog.b [--tier T] [--max-steps N] [--timeout MS]
 import { readFileSync } from "node:fs";
-import { flag, runMain } from "../../shared/main.ts";
+import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { formatPos } from "../06-interpreter/source.ts";
@@ -15,9 +15,6 @@ import { USAGE, parseGuardArgs, type GuardInvocation } from "./cli.ts";
 import { GUARD_TIERS, runGuarded } from "./guard.ts";
 import { RUNAWAY, huge, nested } from "./programs.ts";
 import { mapsWhileRunning } from "./w-xor-x.ts";
-
-const DEMOS = ["fuel", "timeout", "deep", "huge", "memory", "maps"] as const;
-type Demo = (typeof DEMOS)[number];
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const ms = (t: number) => `${t.toFixed(0)} ms`;
@@ -90,12 +87,10 @@ async function runOne(inv: GuardInvocation): Promise<boolean> {
 // #endregion run-one
 
 await runMain(async () => {
-  const argv = process.argv.slice(2);
-  const demo = flag(argv, "demo");
-  if (demo !== undefined || argv.length === 0) {
-    const chosen: readonly Demo[] = demo === undefined ? DEMOS : DEMOS.filter((d) => d === demo);
-    if (chosen.length === 0) throw new Error(`--demo must be one of ${DEMOS.join(", ")}, not '${demo}'`);
-    for (const [i, d] of chosen.entries()) {
+  const inv = parseGuardArgs(process.argv.slice(2));
+  if (inv === null) return; // --help
+  if (inv.file === null) {
+    for (const [i, d] of inv.demos.entries()) {
       if (i > 0) console.log();
       if (d === "fuel" || d === "timeout") await limits(d);
       else if (d === "deep" || d === "huge") await shapes(d);
@@ -105,11 +100,10 @@ await runMain(async () => {
     return;
   }
   try {
-    if (!(await runOne(parseGuardArgs(argv)))) process.exitCode = 1;
+    if (!(await runOne(inv))) process.exitCode = 1;
   } catch (e) {
     if (!(e instanceof BrainfuckError)) throw e;
-    console.error(diagnostic(parseGuardArgs(argv).file ?? "-e", e)); // a syntax error: nothing ran
+    console.error(diagnostic(inv.file, e)); // a syntax error: nothing ran
     process.exitCode = 1;
   }
 });
-

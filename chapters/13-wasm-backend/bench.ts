@@ -8,7 +8,8 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUN, ROOT, runChild } from "../../shared/child.ts";
-import { flag, hasFlag, runMain } from "../../shared/main.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { runMain } from "../../shared/main.ts";
 import { benchmarkPrograms, findPrograms, programsIn, type ProgramSet } from "../../shared/programs.ts";
 import { loadPrograms, type BenchProgram } from "../09-optimizer/bench.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
@@ -111,23 +112,32 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
   runMain(async () => {
-    const args = process.argv.slice(2);
-    const runs = Number(flag(args, "runs") ?? 1);
-    if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${flag(args, "runs")}'`);
-    const dir = flag(args, "dir");
-    const names = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--dir");
-    const quick = hasFlag(args, "quick");
+    const usage =
+      "usage: bun chapters/13-wasm-backend/bench.ts [--runs N] [--quick] [--dir DIR] [--no-node] [--no-native] [--json] [program ...]\n\n" +
+      "The optimized LIR as WebAssembly, in process under Bun and Node, and beside the native code.\n\n" +
+      "  --runs N      runs of each (default 1; the best is shown)\n  --quick       a few small programs\n  --dir DIR     take NAME.b, NAME.out and NAME.in from DIR\n" +
+      "  --no-node     skip the measurement under Node\n  --no-native   skip the whole-process table\n  --json        the in-process figures as JSON\n  -h, --help    this text";
+    const options = { runs: { type: "string" }, dir: { type: "string" }, quick: { type: "boolean" }, json: { type: "boolean" }, "no-node": { type: "boolean" }, "no-native": { type: "boolean" } } as const;
+    const args = parseCommand(process.argv.slice(2), usage, { allowPositionals: true, options });
+    if (args === null) return;
+    const { values } = args;
+    const hasFlag = (name: "quick" | "json" | "no-node" | "no-native"): boolean => values[name] === true;
+    const runs = Number(values.runs ?? 1);
+    if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs must be a whole number, 1 or more, not '${values.runs}'`);
+    const dir = values.dir;
+    const names = args.positionals;
+    const quick = hasFlag("quick");
     const wanted = names.length > 0 ? names : quick ? QUICK : undefined;
     const set: ProgramSet = dir !== undefined ? programsIn(dir, wanted) : wanted ? findPrograms(wanted) : benchmarkPrograms();
-    if (set.note !== null && !hasFlag(args, "json")) console.log(`(${set.note})\n`);
+    if (set.note !== null && !hasFlag("json")) console.log(`(${set.note})\n`);
     const programs = loadPrograms(set.programs);
     if (programs.length === 0) return;
     const bun = programs.map((p) => measureWasm(p, runs));
-    if (hasFlag(args, "json")) return console.log(JSON.stringify(bun));
-    const node = hasFlag(args, "no-node") ? [] : await measureUnderNode(programs.map((p) => p.name), runs, dir);
+    if (hasFlag("json")) return console.log(JSON.stringify(bun));
+    const node = hasFlag("no-node") ? [] : await measureUnderNode(programs.map((p) => p.name), runs, dir);
     console.log(`The optimized LIR as WebAssembly, in process (best of ${runs}):\n`);
     console.log(wasmTable(bun, node));
-    if (hasFlag(args, "no-native")) return;
+    if (hasFlag("no-native")) return;
     const rows = [];
     for (const p of programs) rows.push({ name: p.name, ...(await measureProcesses(p, runs)) });
     console.log(`\nThe same unoptimized program, native and portable: \`bun main.ts prog.b\`, whole process (best of ${runs}):\n`);

@@ -6,6 +6,7 @@
 // chapter 9's main.ts does for the benchmark. Standard input is the program's input. Pure TypeScript and
 // the engine's WebAssembly: it runs under Node too (npx tsx chapters/13-wasm-backend/main.ts ...).
 import { readFileSync } from "node:fs";
+import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
@@ -19,9 +20,19 @@ import { decodeModule } from "./decode.ts";
 import { hexDump } from "./hex-dump.ts";
 import { WasmProgram } from "./wasm-program.ts";
 
-const USAGE =
-  "usage: bun chapters/13-wasm-backend/main.ts (prog.b | -e CODE) [--emit=wat|hex|lir|opt-lir] [--lowered] " +
-  "[--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats[=json]]";
+const USAGE = `usage: bun chapters/13-wasm-backend/main.ts (prog.b | -e CODE) [--emit=wat|hex|lir|opt-lir] [--lowered] [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats[=json]]
+
+Compile a Brainfuck program to WebAssembly and run it, or show the module. Standard input is the
+program's input, standard output its output. Without a program, a built-in demo.
+
+  -e CODE           the program itself, instead of a file
+  --emit=FORM       print instead of running: wat (the module as text), hex (its bytes), lir, opt-lir
+  --lowered         skip chapter 9's optimizer: compile the LIR as lowered
+  --tape N          cells on the tape (default 30000)
+  --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
+  --max-steps N     stop after N loop tests with an error
+  --stats[=json]    sizes and times on stderr (=json: one line of JSON, as chapter 9's main.ts prints them)
+  -h, --help        this text`;
 
 const DEMO = "++++++++[>++++++++<-]>+ <++++++++++++++++++++++++++[>.+<-]";
 
@@ -73,10 +84,11 @@ function ms(t: number): string {
 }
 
 runMain(() => {
-  const argv = process.argv.slice(2);
-  const optimized = !argv.includes("--lowered");
-  const json = argv.includes("--stats=json");
-  const inv = { ...parseLirArgs(argv.filter((a) => a !== "--lowered"), USAGE, ["wat", "hex", "lir", "opt-lir"]), json };
+  const stats = optionalValue(process.argv.slice(2), "stats", "json");
+  const parsed = parseLirArgs(stats.argv, USAGE, ["wat", "hex", "lir", "opt-lir"], { lowered: { type: "boolean" } });
+  if (parsed === null) return; // --help
+  const optimized = parsed.values.lowered !== true;
+  const inv = { ...parsed.inv, json: stats.given };
   if (inv.file !== null) {
     if (!run(inv.file, inv.code ?? readSource(inv.file, USAGE), inv, optimized, console.error)) process.exitCode = 1;
     return;

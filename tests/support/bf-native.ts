@@ -2,24 +2,21 @@
 // safe from faults in generated code, and thousands of programs do not pay for thousands of
 // process start-ups. A crash or a hang of the child fails the batch, naming the case it was on.
 //
-// A tier is named in NATIVE_TIERS; each later chapter registers its tier there with one line.
+// A tier is one of the book's tier registry (shared/tiers.ts) that is a NativeTier: each chapter
+// registers its own from its own folder.
 import { BrainfuckError } from "../../chapters/06-interpreter/errors.ts";
 import type { EofBehavior, RunOptions, RunResult } from "../../chapters/06-interpreter/semantics.ts";
 import type { SourcePos } from "../../chapters/06-interpreter/source.ts";
 import { runBun, type ChildResult } from "../../shared/child.ts";
+import { registeredTiers } from "../../shared/tiers.ts";
 
 // #region registry
 /** Native tiers by name: the module (from the repository root) and the export that is its NativeTier. */
-export const NATIVE_TIERS = {
-  template: { module: "chapters/07-template-jit/template-jit.ts", export: "templateJit" },
-  lir: { module: "chapters/08-lir/lir-jit.ts", export: "lirJit" },
-  opt: { module: "chapters/09-optimizer/jit.ts", export: "optJit" },
-  tiered: { module: "chapters/11-tiering/tiered-jit.ts", export: "eagerTieredJit" },
-  fast: { module: "chapters/10-faster-code/jit.ts", export: "fastJit" },
-  "fast-sse2": { module: "chapters/10-faster-code/jit.ts", export: "fastSse2Jit" },
-} as const satisfies Record<string, { readonly module: string; readonly export: string }>;
+export const NATIVE_TIERS: Readonly<Record<string, { readonly module: string; readonly export: string }>> = Object.fromEntries(
+  registeredTiers().flatMap((t) => (t.native === null ? [] : [[t.name, t.native] as const])),
+);
 
-export type TierName = keyof typeof NATIVE_TIERS;
+export type TierName = string;
 // #endregion registry
 
 /** One program to run: its source and options, and optionally a small output buffer. */
