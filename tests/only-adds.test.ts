@@ -1,9 +1,12 @@
 // "A chapter only adds": no chapter's code, comments included, names what a later chapter introduces
-// (shared/introduces.ts lists the names; exported identifiers are collected from the chapters).
-import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+// (shared/introduces.ts lists the names; exported identifiers are collected from the chapters), and
+// the book cut after any chapter still type-checks and passes its tests (shared/truncate.ts).
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chapterFolders, INTRODUCES, introducedNames, tsFiles, violations } from "../shared/introduces.ts";
+import { makeCopy, plan, repositoryFiles, runTests, truncateContents, typecheck } from "../shared/truncate.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 
@@ -109,4 +112,53 @@ describe("each chapter only adds", () => {
     expect(missing).toEqual([]);
     expect(Object.keys(INTRODUCES).every((n) => folders.has(Number(n)))).toBe(true);
   });
+});
+
+// Every prefix of the book stands on its own (npm run truncate -- N runs all of it; here, what fits in
+// a minute: the type-check of four prefixes, and the last chapter's tests in the shortest).
+describe("the book up to chapter N, alone", () => {
+  const copies = new Map<number, string>();
+  const copyOf = (last: number): string => {
+    let dir = copies.get(last);
+    if (dir === undefined) {
+      dir = mkdtempSync(join(tmpdir(), `jit-upto-${last}-`));
+      const p = plan(last, repositoryFiles(ROOT), (f) => readFileSync(join(ROOT, f), "utf8"));
+      expect(p.problems).toEqual([]);
+      makeCopy(p, dir, ROOT);
+      copies.set(last, dir);
+    }
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of copies.values()) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a copy leaves out later chapters, their tests, and the site and tools that need them", () => {
+    const files = ["chapters/03-w-xor-x/a.ts", "chapters/04-encoder/b.ts", "tests/04-encoder.test.ts", "tests/fixtures/04-x.ts", "site/fig.ts", "site/page.ts", "shared/tool.ts", "shared/fuzz.ts"];
+    const sources: Record<string, string> = {
+      "site/fig.ts": `import { b } from "../chapters/04-encoder/b.ts";`,
+      "site/page.ts": `import { fig } from "./fig.ts";`,
+      "shared/tool.ts": `const m = await import("../chapters/04-encoder/b.ts");`,
+    };
+    const p = plan(3, files, (f) => sources[f] ?? "");
+    expect(p.keep).toEqual(["chapters/03-w-xor-x/a.ts", "shared/tool.ts"]);
+    expect(p.dropped.get("site/page.ts")).toBe("imports site/fig.ts");
+    expect(p.dropped.get("shared/fuzz.ts")).toBe("a tool of chapter 12");
+    expect(p.problems).toEqual(["shared/tool.ts imports chapters/04-encoder/b.ts, which the copy leaves out (chapter 4's)"]);
+    expect(truncateContents("export const LAST_CHAPTER: number = 13;\n", 7)).toBe("export const LAST_CHAPTER: number = 7;\n");
+  });
+
+  for (const last of [3, 7, 9, 11]) {
+    test(`up to chapter ${last}: it type-checks, and its table of contents ends there`, () => {
+      const dir = copyOf(last);
+      expect(readFileSync(join(dir, "shared/chapters.ts"), "utf8")).toContain(`export const LAST_CHAPTER: number = ${last};`);
+      const r = typecheck(dir);
+      expect(r.ok ? "" : r.output).toBe("");
+    }, 180_000);
+  }
+
+  test("up to chapter 3: chapter 3's tests pass in the copy", () => {
+    const r = runTests(copyOf(3), 3, 3);
+    expect(r.ok ? "" : r.output.slice(-4000)).toBe("");
+  }, 180_000);
 });
