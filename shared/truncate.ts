@@ -6,8 +6,9 @@
 // What the copy leaves out besides the later chapters: their tests and fixtures (tests/NN-*), the
 // shared tools that belong to a later chapter (TOOLS), and any file of site/ or tests/ (or the site's
 // command, npm start) that imports something left out, directly or through another file: the site
-// renders the whole book, so it goes with the chapters its figures and playground show. A file of chapters/ or shared/ that still
-// needs a missing file is a problem, reported, and the type-check fails on it.
+// renders the whole book, so it goes with the chapters its figures and playground show. A file of
+// chapters/ or shared/ that still needs a missing file is a problem, reported, and the type-check
+// fails on it. The copy's shared/chapters.ts ends at chapter N, so every tool sees only 1..N.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,7 +33,6 @@ const SITE_COMMANDS: ReadonlySet<string> = new Set(["shared/start.ts"]);
 /** Whether a file that imports a file left out is left out too (else it is a problem). */
 const followsWhatItImports = (f: string) => f.startsWith("site/") || f.startsWith("tests/") || SITE_COMMANDS.has(f);
 
-// #region imports
 const IMPORT = [
   /^\s*(?:import|export)\b[^;"'`]*?\bfrom\s*["']([^"']+)["']/gm,
   /^\s*import\s*["']([^"']+)["']/gm,
@@ -50,12 +50,11 @@ export function importsOf(file: string, source: string): string[] {
   }
   return [...out];
 }
-// #endregion imports
 
 /** The chapter a repository path belongs to by its name (chapters/NN-*, tests/NN-*, tests/fixtures/NN-*), or null. */
 export function chapterOfPath(path: string): number | null {
   const m = /^chapters\/(\d\d)-/.exec(path) ?? /^tests\/(?:fixtures\/)?(\d\d)-/.exec(path);
-  return m ? Number(m[1]) : (chapterOfTestFile(path) ?? null);
+  return m ? Number(m[1]) : null;
 }
 
 /** The files of the working tree as git lists them: tracked and new, not ignored, and present. */
