@@ -28,7 +28,7 @@ export function hintForTest(chapter: ChapterInfo, testName: string | null): stri
   return (testName === null ? undefined : chapter.testHints?.find((h) => h.test.test(testName))?.hint) ?? chapter.hint;
 }
 
-export const CHAPTERS: readonly ChapterInfo[] = [
+const BOOK: readonly ChapterInfo[] = [
   {
     n: 1,
     slug: "01-pages",
@@ -169,6 +169,15 @@ export const CHAPTERS: readonly ChapterInfo[] = [
     demoArgs: [],
   },
 ];
+
+/**
+ * The last chapter this copy of the book holds. shared/truncate.ts rewrites this line in a copy that
+ * ends early, so that every tool reading the table of contents sees only the chapters there.
+ */
+export const LAST_CHAPTER: number = 13;
+
+/** The chapters, in order: the book's, up to LAST_CHAPTER. */
+export const CHAPTERS: readonly ChapterInfo[] = BOOK.filter((c) => c.n <= LAST_CHAPTER);
 
 export const TOTAL_CHAPTERS = CHAPTERS.length;
 
