@@ -69,6 +69,15 @@ export function parseLir(text: string, opts: ParseLirOptions = {}): Lir {
 
 const OPS = "add, set, move, check, loop, in, out, muladd, scan, guard";
 
+/**
+ * One op, after its name `t`, read with the lexer's helpers, whose refusals name what they expected:
+ * lex.int(-255, 255, "an amount to add") (and "a factor" for muladd; both kept as wrapSigned),
+ * lex.int(0, 255, "a cell value"), lex.nonZero("a distance to move" | "a stride to scan by" |
+ * "a cell offset to check"), lex.cell(), lex.positions(t, n) with one position per command. Its own
+ * refusals, LirSyntaxErrors: "'check' needs at least one cell offset, e.g. 'check 1 2'" (at the next
+ * token), "muladd reads and writes the same cell [d]: use 'add' or 'set' instead", and for any other
+ * word "unknown op 'w': the ops are add, set, move, check, loop, in, out, muladd, scan, guard".
+ */
 function parseOp(t: Token, lex: Lexer): Op {
   switch (t.text) {
     case "add": {
