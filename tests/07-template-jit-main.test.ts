@@ -1,9 +1,7 @@
 // Chapter 7's command line, run as a reader runs it: in a child process, with real stdin and stdout.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
-import { UsageError, parseArgs } from "../chapters/07-template-jit/cli.ts";
 import { formatTable, measure } from "../chapters/07-template-jit/bench.ts";
-import { UnsupportedOptionError } from "../chapters/07-template-jit/errors.ts";
 import { findProgram } from "../shared/programs.ts";
 import { runBun } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
@@ -13,31 +11,6 @@ setDefaultTimeout(60_000);
 const MAIN = "chapters/07-template-jit/main.ts";
 const main = (args: string[], stdin?: string) => runBun(MAIN, args, stdin === undefined ? {} : { stdin });
 const P = "tests/programs";
-
-describe("parseArgs", () => {
-  test("chapter 6's options, and --emit, --compare, --input", () => {
-    expect(parseArgs(["a.b", "--tape=16", "--eof", "max", "--emit=asm", "--input", "x.in"])).toMatchObject({
-      file: "a.b",
-      tapeSize: 16,
-      eof: "max",
-      emit: "asm",
-      compare: false,
-      input: "x.in",
-    });
-    expect(parseArgs(["--compare", "a.b"])).toMatchObject({ file: "a.b", compare: true, emit: null, input: null });
-  });
-
-  test.each([
-    [["a.b", "--emit=elf"], "--emit must be asm or hex, not 'elf'"],
-    [["a.b", "--emit"], "--emit needs a value"],
-    [["a.b", "--emit=hex", "--compare"], "--emit prints the code and runs nothing: it cannot be combined with --compare"],
-    [["a.b", "--frobnicate"], "unknown option --frobnicate"],
-    [["a.b", "b.b"], "one program at a time: got a.b and b.b"],
-  ])("%j: %s", (argv, problem) => {
-    expect(() => parseArgs(argv)).toThrow(UsageError);
-    expect(() => parseArgs(argv)).toThrow(`${problem}\nusage: bun chapters/07-template-jit/main.ts prog.b`);
-  });
-});
 
 describe("main.ts", () => {
   test("runs a program: its output on stdout, nothing else, exit 0", async () => {
@@ -60,36 +33,6 @@ describe("main.ts", () => {
     const r = await main([`${P}/off-right-run.b`, "--tape", "8"]);
     expect([r.stdout, r.exitCode]).toEqual(["F", 1]);
     expect(r.stderr).toContain(`${P}/off-right-run.b:5:2: error: '>' moved the pointer off the right end of the tape, to cell 8`);
-  });
-
-  test("a syntax error is reported before anything runs", async () => {
-    const r = await main([`${P}/unmatched-close.b`]);
-    expect([r.stdout, r.exitCode]).toEqual(["", 1]);
-    expect(r.stderr).toContain(`${P}/unmatched-close.b:4:1: error: unmatched ']'`);
-  });
-
-  test("--max-steps is refused, not ignored", async () => {
-    const r = await main([`${P}/infinite.b`, "--max-steps", "100"]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("UnsupportedOptionError: maxSteps (100) is not supported by the native tiers: their code counts no steps");
-  });
-
-  test("flags are checked before the program is read, parsed or compiled", async () => {
-    // unmatched-close.b does not parse: a refusal of a flag shows that nothing got that far.
-    expect(() => parseArgs(["a.b", "--max-steps", "100"])).toThrow(UnsupportedOptionError);
-    const steps = await main([`${P}/unmatched-close.b`, "--max-steps", "100"]);
-    expect([steps.exitCode, steps.stderr]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: maxSteps \(100\)/)]);
-    const compare = await main([`${P}/infinite.b`, "--compare", "--max-steps", "100"]); // was ignored: ran forever
-    expect([compare.exitCode, compare.stderr]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: /)]);
-    const input = await main([`${P}/unmatched-close.b`, "--input", "no-such.in"]);
-    expect([input.exitCode, input.stderr]).toEqual([2, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
-  });
-
-  test("a usage error names the problem and shows the usage", async () => {
-    const r = await main(["missing.b"]);
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("UsageError: cannot read missing.b");
-    expect(r.stderr).toContain("usage: bun chapters/07-template-jit/main.ts");
   });
 
   test.skipIf(!hasGnuAs())("--emit=asm is GNU as source for the very bytes it lists; --emit=hex dumps as many", async () => {

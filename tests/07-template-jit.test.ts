@@ -9,12 +9,9 @@ import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunResult } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
-import { fstatSync } from "node:fs";
-import { release } from "node:os";
 import { STATUS } from "../chapters/07-template-jit/context.ts";
-import { closeMemoryFile, memoryFileBytes, memoryFileWith } from "../chapters/07-template-jit/memory-file.ts";
 import { generate, runLength, stepsOf } from "../chapters/07-template-jit/generate.ts";
-import { gnuListing, hexDump } from "../chapters/07-template-jit/listing.ts";
+import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { FRAME, emitFlushRoutine, emitInputRoutine, newExits } from "../chapters/07-template-jit/routines.ts";
 import { offTape } from "../chapters/07-template-jit/runtime.ts";
 import { emitAdd, emitClose, emitInput, emitMove, emitOffTapeStub, emitOpen, emitOutput } from "../chapters/07-template-jit/templates.ts";
@@ -205,34 +202,12 @@ describe("bounds-check sites", () => {
 
 });
 
-describe("listings", () => {
-  test("hexDump shows 16 bytes a line with the offset", () => {
-    expect(hexDump(Uint8Array.from({ length: 18 }, (_, i) => i))).toBe(
-      "0000  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n0010  10 11",
-    );
-  });
-});
-
 /** The interpreter's result for the same case: the oracle. */
 function expectLikeInterpreter(c: NativeCase, outcome: NativeOutcome | undefined): void {
   expect(outcome?.thrown ?? null).toBeNull();
   const expected = interpret(parse(c.source), c.options);
   expect(describeDifference(expected, outcome!.result as RunResult)).toBeNull();
 }
-
-describe("memory files (no code runs here)", () => {
-  test("a memory file gives back its bytes, and is not executable as a program where the kernel says so", () => {
-    const fd = memoryFileWith("input", bytes("abc"));
-    try {
-      expect(hex(memoryFileBytes(fd))).toBe("61 62 63");
-      const [major = 0, minor = 0] = release().split(".").map(Number);
-      const sealable = major > 6 || (major === 6 && minor >= 3); // MFD_NOEXEC_SEAL exists since 6.3
-      expect(fstatSync(fd).mode & 0o111).toBe(sealable ? 0 : 0o111);
-    } finally {
-      closeMemoryFile(fd);
-    }
-  });
-});
 
 describe("running programs (in one child)", () => {
   const EOF_PROGRAM = "+++,.>,.";

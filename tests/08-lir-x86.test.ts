@@ -7,7 +7,7 @@ import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
-import { LIR_REG, cellAt, lirToX86, ownListing } from "../chapters/08-lir/codegen-x86.ts";
+import { lirToX86, ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { LirVerifyError } from "../chapters/08-lir/errors.ts";
 import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
@@ -82,10 +82,6 @@ describe("each op has a lowering", () => {
     expect(names).toContain("out_done_2:");
   });
 
-  test("the register plan: the cell's address in rbx, the tape's ends in r12 and r13", () => {
-    expect([LIR_REG.cell.name, LIR_REG.tape.name, LIR_REG.end.name, LIR_REG.ctx.name, LIR_REG.out.name]).toEqual(["rbx", "r12", "r13", "r14", "r15"]);
-    expect(cellAt(-3)).toMatchObject({ base: LIR_REG.cell, disp: -3, size: 8 });
-  });
 });
 // #endregion lowering-spec
 

@@ -1,14 +1,13 @@
 // Chapter 8: the LIR, as a specification. Its text form, lowering, the verifier, and the LIR
 // interpreter, which must give exactly the reference interpreter's result.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { ROOT, runBun } from "../shared/child.ts";
+import { runBun } from "../shared/child.ts";
 import { StepLimitError, TapeBoundsError } from "../chapters/06-interpreter/errors.ts";
 import { interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunOptions } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
-import { parseLirArgs, readSource, readsInput } from "../chapters/08-lir/cli.ts";
+import { readsInput } from "../chapters/08-lir/cli.ts";
 import { LirNestingError, LirSyntaxError, LirVerifyError, MAX_NESTING } from "../chapters/08-lir/errors.ts";
 import { flatten, interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
 import { countLoops, countOps, isBalanced, posOf, wrapSigned, wrapUnsigned } from "../chapters/08-lir/lir.ts";
@@ -161,11 +160,6 @@ describe("the text form", () => {
     expect(parseLir("#🙂\n  out [0]").ops[0]).toMatchObject({ pos: { line: 2, column: 3 } });
   });
 
-  test(`the text form refuses nesting deeper than ${MAX_NESTING} too`, () => {
-    const ok = "loop [0] {".repeat(MAX_NESTING) + "}".repeat(MAX_NESTING);
-    expect(countLoops(parseLir(ok).ops)).toBe(MAX_NESTING);
-    expect(() => parseLir("loop [0] {" + ok + "}")).toThrow(LirNestingError);
-  });
 });
 
 describe("the verifier: no op touches a cell nothing proved is on the tape", () => {
@@ -347,15 +341,6 @@ describe("main.ts", () => {
     expect(r.stdout).toContain("\nA\n");
   });
 
-  test("the command line: chapter 6's options and this chapter's", () => {
-    const inv = parseLirArgs(["p.b", "--emit=lir", "--positions", "--tape", "9"], "usage", ["lir"]);
-    expect(inv).toMatchObject({ file: "p.b", emit: "lir", positions: true, tapeSize: 9, code: null });
-    expect(parseLirArgs(["-e", "+"], "usage", ["lir"])).toMatchObject({ file: "-e", code: "+" });
-    expect(errorOf(() => parseLirArgs(["-e"], "usage", ["lir"]))).toBe("-e needs a program, e.g. -e '[->+<]'\nusage");
-    expect(errorOf(() => parseLirArgs(["--emit"], "usage", ["lir"]))).toBe("--emit needs a value\nusage");
-    expect(errorOf(() => parseLirArgs(["a.b", "-e", "+"], "usage", ["lir"]))).toBe("give a file or -e, not both\nusage");
-    expect(errorOf(() => parseLirArgs(["--tape", "x"], "usage", ["lir"]))).toBe("--tape must be a whole number from 1 to 1073741824, not 'x'\nusage");
-  });
 });
 
 describe("the command line: what main.ts reads", () => {
@@ -368,9 +353,5 @@ describe("the command line: what main.ts reads", () => {
     expect(readsInput(lower(parse(source)).ops)).toBe(expected);
   });
 
-  test("readSource: a file it cannot read is a usage error that names it", () => {
-    expect(readSource(`${ROOT}/tests/programs/hello.b`, "usage")).toBe(readFileSync(`${ROOT}/tests/programs/hello.b`, "utf8"));
-    expect(() => readSource("no/such.b", "usage: main.ts prog.b")).toThrow(/^cannot read no\/such\.b: .*\nusage: main\.ts prog\.b$/s);
-  });
 });
 

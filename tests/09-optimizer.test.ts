@@ -14,7 +14,6 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { verify } from "../chapters/08-lir/verify.ts";
-import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { loadPrograms, millions, passTable, runTable, timeRun } from "../chapters/09-optimizer/bench.ts";
 import { passFigures, ratio } from "../chapters/09-optimizer/figures.ts";
 import { programsIn } from "../shared/programs.ts";
@@ -237,10 +236,6 @@ describe("the whole pipeline", () => {
     expect(() => inverse(2)).toThrow(RangeError);
   });
 
-  test("knowledge at the start of a program: every cell is 0", () => {
-    const k = Knowledge.atStart();
-    expect([k.get(0), k.get(-5), Knowledge.nothing().get(0)]).toEqual([0, 0, null]);
-  });
 });
 
 describe("every pass gives exactly the reference interpreter's result", () => {
@@ -407,14 +402,6 @@ describe("main.ts", () => {
     expect([off.exitCode, diagnostics[0]!.split(": error: ")[0]]).toEqual([1, "-e:1:3"]);
     const missing = await runBun("chapters/09-optimizer/main.ts", ["no-such.b"]);
     expect(missing.stderr).toContain("cannot read no-such.b");
-  });
-
-  test("flags are checked before the program is read or parsed", async () => {
-    // [[ does not parse, and no-such.b cannot be read: a refused flag shows that nothing got that far.
-    const pass = await runBun("chapters/09-optimizer/main.ts", ["-e", "[[", "--passes", "fold-runs,nope"]);
-    expect([pass.exitCode, pass.stderr]).toEqual([1, expect.stringMatching(/^UnknownPassError: there is no pass 'nope'/)]);
-    const emit = await runBun("chapters/09-optimizer/main.ts", ["no-such.b", "--tier", "interp", "--emit=asm"]);
-    expect([emit.exitCode, emit.stderr]).toEqual([2, expect.stringMatching(/^UsageError: the interpreter makes no machine code/)]);
   });
 
   test("with no program, a demo", async () => {

@@ -152,10 +152,6 @@ describe("the counting interpreter: when it tiers up, and what it hands over", (
     expect(report).toMatch(/\ntime: .* = interpreter .* \+ compiling .* \(1 loop\) \+ compiled loops .* \(7 entries\)$/);
   });
 
-  test("thresholds are whole numbers of iterations, or Infinity", () => {
-    for (const bad of [-1, 1.5, NaN]) expect(() => new TieredJsProgram(parse("+"), bad)).toThrow("the threshold must be a whole number of iterations");
-  });
-
   test("it runs lowered LIR; optimized LIR is refused, with the reason", () => {
     const profile = new Profile(optimize(lower(parse("+[-]"))).lir);
     const interpreter = new CountingInterpreter(profile, new MemoryIo(new Uint8Array(0), "zero"), { threshold: 10, compiler: new JsLoopCompiler() });

@@ -39,6 +39,13 @@ interface Stub {
 }
 
 // #region generate
+/**
+ * The whole program: emitEntry, one template per run (runLength; each `>`/`<` run a bounds-check
+ * site numbered by its first command, with its stub labelled `off_tape_<i>`; loops labelled `loop_<i>`
+ * and `end_<i>` by the index of their `[`), then emitExits, the stubs, the flush and input routines,
+ * and `hooks.emitTail` last. `hooks.loopTest` runs before each `[` and `]` test with offset 0.
+ * Its sites read a site's steps back with stepsOf.
+ */
 export function generate(program: Program, imports: IoImports, a: Asm = new Asm(), hooks?: GeneratorHooks): Generated {
   const exits = newExits(a);
   const code = program.code;

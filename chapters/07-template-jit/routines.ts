@@ -62,7 +62,12 @@ export function emitExits(a: Asm, x: Exits, toIndex?: () => void): void {
 // #endregion exits
 
 // #region flush
-/** Write out the buffer, looping on short writes. Returns 0, or STATUS.WRITE_FAILED. */
+/**
+ * Write out the buffer, looping on short writes (labels `flush_again`, `flush_failed`): write is
+ * called through its address (Asm.callAbsolute, so `movabs rax, <address>`), and a result <= 0
+ * (`jle flush_failed`) stores it in CTX.ioResult. Counts each call in CTX.writes. Returns 0 in eax, or
+ * STATUS.WRITE_FAILED.
+ */
 export function emitFlushRoutine(a: Asm, x: Exits, imports: IoImports): void {
   const frame = new Frame({ locals: 8 }); // one slot, and rsp 16-aligned at the call
   const again = a.newLabel("flush_again");
@@ -97,6 +102,7 @@ export function emitFlushRoutine(a: Asm, x: Exits, imports: IoImports): void {
 /**
  * Read one byte into the cell. Pending output is flushed first, so that a prompt shows before the
  * program waits for its answer. At end of input, CTX.eof says what to store (-1: nothing).
+ * Counts each read in CTX.reads; a failed read stores its result in CTX.ioResult.
  * Returns 0, STATUS.WRITE_FAILED or STATUS.READ_FAILED.
  */
 export function emitInputRoutine(a: Asm, x: Exits, imports: IoImports): void {

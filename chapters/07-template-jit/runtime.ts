@@ -143,7 +143,8 @@ export class NativeProgram implements CompiledProgram {
 /**
  * The exact command that left the tape. The code checked a whole operation at once and stopped
  * with the pointer where the operation began; replaying its steps one at a time finds the first
- * that leaves, and the pointer stays on the edge cell, as it does in the interpreter.
+ * that leaves, and the pointer stays on the edge cell, as it does in the interpreter. When no step
+ * leaves the tape, the check and the site table disagree: a GeneratedCodeError that says so.
  */
 export function offTape(steps: readonly Step[], pointer: number, tapeSize: number): { error: TapeBoundsError; pointer: number } {
   for (const step of steps) {

@@ -12,7 +12,10 @@ const { cell, tape, size, ctx, out } = REG;
 export const CELL = byte(tape, cell);
 
 // #region template-add
-/** `+` or `-`, `count` times: one add or sub on the cell. 256 of them change nothing, and emit nothing. */
+/**
+ * `+` or `-`, `count` times: one `add byte [r12+rbx], k` or `sub byte [r12+rbx], k` on the cell, with
+ * k = count % 256. 256 of them change nothing, and emit nothing.
+ */
 export function emitAdd(a: Asm, op: "+" | "-", count: number): void {
   const k = count % 256;
   if (k === 0) return;
@@ -23,8 +26,9 @@ export function emitAdd(a: Asm, op: "+" | "-", count: number): void {
 
 // #region template-move
 /**
- * `>` or `<`, `count` times: move, then check. The cell index is compared as an unsigned number,
- * so an index below 0 (a huge unsigned number) and an index past the end fail the same `jae`.
+ * `>` or `<`, `count` times: move, then check: `add rbx, count` (or `sub`), `cmp rbx, r13`, `jae offTape`.
+ * The cell index is compared as an unsigned number, so an index below 0 (a huge unsigned number) and
+ * an index past the end fail the same `jae`.
  */
 export function emitMove(a: Asm, op: ">" | "<", count: number, offTape: Label): void {
   if (op === ">") a.add(cell, count);
@@ -34,7 +38,8 @@ export function emitMove(a: Asm, op: ">" | "<", count: number, offTape: Label): 
 
 /**
  * Out of line, reached only when the check failed: undo the move, so that the pointer the host
- * sees is still on the tape, and leave with the number of the check that failed.
+ * sees is still on the tape, and leave with the number of the check that failed: binds `stub`, then
+ * `sub rbx, count` (or `add`), `mov eax, site`, `jmp exit`.
  */
 export function emitOffTapeStub(a: Asm, stub: Label, op: ">" | "<", count: number, site: number, exit: Label): void {
   a.bind(stub);
@@ -45,7 +50,11 @@ export function emitOffTapeStub(a: Asm, stub: Label, op: ">" | "<", count: numbe
 // #endregion template-move
 
 // #region template-output
-/** `.`: append the cell to the output buffer; when the buffer is full, call flush. */
+/**
+ * `.`: append the cell to the output buffer; when the buffer is full, call flush: `mov al, [r12+rbx]`,
+ * `mov [r15], al`, `inc r15`, `cmp r15, [r14+CTX.outEnd]`, a short `jb` past the call, `call flush`,
+ * `test eax, eax`, `jnz failed`.
+ */
 export function emitOutput(a: Asm, flush: Label, failed: Label): void {
   const next = a.newLabel();
   a.mov(al, CELL)
@@ -61,19 +70,19 @@ export function emitOutput(a: Asm, flush: Label, failed: Label): void {
 // #endregion template-output
 
 // #region template-input
-/** `,`: everything is in the input routine, which returns 0 or the status to leave with. */
+/** `,`: everything is in the input routine, which returns 0 or the status to leave with: `call input`, `test eax, eax`, `jnz failed`. */
 export function emitInput(a: Asm, input: Label, failed: Label): void {
   a.call(input).test(eax, eax).jnz(failed);
 }
 // #endregion template-input
 
 // #region template-loop
-/** `[`: skip the loop when the cell is 0. `body` is bound right after the test. */
+/** `[`: skip the loop when the cell is 0: `cmp byte [r12+rbx], 0`, `je end`. `body` is bound right after the test. */
 export function emitOpen(a: Asm, body: Label, end: Label): void {
   a.cmp(CELL, 0).je(end).bind(body);
 }
 
-/** `]`: go round again while the cell is not 0. `end` is bound right after. */
+/** `]`: go round again while the cell is not 0: `cmp byte [r12+rbx], 0`, `jne body`. `end` is bound right after. */
 export function emitClose(a: Asm, body: Label, end: Label): void {
   a.cmp(CELL, 0).jne(body).bind(end);
 }

@@ -6,7 +6,12 @@ import { MAX_NESTING, nestingError } from "./errors.ts";
 import { wrapSigned, type Lir, type Op } from "./lir.ts";
 
 // #region lower
-/** maxNesting: the deepest loop nesting accepted (chapter 12); the passes recurse once per level. */
+/**
+ * One op per run of the same command (`add` with wrapSigned, dropped when it wraps to 0; `move` with
+ * one step position per command, which checks itself), a `loop [0]` per loop (its `[` and `]`
+ * positions), `in`/`out` on [0]. maxNesting: the deepest loop nesting accepted (chapter 12); the passes recurse once
+ * per level. A loop deeper than that is errors.ts's nestingError, at its `[`.
+ */
 export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const code = program.code;
   const root: Op[] = [];

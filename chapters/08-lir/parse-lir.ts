@@ -82,6 +82,14 @@ function opNames(): string {
   return [...LIR_OPS, ...definedKinds()].join(", ");
 }
 
+/**
+ * One op, after its name `t`, read with the lexer's helpers, whose refusals name what they expected:
+ * lex.int(-255, 255, "an amount to add") (kept as wrapSigned), lex.int(0, 255, "a cell value"),
+ * lex.nonZero("a distance to move" | "a cell offset to check"), lex.cell(), lex.positions(t, n) with
+ * one position per command. Its own refusals, LirSyntaxErrors: "'check' needs at least one cell
+ * offset, e.g. 'check 1 2'" (at the next token), and for any other word "unknown op 'w': the ops are
+ * add, set, move, check, loop, in, out" followed by the ops later chapters define.
+ */
 function parseOp(t: Token, lex: Lexer): Op | Block {
   switch (t.text) {
     case "add": {

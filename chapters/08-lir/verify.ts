@@ -64,7 +64,12 @@ export interface Walker {
 
 /**
  * The range after `ops`, run from `r`. Strict: throw at any op that needs a cell not in the range
- * (verify). Not strict: only follow the range, trusting the ops (established).
+ * (verify). Not strict: only follow the range, trusting the ops (established). Its LirVerifyErrors,
+ * at the op: "<kind> uses cell [off], but only lo..hi are known to be on the tape here: a 'check' or
+ * 'move' must reach it first", and for a check that is not next to the range, "'check off' skips
+ * cells: only lo..hi are known to be on the tape, and the pointer moves one cell at a time, so the
+ * next check must be lo-1 or hi+1". A guard's `then` runs from the hull of the range and its cells,
+ * its `otherwise` from the range; after it, only what both leave known.
  */
 function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
   const need = (op: Op, off: number, known: Range = r): void => {
@@ -110,7 +115,12 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
  * A loop's body runs from its `known` range, which must hold at the start of every iteration: it is
  * known on entry, and the body leaves it known for the next. A balanced loop starts each iteration
  * at the same pointer, so what is known on entry holds throughout; an unbalanced one, by default,
- * knows only the cells up to the one it tests.
+ * knows only the cells up to the one it tests. After an unbalanced loop, only what holds both if it
+ * ran and if it did not. Its LirVerifyErrors, at the loop (the last at its closing brace):
+ *   "the loop's known range lo..hi leaves out 0: the pointer's own cell is always on the tape, so include it"
+ *   "the loop claims cells lo..hi are known on the tape, but only lo..hi are known where it starts"
+ *   "the loop tests [off], outside the cells it claims are known at each iteration, lo..hi"
+ *   "the loop claims cells lo..hi are known at the start of each iteration, but its body leaves only lo..hi known for the next one"
  */
 function afterLoop(loop: LoopOp, entry: Range, strict: boolean): Range {
   const balanced = isBalanced(loop.body);

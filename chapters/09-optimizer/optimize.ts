@@ -60,6 +60,11 @@ export interface Optimized {
   readonly stats: readonly PassStats[];
 }
 
+/**
+ * Run the passes named in `opts.passes` (DEFAULT_PIPELINE by default) in order, each looked up with
+ * passNamed before any runs (an unknown name is its UnknownPassError). The stats: one entry per stage,
+ * "input" first, then one per pass, with the ops and loops it left (countOps, countLoops) and its time.
+ */
 export function optimize(lir: Lir, opts: { readonly passes?: readonly string[] } = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
   // Each stage's LIR is kept (a reference: the passes never change what they are given).

@@ -50,6 +50,7 @@ function closedForm(loop: LoopOp): Op[] | null {
 /**
  * The n with step × n = 1 (mod 256), for odd step. The loop runs n(v) times, where v + n·step = 0,
  * so n = -v · inverse(step), and a target gaining k per iteration gains v · (-k · inverse(step)).
+ * An even step has no inverse: a RangeError.
  */
 export function inverse(step: number): number {
   for (let n = 1; n < 256; n += 2) if (wrapSigned(step * n) === 1) return n;

@@ -1,0 +1,200 @@
+// Chapter 10, what the workbook gives the reader: the x86-64 lowering of loops in registers, block
+// checks and SIMD scans, and the command line's earlier tiers.
+import { describe, expect, test } from "bun:test";
+import type { LoopOp } from "../chapters/08-lir/lir.ts";
+import { type FastOptions, fastToX86, reach, registerCells, strideMask, testedCells, UncheckedReachError } from "../chapters/10-faster-code/fast-lowering.ts";
+import { runBun } from "../shared/child.ts";
+import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
+import { parseLir } from "../chapters/08-lir/parse-lir.ts";
+
+/** Stand-in addresses: code generation is pure, nothing here calls them. */
+const IMPORTS = { write: 0x7fff_0000_1000, read: 0x7fff_0000_2000, memchr: 0x7fff_0000_3000, memrchr: 0x7fff_0000_4000 };
+
+/** Under coverage, a child instruments everything it imports, which is slow: children that add no coverage run without. */
+const UNINSTRUMENTED = { env: { NYC_BUN: "0" } };
+
+const lir = (text: string) => parseLir(text.replace(/; */g, "\n"));
+
+/** The program's own code (inline, or out of line) as instructions and labels, without offsets and bytes. */
+function compiled(text: string, options: Partial<FastOptions> = {}, part: "inline" | "outOfLine" = "inline"): string[] {
+  const code = fastToX86(lir(text), IMPORTS, { simd: "avx2", ...options });
+  return ownListing(code, [part])
+    .split("\n")
+    .map((l) => l.replace(/#.*$/, "").replace(/\{disp(8|32)\} /, "").trim())
+    .filter((l) => l !== "" && !/^(nop|data16 nop)/.test(l));
+}
+
+const memoryAccesses = (lines: readonly string[]) => lines.filter((l) => l.includes("ptr [rbx"));
+
+describe("loops in registers", () => {
+  test("an innermost loop of arithmetic: its cells loaded once, the loop in registers, the changed cells stored once", () => {
+    expect(compiled("check 1 2; loop [0] { add [0] -1; add [1] 3; set [2] 7; muladd [2] += [1] * 2 }").slice(3)).toEqual([
+      "cmp byte ptr [rbx], 0",
+      "je end_5_23",
+      "movzx esi, byte ptr [rbx]",
+      "movzx edi, byte ptr [rbx+1]",
+      "movzx edx, byte ptr [rbx+2]",
+      "regs_2_1:",
+      "sub sil, 1",
+      "add dil, 3",
+      "mov dl, 7",
+      "imul eax, edi, 2",
+      "add dl, al",
+      "test sil, sil",
+      "jne regs_2_1",
+      "mov byte ptr [rbx], sil",
+      "mov byte ptr [rbx+1], dil",
+      "mov byte ptr [rbx+2], dl",
+      "end_5_23:",
+    ]);
+  });
+
+  test("when the body's last op adds to the loop's cell, its flags decide: no test", () => {
+    const code = compiled("check 1; loop [0] { add [1] 2; add [0] -1 }");
+    expect(code.slice(code.indexOf("sub sil, 1"), code.indexOf("sub sil, 1") + 2)).toEqual(["sub sil, 1", "jne regs_2_1"]);
+  });
+
+  test("the checks inside are tested once, before the loop; if that fails, chapter 9's loop runs out of line", () => {
+    const inline = compiled("loop [0] { add [0] -1; check 1 2; add [2] 1 }");
+    expect(inline.slice(2, 5)).toEqual(["lea rax, [rbx+2]", "cmp rax, r13", "jae regs_checks_failed"]);
+    expect(memoryAccesses(inline.slice(inline.indexOf("regs_1_1:"), inline.indexOf("jne regs_1_1")))).toEqual([]);
+    const slow = compiled("loop [0] { add [0] -1; check 1 2; add [2] 1 }", {}, "outOfLine");
+    expect(slow.slice(0, 5)).toEqual(["regs_checks_failed:", "cmp byte ptr [rbx], 0", "je end_3_11_2", "loop_1_1:", "sub byte ptr [rbx], 1"]);
+  });
+
+  test("without registers (--no-registers), the same loop works on memory at every turn, as in chapter 9", () => {
+    const code = compiled("check 1; loop [0] { add [1] 2; add [0] -1 }", { registers: false });
+    expect(code).toContain("add byte ptr [rbx+1], 2");
+    expect(code.some((l) => l.startsWith("movzx"))).toBe(false);
+  });
+
+  const loopOf = (text: string) => lir(text).ops.find((op) => op.kind === "loop") as LoopOp;
+  test.each([
+    ["check 1; loop [0] { add [0] -1; add [1] 1 }", [0, 1]],
+    ["check -1 -2; loop [0] { muladd [-2] += [0] * 3; add [0] -1 }", [-2, 0]],
+    ["loop [0] { add [0] -1; move 1 }", null], //                                  it moves
+    ["check 1; loop [0] { out [1]; add [0] -1 }", null], //                        it calls
+    ["check 1; loop [0] { add [0] -1; loop [1] { add [1] -1 } }", null], //        not innermost
+    ["check 1; loop [0] { add [1] 1; set [0] 0 }", null], //                       runs once: an if
+    [`check ${Array.from({ length: 8 }, (_, i) => i + 1).join(" ")}; loop [0] { add [0] -1; ${Array.from({ length: 8 }, (_, i) => `add [${i + 1}] 1`).join("; ")} }`, null], // 9 cells: more than the pool
+  ] as const)("registerCells(%s) = %j", (text, expected) => {
+    expect(registerCells(loopOf(text))).toEqual(expected === null ? null : [...expected]);
+  });
+});
+
+describe("one bounds test per straight-line block", () => {
+  test("a block's checks and guards become one test of their whole range; the block as written runs out of line when it fails", () => {
+    const text = "check 1; add [1] 2; check 2; set [2] 4; check -1; guard -3..-2 { muladd [-3] += [0] * 2 } else { add [0] 1 }; add [2] 1";
+    expect(compiled(text)).toEqual([
+      "lea rax, [rbx+2]",
+      "cmp rax, r13",
+      "jae block_checks_failed",
+      "lea rax, [rbx-3]",
+      "cmp rax, r12",
+      "jb block_checks_failed",
+      "add byte ptr [rbx+1], 2",
+      "mov byte ptr [rbx+2], 4",
+      "movzx ecx, byte ptr [rbx]",
+      "imul eax, ecx, 2",
+      "add byte ptr [rbx-3], al",
+      "add byte ptr [rbx+2], 1",
+      "block_end:",
+    ]);
+    const slow = compiled(text, {}, "outOfLine");
+    expect(slow.filter((l) => /^j(ae|b) /.test(l))).toEqual(["jae off_tape_0", "jae off_tape_1", "jb off_tape_2", "jb guard_else"]);
+  });
+
+  test("a block with one test keeps it where it is; --no-block-checks keeps every test", () => {
+    expect(compiled("check 1; add [1] 2")).toEqual(["lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "add byte ptr [rbx+1], 2"]);
+    expect(compiled("check 1; add [1] 2; check 2; add [2] 1", { blockChecks: false }).filter((l) => l.startsWith("jae"))).toHaveLength(2);
+  });
+
+  test.each([
+    ["check 1; check 2", { lo: 0, hi: 2 }],
+    ["check 1", null],
+    ["check -1; check 1", { lo: -1, hi: 1 }],
+    ["guard -2..3 { set [3] 0 } else { }", { lo: -2, hi: 3 }],
+    ["add [0] 1", null],
+  ] as const)("testedCells(%s) = %j", (text, expected) => {
+    expect(testedCells(lir(text).ops)).toEqual(expected);
+  });
+});
+
+describe("without bounds checks (measuring only)", () => {
+  test("checks, guards and a register loop's test vanish; a move still tests the pointer", () => {
+    const text = "check 1; add [1] 2; guard -3..-2 { muladd [-3] += [0] * 2 } else { add [0] 1 }; move 1; loop [0] { add [0] -1; check 1; add [1] 1 }";
+    const code = compiled(text, { unchecked: true });
+    expect(code.filter((l) => l.startsWith("lea rax"))).toEqual([]);
+    expect(code.filter((l) => /^j(ae|b) /.test(l))).toEqual(["jae off_tape_0"]);
+  });
+  test("an op that reaches past the guard pages is refused: it could touch memory beyond them", () => {
+    expect(() => fastToX86(lir(`check ${Array.from({ length: 4096 }, (_, i) => i + 1).join(" ")}; add [4096] 1`), IMPORTS, { simd: "sse2", unchecked: true })).toThrow(UncheckedReachError);
+    expect(reach(lir("check 1 2 3; guard -7..3 { add [3] 1 } else { }; loop [2] { add [2] -1 }").ops)).toBe(7);
+  });
+});
+
+describe("SIMD scans", () => {
+  test("[>] with AVX2: 32 cells per compare while they lie on the tape, then one at a time; no call to memchr", () => {
+    const code = compiled("scan 1");
+    expect(code.slice(0, 14)).toEqual([
+      "cmp byte ptr [rbx], 0",
+      "je scan_done",
+      "vpxor ymm1, ymm1, ymm1",
+      "scan_vector:",
+      "mov rax, rbx",
+      "lea rcx, [rax+32]",
+      "cmp rcx, r13",
+      "ja scan_tail",
+      "vpcmpeqb ymm0, ymm1, ymmword ptr [rax]",
+      "vpmovmskb ecx, ymm0",
+      "test ecx, ecx",
+      "jnz scan_found",
+      "add rbx, 32",
+      "jmp scan_vector",
+    ]);
+    expect(code).toContain("vzeroupper");
+    expect(code).toContain("tzcnt ecx, ecx");
+    expect(code.some((l) => l.startsWith("call"))).toBe(false);
+  });
+
+  test("[<] with SSE2: the vector ends on the pointer, and the highest 0 bit is the nearest 0", () => {
+    const code = compiled("scan -1", { simd: "sse2" });
+    expect(code).toContain("lea rax, [rbx-15]");
+    expect(code).toContain("cmp rax, r12");
+    expect(code).toContain("movdqu xmm0, xmmword ptr [rax]");
+    expect(code).toContain("bsr ecx, ecx");
+    expect(code.some((l) => l.includes("ymm") || l === "vzeroupper")).toBe(false);
+  });
+
+  test("[<<] keeps the mask bits of the cells it stands on: 16 of them per AVX2 compare", () => {
+    const code = compiled("scan -2");
+    expect(code.slice(code.indexOf("vpmovmskb ecx, ymm0"), code.indexOf("vpmovmskb ecx, ymm0") + 4)).toEqual(["vpmovmskb ecx, ymm0", "and ecx, 0xaaaaaaaa", "jnz scan_found", "sub rbx, 32"]);
+  });
+
+  test.each([
+    [1, 16, 0xffff],
+    [2, 32, 0x55555555],
+    [-2, 32, 0xaaaaaaaa],
+    [3, 16, 0b1001001001001001],
+    [-9, 32, 0x80402010],
+  ] as const)("strideMask(%d, %d) = %d", (stride, w, mask) => {
+    expect(strideMask(stride, w)).toBe(mask);
+  });
+
+  test("a stride too long for two cells in a vector is chapter 9's scan; so is every scan with --simd libc", () => {
+    expect(compiled("scan 16", { simd: "sse2" })).toContain("cmp byte ptr [rbx+16], 0");
+    expect(compiled("scan 1", { simd: "libc" })).toContain("movabs rax, 0x7fff00003000");
+  });
+});
+
+describe("main.ts", () => {
+  test.each([
+    ["interp", [], {}],
+    ["lir", [], UNINSTRUMENTED],
+  ] as const)("--tier %s runs the program too", async (tier, more, opts) => {
+    const r = await runBun("chapters/10-faster-code/main.ts", ["-e", "+++[>+++++<-]>[<++++>-]<+++++.>++[<<]", "--tier", tier, "--stats", ...more], opts);
+    expect(r.stdout).toBe("A");
+    expect(r.exitCode).toBe(1); // [<<] leaves the tape: a scan moves the pointer, so even fast-unchecked tests it
+    expect(r.stderr).toContain("-e:1:36: error: '<' moved the pointer off the left end of the tape");
+  });
+});
