@@ -78,7 +78,7 @@ describe("main.ts: --tier, --emit and --stats", () => {
 
   test("mistakes on the command line are explained", async () => {
     const interp = await runBun(MAIN, ["-e", "+", "--emit=asm", "--tier", "interp"]);
-    expect([interp.exitCode, interp.stderr]).toEqual([1, expect.stringContaining("the interpreter makes no machine code")]);
+    expect([interp.exitCode, interp.stderr]).toEqual([2, expect.stringContaining("the interpreter makes no machine code")]);
     const tier = await runBun(MAIN, ["-e", "+", "--tier", "fast"]);
     expect(tier.stderr).toContain("--tier must be interp, template, lir, opt, not 'fast'");
     const value = await runBun(MAIN, ["-e", "+", "--tier"]);
