@@ -1,9 +1,10 @@
 // The project's own tooling: the directive syntax, the child harness's diagnoses, the verifier.
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { diagnose, regionAt, runBun, runChild, BUN, ROOT } from "../shared/child.ts";
+import { formatBfTable, parseBenchArgs, runBfBench } from "../shared/bf-bench.ts";
 import { optionalValue, parseCommand, UsageError } from "../shared/cli.ts";
 import { commandArgv, directiveOf, parseDirectives, parseFigures, resolveInclude, DirectiveError } from "../shared/directives.ts";
 import { chapter, chapterOfTestFile, CHAPTERS } from "../shared/chapters.ts";
@@ -175,5 +176,52 @@ describe("command lines", () => {
     expect(() => parseCommand(["--stats=json"], "x", config)).toThrow("--stats takes no value");
     expect(parseCommand(["--tape", "-1", "-e", "-[+]", "--stats"], "x", config)!.values).toEqual({ tape: "-1", code: "-[+]", stats: true });
     expect(optionalValue(["p.b", "--stats=json"], "stats", "json")).toEqual({ argv: ["p.b", "--stats"], given: true });
+  });
+});
+
+describe("the bench's peers", () => {
+  test("--peer NAME='CMD {prog}', repeatable; a wrong one says how to write it", () => {
+    expect(parseBenchArgs(["--peer", "a=x {prog}", "--peer=b=sh -c 'y {prog}'"])!.options.peers).toEqual([
+      { name: "a", command: "x {prog}" },
+      { name: "b", command: "sh -c 'y {prog}'" },
+    ]);
+    expect(() => parseBenchArgs(["--peer", "=x {prog}"])).toThrow("write it NAME='command {prog}'");
+    expect(() => parseBenchArgs(["--peer", "a=x"])).toThrow("{prog} stands for the program's path");
+  });
+
+  test("peers are measured run by run in turn, each a ratio column; one that fails is reported and the rest goes on", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "peers-"));
+    try {
+      writeFileSync(join(dir, "bench.b"), "++++++++[>++++++++<-]>+.");
+      writeFileSync(join(dir, "bench.out"), "A");
+      writeFileSync(join(dir, "bench.in"), "the input");
+      const log = join(dir, "log");
+      // Fake implementations: each notes its turn, checks its input, and prints the expected output.
+      const peer = (tag: string) => `echo ${tag} >> '${log}'; test "$(cat)" = "the input" && test -f {prog} && printf A`;
+      const report = await runBfBench({
+        runs: 3,
+        programs: ["bench"],
+        dir,
+        tiers: [],
+        peers: [
+          { name: "first", command: peer("1") },
+          { name: "second", command: peer("2") },
+          { name: "broken", command: "exit 3 # {prog}" },
+        ],
+        cacheDir: join(dir, "gcc"),
+      });
+      expect(readFileSync(log, "utf8")).toBe("1\n2\n1\n2\n1\n2\n");
+      expect(report.cells.map((c) => [c.tier, c.status, c.processMs.length])).toEqual([
+        ["peer:first", "ok", 3],
+        ["peer:second", "ok", 3],
+        ["peer:broken", "failed", 0],
+      ]);
+      const table = formatBfTable(report);
+      expect(table.split("\n")[0]).toMatch(/\| vs first \| vs second \| vs broken \|$/);
+      expect(table).toMatch(/\| +\| second +\|.*\| +[\d.]+x \| +\| +\|$/m);
+      expect(table).toContain("bench, broken: exited with 3");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
