@@ -24,6 +24,7 @@ export const BOOK_PAGES: readonly BookPageInfo[] = [
   { slug: "part-i", title: "Part I: Machine code at run time" },
   { slug: "part-ii", title: "Part II: A Brainfuck JIT" },
   { slug: "part-iii", title: "Part III: A JIT for real" },
+  { slug: "measuring", title: "Appendix: Measuring" },
   { slug: "glossary", title: "Glossary" },
   { slug: "book-index", title: "Index" },
 ];

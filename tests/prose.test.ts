@@ -33,12 +33,10 @@ const DEBT: Readonly<Record<string, number>> = {
   "03-w-xor-x": 3,
   "04-encoder": 1,
   "05-control-flow": 1,
-  "07-template-jit": 58,
   "08-lir": 4,
   "10-faster-code": 170,
   "11-tiering": 89,
   "12-hostile-programs": 10,
-  "13-wasm-backend": 89,
 };
 
 describe("figures in the prose come from the code", () => {

@@ -16,7 +16,7 @@ import { print } from "../chapters/08-lir/print.ts";
 import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
 import { DEFAULT_PIPELINE, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { CHAPTERS, chapter } from "../shared/chapters.ts";
-import { ROOT } from "../shared/child.ts";
+import { ROOT, runBun } from "../shared/child.ts";
 import { benchChartSvg, BenchFormatError, formatMs, parseBench, type BenchFile } from "../site/bench-chart.ts";
 import { search, snippet } from "../site/client/search.ts";
 import { FIGURE_NAMES, figureOf, FigureError, renderFigure } from "../site/figures.ts";
@@ -946,4 +946,26 @@ describe("what a pass changed", () => {
     const sign = { same: " ", removed: "-", added: "+" } as const;
     expect(diffLines(before, after).map((d) => `${sign[d.op]} ${d.text}`)).toEqual(expected);
   });
+});
+
+describe("a chapter's figures script prints every figure its prose quotes", () => {
+  // The site build fails on a missing figure too, but only after minutes; this checks the scripts alone.
+  test.each([
+    ["07-template-jit", "tjit"],
+    ["13-wasm-backend", "wasm"],
+  ])("chapter %s: {{%s.*}}", async (slug, name) => {
+    const readme = readFileSync(join(ROOT, "chapters", slug, "README.md"), "utf8");
+    const block = new RegExp("^```run figures=" + name + "\\b[^\\n]*\\n(.+)$", "m").exec(readme);
+    expect(block?.[1]).toBe(`bun chapters/${slug}/figures.ts`);
+    const quoted = [...new Set([...readme.matchAll(new RegExp(`\\{\\{${name}\\.([A-Za-z0-9_-]+)\\}\\}`, "g"))].map((m) => m[1]!))];
+    expect(quoted.length).toBeGreaterThan(10);
+    const r = await runBun(`chapters/${slug}/figures.ts`, [], { timeoutMs: 120_000 });
+    expect(r.exitCode).toBe(0);
+    const figures = JSON.parse(r.stdout) as Record<string, string>;
+    expect(quoted.filter((k) => !(k in figures))).toEqual([]);
+    expect(Object.entries(figures).filter(([, v]) => typeof v !== "string" || /NaN|Infinity|undefined/.test(v))).toEqual([]);
+    const bad = await runBun(`chapters/${slug}/figures.ts`, ["nosuch"]);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain("nosuch");
+  }, 240_000);
 });

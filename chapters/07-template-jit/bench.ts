@@ -28,7 +28,7 @@ export class BenchError extends Error {
 }
 
 // #region measure
-/** Time `p` both ways; each figure is the best of `runs` (this machine's noise is 10-20%). */
+/** Time `p` both ways; each figure is the best of `runs` (a run is only ever slowed down, never sped up). */
 export async function measure(p: BfProgram, wholeProcess: boolean, runs = 1): Promise<Measurement> {
   const file = p.file;
   const input = p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile));
