@@ -32,7 +32,6 @@ const DEBT: Readonly<Record<string, number>> = {
   "07-template-jit": 58,
   "10-faster-code": 170,
   "11-tiering": 89,
-  "12-hostile-programs": 10,
   "13-wasm-backend": 89,
 };
 
