@@ -31,7 +31,6 @@ export function measurementsIn(markdown: string): string[] {
 const DEBT: Readonly<Record<string, number>> = {
   "07-template-jit": 58,
   "10-faster-code": 170,
-  "11-tiering": 89,
   "13-wasm-backend": 89,
 };
 
