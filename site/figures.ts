@@ -16,6 +16,7 @@ import { escapeHtml } from "./html.ts";
 import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
 import { contextBlockSvg } from "./figures/context-block.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
+import { FUEL_SAMPLE, fuelCheckSvg } from "./figures/fuel.ts";
 import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
 import { firstOutputSvg, osrStateSvg, parseFirstOutput } from "./figures/tiering.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
@@ -83,6 +84,10 @@ const FIGURES: Record<string, FigureKind> = {
   "first-output": {
     caption: "Why tier: when the first byte of output appears and when the process ends, for each way of running the same program, measured when the site was built (by chapter 11's <code>figures.ts</code>).",
     render: (body, artifacts, line) => ({ drawing: firstOutputSvg(parseFirstOutput(readArtifact("first-output", body, ".cache/bench/tiering.json", artifacts, line), body.trim() || ".cache/bench/tiering.json")) }),
+  },
+  "fuel-check": {
+    caption: `Fuel at a loop test, from the code the template JIT makes of <code>${escapeHtml(FUEL_SAMPLE)}</code> with <code>Fuel</code> at its hook, when the site was built: one read-modify-write and a branch inline, a stub out of line, and the context block fields they use.`,
+    render: () => ({ drawing: fuelCheckSvg() }),
   },
   "wasm-sections": {
     caption: `The module chapter 13 makes of <code>${escapeHtml(SAMPLE)}</code>, read back with its own decoder when the site was built: each section's id, what it holds, and its size with its id and length bytes.`,

@@ -43,6 +43,8 @@ import { contextFields, fieldRoles } from "../site/figures/context-block.ts";
 import { passSteps, SAMPLE } from "../site/figures/pipeline.ts";
 import { FRAMES, slotsOf } from "../site/figures/stack-frame.ts";
 import { FirstOutputError, osrCrossings, parseFirstOutput } from "../site/figures/tiering.ts";
+import { FuelFigureError, fuelListing, fuelRoles } from "../site/figures/fuel.ts";
+import { FUEL_CTX } from "../chapters/12-hostile-programs/fuel.ts";
 import type { FirstOutputFile } from "../chapters/11-tiering/figures.ts";
 import { wasmSections } from "../site/figures/wasm-sections.ts";
 import { PROT } from "../chapters/01-pages/pages.ts";
@@ -293,6 +295,22 @@ describe("figures", () => {
     expect(html).not.toMatch(/NaN|undefined|Infinity/);
     expect(() => renderFigure(figureOf("figure first-output", ".cache/bench/none.json\n", 4)!, () => null)).toThrow("line 4: figure first-output reads .cache/bench/none.json, which does not exist");
     expect(() => parseFirstOutput({ program: "x.b", rows: [{ tier: "opt", firstMs: "soon" }] }, "t.json")).toThrow(FirstOutputError);
+  });
+
+  test("chapter 12's fuel figure is the fueled code's own loop test, stub and fields", () => {
+    const { loop, stub } = fuelListing();
+    const fuelAt = `[${REG.ctx.name}+${FUEL_CTX.fuel}]`;
+    const i = loop.findIndex((l) => l.text === `sub qword ptr ${fuelAt}, 1`);
+    expect(i).toBeGreaterThan(0);
+    expect(loop[i]!.field).toBe("FUEL_CTX.fuel");
+    expect(loop[i + 1]!.text).toMatch(/^jb fuel_\d+$/);
+    expect(stub[0]!.text).toBe(`${loop[i + 1]!.text.slice(3)}:`);
+    expect(stub.some((l) => l.field === "CTX.site")).toBe(true);
+    expect([...fuelRoles().keys()]).toEqual(Object.keys(FUEL_CTX));
+    const svg = drawn("fuel-check");
+    for (const name of Object.keys(FUEL_CTX)) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).toContain(escapeHtml(`sub qword ptr ${fuelAt}, 1`));
+    expect(() => fuelListing("+++")).toThrow(FuelFigureError);
   });
 
   test("chapter 13's sections are the module's, in its order", () => {
