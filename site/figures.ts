@@ -16,8 +16,9 @@ import { escapeHtml } from "./html.ts";
 import { addressSpaceSvg, pagePermissionsSvg } from "./figures/address-space.ts";
 import { contextBlockSvg } from "./figures/context-block.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
+import { FUEL_SAMPLE, fuelCheckSvg } from "./figures/fuel.ts";
 import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
-import { firstOutputSvg, osrStateSvg } from "./figures/tiering.ts";
+import { firstOutputSvg, osrStateSvg, parseFirstOutput } from "./figures/tiering.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
 import { wasmSectionsSvg } from "./figures/wasm-sections.ts";
 import { EXAMPLE, rexModrmSibSvg } from "./rex-modrm-sib.ts";
@@ -81,8 +82,12 @@ const FIGURES: Record<string, FigureKind> = {
     render: () => ({ drawing: osrStateSvg() }),
   },
   "first-output": {
-    caption: "Why tier: when the first byte appears and when the run ends, for each strategy (a schematic; the measured times are in the tables).",
-    render: () => ({ drawing: firstOutputSvg() }),
+    caption: "Why tier: when the first byte of output appears and when the process ends, for each way of running the same program, measured when the site was built (by chapter 11's <code>figures.ts</code>).",
+    render: (body, artifacts, line) => ({ drawing: firstOutputSvg(parseFirstOutput(readArtifact("first-output", body, ".cache/bench/tiering.json", artifacts, line), body.trim() || ".cache/bench/tiering.json")) }),
+  },
+  "fuel-check": {
+    caption: `Fuel at a loop test, from the code the template JIT makes of <code>${escapeHtml(FUEL_SAMPLE)}</code> with <code>Fuel</code> at its hook, when the site was built: one read-modify-write and a branch inline, a stub out of line, and the context block fields they use.`,
+    render: () => ({ drawing: fuelCheckSvg() }),
   },
   "wasm-sections": {
     caption: `The module chapter 13 makes of <code>${escapeHtml(SAMPLE)}</code>, read back with its own decoder when the site was built: each section's id, what it holds, and its size with its id and length bytes.`,
@@ -106,18 +111,21 @@ const FIGURES: Record<string, FigureKind> = {
 };
 
 function readBench(body: string, artifacts: ArtifactLookup, line: number): BenchFile {
-  const path = body.trim() || ".cache/bench/bf.json";
+  return parseBench(readArtifact("bench-chart", body, ".cache/bench/bf.json", artifacts, line), body.trim() || ".cache/bench/bf.json");
+}
+
+/** The JSON a figure reads: the file its fence names (or `fallback`), as a live command left it. */
+function readArtifact(figure: string, body: string, fallback: string, artifacts: ArtifactLookup, line: number): unknown {
+  const path = body.trim() || fallback;
   const json = artifacts(path) ?? (existsSync(resolve(ROOT, path)) ? readFileSync(resolve(ROOT, path), "utf8") : null);
   if (json === null) {
-    throw new FigureError(`line ${line}: figure bench-chart reads ${path}, which does not exist: a run block before it must run the benchmark that writes it`);
+    throw new FigureError(`line ${line}: figure ${figure} reads ${path}, which does not exist: a run block before it must run the command that writes it`);
   }
-  let data: unknown;
   try {
-    data = JSON.parse(json);
+    return JSON.parse(json);
   } catch (e) {
     throw new FigureError(`line ${line}: ${path} is not JSON (${(e as Error).message})`);
   }
-  return parseBench(data, path);
 }
 
 export const FIGURE_NAMES: readonly string[] = Object.keys(FIGURES);

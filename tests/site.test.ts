@@ -42,7 +42,10 @@ import { pageTableBits, PERMISSION_STEPS } from "../site/figures/address-space.t
 import { contextFields, fieldRoles } from "../site/figures/context-block.ts";
 import { passSteps, SAMPLE } from "../site/figures/pipeline.ts";
 import { FRAMES, slotsOf } from "../site/figures/stack-frame.ts";
-import { osrCrossings } from "../site/figures/tiering.ts";
+import { FirstOutputError, osrCrossings, parseFirstOutput } from "../site/figures/tiering.ts";
+import { FuelFigureError, fuelListing, fuelRoles } from "../site/figures/fuel.ts";
+import { FUEL_CTX } from "../chapters/12-hostile-programs/fuel.ts";
+import type { FirstOutputFile } from "../chapters/11-tiering/figures.ts";
 import { wasmSections } from "../site/figures/wasm-sections.ts";
 import { PROT } from "../chapters/01-pages/pages.ts";
 import { CONTEXT_SIZE, CTX, REG } from "../chapters/07-template-jit/context.ts";
@@ -190,7 +193,7 @@ describe("figures", () => {
   // #region chapter-figures
   /** A figure with no input, as a chapter's fence places it. */
   const drawn = (name: string) => renderFigure({ kind: "figure", line: 1, name, body: "" }, () => null);
-  const DRAWN = FIGURE_NAMES.filter((n) => n !== "bench-chart");
+  const DRAWN = FIGURE_NAMES.filter((n) => n !== "bench-chart" && n !== "first-output");
 
   test.each(DRAWN)("%s is an accessible SVG with a caption", (name) => {
     const html = drawn(name);
@@ -272,6 +275,42 @@ describe("figures", () => {
     const svg = drawn("osr-state");
     for (const c of crossings) expect(svg).toContain(`CTX.${c.field}`);
     expect(osrCrossings("run(m: NativeMachine) { switch (status) {} }")).toEqual([]);
+  });
+
+  test("chapter 11's first-output picture draws the process timings figures.ts wrote, and refuses what it did not", () => {
+    const timings: FirstOutputFile = {
+      program: "busy.b",
+      rows: [
+        { tier: "interpreter", firstMs: 90, totalMs: 1200, compileMs: 0 },
+        { tier: "opt", firstMs: 300, totalMs: 310, compileMs: 210 },
+        { tier: "tiered", firstMs: 95, totalMs: 450, compileMs: 150 },
+      ],
+    };
+    const f = figureOf("figure first-output", ".cache/bench/t.json\n", 4)!;
+    const html = renderFigure(f, (p) => (p === ".cache/bench/t.json" ? JSON.stringify(timings) : null));
+    expect(html).toMatch(/^<figure class="drawing" id="figure-first-output"><svg class="figure-svg fig-first-output"/);
+    expect(html).toContain("<title>Time to first output against time to the end, for busy.b");
+    expect(html).toContain("tiered, first byte after 95 ms, end after 450 ms, 150 ms compiling");
+    for (const r of timings.rows) expect(html).toContain(`>${r.tier}</text>`);
+    expect(html).not.toMatch(/NaN|undefined|Infinity/);
+    expect(() => renderFigure(figureOf("figure first-output", ".cache/bench/none.json\n", 4)!, () => null)).toThrow("line 4: figure first-output reads .cache/bench/none.json, which does not exist");
+    expect(() => parseFirstOutput({ program: "x.b", rows: [{ tier: "opt", firstMs: "soon" }] }, "t.json")).toThrow(FirstOutputError);
+  });
+
+  test("chapter 12's fuel figure is the fueled code's own loop test, stub and fields", () => {
+    const { loop, stub } = fuelListing();
+    const fuelAt = `[${REG.ctx.name}+${FUEL_CTX.fuel}]`;
+    const i = loop.findIndex((l) => l.text === `sub qword ptr ${fuelAt}, 1`);
+    expect(i).toBeGreaterThan(0);
+    expect(loop[i]!.field).toBe("FUEL_CTX.fuel");
+    expect(loop[i + 1]!.text).toMatch(/^jb fuel_\d+$/);
+    expect(stub[0]!.text).toBe(`${loop[i + 1]!.text.slice(3)}:`);
+    expect(stub.some((l) => l.field === "CTX.site")).toBe(true);
+    expect([...fuelRoles().keys()]).toEqual(Object.keys(FUEL_CTX));
+    const svg = drawn("fuel-check");
+    for (const name of Object.keys(FUEL_CTX)) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).toContain(escapeHtml(`sub qword ptr ${fuelAt}, 1`));
+    expect(() => fuelListing("+++")).toThrow(FuelFigureError);
   });
 
   test("chapter 13's sections are the module's, in its order", () => {

@@ -25,8 +25,8 @@ import { DEFAULT_THRESHOLD, TieredProgram } from "./tiered-jit.ts";
 
 // #region demo-programs
 const HELLO = `++++++++[>++++[>++>+++>+++>+<<<<-]>+>+>->>+[<]<-]>>.>---.+++++++..+++.>>.<-.<.+++.------.--------.>>+.>++.`;
-// The alphabet, with a busy pause after each letter: a hundred million steps of chapter 6's interpreter.
-const BUSY = `++++++++[>++++++++<-]>+>++++++++++++++++++++++++++[<.+>>++++++++[>-[>++[>+>+<<-]>>[<<+>>-]<<<-]<-]<-]++++++++++.`;
+// The alphabet, with a busy pause after each letter (examples/busy.b: the chapter's figures run it too).
+const BUSY = readFileSync(new URL("./examples/busy.b", import.meta.url), "utf8");
 // Prints cells forever to the right, counting up: it falls off a 40-cell tape inside a compiled loop.
 const RUNAWAY = `++++++++[>++++++<-]>[.+>+<[->+<]>]`;
 // #endregion demo-programs

@@ -1,12 +1,12 @@
 // Chapter 11's pictures. The state carried across an OSR entry is read from the switch itself,
 // NativeLoop.run in native-loop.ts: the context block fields it writes before the call and reads back
-// after it, and the Machine fields they come from. The time-to-first-output picture is a schematic of
-// the three strategies the chapter compares, with no numbers on it: the measured ones are in the
-// chapter's live results.
+// after it, and the Machine fields they come from. The time-to-first-output picture draws what
+// chapter 11's figures.ts measured when the site was built (the file its --out wrote).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ROOT } from "../../shared/child.ts";
 import { CTX, REG } from "../../chapters/07-template-jit/context.ts";
+import type { FirstOutputFile } from "../../chapters/11-tiering/figures.ts";
 import type { Machine } from "../../chapters/11-tiering/machine.ts";
 import { line, rect, svg, text } from "../svg.ts";
 import { arrow, box } from "./draw.ts";
@@ -80,46 +80,74 @@ export function osrStateSvg(): string {
   return svg(W, y + 48, title, parts.join(""), "figure-svg fig-osr-state");
 }
 
-type Span = "interpret" | "compile" | "run";
+export class FirstOutputError extends Error {
+  override name = "FirstOutputError";
+}
 
-/** Each strategy as spans of (schematic) time, and when its first byte of output appears. */
-export const STRATEGIES: readonly { readonly name: string; readonly spans: readonly [Span, number][]; readonly first: number }[] = [
-  { name: "interpreter", spans: [["interpret", 10]], first: 0.4 },
-  { name: "compile everything first", spans: [["compile", 3], ["run", 2.2]], first: 3.3 },
-  { name: "tiered", spans: [["interpret", 1.4], ["compile", 0.8], ["run", 1.2], ["compile", 0.4], ["run", 2.4]], first: 0.4 },
-];
+/** The process timings chapter 11's figures.ts writes with --out (FirstOutputFile), checked. */
+export function parseFirstOutput(data: unknown, path: string): FirstOutputFile {
+  const bad = (why: string) => new FirstOutputError(`${path}: ${why} (it should be what chapter 11's figures.ts --out writes)`);
+  if (typeof data !== "object" || data === null) throw bad("not an object");
+  const { program, rows } = data as { program?: unknown; rows?: unknown };
+  if (typeof program !== "string" || !Array.isArray(rows) || rows.length === 0) throw bad("no program or no rows");
+  for (const r of rows as Record<string, unknown>[]) {
+    const ok = typeof r.tier === "string" && (["firstMs", "totalMs", "compileMs"] as const).every((k) => typeof r[k] === "number" && Number.isFinite(r[k]) && (r[k] as number) >= 0);
+    if (!ok) throw bad(`a row is not { tier, firstMs, totalMs, compileMs }: ${JSON.stringify(r)}`);
+  }
+  return data as FirstOutputFile;
+}
 
-const SPAN_CLASS: Record<Span, string> = { interpret: "fig-span-0", compile: "fig-span-1", run: "fig-span-2" };
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 
-export function firstOutputSvg(): string {
+/** A tick step of 1, 2 or 5 times a power of ten, giving about `n` ticks up to `max`. */
+function tickStep(max: number, n = 6): number {
+  const raw = max / n;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+}
+
+/**
+ * Time to first output against time to the end, measured: one row per tier, each a whole process of
+ * main.ts on the same program. The bar is the process, the mark its first byte of output, and the
+ * thin bar under it the time it spent compiling, wherever in the run that was.
+ */
+export function firstOutputSvg(f: FirstOutputFile): string {
   const W = 720;
-  const x0 = 190;
-  const scale = (W - x0 - 30) / 10;
-  const rowH = 44;
+  const x0 = 110;
+  const right = 90;
+  const max = Math.max(...f.rows.map((r) => r.totalMs));
+  const step = tickStep(max);
+  const end = Math.ceil(max / step) * step;
+  const scale = (W - x0 - right) / end;
+  const rowH = 50;
+  const top = 28;
   const parts: string[] = [];
-  STRATEGIES.forEach((s, i) => {
-    const y = 20 + i * rowH;
-    parts.push(text(x0 - 10, y + 17, s.name, { class: "fig-label", "text-anchor": "end" }));
-    let t = 0;
-    for (const [kind, len] of s.spans) {
-      parts.push(rect(x0 + t * scale, y, len * scale, 24, { class: SPAN_CLASS[kind] }));
-      t += len;
-    }
-    const fx = x0 + s.first * scale;
-    parts.push(line(fx, y - 4, fx, y + 28, { class: "fig-mark" }));
-    parts.push(text(fx + 4, y - 4, "first byte", { class: "fig-note" }));
-    parts.push(text(x0 + t * scale + 4, y + 17, "end", { class: "fig-note" }));
+  parts.push(text(x0, 14, `${f.program}, one whole process per tier (Bun's start-up included)`, { class: "fig-note" }));
+  for (let t = 0; t <= end + 1e-9; t += step) {
+    const x = x0 + t * scale;
+    parts.push(line(x, top - 4, x, top + f.rows.length * rowH - 8, { class: "fig-grid" }));
+    parts.push(text(x, top + f.rows.length * rowH + 6, fmt(t), { class: "fig-note", "text-anchor": "middle" }));
+  }
+  f.rows.forEach((r, i) => {
+    const y = top + i * rowH;
+    parts.push(text(x0 - 10, y + 15, r.tier, { class: "fig-label", "text-anchor": "end" }));
+    parts.push(rect(x0, y, Math.max(1, r.totalMs * scale), 20, { class: "fig-span-0" }));
+    if (r.compileMs > 0) parts.push(rect(x0, y + 24, Math.max(1, r.compileMs * scale), 7, { class: "fig-span-1" }));
+    const fx = x0 + r.firstMs * scale;
+    parts.push(line(fx, y - 4, fx, y + 24, { class: "fig-mark" }));
+    parts.push(text(x0 + r.totalMs * scale + 6, y + 10, `end ${fmt(r.totalMs)}`, { class: "fig-note" }));
+    parts.push(text(x0 + r.totalMs * scale + 6, y + 23, `first ${fmt(r.firstMs)}`, { class: "fig-note" }));
   });
-  const ly = 20 + STRATEGIES.length * rowH + 6;
-  parts.push(arrow(x0, ly, W - 30, ly));
-  parts.push(text(W - 30, ly + 16, "time (schematic)", { class: "fig-note", "text-anchor": "end" }));
-  (["interpret", "compile", "run"] as const).forEach((k, i) => {
-    const lx = x0 + i * 130;
-    parts.push(rect(lx, ly + 8, 12, 12, { class: SPAN_CLASS[k] }));
-    parts.push(text(lx + 18, ly + 18, k === "run" ? "run compiled code" : k === "interpret" ? "interpret" : "compile", { class: "fig-note" }));
-  });
+  const ly = top + f.rows.length * rowH + 24;
+  parts.push(rect(x0, ly, 14, 10, { class: "fig-span-0" }));
+  parts.push(text(x0 + 20, ly + 9, "the process, start to end", { class: "fig-note" }));
+  parts.push(line(x0 + 210, ly - 2, x0 + 210, ly + 12, { class: "fig-mark" }));
+  parts.push(text(x0 + 218, ly + 9, "first byte of output", { class: "fig-note" }));
+  parts.push(rect(x0 + 370, ly + 2, 14, 6, { class: "fig-span-1" }));
+  parts.push(text(x0 + 390, ly + 9, "time spent compiling, in all", { class: "fig-note" }));
   const title =
-    "Time to first output against time to the end, schematically: the interpreter prints at once and finishes last; compiling " +
-    "everything first prints only after the compile and finishes early; the tiered JIT prints at once, compiles hot loops as it goes, and finishes in between.";
-  return svg(W, ly + 30, title, parts.join(""), "figure-svg fig-first-output");
+    `Time to first output against time to the end, for ${f.program} as one whole process per tier: ` +
+    f.rows.map((r) => `${r.tier}, first byte after ${fmt(r.firstMs)}, end after ${fmt(r.totalMs)}${r.compileMs > 0 ? `, ${fmt(r.compileMs)} compiling` : ""}`).join("; ") +
+    ".";
+  return svg(W, ly + 20, title, parts.join(""), "figure-svg fig-first-output");
 }
