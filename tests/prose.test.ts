@@ -35,7 +35,6 @@ const DEBT: Readonly<Record<string, number>> = {
   "05-control-flow": 1,
   "07-template-jit": 58,
   "08-lir": 4,
-  "10-faster-code": 170,
   "11-tiering": 89,
   "12-hostile-programs": 10,
   "13-wasm-backend": 89,
