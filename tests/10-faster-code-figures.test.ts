@@ -16,6 +16,8 @@ describe("chapter 10's figures", () => {
     const runs = parseDirectives(README).filter((d) => d.kind === "run" && d.figures !== null);
     expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast"]);
     expect([...README.matchAll(FIGURE_REF)].length).toBeGreaterThan(50);
+    // Inside inline code a figure is not quoted but shown as written.
+    expect(README.match(/`[^`\n]*\{\{[^`\n]*`/g) ?? []).toEqual([]);
   });
 
   test("figures.ts --budget 0 prints every figure the prose quotes, without the classic programs", async () => {

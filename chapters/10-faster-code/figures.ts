@@ -295,7 +295,7 @@ export function figures(measured: readonly Measured[], compile: CompileFigures, 
   const long = book.filter((m) => m.ms.fast !== undefined && m.ms.unchecked !== undefined && m.ms.unchecked >= LONG_ENOUGH_MS);
   const diffs = long.map((m) => ((m.ms.fast! - m.ms.unchecked!) / m.ms.unchecked!) * 100);
   out.checksMost = diffs.length > 0 ? `${Math.round(Math.max(...diffs.map(Math.abs)))} %` : "–";
-  out.checksPrograms = long.length > 0 ? listOf(long.map((m) => `\`${m.program}\``)) : "none";
+  out.checksPrograms = long.length > 0 ? listOf(long.map((m) => m.program)) : "none";
   const fastest = book.filter((m) => m.ms.opt !== undefined && m.ms.fast !== undefined && m.ms.fast < m.ms.opt).map((m) => m.program);
   out.fasterCount = fastest.length;
   out.bookCount = book.length;
