@@ -18,6 +18,7 @@ import { contextBlockSvg } from "./figures/context-block.ts";
 import { dualMappingSvg } from "./figures/dual-mapping.ts";
 import { FUEL_SAMPLE, fuelCheckSvg } from "./figures/fuel.ts";
 import { passesSvg, pipelineSvg, SAMPLE } from "./figures/pipeline.ts";
+import { REGISTER_LOOP_SAMPLE, registerLoopSvg } from "./figures/register-loop.ts";
 import { firstOutputSvg, osrStateSvg, parseFirstOutput } from "./figures/tiering.ts";
 import { stackFrameSvg } from "./figures/stack-frame.ts";
 import { wasmSectionsSvg } from "./figures/wasm-sections.ts";
@@ -76,6 +77,10 @@ const FIGURES: Record<string, FigureKind> = {
   passes: {
     caption: `The LIR of <code>${escapeHtml(SAMPLE)}</code> after each pass that changes it, printed by chapter 8's <code>print</code> when the site was built: <b>+</b> lines are new, struck-through lines are gone.`,
     render: () => ({ drawing: passesSvg() }),
+  },
+  "register-loop": {
+    caption: `The loop of <code>${escapeHtml(REGISTER_LOOP_SAMPLE)}</code>, compiled by chapter 9 and by the fast tier when the site was built: the fast tier makes the bounds test and the loads once, before the loop, goes round in registers, and stores after it.`,
+    render: () => ({ drawing: registerLoopSvg() }),
   },
   "osr-state": {
     caption: "The state an OSR entry hands over, read from <code>NativeLoop.run</code>: each value goes through its context block field into the register the compiled code keeps it in, and comes back the same way.",

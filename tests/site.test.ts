@@ -41,6 +41,7 @@ import { EXAMPLE, rexModrmSibSvg } from "../site/rex-modrm-sib.ts";
 import { pageTableBits, PERMISSION_STEPS } from "../site/figures/address-space.ts";
 import { contextFields, fieldRoles } from "../site/figures/context-block.ts";
 import { passSteps, SAMPLE } from "../site/figures/pipeline.ts";
+import { chapter9Rows, fastRows, kindOf } from "../site/figures/register-loop.ts";
 import { FRAMES, slotsOf } from "../site/figures/stack-frame.ts";
 import { FirstOutputError, osrCrossings, parseFirstOutput } from "../site/figures/tiering.ts";
 import { FuelFigureError, fuelListing, fuelRoles } from "../site/figures/fuel.ts";
@@ -267,6 +268,35 @@ describe("figures", () => {
       at = i;
     }
     expect(drawn("lir-pipeline")).not.toContain("optimize()");
+  });
+
+  test("chapter 10's register loop is the two backends' code: memory every turn in chapter 9, registers only in the fast tier", () => {
+    expect(["sub byte ptr [rbx], 2", "lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "nop word ptr [rax+rax*1]", "sub sil, 2", "loop_1_11:"].map(kindOf)).toEqual([
+      "memory",
+      "bounds",
+      "bounds",
+      "bounds",
+      "padding",
+      "register",
+      "label",
+    ]);
+    const turn = (rows: ReturnType<typeof fastRows>) => rows.filter((r) => r.inLoop);
+    const ch9 = turn(chapter9Rows());
+    expect(ch9.some((r) => r.kind === "memory")).toBe(true);
+    expect(ch9.some((r) => r.kind === "bounds")).toBe(true);
+    const fast = fastRows();
+    expect(turn(fast).length).toBeGreaterThan(0);
+    expect(turn(fast).every((r) => r.kind === "register")).toBe(true);
+    expect(turn(fast).at(-1)!.asm).toMatch(/^jne regs_/);
+    // Outside the loop: one bounds test and the loads before it, the stores after it.
+    const before = fast.slice(0, fast.findIndex((r) => r.inLoop));
+    expect(before.filter((r) => r.asm.startsWith("movzx")).length).toBe(2);
+    expect(before.some((r) => r.kind === "bounds")).toBe(true);
+    expect(turn(fast).length).toBeLessThan(ch9.length);
+    expect(fast.slice(fast.findLastIndex((r) => r.inLoop) + 1).map((r) => r.asm)).toEqual(["mov byte ptr [rbx], sil", "mov byte ptr [rbx+1], dil"]);
+    const svg = drawn("register-loop");
+    expect(svg).toContain("sub sil, 2");
+    expect(svg).toContain(`each turn: ${turn(fast).length} instructions`);
   });
 
   test("chapter 11's OSR figure reads what NativeLoop.run hands over", () => {
