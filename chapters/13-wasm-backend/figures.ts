@@ -106,7 +106,7 @@ The figures chapter 13 quotes, as one JSON object: for each program its optimize
 NAMEFunctions, NAMEGenerate, NAMECompile); and for ${TIMED_PROGRAM} (or the last program named) its run
 in Bun beside chapter 9's x86-64 of the same LIR (wasm, opt, optRatio), and this backend beside
 chapter 7's template JIT on the unoptimized LIR (lowered, template, templateRatio), each the best of
-three. By default ${FIGURE_PROGRAMS.join(", ")}.
+up to three. By default ${FIGURE_PROGRAMS.join(", ")}.
 
   -h, --help    this text`;
 
