@@ -31,7 +31,7 @@ type MoreOptions = Readonly<Record<string, { readonly type: "string" | "boolean"
 
 /**
  * Parse argv with LIR_OPTIONS and a main.ts's own (`more`), all at once: every option is checked
- * before a file is read. Returns the invocation and the parsed values (a main.ts reads its own
+ * before a file is read. Returns the invocation, with the parsed values (a main.ts reads its own
  * there), or null when --help has printed `usage`.
  */
 export function parseLirArgs<const M extends MoreOptions = {}>(
@@ -39,11 +39,12 @@ export function parseLirArgs<const M extends MoreOptions = {}>(
   usage: string,
   emits: readonly string[],
   more?: M,
-): { readonly inv: LirInvocation; readonly values: Parsed<{ options: typeof LIR_OPTIONS & M }>["values"] } | null {
+): (LirInvocation & { readonly values: Parsed<{ options: typeof LIR_OPTIONS & M }>["values"] }) | null {
   const options = { ...LIR_OPTIONS, ...more } as typeof LIR_OPTIONS & M;
-  const parsed = parseCommand(argv, usage, { allowPositionals: true, options }, console.log, (problem) => new CliError(problem, usage));
+  const refuse = (problem: string) => new CliError(problem.startsWith("--code needs a value") ? "-e needs a program, e.g. -e '[->+<]'" : problem, usage);
+  const parsed = parseCommand(argv, usage, { allowPositionals: true, options }, console.log, refuse);
   if (parsed === null) return null;
-  return { inv: lirInvocation(parsed.values as LirValues, parsed.positionals, usage, emits), values: parsed.values };
+  return { ...lirInvocation(parsed.values as LirValues, parsed.positionals, usage, emits), values: parsed.values };
 }
 
 interface LirValues extends RunValues {

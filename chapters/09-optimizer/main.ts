@@ -162,7 +162,7 @@ function parse9(argv: readonly string[]): { inv: LirInvocation; o: Options } | n
     own: { type: "boolean" },
   });
   if (parsed === null) return null;
-  const { inv, values } = parsed;
+  const { values, ...inv } = parsed;
   const tier = values.tier ?? "opt";
   if (!isTierName(tier)) throw new CliError(`--tier must be ${TIERS.join(", ")}, not '${tier}'`, USAGE);
   const passes = values.passes;
