@@ -160,7 +160,7 @@ function parse9(argv: readonly string[]): { inv: LirInvocation; o: Options } | n
     tier: { type: "string" },
     passes: { type: "string" },
     own: { type: "boolean" },
-  });
+  }, { passes: "--passes needs a list, e.g. --passes fold-offsets,clear-loops", tier: `--tier needs a value: ${TIERS.join(", ")}` });
   if (parsed === null) return null;
   const { values, ...inv } = parsed;
   const tier = values.tier ?? "opt";
