@@ -12,7 +12,7 @@ import { CASE_MARKER, NATIVE_TIERS, RESULT_MARKER, packTape, wireOptions, type T
 
 const name = process.argv[2] ?? "";
 if (!(name in NATIVE_TIERS)) {
-  console.error(`unknown tier '${name}': the tiers are ${Object.keys(NATIVE_TIERS).join(", ")} (tests/support/bf-native.ts)`);
+  console.error(`unknown tier '${name}': the tiers are ${Object.keys(NATIVE_TIERS).join(", ")} (the tier registry: shared/tiers.ts)`);
   process.exit(2);
 }
 const ref = NATIVE_TIERS[name as TierName];
