@@ -118,7 +118,7 @@ describe("verify", () => {
 
 describe("command lines", () => {
   const mains = CHAPTERS.map((c) => `chapters/${c.slug}/main.ts`).filter((m) => existsSync(resolve(ROOT, m)));
-  const commands = ["shared/start.ts", "shared/demos.ts", "shared/bench.ts", "shared/fuzz.ts", "shared/programs-cli.ts", "shared/verify.ts", "site/build.ts", "site/serve.ts"];
+  const commands = ["shared/start.ts", "shared/demos.ts", "shared/bench.ts", "shared/fuzz.ts", "shared/programs-cli.ts", "shared/verify.ts", "shared/bfgen/main.ts", "site/build.ts", "site/serve.ts"];
   const all = [...mains, ...commands];
 
   test("every chapter's main.ts is here", () => {
