@@ -1,13 +1,15 @@
 // npm run bench [-- bf] [--runs N] [--quick] [--limit S] [--tiers a,b,...] [--peer NAME=CMD] [--out FILE] [program...]
 //
 // The Brainfuck benchmark: every tier of the book on the benchmark programs (shared/programs.ts: the
-// book's own, and the classic ones where installed), side by side in one run, and a yardstick: the optimizing JIT's own LIR printed as C and compiled
-// with `gcc -O2` (when gcc is installed). Each tier runs as a whole process, `bun
+// book's own, and the classic ones where installed), side by side in one run, and a yardstick: the
+// optimizing JIT's own LIR printed as C and compiled with `gcc -O2` (when gcc is installed). Each tier runs as a whole process, `bun
 // chapters/NN-name/main.ts prog.b [--tier T] --stats=json`, so one run gives both what a user
 // waits for (the process, Bun's start-up and the compile included) and, from --stats, the time in the
 // program's own code. Every output is checked against the program's .out file: a fast wrong answer is
 // no answer. Any other implementation can stand beside them as a column: --peer NAME='CMD {prog}' runs
-// CMD through the shell, with {prog} replaced by the program's path and its input on stdin.
+// CMD through the shell, with {prog} replaced by the program's path and its input on stdin, and each
+// tier's time is shown over the peer's. The tiers are the book's tier registry (shared/tiers.ts); run
+// i of every column comes before run i + 1 of any, so that drift in the machine falls on all alike.
 //
 // Defaults: 3 runs of everything (the median is shown), no time limit. --quick: 1 run, and a run over
 // --limit seconds (10 by default) is stopped and shown as "> 10 s". The table goes to stdout and the

@@ -77,7 +77,7 @@ describe("verify --doctor", () => {
 describe("npm run workbook", () => {
   test("an unknown command is one line with the usage", async () => {
     const r = await runBun("shared/workbook/cli.ts", ["frobnicate"], { env });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe(
       "WorkbookUsageError: unknown command 'frobnicate'. usage: npm run workbook -- start [DIR] | contract [N...] [--reference] [--parallel=K] | stubs N",
     );

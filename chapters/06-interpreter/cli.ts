@@ -1,7 +1,7 @@
 // The command line of main.ts: its arguments, the program file, and errors printed the way compilers
 // print them. Later chapters' main.ts files share it.
 import { readFileSync } from "node:fs";
-import { UsageError as CommandUsageError, parseCommand, usageLine } from "../../shared/cli.ts";
+import { UsageError as CommandUsageError, parseCommand } from "../../shared/cli.ts";
 import { BrainfuckError } from "./errors.ts";
 import { parse, type Program } from "./parser.ts";
 import { DEFAULT_TAPE_SIZE, MAX_TAPE_SIZE, type EofBehavior } from "./semantics.ts";
@@ -18,11 +18,11 @@ Without a program, a built-in demo.
   --stats           command and step counts, and times, on stderr
   -h, --help        this text`;
 
-/** A command line that does not make sense: the problem, then `usage`, the usage line of the main.ts that was run. */
+/** A command line that does not make sense: the problem, then the first line of `usage`, that of the main.ts that was run. */
 export class UsageError extends CommandUsageError {
   override name = "UsageError";
   constructor(problem: string, usage = USAGE) {
-    super(`${problem}\n${usageLine(usage)}`);
+    super(`${problem}\n${usage.split("\n")[0]}`);
   }
 }
 

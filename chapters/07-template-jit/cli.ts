@@ -4,8 +4,7 @@ import { parseCommand } from "../../shared/cli.ts";
 import { RUN_OPTIONS, UsageError as InterpreterUsageError, invocation, type Invocation } from "../06-interpreter/cli.ts";
 import { nativeSettings } from "./runtime.ts";
 
-export const USAGE = `usage: bun chapters/07-template-jit/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--input FILE]
-                                          [--emit=asm|hex] [--stats] [--compare]
+export const USAGE = `usage: bun chapters/07-template-jit/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--input FILE] [--emit=asm|hex] [--stats] [--compare]
 
 Compile prog.b with the template JIT and run it: standard input is its input (or --input FILE),
 standard output its output. Without a program, a built-in demo.

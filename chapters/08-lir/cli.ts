@@ -31,19 +31,27 @@ type MoreOptions = Readonly<Record<string, { readonly type: "string" | "boolean"
 
 /**
  * Parse argv with LIR_OPTIONS and a main.ts's own (`more`), all at once: every option is checked
- * before a file is read. Returns the invocation and the parsed values (a main.ts reads its own
- * there), or null when --help has printed `usage`.
+ * before a file is read. Returns the invocation, with the parsed values (a main.ts reads its own
+ * there), or null when --help has printed `usage`. `needs`: what to say when an option's value is
+ * missing, by option name.
  */
 export function parseLirArgs<const M extends MoreOptions = {}>(
   argv: readonly string[],
   usage: string,
   emits: readonly string[],
   more?: M,
-): { readonly inv: LirInvocation; readonly values: Parsed<{ options: typeof LIR_OPTIONS & M }>["values"] } | null {
+  needs: Readonly<Record<string, string>> = {},
+): (LirInvocation & { readonly values: Parsed<{ options: typeof LIR_OPTIONS & M }>["values"] }) | null {
   const options = { ...LIR_OPTIONS, ...more } as typeof LIR_OPTIONS & M;
-  const parsed = parseCommand(argv, usage, { allowPositionals: true, options }, console.log, (problem) => new CliError(problem, usage));
+  // A missing value is answered with what to give: -e's own words, or a main.ts's (`needs`, by option).
+  const missing: Readonly<Record<string, string>> = { code: "-e needs a program, e.g. -e '[->+<]'", ...needs };
+  const refuse = (problem: string) => {
+    const name = /^--([\w-]+) needs a value/.exec(problem)?.[1];
+    return new CliError(name !== undefined && missing[name] !== undefined ? missing[name] : problem, usage);
+  };
+  const parsed = parseCommand(argv, usage, { allowPositionals: true, options }, console.log, refuse);
   if (parsed === null) return null;
-  return { inv: lirInvocation(parsed.values as LirValues, parsed.positionals, usage, emits), values: parsed.values };
+  return { ...lirInvocation(parsed.values as LirValues, parsed.positionals, usage, emits), values: parsed.values };
 }
 
 interface LirValues extends RunValues {

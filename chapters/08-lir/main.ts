@@ -101,7 +101,7 @@ function ms(t: number): string {
 runMain(() => {
   const parsed = parseLirArgs(process.argv.slice(2), USAGE, ["lir", "asm", "hex"], { jit: { type: "boolean" }, own: { type: "boolean" } });
   if (parsed === null) return; // --help
-  const { inv, values } = parsed;
+  const { values, ...inv } = parsed;
   const flags = { jit: values.jit === true, own: values.own === true };
   // The LIR JIT counts no steps: its refusal of --max-steps comes now, before a file is read.
   if (flags.jit && inv.maxSteps !== undefined) nativeSettings({ maxSteps: inv.maxSteps });

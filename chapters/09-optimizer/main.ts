@@ -160,9 +160,9 @@ function parse9(argv: readonly string[]): { inv: LirInvocation; o: Options } | n
     tier: { type: "string" },
     passes: { type: "string" },
     own: { type: "boolean" },
-  });
+  }, { passes: "--passes needs a list, e.g. --passes fold-offsets,clear-loops", tier: `--tier needs a value: ${TIERS.join(", ")}` });
   if (parsed === null) return null;
-  const { inv, values } = parsed;
+  const { values, ...inv } = parsed;
   const tier = values.tier ?? "opt";
   if (!isTierName(tier)) throw new CliError(`--tier must be ${TIERS.join(", ")}, not '${tier}'`, USAGE);
   const passes = values.passes;

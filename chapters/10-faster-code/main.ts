@@ -137,7 +137,7 @@ function options(argv: readonly string[]): { inv: LirInvocation; o: Options } | 
     "perf-map": { type: "boolean" },
   });
   if (parsed === null) return null;
-  const { inv, values } = parsed;
+  const { values, ...inv } = parsed;
   const tiers = commandTiers().map((t) => t.name);
   const tier = values.tier ?? "fast";
   if (!tiers.includes(tier)) throw new CliError(`--tier must be ${tiers.join(", ")}, not '${tier}'`, USAGE);

@@ -9,9 +9,7 @@ import { settingsWithoutStepLimit } from "./js-tiers.ts";
 export const TIERS = ["tiered", "interpreter", "opt", "js", "js-opt", "tiered-js"] as const;
 export type TierChoice = (typeof TIERS)[number];
 
-export const USAGE = `usage: bun chapters/11-tiering/main.ts prog.b [--tier ${TIERS.join("|")}] [--threshold N]
-                                     [--stats[=json]] [--tape N] [--eof unchanged|zero|max] [--max-steps N]
-                                     [--input FILE] [--buffer BYTES] [--emit]
+export const USAGE = `usage: bun chapters/11-tiering/main.ts prog.b [--tier ${TIERS.join("|")}] [--threshold N] [--stats[=json]] [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--input FILE] [--buffer BYTES] [--emit]
 
 Run a Brainfuck program with the tiered JIT, or another tier of this chapter for comparison. Standard
 input is its input (or --input FILE), standard output its output. Without a program, a tour.

@@ -36,7 +36,7 @@ export interface GuardInvocation extends LirInvocation {
 export function parseGuardArgs(argv: readonly string[]): GuardInvocation | null {
   const parsed = parseLirArgs(argv, USAGE, [], { tier: { type: "string" }, timeout: { type: "string" }, demo: { type: "string" } });
   if (parsed === null) return null;
-  const { inv, values } = parsed;
+  const { values, ...inv } = parsed;
   const tier = values.tier ?? "opt";
   if (!isGuardTier(tier)) throw new CliError(`--tier must be one of ${GUARD_TIERS.join(", ")}, not '${tier}'`, USAGE);
   let timeoutMs: number | undefined;

@@ -88,7 +88,7 @@ runMain(() => {
   const parsed = parseLirArgs(stats.argv, USAGE, ["wat", "hex", "lir", "opt-lir"], { lowered: { type: "boolean" } });
   if (parsed === null) return; // --help
   const optimized = parsed.values.lowered !== true;
-  const inv = { ...parsed.inv, json: stats.given };
+  const inv = { ...parsed, json: stats.given };
   if (inv.file !== null) {
     if (!run(inv.file, inv.code ?? readSource(inv.file, USAGE), inv, optimized, console.error)) process.exitCode = 1;
     return;

@@ -1,7 +1,7 @@
 // bfgen: write a Brainfuck program from a spec (see README.md).
 //   bun shared/bfgen/main.ts SPEC > prog.b
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCommand, usageLine, UsageError } from "../cli.ts";
 import { runMain } from "../main.ts";
 import { generateFile } from "./bfgen.ts";
 
@@ -9,26 +9,14 @@ const HELP = `usage: bun shared/bfgen/main.ts SPEC [--stats]
 
 Writes the Brainfuck program that SPEC describes on standard output. The spec language
 (named cells, loops, if/else, macros, compile-time for loops) is in shared/bfgen/README.md.
-  --stats   print the program's size and the highest cell it uses on standard error
-  --help    this text`;
-
-class UsageError extends Error {
-  override name = "UsageError";
-}
-
-function options(args: string[]) {
-  try {
-    return parseArgs({ args, options: { help: { type: "boolean" }, stats: { type: "boolean" } }, allowPositionals: true });
-  } catch (e) {
-    // node:util says what is wrong with the arguments in a TypeError; the reader needs the usage too.
-    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${HELP}`);
-  }
-}
+  --stats       print the program's size and the highest cell it uses on standard error
+  -h, --help    this text`;
 
 runMain(() => {
-  const { values, positionals } = options(process.argv.slice(2));
-  if (values.help) return console.log(HELP);
-  if (positionals.length !== 1) throw new UsageError(`give one spec file\n${HELP}`);
+  const args = parseCommand(process.argv.slice(2), HELP, { allowPositionals: true, options: { stats: { type: "boolean" } } });
+  if (args === null) return;
+  const { values, positionals } = args;
+  if (positionals.length !== 1) throw new UsageError(`give one spec file\n${usageLine(HELP)}`);
   const file = positionals[0]!;
   let text: string;
   try {

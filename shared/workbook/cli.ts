@@ -1,6 +1,7 @@
 // npm run workbook -- start [DIR]       create (or update) your workspace, my-jit/ by default
 // npm run workbook -- contract [N...]   check that each chapter's tests fail against its stubs
 // npm run workbook -- stubs N           print chapter N's stubs (what `start` writes), to read them
+import { parseCommand, UsageError } from "../cli.ts";
 import { runMain } from "../main.ts";
 import { chapterOnDisk, chaptersOnDisk } from "./layout.ts";
 import { formatContract, checkContract } from "./contract.ts";
@@ -8,14 +9,35 @@ import { generateStubs } from "./generate.ts";
 import { formatStart, start } from "./start.ts";
 
 /** A command line the workbook does not understand. */
-export class WorkbookUsageError extends Error {
+export class WorkbookUsageError extends UsageError {
   override name = "WorkbookUsageError";
 }
 
 const USAGE = "usage: npm run workbook -- start [DIR] | contract [N...] [--reference] [--parallel=K] | stubs N";
 
+const HELP = `${USAGE}
+
+  start [DIR]         create (or update) your workspace, my-jit/ by default
+  contract [N...]     check that each chapter's tests fail against its stubs (default: every chapter)
+    --reference       against the book's own code instead: every test must pass
+    --parallel=K      chapters checked at once (default 2)
+  stubs N             print chapter N's stubs (what start writes), to read them
+  -h, --help          this text`;
+
 await runMain(async () => {
-  const [command, ...args] = process.argv.slice(2);
+  const parsed = parseCommand(
+    process.argv.slice(2),
+    HELP,
+    { allowPositionals: true, options: { reference: { type: "boolean" }, parallel: { type: "string" } } },
+    console.log,
+    (problem) => new WorkbookUsageError(`${problem.split("\n")[0]}. ${USAGE}`),
+  );
+  if (parsed === null) return;
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (command !== "contract" && (values.reference !== undefined || values.parallel !== undefined)) {
+    throw new WorkbookUsageError(`--reference and --parallel are contract's options. ${USAGE}`);
+  }
   switch (command) {
     case "start": {
       if (args.length > 1) throw new WorkbookUsageError(`start takes one folder at most. ${USAGE}`);
@@ -23,12 +45,12 @@ await runMain(async () => {
       return;
     }
     case "contract": {
-      const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
-      const parallel = Number(/^--parallel=(\d+)$/.exec(args.find((a) => a.startsWith("--parallel=")) ?? "")?.[1] ?? 2);
-      const unknown = args.filter((a) => !/^\d+$/.test(a) && a !== "--reference" && !a.startsWith("--parallel="));
+      const unknown = args.filter((a) => !/^\d+$/.test(a));
       if (unknown.length > 0) throw new WorkbookUsageError(`unknown argument '${unknown[0]}'. ${USAGE}`);
-      const chapters = numbers.length > 0 ? numbers.map((n) => chapterOnDisk(n)) : chaptersOnDisk();
-      const results = await checkContract(chapters, { reference: args.includes("--reference"), parallel, onResult: (r) => console.log(formatContract([r])) });
+      const parallel = values.parallel === undefined ? 2 : /^\d+$/.test(values.parallel) ? Number(values.parallel) : NaN;
+      if (!(parallel >= 1)) throw new WorkbookUsageError(`--parallel must be a whole number, 1 or more, not '${values.parallel}'. ${USAGE}`);
+      const chapters = args.length > 0 ? args.map((n) => chapterOnDisk(Number(n))) : chaptersOnDisk();
+      const results = await checkContract(chapters, { reference: values.reference === true, parallel, onResult: (r) => console.log(formatContract([r])) });
       const broken = results.filter((r) => !r.ok).length;
       console.log(broken === 0 ? `\nThe contract holds for ${results.length} chapter(s).` : `\nThe contract is broken in ${broken} chapter(s).`);
       process.exitCode = broken === 0 ? 0 : 1;

@@ -8,14 +8,15 @@ import { BrainfuckError } from "../../chapters/06-interpreter/errors.ts";
 import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
 import type { NativeTier } from "../../chapters/07-template-jit/tier.ts";
 import { ROOT } from "../../shared/child.ts";
-import { CASE_MARKER, NATIVE_TIERS, RESULT_MARKER, packTape, wireOptions, type TierName, type WireCase, type WireOutcome } from "./bf-native.ts";
+import { CASE_MARKER, nativeTiers, RESULT_MARKER, packTape, wireOptions, type WireCase, type WireOutcome } from "./bf-native.ts";
 
 const name = process.argv[2] ?? "";
-if (!(name in NATIVE_TIERS)) {
-  console.error(`unknown tier '${name}': the tiers are ${Object.keys(NATIVE_TIERS).join(", ")} (tests/support/bf-native.ts)`);
+const tiers = nativeTiers();
+const ref = tiers[name];
+if (ref === undefined) {
+  console.error(`unknown tier '${name}': the tiers are ${Object.keys(tiers).join(", ")} (the tier registry: shared/tiers.ts)`);
   process.exit(2);
 }
-const ref = NATIVE_TIERS[name as TierName];
 const tier = ((await import(resolve(ROOT, ref.module))) as Record<string, unknown>)[ref.export] as NativeTier;
 const cases = JSON.parse(await Bun.stdin.text()) as WireCase[];
 

@@ -12,9 +12,9 @@ import { registeredTiers } from "../../shared/tiers.ts";
 
 // #region registry
 /** Native tiers by name: the module (from the repository root) and the export that is its NativeTier. */
-export const NATIVE_TIERS: Readonly<Record<string, { readonly module: string; readonly export: string }>> = Object.fromEntries(
-  registeredTiers().flatMap((t) => (t.native === null ? [] : [[t.name, t.native] as const])),
-);
+export function nativeTiers(): Readonly<Record<string, { readonly module: string; readonly export: string }>> {
+  return Object.fromEntries(registeredTiers().flatMap((t) => (t.native === null ? [] : [[t.name, t.native] as const])));
+}
 
 export type TierName = string;
 // #endregion registry
