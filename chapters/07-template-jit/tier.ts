@@ -1,6 +1,6 @@
-// What every native tier of the book provides (this chapter's template JIT, the LIR JIT of
-// chapter 8, the optimizing JIT of chapter 9, ...): compile a Program once, run it many times, and
-// answer with chapter 6's RunResult, so that any tier can be compared with the interpreter.
+// What every native tier provides (this chapter's template JIT is the first): compile a Program
+// once, run it many times, and answer with chapter 6's RunResult, so that any tier can be compared
+// with the interpreter.
 import type { Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";

@@ -79,9 +79,9 @@ export interface OutOp {
 }
 
 /**
- * The ops by kind. The set is open: a later chapter adds a kind by adding a member here (TypeScript
- * merges a `declare module` block naming this interface into it) and registering what every stage
- * needs to know about the new op with `defineOp` (op-set.ts).
+ * The ops by kind. The set is open: a module adds a kind by adding a member here (TypeScript merges
+ * a `declare module` block naming this interface into it) and registering what every stage needs
+ * to know about the new op with `defineOp` (op-set.ts).
  */
 export interface OpTypes {
   add: AddOp;

@@ -1,12 +1,12 @@
 // Brainfuck -> LIR, the direct translation: a run of the same command becomes one op, a loop
-// becomes a loop, and every op works on cell [0]. Nothing clever; chapter 9 is the clever part.
+// becomes a loop, and every op works on cell [0]. Nothing clever: it is still the program as written.
 import type { Instr, Program } from "../06-interpreter/parser.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { MAX_NESTING, nestingError } from "./errors.ts";
 import { wrapSigned, type Lir, type Op } from "./lir.ts";
 
 // #region lower
-/** maxNesting: the deepest loop nesting accepted (chapter 12); the passes recurse once per level. */
+/** maxNesting: the deepest loop nesting accepted; a pass over the LIR recurses once per level. */
 export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const code = program.code;
   const root: Op[] = [];
