@@ -14,7 +14,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range, type Reach } from "./lir.ts";
+import { extent, innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
@@ -337,13 +337,6 @@ export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
   return ops.some((op) => op.kind === kind || innerOps(op).some((inner) => uses(inner, kind)));
 }
 
-/** The smallest and the largest offset of the reaches, with 0 (the pointer's own cell) between them. */
-export function extent(reach: readonly Reach[]): Range {
-  let lo = 0;
-  let hi = 0;
-  for (const { off } of reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];
-  return { lo, hi };
-}
 
 // #region entry-exits
 /** Save the registers, then load them from the context block (its address is in rdi). */

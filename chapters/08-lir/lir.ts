@@ -142,6 +142,14 @@ export function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
 }
 // #endregion
 
+/** The cells from the nearest to the farthest reach on each side, with 0 (the pointer's own) between. */
+export function extent(reach: readonly Reach[]): Range {
+  let lo = 0;
+  let hi = 0;
+  for (const { off } of reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];
+  return { lo, hi };
+}
+
 // #region wrap
 /** k mod 256, as -128..127: the form `add` keeps. */
 export function wrapSigned(k: number): number {
