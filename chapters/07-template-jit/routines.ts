@@ -42,7 +42,7 @@ export function newExits(a: Asm): Exits {
 /**
  * After the last template: flush, then leave with flush's status (0, OK, unless the write failed).
  * Every exit stores the pointer and the output cursor back into the context block; a code
- * generator that keeps the pointer in another form (chapter 8) turns it back with `toIndex`.
+ * generator that keeps the pointer in another form turns it back with `toIndex`.
  */
 export function emitExits(a: Asm, x: Exits, toIndex?: () => void): void {
   a.call(x.flush).bind(x.leave);

@@ -57,7 +57,7 @@ export class NativeProgram implements CompiledProgram {
     this.#entry = (ctx) => fn(ctx as Pointer);
   }
 
-  /** Where the code is, for tools that name it (chapter 10's perf map); meaningless after free(). */
+  /** Where the code is, for tools that name it (a profiler's map); meaningless after free(). */
   get address(): number {
     return this.#buffer.address;
   }

@@ -3,8 +3,7 @@
 // steps the host replays). What changes is the register plan: rbx holds the current cell's
 // address, so the cell `[o]` of an op is the operand `[rbx+o]`, and a verified LIR needs no bounds
 // check on any op but the ones that say so (move and check).
-import type { Imm } from "../04-encoder/operands.ts";
-import { byte, dword, mem, qword, type Mem } from "../04-encoder/operands.ts";
+import { byte, dword, mem, qword, type Imm, type Mem } from "../04-encoder/operands.ts";
 import { al, eax, edi, edx, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
 import { Frame } from "../05-control-flow/frame.ts";
 import { Asm, type Label } from "../05-control-flow/labels.ts";
@@ -14,7 +13,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range, type Reach } from "./lir.ts";
+import { extent, innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
@@ -41,14 +40,6 @@ const { cell, tape, end, ctx, out } = LIR_REG;
 
 /** The cell `[o]` of an op: a byte at `rbx + o`. */
 export const cellAt = (off: number): Mem => byte(cell, off);
-
-/** Where a cell is while code works on it: in memory, `[rbx+o]`, or for a while in a register. */
-export type CellHome = Mem | Gpr<8>;
-
-/** `[home, src]` as the assembler's methods take their operands, wherever the cell is. */
-export function onCell<T extends Gpr | Imm>(home: CellHome, src: T): [Gpr, T] | [Mem, T] {
-  return home.kind === "mem" ? [home, src] : [home, src];
-}
 
 /** Machine code for a program, and how the host reads back a failed bounds check. */
 export interface X86Code {
@@ -266,6 +257,14 @@ export class X86Lowering {
 }
 
 // #region cells
+/** Where a cell is while code works on it: in memory, `[rbx+o]`, or for a while in a register. */
+export type CellHome = Mem | Gpr<8>;
+
+/** `[home, src]` as the assembler's methods take their operands, wherever the cell is. */
+export function onCell<T extends Gpr | Imm>(home: CellHome, src: T): [Gpr, T] | [Mem, T] {
+  return home.kind === "mem" ? [home, src] : [home, src];
+}
+
 /** `add [o] k`: one add (or sub) on the cell. */
 function add(l: X86Lowering, op: OpTypes["add"]): void {
   const home = l.cell(op.off);
@@ -337,13 +336,6 @@ export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
   return ops.some((op) => op.kind === kind || innerOps(op).some((inner) => uses(inner, kind)));
 }
 
-/** The smallest and the largest offset of the reaches, with 0 (the pointer's own cell) between them. */
-export function extent(reach: readonly Reach[]): Range {
-  let lo = 0;
-  let hi = 0;
-  for (const { off } of reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];
-  return { lo, hi };
-}
 
 // #region entry-exits
 /** Save the registers, then load them from the context block (its address is in rdi). */

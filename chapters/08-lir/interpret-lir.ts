@@ -4,7 +4,7 @@
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
 import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
-import { posOf, reachesOf, type Lir, type Op } from "./lir.ts";
+import { extent, posOf, reachesOf, type Lir, type Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
@@ -117,9 +117,7 @@ export function flatten(lir: Lir): FlatLir {
           emit(op, MOVE, op.delta);
           break;
         case "check": {
-          let lo = 0;
-          let hi = 0;
-          for (const { off } of op.reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];
+          const { lo, hi } = extent(op.reach);
           emit(op, CHECK, lo, hi);
           break;
         }

@@ -79,9 +79,9 @@ export interface OutOp {
 }
 
 /**
- * The ops by kind. The set is open: a later chapter adds a kind by adding a member here (TypeScript
- * merges a `declare module` block naming this interface into it) and registering what every stage
- * needs to know about the new op with `defineOp` (op-set.ts).
+ * The ops by kind. The set is open: a module adds a kind by adding a member here (TypeScript merges
+ * a `declare module` block naming this interface into it) and registering what every stage needs
+ * to know about the new op with `defineOp` (op-set.ts).
  */
 export interface OpTypes {
   add: AddOp;
@@ -141,6 +141,14 @@ export function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
   return steps.map((pos, i) => ({ off: Math.sign(delta) * (i + 1), pos }));
 }
 // #endregion
+
+/** The cells from the nearest to the farthest reach on each side, with 0 (the pointer's own) between. */
+export function extent(reach: readonly Reach[]): Range {
+  let lo = 0;
+  let hi = 0;
+  for (const { off } of reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];
+  return { lo, hi };
+}
 
 // #region wrap
 /** k mod 256, as -128..127: the form `add` keeps. */

@@ -1,5 +1,5 @@
 // Brainfuck -> LIR, the direct translation: a run of the same command becomes one op, a loop
-// becomes a loop, and every op works on cell [0]. Nothing clever; chapter 9 is the clever part.
+// becomes a loop, and every op works on cell [0]. Nothing clever: it is still the program as written.
 import type { Instr, Program } from "../06-interpreter/parser.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { MAX_NESTING, nestingError } from "./errors.ts";
@@ -9,8 +9,8 @@ import { wrapSigned, type Lir, type Op } from "./lir.ts";
 /**
  * One op per run of the same command (`add` with wrapSigned, dropped when it wraps to 0; `move` with
  * one step position per command, which checks itself), a `loop [0]` per loop (its `[` and `]`
- * positions), `in`/`out` on [0]. maxNesting: the deepest loop nesting accepted (chapter 12); the passes recurse once
- * per level. A loop deeper than that is errors.ts's nestingError, at its `[`.
+ * positions), `in`/`out` on [0]. maxNesting: the deepest loop nesting accepted; the passes recurse once per
+ * level. A loop deeper than that is errors.ts's nestingError, at its `[`.
  */
 export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const code = program.code;

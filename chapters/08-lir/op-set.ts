@@ -1,7 +1,7 @@
 // The LIR's set of ops is open. This chapter's ops (add, set, move, check, loop, in, out) are known
-// to every stage by name; an op kind added later brings, in one definition, everything each stage
-// needs to know about it: what it reaches and holds, how the verifier follows it, its text form,
-// what it does in the interpreter's run loop, and its machine code. The stages look it up here.
+// to every stage by name; an op kind added to the set brings, in one definition, everything each
+// stage needs to know about it: what it reaches and holds, how the verifier follows it, its text
+// form, what it does in the interpreter's run loop, and its machine code. The stages look it up here.
 import type { X86Lowering } from "./codegen-x86.ts";
 import type { Flattener } from "./interpret-lir.ts";
 import type { Op, OpKind, OpTypes, Range, Reach } from "./lir.ts";

@@ -5,10 +5,12 @@ import { al, eax, ecx, gpr, type Gpr } from "../04-encoder/registers.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { onCell, type X86Lowering } from "../08-lir/codegen-x86.ts";
 import { LirSyntaxError } from "../08-lir/errors.ts";
-import { NEXT, STOP, type Machine } from "../08-lir/interpret-lir.ts";
-import { straight, wrapSigned, type Op, type Range } from "../08-lir/lir.ts";
+import { NEXT, STOP, type Flattener, type Machine } from "../08-lir/interpret-lir.ts";
+import { straight, wrapSigned, type Op, type Range, type Reach } from "../08-lir/lir.ts";
 import { defineOp } from "../08-lir/op-set.ts";
-import { hull, intersect } from "../08-lir/verify.ts";
+import type { Block, LirLexer, Token } from "../08-lir/parse-lir.ts";
+import type { Printer } from "../08-lir/print.ts";
+import { hull, intersect, type Walker } from "../08-lir/verify.ts";
 
 // #region ops
 /** Cell `[dst]` += cell `[src]` * k (mod 256): one target of a multiply loop. `k` as for `add`. */
@@ -51,35 +53,42 @@ declare module "../08-lir/lir.ts" {
 // #endregion ops
 
 // #region muladd
-defineOp({
-  kind: "muladd",
-  verify(op, r, v) {
-    v.need(op, op.src, r);
-    v.need(op, op.dst, r);
-    return r;
-  },
-  print: (op, p) => p.line(`muladd [${op.dst}] += [${op.src}] * ${op.k}`, [op.pos]),
-  parse(t, lex) {
-    const dst = lex.cell();
-    lex.expect("+=");
-    const src = lex.cell();
-    lex.expect("*");
-    const k = wrapSigned(lex.int(-255, 255, "a factor"));
-    if (dst === src) throw new LirSyntaxError(t.pos, `muladd reads and writes the same cell [${dst}]: use 'add' or 'set' instead`);
-    return { kind: "muladd", dst, src, k, pos: lex.position(t) };
-  },
-  flatten: (op, f) => void f.emit(op, runMulAdd, op.dst, op.src, op.k),
-  /** Load, multiply, add. A factor of 1 or -1 needs no multiply. */
-  x86(l, op) {
-    const src = l.cell(op.src);
-    if (src.kind === "mem") l.a.movzx(ecx, src);
-    addTimes(l, op.dst, src.kind === "mem" ? ecx : gpr(32, src.id), op.k);
-  },
-});
+/** Both cells must be known to be on the tape; it moves nothing. */
+function verifyMulAdd(op: MulAddOp, r: Range, v: Walker): Range {
+  v.need(op, op.src, r);
+  v.need(op, op.dst, r);
+  return r;
+}
+
+function printMulAdd(op: MulAddOp, p: Printer): void {
+  p.line(`muladd [${op.dst}] += [${op.src}] * ${op.k}`, [op.pos]);
+}
+
+/** `muladd [d] += [s] * k` */
+function parseMulAdd(t: Token, lex: LirLexer): MulAddOp {
+  const dst = lex.cell();
+  lex.expect("+=");
+  const src = lex.cell();
+  lex.expect("*");
+  const k = wrapSigned(lex.int(-255, 255, "a factor"));
+  if (dst === src) throw new LirSyntaxError(t.pos, `muladd reads and writes the same cell [${dst}]: use 'add' or 'set' instead`);
+  return { kind: "muladd", dst, src, k, pos: lex.position(t) };
+}
+
+function flattenMulAdd(op: MulAddOp, f: Flattener): void {
+  f.emit(op, runMulAdd, op.dst, op.src, op.k);
+}
 
 function runMulAdd(m: Machine, dst: number, src: number, k: number): number {
-  m.tape[m.p + dst] += m.tape[m.p + src]! * k;
+  m.tape[m.p + dst] += m.tape[m.p + src]! * k; // a Uint8Array stores modulo 256
   return NEXT;
+}
+
+/** Load, multiply, add. A factor of 1 or -1 needs no multiply. */
+function lowerMulAdd(l: X86Lowering, op: MulAddOp): void {
+  const src = l.cell(op.src);
+  if (src.kind === "mem") l.a.movzx(ecx, src);
+  addTimes(l, op.dst, src.kind === "mem" ? ecx : gpr(32, src.id), op.k);
 }
 
 /** `[d] += value * k`, with `value` in a 32-bit register (its low byte is what counts). */
@@ -90,6 +99,8 @@ export function addTimes(l: X86Lowering, dst: number, value: Gpr<32>, k: number)
   else if (k === -1) l.a.sub(...onCell(home, low));
   else l.a.imul(eax, value, k).add(...onCell(home, al));
 }
+
+defineOp({ kind: "muladd", verify: verifyMulAdd, print: printMulAdd, parse: parseMulAdd, flatten: flattenMulAdd, x86: lowerMulAdd });
 // #endregion muladd
 
 // #region scan
@@ -104,31 +115,25 @@ export function afterScan(r: Range, stride: number): Range {
   return intersect(r, stepped);
 }
 
-defineOp({
-  kind: "scan",
-  reaches: (op) => straight(op.stride, op.steps),
-  movesPointer: true,
-  verify: (op, r) => afterScan(r, op.stride),
-  print: (op, p) => p.line(`scan ${op.stride}`, [op.pos, ...op.steps]),
-  parse(t, lex) {
-    const stride = lex.nonZero("a stride to scan by");
-    const [pos, ...steps] = lex.positions(t, 1 + Math.abs(stride));
-    return { kind: "scan", stride, steps, pos: pos! };
-  },
-  flatten: (op, f) => void f.emit(op, runScan, op.stride),
-  /** A loop of moves, each checked, until the cell is 0. */
-  x86(l, op) {
-    const again = l.label("scan");
-    const done = l.label("scan_done");
-    const fail = l.offTapeStub(op, () => l.step(-op.stride));
-    l.loopTest(op.pos, 0);
-    l.a.cmp(...onCell(l.cell(0), 0)).je(done).bind(again);
-    l.step(op.stride);
-    l.movedOff(op.stride, fail);
-    l.loopTest(op.pos, 0);
-    l.a.cmp(...onCell(l.cell(0), 0)).jne(again).bind(done);
-  },
-});
+/** Like a move's: the cells of the step that fails, from the cell the scan stopped on. */
+function scanReaches(op: ScanOp): readonly Reach[] {
+  return straight(op.stride, op.steps);
+}
+
+function printScan(op: ScanOp, p: Printer): void {
+  p.line(`scan ${op.stride}`, [op.pos, ...op.steps]);
+}
+
+/** `scan s`, with a position for its `[` and one for each step. */
+function parseScan(t: Token, lex: LirLexer): ScanOp {
+  const stride = lex.nonZero("a stride to scan by");
+  const [pos, ...steps] = lex.positions(t, 1 + Math.abs(stride));
+  return { kind: "scan", stride, steps, pos: pos! };
+}
+
+function flattenScan(op: ScanOp, f: Flattener): void {
+  f.emit(op, runScan, op.stride);
+}
 
 /** Each cell a scan stops on is a loop test, counted as a step. */
 function runScan(m: Machine, stride: number): number {
@@ -161,54 +166,86 @@ export function scanEnd(tape: Uint8Array, p: number, stride: number): number {
   while (tape[p] !== 0 && p !== last) p += stride;
   return p;
 }
+
+/** A loop of moves, each checked, until the cell is 0. */
+function lowerScan(l: X86Lowering, op: ScanOp): void {
+  const again = l.label("scan");
+  const done = l.label("scan_done");
+  const fail = l.offTapeStub(op, () => l.step(-op.stride));
+  l.loopTest(op.pos, 0);
+  l.a.cmp(...onCell(l.cell(0), 0)).je(done).bind(again);
+  l.step(op.stride);
+  l.movedOff(op.stride, fail);
+  l.loopTest(op.pos, 0);
+  l.a.cmp(...onCell(l.cell(0), 0)).jne(again).bind(done);
+}
+
+defineOp({
+  kind: "scan",
+  reaches: scanReaches,
+  movesPointer: true,
+  verify: (op, r) => afterScan(r, op.stride),
+  print: printScan,
+  parse: parseScan,
+  flatten: flattenScan,
+  x86: lowerScan,
+});
 // #endregion scan
 
 // #region guard
-defineOp({
-  kind: "guard",
-  inner: (op) => [op.then, op.otherwise],
-  verify(op, r, v) {
-    // `then` runs only when the guarded cells are on the tape, and with them every cell between
-    // them and the pointer: the tape has no holes.
-    const fast = v.walk(op.then, hull(r, op.cells));
-    const slow = v.walk(op.otherwise, r);
-    return intersect(fast, slow);
-  },
-  print(op, p) {
-    p.line(`guard ${op.cells.lo}..${op.cells.hi}`, [op.pos], " {");
-    p.body(op.then);
-    p.line("} else {", []);
-    p.body(op.otherwise);
-    p.line("}", []);
-  },
-  parse(t, lex) {
-    const cells = lex.range();
-    const pos = lex.position(t);
-    return { between: ["else"], finish: ([then, otherwise]): GuardOp => ({ kind: "guard", cells, pos, then: then!, otherwise: otherwise! }) };
-  },
-  // `otherwise` nearly never runs: out of line, so `then` falls straight through.
-  flatten(op, f) {
-    const head = f.emit(op, runGuard, op.cells.lo, op.cells.hi);
-    f.walk(op.then);
-    f.outOfLine(head, op.otherwise);
-  },
-  /** The test inline, `otherwise` out of line. */
-  x86(l, op) {
-    const slow = l.label("guard_else");
-    const resume = l.label("guard_end");
-    l.boundsTest(op.cells, slow);
-    l.ops(op.then);
-    l.a.bind(resume);
-    l.later(() => {
-      l.a.bind(slow);
-      l.ops(op.otherwise);
-      l.a.jmp(resume);
-    });
-  },
-});
+function guardBranches(op: GuardOp): readonly (readonly Op[])[] {
+  return [op.then, op.otherwise];
+}
+
+/**
+ * `then` runs only when the guarded cells are on the tape, and with them every cell between them
+ * and the pointer: the tape has no holes. After the guard, only what both branches leave known is.
+ */
+function verifyGuard(op: GuardOp, r: Range, v: Walker): Range {
+  const fast = v.walk(op.then, hull(r, op.cells));
+  const slow = v.walk(op.otherwise, r);
+  return intersect(fast, slow);
+}
+
+function printGuard(op: GuardOp, p: Printer): void {
+  p.line(`guard ${op.cells.lo}..${op.cells.hi}`, [op.pos], " {");
+  p.body(op.then);
+  p.line("} else {", []);
+  p.body(op.otherwise);
+  p.line("}", []);
+}
+
+/** `guard lo..hi { ... } else { ... }`: the parser reads the two branches. */
+function parseGuard(t: Token, lex: LirLexer): Block {
+  const cells = lex.range();
+  const pos = lex.position(t);
+  return { between: ["else"], finish: ([then, otherwise]): GuardOp => ({ kind: "guard", cells, pos, then: then!, otherwise: otherwise! }) };
+}
+
+/** `otherwise` nearly never runs: out of line, so `then` falls straight through. */
+function flattenGuard(op: GuardOp, f: Flattener): void {
+  const head = f.emit(op, runGuard, op.cells.lo, op.cells.hi);
+  f.walk(op.then);
+  f.outOfLine(head, op.otherwise);
+}
 
 function runGuard(m: Machine, lo: number, hi: number, otherwise: number): number {
   return m.p + lo >= 0 && m.p + hi < m.tape.length ? NEXT : otherwise;
 }
-// #endregion guard
 
+/** The test inline, `otherwise` out of line. */
+function lowerGuard(l: X86Lowering, op: GuardOp): void {
+  const slow = l.label("guard_else");
+  const resume = l.label("guard_end");
+  l.boundsTest(op.cells, slow);
+  l.ops(op.then);
+  l.a.bind(resume);
+  l.later(() => {
+    l.a.bind(slow);
+    l.ops(op.otherwise);
+    l.a.jmp(resume);
+  });
+}
+
+defineOp({ kind: "guard", inner: guardBranches, verify: verifyGuard, print: printGuard, parse: parseGuard, flatten: flattenGuard, x86: lowerGuard });
+// #endregion guard

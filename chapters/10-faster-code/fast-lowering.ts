@@ -8,8 +8,8 @@ import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
 import { ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
-import { LIR_REG, X86Lowering, cellAt, extent, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { innerOps, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { LIR_REG, X86Lowering, cellAt, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { extent, innerOps, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { ScanOp } from "../09-optimizer/ops.ts";
@@ -81,7 +81,7 @@ export const CELL_REGISTERS: readonly Gpr<32>[] = [esi, edi, edx, ecx, r8d, r9d,
 const low = (r: Gpr<32>): Gpr<8> => gpr(8, r.id);
 
 /** What the fast lowering records as it goes: where each op's code starts, and each loop. */
-interface Record {
+export interface CodeNotes {
   readonly marks: OpMark[];
   readonly loops: LoopRegion[];
 }
@@ -91,7 +91,7 @@ interface Record {
  * The fast lowering: chapter 9's rules with loops, scans, checks and guards replaced, every op's
  * start recorded, and op lists lowered with one bounds test per straight-line block.
  */
-export function fastRules(imports: ScanImports, options: FastOptions, record: Record): { rules: X86Rules; list: ListRule | null } {
+export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
   const rules: X86Rules = {
@@ -187,7 +187,7 @@ const UNCHECKED_RULES: X86Rules = {
  * store what changed at the end. When the check fails, the loop as chapter 9 compiles it, out of
  * line, fails at the exact command.
  */
-function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; unchecked: boolean; align: number; record: Record }): void {
+function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; unchecked: boolean; align: number; record: CodeNotes }): void {
   const a = l.a;
   const reg = new Map(cells.map((off, i) => [off, CELL_REGISTERS[i]!] as const));
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
@@ -366,7 +366,7 @@ export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions, 
       throw new UncheckedReachError(`an op reaches ${far} cells from the pointer, past the guard pages (${UNCHECKED_REACH}): compile this program with its checks`);
     }
   }
-  const record: Record = { marks: [], loops: [] };
+  const record: CodeNotes = { marks: [], loops: [] };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);
   return { ...code, marks: record.marks, loops: record.loops };

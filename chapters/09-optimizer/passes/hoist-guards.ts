@@ -37,7 +37,7 @@ function hoisted(loop: LoopOp): Op[] | null {
   if (cells === null) return null;
   // Each turn of the copy starts with the guards' cells on the tape, as well as what the loop knew.
   // A balanced loop with no `known` range of its own starts from what is known on entry, which the
-  // guard grew; one that has a range needs it grown too (chapter 12's fuzzer found the case).
+  // guard grew; one that has a range needs it grown too.
   const faster: LoopOp = walk === 0 && loop.known === undefined ? { ...loop, body: fast } : { ...loop, known: hull(known, cells), body: fast };
   return [{ kind: "guard", cells, then: [faster], otherwise: [loop], pos: loop.pos }];
 }

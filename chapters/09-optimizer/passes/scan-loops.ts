@@ -1,5 +1,5 @@
 // Scan loops: `[>]`, `[<<]`: move by a fixed stride until the cell is 0. One op instead of a loop,
-// which a backend can turn into memchr-style code (chapter 10). Every step is still checked: the
+// which a backend can turn into memchr-style code. Every step is still checked: the
 // scan carries the positions of the loop's `<`s and `>`s, and runs off the tape where they would.
 import type { Lir } from "../../08-lir/lir.ts";
 import { rewrite } from "../rewrite.ts";
