@@ -1,6 +1,6 @@
 // The fast tier: chapter 9's passes, then this chapter's lowering, on chapter 7's runtime.
-import type { Program } from "../06-interpreter/parser.ts";
 import { Asm } from "../05-control-flow/labels.ts";
+import type { Program } from "../06-interpreter/parser.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
