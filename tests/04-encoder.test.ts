@@ -616,6 +616,15 @@ describe("the chapter's programs", () => {
     expect(formatBench(rows).split("\n")[1]).toMatch(/^ours: Assembler, no listing +\d+\.\d\d M\/s +1\.00x$/);
   });
 
+  test("bench.ts --figures gives the prose its figures as one JSON object", async () => {
+    const { benchFigures, runBench, measureHeap } = await import("../chapters/04-encoder/bench.ts");
+    const figures = benchFigures(runBench(20, 1), measureHeap(5000));
+    expect(figures.perSecond).toMatch(/^\d+\.\d million$/);
+    expect(figures.icedPrebuiltFaster).toMatch(/^\d+\.\d×$/);
+    expect(figures.heapPerInstruction).toMatch(/^-?\d+ bytes$/); // a GC can free more than the run kept
+    expect(Object.keys(benchFigures(runBench(20, 1), null))).not.toContain("heapPerInstruction");
+  });
+
   test("without a listing, an assembler keeps little more than its code; with one, an entry per instruction", async () => {
     const { measureHeap } = await import("../chapters/04-encoder/bench.ts");
     const [bare, listed] = measureHeap(5000)!;

@@ -340,17 +340,21 @@ export class Assembler {
   protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: string): BranchSite {
     const text = `${mnemonic} ${target}`;
     const start = this.offset;
-    let opcode: number[];
-    if (mnemonic === "jmp") opcode = [width === 1 ? 0xeb : 0xe9];
+    const buf = this.buf;
+    // The opcode's bytes go straight into the buffer: a JIT emits a branch for every loop and check.
+    if (mnemonic === "jmp") buf.byte(width === 1 ? 0xeb : 0xe9);
     else if (mnemonic === "call") {
       if (width === 1) throw new EncodeError(text, "call has no rel8 form: it always takes a 32-bit displacement");
-      opcode = [0xe8];
+      buf.byte(0xe8);
     } else {
       const cc = CONDITIONS[checkCondition(mnemonic.slice(1), "jcc")];
-      opcode = width === 1 ? [0x70 + cc] : [0x0f, 0x80 + cc];
+      if (width === 1) buf.byte(0x70 + cc);
+      else {
+        buf.byte(0x0f);
+        buf.byte(0x80 + cc);
+      }
     }
-    this.buf.bytes(opcode);
-    this.buf.int(0, width);
+    buf.int(0, width);
     this.record(start, text);
     return { start, field: this.offset - width, width, end: this.offset, text };
   }

@@ -2,7 +2,7 @@
 // time by our Assembler (without a listing, as a JIT uses it, and with one) and, on the same
 // instruction mix in the same run, by iced-x86's Encoder (Rust compiled to WebAssembly): once with
 // its Instruction objects built in advance, once building them as we do. Then the heap an assembler
-// keeps per instruction.
+// keeps per instruction. With --figures, the same as one JSON object, for the prose to quote.
 import { Code, Encoder, Instruction, MemoryOperand, Register } from "iced-x86";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,15 +144,46 @@ export function formatHeap(rows: readonly HeapRow[]): string {
 }
 // #endregion heap
 
+// #region figures
+/**
+ * The figures the prose quotes, from one run: instructions per second of CPU time (millions, one
+ * decimal) with and without a listing, how many times faster iced-x86 is with prebuilt Instructions
+ * and how many times slower building them, and the heap kept per instruction against the code's size.
+ */
+export function benchFigures(rows: readonly BenchRow[], heap: readonly HeapRow[] | null): Record<string, string> {
+  const [ours, listed, prebuilt, built] = rows.map((r) => r.perSecond) as [number, number, number, number];
+  const out: Record<string, string> = {
+    perSecond: `${(ours / 1e6).toFixed(1)} million`,
+    listingPerSecond: `${(listed / 1e6).toFixed(1)} million`,
+    icedPrebuiltFaster: `${(prebuilt / ours).toFixed(1)}×`,
+    icedBuiltSlower: `${(ours / built).toFixed(1)}×`,
+  };
+  const [bare, listing] = heap ?? [];
+  if (bare && listing) {
+    out.heapPerInstruction = `${bare.heapPerInstruction.toFixed(0)} bytes`;
+    out.listingHeapPerInstruction = `${listing.heapPerInstruction.toFixed(0)} bytes`;
+    out.codePerInstruction = `${bare.codePerInstruction.toFixed(1)} bytes`;
+  }
+  return out;
+}
+// #endregion figures
+
 // Run as a script (under Bun or under Node with tsx), not when a test imports runBench.
 const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
   runMain(() => {
-    const usage = "usage: bun chapters/04-encoder/bench.ts [--rounds N]\n\nInstructions encoded per second, ours beside iced-x86's encoder.\n\n  --rounds N    rounds of the mix (default 20000)\n  -h, --help    this text";
-    const args = parseCommand(process.argv.slice(2), usage, { options: { rounds: { type: "string" } } });
+    const usage = "usage: bun chapters/04-encoder/bench.ts [--rounds N] [--figures]
+
+Instructions encoded per second, ours beside iced-x86's encoder.
+
+  --rounds N    rounds of the mix (default 20000)
+  --figures     one JSON object, for a `run figures=...` block of the chapter's README
+  -h, --help    this text";
+    const args = parseCommand(process.argv.slice(2), usage, { options: { rounds: { type: "string" }, figures: { type: "boolean" } } });
     if (args === null) return;
     const rounds = Number(args.values.rounds ?? 20_000);
     if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a whole number, 1 or more, not '${args.values.rounds}'`);
+    if (args.values.figures === true) return void console.log(JSON.stringify(benchFigures(runBench(rounds), measureHeap())));
     console.log(`${MIX.length} kinds of instruction (${MIX.map((m) => m[0].split(" ")[0]).join(", ")}), ${rounds} rounds, best of 5:\n`);
     console.log(formatBench(runBench(rounds)));
     const heap = measureHeap();

@@ -43,6 +43,8 @@ function accepts(form: Form, ops: readonly Operand[]): boolean {
 function holdsImmediate(form: Form, ops: readonly Operand[]): boolean {
   if (form.roles.imm < 0) return true;
   const op = ops[form.roles.imm]!;
+  // Most immediates are small numbers, and -128..127 fits every immediate field, signed or not.
+  if (typeof op === "number" && op >= -128 && op <= 127 && Number.isInteger(op)) return true;
   const long = typeof op === "object";
   const width = form.immBytes * 8;
   if (long && width === 8 && form.immBits > 8) return false;
@@ -58,6 +60,8 @@ interface Candidates {
   readonly minLengths: readonly number[];
   /** An unsized memory operand that the forms take at different sizes. */
   readonly ambiguous: boolean;
+  /** The one form, when the operands' values cannot change the choice (`mov r64, r/m64`): nothing left to decide. */
+  readonly only: Form | null;
 }
 
 // Each operand's kind as a small number (1..15); a list of kinds is their digits in base 16.
@@ -103,9 +107,15 @@ export function candidates(mnemonic: string, ops: readonly Operand[]): Candidate
     // qword's low half that does not fit a sign-extended imm32.
     const u = ops.findIndex((op) => isMem(op) && op.size === 0);
     const ambiguous = u >= 0 && new Set(forms.map((f) => f.operands[u]!.mem)).size > 1;
-    byKinds.set(key, (c = { forms, minLengths: forms.map(minLength), ambiguous }));
+    const only = forms.length === 1 && valueFree(forms[0]!) ? forms[0]! : null;
+    byKinds.set(key, (c = { forms, minLengths: forms.map(minLength), ambiguous, only }));
   }
   return c;
+}
+
+/** A form no operand value can rule out: no fixed register, no literal 1, no immediate, no last word. */
+function valueFree(f: Form): boolean {
+  return f.accepts === null && f.operands.every((p) => p.fixed === null && !p.one && p.imm === null);
 }
 
 function minLength(f: Form): number {
@@ -120,8 +130,9 @@ function minLength(f: Form): number {
  */
 export function select(mnemonic: string, ops: readonly Operand[], cc: number, shown: string, plans: readonly [Plan, Plan]): Plan {
   checkOperands(ops);
-  const { forms, minLengths, ambiguous } = candidates(mnemonic, ops);
+  const { forms, minLengths, ambiguous, only } = candidates(mnemonic, ops);
   if (ambiguous) throw new Reject(sizeUnknown(forms, ops, shown));
+  if (only !== null) return plan(only, ops, cc, plans[0]);
   let best: Plan | null = null;
   let rejected: Reject | null = null;
   for (let i = 0; i < forms.length; i++) {

@@ -5,16 +5,21 @@ import { type GuardOp } from "./ops.ts";
 
 // #region rewrite
 export function rewrite(ops: readonly Op[], replace: (op: Op) => readonly Op[]): readonly Op[] {
-  const out: Op[] = [];
-  let changed = false;
-  for (const op of ops) {
+  // Made at the first change: nothing changed means the same array, so that what was worked out
+  // about it (isBalanced, written) still holds, and no copy was made for nothing.
+  let out: Op[] | null = null;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     const inner = rewriteInside(op, replace);
     const replaced = replace(inner);
-    if (inner !== op || replaced.length !== 1 || replaced[0] !== op) changed = true;
-    out.push(...replaced);
+    if (out === null) {
+      if (inner === op && replaced.length === 1 && replaced[0] === op) continue;
+      out = ops.slice(0, i);
+    }
+    // A loop, not push(...replaced): spreading costs an iterator for every op.
+    for (let j = 0; j < replaced.length; j++) out.push(replaced[j]!);
   }
-  // Nothing changed: the same array, so that what was worked out about it (isBalanced, written) still holds.
-  return changed ? out : ops;
+  return out ?? ops;
 }
 
 /** The op with what is inside it rewritten, or the op itself when that changed nothing. */

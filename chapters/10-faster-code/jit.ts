@@ -1,4 +1,5 @@
 // The fast tier: chapter 9's passes, then this chapter's lowering, on chapter 7's runtime.
+import { Asm } from "../05-control-flow/labels.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
@@ -9,7 +10,7 @@ import { libcScanIo } from "../09-optimizer/libc-scan.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
-import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
+import { FastLowering, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
@@ -17,25 +18,33 @@ export function fastOptimize(lowered: Lir): Lir {
   return linearLoops(optimize(lowered).lir);
 }
 
-/** The fast tier's choices; the vector width is the CPU's best unless `simd` says otherwise. */
-export type FastJitOptions = Partial<FastOptions>;
+/**
+ * The fast tier's choices; the vector width is the CPU's best unless `simd` says otherwise. A
+ * listing is kept when `listing` is true (the default for fastCode, which is for looking at code).
+ */
+export type FastJitOptions = Partial<FastOptions> & { readonly listing?: boolean };
 
 /** The machine code of optimized LIR, for this CPU (or the `simd` asked for). */
 export function fastCode(lir: Lir, options: FastJitOptions = {}): FastCode {
   const simd: Simd = options.simd ?? detectSimd();
-  return fastToX86(lir, libcScanIo(), { ...options, simd });
+  return new FastLowering(libcScanIo(), { ...options, simd }, new Asm({ listing: options.listing ?? true })).generate(lir);
 }
 
-/** What the runtime loads. */
-function generated(code: FastCode): GeneratedCode {
+/**
+ * What the runtime loads. Code compiled to run keeps no listing (it would hold every instruction's
+ * operands): when someone asks for one, the same LIR is compiled again with one, to the same bytes.
+ */
+function generated(lir: Lir, code: FastCode, options: FastJitOptions): GeneratedCode {
   const { asm, sites } = code;
-  return { tier: "fast", code: asm.finish(), sites, listing: () => gnuListing(asm) };
+  const listing = () => gnuListing(options.listing === false ? fastCode(lir, { ...options, listing: true }).asm : asm);
+  return { tier: "fast", code: asm.finish(), sites, listing };
 }
 
-/** Load optimized LIR as a runnable program. */
+/** Load optimized LIR as a runnable program (without a listing unless `listing` asks for one). */
 export function loadFast(lir: Lir, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode } {
-  const code = fastCode(lir, options);
-  return { program: NativeProgram.load(generated(code)), code };
+  const compile = { listing: false, ...options, simd: options.simd ?? detectSimd() };
+  const code = fastCode(lir, compile);
+  return { program: NativeProgram.load(generated(lir, code, compile)), code };
 }
 
 /** loadFast, and where the code went (what a perf map needs). */

@@ -47,11 +47,12 @@ class Folder {
       case "in":
       case "out":
         this.flushChecks();
-        this.out.push({ ...op, off: op.off + this.d });
+        // With no move deferred the op stays as it is: ops are never changed, so it can be shared.
+        this.out.push(this.d === 0 ? op : { ...op, off: op.off + this.d });
         break;
       case "muladd":
         this.flushChecks();
-        this.out.push({ ...op, dst: op.dst + this.d, src: op.src + this.d });
+        this.out.push(this.d === 0 ? op : { ...op, dst: op.dst + this.d, src: op.src + this.d });
         break;
       case "loop":
         if (isBalanced(op.body)) this.foldBalancedLoop(op);
@@ -86,7 +87,8 @@ class Folder {
     const body = new Folder(this.d, this.known);
     for (const inner of op.body) body.fold(inner);
     body.flushChecks();
-    this.out.push({ ...op, off: op.off + this.d, body: body.out });
+    const same = this.d === 0 && sameOps(op.body, body.out);
+    this.out.push(same ? op : { ...op, off: op.off + this.d, body: body.out });
     // What the body checked may not have run (zero iterations): `known` stays as it was.
   }
 
@@ -150,6 +152,13 @@ class Folder {
     this.out.push({ kind: "check", reach: this.pending });
     this.pending = [];
   }
+}
+
+/** Do two op lists hold the very same ops? Then the old list (and what was worked out about it) is kept. */
+function sameOps(a: readonly Op[], b: readonly Op[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function sameRange(a: Range, b: Range): boolean {
