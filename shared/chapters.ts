@@ -11,7 +11,10 @@ export interface ChapterInfo {
   readonly native: boolean;
   /** What `npm run verify` suggests when the chapter's tests fail and no test hint fits. */
   readonly hint: string;
-  /** Hints for the failures particular tests detect: the first whose pattern the failing test's name matches. */
+  /**
+   * Hints for the failures particular tests detect: the first whose `failure` pattern the failing test's
+   * report matches (a crash diagnosis, an error), else the first whose `test` pattern its name matches.
+   */
   readonly testHints?: readonly TestHint[];
   /** Arguments for the chapter's main.ts when the book runs it for the reader. */
   readonly demoArgs: readonly string[];
@@ -19,13 +22,18 @@ export interface ChapterInfo {
 
 export interface TestHint {
   /** Matched against the failing test's "describe > test" name. */
-  readonly test: RegExp;
+  readonly test?: RegExp;
+  /** Matched against what bun printed for the failure (its error, a crash diagnosis): it wins over a name. */
+  readonly failure?: RegExp;
   readonly hint: string;
 }
 
-/** The hint for a failing test of `chapter`: its own, or the chapter's. */
-export function hintForTest(chapter: ChapterInfo, testName: string | null): string {
-  return (testName === null ? undefined : chapter.testHints?.find((h) => h.test.test(testName))?.hint) ?? chapter.hint;
+/** The hint for a failing test of `chapter`: one for what its report shows, one for its name, or the chapter's. */
+export function hintForTest(chapter: ChapterInfo, testName: string | null, report: string | null = null): string {
+  const hints = chapter.testHints ?? [];
+  const byFailure = report === null ? undefined : hints.find((h) => h.failure?.test(report));
+  const byName = testName === null ? undefined : hints.find((h) => h.test?.test(testName));
+  return (byFailure ?? byName)?.hint ?? chapter.hint;
 }
 
 export const CHAPTERS: readonly ChapterInfo[] = [
@@ -55,6 +63,13 @@ export const CHAPTERS: readonly ChapterInfo[] = [
     native: true,
     hint: "Compare your bytes with `as`: printf '.intel_syntax noprefix\\nmov eax, 42\\nret\\n' | as --64 -o /tmp/a.o && objdump -d -M intel /tmp/a.o. Results come back in eax/rax.",
     testHints: [
+      {
+        failure: /SIGSEGV\) at 0x2a\b|Segmentation fault at address 0x2A\b/i,
+        hint:
+          "A fault at 0x2a is your 42 used as an address: did the code fall off the end without `ret` (C3)? The zero bytes " +
+          "after it decode as `add [rax], al`, a write to the address in rax. See chapter 2, #six-bytes-that-return-42 and #pitfalls " +
+          "(chapters/02-first-bytes/README.md).",
+      },
       { test: /ends with ret/, hint: "Every program must end with ret (0xC3): without it the CPU runs on into whatever follows (int3 padding, or zeros that decode as `add [rax], al`)." },
       { test: /returnConstant|hand-written bytes/, hint: "mov eax, imm32 is B8 followed by the 32-bit value, little-endian (42 is 2A 00 00 00); then ret, C3. Check with: printf '.intel_syntax noprefix\\nmov eax, 42\\nret\\n' | as --64 -o /tmp/a.o && objdump -d -M intel /tmp/a.o" },
       { test: /withRwxPage/, hint: "withRwxPage maps an RWX page, copies the bytes, calls use(address), and unmaps in a finally block, so the page goes even when use throws; it refuses empty code before mapping anything." },
