@@ -136,9 +136,9 @@ function chapterLine(r: ChapterRun, workspace: string | null): string {
 }
 
 /** What to read after the first failing test, for the chapter it belongs to. */
-function hintFor(r: ChapterRun, workspace: string | null, testName: string | null): string {
+function hintFor(r: ChapterRun, workspace: string | null, testName: string | null, report: string | null): string {
   const theirs = workspace !== null && !r.yours;
-  const hint = hintForTest(r.chapter, testName);
+  const hint = hintForTest(r.chapter, testName, report);
   return theirs ? `Chapter ${r.chapter.n} is the book's code, running on your earlier chapters: the cause is probably in one of them. ${hint}` : hint;
 }
 
@@ -159,7 +159,7 @@ function firstFailure(r: ChapterRun, workspace: string | null): string {
     if (notes.length > 0) lines.push("", ...notes.map((n) => n.replace(/^/gm, "  ")));
     if (failures.length > 1) lines.push("", dim(`  (and ${failures.length - 1} more failing in this chapter)`));
   }
-  lines.push("", `Hint: ${hintFor(r, workspace, first?.name ?? null)}`);
+  lines.push("", `Hint: ${hintFor(r, workspace, first?.name ?? null, first?.report ?? null)}`);
   return lines.join("\n");
 }
 

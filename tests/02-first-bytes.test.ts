@@ -9,6 +9,7 @@ import { ADD, ADD_FOUR, PROGRAMS, RETURN_42, bytesOf, hexBytes, returnConstant, 
 import { withRwxPage } from "../chapters/02-first-bytes/rwx-page.ts";
 import { ArgumentError } from "../chapters/01-pages/checks.ts";
 import { findMapping } from "../chapters/01-pages/maps.ts";
+import { exitOf } from "./support/exit.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give demos room.
 // tests/setup.ts sets the same default, but Bun 1.4.5 applies it to the first test file of a run only.
@@ -130,7 +131,7 @@ describe("no code runs in this process for these", () => {
 describe("the demo", () => {
   test("bun chapters/02-first-bytes/main.ts lists, checks and calls the programs", async () => {
     const r = await runBun("chapters/02-first-bytes/main.ts", [], SLOW);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     for (const expected of [
       "  b8 2a 00 00 00   mov eax, 42",
       "return42()      = 42",

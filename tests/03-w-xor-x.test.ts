@@ -17,6 +17,7 @@ import {
 } from "../chapters/03-w-xor-x/code-buffer.ts";
 import { DualMapping, createMemfd } from "../chapters/03-w-xor-x/dual-mapping.ts";
 import { fault } from "../chapters/03-w-xor-x/faults.ts";
+import { exitOf } from "./support/exit.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give demos room.
 // tests/setup.ts sets the same default, but Bun 1.4.5 applies it to the first test file of a run only.
@@ -313,7 +314,7 @@ describe("faults, each in a child process, with the harness's diagnosis", () => 
 describe("the demo", () => {
   test("bun chapters/03-w-xor-x/main.ts shows the lifecycle, the errors, the dual mapping and the faults", async () => {
     const r = await runBun("chapters/03-w-xor-x/main.ts", [], SLOW);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     for (const expected of [
       /seal\(\) +sealed +r-xp +f\(\) = 42/,
       /unseal, patch, seal +sealed +r-xp +f\(\) = 43/,

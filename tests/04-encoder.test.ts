@@ -22,6 +22,7 @@ import { encodeForm, x86Forms } from "./support/x86-forms.ts";
 import { icedDecodeAll, icedDisagrees } from "./support/x86-iced.ts";
 import { GOLDEN } from "./support/make-x86-golden.ts";
 import { expectError } from "./support/encode-errors.ts";
+import { exitOf } from "./support/exit.ts";
 
 type Emit = (a: Assembler) => unknown;
 const hex = (b: ArrayLike<number>) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
@@ -590,7 +591,7 @@ describe("golden vectors (from GNU as, for readers without binutils)", () => {
 describe("the chapter's programs", () => {
   test("main.ts prints a listing, fields and an error", async () => {
     const r = await runBun("chapters/04-encoder/main.ts");
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toContain("001d  74 ec        jz 0xb");
     expect(r.stdout).toContain("  cb  SIB     scale=11 (x8) index=001 base=011");
     expect(r.stdout).toContain("EncodeError: 'mov ah, r8b'");
@@ -602,7 +603,7 @@ describe("the chapter's programs", () => {
       expect(source).not.toMatch(/bun:ffi|01-pages\/ffi/);
     }
     const r = await runChild([`${ROOT}/node_modules/.bin/tsx`, `${ROOT}/chapters/04-encoder/main.ts`], { timeoutMs: 30_000 });
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toContain("strlen, 42 bytes:");
   });
 

@@ -9,6 +9,7 @@ import { Asm } from "../chapters/05-control-flow/labels.ts";
 import { programNamed } from "../chapters/05-control-flow/broken-programs.ts";
 import type { AbiReport } from "../chapters/05-control-flow/abi-harness.ts";
 import type { ProgramRun } from "../chapters/05-control-flow/run-in-child.ts";
+import { exitOf } from "./support/exit.ts";
 
 // Under `npm run coverage` every child loads instrumented sources (about 1 s each): give them room.
 const SLOW = { timeoutMs: 60_000 };
@@ -165,7 +166,7 @@ describe("why 16 bytes: snprintf with a double", () => {
 describe("the demo", () => {
   test("runs every section and exits 0", async () => {
     const r = await runBun("chapters/05-control-flow/main.ts", [], { timeoutMs: 120_000 });
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     for (const line of [
       "== labels ==",
       "== calls ==",

@@ -20,6 +20,7 @@ import {
 } from "../chapters/06-interpreter/semantics.ts";
 import { simpleInterpret } from "../chapters/06-interpreter/simple-interpreter.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { exitOf } from "./support/exit.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 /** The commands of a source, comments dropped. */
@@ -346,7 +347,7 @@ describe("main.ts", () => {
 
   test("without arguments, a demo: a program, its statistics, and an error", async () => {
     const r = await runBun(main);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toContain("Hello, World!\nhello.b: 136 commands");
     expect(r.stdout).toContain("walk.b:2:8: error: '<' moved the pointer off the left end of the tape");
   });

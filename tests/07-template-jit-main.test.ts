@@ -5,6 +5,7 @@ import { formatTable, measure } from "../chapters/07-template-jit/bench.ts";
 import { findProgram } from "../shared/programs.ts";
 import { runBun } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
+import { exitOf } from "./support/exit.ts";
 
 setDefaultTimeout(60_000);
 
@@ -55,7 +56,7 @@ describe("main.ts", () => {
 
   test("without a program: the templates, a run, an error, and a race with the interpreter", async () => {
     const r = await main([]);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toContain("  >>    add rbx, 2                         48 83 c3 02\n        cmp rbx, r13                       4c 39 eb\n");
     expect(r.stdout).toContain(`it printed "Hello World!\\n" with 1 call to write`);
     expect(r.stdout).toContain("walk.b:2:8: error: '<' moved the pointer off the left end of the tape");

@@ -3,6 +3,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { timedPrograms, timeProcess } from "../chapters/11-tiering/bench.ts";
 import { runBun } from "../shared/child.ts";
+import { exitOf } from "./support/exit.ts";
 
 setDefaultTimeout(60_000); // children, and thousands of programs (the preload's timeout reaches only one file)
 
@@ -57,7 +58,7 @@ describe("main.ts (in children)", () => {
 
   test("without a program, the tour", async () => {
     const r = await runBun(MAIN, [], { timeoutMs: 60_000 });
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     for (const part of ["Why tier", "OSR into x86-64 after 100 iterations", "runaway.b:1:24: error:", "the same output, tape, pointer and error", "function loop_1_2_1()", "opt (chapter 9's x86-64)"]) {
       expect(r.stdout).toContain(part);
     }

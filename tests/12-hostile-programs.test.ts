@@ -9,14 +9,12 @@ import { lirCode } from "../chapters/08-lir/lir-jit.ts";
 import { Fuel } from "../chapters/12-hostile-programs/fuel.ts";
 import { limitsOf } from "../chapters/12-hostile-programs/limits.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
-import { parseGuardArgs } from "../chapters/12-hostile-programs/cli.ts";
-import { isGuardTier, runGuarded } from "../chapters/12-hostile-programs/guard.ts";
+import { runGuarded } from "../chapters/12-hostile-programs/guard.ts";
 import { interpretWithTimeout } from "../chapters/12-hostile-programs/watchdog.ts";
 import { MUTATIONS, Seeded, balanced, mutate } from "../chapters/12-hostile-programs/mutate.ts";
-import { formatMapLine, parseMaps, parseRss, writableAndExecutable } from "../chapters/12-hostile-programs/proc.ts";
+import { formatMapLine, parseMaps, writableAndExecutable } from "../chapters/12-hostile-programs/proc.ts";
 import { RUNAWAY, huge, nested } from "../chapters/12-hostile-programs/programs.ts";
 import { fueledTemplateJit, withFallback } from "../chapters/12-hostile-programs/tiers.ts";
-import { fromWire, toWire } from "../chapters/12-hostile-programs/wire.ts";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import type { NativeTier } from "../chapters/07-template-jit/tier.ts";
 
@@ -160,42 +158,6 @@ describe("/proc/self, parsed", () => {
     expect(writableAndExecutable(maps).map(formatMapLine)).toEqual(["7f0026498000-7f0066498000 rwxp (anonymous)"]);
   });
 
-  test("status: VmRSS in KiB, or an error that says what is missing", () => {
-    expect(parseRss("Name:\tbun\nVmRSS:\t   61234 kB\nVmSwap:\t0 kB\n")).toBe(61234);
-    expect(() => parseRss("Name:\tbun\n")).toThrow("no VmRSS line in /proc/self/status: is this Linux?");
-  });
-});
-
-describe("the command line", () => {
-  test.each([
-    [["p.b"], { file: "p.b", tier: "opt", timeoutMs: undefined, maxSteps: undefined }],
-    [["p.b", "--tier", "interp", "--timeout", "50"], { tier: "interp", timeoutMs: 50 }],
-    [["-e", "+[]", "--tier=template", "--timeout=1", "--max-steps", "9"], { file: "-e", code: "+[]", tier: "template", timeoutMs: 1, maxSteps: 9 }],
-  ] as const)("%j", (argv, expected) => {
-    expect(parseGuardArgs(argv)).toMatchObject(expected);
-  });
-
-  test.each([
-    [["p.b", "--tier", "fastest"], "--tier must be one of interp, template, lir, opt, tiered, not 'fastest'"],
-    [["p.b", "--timeout", "0"], "--timeout must be a whole number of milliseconds from 1 to 2147483648, not '0'"],
-    [["p.b", "--timeout"], "--timeout needs a value"],
-    [["p.b", "--max-steps", "x"], "--max-steps must be a whole number"],
-  ] as const)("%j: %s", (argv, message) => {
-    expect(() => parseGuardArgs(argv)).toThrow(message);
-  });
-
-  test("isGuardTier", () => {
-    expect([isGuardTier("interp"), isGuardTier("tiered"), isGuardTier("js")]).toEqual([true, true, false]);
-  });
-});
-
-describe("results cross threads as plain data", () => {
-  test("an error keeps its name, position and message", () => {
-    const r = interpret(parse("+[>+]"), { tapeSize: 4 });
-    const back = fromWire(toWire(r));
-    expect([back.error?.name, back.error?.message, back.pointer, [...back.tape]]).toEqual([r.error?.name, r.error?.message, 3, [...r.tape]]);
-    expect(fromWire(toWire(interpret(parse("+")))).error).toBeNull();
-  });
 });
 
 describe("the interpreter under a time limit (a worker thread, no native code)", () => {

@@ -12,6 +12,7 @@ import { loadPrograms } from "../chapters/09-optimizer/bench.ts";
 import { programsIn } from "../shared/programs.ts";
 import { BenchError, measureProcesses, measureUnderNode, measureWasm, processTable, QUICK, wasmTable } from "../chapters/13-wasm-backend/bench.ts";
 import { compileToWasm } from "../chapters/13-wasm-backend/wasm-tier.ts";
+import { exitOf } from "./support/exit.ts";
 
 const MAIN = "chapters/13-wasm-backend/main.ts";
 
@@ -63,7 +64,7 @@ describe("main.ts", () => {
 
   test("with no program, a demo: the optimized LIR, the module's bytes, and the run", async () => {
     const r = await runBun(MAIN);
-    expect(r.exitCode).toBe(0);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toContain("set [0] 26\nloop [0] {\n  out [1]\n");
     expect(r.stdout).toContain("code section (id 10)");
     expect(r.stdout).toContain("\nABCDEFGHIJKLMNOPQRSTUVWXYZ\n");

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runBun, type ChildResult } from "../shared/child.ts";
-import { generateStubs } from "../shared/workbook/generate.ts";
-import { chapterOnDisk, ROOT } from "../shared/workbook/layout.ts";
+import { generateStubs, type StubFile } from "../shared/workbook/generate.ts";
+import { chapterOnDisk, chaptersOnDisk, ROOT } from "../shared/workbook/layout.ts";
 import { writeStubs } from "../shared/workbook/workspace.ts";
 import { exitOf } from "./support/exit.ts";
 
@@ -83,3 +83,44 @@ describe("npm run workbook", () => {
     );
   });
 });
+
+// Later chapters' stubs never break earlier chapters: a workspace of every chapter, the first ones
+// written (the book's bodies), the rest still stubs, is green up to the last one written.
+describe("a workspace of every chapter, written up to one", () => {
+  const SCRATCH_ALL = join(ROOT, ".cache/workbook-tests/every-chapter");
+  const ALL = join(SCRATCH_ALL, "my-jit");
+  const envAll = { ...env, JIT_WORKBOOK_STATE: join(SCRATCH_ALL, "state") };
+  const verifyAll = (...args: string[]): Promise<ChildResult> => runBun("shared/verify.ts", args, { env: envAll, timeoutMs: 300_000 });
+  let stubs: StubFile[] = [];
+  /** The reader writes chapters `from`..`to`: here, the book's own bodies. */
+  const write = (from: number, to: number) => {
+    for (const s of stubs.filter((s) => chapterOfModule(s.module) >= from && chapterOfModule(s.module) <= to)) copyFileSync(s.reference, join(ALL, s.module));
+  };
+
+  beforeAll(async () => {
+    rmSync(SCRATCH_ALL, { recursive: true, force: true });
+    stubs = await generateStubs(chaptersOnDisk());
+    writeStubs(ALL, stubs);
+    mkdirSync(envAll.JIT_WORKBOOK_STATE, { recursive: true });
+  }, 300_000);
+  afterAll(() => rmSync(SCRATCH_ALL, { recursive: true, force: true }));
+
+  test("chapter 1 written, 2 to 13 stubs: verify 1 is green", async () => {
+    write(1, 1);
+    const r = await verifyAll("1", "--impl", ALL);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
+    expect(r.stdout).toMatch(/^✓ 01 Pages +yours/m);
+  }, 300_000);
+
+  test("chapters 1 to 7 written, 8 to 13 stubs: verify --only 7 is green", async () => {
+    write(1, 7);
+    const r = await verifyAll("--only", "7", "--impl", ALL);
+    expect(exitOf(r)).toEqual({ exitCode: 0 });
+    expect(r.stdout).toMatch(/^✓ 07 A template JIT +yours/m);
+  }, 300_000);
+});
+
+/** 7 for "07-template-jit/runtime.ts". */
+function chapterOfModule(module: string): number {
+  return Number(module.slice(0, 2));
+}

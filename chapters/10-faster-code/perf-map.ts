@@ -22,7 +22,9 @@ interface Span {
 // #region regions
 /**
  * The regions of the code, one after another without overlap: each loop's own code, the program's
- * straight-line code, its out-of-line code, and the runtime (entry, exits, I/O routines).
+ * straight-line code, its out-of-line code, and the runtime (entry, exits, I/O routines). Named
+ * `bf:<file's basename>` then " runtime", " program", " out-of-line", or for a loop
+ * ":<line>:<column>-<end line>:<end column> loop" (" loop in registers" when it runs in registers).
  */
 export function perfRegions(code: FastCode, file: string): PerfRegion[] {
   const name = `bf:${basename(file)}`;

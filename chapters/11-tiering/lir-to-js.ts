@@ -34,6 +34,7 @@ function onTest(cells: Range): string {
  * The body of `function (m, io, off, eofValue)`: it runs `lir` on the machine `m` and returns null,
  * or throws `off(site, p)` where an op finds the pointer would leave the tape. `sites[site]` is that
  * op's reaches, for the host to name the command. Every loop is a function of its own (see below).
+ * It verifies `lir` first (chapter 8's verify, and its LirVerifyError), as machine code does.
  */
 export function lirToJs(lir: Lir): { source: string; sites: (readonly Reach[])[] } {
   verify(lir); // as for machine code: ops other than move, check and scan do no bounds test

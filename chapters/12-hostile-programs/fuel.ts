@@ -83,6 +83,8 @@ export class Fuel implements GeneratorHooks {
   /**
    * One loop test's worth of fuel, inline: the subtraction borrows only when the slice was empty,
    * and only then does the code go out of line. It changes the flags: emit it before the test's cmp.
+   * Records the site (its position and tested offset) in `sites`: `sub qword [r14+FUEL_CTX.fuel], 1`,
+   * `jb fuel_<site>`, then binds `fuel_<site>_resume`.
    */
   loopTest(pos: SourcePos, offset: number): void {
     const site = this.sites.length;
@@ -93,7 +95,7 @@ export class Fuel implements GeneratorHooks {
     this.a.sub(qword(ctx, FUEL_CTX.fuel), 1).jb(stub).bind(resume);
   }
 
-  /** After the code: the stubs, then the routines they call. */
+  /** After the code: the stubs, then the routines they call (the `refuel` routine and `halt`). */
   emitTail(exits: Exits): void {
     this.#emitStubs();
     this.#emitRoutines(exits);

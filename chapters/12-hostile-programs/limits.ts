@@ -55,7 +55,11 @@ export interface Limits {
   readonly timeoutMs: number;
 }
 
-/** The limits a run asks for, or null when it asks for none (and the code without fuel runs). */
+/**
+ * The limits a run asks for, or null when it asks for none (and the code without fuel runs): maxSteps
+ * as chapter 6's settingsOf checks it, timeoutMs from `io` (Infinity when absent). A time limit that
+ * is not above 0 is a RangeError: "the time limit must be a number of milliseconds above 0, not <it>".
+ */
 export function limitsOf(opts: RunOptions, io: LimitedIO): Limits | null {
   const { maxSteps } = settingsOf(opts);
   const timeoutMs = io.timeoutMs ?? Infinity;

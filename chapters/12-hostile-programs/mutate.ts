@@ -118,6 +118,7 @@ function swapSiblings(code: string, rng: Seeded): string {
   return code.slice(0, i) + code.slice(j + 1, k + 1) + code.slice(i, j + 1) + code.slice(k + 1);
 }
 
+/** True when every `]` closes a `[` before it and every `[` is closed: other characters do not matter. */
 export function balanced(code: string): boolean {
   let depth = 0;
   for (const c of code) {

@@ -3,14 +3,17 @@
 /** A loop that never ends: it keeps its cell non-zero forever. */
 export const RUNAWAY = "+[[-]+]";
 
-/** `depth` loops, each inside the last, around one `-`: it runs each loop once and ends. */
+/** `depth` loops, each inside the last, around one `-`, after a `+`: it runs each loop once and ends. nested(3) is "+[[[-]]]". */
 export function nested(depth: number): string {
   return "+" + "[".repeat(depth) + "-" + "]".repeat(depth);
 }
 
 /**
  * About `bytes` bytes of program: a block that prints a letter with a multiply loop and clears its
- * cells, over and over, the letter changing, with a comment line now and then.
+ * cells, over and over, the letter changing, with a comment line now and then. Block i is
+ * `++++++++[>` (8 + i % 3 pluses) `<-]>` (i % 26 pluses) `.[-]<`, so it prints the letter
+ * 8·(8 + i % 3) + i % 26 (from "@IRCLU…"), followed after every 64th block by "\nblock after block\n".
+ * Blocks are added until the text has at least `bytes` bytes.
  */
 export function huge(bytes: number): string {
   const parts: string[] = [];

@@ -11,7 +11,10 @@ export interface ByteSink {
 }
 
 // #region unsigned
-/** n as unsigned LEB128: 624485 is e5 8e 26. For counts, sizes, indices and memory offsets (u32). */
+/**
+ * n as unsigned LEB128: 624485 is e5 8e 26. For counts, sizes, indices and memory offsets (u32):
+ * anything but a whole number from 0 to 2^32-1 is a LebRangeError.
+ */
 export function writeUnsigned(out: ByteSink, n: number): void {
   if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) {
     throw new LebRangeError(`an unsigned LEB128 here holds a whole number from 0 to 2^32-1 (a u32), not ${n}`);
@@ -28,7 +31,8 @@ export function writeUnsigned(out: ByteSink, n: number): void {
 // #region signed
 /**
  * n as signed LEB128 (two's complement): -1 is 7f, 63 is 3f, 64 is c0 00. It stops when the rest
- * is all sign and the sign bit (0x40) of the last byte agrees. For i32.const and i64.const.
+ * is all sign and the sign bit (0x40) of the last byte agrees. For i32.const and i64.const: a number
+ * or bigint outside -2^(bits-1) .. 2^(bits-1)-1 (or a number that is not a safe integer) is a LebRangeError.
  */
 export function writeSigned(out: ByteSink, n: number | bigint, bits: 32 | 64 = 32): void {
   const limit = 2 ** (bits - 1);

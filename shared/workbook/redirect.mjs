@@ -46,7 +46,8 @@ export function redirect(ws, specifier, importer, cwd = process.cwd()) {
   let spec = specifier;
   if (spec.startsWith("file:")) spec = fileURLToPath(spec);
   if (!(spec.startsWith("./") || spec.startsWith("../") || isAbsolute(spec))) return null;
-  const base = importer ? dirname(importer) : cwd;
+  // An entry point's importer is not a file ("bun:main" when bun starts a script): resolve from cwd.
+  const base = importer && isAbsolute(importer) ? dirname(importer) : cwd;
   const target = toWorkspace(ws, toReference(ws, resolve(toReference(ws, base), spec)));
   return target === resolve(base, spec) ? null : target;
 }
