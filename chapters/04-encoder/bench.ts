@@ -172,13 +172,7 @@ export function benchFigures(rows: readonly BenchRow[], heap: readonly HeapRow[]
 const script = process.argv[1];
 if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) {
   runMain(() => {
-    const usage = "usage: bun chapters/04-encoder/bench.ts [--rounds N] [--figures]
-
-Instructions encoded per second, ours beside iced-x86's encoder.
-
-  --rounds N    rounds of the mix (default 20000)
-  --figures     one JSON object, for a `run figures=...` block of the chapter's README
-  -h, --help    this text";
+    const usage = "usage: bun chapters/04-encoder/bench.ts [--rounds N] [--figures]\n\nInstructions encoded per second, ours beside iced-x86's encoder.\n\n  --rounds N    rounds of the mix (default 20000)\n  --figures     one JSON object, for a `run figures=...` block of the chapter's README\n  -h, --help    this text";
     const args = parseCommand(process.argv.slice(2), usage, { options: { rounds: { type: "string" }, figures: { type: "boolean" } } });
     if (args === null) return;
     const rounds = Number(args.values.rounds ?? 20_000);

@@ -10,7 +10,7 @@ import { libcScanIo } from "../09-optimizer/libc-scan.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
-import { FastLowering, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
+import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
@@ -27,7 +27,7 @@ export type FastJitOptions = Partial<FastOptions> & { readonly listing?: boolean
 /** The machine code of optimized LIR, for this CPU (or the `simd` asked for). */
 export function fastCode(lir: Lir, options: FastJitOptions = {}): FastCode {
   const simd: Simd = options.simd ?? detectSimd();
-  return new FastLowering(libcScanIo(), { ...options, simd }, new Asm({ listing: options.listing ?? true })).generate(lir);
+  return fastToX86(lir, libcScanIo(), { ...options, simd }, new Asm({ listing: options.listing ?? true }));
 }
 
 /**
