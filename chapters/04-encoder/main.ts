@@ -24,7 +24,8 @@ runMain(() => {
 
   // #region strlen
   // strlen(rdi), 16 bytes at a time: compare with zero, take one bit per byte, find the first.
-  // (It may read up to 15 bytes past the terminator; chapter 10 aligns the loads.)
+  // (It may read up to 15 bytes past the terminator: safe only where those bytes are mapped. Aligned
+  // loads would make it safe everywhere, as an aligned 16-byte load never crosses a page.)
   const a = new Assembler();
   a.mov(rax, rdi).pxor(xmm0, xmm0).sub(rax, 16);
   const top = a.offset;

@@ -27,7 +27,7 @@ export class UsageError extends CommandUsageError {
 }
 
 // #region run-options
-/** The options every main.ts from here on takes; a later chapter's adds its own to them. */
+/** The options every main.ts from here on takes; each main.ts adds its own to them. */
 export const RUN_OPTIONS = {
   tape: { type: "string" },
   eof: { type: "string" },

@@ -9,7 +9,7 @@ import type { LirError } from "./errors.ts";
 import { innerOps, type Op } from "./lir.ts";
 
 export interface LirInvocation extends Invocation {
-  /** What to print instead of running: "lir", or a later chapter's form; null to run. */
+  /** What to print instead of running: "lir", or another form a main.ts names; null to run. */
   readonly emit: string | null;
   /** Print source positions after each op (with --emit). */
   readonly positions: boolean;
@@ -26,7 +26,7 @@ export const LIR_OPTIONS = {
   code: { type: "string", short: "e" },
 } as const;
 
-/** An option a later chapter's main.ts adds to LIR_OPTIONS, as node:util's parseArgs declares it. */
+/** An option a main.ts adds to LIR_OPTIONS, as node:util's parseArgs declares it. */
 type MoreOptions = Readonly<Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>>;
 
 /**
