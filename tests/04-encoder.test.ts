@@ -605,7 +605,7 @@ describe("the chapter's programs", () => {
     const r = await runChild([`${ROOT}/node_modules/.bin/tsx`, `${ROOT}/chapters/04-encoder/main.ts`], { timeoutMs: 30_000 });
     expect(exitOf(r)).toEqual({ exitCode: 0 });
     expect(r.stdout).toContain("strlen, 42 bytes:");
-  });
+  }, 60_000);
 
   test("bench.ts measures ours and iced-x86 side by side", async () => {
     const { runBench, formatBench } = await import("../chapters/04-encoder/bench.ts");

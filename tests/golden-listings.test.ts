@@ -8,6 +8,6 @@ describe("the code of every tier is what the golden listings say", () => {
   for (const tier of GOLDEN_TIER_NAMES) {
     test(tier, () => {
       expect(tierListings(tier)).toBe(readFileSync(goldenFile(tier), "utf8"));
-    });
+    }, 120_000); // compiles every program of the book, several times over
   }
 });
