@@ -22,15 +22,14 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import type { BenchFile } from "../site/bench-chart.ts";
-import { CHAPTERS } from "./chapters.ts";
 import { BUN, ROOT } from "./child.ts";
 import { parseCommand } from "./cli.ts";
 import { BENCH_PROGRAM_NAMES, findPrograms, programsIn, type BfProgram, type ProgramSet } from "./programs.ts";
 
 // #region tiers
-/** Every tier, in the book's order, then the C yardstick. */
-const ALL_BF_TIERS = ["interp", "template", "lir", "opt", "fast", "fast-unchecked", "tiered", "js-opt", "wasm", "gcc"] as const;
-export type BfTier = (typeof ALL_BF_TIERS)[number];
+/** The tiers, in the book's order, then the C yardstick. */
+export const BF_TIERS = ["interp", "template", "lir", "opt", "fast", "fast-unchecked", "tiered", "js-opt", "wasm", "gcc"] as const;
+export type BfTier = (typeof BF_TIERS)[number];
 
 export const TIER_LABELS: Readonly<Record<BfTier, string>> = {
   interp: "interpreter",
@@ -57,11 +56,6 @@ const TIER_MAINS: Readonly<Record<Exclude<BfTier, "gcc">, { readonly main: strin
   "js-opt": { main: "chapters/11-tiering/main.ts", tier: "js-opt" },
   wasm: { main: "chapters/13-wasm-backend/main.ts", tier: null },
 };
-
-/** The tiers of the chapters the book holds (a copy that shared/truncate.ts cut holds fewer). */
-export const BF_TIERS: readonly BfTier[] = ALL_BF_TIERS.filter(
-  (t) => t === "gcc" || CHAPTERS.some((c) => TIER_MAINS[t].main.startsWith(`chapters/${c.slug}/`)),
-);
 // #endregion tiers
 
 /** Another implementation, measured beside the book's tiers: CMD with {prog} replaced by the program's path. */
