@@ -137,7 +137,7 @@ export function introducedNames(root: string, manifest: Readonly<Record<number, 
   return names;
 }
 
-/** Whether `source` declares `name` itself (a binding, a type, a field): then the name is its own. */
+/** Whether `source` declares `name` (a binding, a type, a field): then the name is the code's own. */
 export function declares(source: string, name: string): boolean {
   const id = escape(name);
   return new RegExp(`\\b(?:const|let|var|function|class|interface|type|enum|readonly)\\s+${id}\\b|^\\s*${id}\\??\\s*:`, "m").test(source);
@@ -156,13 +156,18 @@ export interface Violation {
 /** Each (file, name) where a chapter's code names what a later chapter introduces. */
 export function violations(root: string, names: readonly Name[] = introducedNames(root)): Violation[] {
   const out: Violation[] = [];
+  // The code of this chapter and the earlier ones: a name declared there (a field, a binding) is theirs.
+  let sofar = "";
   for (const [chapter, dir] of [...chapterFolders(root)].sort((a, b) => a[0] - b[0])) {
     const later = names.filter((n) => n.chapter > chapter);
-    for (const file of tsFiles(dir)) {
+    const files = tsFiles(dir);
+    sofar += files.map((f) => readFileSync(f, "utf8")).join("\n");
+    const own = new Set(later.filter((n) => n.kind === "export" && declares(sofar, n.name)).map((n) => n.name));
+    for (const file of files) {
       const source = readFileSync(file, "utf8");
       const lines = source.split("\n");
       for (const n of later) {
-        if (n.kind === "export" && declares(source, n.name)) continue;
+        if (n.kind === "export" && own.has(n.name)) continue;
         const i = lines.findIndex((l) => n.pattern.test(l));
         if (i >= 0) out.push({ file: relative(root, file), name: n.name, chapter: n.chapter, kind: n.kind, line: i + 1 });
       }

@@ -10,7 +10,7 @@
 // chapters/ or shared/ that still needs a missing file is a problem, reported, and the type-check
 // fails on it. The copy's shared/chapters.ts ends at chapter N, so every tool sees only 1..N.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { chapterOfTestFile } from "./chapters.ts";
@@ -25,13 +25,19 @@ export const TOOLS: Readonly<Record<string, number>> = {
   "shared/bf-bench.ts": 9,
   // chapter 12's differential fuzzer, from the command line
   "shared/fuzz.ts": 12,
+  // random Brainfuck programs, run against chapter 6's interpreter
+  "shared/bf-random.ts": 6,
 };
 
 /** Files that go with the site when the site goes: its commands. */
 const SITE_COMMANDS: ReadonlySet<string> = new Set(["shared/start.ts"]);
 
-/** Whether a file that imports a file left out is left out too (else it is a problem). */
-const followsWhatItImports = (f: string) => f.startsWith("site/") || f.startsWith("tests/") || SITE_COMMANDS.has(f);
+/**
+ * Whether a file that imports a file left out is left out too (else it is a problem): the site's and
+ * the tests' files, but never a test of a chapter the copy holds, which must not go unnoticed.
+ */
+const followsWhatItImports = (f: string, last: number) =>
+  (f.startsWith("site/") || f.startsWith("tests/") || SITE_COMMANDS.has(f)) && !((chapterOfPath(f) ?? Infinity) <= last);
 
 const IMPORT = [
   /^\s*(?:import|export)\b[^;"'`]*?\bfrom\s*["']([^"']+)["']/gm,
@@ -61,7 +67,8 @@ export function chapterOfPath(path: string): number | null {
 export function repositoryFiles(root = ROOT): string[] {
   const r = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`git ls-files failed in ${root}: ${r.stderr.trim()} (is it a git checkout?)`);
-  return [...new Set(r.stdout.split("\0").filter((f) => f !== "" && existsSync(join(root, f))))].sort();
+  // Files only: a node_modules that is a link (as in a copy) is not ignored by "/node_modules/".
+  return [...new Set(r.stdout.split("\0").filter((f) => f !== "" && existsSync(join(root, f)) && lstatSync(join(root, f)).isFile()))].sort();
 }
 
 export interface Plan {
@@ -93,7 +100,7 @@ export function plan(last: number, files: readonly string[], read: (f: string) =
       if (dropped.has(f)) continue;
       const gone = deps.find((d) => dropped.has(d));
       if (gone === undefined) continue;
-      if (followsWhatItImports(f)) {
+      if (followsWhatItImports(f, last)) {
         dropped.set(f, `imports ${gone}`);
         changed = true;
       } else problems.add(`${f} imports ${gone}, which the copy leaves out (${dropped.get(gone)})`);

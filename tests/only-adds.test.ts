@@ -24,46 +24,14 @@ const ALLOWED: readonly (Entry & { readonly why: string })[] = [
 // Violations on main today. The list only shrinks: an entry that no longer occurs fails the test,
 // so that it is deleted here with the change that fixed it.
 const PENDING: readonly Entry[] = [
-  // being moved by the op-set change (chapter 9's ops out of chapter 8, forward-pointing comments out of chapters 1-10)
+  // being moved by the op-set change (forward-pointing comments out of chapters 1-10)
   { file: "chapters/01-pages/maps.ts", name: "W^X" },
   { file: "chapters/01-pages/pages.ts", name: "memfd" },
   { file: "chapters/02-first-bytes/rwx-page.ts", name: "W^X" },
   { file: "chapters/07-template-jit/generate.ts", name: "hot loop*" },
   { file: "chapters/07-template-jit/runtime.ts", name: "perf map" },
   { file: "chapters/07-template-jit/tier.ts", name: "LIR" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "muladd" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "scan" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "guard" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "MulAddOp" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "ScanOp" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "GuardOp" },
-  { file: "chapters/08-lir/codegen-x86.ts", name: "muladd*" },
-  { file: "chapters/08-lir/interpret-lir.ts", name: "muladd" },
-  { file: "chapters/08-lir/interpret-lir.ts", name: "scan" },
-  { file: "chapters/08-lir/interpret-lir.ts", name: "guard" },
-  { file: "chapters/08-lir/interpret-lir.ts", name: "muladd*" },
-  { file: "chapters/08-lir/lir.ts", name: "muladd" },
-  { file: "chapters/08-lir/lir.ts", name: "scan" },
-  { file: "chapters/08-lir/lir.ts", name: "guard" },
-  { file: "chapters/08-lir/lir.ts", name: "MulAddOp" },
-  { file: "chapters/08-lir/lir.ts", name: "ScanOp" },
-  { file: "chapters/08-lir/lir.ts", name: "GuardOp" },
-  { file: "chapters/08-lir/lir.ts", name: "muladd*" },
   { file: "chapters/08-lir/lir.ts", name: "offset folding" },
-  { file: "chapters/08-lir/lir.ts", name: "multiply loop*" },
-  { file: "chapters/08-lir/parse-lir.ts", name: "muladd" },
-  { file: "chapters/08-lir/parse-lir.ts", name: "scan" },
-  { file: "chapters/08-lir/parse-lir.ts", name: "guard" },
-  { file: "chapters/08-lir/parse-lir.ts", name: "GuardOp" },
-  { file: "chapters/08-lir/parse-lir.ts", name: "muladd*" },
-  { file: "chapters/08-lir/print.ts", name: "muladd" },
-  { file: "chapters/08-lir/print.ts", name: "scan" },
-  { file: "chapters/08-lir/print.ts", name: "guard" },
-  { file: "chapters/08-lir/print.ts", name: "muladd*" },
-  { file: "chapters/08-lir/verify.ts", name: "muladd" },
-  { file: "chapters/08-lir/verify.ts", name: "scan" },
-  { file: "chapters/08-lir/verify.ts", name: "guard" },
-  { file: "chapters/08-lir/verify.ts", name: "muladd*" },
   // found by this test, outside the op-set change: for the chapters' owners
   { file: "chapters/02-first-bytes/programs.ts", name: "ModRM" },
   { file: "chapters/02-first-bytes/programs.ts", name: "REX" },
@@ -116,14 +84,35 @@ describe("each chapter only adds", () => {
 
 // Every prefix of the book stands on its own (npm run truncate -- N runs all of it; here, what fits in
 // a minute: the type-check of four prefixes, and the last chapter's tests in the shortest).
+//
+// Shared files that need a later chapter on main today. The list only shrinks, as PENDING does: each
+// must be a problem in some copy below, and the type-check tolerates errors in these files alone.
+const PENDING_PROBLEMS: readonly { readonly file: string; readonly fix: string; readonly typeErrorsIn?: readonly string[] }[] = [
+  {
+    file: "shared/tiers.ts",
+    typeErrorsIn: ["tests/support/bf-native.ts"],
+    fix:
+      "it imports chapter 13's registrations statically: load each chapter's tiers.ts through the table of contents. " +
+      "The registry itself is chapter 9's, yet chapter 7's and 8's tests reach it (tests/support/bf-native.ts)",
+  },
+  {
+    file: "tests/06-interpreter-conformance.test.ts",
+    fix: "tests/support/bf-conformance.ts runs tests/support/bf-interpret-case.ts, which imports chapters 8 and 9 for every tier: load a tier's modules when it is asked for",
+  },
+];
+const isPending = (path: string) => PENDING_PROBLEMS.some((p) => path === p.file);
+const typeErrorPending = (path: string) => PENDING_PROBLEMS.some((p) => path === p.file || p.typeErrorsIn?.includes(path));
+
 describe("the book up to chapter N, alone", () => {
   const copies = new Map<number, string>();
+  const pendingSeen = new Set<string>();
   const copyOf = (last: number): string => {
     let dir = copies.get(last);
     if (dir === undefined) {
       dir = mkdtempSync(join(tmpdir(), `jit-upto-${last}-`));
       const p = plan(last, repositoryFiles(ROOT), (f) => readFileSync(join(ROOT, f), "utf8"));
-      expect(p.problems).toEqual([]);
+      for (const problem of p.problems) if (isPending(problem.split(" ")[0]!)) pendingSeen.add(problem.split(" ")[0]!);
+      expect(p.problems.filter((problem) => !isPending(problem.split(" ")[0]!))).toEqual([]);
       makeCopy(p, dir, ROOT);
       copies.set(last, dir);
     }
@@ -134,17 +123,21 @@ describe("the book up to chapter N, alone", () => {
   });
 
   test("a copy leaves out later chapters, their tests, and the site and tools that need them", () => {
-    const files = ["chapters/03-w-xor-x/a.ts", "chapters/04-encoder/b.ts", "tests/04-encoder.test.ts", "tests/fixtures/04-x.ts", "site/fig.ts", "site/page.ts", "shared/tool.ts", "shared/fuzz.ts"];
+    const files = ["chapters/03-w-xor-x/a.ts", "chapters/04-encoder/b.ts", "tests/03-w-xor-x.test.ts", "tests/04-encoder.test.ts", "tests/fixtures/04-x.ts", "site/fig.ts", "site/page.ts", "shared/tool.ts", "shared/fuzz.ts"];
     const sources: Record<string, string> = {
       "site/fig.ts": `import { b } from "../chapters/04-encoder/b.ts";`,
       "site/page.ts": `import { fig } from "./fig.ts";`,
       "shared/tool.ts": `const m = await import("../chapters/04-encoder/b.ts");`,
+      "tests/03-w-xor-x.test.ts": `import { fig } from "../site/fig.ts";`,
     };
     const p = plan(3, files, (f) => sources[f] ?? "");
-    expect(p.keep).toEqual(["chapters/03-w-xor-x/a.ts", "shared/tool.ts"]);
+    expect(p.keep).toEqual(["chapters/03-w-xor-x/a.ts", "tests/03-w-xor-x.test.ts", "shared/tool.ts"]);
     expect(p.dropped.get("site/page.ts")).toBe("imports site/fig.ts");
     expect(p.dropped.get("shared/fuzz.ts")).toBe("a tool of chapter 12");
-    expect(p.problems).toEqual(["shared/tool.ts imports chapters/04-encoder/b.ts, which the copy leaves out (chapter 4's)"]);
+    expect(p.problems).toEqual([
+      "shared/tool.ts imports chapters/04-encoder/b.ts, which the copy leaves out (chapter 4's)",
+      "tests/03-w-xor-x.test.ts imports site/fig.ts, which the copy leaves out (imports chapters/04-encoder/b.ts)",
+    ]);
     expect(truncateContents("export const LAST_CHAPTER: number = 13;\n", 7)).toBe("export const LAST_CHAPTER: number = 7;\n");
   });
 
@@ -153,7 +146,10 @@ describe("the book up to chapter N, alone", () => {
       const dir = copyOf(last);
       expect(readFileSync(join(dir, "shared/chapters.ts"), "utf8")).toContain(`export const LAST_CHAPTER: number = ${last};`);
       const r = typecheck(dir);
-      expect(r.ok ? "" : r.output).toBe("");
+      if (r.ok) return;
+      const errors = r.output.split("\n").filter((l) => /: error TS\d+/.test(l));
+      // Errors only in PENDING_PROBLEMS files pass; a failure without an error line (tsc did not run) does not.
+      expect(errors.length > 0 ? errors.filter((l) => !typeErrorPending(l.slice(0, l.indexOf("(")))) : [r.output]).toEqual([]);
     }, 180_000);
   }
 
@@ -161,4 +157,9 @@ describe("the book up to chapter N, alone", () => {
     const r = runTests(copyOf(3), 3, 3);
     expect(r.ok ? "" : r.output.slice(-4000)).toBe("");
   }, 180_000);
+
+  test("each PENDING_PROBLEMS file is still a problem in one of the copies", () => {
+    for (const last of [3, 7, 9, 11]) copyOf(last);
+    expect(PENDING_PROBLEMS.filter((p) => !pendingSeen.has(p.file)).map((p) => `${p.file}: fixed, delete its entry`)).toEqual([]);
+  });
 });
