@@ -61,7 +61,8 @@ export class OutputWriteError extends Error {
     readonly fd: number,
     /** The errno name, "EPIPE", as node:fs reports it. */
     readonly code: string,
-    reason: string,
+    /** What it means, "broken pipe". */
+    readonly reason: string,
   ) {
     super(
       `writing the output to file descriptor ${fd} failed: ${code} (${reason})` +
