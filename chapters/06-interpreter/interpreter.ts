@@ -61,7 +61,6 @@ export function fold(program: Program): FoldedProgram {
 }
 // #endregion
 
-// #region interpret
 /**
  * Run `program`. Its output is in the result; or, given a sink, it streams: it goes to the sink
  * as it is made, a block at a time, and RunResult.output is empty.
@@ -69,7 +68,6 @@ export function fold(program: Program): FoldedProgram {
 export function interpret(program: Program, opts?: RunOptions, sink?: OutputSink): RunResult {
   return execute(program, fold(program), settingsOf(opts), sink).result;
 }
-// #endregion interpret
 
 /** interpret(), also telling how many steps the program took (the unit of maxSteps). */
 export function interpretWithStats(program: Program, opts?: RunOptions, sink?: OutputSink): { result: RunResult; steps: number } {
