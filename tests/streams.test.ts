@@ -35,6 +35,9 @@ async function pipedToHead(main: string, args: readonly string[]) {
 const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ["chapter 6's interpreter", "chapters/06-interpreter/main.ts", []],
   ["chapter 7's template JIT", "chapters/07-template-jit/main.ts", []],
+  ["chapter 8's LIR interpreter", "chapters/08-lir/main.ts", []],
+  ["chapter 9, --tier interp", "chapters/09-optimizer/main.ts", ["--tier", "interp"]],
+  ["chapter 10, --tier interp", "chapters/10-faster-code/main.ts", ["--tier", "interp"]],
   ["chapter 11, --tier js", "chapters/11-tiering/main.ts", ["--tier", "js"]],
   ["chapter 11, --tier tiered-js", "chapters/11-tiering/main.ts", ["--tier", "tiered-js"]],
   ["chapter 11, --tier tiered", "chapters/11-tiering/main.ts", ["--tier", "tiered"]],

@@ -12,6 +12,7 @@ import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
+import { fdSink } from "../06-interpreter/output-buffer.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
 import { hexDump } from "../07-template-jit/listing.ts";
@@ -94,8 +95,7 @@ function runEarlier(name: string, source: string, inv: LirInvocation, tier: Tier
   const compiled = prepared.compiled;
   if (compiled === null) {
     const input = source.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
-    const result = interpret(prepared.program, { ...opts, input });
-    process.stdout.write(result.output);
+    const result = interpret(prepared.program, { ...opts, input }, fdSink(1)); // streamed
     if (result.error) console.error(diagnostic(name, result.error));
     return result.error === null;
   }
