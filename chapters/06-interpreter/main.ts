@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { errorLine, parseArgs, parseOrReport, readProgram, type Invocation } from "./cli.ts";
 import { fold, interpretWithStats } from "./interpreter.ts";
-import { fdSink } from "./output-buffer.ts";
+import { fdSink } from "./write-all.ts";
 
 const DEMO_NAME = "hello.b";
 const DEMO = `Hello World

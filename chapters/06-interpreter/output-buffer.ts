@@ -1,8 +1,8 @@
 // Where `.` puts its bytes. A run either keeps them, in a buffer that grows by doubling, and answers
 // with one Uint8Array (what a test compares); or streams them: it holds a block and hands it to an
 // OutputSink when it is full, and the rest at the end, so a program that prints forever runs in
-// constant memory and whoever reads its output sees it as it comes.
-import { writeSync } from "node:fs";
+// constant memory and whoever reads its output sees it as it comes. (Writing to a file descriptor is
+// write-all.ts's: this module runs in a browser too.)
 
 // #region output-buffer
 /** Where a streaming run's output goes: blocks of bytes, in program order, as the run makes them. */
@@ -51,62 +51,3 @@ export class OutputBuffer {
   }
 }
 // #endregion output-buffer
-
-// #region write-all
-/** Writing the output failed: most often because its reader has gone (EPIPE), and the run is stopped. */
-export class OutputWriteError extends Error {
-  override name = "OutputWriteError";
-
-  constructor(
-    readonly fd: number,
-    /** The errno name, "EPIPE", as node:fs reports it. */
-    readonly code: string,
-    /** What it means, "broken pipe". */
-    readonly reason: string,
-  ) {
-    super(
-      `writing the output to file descriptor ${fd} failed: ${code} (${reason})` +
-        (code === "EPIPE"
-          ? `: its reader has closed it (as head does once it has enough), so the run stops here. ` +
-            `To keep all of the output, send it to a file or to a reader that reads to the end.`
-          : ""),
-    );
-  }
-}
-
-/**
- * Write all of `bytes` to `fd`, synchronously: a write that takes part of them is followed by another
- * for the rest, and a failure stops the caller with an OutputWriteError. Synchronous, because an
- * asynchronous write that fails is only reported later, while the program goes on printing.
- */
-export function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) {
-    try {
-      done += writeSync(fd, bytes, done, bytes.length - done);
-    } catch (e) {
-      const code = errorCode(e);
-      // A non-blocking pipe that is full: wait a millisecond for its reader, then try again.
-      if (code === "EAGAIN") Atomics.wait(PAUSE, 0, 0, 1);
-      else throw new OutputWriteError(fd, code, reasonOf(e, code));
-    }
-  }
-}
-
-/** A sink that writes each block to `fd` with writeAll. */
-export function fdSink(fd: number): OutputSink {
-  return { write: (bytes) => writeAll(fd, bytes) };
-}
-// #endregion write-all
-
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-function errorCode(e: unknown): string {
-  const code = typeof e === "object" && e !== null && "code" in e ? e.code : undefined;
-  return typeof code === "string" ? code : "an error";
-}
-
-/** node:fs says "EPIPE: broken pipe, write": the reason is the part between the code and the call. */
-function reasonOf(e: unknown, code: string): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.replace(`${code}: `, "").replace(/, write$/, "");
-}

@@ -8,8 +8,8 @@
 import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
-import { fdSink } from "../06-interpreter/output-buffer.ts";
 import { parse } from "../06-interpreter/parser.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "./cli.ts";
 import { LirError } from "./errors.ts";
 import { interpretLir } from "./interpret-lir.ts";

@@ -3,10 +3,10 @@
 // contract (RunOptions in, RunResult out, the same files), so the batch harness, the bench and the
 // differential tests treat it like any other tier.
 import { readSync } from "node:fs";
-import { writeAll } from "../06-interpreter/output-buffer.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { EofBehavior, RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { writeAll } from "../06-interpreter/write-all.ts";
 import { CTX } from "../07-template-jit/context.ts";
 import { NativeIOError } from "../07-template-jit/errors.ts";
 import { closeMemoryFile, memoryFileBytes, memoryFileWith, openMemoryFile } from "../07-template-jit/memory-file.ts";

@@ -1,9 +1,9 @@
 // One function for running a program that nobody vouches for, with any tier: a step limit, a time
 // limit, any size and any depth. What stopped it is in the result, as an error with a position.
 import { interpret } from "../06-interpreter/interpreter.ts";
-import { fdSink } from "../06-interpreter/output-buffer.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import type { LimitedIO } from "./limits.ts";
 import { HOSTILE_TIERS, type HostileTierName } from "./tiers.ts";
 import { interpretWithTimeout } from "./watchdog.ts";

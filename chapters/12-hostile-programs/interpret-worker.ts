@@ -3,8 +3,8 @@
 // past its time limit.
 import { isMainThread } from "node:worker_threads";
 import { interpret } from "../06-interpreter/interpreter.ts";
-import { fdSink, OutputWriteError } from "../06-interpreter/output-buffer.ts";
 import { parse } from "../06-interpreter/parser.ts";
+import { fdSink, OutputWriteError } from "../06-interpreter/write-all.ts";
 import type { WorkerAnswer, WorkerRequest } from "./watchdog.ts";
 import { toWire } from "./wire.ts";
 

@@ -1,9 +1,9 @@
 // A time limit for code that counts no time: the interpreter of chapter 6 runs in a worker thread,
 // and the worker is terminated at the deadline. JavaScript cannot be stopped from outside on the
 // same thread; a worker can be, wherever it is, even inside a loop that never yields.
-import { OutputWriteError } from "../06-interpreter/output-buffer.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { OutputWriteError } from "../06-interpreter/write-all.ts";
 import { fromWire, type WireResult } from "./wire.ts";
 
 /** What the worker is asked to run, and where its output goes (the result, without `outputFd`). */
