@@ -41,6 +41,7 @@ const CASES: readonly (readonly [string, string, readonly string[]])[] = [
   ["chapter 11, --tier js", "chapters/11-tiering/main.ts", ["--tier", "js"]],
   ["chapter 11, --tier tiered-js", "chapters/11-tiering/main.ts", ["--tier", "tiered-js"]],
   ["chapter 11, --tier tiered", "chapters/11-tiering/main.ts", ["--tier", "tiered"]],
+  ["chapter 11, --tier interpreter (the tiered JIT's own writes)", "chapters/11-tiering/main.ts", ["--tier", "interpreter"]],
   ["chapter 12, --tier tiered", "chapters/12-hostile-programs/main.ts", ["--tier", "tiered"]],
   ["chapter 12, --tier interp --timeout", "chapters/12-hostile-programs/main.ts", ["--tier", "interp", "--timeout", "60000"]],
   ["chapter 13's WebAssembly tier", "chapters/13-wasm-backend/main.ts", []],

@@ -6,7 +6,7 @@ import { readSync } from "node:fs";
 import type { Program } from "../06-interpreter/parser.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { EofBehavior, RunOptions, RunResult } from "../06-interpreter/semantics.ts";
-import { writeAll } from "../06-interpreter/write-all.ts";
+import { OutputWriteError, writeAll } from "../06-interpreter/write-all.ts";
 import { CTX } from "../07-template-jit/context.ts";
 import { NativeIOError } from "../07-template-jit/errors.ts";
 import { closeMemoryFile, memoryFileBytes, memoryFileWith, openMemoryFile } from "../07-template-jit/memory-file.ts";
@@ -148,7 +148,13 @@ class Files implements MachineIo {
 
   flush(m: NativeMachine): void {
     if (m.outLength === 0) return;
-    writeAll(this.outFd, m.out.subarray(0, m.outLength));
+    try {
+      writeAll(this.outFd, m.out.subarray(0, m.outLength));
+    } catch (e) {
+      // The same failure as a compiled loop's write, so the same error, whichever tier was writing.
+      if (e instanceof OutputWriteError) throw new NativeIOError(e.message, { cause: e });
+      throw e;
+    }
     this.writes++;
     m.outLength = 0;
   }
