@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { interpret } from "../chapters/06-interpreter/interpreter.ts";
+import { OUTPUT_BLOCK_SIZE, OutputBuffer } from "../chapters/06-interpreter/output-buffer.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
 import { BUN, runChild } from "../shared/child.ts";
 
 setDefaultTimeout(60_000);
@@ -59,4 +62,27 @@ describe("a closed pipe stops every tier", () => {
       expect(r.durationMs).toBeLessThan(LIMIT_S * 1000);
     });
   }
+});
+
+describe("chapter 6's streaming output", () => {
+  test("with a sink, the same bytes arrive a full block at a time, the rest at the end; the result keeps none", () => {
+    // About 250,000 bytes (a `.` and a `]` a byte): three full blocks and a part, then the step limit.
+    const program = parse("+[.]");
+    const opts = { maxSteps: 500_000 };
+    const kept = interpret(program, opts);
+    const blocks: Uint8Array[] = [];
+    const streamed = interpret(program, opts, { write: (bytes) => void blocks.push(bytes.slice()) });
+    expect(streamed.output.length).toBe(0);
+    expect(streamed.error?.message).toBe(kept.error?.message);
+    expect(Buffer.concat(blocks)).toEqual(Buffer.from(kept.output));
+    expect(blocks.slice(0, -1).every((b) => b.length === OUTPUT_BLOCK_SIZE)).toBe(true);
+    expect(blocks.length).toBeGreaterThan(2);
+  });
+
+  test("without a sink, the buffer keeps everything; flush() is then a no-op", () => {
+    const buffer = new OutputBuffer();
+    for (let i = 0; i < 1000; i++) buffer.push(i & 0xff);
+    buffer.flush();
+    expect(buffer.bytes().length).toBe(1000);
+  });
 });
