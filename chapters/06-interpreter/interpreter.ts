@@ -4,7 +4,7 @@
 // precomputed. A folded run that would stop part-way is replayed one command at a time, so every
 // error still names the exact command.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "./errors.ts";
-import { OutputBuffer } from "./output-buffer.ts";
+import { OutputBuffer, type OutputSink } from "./output-buffer.ts";
 import type { Instr, Program } from "./parser.ts";
 import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "./semantics.ts";
 
@@ -61,26 +61,30 @@ export function fold(program: Program): FoldedProgram {
 }
 // #endregion
 
-export function interpret(program: Program, opts?: RunOptions): RunResult {
-  return execute(program, fold(program), settingsOf(opts)).result;
+/**
+ * Run `program`. Its output is in the result; or, given a sink, it streams: it goes to the sink
+ * as it is made, a block at a time, and RunResult.output is empty.
+ */
+export function interpret(program: Program, opts?: RunOptions, sink?: OutputSink): RunResult {
+  return execute(program, fold(program), settingsOf(opts), sink).result;
 }
 
 /** interpret(), also telling how many steps the program took (the unit of maxSteps). */
-export function interpretWithStats(program: Program, opts?: RunOptions): { result: RunResult; steps: number } {
-  return execute(program, fold(program), settingsOf(opts));
+export function interpretWithStats(program: Program, opts?: RunOptions, sink?: OutputSink): { result: RunResult; steps: number } {
+  return execute(program, fold(program), settingsOf(opts), sink);
 }
 
 // #region execute
 /**
  * Run a folded program, a whole op at a time while none of its commands can fail; an op that would
  * stop part-way goes to replay. Gives the result, as simpleInterpret's, and the steps taken (a
- * command that fails counts as one, as in replay).
+ * command that fails counts as one, as in replay). Output goes to `sink` if there is one.
  */
-function execute(program: Program, folded: FoldedProgram, settings: Settings): { result: RunResult; steps: number } {
+function execute(program: Program, folded: FoldedProgram, settings: Settings, sink?: OutputSink): { result: RunResult; steps: number } {
   const { ops, args, origins } = folded;
   const { input, tapeSize, eof, maxSteps } = settings;
   const tape = new Uint8Array(tapeSize);
-  const output = new OutputBuffer();
+  const output = new OutputBuffer(sink);
   let p = 0;
   let inputPos = 0;
   let steps = 0;
@@ -144,6 +148,7 @@ function execute(program: Program, folded: FoldedProgram, settings: Settings): {
     error = stop.error;
     break;
   }
+  output.flush();
   return { result: { output: output.bytes(), tape, pointer: p, error }, steps };
 }
 // #endregion

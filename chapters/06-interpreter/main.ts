@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { errorLine, parseArgs, parseOrReport, readProgram, type Invocation } from "./cli.ts";
 import { fold, interpretWithStats } from "./interpreter.ts";
+import { fdSink } from "./write-all.ts";
 
 const DEMO_NAME = "hello.b";
 const DEMO = `Hello World
@@ -22,9 +23,9 @@ function run(name: string, source: string, inv: Invocation, report: (line: strin
   const parsed = performance.now();
   // Read standard input only for a program that reads: a terminal would otherwise wait for Ctrl-D.
   const input = program.code.some((c) => c.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
-  const { result, steps } = interpretWithStats(program, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps });
+  // The output streams to standard output as it is made: a reader that closes it stops the run.
+  const { result, steps } = interpretWithStats(program, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps }, fdSink(1));
   const ran = performance.now();
-  process.stdout.write(result.output);
   if (result.error) report(errorLine(name, result.error));
   if (inv.stats) {
     report(

@@ -2,7 +2,7 @@
 // error, position included. It lets any pass that rewrites the LIR be tested against the reference
 // interpreter without machine code.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
-import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
+import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { extent, posOf, reachesOf, type Lir, type Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
@@ -69,14 +69,15 @@ export interface Flattener {
 }
 // #endregion
 
-export function interpretLir(lir: Lir, opts?: RunOptions): RunResult {
-  return interpretLirWithStats(lir, opts).result;
+/** Run `lir`: the output in the result, or streamed to `sink` as chapter 6's interpret() does. */
+export function interpretLir(lir: Lir, opts?: RunOptions, sink?: OutputSink): RunResult {
+  return interpretLirWithStats(lir, opts, sink).result;
 }
 
 /** interpretLir(), also telling how many LIR instructions ran (a loop test counts as one). */
-export function interpretLirWithStats(lir: Lir, opts?: RunOptions): { result: RunResult; executed: number } {
+export function interpretLirWithStats(lir: Lir, opts?: RunOptions, sink?: OutputSink): { result: RunResult; executed: number } {
   verify(lir); // the run loop below trusts it: no op touches a cell nothing checked
-  return execute(flatten(lir), settingsOf(opts));
+  return execute(flatten(lir), settingsOf(opts), sink);
 }
 
 // #region flatten
@@ -152,12 +153,12 @@ export function flatten(lir: Lir): FlatLir {
 // #endregion
 
 // #region execute
-function execute(flat: FlatLir, settings: Settings): { result: RunResult; executed: number } {
+function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result: RunResult; executed: number } {
   const { code, a, b, c, run, ops, end } = flat;
   const { input, tapeSize, eof, maxSteps } = settings;
   const tape = new Uint8Array(tapeSize);
   const m: Machine = { tape, p: 0, steps: 0, maxSteps, stepLimit: false };
-  const output = new OutputBuffer();
+  const output = new OutputBuffer(sink);
   let p = 0;
   let inputPos = 0;
   let steps = 0; // loop tests: the only place a program can spend unbounded time
@@ -233,6 +234,7 @@ function execute(flat: FlatLir, settings: Settings): { result: RunResult; execut
   }
   // Only a `break run` stops early, before it makes the failing move or test.
   if (pc !== end) ({ error, pointer: p } = stop(ops[pc]!, code[pc] === END, p, stepLimit, settings));
+  output.flush();
   return { result: { output: output.bytes(), tape, pointer: p, error }, executed };
 }
 // #endregion

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "./cli.ts";
 import { LirError } from "./errors.ts";
 import { interpretLir } from "./interpret-lir.ts";
@@ -65,9 +66,8 @@ function run(name: string, source: string, inv: LirInvocation, report: (line: st
     if (flags.jit) return runNative(name, lir, inv, started, report);
     const lowered = performance.now();
     const input = readsInput(lir.ops) ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
-    const result = interpretLir(lir, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps });
+    const result = interpretLir(lir, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps }, fdSink(1)); // streamed
     const ran = performance.now();
-    process.stdout.write(result.output);
     if (result.error) report(diagnostic(name, result.error));
     if (inv.stats) report(`${name}: ${countOps(lir.ops)} LIR ops, made in ${ms(lowered - started)}, ran in ${ms(ran - lowered)}`);
     return result.error === null;

@@ -13,6 +13,7 @@ import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
 import { parse, type Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import { generate, type Generated } from "../07-template-jit/generate.ts";
 import { gnuListing, hexDump } from "../07-template-jit/listing.ts";
 import { libcIo, nativeSettings } from "../07-template-jit/runtime.ts";
@@ -108,8 +109,7 @@ function run(name: string, source: string, inv: LirInvocation, o: Options, repor
 function execute(p: Prepared, opts: RunOptions): { result: RunResult; stats: RunStats | null } {
   if (p.compiled === null) {
     const input = p.program.code.some((i) => i.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
-    const result = interpret(p.program, { ...opts, input });
-    process.stdout.write(result.output);
+    const result = interpret(p.program, { ...opts, input }, fdSink(1)); // streamed
     return { result, stats: null };
   }
   try {

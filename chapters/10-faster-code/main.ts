@@ -14,6 +14,7 @@ import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import { hexDump } from "../07-template-jit/listing.ts";
 import type { CompiledProgram, RunStats } from "../07-template-jit/tier.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
@@ -94,8 +95,7 @@ function runEarlier(name: string, source: string, inv: LirInvocation, tier: Tier
   const compiled = prepared.compiled;
   if (compiled === null) {
     const input = source.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
-    const result = interpret(prepared.program, { ...opts, input });
-    process.stdout.write(result.output);
+    const result = interpret(prepared.program, { ...opts, input }, fdSink(1)); // streamed
     if (result.error) console.error(diagnostic(name, result.error));
     return result.error === null;
   }

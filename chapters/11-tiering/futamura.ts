@@ -6,7 +6,7 @@
 // Bun's own JIT compiles that source; we wrote no backend at all.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { fold } from "../06-interpreter/interpreter.ts";
-import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
+import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import type { Command, Instr, Program } from "../06-interpreter/parser.ts";
 import { eofValue, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
@@ -119,10 +119,11 @@ export class SpecializedProgram {
     return this.source.length;
   }
 
-  run(opts?: RunOptions): RunResult {
+  /** Run it, as chapter 6's interpret(): the output in the result, or streamed to `sink`. */
+  run(opts?: RunOptions, sink?: OutputSink): RunResult {
     const { input, tapeSize, eof, maxSteps } = settingsOf(opts);
     const tape = new Uint8Array(tapeSize);
-    const output = new OutputBuffer();
+    const output = new OutputBuffer(sink);
     // The interpreter's slow path, unchanged: the op that fails runs one command at a time.
     const stop = (k: number, p: number, steps: number): Stopped => {
       const end = replay(this.program.code, this.#origins[k]!, tape, p, steps, maxSteps);
@@ -130,9 +131,11 @@ export class SpecializedProgram {
     };
     try {
       const pointer = this.#run(tape, input, eof, maxSteps, output, eofValue, stop);
+      output.flush();
       return { output: output.bytes(), tape, pointer, error: null };
     } catch (e) {
       if (!(e instanceof Stopped)) throw e;
+      output.flush();
       return { output: output.bytes(), tape, pointer: e.pointer, error: e.error };
     }
   }

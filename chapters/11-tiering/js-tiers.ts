@@ -1,7 +1,8 @@
 // The tiers that need no bun:ffi: optimized LIR compiled whole to JavaScript (js-opt), and the tiered
 // JIT with JavaScript as its upper tier (tiered-js). Both run on a Machine in ordinary memory, with
-// input from an array and output collected in memory, and answer with chapter 6's RunResult.
-import { OutputBuffer } from "../06-interpreter/output-buffer.ts";
+// input from an array and output collected in memory or streamed to a sink, and answer with chapter 6's
+// RunResult.
+import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import { settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { UnsupportedOptionError } from "../07-template-jit/errors.ts";
@@ -15,7 +16,10 @@ import type { Machine, MachineIo } from "./machine.ts";
 const BUFFER_SIZE = 64 * 1024;
 
 // #region memory-io
-/** A run's I/O in memory: `,` reads the input array, `.` ends up in an OutputBuffer. */
+/**
+ * A run's I/O in memory: `,` reads the input array, `.` ends up in an OutputBuffer, or, given a sink,
+ * goes to the sink at each flush of the machine's buffer.
+ */
 export class MemoryIo implements MachineIo {
   readonly output = new OutputBuffer();
   flushes = 0;
@@ -24,10 +28,12 @@ export class MemoryIo implements MachineIo {
   constructor(
     private readonly input: Uint8Array,
     readonly eof: EofBehavior,
+    private readonly sink?: OutputSink,
   ) {}
 
   flush(m: Machine): void {
-    for (let i = 0; i < m.outLength; i++) this.output.push(m.out[i]!);
+    if (this.sink !== undefined) this.sink.write(m.out.subarray(0, m.outLength));
+    else for (let i = 0; i < m.outLength; i++) this.output.push(m.out[i]!);
     m.outLength = 0;
     this.flushes++;
   }
@@ -73,10 +79,11 @@ export class OptimizedJsProgram {
     return this.#code.codeSize;
   }
 
-  run(opts?: RunOptions): RunResult {
+  /** Run it: the output in the result, or streamed to `sink` (RunResult.output is then empty). */
+  run(opts?: RunOptions, sink?: OutputSink): RunResult {
     const { input, tapeSize, eof } = settingsWithoutStepLimit(opts, this.tier);
     const m = freshMachine(tapeSize);
-    const io = new MemoryIo(input, eof);
+    const io = new MemoryIo(input, eof, sink);
     const error = this.#code.run(m, io);
     io.flush(m);
     return { output: io.output.bytes(), tape: m.tape, pointer: m.p, error };
@@ -100,14 +107,15 @@ export class TieredJsProgram {
     this.#profile = new Profile(lower(program));
   }
 
-  run(opts?: RunOptions): RunResult {
-    return this.runWithStats(opts).result;
+  /** Run it: the output in the result, or streamed to `sink` (RunResult.output is then empty). */
+  run(opts?: RunOptions, sink?: OutputSink): RunResult {
+    return this.runWithStats(opts, sink).result;
   }
 
-  runWithStats(opts?: RunOptions): { result: RunResult; times: TierTimes; loops: readonly LoopState[]; flushes: number } {
+  runWithStats(opts?: RunOptions, sink?: OutputSink): { result: RunResult; times: TierTimes; loops: readonly LoopState[]; flushes: number } {
     const { input, tapeSize, eof } = settingsWithoutStepLimit(opts, this.tier);
     const m = freshMachine(tapeSize);
-    const io = new MemoryIo(input, eof);
+    const io = new MemoryIo(input, eof, sink);
     const { error, times } = new CountingInterpreter(this.#profile, io, {
       threshold: this.threshold,
       compiler: this.#compiler,

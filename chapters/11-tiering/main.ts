@@ -4,7 +4,7 @@
 // Standard input is the program's input, standard output its output; errors are printed as
 // "prog.b:3:14: error: ...", exit code 1. --stats shows the compiled loops and where the time went.
 // Without a program, a tour of the chapter.
-import { readFileSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
 import { errorLine, parseOrReport, readBytes, readProgram } from "../06-interpreter/cli.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
@@ -12,6 +12,7 @@ import { interpret } from "../06-interpreter/interpreter.ts";
 import { parse, type Program } from "../06-interpreter/parser.ts";
 import { describeDifference, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import type { RunIO } from "../07-template-jit/tier.ts";
 import { diagnostic } from "../08-lir/cli.ts";
 import { LirError } from "../08-lir/errors.ts";
@@ -78,7 +79,7 @@ function run(program: Program, inv: TieringInvocation, input: Uint8Array | null)
 }
 // #endregion run
 
-/** The JS tiers run in memory: the whole input first, the whole output at the end. */
+/** The JS tiers run in memory: the whole input first; the output streams to standard output. */
 function runJs(program: Program, inv: TieringInvocation, opts: RunOptions): { error: BrainfuckError | null; figures: Figures } {
   const started = performance.now();
   const js = inv.tier === "js" ? compileToJs(program) : inv.tier === "js-opt" ? new OptimizedJsProgram(program) : null;
@@ -90,19 +91,18 @@ function runJs(program: Program, inv: TieringInvocation, opts: RunOptions): { er
   let figures: Figures;
   if (js !== null) {
     const compileMs = performance.now() - started;
-    result = js.run(opts);
+    result = js.run(opts, fdSink(1));
     const runMs = performance.now() - started - compileMs;
     const text = `${js.tier}: ${js.codeSize} characters of JavaScript made in ${ms(compileMs)}, ran in ${ms(runMs)}`;
     figures = { text, compileMs, runMs, codeMs: runMs, codeSize: js.codeSize };
   } else {
     const threshold = inv.threshold ?? DEFAULT_THRESHOLD;
-    const run = new TieredJsProgram(program, threshold).runWithStats(opts);
+    const run = new TieredJsProgram(program, threshold).runWithStats(opts, fdSink(1));
     const text = formatTiering(run.loops, run.times, { threshold, target: "JavaScript", rows: 20 });
     const codeSize = run.loops.reduce((n, l) => n + (l.code?.codeSize ?? 0), 0);
     figures = { text, compileMs: run.times.compileMs, runMs: run.times.totalMs, codeMs: run.times.codeMs, codeSize };
     result = run.result;
   }
-  writeAll(result.output);
   return { error: result.error, figures };
 }
 
@@ -169,10 +169,6 @@ function compareModes(name: string, program: Program): string {
   return `  ${name.padEnd(8)} ${ms(interpreter).padStart(18)} ${`${ms(compileMs)} + ${ms(wholeMs - compileMs)}`.padStart(24)} ${`${ms(times.totalMs)} (${split})`.padStart(28)}`;
 }
 // #endregion tour
-
-function writeAll(bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done, bytes.length - done);
-}
 
 /** Standard input, for a program that reads (a terminal would otherwise wait for Ctrl-D). */
 function stdinFor(program: Program): Uint8Array {

@@ -2,10 +2,11 @@
 // the counting interpreter, which compiles hot loops to x86-64 as it goes. It keeps chapter 7's
 // contract (RunOptions in, RunResult out, the same files), so the batch harness, the bench and the
 // differential tests treat it like any other tier.
-import { readSync, writeSync } from "node:fs";
+import { readSync } from "node:fs";
 import type { Program } from "../06-interpreter/parser.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { EofBehavior, RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { OutputWriteError, writeAll } from "../06-interpreter/write-all.ts";
 import { CTX } from "../07-template-jit/context.ts";
 import { NativeIOError } from "../07-template-jit/errors.ts";
 import { closeMemoryFile, memoryFileBytes, memoryFileWith, openMemoryFile } from "../07-template-jit/memory-file.ts";
@@ -146,10 +147,15 @@ class Files implements MachineIo {
   ) {}
 
   flush(m: NativeMachine): void {
-    for (let done = 0; done < m.outLength; ) {
-      done += this.#io("writing the output to", this.outFd, () => writeSync(this.outFd, m.out, done, m.outLength - done));
-      this.writes++;
+    if (m.outLength === 0) return;
+    try {
+      writeAll(this.outFd, m.out.subarray(0, m.outLength));
+    } catch (e) {
+      // The same failure as a compiled loop's write, so the same error, whichever tier was writing.
+      if (e instanceof OutputWriteError) throw new NativeIOError(e.message, { cause: e });
+      throw e;
     }
+    this.writes++;
     m.outLength = 0;
   }
 

@@ -3,6 +3,7 @@
 import { interpret } from "../06-interpreter/interpreter.ts";
 import type { Program } from "../06-interpreter/parser.ts";
 import type { RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import type { LimitedIO } from "./limits.ts";
 import { HOSTILE_TIERS, type HostileTierName } from "./tiers.ts";
 import { interpretWithTimeout } from "./watchdog.ts";
@@ -22,16 +23,23 @@ export interface Guarded {
 }
 
 // #region run-guarded
-/** Run `program` with `tier` under `opts.maxSteps` (RunOptions) and `timeoutMs` (if given). */
-export async function runGuarded(program: Program, tier: GuardTier, opts: RunOptions, timeoutMs?: number): Promise<Guarded> {
+/**
+ * Run `program` with `tier` under `opts.maxSteps` (RunOptions) and `timeoutMs` (if given). The output
+ * is in the result; or, with `outputFd`, it streams to that file descriptor as it is made, in blocks,
+ * and RunResult.output is empty: a program that prints forever holds no more than a block.
+ */
+export async function runGuarded(program: Program, tier: GuardTier, opts: RunOptions, timeoutMs?: number, outputFd?: number): Promise<Guarded> {
   const started = performance.now();
   const done = (result: RunResult, ranAs: string): Guarded => ({ result, ranAs, ms: performance.now() - started });
   if (tier === "interp") {
-    const result = timeoutMs === undefined ? interpret(program, opts) : await interpretWithTimeout(program, opts, timeoutMs);
+    const result =
+      timeoutMs === undefined
+        ? interpret(program, opts, outputFd === undefined ? undefined : fdSink(outputFd))
+        : await interpretWithTimeout(program, opts, timeoutMs, outputFd);
     return done(result, "interp");
   }
   using compiled = HOSTILE_TIERS[tier].compile(program);
-  const io: LimitedIO = timeoutMs === undefined ? {} : { timeoutMs };
+  const io: LimitedIO = { ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(outputFd === undefined ? {} : { outputFd }) };
   return done(compiled.run(opts, io), compiled.tier);
 }
 // #endregion run-guarded

@@ -10,6 +10,7 @@ import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
+import { fdSink } from "../06-interpreter/write-all.ts";
 import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "../08-lir/cli.ts";
 import { LirError } from "../08-lir/errors.ts";
 import { countOps } from "../08-lir/lir.ts";
@@ -57,7 +58,7 @@ function run(name: string, source: string, inv: LirInvocation & { readonly json:
     const { generateMs, compileMs, code } = program.variant(fuel);
     const input = readsInput(lir.ops) ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
     const options = { input, tapeSize: inv.tapeSize, eof: inv.eof, ...(fuel ? { maxSteps: inv.maxSteps } : {}) };
-    const { result, stats } = program.runWithStats(options, { write: (bytes) => process.stdout.write(bytes) });
+    const { result, stats } = program.runWithStats(options, fdSink(1)); // streamed, synchronously
     if (result.error) report(diagnostic(name, result.error));
     if (inv.stats && inv.json) {
       const compile = frontEndMs + generateMs + compileMs;

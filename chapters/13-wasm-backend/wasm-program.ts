@@ -3,6 +3,7 @@
 // native runtime, with the engine's WebAssembly in place of mmap and machine code, and nothing here
 // can crash the process, in Bun, Node or a browser.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
+import type { OutputSink } from "../06-interpreter/output-buffer.ts";
 import { eofValue, settingsOf, type EofBehavior, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { reachesOf, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
@@ -19,9 +20,10 @@ export class WasmBackendError extends Error {
 }
 
 // #region io
+/** A run's output destination: by default, RunResult.output; or a chapter 6 OutputSink, and it streams. */
 export interface WasmIO {
-  /** Receives the output as the module flushes it; RunResult.output is then empty. */
-  readonly write?: (bytes: Uint8Array) => void;
+  /** Receives the output as the module flushes it, synchronously; RunResult.output is then empty. */
+  readonly write?: OutputSink["write"];
 }
 
 export interface WasmRunStats {
@@ -131,7 +133,7 @@ export class WasmProgram {
     try {
       const instance = variant.instances.get(memory) ?? instantiate(variant, memory);
       const chunks: Uint8Array[] = [];
-      const write = io.write ?? ((bytes: Uint8Array) => chunks.push(bytes));
+      const write = io.write ?? ((bytes: Uint8Array) => void chunks.push(bytes.slice()));
       Object.assign(instance.state, { input: settings.input, eof: settings.eof, inputPos: 0, write, flushes: 0, reads: 0 });
       new Uint8Array(memory.buffer, layout.tape, settings.tapeSize).fill(0); // a fresh tape
       const g = instance.globals;
@@ -141,7 +143,7 @@ export class WasmProgram {
       const end = instance.run(0, settings.tapeSize);
 
       const left = g.outLen.value as number;
-      if (left > 0) write(new Uint8Array(memory.buffer, OUTPUT_START, left).slice());
+      if (left > 0) write(new Uint8Array(memory.buffer, OUTPUT_START, left));
       const tape = new Uint8Array(memory.buffer, layout.tape, settings.tapeSize).slice();
       const { error, pointer } = end !== STOPPED ? { error: null, pointer: end } : stopped(variant.code, g.site.value as number, g.pointer.value as number, settings);
       const output = io.write === undefined ? concat(chunks) : new Uint8Array(0);
@@ -176,7 +178,7 @@ function instantiate(variant: Variant & { readonly instances: WeakMap<WebAssembl
     memory,
     flush: (length: number) => {
       state.flushes++;
-      state.write(new Uint8Array(memory.buffer, OUTPUT_START, length).slice());
+      state.write(new Uint8Array(memory.buffer, OUTPUT_START, length)); // the writer copies what it keeps
     },
     input: (current: number) => {
       state.reads++;
