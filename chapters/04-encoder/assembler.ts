@@ -4,7 +4,7 @@ import { ByteBuffer } from "./byte-buffer.ts";
 import { CONDITION_NAMES, CONDITIONS, isCondition, type Condition } from "./conditions.ts";
 import { Plan } from "./encoding.ts";
 import { EncodeError, ListingError, Reject } from "./errors.ts";
-import { fitsSigned, formatNumber, littleEndian } from "./numbers.ts";
+import { fitsSigned, formatNumber } from "./numbers.ts";
 import { isImm, type Imm, type Mem, type Num, type Operand } from "./operands.ts";
 import type { Gpr, Xmm, Ymm } from "./registers.ts";
 import { select } from "./select.ts";
@@ -370,7 +370,7 @@ export class Assembler {
         ? `the target is ${rel} bytes from the end of the jump, outside rel8's -128..127: use the near (rel32) form`
         : `the target is ${rel} bytes away, outside rel32's range`);
     }
-    this.buf.patch(site.field, littleEndian(rel, site.width));
+    this.buf.patchInt(site.field, rel, site.width);
   }
   // #endregion extension-point
 

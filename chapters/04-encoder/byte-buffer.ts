@@ -65,6 +65,14 @@ export class ByteBuffer {
     this.data.set(bs, offset);
   }
 
+  /** Overwrite `n` bytes (at most 4) at `offset` with the number `v`, little-endian: a branch's displacement. */
+  patchInt(offset: number, v: number, n: 1 | 2 | 4): void {
+    if (offset < 0 || offset + n > this.end) {
+      throw new RangeError(`cannot patch ${n} bytes at offset ${offset}: only ${this.end} bytes are written`);
+    }
+    for (let i = 0, x = v >>> 0; i < n; i++, x >>>= 8) this.data[offset + i] = x & 0xff;
+  }
+
   /** A copy of bytes [start, end): the caller may keep it, the buffer may grow. */
   slice(start = 0, end = this.end): Uint8Array {
     return this.data.slice(start, Math.min(end, this.end));

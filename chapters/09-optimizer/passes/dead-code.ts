@@ -13,11 +13,11 @@ export function deadCode(lir: Lir): Lir {
 
 /** The ops that can run; the same array when every op can (what was worked out about it still holds). */
 function sweep(ops: readonly Op[], known: Knowledge): readonly Op[] {
-  const out: Op[] = [];
-  let changed = false;
-  for (const op of ops) {
+  let out: Op[] | null = null; // made at the first change: most lists lose nothing
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
     if ((op.kind === "loop" && known.get(op.off) === 0) || (op.kind === "scan" && known.get(0) === 0)) {
-      changed = true;
+      out ??= ops.slice(0, i);
       continue;
     }
     const kept =
@@ -26,10 +26,10 @@ function sweep(ops: readonly Op[], known: Knowledge): readonly Op[] {
         : op.kind === "guard"
           ? guardWith(op, sweep(op.then, known.clone()), sweep(op.otherwise, known.clone()))
           : op;
-    if (kept !== op) changed = true;
-    out.push(kept);
+    if (kept !== op) out ??= ops.slice(0, i);
+    out?.push(kept);
     known.apply(kept);
   }
-  return changed ? out : ops;
+  return out ?? ops;
 }
 // #endregion

@@ -136,11 +136,13 @@ class Folder {
     // the move's own check is exactly theirs; otherwise they go first, as a check of their own.
     const dir = Math.sign(d);
     const onTheWay = this.pending.every((r) => Math.sign(r.off) === dir && Math.abs(r.off) <= Math.abs(d));
-    const fresh = new Map(onTheWay ? this.pending.map((r) => [r.off, r.pos]) : []);
-    if (onTheWay) this.pending = [];
-    else this.flushChecks();
+    const fresh: SourcePos[] = []; // by distance from p: the step a pending reach was made by
+    if (onTheWay) {
+      for (const r of this.pending) fresh[Math.abs(r.off)] = r.pos;
+      this.pending = [];
+    } else this.flushChecks();
     const steps: SourcePos[] = [];
-    for (let i = 1; i <= Math.abs(d); i++) steps.push(fresh.get(dir * i) ?? this.lastStep!);
+    for (let i = 1; i <= Math.abs(d); i++) steps.push(fresh[i] ?? this.lastStep!);
     this.out.push({ kind: "move", delta: d, steps });
     this.known = { lo: this.known.lo - d, hi: this.known.hi - d };
     this.d = 0;

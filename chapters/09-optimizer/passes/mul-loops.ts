@@ -14,6 +14,8 @@ export function mulLoops(lir: Lir): Lir {
 
 /** The loop's effect without the loop, or null when it is not a multiply loop. */
 function closedForm(loop: LoopOp): Op[] | null {
+  // Most loops hold a move, a loop or I/O: turn them away before making anything.
+  for (const op of loop.body) if (op.kind !== "add" && op.kind !== "set" && op.kind !== "check") return null;
   let step = 0; // what one iteration adds to the loop's own cell
   let checked = { lo: Infinity, hi: -Infinity }; // the cells the body checks
   const added = new Map<number, number>(); // target offset -> what one iteration adds to it
