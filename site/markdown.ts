@@ -406,6 +406,9 @@ export function resolveLink(href: string, fromFile: string, chapters: readonly C
   if (target === "README.md" || target === "") return `index.html${anchor}`;
   const m = /^chapters\/([^/]+)(?:\/(?:README\.md)?)?$/.exec(target);
   if (m && chapters.some((c) => c.slug === m[1])) return `${m[1]}.html${anchor}`;
+  // A book page (site/book/NAME.md, linked so that the link also works on GitHub) is the page NAME.html.
+  const book = /^site\/book\/([a-z0-9-]+)\.md$/.exec(target);
+  if (book && existsSync(resolve(ROOT, target))) return `${book[1]}.html${anchor}`;
   if (target.startsWith("..") || !existsSync(resolve(ROOT, target)) || !statSync(resolve(ROOT, target)).isFile()) return null;
   sources?.add(target);
   return `${sourceHref(target)}${anchor}`;

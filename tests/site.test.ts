@@ -471,6 +471,10 @@ describe("links", () => {
     expect(resolveLink("https://example.org", from, CHAPTERS)).toBeNull();
     expect(resolveLink("#here", from, CHAPTERS)).toBeNull();
     expect(resolveLink("no-such-file.ts", from, CHAPTERS)).toBeNull();
+    expect(resolveLink("../../site/book/measuring.md", from, CHAPTERS)).toBe("measuring.html");
+    expect(resolveLink("../../site/book/glossary.md#leb128", from, CHAPTERS)).toBe("glossary.html#leb128");
+    expect(resolveLink("measuring.md", "site/book/preface.md", CHAPTERS)).toBe("measuring.html");
+    expect(resolveLink("../../site/book/no-such-page.md", from, CHAPTERS)).toBeNull();
   });
 });
 
