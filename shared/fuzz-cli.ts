@@ -81,7 +81,8 @@ function flagsOf(c: CliCase): string[] {
 
 function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  // A reader's environment: no tracing on stderr, as a test harness's child would have.
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("JIT_")) env[k] = v;
   env.DO_NOT_TRACK = "1";
   return env;
 }
