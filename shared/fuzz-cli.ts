@@ -50,11 +50,27 @@ export function cliTargets(): CliTarget[] {
 }
 
 /**
- * Mains that do not stop today when the reader closes the pipe: they keep running (the interpreters
- * and the tiers whose output does not go through chapter 7's writer). Issue 18 item 5; the "streams"
- * work removes them from this list. Without --strict they are listed as known findings, not checked.
+ * Mains that do not stop today when the reader closes the pipe: they keep running (chapter 6's
+ * interpreter and the mains that run it, chapter 11's JavaScript tiers, chapter 12's and 13's). Issue
+ * 18, item 5: a main leaves this list when it stops. Without --strict they are named, not checked.
  */
-export const KNOWN_PIPE_HANGS: ReadonlySet<string> = new Set(["ch6", "ch8", "ch9:interp", "ch11:interpreter", "ch11:js", "ch11:js-opt", "ch11:tiered-js", "ch12:interp", "ch12:opt", "ch12:tiered", "ch12:lir", "ch12:template", "ch13"]);
+export const KNOWN_PIPE_HANGS: ReadonlySet<string> = new Set(["ch6", "ch8", "ch9:interp", "ch11:js", "ch11:js-opt", "ch11:tiered-js", "ch12:interp", "ch12:opt", "ch12:tiered", "ch12:lir", "ch12:template", "ch13"]);
+
+/**
+ * Differences known and left to another fix: each counted apart, not as a difference, without --strict.
+ * `when` sees the reference's outcome on the program.
+ */
+export const KNOWN_DIFFERENCES: readonly { readonly target: string; readonly when: (want: CliOutcome) => boolean; readonly why: string }[] = [
+  {
+    target: "ch10:fast-unchecked",
+    when: (want) => /moved the pointer off the (left|right) end of the tape/.test(want.stderr),
+    why: "a program that leaves the tape writes off it or faults without bounds checks (issue 18, item 6)",
+  },
+];
+
+function knownDifference(target: string, want: CliOutcome): string | null {
+  return KNOWN_DIFFERENCES.find((k) => k.target === target && k.when(want))?.why ?? null;
+}
 
 /** How a main ended. */
 export interface CliOutcome {
@@ -225,6 +241,8 @@ export interface CliDifference {
   readonly why: string;
   /** For the closed-pipe check: the bytes the reader read. */
   readonly bytes?: number;
+  /** Known and left to another fix (KNOWN_DIFFERENCES): why. Not counted without --strict. */
+  readonly known?: string;
 }
 
 export interface CliFuzzReport {
@@ -233,6 +251,8 @@ export interface CliFuzzReport {
   /** Runs by target: the output check, and the closed-pipe check. */
   readonly runs: Readonly<Record<string, { output: number; pipe: number }>>;
   readonly differences: readonly CliDifference[];
+  /** Differences of KNOWN_DIFFERENCES, found and not counted (not --strict). */
+  readonly known: readonly CliDifference[];
   /** Known issues skipped (not --strict): the targets not given a closed pipe. */
   readonly skipped: readonly string[];
 }
@@ -258,6 +278,7 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
   const dir = mkdtempSync(join(tmpdir(), "fuzz-cli-"));
   const runs: Record<string, { output: number; pipe: number }> = Object.fromEntries(o.targets.map((t) => [t.name, { output: 0, pipe: 0 }]));
   const differences: CliDifference[] = [];
+  const knownFound: CliDifference[] = [];
   const piped = o.targets.filter((t) => o.strict || !KNOWN_PIPE_HANGS.has(t.name));
   let programs = 0;
   try {
@@ -282,13 +303,20 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
         runs[t.name]!.output++;
         const why = compareOutcomes(want, outcomes[i + 1]!);
         if (why === null) continue;
+        const known = o.strict ? null : knownDifference(t.name, want);
+        if (known !== null) {
+          knownFound.push({ target: t.name, check: "output", case: c, why, known });
+          continue;
+        }
         log(`  ${t.name} differs on seed ${seed}: ${why.slice(0, 200)}`);
         differences.push({ target: t.name, check: "output", case: c, why });
       }
       if (pipeTarget !== null) {
         runs[pipeTarget.name]!.pipe++;
         const why = judgeClosedPipe(outcomes[outcomes.length - 1]!, outputPrefix(endless, bytes));
-        if (why !== null) {
+        const known = o.strict ? null : knownDifference(pipeTarget.name, want);
+        if (why !== null && known !== null) knownFound.push({ target: pipeTarget.name, check: "closed pipe", case: endless, why, bytes, known });
+        else if (why !== null) {
           log(`  ${pipeTarget.name} with a closed pipe on seed ${seed}: ${why.slice(0, 200)}`);
           differences.push({ target: pipeTarget.name, check: "closed pipe", case: endless, why, bytes });
         }
@@ -298,7 +326,7 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
     rmSync(dir, { recursive: true, force: true });
   }
   const skipped = o.targets.filter((t) => !piped.includes(t)).map((t) => t.name);
-  return { seconds: (performance.now() - started) / 1000, programs, runs, differences, skipped };
+  return { seconds: (performance.now() - started) / 1000, programs, runs, differences, known: knownFound, skipped };
 }
 
 function reproduce(d: CliDifference, targets: readonly CliTarget[]): string {
@@ -319,6 +347,10 @@ export function formatCliReport(r: CliFuzzReport, o: Pick<CliFuzzOptions, "seed"
   }
   lines.push(`${total + r.programs} processes in all; ${r.differences.length === 0 ? "no differences" : `${r.differences.length} difference(s):`}`);
   for (const d of r.differences) lines.push(``, `${d.target}, ${d.check}, seed ${d.case.seed}: ${d.why}`, `  reproduce: ${reproduce(d, o.targets)}`);
+  for (const k of KNOWN_DIFFERENCES) {
+    const found = r.known.filter((d) => d.target === k.target);
+    if (found.length > 0) lines.push(``, `known issue, not counted without --strict: ${k.target} differs on ${found.length} run(s): ${k.why}; first, seed ${found[0]!.case.seed}: ${found[0]!.why.slice(0, 120)}`);
+  }
   if (r.skipped.length > 0)
     lines.push(``, `known issue, not checked without --strict: ${r.skipped.join(", ")} keep running after the reader closes the pipe (issue 18)`);
   return lines.join("\n");

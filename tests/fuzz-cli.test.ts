@@ -128,7 +128,7 @@ describe("the verdicts", () => {
     const targets = cliTargets().filter((t) => t.name === "ch9:opt");
     const c = { seed: 4, source: "+[.]", input: Uint8Array.of(7), tapeSize: 16, eof: "zero" as const };
     const text = formatCliReport(
-      { seconds: 2, programs: 3, runs: { "ch9:opt": { output: 3, pipe: 1 } }, differences: [{ target: "ch9:opt", check: "closed pipe", case: c, why: "kept running", bytes: 10 }], skipped: ["ch13"] },
+      { seconds: 2, programs: 3, runs: { "ch9:opt": { output: 3, pipe: 1 } }, differences: [{ target: "ch9:opt", check: "closed pipe", case: c, why: "kept running", bytes: 10 }], known: [], skipped: ["ch13"] },
       { seed: 4, targets, jobs: 2 },
     );
     expect(text).toContain("ch9:opt                  3 runs,    1 with a closed pipe, 1 DIFFERENT");
