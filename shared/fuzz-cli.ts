@@ -352,6 +352,6 @@ export function formatCliReport(r: CliFuzzReport, o: Pick<CliFuzzOptions, "seed"
     if (found.length > 0) lines.push(``, `known issue, not counted without --strict: ${k.target} differs on ${found.length} run(s): ${k.why}; first, seed ${found[0]!.case.seed}: ${found[0]!.why.slice(0, 120)}`);
   }
   if (r.skipped.length > 0)
-    lines.push(``, `known issue, not checked without --strict: ${r.skipped.join(", ")} keep running after the reader closes the pipe (issue 18)`);
+    lines.push(``, `known issue, not checked without --strict: ${r.skipped.join(", ")} ${r.skipped.length === 1 ? "keeps" : "keep"} running after the reader closes the pipe (issue 18)`);
   return lines.join("\n");
 }
