@@ -186,7 +186,7 @@ export function judgeClosedPipe(got: CliOutcome, prefix: Uint8Array): string | n
   return why.length === 0 ? null : why.join("; ");
 }
 
-/** The program of a seed: a random program, sometimes with a bracket too many or too few. */
+/** The program of a seed: a random program, sometimes with a bracket too many or too few, an edge tape or a long input. */
 export function cliCaseOf(seed: number): CliCase {
   const r = randomCase(seed);
   const rng = new Rng(seed ^ 0x5eed);
@@ -202,7 +202,10 @@ export function cliCaseOf(seed: number): CliCase {
       source = source.slice(0, at) + rng.pick(["[", "]"]) + source.slice(at);
     }
   }
-  return { seed, source, input: r.options.input ?? new Uint8Array(), tapeSize: r.options.tapeSize ?? 30000, eof: r.options.eof ?? "unchanged" };
+  // Tapes and inputs at the edges the generator does not reach: a cell or two, past 64 KiB, a long input.
+  const tapeSize = rng.chance(0.1) ? rng.pick([1, 2, 3, 4096, 65537]) : (r.options.tapeSize ?? 30000);
+  const input = rng.chance(0.05) ? new Uint8Array(5000).map((_, i) => (i * 7 + seed) & 0xff) : (r.options.input ?? new Uint8Array());
+  return { seed, source, input, tapeSize, eof: r.options.eof ?? "unchanged" };
 }
 
 /** The same program, then endless output: what a reader that closes the pipe early meets. */
@@ -272,6 +275,8 @@ async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Prom
 }
 
 const PIPE_BYTES = [0, 1, 10, 100, 5000, 100_000];
+/** Mains given the closed pipe on each program, in turn. */
+const PIPES_PER_PROGRAM = 2;
 
 export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = () => {}): Promise<CliFuzzReport> {
   const started = performance.now();
@@ -286,15 +291,16 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
       const c = cliCaseOf(seed);
       const file = join(dir, `${seed}.b`);
       writeFileSync(file, c.source);
-      // The closed pipe: one main a program, in turn, on the program followed by endless output.
+      // The closed pipe: two mains a program, in turn, on the program followed by endless output.
       const endless = endlessOf(c);
       const endlessFile = join(dir, `${seed}-endless.b`);
       writeFileSync(endlessFile, endless.source);
-      const pipeTarget = piped.length === 0 ? null : piped[(seed - o.seed) % piped.length]!;
+      const k = (seed - o.seed) * PIPES_PER_PROGRAM;
+      const pipeTargets = [...new Set(Array.from({ length: Math.min(PIPES_PER_PROGRAM, piped.length) }, (_, i) => piped[(k + i) % piped.length]!))];
       const rng = new Rng(seed ^ 0xc105e);
       const bytes = rng.pick(PIPE_BYTES);
       const tasks: (() => Promise<CliOutcome>)[] = [REFERENCE, ...o.targets].map((t) => () => runTarget(t, file, c, o.timeoutMs));
-      if (pipeTarget !== null) tasks.push(() => runClosedPipe(pipeTarget, endlessFile, endless, bytes, o.timeoutMs));
+      for (const t of pipeTargets) tasks.push(() => runClosedPipe(t, endlessFile, endless, bytes, o.timeoutMs));
       const outcomes = await pool(tasks, o.jobs);
       const want = outcomes[0]!;
       if (want.timedOut || want.signal !== null) throw new Error(`the reference (chapter 6's main) did not finish on seed ${seed}: ${want.stderr}`);
@@ -311,9 +317,10 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
         log(`  ${t.name} differs on seed ${seed}: ${why.slice(0, 200)}`);
         differences.push({ target: t.name, check: "output", case: c, why });
       }
-      if (pipeTarget !== null) {
+      const prefix = pipeTargets.length === 0 ? new Uint8Array() : outputPrefix(endless, bytes);
+      for (const [j, pipeTarget] of pipeTargets.entries()) {
         runs[pipeTarget.name]!.pipe++;
-        const why = judgeClosedPipe(outcomes[outcomes.length - 1]!, outputPrefix(endless, bytes));
+        const why = judgeClosedPipe(outcomes[o.targets.length + 1 + j]!, prefix);
         const known = o.strict ? null : knownDifference(pipeTarget.name, want);
         if (why !== null && known !== null) knownFound.push({ target: pipeTarget.name, check: "closed pipe", case: endless, why, bytes, known });
         else if (why !== null) {

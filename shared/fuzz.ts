@@ -59,7 +59,7 @@ export const CLI_FUZZ_USAGE = `npm run fuzz -- --cli [--seconds N] [--tiers a,b,
 Random programs through every command-line main (each tier of the registry through the main and
 --tier that run it, and the mains of chapters 7, 8, 11 and 12 with their own tiers), with input,
 --eof and --tape, each compared with chapter 6's main: stdout, stderr (the file name normalized) and
-exit status. One main a program also gets a reader that closes the pipe early (| head -c N): it must
+exit status. Two mains a program also get a reader that closes the pipe early (| head -c N): each must
 stop promptly with its error. A difference is printed with a command that reproduces it; the exit
 code is then 1.
 

@@ -27,7 +27,7 @@ setDefaultTimeout(120_000);
 const outcome = (o: Partial<CliOutcome>): CliOutcome => ({ stdout: new Uint8Array(), stderr: "", exitCode: 0, signal: null, timedOut: false, ms: 10, ...o });
 
 describe("npm run fuzz -- --cli", () => {
-  test("a seeded round: the mains agree with chapter 6's, and one stops on a closed pipe", async () => {
+  test("a seeded round: the mains agree with chapter 6's, and two stop on a closed pipe", async () => {
     const r = await runBun("shared/fuzz.ts", ["--cli", "--seconds", "2", "--seed", "11", "--tiers", "ch7,ch9:opt,ch10:fast,ch13"], { timeoutMs: 110_000 });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
