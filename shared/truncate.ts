@@ -25,6 +25,7 @@ export const TOOLS: Readonly<Record<string, number>> = {
   "shared/bf-bench.ts": 9,
   // chapter 12's differential fuzzer, from the command line
   "shared/fuzz.ts": 12,
+  "shared/fuzz-cli.ts": 12,
   // random Brainfuck programs, run against chapter 6's interpreter
   "shared/bf-random.ts": 6,
 };
