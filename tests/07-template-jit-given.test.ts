@@ -101,3 +101,11 @@ describe("main.ts", () => {
     expect(r.stderr).toContain("usage: bun chapters/07-template-jit/main.ts");
   });
 });
+
+describe("bench.ts", () => {
+  test("names the programs it knows when given one it does not", async () => {
+    const r = await runBun("chapters/07-template-jit/bench.ts", ["hello", "nosuch"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("UnknownProgramError: there is no program 'nosuch': choose from hello, numbers, alphabet, cat");
+  });
+});

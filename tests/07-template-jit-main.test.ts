@@ -74,9 +74,4 @@ describe("bench.ts", () => {
     expect(table[2]).toMatch(/^\| cat {5}\| +[\d.]+ s \|/);
   });
 
-  test("names the programs it knows when given one it does not", async () => {
-    const r = await runBun("chapters/07-template-jit/bench.ts", ["hello", "nosuch"]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("UnknownProgramError: there is no program 'nosuch': choose from hello, numbers, alphabet, cat");
-  });
 });

@@ -1,12 +1,13 @@
-// npm run bench -- bf: every tier side by side on a tiny program (the real ones take minutes), its
-// table, and the JSON the site's chart reads. Never a timed assertion: only that it runs, checks the
-// output, and writes what it says.
+// npm run bench -- bf with chapter 9's tiers: a failed cell, a run over its limit, the command line and
+// its JSON. Every tier side by side, chapters 6 to 13, is tests/13-bench.test.ts: a chapter's tests
+// never run a later chapter's code. Never a timed assertion: only that it runs, checks the output, and
+// writes what it says.
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseBench } from "../site/bench-chart.ts";
-import { formatBfTable, hasGcc, median, parseBenchArgs, runBfBench, toBenchFile, BF_TIERS } from "../shared/bf-bench.ts";
+import { formatBfTable, parseBenchArgs, runBfBench, toBenchFile } from "../shared/bf-bench.ts";
 import { BENCH_PROGRAM_NAMES } from "../shared/programs.ts";
 import { UsageError } from "../shared/cli.ts";
 import { runBun } from "../shared/child.ts";
@@ -26,28 +27,6 @@ writeFileSync(join(dir, "factor.out"), "");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("npm run bench -- bf", () => {
-  test("every tier runs the program as a whole process, its output checked; the figures become a BenchFile", async () => {
-    const report = await runBfBench({ runs: 2, programs: ["bench"], dir, cacheDir: join(dir, "gcc") });
-    const tiers = hasGcc() ? BF_TIERS : BF_TIERS.filter((t) => t !== "gcc");
-    expect(report.cells.filter((c) => c.status === "ok").map((c) => c.tier)).toEqual([...tiers]);
-    for (const c of report.cells.filter((c) => c.status === "ok")) {
-      expect(c.processMs).toHaveLength(2);
-      expect(c.runMs).toHaveLength(2);
-      expect(median(c.processMs)).toBeGreaterThan(0);
-    }
-    const opt = report.cells.find((c) => c.tier === "opt")!;
-    expect(opt.codeSize).toBeGreaterThan(100);
-    expect(opt.compileMs).toBeGreaterThan(0);
-    const file = parseBench(JSON.parse(JSON.stringify(toBenchFile(report))));
-    expect(file.programs).toEqual(["bench"]);
-    expect(file.tiers.slice(0, 4)).toEqual(["interpreter", "template JIT", "LIR JIT", "optimizing JIT"]);
-    expect(file.measure).toBe("median of 2 runs, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone)");
-    const table = formatBfTable(report).split("\n");
-    expect(table[0]).toMatch(/^\| program +\| tier +\| +process \| +run \| compile \| +code \| vs interp\. \| vs gcc \|$/);
-    expect(table[2]).toMatch(/^\| bench +\| interpreter +\| +[\d.]+ s \|/);
-    expect(table.find((l) => l.includes("optimizing JIT"))).toMatch(/\| +[\d.]+x \|/);
-  });
-
   test("a wrong output fails the cell, with a note; a run over the limit is stopped", async () => {
     const report = await runBfBench({ runs: 1, programs: ["long"], dir, tiers: ["opt"], cacheDir: join(dir, "gcc") });
     expect(report.cells[0]).toMatchObject({ status: "failed", note: "wrong output (1 bytes, expected 4)" });

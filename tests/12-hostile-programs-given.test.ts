@@ -9,7 +9,7 @@ import { BUN, runBun, runChild } from "../shared/child.ts";
 import { fuzzTiers, parseFuzzArgs } from "../shared/fuzz.ts";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
-import { optionsOf, packResult } from "../chapters/12-hostile-programs/batch.ts";
+import { CrashError, optionsOf, packResult, runCases } from "../chapters/12-hostile-programs/batch.ts";
 import { parseGuardArgs } from "../chapters/12-hostile-programs/cli.ts";
 import { isGuardTier } from "../chapters/12-hostile-programs/guard.ts";
 import { parseRss } from "../chapters/12-hostile-programs/proc.ts";
@@ -74,6 +74,12 @@ describe("the fuzzer's own failures", () => {
     const packed = packResult(r);
     expect([packed.tapeFrom, packed.tapeSize]).toEqual([0, 9]);
     expect(optionsOf({ source: "", input: "AQI=", tapeSize: 5, maxSteps: 3 })).toEqual({ input: Uint8Array.of(1, 2), tapeSize: 5, maxSteps: 3 });
+  });
+
+  test("runCases: a child that dies names the case it was on", async () => {
+    const broken = { name: "broken", module: "chapters/12-hostile-programs/programs.ts", export: "nested" };
+    const cases = [{ name: "a", source: "+", options: {} }];
+    await expect(runCases(broken, cases)).rejects.toThrow(new CrashError(0, "the broken child exited with 2 on case 1 of 1"));
   });
 });
 

@@ -216,7 +216,11 @@ export const STATUS_TABLE: StatusTable = {
   },
 };
 
-/** The ending `status` stands for in `table`; a status the table lacks is a code generator's bug. */
+/**
+ * The ending `status` stands for in `table`; a status the table lacks is a code generator's bug, a
+ * GeneratedCodeError: "<code> returned <status>, which is not one of its statuses (<the table's, by
+ * comma>): every exit must put a status value in eax before it returns".
+ */
 export function decodeStatus(table: StatusTable, status: number, returned: Returned, code: string): Ending {
   const decode = table[status];
   if (decode === undefined) {

@@ -9,6 +9,11 @@ if (dir) {
   const { plugin } = await import("bun");
   const { redirect, workspaceOf } = await import("./redirect.mjs");
   const ws = workspaceOf(resolve(import.meta.dir, "../.."), dir);
+  // The script bun was started with, when the workspace holds it: loaded from there, it would not be
+  // Bun.main, so its `if (import.meta.main)` would skip the program, and a script that compares
+  // process.argv[1] with its own path would not find itself. It is the main module: say so, twice.
+  const script = process.argv[1] ? redirect(ws, resolve(process.argv[1]), undefined) : null;
+  if (script !== null) process.argv[1] = script;
   plugin({
     name: "workbook",
     setup(build) {
@@ -16,6 +21,12 @@ if (dir) {
         const path = redirect(ws, args.path, args.importer || undefined);
         return path === null ? undefined : { path };
       });
+      if (script !== null) {
+        build.onLoad({ filter: new RegExp(`^${script.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`) }, async (args) => ({
+          contents: (await Bun.file(args.path).text()).replaceAll("import.meta.main", "true"),
+          loader: "ts",
+        }));
+      }
     },
   });
 }
