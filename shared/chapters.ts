@@ -37,13 +37,15 @@ const BOOK: readonly ChapterInfo[] = [
     native: true,
     hint: "Read the failing test's errno: EINVAL usually means a size or address that is not page-aligned; a BigInt from mmap is MAP_FAILED.",
     testHints: [
-      { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). Its doc comment lists each case." },
+      { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). The tests look for the words its doc comment quotes, one message per case: compare the Expected substring with yours." },
       { test: /checkAlignment/, hint: "An alignment must be a power of two from 8 (sizeof(void*)) to 2^30: anything else is an ArgumentError (checkAlignment's doc comment)." },
       { test: /parseMaps|findMapping|own maps/, hint: "A /proc/self/maps line is `start-end perms offset dev inode [path]`, addresses and offset in hex, end exclusive; findMapping wants start <= address < end." },
+      // Matched against "describe > test", and the pages block's describe names mmap and mprotect:
+      // the patterns look at the test's own words, most specific first.
+      { test: /mapping the kernel refuses|mapPages\(|trace event/, hint: "mmap returns MAP_FAILED, not null, when it fails: through bun:ffi that is the BigInt 2^64 - 1 (pages.ts's MAP_FAILED), never -1. Compare with it (typeof result !== \"number\" first) and read errno at once. Every mapping change also calls trace() with the event its doc comment shows." },
       { test: /page size/, hint: "pageSize() asks libc: sysconf(_SC_PAGESIZE), where _SC_PAGESIZE is 30 on Linux; the result is an i64, so a BigInt to convert with Number()." },
-      { test: /posix_memalign|aligned block/, hint: "posix_memalign returns its error number instead of setting errno, and writes the address through its first argument (a pointer to 8 bytes you allocate): 0 means success." },
-      { test: /mprotect|protection|splits/, hint: "mprotect wants a page-aligned address and a length; it fails with EINVAL for an unaligned address and ENOMEM for pages that are not mapped. check() turns -1 into a LibcError with errno read at once." },
-      { test: /mapping the kernel refuses|mmap|trace event/, hint: "mmap returns MAP_FAILED, not null, when it fails: through bun:ffi that is the BigInt 2^64 - 1 (pages.ts's MAP_FAILED), never -1. Compare with it and read errno at once." },
+      { test: /posix_memalign|aligned block|freeAligned/, hint: "posix_memalign returns its error number instead of setting errno, and writes the address through its first argument (a pointer to 8 bytes you allocate): 0 means success. freeAligned makes the block's whole pages RW (protect) before free()." },
+      { test: /> mprotect|protection|splits/, hint: "mprotect wants a page-aligned address and a length; it fails with EINVAL for an unaligned address and ENOMEM for pages that are not mapped. check() turns -1 into a LibcError with errno read at once." },
     ],
     demoArgs: [],
   },
