@@ -62,6 +62,7 @@ const BOOK: readonly ChapterInfo[] = [
       { test: /withRwxPage/, hint: "withRwxPage maps an RWX page, copies the bytes, calls use(address), and unmaps in a finally block, so the page goes even when use throws; it refuses empty code before mapping anything." },
       { test: /nativeFunction/, hint: "nativeFunction wraps an address with bun:ffi's CFunction and the signature you give (args and returns); it refuses an address that is not a positive whole number before CFunction sees it." },
       { test: /rwx|W\+X/, hint: "The page must be readable, writable and executable (PROT.READ | PROT.WRITE | PROT.EXEC) while the code runs, and unmapped afterwards: chapter 1's writableExecutable() should then find none of yours." },
+      { test: /calling the bytes/, hint: "Each call runs in a child process through withRwxPage and nativeFunction. If the child crashed, the diagnosis names the page and its protection (withRwxPage maps PROT.READ | PROT.WRITE | PROT.EXEC); if it returned a wrong value, check the declared signature (return42, addFour and add are i32, add64 is i64) and the bytes against as." },
     ],
     demoArgs: [],
   },
