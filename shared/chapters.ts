@@ -75,7 +75,7 @@ const BOOK: readonly ChapterInfo[] = [
     hint: "A SIGSEGV diagnosis names the page and its permissions: code must be sealed (RX) before it is called, and unsealed (RW) before it is written.",
     testHints: [
       { test: /create: whole pages|filled with int3|create with a bad size/, hint: "CodeBuffer.create rounds the size up to whole pages, maps them RW, and fills them with int3 (0xCC), so a jump past the code traps instead of running garbage." },
-      { test: /misuse|StateError|RangeError|not bytes/, hint: "Each method checks the buffer's state first (#expect): write only while writable, fn only while sealed, nothing after free; a write or entry point outside the buffer is a CodeBufferRangeError." },
+      { test: /misuse|StateError|RangeError|not bytes/, hint: "Each method checks the buffer's state first (#expect): write only while writable, fn only while sealed, nothing after free; a write or entry point outside the buffer is a CodeBufferRangeError. The message names the method's verb (cannot write, seal, unseal, call, free: #expect's doc comment lists the actions) and the state (is sealed)." },
       { test: /seal|unseal/, hint: "seal is mprotect(RX), unseal mprotect(RW): the same pages, never both writable and executable at once." },
       { test: /DualMapping|memfd|two views/, hint: "The dual mapping maps one memfd twice with MAP_SHARED: once RW (where you write) and once RX (what you call). A write through one view shows in the other at once; free unmaps both and closes the fd." },
     ],
