@@ -1,14 +1,16 @@
 // What a new reader of chapters 1 to 3 runs into, kept from coming back: a test that checks a message
 // names it in the doc comment the stub carries; verify reports a crash of bun test itself; the hint
-// fits the test, not the describe block around it; a page mapped without PROT_WRITE is not "sealed".
-import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+// fits the test, not the describe block around it; a page mapped without PROT_WRITE is not "sealed";
+// one chapter whose "Your turn" list has drifted does not stop `start` for the others.
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnose } from "../shared/child.ts";
 import { CHAPTERS, hintForTest } from "../shared/chapters.ts";
 import type { TraceEvent } from "../shared/trace.ts";
 import { failedTests, rerunCommand, runnerCrash } from "../shared/workbook/failure.ts";
-import { ROOT } from "../shared/workbook/layout.ts";
+import { chapterOnDisk, ROOT, type ChapterOnDisk } from "../shared/workbook/layout.ts";
+import { formatStart, start } from "../shared/workbook/start.ts";
 
 const source = (path: string) => readFileSync(join(ROOT, path), "utf8");
 
@@ -109,5 +111,24 @@ describe("the harness's diagnosis of a write to a page that is not writable", ()
 
   test("made read-only by mprotect: sealed", () => {
     expect(segv([map("rw-"), { ev: "protect", addr, size: 4096, prot: "r-x" }])).toContain("it was sealed read-only");
+  });
+});
+
+describe("start, when one chapter's lesson list names a function its code lacks", () => {
+  const SCRATCH = join(ROOT, ".cache/workbook-tests/reader");
+  afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
+  test("stubs the other chapters, lists that one as not stubbed with the reason", async () => {
+    rmSync(SCRATCH, { recursive: true, force: true });
+    const folder = join(SCRATCH, "chapters/98-broken");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "README.md"), "# Broken\n\n```workbook\nnone.ts  gone  #broken\n```\n");
+    // lessonsOf reads chapters/<slug>/README.md under the book: a slug that climbs into the scratch folder.
+    const broken: ChapterOnDisk = { n: 98, slug: "../.cache/workbook-tests/reader/chapters/98-broken", info: null, modules: [], tests: [] };
+    const r = await start("mine", { root: SCRATCH, stateDir: join(SCRATCH, "state"), chapters: [chapterOnDisk(1), broken] });
+    expect(r.chapters.map((c) => c.n)).toEqual([1]);
+    expect(r.stubs.some((s) => s.module.startsWith("01-pages/"))).toBe(true);
+    expect(r.skipped.map((s) => s.chapter.n)).toEqual([98]);
+    expect(formatStart(r)).toMatch(/98 .* not stubbed, the book's code runs for it: .*README\.md line 4: there is no none\.ts/);
   });
 });
