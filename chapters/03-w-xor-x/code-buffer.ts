@@ -27,6 +27,7 @@ export class CodeBuffer {
   #state: CodeBufferState = "writable";
 
   // #region create
+  /** Takes over `mapping` (fresh RW pages from create): keeps a byte view of it, and fills it with int3. */
   private constructor(mapping: Mapping) {
     this.#mapping = mapping;
     this.#view = bytesAt(mapping.address, mapping.size);
