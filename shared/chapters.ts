@@ -38,6 +38,7 @@ const BOOK: readonly ChapterInfo[] = [
     hint: "Read the failing test's errno: EINVAL usually means a size or address that is not page-aligned; a BigInt from mmap is MAP_FAILED.",
     testHints: [
       { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). The tests look for the words its doc comment quotes, one message per case: compare the Expected substring with yours." },
+      { test: /under Node/, hint: "This test runs chapter 1 under Node (tsx), where bun:ffi does not exist, and names the error each step threw: mapZero and mapBadProt must be ArgumentErrors from the checks, before any libc call; pageSize must reach libc and get NeedsBunError; maps (findMapping over /proc/self/maps) needs no libc and must work. A step that reads TypeError or NotImplemented is a bug in that function: the chapter's other failing tests show it with its stack." },
       { test: /checkAlignment/, hint: "An alignment must be a power of two from 8 (sizeof(void*)) to 2^30: anything else is an ArgumentError (checkAlignment's doc comment)." },
       { test: /parseMaps|findMapping|own maps/, hint: "A /proc/self/maps line is `start-end perms offset dev inode [path]`, addresses and offset in hex, end exclusive; findMapping wants start <= address < end." },
       // Matched against "describe > test", and the pages block's describe names mmap and mprotect:

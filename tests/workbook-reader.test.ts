@@ -92,6 +92,7 @@ describe("chapter 1's hints follow the test's own words", () => {
     [`${pages} > mapPages(4097 bytes) maps 2 whole page(s), page-aligned`, "MAP_FAILED"],
     [`${pages} > mprotect on pages that were unmapped: LibcError ENOMEM with a hint`, "mprotect wants"],
     [`${pages} > the page size is sysconf's, a power of two`, "_SC_PAGESIZE"],
+    ["argument checks (before any libc call) > under Node, bad sizes are still ArgumentErrors: no libc call was attempted", "maps (findMapping"],
     ["in a child process > freeAligned makes an RX block writable again before free() writes into it", "freeAligned makes"],
   ])("%s", (name, words) => {
     expect(hintForTest(ch1, name)).toContain(words);
