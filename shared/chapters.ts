@@ -45,13 +45,16 @@ const BOOK: readonly ChapterInfo[] = [
     native: true,
     hint: "Read the failing test's errno: EINVAL usually means a size or address that is not page-aligned; a BigInt from mmap is MAP_FAILED.",
     testHints: [
-      { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). Its doc comment lists each case." },
+      { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). The tests look for the words its doc comment quotes, one message per case: compare the Expected substring with yours." },
+      { test: /under Node/, hint: "This test runs chapter 1 under Node (tsx), where bun:ffi does not exist, and names the error each step threw: mapZero and mapBadProt must be ArgumentErrors from the checks, before any libc call; pageSize must reach libc and get NeedsBunError; maps (findMapping over /proc/self/maps) needs no libc and must work. A step that reads TypeError or NotImplemented is a bug in that function: the chapter's other failing tests show it with its stack." },
       { test: /checkAlignment/, hint: "An alignment must be a power of two from 8 (sizeof(void*)) to 2^30: anything else is an ArgumentError (checkAlignment's doc comment)." },
       { test: /parseMaps|findMapping|own maps/, hint: "A /proc/self/maps line is `start-end perms offset dev inode [path]`, addresses and offset in hex, end exclusive; findMapping wants start <= address < end." },
+      // Matched against "describe > test", and the pages block's describe names mmap and mprotect:
+      // the patterns look at the test's own words, most specific first.
+      { test: /mapping the kernel refuses|mapPages\(|trace event/, hint: "mmap returns MAP_FAILED, not null, when it fails: through bun:ffi that is the BigInt 2^64 - 1 (pages.ts's MAP_FAILED), never -1. Compare with it (typeof result !== \"number\" first) and read errno at once. Every mapping change also calls trace() with the event its doc comment shows." },
       { test: /page size/, hint: "pageSize() asks libc: sysconf(_SC_PAGESIZE), where _SC_PAGESIZE is 30 on Linux; the result is an i64, so a BigInt to convert with Number()." },
-      { test: /posix_memalign|aligned block/, hint: "posix_memalign returns its error number instead of setting errno, and writes the address through its first argument (a pointer to 8 bytes you allocate): 0 means success." },
-      { test: /mprotect|protection|splits/, hint: "mprotect wants a page-aligned address and a length; it fails with EINVAL for an unaligned address and ENOMEM for pages that are not mapped. check() turns -1 into a LibcError with errno read at once." },
-      { test: /mapping the kernel refuses|mmap|trace event/, hint: "mmap returns MAP_FAILED, not null, when it fails: through bun:ffi that is the BigInt 2^64 - 1 (pages.ts's MAP_FAILED), never -1. Compare with it and read errno at once." },
+      { test: /posix_memalign|aligned block|freeAligned/, hint: "posix_memalign returns its error number instead of setting errno, and writes the address through its first argument (a pointer to 8 bytes you allocate): 0 means success. freeAligned makes the block's whole pages RW (protect) before free()." },
+      { test: /> mprotect|protection|splits/, hint: "mprotect wants a page-aligned address and a length; it fails with EINVAL for an unaligned address and ENOMEM for pages that are not mapped. check() turns -1 into a LibcError with errno read at once." },
     ],
     demoArgs: [],
   },
@@ -75,6 +78,7 @@ const BOOK: readonly ChapterInfo[] = [
       { test: /withRwxPage/, hint: "withRwxPage maps an RWX page, copies the bytes, calls use(address), and unmaps in a finally block, so the page goes even when use throws; it refuses empty code before mapping anything." },
       { test: /nativeFunction/, hint: "nativeFunction wraps an address with bun:ffi's CFunction and the signature you give (args and returns); it refuses an address that is not a positive whole number before CFunction sees it." },
       { test: /rwx|W\+X/, hint: "The page must be readable, writable and executable (PROT.READ | PROT.WRITE | PROT.EXEC) while the code runs, and unmapped afterwards: chapter 1's writableExecutable() should then find none of yours." },
+      { test: /calling the bytes/, hint: "Each call runs in a child process through withRwxPage and nativeFunction. If the child crashed, the diagnosis names the page and its protection (withRwxPage maps PROT.READ | PROT.WRITE | PROT.EXEC); if it returned a wrong value, check the declared signature (return42, addFour and add are i32, add64 is i64) and the bytes against as." },
     ],
     demoArgs: [],
   },
@@ -87,7 +91,7 @@ const BOOK: readonly ChapterInfo[] = [
     hint: "A SIGSEGV diagnosis names the page and its permissions: code must be sealed (RX) before it is called, and unsealed (RW) before it is written.",
     testHints: [
       { test: /create: whole pages|filled with int3|create with a bad size/, hint: "CodeBuffer.create rounds the size up to whole pages, maps them RW, and fills them with int3 (0xCC), so a jump past the code traps instead of running garbage." },
-      { test: /misuse|StateError|RangeError|not bytes/, hint: "Each method checks the buffer's state first (#expect): write only while writable, fn only while sealed, nothing after free; a write or entry point outside the buffer is a CodeBufferRangeError." },
+      { test: /misuse|StateError|RangeError|not bytes/, hint: "Each method checks the buffer's state first (#expect): write only while writable, fn only while sealed, nothing after free; a write or entry point outside the buffer is a CodeBufferRangeError. The message names the method's verb (cannot write, seal, unseal, call, free: #expect's doc comment lists the actions) and the state (is sealed)." },
       { test: /seal|unseal/, hint: "seal is mprotect(RX), unseal mprotect(RW): the same pages, never both writable and executable at once." },
       { test: /DualMapping|memfd|two views/, hint: "The dual mapping maps one memfd twice with MAP_SHARED: once RW (where you write) and once RX (what you call). A write through one view shows in the other at once; free unmaps both and closes the fd." },
     ],

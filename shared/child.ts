@@ -161,6 +161,8 @@ interface Region {
   addr: number;
   size: number;
   prot: string;
+  /** Which event gave the page its protection: the mmap itself, or a later mprotect. */
+  setBy: "map" | "protect";
   unmapped: boolean;
 }
 
@@ -175,7 +177,7 @@ export function regionAt(trace: readonly TraceEvent[], address: number): Region 
       continue;
     }
     // A protect covers whole pages, so its range is the better description of the page than a map's.
-    found = { addr: e.addr, size: e.size, prot: e.prot, unmapped: false };
+    found = { addr: e.addr, size: e.size, prot: e.prot, setBy: e.ev, unmapped: false };
   }
   return found;
 }
@@ -260,6 +262,13 @@ function diagnoseSegv(trace: readonly TraceEvent[], fault: number | null): strin
       lead +
       `${where} is an inaccessible guard page (---): an index ran past the end of the buffer it guards ` +
       `(a missing or wrong bounds check).`
+    );
+  }
+  if (!region.prot.includes("w") && region.setBy === "map") {
+    return (
+      lead +
+      `a write to ${where}, which was mapped ${region.prot}, without PROT_WRITE: map it with the ` +
+      `protection the code needs while you write into it (is a flag missing from the mmap call?).`
     );
   }
   if (!region.prot.includes("w")) {

@@ -11,7 +11,7 @@ import { UsageError as CommandUsageError, parseCommand, usageLine } from "./cli.
 import { CHAPTERS, hintForTest, TOTAL_CHAPTERS, type ChapterInfo } from "./chapters.ts";
 import { closingLine, type TestCounts } from "./test-report.ts";
 import { doctor, formatChecks } from "./workbook/doctor.ts";
-import { explain, failedTests } from "./workbook/failure.ts";
+import { explain, failedTests, rerunCommand } from "./workbook/failure.ts";
 import { ROOT, testFilesOf as chapterTestFiles } from "./workbook/layout.ts";
 import { describeChange, loadProgress, saveProgress, type ChapterProgress } from "./workbook/progress.ts";
 import { runTests, type TestRun } from "./workbook/run-tests.ts";
@@ -131,7 +131,10 @@ function chapterLine(r: ChapterRun, workspace: string | null): string {
   const source = workspace === null ? "" : (r.yours ? "yours" : dim("book ")) + "  ";
   if (r.run === null) return `${dim("○")} ${name} ${source}${dim("not written yet")}`;
   const { pass, fail, skip } = r.run.counts;
-  const tally = `${pass}/${pass + fail} tests` + (skip ? dim(` (${skip} skipped)`) : "");
+  const crashed = pass + fail === 0 && /^panic\(/m.test(r.run.output);
+  const tally = crashed
+    ? `crashed after ${r.run.passed.length + r.run.failed.length} tests (${r.run.failed.length} failed)`
+    : `${pass}/${pass + fail} tests` + (skip ? dim(` (${skip} skipped)`) : "");
   return `${isGreen(r) ? green("✓") : red("✗")} ${name} ${source}${tally}`;
 }
 
@@ -153,9 +156,10 @@ function firstFailure(r: ChapterRun, workspace: string | null): string {
     lines.push("", failureDetails(r.run!.output)); // no test failed by name: show bun's own words
   } else {
     const report = first.report.split("\n");
-    const shown = report.length > MAX_REPORT_LINES ? [...report.slice(0, MAX_REPORT_LINES), `… (${report.length - MAX_REPORT_LINES} more lines: bun test ${first.file ?? r.files[0]} shows them all)`] : report;
+    const shown = report.length > MAX_REPORT_LINES ? [...report.slice(0, MAX_REPORT_LINES), `… (${report.length - MAX_REPORT_LINES} more lines: ${rerunCommand(first.file ?? r.files[0]!, ws)} shows them all)`] : report;
     lines.push(`  ${first.name}`, "", ...shown.map((l) => (l ? "    " + l : "")));
     const notes = explain(first.report, ws);
+    if (first.name.startsWith("(the test process crashed")) notes.push(`To see it, run that file alone: ${rerunCommand(first.file ?? r.files[0]!, ws)}`);
     if (notes.length > 0) lines.push("", ...notes.map((n) => n.replace(/^/gm, "  ")));
     if (failures.length > 1) lines.push("", dim(`  (and ${failures.length - 1} more failing in this chapter)`));
   }

@@ -13,9 +13,13 @@ export const MAX_USER_ADDRESS = 2 ** 47;
 
 // #region check-size
 /**
- * `size` as a byte count a mapping can have: a finite whole number from 1 to MAX_USER_ADDRESS (128 TiB).
- * Anything else (not a number, NaN or Infinity, a fraction, 0 or less, too big) is an ArgumentError
- * whose message names `what`.
+ * `size` as a byte count a mapping can have: a finite whole number from 1 to MAX_USER_ADDRESS (128 TiB),
+ * returned as is. Anything else is an ArgumentError whose message starts with `what`, shows the value
+ * (describe() for a non-number) and says which rule it broke, in these words:
+ *   not a number, NaN, Infinity  "size must be a finite number of bytes, got NaN"
+ *   too big (checked next)       "size 1152921504606846976 (1 EiB) is more than the 128 TiB ..." (formatBytes)
+ *   a fraction                   "size must be a whole number of bytes, got 1.5"
+ *   0 or less                    "size must be at least 1 byte, got 0"
  */
 export function checkSize(size: number, what = "size"): number {
   if (typeof size !== "number" || !Number.isFinite(size)) {

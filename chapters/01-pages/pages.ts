@@ -55,7 +55,11 @@ export interface MapOptions {
 }
 
 // #region map-pages
-/** mmap: fresh pages, `size` rounded up to whole pages. Anonymous unless `options.fd` is given. */
+/**
+ * mmap: fresh pages, `size` rounded up to whole pages. Anonymous unless `options.fd` is given.
+ * Leaves the breadcrumb trace({ ev: "map", addr, size, prot: protString(prot), how }), `how` being
+ * "anonymous" or "fd 7", with " shared" appended for a shared mapping.
+ */
 export function mapPages(size: number, prot: number, options: MapOptions = {}): Mapping {
   checkSize(size);
   checkProt(prot);
@@ -78,7 +82,10 @@ export function mapPages(size: number, prot: number, options: MapOptions = {}): 
 }
 // #endregion map-pages
 
-/** munmap: give the pages back. Any view of them (toArrayBuffer) faults from now on. */
+/**
+ * munmap: give the pages back. Any view of them (toArrayBuffer) faults from now on.
+ * Leaves the breadcrumb trace({ ev: "unmap", addr, size }).
+ */
 export function unmapPages(mapping: Mapping): void {
   checkAddress(mapping.address);
   checkSize(mapping.size);
@@ -87,7 +94,10 @@ export function unmapPages(mapping: Mapping): void {
 }
 
 // #region protect
-/** mprotect: change the protection of whole pages. `address` must be page-aligned. */
+/**
+ * mprotect: change the protection of whole pages. `address` must be page-aligned.
+ * Leaves the breadcrumb trace({ ev: "protect", addr, size, prot: protString(prot) }).
+ */
 export function protect(address: number, size: number, prot: number): void {
   checkAddress(address);
   checkSize(size);
@@ -98,7 +108,10 @@ export function protect(address: number, size: number, prot: number): void {
 // #endregion protect
 
 // #region alloc-aligned
-/** posix_memalign: an aligned block from the heap, the way C code did it before mmap was the norm. */
+/**
+ * posix_memalign: an aligned block from the heap, the way C code did it before mmap was the norm.
+ * Leaves the breadcrumb trace({ ev: "map", addr, size, prot: "rw-", how: "posix_memalign" }).
+ */
 export function allocAligned(size: number, alignment: number): AlignedBlock {
   checkSize(size);
   checkAlignment(alignment);

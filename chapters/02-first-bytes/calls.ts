@@ -5,14 +5,17 @@ import { ADD, ADD_FOUR, RETURN_42, bytesOf } from "./programs.ts";
 import { withRwxPage } from "./rwx-page.ts";
 
 // #region calls
+/** RETURN_42 run through withRwxPage, declared `{ args: [], returns: "i32" }`: 42. */
 export function return42(): number {
   return withRwxPage(bytesOf(RETURN_42), { args: [], returns: "i32" }, (f) => f());
 }
 
+/** ADD_FOUR declared `{ args: ["i32"], returns: "i32" }`: x + 4 (addFour(-4) is 0). */
 export function addFour(x: number): number {
   return withRwxPage(bytesOf(ADD_FOUR), { args: ["i32"], returns: "i32" }, (f) => f(x));
 }
 
+/** ADD declared `{ args: ["i32", "i32"], returns: "i32" }`: a + b wraps as C's int does (0x7fffffff + 1 is -2^31). */
 export function add(a: number, b: number): number {
   return withRwxPage(bytesOf(ADD), { args: ["i32", "i32"], returns: "i32" }, (f) => f(a, b));
 }

@@ -27,6 +27,7 @@ export class CodeBuffer {
   #state: CodeBufferState = "writable";
 
   // #region create
+  /** Takes over `mapping` (fresh RW pages from create): keeps a byte view of it, and fills it with int3. */
   private constructor(mapping: Mapping) {
     this.#mapping = mapping;
     this.#view = bytesAt(mapping.address, mapping.size);
@@ -87,7 +88,11 @@ export class CodeBuffer {
   // #endregion seal
 
   // #region fn-free
-  /** A JS function calling the code at `offset`. Only once sealed; an offset outside is a CodeBufferRangeError. */
+  /**
+   * A JS function calling the code at `offset`. Only once sealed (else the guard's "cannot call into it");
+   * an offset outside is a CodeBufferRangeError (an entry point is at least one byte of code: offset
+   * `size` is outside).
+   */
   fn<const S extends Signature>(signature: S, offset = 0): NativeFunction<S> {
     this.#expect("sealed", "call into it");
     checkFits(offset, 1, this.size, "entry point");
@@ -111,7 +116,9 @@ export class CodeBuffer {
   // #region expect
   /**
    * The guard: a CodeBufferStateError unless the state is `wanted`, saying what could not be done
-   * ("cannot seal it"), the state the buffer is in, and the ADVICE for that state.
+   * ("cannot seal it"), the state the buffer is in ("... is sealed"), and the ADVICE for that state.
+   * `action` is the method's own verb, which the message must name: "write into it", "seal it",
+   * "unseal it", "call into it" (fn), "free it".
    */
   #expect(wanted: CodeBufferState | readonly CodeBufferState[], action: string): void {
     const ok = typeof wanted === "string" ? this.#state === wanted : wanted.includes(this.#state);

@@ -36,6 +36,8 @@ export function memfdRetryFlags(flags: number, code: string): number | null {
 /**
  * An empty file in memory. MFD_NOEXEC_SEAL makes it a file that execve() refuses, which is what
  * vm.memfd_noexec=2 demands; mapping it with PROT_EXEC is a different permission, and stays allowed.
+ * Asks for MFD_CLOEXEC | MFD_NOEXEC_SEAL; when that fails, memfdRetryFlags says whether to try once
+ * more (a kernel before 6.3) or give up with a LibcError whose args name the flags (memfdFlagNames).
  */
 export function createMemfd(name: string): number {
   let flags: number = MFD.CLOEXEC | MFD.NOEXEC_SEAL;
@@ -123,7 +125,10 @@ export class DualMapping {
     return this;
   }
 
-  /** A JS function calling the code at `offset`, through the RX view. Only while live; outside, a CodeBufferRangeError. */
+  /**
+   * A JS function calling the code at `offset`, through the RX view. Only while live (#expectLive("call
+   * into it")); outside (offset `size` included), a CodeBufferRangeError.
+   */
   fn<const S extends Signature>(signature: S, offset = 0): NativeFunction<S> {
     this.#expectLive("call into it");
     checkFits(offset, 1, this.size, "entry point");

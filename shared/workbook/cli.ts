@@ -41,7 +41,9 @@ await runMain(async () => {
   switch (command) {
     case "start": {
       if (args.length > 1) throw new WorkbookUsageError(`start takes one folder at most. ${USAGE}`);
-      console.log(formatStart(await start(args[0])));
+      const report = await start(args[0]);
+      console.log(formatStart(report));
+      if (report.skipped.length > 0) process.exitCode = 1; // the book's own lesson list is broken: say so
       return;
     }
     case "contract": {

@@ -20,6 +20,7 @@ const DASHES = "-------------------------------";
 export function failedTests(output: string): FailedTest[] {
   const failures: FailedTest[] = [];
   let file: string | null = null;
+  let last: string | null = null;
   let pending: string[] = [];
   const lines = output.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -46,9 +47,28 @@ export function failedTests(output: string): FailedTest[] {
       continue;
     }
     if (result[1] === "fail") failures.push({ file, name: result[2]!, report: pending.join("\n").trim() });
+    last = result[2]!;
     pending = [];
   }
-  return failures;
+  const crash = runnerCrash(output, file, last);
+  return crash ? [crash, ...failures] : failures;
+}
+
+/**
+ * bun test itself dying (its "panic(main thread): Segmentation fault at address ..." banner) ends the
+ * report without counts: the test that crashed is the one after the last reported. Bun's banner
+ * blames Bun; in a workbook run the cause is the reader's code that ran in the test process.
+ */
+export function runnerCrash(output: string, file: string | null, lastTest: string | null): FailedTest | null {
+  const m = /^panic\([^)]*\): (.*)$/m.exec(output);
+  if (!m) return null;
+  const where = lastTest === null ? "in its first test" : `in the test after "${lastTest}"`;
+  const report = [
+    `bun test crashed with "${m[1]!.trim()}" ${where}${file ? ` (${file})` : ""}, so no test after it ran and there are no counts.`,
+    `Bun's banner says this is a bug in Bun: here it is not. Code of yours that this test runs in the test process touched memory it may not:`,
+    `a write to a page mapped or protected without PROT.WRITE, a call into a page that is not executable, or machine code that jumps or writes astray.`,
+  ].join("\n");
+  return { file, name: `(the test process crashed ${where})`, report };
 }
 
 export interface Unwritten {
@@ -73,6 +93,14 @@ export function machineCodeIn(report: string): { expected: number[]; actual: num
   const expected = quoted("Expected");
   const actual = quoted("Received");
   return expected && actual ? { expected, actual } : null;
+}
+
+/**
+ * The command that runs one test file the way verify does, against the workspace (relative to the
+ * repository) when there is one: a bare `bun test` would run the book's code instead.
+ */
+export function rerunCommand(file: string, workspace: string | null): string {
+  return `${workspace === null ? "" : `JIT_WORKBOOK=${workspace} `}npx bun test ${file}`;
 }
 
 /** What the report means, beyond bun's words; empty when there is nothing to add. */

@@ -4,6 +4,8 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { generateStubs, type StubFile } from "./generate.ts";
+import { LessonsError } from "./lessons.ts";
+import { openTypeScript } from "./typescript.ts";
 import { chaptersOnDisk, ROOT, titleOf, type ChapterOnDisk } from "./layout.ts";
 import { DEFAULT_WORKSPACE, recordWorkspace, workspacePath, workspaceTsconfig, writeStubs } from "./workspace.ts";
 
@@ -12,6 +14,8 @@ export interface StartReport {
   readonly chapters: readonly ChapterOnDisk[];
   readonly stubs: readonly StubFile[];
   readonly written: readonly StubFile[];
+  /** Chapters whose "Your turn" list does not match their code: not stubbed, so the book's code runs for them. */
+  readonly skipped: readonly { readonly chapter: ChapterOnDisk; readonly problem: string }[];
 }
 
 export interface StartOptions {
@@ -26,13 +30,29 @@ export interface StartOptions {
 export async function start(dir = DEFAULT_WORKSPACE, opts: StartOptions = {}): Promise<StartReport> {
   const root = opts.root ?? ROOT;
   const workspace = workspacePath(dir, root);
-  const chapters = opts.chapters ?? chaptersOnDisk();
-  const stubs = await generateStubs(chapters);
+  const all = opts.chapters ?? chaptersOnDisk();
+  // One chapter whose lesson list has drifted from its code must not cost the reader the others.
+  const stubs: StubFile[] = [];
+  const skipped: { chapter: ChapterOnDisk; problem: string }[] = [];
+  const ts = await openTypeScript(ROOT);
+  try {
+    for (const c of all) {
+      try {
+        stubs.push(...(await generateStubs([c], ts)));
+      } catch (e) {
+        if (!(e instanceof LessonsError)) throw e;
+        skipped.push({ chapter: c, problem: e.message });
+      }
+    }
+  } finally {
+    await ts.close();
+  }
+  const chapters = all.filter((c) => !skipped.some((s) => s.chapter === c));
   const written = writeStubs(workspace, stubs, true);
   const extras: [string, string][] = [["tsconfig.json", workspaceTsconfig()], ["README.md", workspaceReadme(relative(root, workspace))]];
   for (const [name, text] of extras) if (!existsSync(join(workspace, name))) writeFileSync(join(workspace, name), text);
   recordWorkspace(workspace, opts.stateDir, root);
-  return { workspace, chapters, stubs, written };
+  return { workspace, chapters, stubs, written, skipped };
 }
 
 export function formatStart(r: StartReport): string {
@@ -44,7 +64,13 @@ export function formatStart(r: StartReport): string {
       : `Updated ${name}: added ${r.written.length} new file(s); kept the ${kept} you already have (yours, untouched).`,
     "",
   ];
-  for (const c of r.chapters) {
+  const listed = [...r.chapters, ...r.skipped.map((s) => s.chapter)].sort((a, b) => a.n - b.n);
+  for (const c of listed) {
+    const problem = r.skipped.find((s) => s.chapter === c)?.problem;
+    if (problem !== undefined) {
+      lines.push(`  ${`${String(c.n).padStart(2, "0")} ${titleOf(c)}`.padEnd(36)} not stubbed, the book's code runs for it: ${problem}`);
+      continue;
+    }
     const stubs = r.stubs.filter((s) => s.module.startsWith(c.slug + "/"));
     const todo = stubs.reduce((n, s) => n + s.stubbed.length, 0);
     const given = stubs.reduce((n, s) => n + s.given.length, 0);
