@@ -23,24 +23,7 @@ const ALLOWED: readonly (Entry & { readonly why: string })[] = [
 
 // Violations on main today. The list only shrinks: an entry that no longer occurs fails the test,
 // so that it is deleted here with the change that fixed it.
-const PENDING: readonly Entry[] = [
-  // being moved by the op-set change (forward-pointing comments out of chapters 1-10)
-  { file: "chapters/01-pages/maps.ts", name: "W^X" },
-  { file: "chapters/01-pages/pages.ts", name: "memfd" },
-  { file: "chapters/02-first-bytes/rwx-page.ts", name: "W^X" },
-  { file: "chapters/07-template-jit/generate.ts", name: "hot loop*" },
-  { file: "chapters/07-template-jit/runtime.ts", name: "perf map" },
-  { file: "chapters/07-template-jit/tier.ts", name: "LIR" },
-  { file: "chapters/08-lir/lir.ts", name: "offset folding" },
-  // found by this test, outside the op-set change: for the chapters' owners
-  { file: "chapters/02-first-bytes/programs.ts", name: "ModRM" },
-  { file: "chapters/02-first-bytes/programs.ts", name: "REX" },
-  { file: "chapters/06-interpreter/errors.ts", name: "fuel*" },
-  { file: "chapters/06-interpreter/interpreter.ts", name: "fuel*" },
-  { file: "chapters/06-interpreter/semantics.ts", name: "fuel*" },
-  { file: "chapters/06-interpreter/simple-interpreter.ts", name: "fuel*" },
-  { file: "chapters/08-lir/errors.ts", name: "hostile" },
-];
+const PENDING: readonly Entry[] = [];
 
 const key = (e: Entry) => `${e.file}  ${e.name}`;
 
