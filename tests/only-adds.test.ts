@@ -70,19 +70,7 @@ describe("each chapter only adds", () => {
 //
 // Shared files that need a later chapter on main today. The list only shrinks, as PENDING does: each
 // must be a problem in some copy below, and the type-check tolerates errors in these files alone.
-const PENDING_PROBLEMS: readonly { readonly file: string; readonly fix: string; readonly typeErrorsIn?: readonly string[] }[] = [
-  {
-    file: "shared/tiers.ts",
-    typeErrorsIn: ["tests/support/bf-native.ts"],
-    fix:
-      "it imports chapter 13's registrations statically: load each chapter's tiers.ts through the table of contents. " +
-      "The registry itself is chapter 9's, yet chapter 7's and 8's tests reach it (tests/support/bf-native.ts)",
-  },
-  {
-    file: "tests/06-interpreter-conformance.test.ts",
-    fix: "tests/support/bf-conformance.ts runs tests/support/bf-interpret-case.ts, which imports chapters 8 and 9 for every tier: load a tier's modules when it is asked for",
-  },
-];
+const PENDING_PROBLEMS: readonly { readonly file: string; readonly fix: string; readonly typeErrorsIn?: readonly string[] }[] = [];
 const isPending = (path: string) => PENDING_PROBLEMS.some((p) => path === p.file);
 const typeErrorPending = (path: string) => PENDING_PROBLEMS.some((p) => path === p.file || p.typeErrorsIn?.includes(path));
 
