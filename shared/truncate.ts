@@ -28,6 +28,8 @@ export const TOOLS: Readonly<Record<string, number>> = {
   "shared/fuzz-cli.ts": 12,
   // random Brainfuck programs, run against chapter 6's interpreter
   "shared/bf-random.ts": 6,
+  // the doctor's native probe: chapter 3's CodeBuffer, RW then RX, called
+  "shared/workbook/probe.ts": 3,
 };
 
 /** Files that go with the site when the site goes: its commands. */

@@ -90,7 +90,7 @@ describe("calling the bytes (in a child process)", () => {
   });
 
   test("chapter 1's W^X check sees it: the RWX page is the one W+X mapping it adds", async () => {
-    const r = await runNative<string[]>("tests/fixtures/03-child.ts", "wxAroundRwxPage");
+    const r = await runNative<string[]>("tests/fixtures/02-child.ts", "wxAroundRwxPage");
     expect(r.value).toHaveLength(1);
     expect(r.value![0]).toEndWith(" rwxp");
   });

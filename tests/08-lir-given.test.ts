@@ -9,6 +9,9 @@ import { countLoops } from "../chapters/08-lir/lir.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { cellAt, LIR_REG } from "../chapters/08-lir/codegen-x86.ts";
 
+// A message that lists the ops: this chapter's, then (…) any a later chapter defined through op-set.ts.
+const opsListed = (message: string): RegExp => new RegExp("^" + message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("…", "(, [a-z]+)*") + "$");
+
 /** The line:column and message of the error `f` throws. */
 function errorOf(f: () => unknown): string {
   try {
@@ -22,18 +25,18 @@ function errorOf(f: () => unknown): string {
 describe("the text form", () => {
   // The lexer and the parser's structure are given: these refusals come before any op is read.
   test.each([
-    ["3", "1:1: expected an op (add, set, move, check, loop, in, out, muladd, scan, guard), found '3'"],
+    ["3", "1:1: expected an op (add, set, move, check, loop, in, out…), found '3'"],
     ["}", "1:1: '}' closes nothing: remove it, or add the missing 'loop [0] {'"],
-    ["guard 1..2 { } move 1", "1:16: expected 'else', found 'move'"],
+    ["loop [0] {\n  add [0] 1", "1:10: this '{' is never closed: add the missing '}'"],
     ["loop [0] known 2..1 { }", "1:17: the range 2..1 is empty: write the low end first"],
   ])("%j is a LirSyntaxError: %s", (text, message) => {
     expect(() => parseLir(text)).toThrow(LirSyntaxError);
-    expect(errorOf(() => parseLir(text))).toBe(message);
+    expect(errorOf(() => parseLir(text))).toMatch(opsListed(message));
   });
   test(`the text form refuses nesting deeper than ${MAX_NESTING} too`, () => {
     const ok = "loop [0] {".repeat(MAX_NESTING) + "}".repeat(MAX_NESTING);
     expect(countLoops(parseLir(ok).ops)).toBe(MAX_NESTING);
-    expect(() => parseLir("guard 0..0 {" + ok + "} else { }")).toThrow(LirNestingError);
+    expect(() => parseLir("loop [0] {" + ok + "}")).toThrow(LirNestingError);
   });
 });
 

@@ -37,6 +37,7 @@ describe("the op set: chapter 9's ops are defined once, through chapter 8's seam
   test("each has a definition, and a kind cannot be defined twice", () => {
     expect(print(parseLir("muladd [1] += [0] * 2 scan 1"))).toBe("muladd [1] += [0] * 2\nscan 1\n");
     expect(errorOf(() => parseLir("jump 3"))).toBe("1:1: unknown op 'jump': the ops are add, set, move, check, loop, in, out, muladd, scan, guard");
+    expect(errorOf(() => parseLir("3"))).toBe("1:1: expected an op (add, set, move, check, loop, in, out, muladd, scan, guard), found '3'");
     for (const kind of ["muladd", "scan", "guard"]) expect(String(findDefinition(kind)?.kind)).toBe(kind);
     for (const kind of ["add", "loop", "jump"]) expect(findDefinition(kind)).toBeUndefined();
     expect(definedKinds()).toEqual(["muladd", "scan", "guard"]);

@@ -23,24 +23,7 @@ const ALLOWED: readonly (Entry & { readonly why: string })[] = [
 
 // Violations on main today. The list only shrinks: an entry that no longer occurs fails the test,
 // so that it is deleted here with the change that fixed it.
-const PENDING: readonly Entry[] = [
-  // being moved by the op-set change (forward-pointing comments out of chapters 1-10)
-  { file: "chapters/01-pages/maps.ts", name: "W^X" },
-  { file: "chapters/01-pages/pages.ts", name: "memfd" },
-  { file: "chapters/02-first-bytes/rwx-page.ts", name: "W^X" },
-  { file: "chapters/07-template-jit/generate.ts", name: "hot loop*" },
-  { file: "chapters/07-template-jit/runtime.ts", name: "perf map" },
-  { file: "chapters/07-template-jit/tier.ts", name: "LIR" },
-  { file: "chapters/08-lir/lir.ts", name: "offset folding" },
-  // found by this test, outside the op-set change: for the chapters' owners
-  { file: "chapters/02-first-bytes/programs.ts", name: "ModRM" },
-  { file: "chapters/02-first-bytes/programs.ts", name: "REX" },
-  { file: "chapters/06-interpreter/errors.ts", name: "fuel*" },
-  { file: "chapters/06-interpreter/interpreter.ts", name: "fuel*" },
-  { file: "chapters/06-interpreter/semantics.ts", name: "fuel*" },
-  { file: "chapters/06-interpreter/simple-interpreter.ts", name: "fuel*" },
-  { file: "chapters/08-lir/errors.ts", name: "hostile" },
-];
+const PENDING: readonly Entry[] = [];
 
 const key = (e: Entry) => `${e.file}  ${e.name}`;
 
@@ -87,19 +70,7 @@ describe("each chapter only adds", () => {
 //
 // Shared files that need a later chapter on main today. The list only shrinks, as PENDING does: each
 // must be a problem in some copy below, and the type-check tolerates errors in these files alone.
-const PENDING_PROBLEMS: readonly { readonly file: string; readonly fix: string; readonly typeErrorsIn?: readonly string[] }[] = [
-  {
-    file: "shared/tiers.ts",
-    typeErrorsIn: ["tests/support/bf-native.ts"],
-    fix:
-      "it imports chapter 13's registrations statically: load each chapter's tiers.ts through the table of contents. " +
-      "The registry itself is chapter 9's, yet chapter 7's and 8's tests reach it (tests/support/bf-native.ts)",
-  },
-  {
-    file: "tests/06-interpreter-conformance.test.ts",
-    fix: "tests/support/bf-conformance.ts runs tests/support/bf-interpret-case.ts, which imports chapters 8 and 9 for every tier: load a tier's modules when it is asked for",
-  },
-];
+const PENDING_PROBLEMS: readonly { readonly file: string; readonly fix: string; readonly typeErrorsIn?: readonly string[] }[] = [];
 const isPending = (path: string) => PENDING_PROBLEMS.some((p) => path === p.file);
 const typeErrorPending = (path: string) => PENDING_PROBLEMS.some((p) => path === p.file || p.typeErrorsIn?.includes(path));
 

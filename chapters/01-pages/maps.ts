@@ -55,7 +55,7 @@ export function findMapping(address: number, maps: readonly MapEntry[] = readMap
   return maps.find((m) => address >= m.start && address < m.end) ?? null;
 }
 
-/** Mappings that are writable and executable at once: what a W^X policy forbids. */
+/** Mappings that are writable and executable at once: what a policy that pages be writable or executable, never both, forbids. */
 export function writableExecutable(maps: readonly MapEntry[] = readMaps()): MapEntry[] {
   return maps.filter((m) => m.perms[1] === "w" && m.perms[2] === "x");
 }

@@ -48,7 +48,7 @@ export function pageSize(): number {
 }
 // #endregion page-size
 
-/** Optional mmap arguments: a file descriptor to map (a memfd, say), shared or private. */
+/** Optional mmap arguments: a file descriptor to map (any file's), shared or private. */
 export interface MapOptions {
   readonly fd?: number;
   readonly shared?: boolean;

@@ -30,8 +30,8 @@ export const ADD_FOUR: Program = {
   name: "addFour",
   c: "long addFour(long x)",
   code: [
-    { asm: "mov rax, rdi", bytes: [0x48, 0x89, 0xf8] }, // REX.W, 89 /r, ModRM 11 111 000: rax <- rdi
-    { asm: "add rax, 4", bytes: [0x48, 0x83, 0xc0, 0x04] }, // REX.W, 83 /0 ib: imm8, sign-extended
+    { asm: "mov rax, rdi", bytes: [0x48, 0x89, 0xf8] }, // 48: 64-bit operands; 89: move register to register; f8: rax <- rdi
+    { asm: "add rax, 4", bytes: [0x48, 0x83, 0xc0, 0x04] }, // 48: 64-bit operands; 83 c0: add to rax an imm8, sign-extended
     { asm: "ret", bytes: [0xc3] },
   ],
 };
@@ -43,7 +43,7 @@ export const ADD: Program = {
   c: "long add(long a, long b)",
   code: [
     { asm: "mov rax, rdi", bytes: [0x48, 0x89, 0xf8] }, // first argument
-    { asm: "add rax, rsi", bytes: [0x48, 0x01, 0xf0] }, // 01 /r, ModRM 11 110 000: rax += rsi
+    { asm: "add rax, rsi", bytes: [0x48, 0x01, 0xf0] }, // 01: add register to register; f0: rax += rsi
     { asm: "ret", bytes: [0xc3] },
   ],
 };

@@ -1,5 +1,5 @@
 // The shortcut most JIT tutorials take: one page that is readable, writable AND executable.
-// It works, and it breaks W^X: a page should be writable or executable, never both.
+// It works, and it breaks the rule that a page be writable or executable, never both.
 import { PROT, bytesAt, mapPages, unmapPages } from "../01-pages/pages.ts";
 import type { Mapping } from "../01-pages/pages.ts";
 import { nativeFunction } from "./native-function.ts";

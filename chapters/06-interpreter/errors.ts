@@ -67,7 +67,7 @@ export class TapeBoundsError extends BrainfuckError {
 }
 // #endregion
 
-/** The program used up its fuel: it ran `maxSteps` commands and was stopped before the next one. */
+/** The program used up its steps: it ran `maxSteps` commands and was stopped before the next one. */
 export class StepLimitError extends BrainfuckError {
   override name = "StepLimitError";
   declare readonly pos: SourcePos;

@@ -155,7 +155,7 @@ function execute(program: Program, folded: FoldedProgram, settings: Settings, si
 
 // #region replay
 /**
- * The slow path, for an op known to stop the program part-way (out of fuel, or off the tape):
+ * The slow path, for an op known to stop the program part-way (out of steps, or off the tape):
  * run its commands one at a time, exactly as simpleInterpret would, up to the one that fails.
  */
 function replay(

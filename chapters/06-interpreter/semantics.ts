@@ -14,7 +14,7 @@ export interface RunOptions {
   /** Default "unchanged". */
   readonly eof?: EofBehavior;
   /**
-   * Fuel: the most steps the program may take (default: no limit). A step is one executed command:
+   * The step limit: the most steps the program may take (default: no limit). A step is one executed command:
    * each `+ - < > . ,`, and each test of a `[` or `]`.
    */
   readonly maxSteps?: number;

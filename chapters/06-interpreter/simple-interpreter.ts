@@ -10,7 +10,7 @@ import { eofValue, settingsOf, type RunOptions, type RunResult } from "./semanti
 /**
  * Run `program`, one command at a time. The options are settingsOf's. A runtime error ends the run and
  * is returned in the result with the output, tape and pointer as they are: TapeBoundsError at a move
- * off the tape (not made), StepLimitError at the first command the fuel does not cover.
+ * off the tape (not made), StepLimitError at the first command past the step limit.
  */
 export function simpleInterpret(program: Program, opts?: RunOptions): RunResult {
   const { input, tapeSize, eof, maxSteps } = settingsOf(opts);

@@ -18,7 +18,7 @@ export interface Generated {
 /**
  * Code another module may add to the templates without changing them: an instrumentation seam.
  * A loop test is where a program spends its unbounded time, so code placed there can count what a
- * run does (a profile of hot loops), or stop it after so many tests. The plain JIT adds nothing.
+ * run does (a profile of where the time goes), or stop it after so many tests. The plain JIT adds nothing.
  */
 export interface GeneratorHooks {
   /**

@@ -32,7 +32,7 @@ export class LirNestingError extends LirError {
 // #region max-nesting
 /**
  * The LIR is a tree and its passes recurse on it, so nesting costs stack. Real programs nest a few
- * dozen loops deep (awib: 33); a hostile one can nest 100,000. Past this depth the LIR tiers refuse
+ * dozen loops deep (awib: 33); a generated or malicious one can nest 100,000. Past this depth the LIR tiers refuse
  * the program and the interpreter, which does not recurse, runs it instead.
  */
 export const MAX_NESTING = 1000;

@@ -32,7 +32,7 @@ export interface MoveOp {
 
 /**
  * Bounds checks without a move: each reach, in order, is a cell the pointer stepped onto (after
- * offset folding deferred the move itself). Each extends the cells known to be on the tape by one.
+ * a pass deferred the move itself). Each extends the cells known to be on the tape by one.
  */
 export interface CheckOp {
   readonly kind: "check";

@@ -21,7 +21,7 @@ const MAX_OFFSET = 2 ** 30;
 // #region parse-lir
 /**
  * An op with op lists inside, as its parse rule returns it: the parser reads each list between
- * braces, with `between`'s words from one `}` to the next `{` (a guard's `else`), then `finish`
+ * braces, with `between`'s words from one `}` to the next `{` (an `else`, say), then `finish`
  * makes the op; `end` reads the position of its last `}`.
  */
 export interface Block {

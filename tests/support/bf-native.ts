@@ -2,8 +2,8 @@
 // safe from faults in generated code, and thousands of programs do not pay for thousands of
 // process start-ups. A crash or a hang of the child fails the batch, naming the case it was on.
 //
-// A tier is one of the book's tier registry (shared/tiers.ts) that is a NativeTier: each chapter
-// registers its own from its own folder.
+// A tier is one of the book's tiers (shared/tiers.ts) that is a NativeTier: those of the chapters
+// this copy of the book holds, each chapter's registered from its own folder.
 import { BrainfuckError } from "../../chapters/06-interpreter/errors.ts";
 import type { EofBehavior, RunOptions, RunResult } from "../../chapters/06-interpreter/semantics.ts";
 import type { SourcePos } from "../../chapters/06-interpreter/source.ts";
