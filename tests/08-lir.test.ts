@@ -127,14 +127,12 @@ describe("the text form", () => {
 
   test.each([
     ["jump 3", "1:1: unknown op 'jump': the ops are add, set, move, check, loop, in, out…"],
-    ["3", "1:1: expected an op (add, set, move, check, loop, in, out…), found '3'"],
     ["add [0 1", "1:8: expected ']', found '1'"],
     ["add [0]", "1:8: expected an amount to add, found the end of the text"],
     ["add [0] 256", "1:9: an amount to add must be from -255 to 255, not 256"],
     ["set [0] -1", "1:9: a cell value must be from 0 to 255, not -1"],
     ["move 0", "1:6: a distance to move cannot be 0"],
     ["check", "1:6: 'check' needs at least one cell offset, e.g. 'check 1 2'"],
-    ["}", "1:1: '}' closes nothing: remove it, or add the missing 'loop [0] {'"],
     ["loop [0] {\n  add [0] 1", "1:10: this '{' is never closed: add the missing '}'"],
     ["loop [0] known 2..1 { }", "1:17: the range 2..1 is empty: write the low end first"],
     ["out [0] $", "1:9: unexpected character '$'"],
@@ -160,6 +158,11 @@ describe("the text form", () => {
     expect(parseLir("#🙂\n  out [0]").ops[0]).toMatchObject({ pos: { line: 2, column: 3 } });
   });
 
+  test(`the text form refuses nesting deeper than ${MAX_NESTING} too`, () => {
+    const ok = "loop [0] {".repeat(MAX_NESTING) + "}".repeat(MAX_NESTING);
+    expect(countLoops(parseLir(ok).ops)).toBe(MAX_NESTING);
+    expect(() => parseLir("loop [0] {" + ok + "}")).toThrow(LirNestingError);
+  });
 });
 
 describe("the verifier: no op touches a cell nothing proved is on the tape", () => {
