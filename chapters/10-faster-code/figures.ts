@@ -64,7 +64,7 @@ export type Variant = (typeof VARIANTS)[number];
 export const VARIANT_LABELS: Readonly<Record<Variant, string>> = {
   opt: "chapter 9",
   fast: "fast",
-  unchecked: "fast, no bounds checks",
+  unchecked: "fast, one bounds test per block",
   noLinear: "fast, no linear loops",
   libc: "fast, scans as chapter 9",
   noRegisters: "fast, no registers",

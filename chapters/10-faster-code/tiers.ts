@@ -8,6 +8,6 @@ const JIT = "chapters/10-faster-code/jit.ts";
 
 // #region register
 registerTier({ name: "fast", label: "fast code (ch. 10)", title: "fast code (chapter 10)", command: { main: MAIN, tier: "fast" }, native: { module: JIT, export: "fastJit" } });
-registerTier({ name: "fast-unchecked", label: "fast, no bounds checks", title: "fast code without bounds checks (chapter 10)", command: { main: MAIN, tier: "fast-unchecked" }, native: null });
+registerTier({ name: "fast-unchecked", label: "fast, one bounds test per block", title: "fast code with one bounds test per block (chapter 10)", command: { main: MAIN, tier: "fast-unchecked" }, native: null });
 registerTier({ name: "fast-sse2", label: "fast code, SSE2 scans", title: "fast code with SSE2 scans (chapter 10)", command: null, native: { module: JIT, export: "fastSse2Jit" } });
 // #endregion register
