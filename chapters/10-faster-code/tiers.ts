@@ -1,5 +1,5 @@
 // This chapter's tiers in the book's tier registry (chapter 9's tiers.ts), after chapter 9's: the fast
-// tier, the same without bounds checks (to measure what the checks cost), and the same with SSE2
+// tier, the same with one bounds test per block (to measure what the checks cost), and with SSE2
 // scans on any CPU (the tests' way to the SSE2 path on an AVX2 machine; no command runs it alone).
 import { registerTier } from "../09-optimizer/tiers.ts";
 
