@@ -1,6 +1,9 @@
 // The tape grows to the right on demand, in every tier, up to a limit; `--tape N` is a fixed tape.
 // Programs written for an unbounded tape (Cristofani's impeccable.b class) run without flags.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TapeBoundsError } from "../chapters/06-interpreter/errors.ts";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
@@ -64,11 +67,18 @@ describe("a growing tape, in process", () => {
 });
 
 describe("a growing tape, from the command line, in every tier", () => {
-  const walk = (main: string, args: readonly string[]) => runBun(main, ["-e", WALK, ...args], UNINSTRUMENTED);
+  const file = join(mkdtempSync(join(tmpdir(), "tape-")), "walk.b");
+  writeFileSync(file, WALK);
+  const walk = (main: string, args: readonly string[]) => runBun(main, [file, ...args], UNINSTRUMENTED);
   const expected = "\x01".repeat(100_000);
 
   test.each([["interp"], ["template"], ["lir"], ["opt"], ["fast"], ["fast-unchecked"]])("chapter 10's main.ts --tier %s: 100,000 cells without --tape", async (tier) => {
     const r = await walk("chapters/10-faster-code/main.ts", ["--tier", tier]);
+    expect([r.exitCode, r.stderr.includes("error"), r.stdout === expected]).toEqual([0, false, true]);
+  });
+
+  test.each([["tiered"], ["interpreter"], ["opt"]])("chapter 11's main.ts --tier %s: 100,000 cells without --tape", async (tier) => {
+    const r = await walk("chapters/11-tiering/main.ts", ["--tier", tier]);
     expect([r.exitCode, r.stderr.includes("error"), r.stdout === expected]).toEqual([0, false, true]);
   });
 
