@@ -11,6 +11,9 @@ import { describeDifference, DEFAULT_TAPE_LIMIT, DEFAULT_TAPE_SIZE, type RunOpti
 import { simpleInterpret } from "../chapters/06-interpreter/simple-interpreter.ts";
 import { templateJit } from "../chapters/07-template-jit/template-jit.ts";
 import type { NativeTier } from "../chapters/07-template-jit/tier.ts";
+import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
+import { lower } from "../chapters/08-lir/lower.ts";
+import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import { fastJit } from "../chapters/10-faster-code/jit.ts";
 import { runBun } from "../shared/child.ts";
 
@@ -43,6 +46,21 @@ describe("a growing tape, in process", () => {
 
   test.each(Object.keys(NATIVE))("the %s tier agrees with the interpreter, its result as short as the interpreter's", (name) => {
     expect(describeDifference(interpret(parse(WALK)), native(NATIVE[name]!, WALK))).toBeNull();
+  });
+
+  // A scan that reaches the last cell of the tape as it is: the tape grows under it.
+  const SCAN_EDGE = ">+".repeat(29_999) + "[<]>[>]+.";
+
+  test.each([["WALK", WALK], ["SCAN_EDGE", SCAN_EDGE]])("chapter 8's LIR interpreter grows it too, on %s, before and after chapter 9's passes", (_, source) => {
+    const expected = interpret(parse(source));
+    expect(describeDifference(expected, interpretLir(lower(parse(source))))).toBeNull();
+    expect(describeDifference(expected, interpretLir(optimize(lower(parse(source))).lir))).toBeNull();
+  });
+
+  test("chapter 8's LIR interpreter: past the limit, the off-tape error at the limit", () => {
+    const r = interpretLir(optimize(lower(parse(RUNAWAY))).lir, { tapeLimit: 50_000 });
+    expect(r.error).toMatchObject({ end: "right", tapeSize: 50_000, pos: { line: 1, column: 3 } });
+    expect(describeDifference(interpret(parse(RUNAWAY), { tapeLimit: 50_000 }), r)).toBeNull();
   });
 
   test("a program that stays in the first 30,000 cells has a tape of 30,000 cells, as before", () => {
