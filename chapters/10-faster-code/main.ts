@@ -41,7 +41,7 @@ the program's input, standard output its output. Without a program, a built-in d
   --simd KIND         how scans compare: sse2, avx2 or libc (default: what the CPU has)
   --no-registers      keep every cell in memory, as chapter 9 does
   --no-block-checks   test each bounds check where it is
-  --tape N            cells on the tape (default 30000)
+  --tape N            a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE          what ',' leaves in the cell at the end of the input: unchanged, zero or max
   -h, --help          this text`;
 
