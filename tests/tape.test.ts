@@ -15,6 +15,7 @@ import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import { fastJit } from "../chapters/10-faster-code/jit.ts";
+import { compileToWasm } from "../chapters/13-wasm-backend/wasm-tier.ts";
 import { runBun } from "../shared/child.ts";
 
 setDefaultTimeout(120_000);
@@ -63,6 +64,11 @@ describe("a growing tape, in process", () => {
     expect(describeDifference(interpret(parse(RUNAWAY), { tapeLimit: 50_000 }), r)).toBeNull();
   });
 
+  test.each([["WALK", WALK], ["RUNAWAY", RUNAWAY]])("the WebAssembly tier grows its memory on %s, and agrees with the interpreter", (_, source) => {
+    const opts = { tapeLimit: 150_000 };
+    expect(describeDifference(interpret(parse(source), opts), compileToWasm(parse(source)).run(opts))).toBeNull();
+  });
+
   test("a program that stays in the first 30,000 cells has a tape of 30,000 cells, as before", () => {
     for (const r of [interpret(parse("+>>>+")), native(templateJit, "+>>>+"), native(fastJit, "+>>>+")]) {
       expect([r.tape.length, r.tape[3]]).toEqual([DEFAULT_TAPE_SIZE, 1]);
@@ -97,6 +103,11 @@ describe("a growing tape, from the command line, in every tier", () => {
 
   test.each([["tiered"], ["interpreter"], ["opt"]])("chapter 11's main.ts --tier %s: 100,000 cells without --tape", async (tier) => {
     const r = await walk("chapters/11-tiering/main.ts", ["--tier", tier]);
+    expect([r.exitCode, r.stderr.includes("error"), r.stdout === expected]).toEqual([0, false, true]);
+  });
+
+  test("chapter 13's main.ts (WebAssembly, its memory grown by the host): 100,000 cells without --tape", async () => {
+    const r = await walk("chapters/13-wasm-backend/main.ts", []);
     expect([r.exitCode, r.stderr.includes("error"), r.stdout === expected]).toEqual([0, false, true]);
   });
 
