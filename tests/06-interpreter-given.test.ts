@@ -62,7 +62,7 @@ describe("comparing results", () => {
 
 describe("the command line", () => {
   test.each([
-    [["p.b"], { file: "p.b", tapeSize: 30000, eof: "unchanged", maxSteps: undefined, stats: false }],
+    [["p.b"], { file: "p.b", tapeSize: undefined, eof: "unchanged", maxSteps: undefined, stats: false }],
     [[], { file: null }],
     [["--tape", "65536", "p.b"], { file: "p.b", tapeSize: 65536 }],
     [["p.b", "--tape=8", "--eof=max", "--max-steps", "0", "--stats"], { tapeSize: 8, eof: "max", maxSteps: 0, stats: true }],

@@ -12,6 +12,7 @@ import {
 import { fold, interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import {
+  DEFAULT_TAPE_LIMIT,
   DEFAULT_TAPE_SIZE,
   describeDifference,
   sameResult,
@@ -163,9 +164,11 @@ describe.each([
     expect(run("", { tapeSize: 5 }).tape.length).toBe(5);
   });
 
-  test("a tape has 30,000 cells by default, and tapeSize cells when asked", () => {
-    expect(ending(">".repeat(29_999))).toBe("ok");
-    expect(ending(">".repeat(30_000))).toBe("TapeBoundsError at 1:30000");
+  test("a tape grows to the right by default, up to tapeLimit cells; it has tapeSize cells when asked", () => {
+    expect(ending(">".repeat(30_000))).toBe("ok");
+    expect(ending(">".repeat(99), { tapeLimit: 100 })).toBe("ok");
+    expect(ending(">".repeat(100), { tapeLimit: 100 })).toBe("TapeBoundsError at 1:100");
+    expect(ending(">".repeat(30_000), { tapeSize: 30_000 })).toBe("TapeBoundsError at 1:30000");
     expect(ending(">>>", { tapeSize: 4 })).toBe("ok");
     expect(ending(">>>>", { tapeSize: 4 })).toBe("TapeBoundsError at 1:4");
     expect(ending(">", { tapeSize: 1 })).toBe("TapeBoundsError at 1:1");
@@ -205,7 +208,7 @@ describe.each([
         "If the program needs more, give it a longer tape (--tape N, or the tapeSize option).",
     );
     const left = run("<").error;
-    expect(left).toMatchObject({ end: "left", tapeSize: DEFAULT_TAPE_SIZE });
+    expect(left).toMatchObject({ end: "left", tapeSize: DEFAULT_TAPE_LIMIT });
     expect(left!.message).toStartWith("1:1: '<' moved the pointer off the left end of the tape, to cell -1");
     expect(left!.message).toContain("A longer tape (--tape N) will not help");
   });

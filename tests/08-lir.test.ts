@@ -320,7 +320,7 @@ describe("main.ts", () => {
 
   test("errors are printed the way compilers print them, with exit code 1", async () => {
     const offTape = await runBun("chapters/08-lir/main.ts", ["-e", "+\n<"]);
-    expect([offTape.exitCode, offTape.stderr.split("\n")[0]]).toEqual([1, "-e:2:1: error: '<' moved the pointer off the left end of the tape, to cell -1: the pointer starts on cell 0, the leftmost of the 30000 cells. A longer tape (--tape N) will not help: look for a '<' too many, or a program written for a tape that extends to the left."]);
+    expect([offTape.exitCode, offTape.stderr.split("\n")[0]]).toEqual([1, "-e:2:1: error: '<' moved the pointer off the left end of the tape, to cell -1: the pointer starts on cell 0, the leftmost of the 67108864 cells. A longer tape (--tape N) will not help: look for a '<' too many, or a program written for a tape that extends to the left."]);
     const syntax = await runBun("chapters/08-lir/main.ts", ["-e", "]"]);
     expect(syntax.stderr).toStartWith("-e:1:1: error: unmatched ']'");
     const usage = await runBun("chapters/08-lir/main.ts", ["--emit=x86"]);

@@ -2,7 +2,7 @@
 // checks and SIMD scans, and the command line's earlier tiers.
 import { describe, expect, test } from "bun:test";
 import type { LoopOp } from "../chapters/08-lir/lir.ts";
-import { type FastOptions, fastToX86, reach, registerCells, strideMask, testedCells, UncheckedReachError } from "../chapters/10-faster-code/fast-lowering.ts";
+import { blockReach, type FastOptions, fastToX86, registerCells, strideMask, testedCells } from "../chapters/10-faster-code/fast-lowering.ts";
 import { runBun } from "../shared/child.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
@@ -120,16 +120,26 @@ describe("one bounds test per straight-line block", () => {
   });
 });
 
-describe("without bounds checks (measuring only)", () => {
-  test("checks, guards and a register loop's test vanish; a move still tests the pointer", () => {
-    const text = "check 1; add [1] 2; guard -3..-2 { muladd [-3] += [0] * 2 } else { add [0] 1 }; move 1; loop [0] { add [0] -1; check 1; add [1] 1 }";
+describe("without a test per op (measuring only)", () => {
+  test("one test before a block, of every cell it reaches, its moves' landing cells included; none per op", () => {
+    const text = "check 1; add [1] 2; guard -3..-2 { muladd [-3] += [0] * 2 } else { add [0] 1 }; move 1; check 1; add [1] 1; move -1";
+    expect(blockReach(lir(text).ops)).toEqual({ lo: -3, hi: 2 });
     const code = compiled(text, { unchecked: true });
-    expect(code.filter((l) => l.startsWith("lea rax"))).toEqual([]);
-    expect(code.filter((l) => /^j(ae|b) /.test(l))).toEqual(["jae off_tape_0"]);
+    expect(code.filter((l) => l.startsWith("lea rax"))).toEqual(["lea rax, [rbx+2]", "lea rax, [rbx-3]"]);
+    expect(code.filter((l) => /^j(ae|b) /.test(l))).toEqual(["jae block_checks_failed", "jb block_checks_failed"]);
+    expect(code.filter((l) => l.startsWith("cmp rbx"))).toEqual([]); //          the moves test nothing
   });
-  test("an op that reaches past the guard pages is refused: it could touch memory beyond them", () => {
-    expect(() => fastToX86(lir(`check ${Array.from({ length: 4096 }, (_, i) => i + 1).join(" ")}; add [4096] 1`), IMPORTS, { simd: "sse2", unchecked: true })).toThrow(UncheckedReachError);
-    expect(reach(lir("check 1 2 3; guard -7..3 { add [3] 1 } else { }; loop [2] { add [2] -1 }").ops)).toBe(7);
+  test("the test comes before the block's first access: a block that leaves the tape has touched nothing", () => {
+    const code = compiled("check -1; set [-1] 1; out [-1]; move -1", { unchecked: true });
+    expect(code.findIndex((l) => l.startsWith("jb "))).toBeLessThan(code.findIndex((l) => l.includes("ptr [rbx-1]")));
+  });
+  test("the failed test's slow path is the block with every test: it stops at the exact command", () => {
+    const slow = compiled("check -1; set [-1] 1; out [-1]; move -1", { unchecked: true }, "outOfLine");
+    expect(slow.filter((l) => /^j(ae|b) off_tape/.test(l))).toHaveLength(2); // the check, then the move
+  });
+  test("a register loop keeps its one test before the loop", () => {
+    const code = compiled("loop [0] { add [0] -1; check 1; add [1] 1 }", { unchecked: true });
+    expect(code.filter((l) => l.startsWith("lea rax"))).toEqual(["lea rax, [rbx+1]"]);
   });
 });
 

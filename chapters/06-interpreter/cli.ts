@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { UsageError as CommandUsageError, parseCommand } from "../../shared/cli.ts";
 import { BrainfuckError } from "./errors.ts";
 import { parse, type Program } from "./parser.ts";
-import { DEFAULT_TAPE_SIZE, MAX_TAPE_SIZE, type EofBehavior } from "./semantics.ts";
+import { DEFAULT_TAPE_LIMIT, DEFAULT_TAPE_SIZE, MAX_TAPE_SIZE, type EofBehavior } from "./semantics.ts";
 import { formatPos } from "./source.ts";
 
 export const USAGE = `usage: bun chapters/06-interpreter/main.ts prog.b [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--stats]
@@ -12,7 +12,7 @@ export const USAGE = `usage: bun chapters/06-interpreter/main.ts prog.b [--tape 
 Run prog.b with the reference interpreter: standard input is its input, standard output its output.
 Without a program, a built-in demo.
 
-  --tape N          cells on the tape (default ${DEFAULT_TAPE_SIZE})
+  --tape N          a fixed tape of N cells (default: ${DEFAULT_TAPE_SIZE} cells that grow to the right, up to ${DEFAULT_TAPE_LIMIT})
   --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
   --max-steps N     stop after N commands with an error (default: no limit)
   --stats           command and step counts, and times, on stderr
@@ -47,7 +47,8 @@ export interface RunValues {
 export interface Invocation {
   /** The program to run; null runs the built-in demo. */
   readonly file: string | null;
-  readonly tapeSize: number;
+  /** A fixed tape's cells; undefined: the tape grows (semantics.ts's RunOptions). */
+  readonly tapeSize: number | undefined;
   readonly eof: EofBehavior;
   readonly maxSteps: number | undefined;
   /** Print command and step counts and times on stderr. */
@@ -73,7 +74,7 @@ export function invocation(
   const steps = values["max-steps"];
   return {
     file: positionals[0] ?? null,
-    tapeSize: values.tape === undefined ? DEFAULT_TAPE_SIZE : wholeNumber("tape", values.tape, 1, MAX_TAPE_SIZE, refuse),
+    tapeSize: values.tape === undefined ? undefined : wholeNumber("tape", values.tape, 1, MAX_TAPE_SIZE, refuse),
     eof,
     maxSteps: steps === undefined ? undefined : wholeNumber("max-steps", steps, 0, Number.MAX_SAFE_INTEGER, refuse),
     stats: values.stats === true,

@@ -6,7 +6,7 @@
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "./errors.ts";
 import { OutputBuffer, type OutputSink } from "./output-buffer.ts";
 import type { Instr, Program } from "./parser.ts";
-import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "./semantics.ts";
+import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "./semantics.ts";
 
 // #region folded
 // Opcodes of a folded program.
@@ -82,8 +82,8 @@ export function interpretWithStats(program: Program, opts?: RunOptions, sink?: O
  */
 function execute(program: Program, folded: FoldedProgram, settings: Settings, sink?: OutputSink): { result: RunResult; steps: number } {
   const { ops, args, origins } = folded;
-  const { input, tapeSize, eof, maxSteps } = settings;
-  const tape = new Uint8Array(tapeSize);
+  const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
+  let tape: Uint8Array = new Uint8Array(tapeSize);
   const output = new OutputBuffer(sink);
   let p = 0;
   let inputPos = 0;
@@ -107,7 +107,8 @@ function execute(program: Program, folded: FoldedProgram, settings: Settings, si
         pc++;
         continue;
       case RIGHT:
-        if (steps + arg > maxSteps || p + arg >= tapeSize) break;
+        if (p + arg >= tape.length && tape.length < tapeLimit) tape = grown(tape, p + arg, tapeLimit);
+        if (steps + arg > maxSteps || p + arg >= tape.length) break;
         p += arg;
         steps += arg;
         pc++;
@@ -142,16 +143,25 @@ function execute(program: Program, folded: FoldedProgram, settings: Settings, si
         continue;
     }
     // Only a `break` above gets here: this op stops the program part-way through.
-    const stop = replay(program.code, origins[pc]!, tape, p, steps, maxSteps);
+    const stop = replay(program.code, origins[pc]!, tape, tapeLimit, p, steps, maxSteps);
     p = stop.pointer;
     steps = stop.steps;
     error = stop.error;
     break;
   }
   output.flush();
-  return { result: { output: output.bytes(), tape, pointer: p, error }, steps };
+  return { result: { output: output.bytes(), tape: resultTape(tape, p, settings), pointer: p, error }, steps };
 }
 // #endregion
+
+// #region grown
+/** A growing tape, longer: a copy with room for cell `needed` (or up to the limit, if that is nearer). */
+function grown(tape: Uint8Array, needed: number, limit: number): Uint8Array {
+  const longer = new Uint8Array(grownSize(tape.length, needed, limit));
+  longer.set(tape);
+  return longer;
+}
+// #endregion grown
 
 // #region replay
 /**
@@ -162,6 +172,7 @@ function replay(
   code: readonly Instr[],
   first: number,
   tape: Uint8Array,
+  size: number,
   p: number,
   steps: number,
   maxSteps: number,
@@ -173,10 +184,10 @@ function replay(
     if (op === "+") tape[p]++;
     else if (op === "-") tape[p]--;
     else if (op === ">") {
-      if (p === tape.length - 1) return { pointer: p, steps, error: new TapeBoundsError(pos, "right", tape.length) };
+      if (p === tape.length - 1) return { pointer: p, steps, error: new TapeBoundsError(pos, "right", size) };
       p++;
     } else if (op === "<") {
-      if (p === 0) return { pointer: p, steps, error: new TapeBoundsError(pos, "left", tape.length) };
+      if (p === 0) return { pointer: p, steps, error: new TapeBoundsError(pos, "left", size) };
       p--;
     }
   }

@@ -9,8 +9,14 @@ export type EofBehavior = "unchanged" | "zero" | "max";
 export interface RunOptions {
   /** The bytes `,` reads, in order (default: none). */
   readonly input?: Uint8Array;
-  /** Number of cells (default DEFAULT_TAPE_SIZE). The pointer starts on cell 0, the leftmost. */
+  /**
+   * A fixed tape of this many cells. Without it, the tape grows: DEFAULT_TAPE_SIZE cells at first,
+   * more to the right whenever the pointer passes the last, up to tapeLimit. The pointer starts on
+   * cell 0, the leftmost, either way.
+   */
   readonly tapeSize?: number;
+  /** How many cells a growing tape may reach (default DEFAULT_TAPE_LIMIT); a fixed tape ignores it. */
+  readonly tapeLimit?: number;
   /** Default "unchanged". */
   readonly eof?: EofBehavior;
   /**
@@ -21,6 +27,8 @@ export interface RunOptions {
 }
 
 export const DEFAULT_TAPE_SIZE = 30000;
+/** 64 Mi cells: room for the programs that assume an unbounded tape, and a clear stop for a runaway `>`. */
+export const DEFAULT_TAPE_LIMIT = 2 ** 26;
 // #endregion
 
 // #region result
@@ -40,7 +48,11 @@ export interface RunResult {
 /** RunOptions with every default filled in and every value checked. No limit is Infinity. */
 export interface Settings {
   readonly input: Uint8Array;
+  /** Cells at the start: the fixed tape's, or the growing tape's first DEFAULT_TAPE_SIZE. */
   readonly tapeSize: number;
+  /** The tape grows to the right on demand, up to tapeLimit; a fixed tape has tapeLimit = tapeSize. */
+  readonly growable: boolean;
+  readonly tapeLimit: number;
   readonly eof: EofBehavior;
   readonly maxSteps: number;
 }
@@ -50,18 +62,45 @@ const EOF_BEHAVIORS: readonly EofBehavior[] = ["unchanged", "zero", "max"];
 export const MAX_TAPE_SIZE = 2 ** 30;
 
 export function settingsOf(opts: RunOptions = {}): Settings {
-  const { input = new Uint8Array(0), tapeSize = DEFAULT_TAPE_SIZE, eof = "unchanged", maxSteps = Infinity } = opts;
-  if (!Number.isInteger(tapeSize) || tapeSize < 1 || tapeSize > MAX_TAPE_SIZE) {
-    throw new RangeError(`tapeSize must be a whole number of cells from 1 to ${MAX_TAPE_SIZE}, not ${tapeSize}`);
+  const { input = new Uint8Array(0), eof = "unchanged", maxSteps = Infinity } = opts;
+  const growable = opts.tapeSize === undefined;
+  const tapeLimit = growable ? (opts.tapeLimit ?? DEFAULT_TAPE_LIMIT) : opts.tapeSize!;
+  if (!Number.isInteger(tapeLimit) || tapeLimit < 1 || tapeLimit > MAX_TAPE_SIZE) {
+    const what = growable ? "tapeLimit" : "tapeSize";
+    throw new RangeError(`${what} must be a whole number of cells from 1 to ${MAX_TAPE_SIZE}, not ${tapeLimit}`);
   }
+  const tapeSize = growable ? Math.min(DEFAULT_TAPE_SIZE, tapeLimit) : tapeLimit;
   if (!EOF_BEHAVIORS.includes(eof)) {
     throw new RangeError(`eof must be one of ${EOF_BEHAVIORS.join(", ")}, not '${String(eof)}'`);
   }
   if (maxSteps !== Infinity && !(Number.isSafeInteger(maxSteps) && maxSteps >= 0)) {
     throw new RangeError(`maxSteps must be a whole number of steps, 0 or more, not ${maxSteps}`);
   }
-  return { input, tapeSize, eof, maxSteps };
+  return { input, tapeSize, growable, tapeLimit, eof, maxSteps };
 }
+
+// #region growing-tape
+/**
+ * The cells a growing tape needs to hold cell `needed`: double, or more if that is short, and never
+ * past the limit. Growing by doubling keeps the copying to about one cell per cell the tape has.
+ */
+export function grownSize(current: number, needed: number, limit: number): number {
+  return Math.min(limit, Math.max(2 * current, needed + 1));
+}
+
+/**
+ * What a run's result holds of its tape. A fixed tape: all of it. A growing tape: its first cells,
+ * up to the last one that is not 0 or holds the pointer, and never fewer than it had at the start,
+ * so that every tier gives the same tape however its own grew. `used`: no cell at or past it has
+ * been written (a tier that knows this spares the scan of the cells nothing touched).
+ */
+export function resultTape(tape: Uint8Array, pointer: number, settings: Settings, used = tape.length): Uint8Array {
+  if (!settings.growable) return tape;
+  let last = Math.min(used, tape.length) - 1;
+  while (last >= 0 && tape[last] === 0) last--;
+  return tape.subarray(0, Math.max(settings.tapeSize, last + 1, pointer + 1));
+}
+// #endregion growing-tape
 
 // #region eof
 /** The value `,` stores at end of input, given the cell's current value. */

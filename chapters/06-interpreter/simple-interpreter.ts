@@ -4,7 +4,7 @@
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "./errors.ts";
 import { OutputBuffer } from "./output-buffer.ts";
 import type { Program } from "./parser.ts";
-import { eofValue, settingsOf, type RunOptions, type RunResult } from "./semantics.ts";
+import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunResult } from "./semantics.ts";
 
 // #region simple-interpret
 /**
@@ -13,9 +13,10 @@ import { eofValue, settingsOf, type RunOptions, type RunResult } from "./semanti
  * off the tape (not made), StepLimitError at the first command past the step limit.
  */
 export function simpleInterpret(program: Program, opts?: RunOptions): RunResult {
-  const { input, tapeSize, eof, maxSteps } = settingsOf(opts);
+  const settings = settingsOf(opts);
+  const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
   const code = program.code;
-  const tape = new Uint8Array(tapeSize);
+  let tape: Uint8Array = new Uint8Array(tapeSize);
   const output = new OutputBuffer();
   let p = 0; // the pointer
   let inputPos = 0;
@@ -37,11 +38,16 @@ export function simpleInterpret(program: Program, opts?: RunOptions): RunResult 
         tape[p]--;
         break;
       case ">":
-        if (p === tapeSize - 1) error = new TapeBoundsError(pos, "right", tapeSize);
+        if (p === tape.length - 1 && tape.length < tapeLimit) {
+          const longer = new Uint8Array(grownSize(tape.length, p + 1, tapeLimit)); // a growing tape
+          longer.set(tape);
+          tape = longer;
+        }
+        if (p === tape.length - 1) error = new TapeBoundsError(pos, "right", tapeLimit);
         else p++;
         break;
       case "<":
-        if (p === 0) error = new TapeBoundsError(pos, "left", tapeSize);
+        if (p === 0) error = new TapeBoundsError(pos, "left", tapeLimit);
         else p--;
         break;
       case ".":
@@ -58,6 +64,6 @@ export function simpleInterpret(program: Program, opts?: RunOptions): RunResult 
         break;
     }
   }
-  return { output: output.bytes(), tape, pointer: p, error };
+  return { output: output.bytes(), tape: resultTape(tape, p, settings), pointer: p, error };
 }
 // #endregion

@@ -9,7 +9,7 @@ export const USAGE = `usage: bun chapters/07-template-jit/main.ts prog.b [--tape
 Compile prog.b with the template JIT and run it: standard input is its input (or --input FILE),
 standard output its output. Without a program, a built-in demo.
 
-  --tape N          cells on the tape (default 30000)
+  --tape N          a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
   --input FILE      read the program's input from FILE instead of standard input
   --emit=asm|hex    print the machine code (a listing, or its bytes) instead of running it

@@ -1,10 +1,14 @@
 // The memory of one run: the context block, the output buffer and the tape, in one mapping. The
 // tape sits between two inaccessible guard pages and ends right against the upper one, so a bounds
-// check the code generator forgot faults at once instead of corrupting memory.
+// check the code generator forgot faults at once instead of corrupting memory. A growing tape is
+// mapped at its limit: the kernel gives a page memory only when the program first touches it.
 import { roundUp } from "../01-pages/checks.ts";
+import { bunFFI } from "../01-pages/ffi.ts";
 import { PROT, bytesAt, mapPages, pageSize, protect, unmapPages, type Mapping } from "../01-pages/pages.ts";
 import type { EofBehavior } from "../06-interpreter/semantics.ts";
 import { CONTEXT_SIZE, CTX } from "./context.ts";
+
+let mincore: ((addr: number, length: number, vec: number) => number) | undefined;
 
 /** The output buffer starts after the context block, on its own cache line. */
 const bufferOffset = (contextSize: number): number => roundUp(contextSize, 64);
@@ -65,6 +69,26 @@ export class RunMemory {
   get(field: number): number {
     return Number(this.ctx.getBigInt64(field, true));
   }
+
+  // #region touched-cells
+  /**
+   * The tape's cells up to the end of the last page the program touched: past it, every cell is
+   * still 0 and has no memory yet. mincore(2) says which pages have memory, so the host need not
+   * read (and so map) the pages of a growing tape's 64 Mi cells that nothing used.
+   */
+  touchedCells(): number {
+    const page = pageSize();
+    const first = Math.floor(this.tapeAddress / page) * page;
+    const pages = Math.ceil((this.tapeAddress + this.tape.length - first) / page);
+    const resident = new Uint8Array(pages);
+    const ffi = bunFFI("Chapter 7 (the touched part of a tape)");
+    mincore ??= ffi.dlopen("libc.so.6", { mincore: { args: ["ptr", "usize", "ptr"], returns: "i32" } }).symbols.mincore;
+    if (mincore(first, pages * page, ffi.ptr(resident)) !== 0) return this.tape.length; // then read all of it
+    let last = pages - 1;
+    while (last >= 0 && (resident[last]! & 1) === 0) last--;
+    return Math.max(0, Math.min(this.tape.length, first + (last + 1) * page - this.tapeAddress));
+  }
+  // #endregion touched-cells
 
   set(field: number, value: number): void {
     this.ctx.setBigInt64(field, BigInt(value), true);

@@ -5,7 +5,7 @@ import type { Pointer } from "../01-pages/ffi.ts";
 import { errno, errnoName, libc, strerror } from "../01-pages/libc.ts";
 import { CodeBuffer, CodeBufferStateError } from "../03-w-xor-x/code-buffer.ts";
 import { TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
-import { settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
+import { resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { CONTEXT_SIZE, CTX, STATUS, type IoImports } from "./context.ts";
 import { GeneratedCodeError, NativeIOError, UnsupportedOptionError } from "./errors.ts";
 import { closeMemoryFile, memoryFileBytes, memoryFileWith, openMemoryFile } from "./memory-file.ts";
@@ -87,12 +87,14 @@ export class NativeProgram implements CompiledProgram {
     if (this.#buffer.state !== "sealed") {
       throw new CodeBufferStateError(`this ${this.tier} program was freed, and its code unmapped: compile the program again to run it`);
     }
-    const { tapeSize, eof, input } = extension.settings(opts);
+    const settings = extension.settings(opts);
+    const { tapeLimit, eof, input } = settings;
     const bufferSize = checkBufferSize(io.bufferSize ?? DEFAULT_BUFFER_SIZE);
     const inFd = io.inputFd ?? memoryFileWith("bf-input", input);
     const outFd = io.outputFd ?? openMemoryFile("bf-output");
     try {
-      const memory = RunMemory.allocate(tapeSize, bufferSize, extension.contextSize);
+      // A growing tape is mapped at its limit, and the code's checks compare with the limit.
+      const memory = RunMemory.allocate(tapeLimit, bufferSize, extension.contextSize);
       try {
         memory.start({ outFd, inFd, eof });
         extension.start(memory);
@@ -110,7 +112,8 @@ export class NativeProgram implements CompiledProgram {
         };
         const { error, pointer } = decodeStatus(extension.statuses, status, returned, `the ${this.tier} code`);
         extension.finish(memory);
-        const result = { output, tape: memory.tape.slice(), pointer, error };
+        const used = settings.growable ? memory.touchedCells() : memory.tape.length;
+        const result = { output, tape: resultTape(memory.tape, pointer, settings, used).slice(), pointer, error };
         return { result, stats: { runMs, writes: memory.get(CTX.writes), reads: memory.get(CTX.reads) } };
       } finally {
         memory.free();

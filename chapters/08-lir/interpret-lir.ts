@@ -3,7 +3,7 @@
 // interpreter without machine code.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
-import { eofValue, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
+import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { extent, posOf, reachesOf, type Lir, type Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
@@ -24,7 +24,8 @@ const RUN = 10; // an added op's instruction: call its run function with a, b, c
 
 /** The run loop's state, as an added op's run function sees it. */
 export interface Machine {
-  readonly tape: Uint8Array;
+  /** The tape; a growing tape is replaced by a longer copy between instructions. */
+  tape: Uint8Array;
   /** The pointer. */
   p: number;
   /** Loop tests so far; a run function that tests the cell as a loop does counts its tests here. */
@@ -155,9 +156,15 @@ export function flatten(lir: Lir): FlatLir {
 // #region execute
 function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result: RunResult; executed: number } {
   const { code, a, b, c, run, ops, end } = flat;
-  const { input, tapeSize, eof, maxSteps } = settings;
-  const tape = new Uint8Array(tapeSize);
+  const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
+  let tape: Uint8Array = new Uint8Array(tapeSize);
   const m: Machine = { tape, p: 0, steps: 0, maxSteps, stepLimit: false };
+  /** A growing tape, longer (chapter 6's doubling), with room for cell `needed` if the limit allows. */
+  const grow = (needed: number): void => {
+    const longer = new Uint8Array(grownSize(tape.length, needed, tapeLimit));
+    longer.set(tape);
+    tape = m.tape = longer;
+  };
   const output = new OutputBuffer(sink);
   let p = 0;
   let inputPos = 0;
@@ -184,11 +191,13 @@ function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result
         output.push(tape[p + x]!);
         break;
       case MOVE:
-        if (p + x < 0 || p + x >= tapeSize) break run;
+        if (p + x >= tape.length && tape.length < tapeLimit) grow(p + x);
+        if (p + x < 0 || p + x >= tape.length) break run;
         p += x;
         break;
       case CHECK:
-        if (p + x < 0 || p + b[pc]! >= tapeSize) break run;
+        if (p + b[pc]! >= tape.length && tape.length < tapeLimit) grow(p + b[pc]!);
+        if (p + x < 0 || p + b[pc]! >= tape.length) break run;
         break;
       case LOOP:
         if (steps === maxSteps) {
@@ -223,6 +232,11 @@ function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result
         steps = m.steps;
         if (next === NEXT) break;
         if (next === STOP) {
+          // A scan that stopped on the last cell of a growing tape goes on, on a longer one.
+          if (!m.stepLimit && p === tape.length - 1 && tape.length < tapeLimit) {
+            grow(p + 1);
+            continue;
+          }
           stepLimit = m.stepLimit;
           break run;
         }
@@ -235,13 +249,13 @@ function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result
   // Only a `break run` stops early, before it makes the failing move or test.
   if (pc !== end) ({ error, pointer: p } = stop(ops[pc]!, code[pc] === END, p, stepLimit, settings));
   output.flush();
-  return { result: { output: output.bytes(), tape, pointer: p, error }, executed };
+  return { result: { output: output.bytes(), tape: resultTape(tape, p, settings), pointer: p, error }, executed };
 }
 // #endregion
 
 // #region stop
 /** Why the op at which the run stopped stopped it, and where the interpreter's pointer then is. */
-function stop(op: Op, atEnd: boolean, p: number, stepLimit: boolean, { tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
+function stop(op: Op, atEnd: boolean, p: number, stepLimit: boolean, { tapeLimit: tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
   if (stepLimit && op.kind === "loop") return { error: new StepLimitError(atEnd ? op.end : op.pos, maxSteps), pointer: p + op.off };
   if (stepLimit) return { error: new StepLimitError(posOf(op), maxSteps), pointer: p }; // an added op that tests as a loop does
   // Off the tape. The reach that failed is the first, in order, whose cell is not on the tape; the

@@ -32,7 +32,7 @@ interpreter; or compile it to x86-64. Without a program, a built-in demo.
   --emit=lir        print the LIR (--positions: each op's source position too)
   --emit=asm|hex    print the LIR JIT's machine code (--own: the program's own ops only)
   --jit             run with the LIR JIT instead of the LIR interpreter
-  --tape N          cells on the tape (default 30000)
+  --tape N          a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
   --max-steps N     stop after N steps with an error (the LIR interpreter)
   --stats           op count, code size and times on stderr

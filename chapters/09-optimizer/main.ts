@@ -40,7 +40,7 @@ input is the program's input, standard output its output. Without a program, a b
   --positions         with --emit=lir|opt-lir: each op's source position
   --passes a,b,...    the optimizer's passes and their order (default ${DEFAULT_PIPELINE.join(",")})
   --stats[=json]      stage times, code size and the pass table on stderr (=json: one line of JSON)
-  --tape N            cells on the tape (default 30000)
+  --tape N            a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE          what ',' leaves in the cell at the end of the input: unchanged, zero or max
   --max-steps N       stop after N commands with an error (the interpreter only)
   -h, --help          this text`;

@@ -9,7 +9,7 @@ import { ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ym
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, innerOps, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { extent, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { ScanOp } from "../09-optimizer/ops.ts";
@@ -31,21 +31,12 @@ export interface FastOptions {
   /** One bounds test for each straight-line block with two tests or more (default true). */
   readonly blockChecks?: boolean;
   /**
-   * Only for measuring the price of the checks: test the pointer when it moves, and nothing else.
-   * A cell off the tape is then a fault on a guard page (see UNCHECKED_REACH), not an error.
+   * Only for measuring the price of the checks: no test per op, but one test before each block of
+   * ops that neither loops nor scans (moves included) of every cell the block reaches, and a move
+   * tests nothing. A failed test runs the block as written, out of line, which stops at the exact
+   * command; so a cell off the tape is still an error, never a fault or a stray write.
    */
   readonly unchecked?: boolean;
-}
-
-/**
- * How far from the pointer an unchecked op may reach: less than the inaccessible page chapter 7's
- * RunMemory puts on each side of the tape. The pointer itself stays on the tape (moves are still
- * checked), so an op that misses the tape lands on a guard page, never in anyone else's memory.
- */
-export const UNCHECKED_REACH = 4095;
-
-export class UncheckedReachError extends Error {
-  override name = "UncheckedReachError";
 }
 
 /** Where the code of one op (or a block's one bounds test) starts, and the Brainfuck command it came from. */
@@ -99,14 +90,17 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
     loop: (l, op, previous) => {
       const start = l.a.offset;
       const cells = (options.registers ?? true) ? registerCells(op) : null;
-      if (cells) registerLoop(l, op, cells, { opt, unchecked, align: options.loopAlign ?? 16, record });
+      if (cells) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record });
       else opt.loop!(l, op, previous);
       record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: cells !== null });
     },
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
-    ...(unchecked ? UNCHECKED_RULES : {}),
   };
-  const blockChecks = (options.blockChecks ?? true) && !unchecked;
+  if (unchecked) {
+    const blocks = new TestedBlocks(rules);
+    return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
+  }
+  const blockChecks = options.blockChecks ?? true;
   return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks) : null };
 }
 // #endregion fast-rules
@@ -172,11 +166,87 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
 // #endregion block-checks
 
 // #region unchecked
-/** Unchecked: a check emits nothing, and a guard runs its fast branch only. */
-const UNCHECKED_RULES: X86Rules = {
-  check: () => {},
-  guard: (l, op) => l.ops(op.then),
-};
+/**
+ * Unchecked: one bounds test before each block, of every cell its ops reach from where the pointer
+ * stands when it starts, the cells its moves land on included. While the block's fast path is
+ * lowered, a check emits nothing, a guard runs its fast branch and a move only moves; the slow
+ * path is the block with every test, and the flags both leave are the same op's.
+ */
+class TestedBlocks {
+  readonly rules: X86Rules;
+  #fast = false;
+
+  constructor(checked: X86Rules) {
+    const rule = <K extends "check" | "guard" | "move">(kind: K, fast: X86Rule<K>): X86Rule<K> => {
+      const slow: X86Rule<K> = checked[kind] ?? ((l, op, previous) => definitionOf(op).x86(l, op, previous));
+      return (l, op, previous) => (this.#fast ? fast(l, op, previous) : slow(l, op, previous));
+    };
+    this.rules = {
+      ...checked,
+      check: rule("check", () => {}),
+      guard: rule("guard", (l, op) => l.sequence(op.then)),
+      move: rule("move", (l, op) => l.step(op.delta)),
+    };
+  }
+
+  lower(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void {
+    for (let i = 0; i < ops.length; ) {
+      let j = i;
+      while (j < ops.length && ops[j]!.kind !== "loop" && ops[j]!.kind !== "scan") j++;
+      if (j === i) {
+        l.op(ops[i++]!);
+        continue;
+      }
+      const block = ops.slice(i, j);
+      const cells = blockReach(block);
+      if (cells.lo < 0 || cells.hi > 0) this.#tested(l, block, cells, marks);
+      else this.#fastPath(l, block); // reaches no cell but the pointer's: nothing can fail
+      i = j;
+    }
+  }
+
+  #tested(l: X86Lowering, block: readonly Op[], cells: Range, marks: OpMark[]): void {
+    const slow = l.label("block_checks_failed");
+    const resume = l.label("block_end");
+    marks.push({ at: l.a.offset, pos: posOf(block[0]!), kind: "block-check" });
+    l.boundsTest(cells, slow);
+    this.#fastPath(l, block);
+    l.a.bind(resume);
+    l.later(() => {
+      l.a.bind(slow);
+      l.sequence(block);
+      l.a.jmp(resume);
+    });
+  }
+
+  #fastPath(l: X86Lowering, block: readonly Op[]): void {
+    this.#fast = true;
+    try {
+      l.sequence(block);
+    } finally {
+      this.#fast = false;
+    }
+  }
+}
+
+/** The cells a block of ops reaches, from the pointer at its start: its checks' and guards', and where its moves land. */
+export function blockReach(block: readonly Op[]): Range {
+  let at = 0;
+  let lo = 0;
+  let hi = 0;
+  const reach = (a: number, b: number) => [lo, hi] = [Math.min(lo, at + a), Math.max(hi, at + b)];
+  for (const op of block) {
+    if (op.kind === "move") {
+      at += op.delta;
+      reach(0, 0);
+    } else if (op.kind === "guard") reach(op.cells.lo, op.cells.hi);
+    else if (op.kind === "check") {
+      const r = extent(op.reach);
+      reach(r.lo, r.hi);
+    }
+  }
+  return { lo, hi };
+}
 // #endregion unchecked
 
 // #region register-loop
@@ -187,7 +257,7 @@ const UNCHECKED_RULES: X86Rules = {
  * store what changed at the end. When the check fails, the loop as chapter 9 compiles it, out of
  * line, fails at the exact command.
  */
-function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; unchecked: boolean; align: number; record: CodeNotes }): void {
+function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; align: number; record: CodeNotes }): void {
   const a = l.a;
   const reg = new Map(cells.map((off, i) => [off, CELL_REGISTERS[i]!] as const));
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
@@ -195,7 +265,7 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
   const done = l.label(`end_${op.end.line}_${op.end.column}`);
   const head = l.label(`regs_${op.pos.line}_${op.pos.column}`);
   a.cmp(cellAt(op.off), 0).je(done);
-  const reach = how.unchecked ? null : checkedRange(op.body);
+  const reach = checkedRange(op.body);
   if (reach) {
     const slow = l.label("regs_checks_failed");
     l.boundsTest(reach, slow);
@@ -333,21 +403,6 @@ export function testedCells(run: readonly Op[]): Range | null {
   return tests >= 2 ? r : null;
 }
 
-/** The farthest any op reaches from the pointer, in cells. */
-export function reach(ops: readonly Op[]): number {
-  let far = 0;
-  for (const op of ops) {
-    const offs =
-      op.kind === "muladd" ? [op.src, op.dst]
-      : op.kind === "guard" ? [op.cells.lo, op.cells.hi]
-      : op.kind === "check" ? op.reach.map((r) => r.off)
-      : "off" in op ? [op.off]
-      : [];
-    far = Math.max(far, ...offs.map(Math.abs), ...innerOps(op).map(reach));
-  }
-  return far;
-}
-
 /** The cells the body writes, in order of offset. */
 function written(body: readonly Op[]): number[] {
   const cells = new Set<number>();
@@ -360,12 +415,6 @@ function written(body: readonly Op[]): number[] {
 
 /** The machine code of optimized LIR, with this chapter's lowering. */
 export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
-  if (options.unchecked) {
-    const far = reach(lir.ops);
-    if (far > UNCHECKED_REACH) {
-      throw new UncheckedReachError(`an op reaches ${far} cells from the pointer, past the guard pages (${UNCHECKED_REACH}): compile this program with its checks`);
-    }
-  }
   const record: CodeNotes = { marks: [], loops: [] };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);

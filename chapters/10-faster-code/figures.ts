@@ -64,7 +64,7 @@ export type Variant = (typeof VARIANTS)[number];
 export const VARIANT_LABELS: Readonly<Record<Variant, string>> = {
   opt: "chapter 9",
   fast: "fast",
-  unchecked: "fast, no bounds checks",
+  unchecked: "fast, one bounds test per block",
   noLinear: "fast, no linear loops",
   libc: "fast, scans as chapter 9",
   noRegisters: "fast, no registers",
@@ -355,7 +355,7 @@ const USAGE = `bun chapters/10-faster-code/figures.ts [--budget S] [--table] [na
 
 The figures chapter 10 quotes, as one JSON object. Each program's variants are compiled once, then run
 in turn, round after round, keeping each one's fastest time in the program's own code: chapter 9's
-optimizing JIT (NAME_opt), the fast tier (NAME_fast), without bounds checks (NAME_unchecked), without
+optimizing JIT (NAME_opt), the fast tier (NAME_fast), with one bounds test per block (NAME_unchecked), without
 one technique (NAME_noLinear, NAME_libc, NAME_noRegisters, NAME_noBlockChecks), and gcc -O2 on chapter
 9's LIR (NAME_gcc, when gcc is installed); ratios (NAME_speedup, NAME_checks, NAME_vsGcc); then the
 compile of the biggest program, stage by stage, first and fifth in the process (bigFirst_STAGE...).

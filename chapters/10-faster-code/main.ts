@@ -4,8 +4,8 @@
 //   bun chapters/10-faster-code/main.ts prog.b --perf-map       (writes /tmp/perf-<pid>.map, for `perf report`)
 // --simd sse2|avx2|libc forces how scans compare (the default is what the CPU has); --no-registers
 // keeps every cell in memory, as chapter 9 does; --no-block-checks tests each check where it is.
-// --tier fast-unchecked drops every bounds check but the pointer's own: a cell off the tape is then
-// a fault on a guard page (SIGSEGV), not an error; it exists to measure what the checks cost.
+// --tier fast-unchecked tests the tape once per block of ops, before it, and nowhere else; it exists
+// to measure what the checks cost, and ends as every tier does when a command leaves the tape.
 // The earlier tiers run as chapter 9's main.ts runs them.
 import { readFileSync } from "node:fs";
 import { optionalValue } from "../../shared/cli.ts";
@@ -42,7 +42,7 @@ the program's input, standard output its output. Without a program, a built-in d
   --simd KIND         how scans compare: sse2, avx2 or libc (default: what the CPU has)
   --no-registers      keep every cell in memory, as chapter 9 does
   --no-block-checks   test each bounds check where it is
-  --tape N            cells on the tape (default 30000)
+  --tape N            a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE          what ',' leaves in the cell at the end of the input: unchanged, zero or max
   -h, --help          this text`;
 

@@ -19,7 +19,7 @@ input is its input (or --input FILE), standard output its output. Without a prog
                     JavaScript; tiered-js: hot loops compiled to JavaScript
   --threshold N     iterations before a loop is compiled (tiered, tiered-js; never: no loop is)
   --stats[=json]    the compiled loops and where the time went, on stderr (=json: one line of JSON)
-  --tape N          cells on the tape (default 30000)
+  --tape N          a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
   --max-steps N     stop after N steps with an error (js; the others refuse it)
   --input FILE      read the program's input from FILE instead of standard input

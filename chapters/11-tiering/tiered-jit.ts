@@ -5,7 +5,7 @@
 import { readSync } from "node:fs";
 import type { Program } from "../06-interpreter/parser.ts";
 import { formatPos } from "../06-interpreter/source.ts";
-import type { EofBehavior, RunOptions, RunResult } from "../06-interpreter/semantics.ts";
+import { resultTape, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { OutputWriteError, writeAll } from "../06-interpreter/write-all.ts";
 import { CTX } from "../07-template-jit/context.ts";
 import { NativeIOError } from "../07-template-jit/errors.ts";
@@ -61,12 +61,13 @@ export class TieredProgram implements CompiledProgram {
 
   runWithStats(opts: RunOptions = {}, io: RunIO = {}): { result: RunResult; stats: TieredStats } {
     if (this.#freed) throw new TieredStateError("this tiered program was freed, and its compiled loops unmapped: compile the program again to run it");
-    const { tapeSize, eof, input } = nativeSettings(opts);
+    const settings = nativeSettings(opts);
+    const { tapeLimit, eof, input } = settings;
     const bufferSize = checkBufferSize(io.bufferSize ?? DEFAULT_BUFFER_SIZE);
     const inFd = io.inputFd ?? memoryFileWith("bf-input", input);
     const outFd = io.outputFd ?? openMemoryFile("bf-output");
     try {
-      const memory = RunMemory.allocate(tapeSize, bufferSize);
+      const memory = RunMemory.allocate(tapeLimit, bufferSize); // a growing tape: mapped at its limit (chapter 7)
       try {
         memory.start({ outFd, inFd, eof });
         const m = new NativeMachine(memory, bufferSize);
@@ -79,7 +80,8 @@ export class TieredProgram implements CompiledProgram {
         const { error, times } = interpreter.run(m);
         files.flush(m); // what is left in the buffer, whichever tier wrote it
         const output = io.outputFd === undefined ? memoryFileBytes(outFd) : new Uint8Array(0);
-        const result: RunResult = { output, tape: m.tape.slice(), pointer: m.p, error };
+        const used = settings.growable ? memory.touchedCells() : m.tape.length;
+        const result: RunResult = { output, tape: resultTape(m.tape, m.p, settings, used).slice(), pointer: m.p, error };
         const stats: TieredStats = {
           runMs: times.totalMs,
           writes: files.writes + memory.get(CTX.writes),

@@ -18,7 +18,7 @@ of a megabyte, and what memory and the mappings look like meanwhile.
   --tier T          ${GUARD_TIERS.join(", ")} (default opt)
   --max-steps N     stop after N steps (the interpreter's commands, the native tiers' loop tests)
   --timeout MS      stop after MS milliseconds of wall-clock time
-  --tape N          cells on the tape (default 30000)
+  --tape N          a fixed tape of N cells (default: a tape that grows to the right)
   --eof MODE        what ',' leaves in the cell at the end of the input: unchanged, zero or max
   --demo NAME       one part of the tour: ${DEMOS.join(", ")}
   -h, --help        this text`;

@@ -30,7 +30,7 @@ export interface WasmCode extends EncodedModule {
 
 /** What the module imports from the host, and exports to it. */
 export const HOST = "host";
-export const IMPORTS = { memory: "memory", flush: "flush", input: "input" } as const;
+export const IMPORTS = { memory: "memory", flush: "flush", input: "input", grow: "grow" } as const;
 export const EXPORTS = { run: "run", outLen: "outLen", fuel: "fuel", site: "site", pointer: "pointer" } as const;
 
 /**
@@ -61,9 +61,11 @@ export function lirToWasm(lir: Lir, opts: CompileOptions = {}): WasmCode {
   m.importMemory(HOST, IMPORTS.memory, { min: pagesFor(layout, 1) });
   const flush = m.importFunction(HOST, IMPORTS.flush, { params: ["i32"], results: [] });
   const input = m.importFunction(HOST, IMPORTS.input, { params: ["i32"], results: ["i32"] });
+  // grow(cell) -> the tape's cells: a growing tape, grown to hold the cell if its limit allows.
+  const grow = m.importFunction(HOST, IMPORTS.grow, { params: ["i32"], results: ["i32"] });
   const g = { outLen: m.global(EXPORTS.outLen, "i32"), fuel: m.global(EXPORTS.fuel, "i64"), site: m.global(EXPORTS.site, "i32"), pointer: m.global(EXPORTS.pointer, "i32") };
   const out = emitOut(m, flush, g.outLen);
-  const lowering = new ModuleLowering(m, layout, opts, { out, input }, g);
+  const lowering = new ModuleLowering(m, layout, opts, { out, input, grow }, g);
   const run = lowering.func(EXPORTS.run, START, (fn) => fn.ops(lir.ops), true);
   m.exportFunction(EXPORTS.run, run);
   for (const [name, ref] of Object.entries(g)) m.exportGlobal(name, ref);
@@ -126,7 +128,7 @@ class ModuleLowering {
     readonly m: ModuleBuilder,
     readonly layout: Layout,
     opts: CompileOptions,
-    readonly calls: { readonly out: FuncRef; readonly input: FuncRef },
+    readonly calls: { readonly out: FuncRef; readonly input: FuncRef; readonly grow: FuncRef },
     readonly globals: { readonly fuel: GlobalRef; readonly site: GlobalRef; readonly pointer: GlobalRef },
   ) {
     this.fuel = opts.fuel === true;
@@ -470,11 +472,20 @@ class FunctionLowering {
     const f = this.f;
     const checked = ends.filter((o) => o !== 0);
     if (checked.length === 0) return;
-    checked.forEach((o, i) => {
-      f.emit("local.get", this.p).emit("i32.const", o).emit("i32.add").emit("local.get", this.tapeSize).emit("i32.ge_u");
-      if (i > 0) f.emit("i32.or");
-    });
+    const test = () =>
+      checked.forEach((o, i) => {
+        f.emit("local.get", this.p).emit("i32.const", o).emit("i32.add").emit("local.get", this.tapeSize).emit("i32.ge_u");
+        if (i > 0) f.emit("i32.or");
+      });
+    const hi = Math.max(...checked);
+    // Failed: the host grows a growing tape to hold p + hi (a fixed one stays), and the test runs again.
+    // Going left too: $tapeSize may be what it was when a function the code called grew the tape.
+    test();
+    f.if();
+    f.emit("local.get", this.p).emit("i32.const", hi).emit("i32.add").emit("call", this.module.calls.grow).emit("local.set", this.tapeSize);
+    test();
     this.leaveIf({ op, why: "off-tape" });
+    f.end();
   }
   // #endregion
 

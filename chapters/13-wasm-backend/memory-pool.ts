@@ -31,6 +31,18 @@ export function borrowMemory(pages: number): WebAssembly.Memory {
   }
 }
 
+/** `pages` more for `memory`, as a growing tape asks for them while the code runs. */
+export function growMemory(memory: WebAssembly.Memory, pages: number): void {
+  try {
+    memory.grow(pages);
+  } catch (e) {
+    throw new WasmMemoryError(
+      `could not grow the tape by ${pages} pages of WebAssembly memory (${e instanceof Error ? e.message : String(e)}): ` +
+        `give the program a fixed tape (--tape N, or the tapeSize option)`,
+    );
+  }
+}
+
 export function returnMemory(memory: WebAssembly.Memory): void {
   if (memory.buffer.byteLength <= KEEP_PAGES * PAGE_SIZE) free.push(memory);
 }

@@ -4,14 +4,15 @@
 // can crash the process, in Bun, Node or a browser.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import type { OutputSink } from "../06-interpreter/output-buffer.ts";
-import { eofValue, settingsOf, type EofBehavior, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
+import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { reachesOf, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
 import { concat } from "./bytes.ts";
 import { OUTPUT_START, pagesFor } from "./layout.ts";
 import type { WasmLimits } from "./limits.ts";
 import { EXPORTS, HOST, lirToWasm, STOPPED, type Site, type WasmCode } from "./lir-to-wasm.ts";
-import { borrowMemory, returnMemory } from "./memory-pool.ts";
+import { borrowMemory, growMemory, returnMemory } from "./memory-pool.ts";
+import { PAGE_SIZE } from "./module.ts";
 import { toWat } from "./wat.ts";
 
 /** The generated module broke its contract with the host: a bug in the backend, not in the program. */
@@ -42,6 +43,9 @@ type Run = (p: number, tapeSize: number) => number;
 
 /** What one run's imports read and write: an instance's host functions are bound to one of these. */
 interface RunState {
+  /** The tape's cells now, and how many a growing tape may reach (a fixed one: the same). */
+  size: number;
+  limit: number;
   input: Uint8Array;
   eof: EofBehavior;
   inputPos: number;
@@ -134,7 +138,7 @@ export class WasmProgram {
       const instance = variant.instances.get(memory) ?? instantiate(variant, memory);
       const chunks: Uint8Array[] = [];
       const write = io.write ?? ((bytes: Uint8Array) => void chunks.push(bytes.slice()));
-      Object.assign(instance.state, { input: settings.input, eof: settings.eof, inputPos: 0, write, flushes: 0, reads: 0 });
+      Object.assign(instance.state, { size: settings.tapeSize, limit: settings.tapeLimit, input: settings.input, eof: settings.eof, inputPos: 0, write, flushes: 0, reads: 0 });
       new Uint8Array(memory.buffer, layout.tape, settings.tapeSize).fill(0); // a fresh tape
       const g = instance.globals;
       g.outLen.value = 0;
@@ -144,8 +148,8 @@ export class WasmProgram {
 
       const left = g.outLen.value as number;
       if (left > 0) write(new Uint8Array(memory.buffer, OUTPUT_START, left));
-      const tape = new Uint8Array(memory.buffer, layout.tape, settings.tapeSize).slice();
       const { error, pointer } = end !== STOPPED ? { error: null, pointer: end } : stopped(variant.code, g.site.value as number, g.pointer.value as number, settings);
+      const tape = resultTape(new Uint8Array(memory.buffer, layout.tape, instance.state.size), pointer, settings).slice();
       const output = io.write === undefined ? concat(chunks) : new Uint8Array(0);
       const { flushes, reads } = instance.state;
       const steps = fuel ? settings.maxSteps - Number(g.fuel.value as bigint) : null;
@@ -173,12 +177,23 @@ function compileModule(code: WasmCode): WebAssembly.Module {
 // #region instantiate
 /** An instance on `memory`, its imports reading and writing `state`; kept for the next run on it. */
 function instantiate(variant: Variant & { readonly instances: WeakMap<WebAssembly.Memory, Instance> }, memory: WebAssembly.Memory): Instance {
-  const state: RunState = { input: new Uint8Array(0), eof: "unchanged", inputPos: 0, write: () => {}, flushes: 0, reads: 0 };
+  const state: RunState = { size: 0, limit: 0, input: new Uint8Array(0), eof: "unchanged", inputPos: 0, write: () => {}, flushes: 0, reads: 0 };
   const host = {
     memory,
     flush: (length: number) => {
       state.flushes++;
       state.write(new Uint8Array(memory.buffer, OUTPUT_START, length)); // the writer copies what it keeps
+    },
+    grow: (cell: number) => {
+      if (cell < state.size || state.size === state.limit) return state.size;
+      const size = grownSize(state.size, cell, state.limit);
+      const { tape } = variant.code.layout;
+      const have = memory.buffer.byteLength / PAGE_SIZE;
+      const pages = pagesFor(variant.code.layout, size);
+      if (have < pages) growMemory(memory, pages - have);
+      new Uint8Array(memory.buffer, tape + state.size, size - state.size).fill(0); // a reused memory holds an old run's cells
+      state.size = size;
+      return size;
     },
     input: (current: number) => {
       state.reads++;
@@ -199,7 +214,7 @@ function instantiate(variant: Variant & { readonly instances: WeakMap<WebAssembl
 
 // #region stopped
 /** The error for the site the code stopped at, and the pointer where chapter 6's interpreter stands then. */
-function stopped(code: WasmCode, site: number, p: number, { tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
+function stopped(code: WasmCode, site: number, p: number, { tapeLimit: tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
   const at: Site | undefined = code.sites[site - 1];
   if (at === undefined) throw new WasmBackendError(`the code stopped at site ${site}, but the module has ${code.sites.length} sites, numbered from 1`);
   const { op, why } = at;

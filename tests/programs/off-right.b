@@ -1,4 +1,5 @@
 off right: walk right until the tape ends
 
 +[>+]    every cell gets a 1 and the walk never finds a zero: with the
-         default tape of 30000 cells the error names this move right
+         tape of 30000 cells (--tape 30000), or when a growing tape
+         reaches its limit, the error names this move right

@@ -63,7 +63,7 @@ const PROJECT: readonly Spec[] = [
   { name: "eof zero", program: "eof", output: "eof-zero", eof: "zero" },
   { name: "eof max", program: "eof", output: "eof-max", eof: "max" },
   { name: "off-left", error: { name: "TapeBoundsError", at: "5:3" } },
-  { name: "off-right", error: { name: "TapeBoundsError", at: "3:3" } },
+  { name: "off-right", tapeSize: 30000, error: { name: "TapeBoundsError", at: "3:3" } },
   { name: "off-right tape 16", program: "off-right", tapeSize: 16, error: { name: "TapeBoundsError", at: "3:3" } },
   { name: "off-right-run", tapeSize: 8, error: { name: "TapeBoundsError", at: "5:2" } },
   { name: "infinite", maxSteps: 1000, error: { name: "StepLimitError", at: "2:3" } },
