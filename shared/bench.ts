@@ -42,6 +42,14 @@ const ALL_BENCHES: Record<string, Bench> = {
       console.log(formatBench(runBench()));
     },
   },
+  memory: {
+    chapter: 9,
+    what: "every tier a main runs: peak resident memory on big generated programs, per source byte (see shared/memory-bench.ts)",
+    run: async (args) => {
+      const { benchCommand } = await load<Command>("./memory-bench.ts");
+      await benchCommand(args);
+    },
+  },
   optimizer: {
     chapter: 9,
     what: "chapter 9: the ops each pass leaves, and (--times) the LIR interpreter before and after",

@@ -10,7 +10,10 @@ import type { NativeTier } from "./tier.ts";
 // #region tier
 export const templateJit: NativeTier = {
   name: "template",
-  compile: (program: Program): NativeProgram => NativeProgram.load(templateCode(program)),
+  // Code compiled to run keeps no listing (it would hold every instruction's operands): a listing
+  // asked for generates the code again, to the same bytes.
+  compile: (program: Program): NativeProgram =>
+    NativeProgram.load({ ...templateCode(program, new Asm({ listing: false })), listing: () => templateCode(program).listing() }),
 };
 
 /** The code of `program` as the runtime loads it; `hooks`, if any, add code at its loop tests. */

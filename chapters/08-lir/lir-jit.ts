@@ -11,9 +11,13 @@ import type { Lir } from "./lir.ts";
 import { lower } from "./lower.ts";
 
 // #region tier
-/** Load the machine code of `lir` as a runnable program of the tier named `tier`. */
+/**
+ * Load the machine code of `lir` as a runnable program of the tier named `tier`. Code compiled to run
+ * keeps no listing (it would hold every instruction's operands): a listing asked for compiles again.
+ */
 export function loadLir(lir: Lir, tier: string): NativeProgram {
-  return NativeProgram.load(lirCode(lir, tier));
+  const code = lirCode(lir, tier, new Asm({ listing: false }));
+  return NativeProgram.load({ ...code, listing: () => lirCode(lir, tier).listing() });
 }
 
 /** The code of `lir` as the runtime loads it; `hooks`, if any, add code at its loop tests. */

@@ -13,9 +13,13 @@ import { libcScanIo } from "./libc-scan.ts";
 import { DEFAULT_PIPELINE, optimize } from "./optimize.ts";
 
 // #region tier
-/** Load optimized LIR as a runnable program. */
+/**
+ * Load optimized LIR as a runnable program. Code compiled to run keeps no listing (it would hold every
+ * instruction's operands): when someone asks for one, the same LIR is compiled again with one.
+ */
 export function loadOptimized(lir: Lir, tier = "opt"): NativeProgram {
-  return NativeProgram.load(optimizedCode(lir, tier));
+  const code = optimizedCode(lir, tier, new Asm({ listing: false }));
+  return NativeProgram.load({ ...code, listing: () => optimizedCode(lir, tier).listing() });
 }
 
 /** The code of optimized LIR as the runtime loads it; `hooks`, if any, add code at its loop tests. */

@@ -1,0 +1,30 @@
+// The memory benchmark runs end to end on a tiny program and prints its table; no time or memory is
+// asserted (those are for reading), only the table's shape.
+import { expect, test } from "bun:test";
+import { runBun } from "../shared/child.ts";
+import { loopsProgram, straightProgram } from "../shared/memory-bench.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+
+test("the generated programs have the size asked for and parse", () => {
+  const s = straightProgram(5000);
+  expect(s.length).toBe(5000);
+  expect(parse(s).code.length).toBe(5000);
+  const l = loopsProgram(5000);
+  expect(l.length).toBeGreaterThanOrEqual(5000);
+  expect(parse(l).code.some((i) => i.op === "[")).toBe(true);
+});
+
+test("npm run bench -- memory prints one row per tier and program, with the base first", async () => {
+  const r = await runBun("shared/bench.ts", ["memory", "--sizes", "0.01", "--tiers", "interp,opt", "--kinds", "straight,loops"], { timeoutMs: 60_000 });
+  expect(r.exitCode).toBe(0);
+  const lines = r.stdout.split("\n").filter((l) => /^(interp|opt)\s/.test(l));
+  expect(lines.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["interp base", "interp straight", "interp loops", "opt base", "opt straight", "opt loops"]);
+  for (const l of lines) expect(l).toMatch(/\bok$/);
+  expect(r.stdout).toContain("B/src B");
+}, 60_000);
+
+test("a tier no main runs is refused with the list of tiers", async () => {
+  const r = await runBun("shared/bench.ts", ["memory", "--tiers", "nope"]);
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toContain("there is no tier 'nope'");
+});
