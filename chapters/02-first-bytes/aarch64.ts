@@ -1,6 +1,6 @@
 // The chapter's programs for the other machine Linux runs on at home: AArch64 (arm64), and the one
 // thing it needs that x86-64 never did: making freshly written code visible to instruction fetch.
-// tests/02-first-bytes-aarch64.test.ts assembles the same text with aarch64-linux-gnu-as.
+// tests/arm64.test.ts assembles the same text with aarch64-linux-gnu-as.
 import { PROT, bytesAt, mapPages, protect } from "../01-pages/pages.ts";
 import type { Mapping } from "../01-pages/pages.ts";
 import { nativeFunction } from "./native-function.ts";

@@ -15,7 +15,7 @@ import { withRwxPage } from "./rwx-page.ts";
 function listing(program: Program): void {
   console.log(`${program.name}: ${program.c}`);
   for (const { asm, bytes } of program.code) console.log(`  ${hexBytes(bytes).padEnd(16)} ${asm}`);
-  if (MACHINE === "arm64") return console.log(`  (AArch64: tests/02-first-bytes-aarch64.test.ts checks these with aarch64-linux-gnu-as)`);
+  if (MACHINE === "arm64") return console.log(`  (AArch64: tests/arm64.test.ts checks these with aarch64-linux-gnu-as)`);
   if (!hasGnuAs()) return console.log(`  (GNU as not found: install binutils to check these bytes)`);
   const theirs = assemble(program.code.map((i) => i.asm)).flatMap((a) => a.bytes);
   const same = hexBytes(theirs) === hexBytes(bytesOf(program));
