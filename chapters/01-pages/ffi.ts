@@ -18,15 +18,33 @@ export class NeedsBunError extends Error {
   }
 }
 
-/** Thrown when the host is not Linux on x86-64, where the machine code of this book runs. */
+/**
+ * What a chapter needs of the host: Linux system calls on any processor ("linux"), or Linux and machine
+ * code for one of the processors it has code for (process.arch names: "x64", "arm64").
+ */
+export type HostNeed = "linux" | readonly string[];
+
+/** Thrown when the host lacks what a chapter needs (see HostNeed). */
 export class UnsupportedHostError extends Error {
   override name = "UnsupportedHostError";
-  constructor(what: string) {
+  constructor(what: string, needs: HostNeed = ["x64"]) {
     super(
-      `${what} executes x86-64 machine code through Linux system calls, but this is ` +
-        `${process.platform}/${process.arch}. The pure-TypeScript chapters (4, 6, 13) run anywhere.`,
+      `${what} ${describeNeed(needs)}, but this is ${process.platform}/${process.arch}. ` +
+        `The pure-TypeScript chapters (4, 6, 13) run anywhere.`,
     );
   }
+}
+
+function describeNeed(needs: HostNeed): string {
+  if (needs === "linux") return "calls Linux through libc";
+  const names = needs.map((arch) => (arch === "x64" ? "x86-64" : arch === "arm64" ? "AArch64" : arch));
+  return `executes ${names.join(" or ")} machine code through Linux system calls`;
+}
+
+/** Whether this host has what `needs` asks for. */
+export function hostHas(needs: HostNeed): boolean {
+  if (process.platform !== "linux") return false;
+  return needs === "linux" || needs.includes(process.arch);
 }
 
 export const hasBun: boolean = typeof globalThis.Bun !== "undefined";
@@ -34,11 +52,14 @@ export const isLinuxX64: boolean = process.platform === "linux" && process.arch 
 
 let cached: BunFFI | undefined;
 
-/** bun:ffi itself, or a NeedsBunError naming `what` needs it. */
-export function bunFFI(what: string): BunFFI {
-  if (cached) return cached;
+/**
+ * bun:ffi itself, or a NeedsBunError naming `what` needs it, or an UnsupportedHostError when the host
+ * lacks what `what` needs (by default x86-64 machine code; chapter 1's pages need only Linux).
+ */
+export function bunFFI(what: string, needs: HostNeed = ["x64"]): BunFFI {
   if (!hasBun) throw new NeedsBunError(what);
-  if (!isLinuxX64) throw new UnsupportedHostError(what);
+  if (!hostHas(needs)) throw new UnsupportedHostError(what, needs);
+  if (cached) return cached;
   // A static import would fail at link time under Node; require() after the check does not.
   cached = require("bun:ffi") as BunFFI;
   return cached;

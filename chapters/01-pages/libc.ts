@@ -23,7 +23,7 @@ const SYMBOLS = {
 // #endregion symbols
 
 function open() {
-  return bunFFI("Chapter 1 (libc through bun:ffi)").dlopen("libc.so.6", SYMBOLS).symbols;
+  return bunFFI("Chapter 1 (libc through bun:ffi)", "linux").dlopen("libc.so.6", SYMBOLS).symbols;
 }
 
 export type Libc = ReturnType<typeof open>;
@@ -40,7 +40,7 @@ export function libc(): Libc {
 /** The calling thread's errno. Read it right after the call that failed, before anything else. */
 export function errno(): number {
   const where = libc().__errno_location()!; // never NULL: every thread has its errno
-  return bunFFI("errno").read.i32(where, 0);
+  return bunFFI("errno", "linux").read.i32(where, 0);
 }
 // #endregion errno
 

@@ -27,7 +27,7 @@ changed, given back, and a failing call turned into a typed error.
 
 await runMain(() => {
   if (parseCommand(process.argv.slice(2), USAGE, {}) === null) return; // --help
-  bunFFI("Chapter 1 (pages)"); // fail here, in one line, when run under Node
+  bunFFI("Chapter 1 (pages)", "linux"); // fail here, in one line, when run under Node
   const page = pageSize();
   console.log(`page size: sysconf(_SC_PAGESIZE) = ${page} bytes\n`);
 

@@ -140,7 +140,7 @@ export function freeAligned(block: AlignedBlock): void {
 export function bytesAt(address: number, size: number): Uint8Array {
   checkAddress(address);
   checkSize(size);
-  return new Uint8Array(bunFFI("Chapter 1 (memory views)").toArrayBuffer(address, 0, size));
+  return new Uint8Array(bunFFI("Chapter 1 (memory views)", "linux").toArrayBuffer(address, 0, size));
 }
 
 /** True when `address` is a multiple of `alignment`. */

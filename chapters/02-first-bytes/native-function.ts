@@ -39,7 +39,7 @@ export function nativeFunction<const S extends Signature>(address: number, signa
   checkAddress(address);
   // One breadcrumb per callable, not per call: if the child dies, the harness knows what was called.
   trace({ ev: "call", addr: address });
-  const fn = bunFFI("Chapter 2 (calling machine code)").CFunction({ ...signature, ptr: address as Pointer });
+  const fn = bunFFI("Chapter 2 (calling machine code)", ["x64", "arm64"]).CFunction({ ...signature, ptr: address as Pointer });
   // CFunction is typed as returning any callable; the signature is what gives it a shape.
   return fn as unknown as NativeFunction<S>;
 }

@@ -2,6 +2,7 @@
 // It works, and it breaks the rule that a page be writable or executable, never both.
 import { PROT, bytesAt, mapPages, unmapPages } from "../01-pages/pages.ts";
 import type { Mapping } from "../01-pages/pages.ts";
+import { makeCodeVisible } from "./aarch64.ts";
 import { nativeFunction } from "./native-function.ts";
 import type { NativeFunction, Signature } from "./native-function.ts";
 
@@ -19,6 +20,7 @@ export function withRwxPage<const S extends Signature, T>(
   const page = mapPages(code.length, PROT.READ | PROT.WRITE | PROT.EXEC); // the shortcut
   try {
     bytesAt(page.address, page.size).set(code);
+    makeCodeVisible(page.address, code.length); // AArch64: see "Making new code visible"
     return use(nativeFunction(page.address, signature), page);
   } finally {
     unmapPages(page);

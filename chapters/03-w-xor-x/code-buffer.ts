@@ -3,6 +3,7 @@
 import { ArgumentError, checkSize } from "../01-pages/checks.ts";
 import { PROT, bytesAt, hex, mapPages, protect, unmapPages } from "../01-pages/pages.ts";
 import type { Mapping } from "../01-pages/pages.ts";
+import { A64_BRK, MACHINE, makeCodeVisible } from "../02-first-bytes/aarch64.ts";
 import { nativeFunction } from "../02-first-bytes/native-function.ts";
 import type { NativeFunction, Signature } from "../02-first-bytes/native-function.ts";
 
@@ -21,6 +22,13 @@ export class CodeBufferRangeError extends RangeError {
 /** int3: execution that runs off the end of the code stops with SIGTRAP instead of running garbage. */
 export const INT3 = 0xcc;
 
+/** Fill `view` (page-aligned) with this machine's trap: int3 bytes, or AArch64's 4-byte brk #0. */
+export function fillWithTraps(view: Uint8Array): void {
+  if (MACHINE !== "arm64") return void view.fill(INT3);
+  const word = A64_BRK.bytes.reduce((w, b, i) => w | (b << (8 * i)), 0) >>> 0;
+  new Uint32Array(view.buffer, view.byteOffset, view.length >>> 2).fill(word); // little-endian, as the host
+}
+
 export class CodeBuffer {
   readonly #mapping: Mapping;
   #view: Uint8Array;
@@ -31,7 +39,7 @@ export class CodeBuffer {
   private constructor(mapping: Mapping) {
     this.#mapping = mapping;
     this.#view = bytesAt(mapping.address, mapping.size);
-    this.#view.fill(INT3);
+    fillWithTraps(this.#view);
   }
 
   /**
@@ -74,6 +82,7 @@ export class CodeBuffer {
   seal(): this {
     this.#expect("writable", "seal it");
     protect(this.address, this.size, PROT.READ | PROT.EXEC);
+    makeCodeVisible(this.address, this.size); // AArch64: instruction fetch must not see stale bytes
     this.#state = "sealed";
     return this;
   }

@@ -7,7 +7,8 @@ import { PROT, bytesAt, hex, mapPages, pageSize, unmapPages } from "../01-pages/
 import type { Mapping } from "../01-pages/pages.ts";
 import { nativeFunction } from "../02-first-bytes/native-function.ts";
 import type { NativeFunction, Signature } from "../02-first-bytes/native-function.ts";
-import { CodeBufferStateError, INT3, checkBytes, checkFits } from "./code-buffer.ts";
+import { makeCodeVisible } from "../02-first-bytes/aarch64.ts";
+import { CodeBufferStateError, checkBytes, checkFits, fillWithTraps } from "./code-buffer.ts";
 
 // memfd_create's flags (linux/memfd.h).
 export const MFD = { CLOEXEC: 0x1, NOEXEC_SEAL: 0x8 } as const;
@@ -73,7 +74,7 @@ export class DualMapping {
     this.#writable = writable;
     this.#executable = executable;
     this.#view = bytesAt(writable.address, writable.size);
-    this.#view.fill(INT3);
+    fillWithTraps(this.#view);
   }
 
   // #region create
@@ -122,6 +123,8 @@ export class DualMapping {
     checkFits(offset, bytes.length, this.size, "write");
     checkBytes(bytes);
     this.#view.set(bytes, offset);
+    // AArch64: through the RX alias's addresses, the ones instruction fetch will use.
+    makeCodeVisible(this.execAddress + offset, bytes.length);
     return this;
   }
 
