@@ -74,10 +74,9 @@ export function specialize(program: Program): string {
     }
   }
   const head = [
-    "let size = tape.length;",
+    "let size = tape.length, p = 0, steps = 0, inputPos = 0;",
     // Past the right end, the host's `grow` gives the tape back, longer if its limit allowed.
     "const roomFor = (needed) => { tape = grow(needed); size = tape.length; return needed < size; };",
-    "let p = 0, steps = 0, inputPos = 0;",
   ];
   return [...head, ...functions, ...lines, "return p;"].join("\n");
 }

@@ -20,8 +20,8 @@ const at = (off: number): string => (off === 0 ? "tape[p]" : off > 0 ? `tape[p +
 function offTest(cells: Range): string {
   const tests: string[] = [];
   if (cells.lo < 0) tests.push(`p - ${-cells.lo} < 0`);
-  if (cells.hi > 0) tests.push(`(p + ${cells.hi} >= size && !grow(p + ${cells.hi}))`);
-  return tests.length === 0 ? "false" : tests.join(" || ");
+  if (cells.hi > 0) tests.push(`p + ${cells.hi} >= size && !grow(p + ${cells.hi})`);
+  return tests.length === 0 ? "false" : tests.length === 1 ? tests[0]! : `${tests[0]} || (${tests[1]})`;
 }
 
 /** The opposite: every cell of `cells` is on the tape. */
