@@ -20,7 +20,7 @@ describe("the first Futamura projection: chapter 6's interpreter, specialized", 
     // [program, what its one op becomes: the case of execute() with the argument filled in]
     ["+++", "if (steps + 3 > maxSteps) throw stop(0, p, steps);\ntape[p] += 3; steps += 3;"],
     ["--", "if (steps + 2 > maxSteps) throw stop(0, p, steps);\ntape[p] -= 2; steps += 2;"],
-    [">>>>", "if (steps + 4 > maxSteps || p + 4 >= size) throw stop(0, p, steps);\np += 4; steps += 4;"],
+    [">>>>", "if (steps + 4 > maxSteps || (p + 4 >= size && !roomFor(p + 4))) throw stop(0, p, steps);\np += 4; steps += 4;"],
     ["<", "if (steps + 1 > maxSteps || p - 1 < 0) throw stop(0, p, steps);\np -= 1; steps += 1;"],
     [".", "if (steps === maxSteps) throw stop(0, p, steps);\noutput.push(tape[p]); steps++;"],
     [",", "if (steps === maxSteps) throw stop(0, p, steps);\ntape[p] = inputPos < input.length ? input[inputPos++] : eofValue(eof, tape[p]); steps++;"],
@@ -33,8 +33,8 @@ describe("the first Futamura projection: chapter 6's interpreter, specialized", 
   test("a loop is a function of its own: `[` tests and skips it, `]` tests and goes round", () => {
     expect(specialize(parse("[-]"))).toBe(
       [
-        "const size = tape.length;",
-        "let p = 0, steps = 0, inputPos = 0;",
+        "let size = tape.length, p = 0, steps = 0, inputPos = 0;",
+        "const roomFor = (needed) => { tape = grow(needed); size = tape.length; return needed < size; };",
         "function loop_1_1_0() {",
         "  do {",
         "    // 1:2 -",
@@ -67,17 +67,19 @@ describe("optimized LIR, specialized to JavaScript", () => {
   test("a loop becomes a function; bounds tests only where the LIR has them; a scan is indexOf", () => {
     const { source, sites } = lirToJs(parseLir("move 2 add [-2] 3 loop [0] { scan 1 out [0] }"));
     expect(source.split("\n")).toEqual([
-      "const tape = m.tape, size = tape.length, out = m.out;",
+      "let tape = m.tape, size = tape.length;",
+      "const out = m.out;",
+      "const grow = (needed) => { const room = growTape(m, needed); tape = m.tape; size = tape.length; return room; };",
       "function loop_1_19_0(p) {",
       "  while (tape[p] !== 0) {",
-      "    { const z = tape.indexOf(0, p); if (z < 0) { p = size - 1; throw off(1, p); } p = z; }",
+      "    { let z = tape.indexOf(0, p); if (z < 0) { z = size; if (!grow(z)) { p = size - 1; throw off(1, p); } } p = z; }",
       "    out[m.outLength++] = tape[p];",
       "    if (m.outLength === out.length) io.flush(m);",
       "  }",
       "  return p;",
       "}",
       "let p = m.p;",
-      "if (p + 2 >= size) throw off(0, p);",
+      "if (p + 2 >= size && !grow(p + 2)) throw off(0, p);",
       "p += 2;",
       "tape[p - 2] += 3;",
       "p = loop_1_19_0(p);",

@@ -40,7 +40,7 @@ describe("main.ts (in children)", () => {
   test("--emit prints the JavaScript the js tier makes, and runs nothing", async () => {
     const r = await runBun(MAIN, ["tests/programs/hello.b", "--tier", "js", "--emit"]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toStartWith("const size = tape.length;\nlet p = 0, steps = 0, inputPos = 0;\nfunction loop_");
+    expect(r.stdout).toStartWith("let size = tape.length, p = 0, steps = 0, inputPos = 0;\nconst roomFor = (needed) => {");
   });
 
   test("--emit with the tiered JIT: the program runs, then the code of each loop it compiled", async () => {

@@ -16,6 +16,8 @@ import { lower } from "../chapters/08-lir/lower.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
 import { fastJit } from "../chapters/10-faster-code/jit.ts";
 import { compileToWasm } from "../chapters/13-wasm-backend/wasm-tier.ts";
+import { compileToJs } from "../chapters/11-tiering/futamura.ts";
+import { OptimizedJsProgram, TieredJsProgram } from "../chapters/11-tiering/js-tiers.ts";
 import { runBun } from "../shared/child.ts";
 
 setDefaultTimeout(120_000);
@@ -90,6 +92,40 @@ describe("a growing tape, in process", () => {
   });
 });
 
+describe("a growing tape in chapter 11's JavaScript tiers", () => {
+  const JS: Record<string, (source: string, opts?: RunOptions) => ReturnType<typeof interpret>> = {
+    js: (source, opts) => compileToJs(parse(source)).run(opts),
+    "js-opt": (source, opts) => new OptimizedJsProgram(parse(source)).run(opts),
+    "tiered-js (threshold 0)": (source, opts) => new TieredJsProgram(parse(source), 0).run(opts),
+    "tiered-js (threshold 10)": (source, opts) => new TieredJsProgram(parse(source), 10).run(opts),
+    "tiered-js (never compiles)": (source, opts) => new TieredJsProgram(parse(source), Infinity).run(opts),
+  };
+  const SCAN_EDGE = ">+".repeat(29_999) + "[<]>[>]+.";
+  const SCAN_BY_TWO = ">>+".repeat(14_999) + "[<<]>>[>>]+."; // a scan by 2, not the engine's indexOf
+
+  test.each(Object.keys(JS))("%s agrees with the interpreter on the walk and on scans past the first 30,000 cells", (name) => {
+    for (const source of [WALK, SCAN_EDGE, SCAN_BY_TWO, "+>>>+"]) {
+      expect(describeDifference(interpret(parse(source)), JS[name]!(source))).toBeNull();
+    }
+  });
+
+  test.each(Object.keys(JS))("%s: past the limit, the book's off-tape error, at the limit", (name) => {
+    for (const source of [RUNAWAY, "+[>>>+]", "+[>+]>[>]"]) {
+      const opts = { tapeLimit: 50_000 };
+      const run = JS[name]!(source, opts);
+      expect(run.error).toBeInstanceOf(TapeBoundsError);
+      expect(run.error).toMatchObject({ end: "right", tapeSize: 50_000 });
+      expect(describeDifference(interpret(parse(source), opts), run)).toBeNull();
+    }
+  });
+
+  test.each(Object.keys(JS))("%s: a fixed tape stays fixed", (name) => {
+    const run = JS[name]!(RUNAWAY, { tapeSize: 30_000 });
+    expect(run.error).toMatchObject({ end: "right", tapeSize: 30_000, pos: { line: 1, column: 3 } });
+    expect([run.pointer, run.tape.length]).toEqual([29_999, 30_000]);
+  });
+});
+
 describe("a growing tape, from the command line, in every tier", () => {
   const file = join(mkdtempSync(join(tmpdir(), "tape-")), "walk.b");
   writeFileSync(file, WALK);
@@ -101,7 +137,7 @@ describe("a growing tape, from the command line, in every tier", () => {
     expect([r.exitCode, r.stderr.includes("error"), r.stdout === expected]).toEqual([0, false, true]);
   });
 
-  test.each([["tiered"], ["interpreter"], ["opt"]])("chapter 11's main.ts --tier %s: 100,000 cells without --tape", async (tier) => {
+  test.each([["tiered"], ["interpreter"], ["opt"], ["js"], ["js-opt"], ["tiered-js"]])("chapter 11's main.ts --tier %s: 100,000 cells without --tape", async (tier) => {
     const r = await walk("chapters/11-tiering/main.ts", ["--tier", tier]);
     expect([r.exitCode, r.stderr.includes("error"), r.stdout === expected]).toEqual([0, false, true]);
   });

@@ -8,7 +8,7 @@ import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { eofValue } from "../06-interpreter/semantics.ts";
 import { reachesOf, type Lir, type LoopOp, type MoveOp, type Op, type Range } from "../08-lir/lir.ts";
 import { provedAtLoopHeads } from "./loop-entry.ts";
-import type { CompiledLoop, LoopCompiler, Machine, MachineIo } from "./machine.ts";
+import { growTape, type CompiledLoop, type LoopCompiler, type Machine, type MachineIo } from "./machine.ts";
 import { firstStepOff } from "./off-tape.ts";
 
 // #region loop-state
@@ -162,7 +162,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
 
   // #region ops
   private ops(ops: readonly Op[], m: M): void {
-    const tape = m.tape;
+    let tape = m.tape; // read again after a move or a loop, which may grow it
     for (const op of ops) {
       switch (op.kind) {
         case "add":
@@ -170,8 +170,9 @@ export class CountingInterpreter<M extends Machine = Machine> {
           break;
         case "move": {
           const to = m.p + op.delta;
-          if (to < 0 || to >= tape.length) throw this.offTape(op, m);
+          if (to < 0 || (to >= tape.length && !growTape(m, to))) throw this.offTape(op, m);
           m.p = to;
+          tape = m.tape;
           break;
         }
         case "out":
@@ -187,6 +188,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
         }
         case "loop":
           this.loop(op, m);
+          tape = m.tape;
           break;
         default:
           throw new NotLoweredError(
@@ -201,8 +203,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
   // #region loop
   /** Interpret the loop while it is cold; once it is hot, compile it, and let its code finish it. */
   private loop(op: LoopOp, m: M): void {
-    const tape = m.tape;
-    if (tape[m.p + op.off] === 0) return;
+    if (m.tape[m.p + op.off] === 0) return;
     const state = this.profile.stateOf(op);
     let osr = false;
     while (state.code === null) {
@@ -211,7 +212,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
         break;
       }
       this.ops(op.body, m);
-      if (tape[m.p + op.off] === 0) return;
+      if (m.tape[m.p + op.off] === 0) return;
       state.iterations++; // a back edge: the loop goes round again
       osr = true;
     }

@@ -8,7 +8,7 @@ import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-inte
 import { fold } from "../06-interpreter/interpreter.ts";
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import type { Command, Instr, Program } from "../06-interpreter/parser.ts";
-import { eofValue, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
+import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 
 // #region residual
@@ -25,7 +25,7 @@ function residual(command: Command, n: number, k: number): string {
     case "-":
       return `if (steps + ${n} > maxSteps) ${stop}\ntape[p] -= ${n}; steps += ${n};`;
     case ">":
-      return `if (steps + ${n} > maxSteps || p + ${n} >= size) ${stop}\np += ${n}; steps += ${n};`;
+      return `if (steps + ${n} > maxSteps || (p + ${n} >= size && !roomFor(p + ${n}))) ${stop}\np += ${n}; steps += ${n};`;
     case "<":
       return `if (steps + ${n} > maxSteps || p - ${n} < 0) ${stop}\np -= ${n}; steps += ${n};`;
     case ".":
@@ -42,8 +42,8 @@ function residual(command: Command, n: number, k: number): string {
 
 // #region specialize
 /**
- * The program as the body of `function (tape, input, eof, maxSteps, output, eofValue, stop)`, which
- * returns the final pointer. `[` and `]` jump to places known now, so their jumps become structured
+ * The program as the body of `function (tape, input, eof, maxSteps, output, eofValue, stop, grow)`,
+ * which returns the final pointer. `[` and `]` jump to places known now, so their jumps become structured
  * code: `[` tests and skips the loop, `]` tests and goes round. Each loop is a function of its own,
  * for the engine's sake (JavaScriptCore does not optimize a function past a certain size).
  */
@@ -73,7 +73,11 @@ export function specialize(program: Program): string {
       lines = open.pop()!;
     }
   }
-  const head = ["const size = tape.length;", "let p = 0, steps = 0, inputPos = 0;"];
+  const head = [
+    "let size = tape.length, p = 0, steps = 0, inputPos = 0;",
+    // Past the right end, the host's `grow` gives the tape back, longer if its limit allowed.
+    "const roomFor = (needed) => { tape = grow(needed); size = tape.length; return needed < size; };",
+  ];
   return [...head, ...functions, ...lines, "return p;"].join("\n");
 }
 // #endregion specialize
@@ -87,6 +91,7 @@ type Residual = (
   output: OutputBuffer,
   valueAtEof: typeof eofValue,
   stop: (k: number, p: number, steps: number) => Stopped,
+  grow: (needed: number) => Uint8Array,
 ) => number;
 
 /** What the residual code throws where the interpreter would replay an op: the program's end. */
@@ -111,7 +116,7 @@ export class SpecializedProgram {
   constructor(readonly program: Program) {
     this.source = specialize(program);
     this.#origins = fold(program).origins;
-    this.#run = new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", this.source) as Residual;
+    this.#run = new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", "grow", this.source) as Residual;
   }
 
   /** Characters of JavaScript: the "code" this tier makes. */
@@ -121,22 +126,32 @@ export class SpecializedProgram {
 
   /** Run it, as chapter 6's interpret(): the output in the result, or streamed to `sink`. */
   run(opts?: RunOptions, sink?: OutputSink): RunResult {
-    const { input, tapeSize, eof, maxSteps } = settingsOf(opts);
-    const tape = new Uint8Array(tapeSize);
+    const settings = settingsOf(opts);
+    const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
+    let tape = new Uint8Array(tapeSize);
+    /** The tape, longer (chapter 6's doubling) to hold cell `needed` if the limit allows, else at the limit. */
+    const grow = (needed: number): Uint8Array => {
+      if (tape.length < tapeLimit) {
+        const longer = new Uint8Array(grownSize(tape.length, needed, tapeLimit));
+        longer.set(tape);
+        tape = longer;
+      }
+      return tape;
+    };
     const output = new OutputBuffer(sink);
     // The interpreter's slow path, unchanged: the op that fails runs one command at a time.
     const stop = (k: number, p: number, steps: number): Stopped => {
-      const end = replay(this.program.code, this.#origins[k]!, tape, p, steps, maxSteps);
+      const end = replay(this.program.code, this.#origins[k]!, tape, p, steps, maxSteps, grow);
       return new Stopped(end.error, end.pointer);
     };
     try {
-      const pointer = this.#run(tape, input, eof, maxSteps, output, eofValue, stop);
+      const pointer = this.#run(tape, input, eof, maxSteps, output, eofValue, stop, grow);
       output.flush();
-      return { output: output.bytes(), tape, pointer, error: null };
+      return { output: output.bytes(), tape: resultTape(tape, pointer, settings), pointer, error: null };
     } catch (e) {
       if (!(e instanceof Stopped)) throw e;
       output.flush();
-      return { output: output.bytes(), tape, pointer: e.pointer, error: e.error };
+      return { output: output.bytes(), tape: resultTape(tape, e.pointer, settings), pointer: e.pointer, error: e.error };
     }
   }
 }
@@ -152,7 +167,15 @@ export function compileToJs(program: Program): SpecializedProgram {
  * Chapter 6's replay (interpreter.ts keeps its own private): the op that stops the program, run one
  * command at a time, exactly as simpleInterpret would, up to the command that fails.
  */
-function replay(code: readonly Instr[], first: number, tape: Uint8Array, p: number, steps: number, maxSteps: number): { pointer: number; error: BrainfuckError } {
+function replay(
+  code: readonly Instr[],
+  first: number,
+  tape: Uint8Array,
+  p: number,
+  steps: number,
+  maxSteps: number,
+  grow: (needed: number) => Uint8Array,
+): { pointer: number; error: BrainfuckError } {
   for (let i = first; ; i++) {
     const { op, pos } = code[i]!;
     if (steps === maxSteps) return { pointer: p, error: new StepLimitError(pos, maxSteps) };
@@ -160,6 +183,7 @@ function replay(code: readonly Instr[], first: number, tape: Uint8Array, p: numb
     if (op === "+") tape[p]++;
     else if (op === "-") tape[p]--;
     else if (op === ">") {
+      if (p === tape.length - 1) tape = grow(p + 1);
       if (p === tape.length - 1) return { pointer: p, error: new TapeBoundsError(pos, "right", tape.length) };
       p++;
     } else if (op === "<") {

@@ -4,7 +4,7 @@
 // RunResult.
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import type { Program } from "../06-interpreter/parser.ts";
-import { settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
+import { resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { UnsupportedOptionError } from "../07-template-jit/errors.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
@@ -44,9 +44,9 @@ export class MemoryIo implements MachineIo {
 }
 // #endregion memory-io
 
-/** A fresh machine: the tape all zeros, the pointer on cell 0, the buffer empty. */
-export function freshMachine(tapeSize: number, bufferSize = BUFFER_SIZE): Machine {
-  return { tape: new Uint8Array(tapeSize), p: 0, out: new Uint8Array(bufferSize), outLength: 0 };
+/** A fresh machine: the tape all zeros, the pointer on cell 0, the buffer empty; the tape may grow up to `tapeLimit`. */
+export function freshMachine(tapeSize: number, bufferSize = BUFFER_SIZE, tapeLimit = tapeSize): Machine {
+  return { tape: new Uint8Array(tapeSize), tapeLimit, p: 0, out: new Uint8Array(bufferSize), outLength: 0 };
 }
 
 /** RunOptions for a tier whose code counts no steps: maxSteps is refused, as by chapter 7's runtime. */
@@ -81,12 +81,13 @@ export class OptimizedJsProgram {
 
   /** Run it: the output in the result, or streamed to `sink` (RunResult.output is then empty). */
   run(opts?: RunOptions, sink?: OutputSink): RunResult {
-    const { input, tapeSize, eof } = settingsWithoutStepLimit(opts, this.tier);
-    const m = freshMachine(tapeSize);
+    const settings = settingsWithoutStepLimit(opts, this.tier);
+    const { input, tapeSize, tapeLimit, eof } = settings;
+    const m = freshMachine(tapeSize, BUFFER_SIZE, tapeLimit);
     const io = new MemoryIo(input, eof, sink);
     const error = this.#code.run(m, io);
     io.flush(m);
-    return { output: io.output.bytes(), tape: m.tape, pointer: m.p, error };
+    return { output: io.output.bytes(), tape: resultTape(m.tape, m.p, settings), pointer: m.p, error };
   }
 }
 // #endregion js-opt
@@ -113,8 +114,9 @@ export class TieredJsProgram {
   }
 
   runWithStats(opts?: RunOptions, sink?: OutputSink): { result: RunResult; times: TierTimes; loops: readonly LoopState[]; flushes: number } {
-    const { input, tapeSize, eof } = settingsWithoutStepLimit(opts, this.tier);
-    const m = freshMachine(tapeSize);
+    const settings = settingsWithoutStepLimit(opts, this.tier);
+    const { input, tapeSize, tapeLimit, eof } = settings;
+    const m = freshMachine(tapeSize, BUFFER_SIZE, tapeLimit);
     const io = new MemoryIo(input, eof, sink);
     const { error, times } = new CountingInterpreter(this.#profile, io, {
       threshold: this.threshold,
@@ -122,7 +124,7 @@ export class TieredJsProgram {
       ...(this.onSwitch ? { onSwitch: this.onSwitch } : {}),
     }).run(m);
     io.flush(m);
-    const result = { output: io.output.bytes(), tape: m.tape, pointer: m.p, error };
+    const result = { output: io.output.bytes(), tape: resultTape(m.tape, m.p, settings), pointer: m.p, error };
     return { result, times, loops: this.#profile.compiled(), flushes: io.flushes };
   }
 }

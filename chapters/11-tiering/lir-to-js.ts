@@ -7,18 +7,21 @@ import { eofValue } from "../06-interpreter/semantics.ts";
 import { reachesOf, type Lir, type LoopOp, type Op, type Range, type Reach } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
 import { loopUnit, optimizeLoop } from "./loop-entry.ts";
-import type { CompiledLoop, LoopCompiler, Machine, MachineIo } from "./machine.ts";
+import { growTape, type CompiledLoop, type LoopCompiler, type Machine, type MachineIo } from "./machine.ts";
 import { firstStepOff } from "./off-tape.ts";
 
 /** `[p + 2]`, `[p - 1]`, `[p]`: the cell at an offset, as source. */
 const at = (off: number): string => (off === 0 ? "tape[p]" : off > 0 ? `tape[p + ${off}]` : `tape[p - ${-off}]`);
 
-/** The test that some cell of `cells` is off the tape (each side only when it goes past the pointer). */
+/**
+ * The test that some cell of `cells` is off the tape (each side only when it goes past the pointer).
+ * Past the right end, the tape grows first (the slow path), if its limit lets it.
+ */
 function offTest(cells: Range): string {
   const tests: string[] = [];
   if (cells.lo < 0) tests.push(`p - ${-cells.lo} < 0`);
-  if (cells.hi > 0) tests.push(`p + ${cells.hi} >= size`);
-  return tests.length === 0 ? "false" : tests.join(" || ");
+  if (cells.hi > 0) tests.push(`p + ${cells.hi} >= size && !grow(p + ${cells.hi})`);
+  return tests.length === 0 ? "false" : tests.length === 1 ? tests[0]! : `${tests[0]} || (${tests[1]})`;
 }
 
 /** The opposite: every cell of `cells` is on the tape. */
@@ -31,8 +34,9 @@ function onTest(cells: Range): string {
 
 // #region lir-to-js
 /**
- * The body of `function (m, io, off, eofValue)`: it runs `lir` on the machine `m` and returns null,
- * or throws `off(site, p)` where an op finds the pointer would leave the tape. `sites[site]` is that
+ * The body of `function (m, io, off, eofValue, growTape)`: it runs `lir` on the machine `m` and returns
+ * null, or throws `off(site, p)` where an op finds the pointer would leave the tape (past the right end:
+ * once growTape finds no more room). `sites[site]` is that
  * op's reaches, for the host to name the command. Every loop is a function of its own (see below).
  * It verifies `lir` first (chapter 8's verify, and its LirVerifyError), as machine code does.
  */
@@ -89,7 +93,9 @@ export function lirToJs(lir: Lir): { source: string; sites: (readonly Reach[])[]
           // By one cell, the engine's own search (memchr, as in chapter 9); else a loop of checked moves.
           if (op.stride === 1 || op.stride === -1) {
             const search = op.stride === 1 ? "tape.indexOf(0, p)" : "tape.lastIndexOf(0, p)";
-            emit(`{ const z = ${search}; if (z < 0) { p = ${op.stride === 1 ? "size - 1" : "0"}; ${site(op)} } p = z; }`);
+            // Past the last cell, a growing tape's next cell is a new 0: the scan stops there.
+            const end = op.stride === 1 ? "z = size; if (!grow(z)) { p = size - 1; " + site(op) + " }" : `p = 0; ${site(op)}`;
+            emit(`{ let z = ${search}; if (z < 0) { ${end} } p = z; }`);
           } else {
             emit(`while (tape[p] !== 0) {`);
             emit(`  if (${offTest({ lo: Math.min(0, op.stride), hi: Math.max(0, op.stride) })}) ${site(op)}`);
@@ -109,7 +115,12 @@ export function lirToJs(lir: Lir): { source: string; sites: (readonly Reach[])[]
   };
   const main: string[] = [];
   walk(lir.ops, "", main);
-  const head = "const tape = m.tape, size = tape.length, out = m.out;";
+  const head = [
+    "let tape = m.tape, size = tape.length;",
+    "const out = m.out;",
+    // Room for cell `needed` (growTape), or false at the limit; the tape is then read again.
+    "const grow = (needed) => { const room = growTape(m, needed); tape = m.tape; size = tape.length; return room; };",
+  ].join("\n");
   return { source: [head, ...functions, "let p = m.p;", ...main, "m.p = p;", "return null;"].join("\n"), sites };
 }
 // #endregion lir-to-js
@@ -123,7 +134,7 @@ class OffTape extends Error {
 }
 
 /** The compiled function: runs on `m`, through `io`. */
-type MachineCode = (m: Machine, io: MachineIo, off: (site: number, p: number) => OffTape, valueAtEof: typeof eofValue) => null;
+type MachineCode = (m: Machine, io: MachineIo, off: (site: number, p: number) => OffTape, valueAtEof: typeof eofValue, growTape: (m: Machine, needed: number) => boolean) => null;
 
 // #region js-function
 /** LIR compiled by the JavaScript engine: `new Function` over the source, which Bun's JIT takes from there. */
@@ -136,7 +147,7 @@ export class JsCode implements CompiledLoop {
     const { source, sites } = lirToJs(lir);
     this.source = source;
     this.#sites = sites;
-    this.#fn = new Function("m", "io", "off", "eofValue", source) as MachineCode;
+    this.#fn = new Function("m", "io", "off", "eofValue", "growTape", source) as MachineCode;
   }
 
   get codeSize(): number {
@@ -150,7 +161,7 @@ export class JsCode implements CompiledLoop {
       return new OffTape(stop.error);
     };
     try {
-      return this.#fn(m, io, off, eofValue);
+      return this.#fn(m, io, off, eofValue, growTape);
     } catch (e) {
       if (e instanceof OffTape) return e.error;
       throw e;

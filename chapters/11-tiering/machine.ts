@@ -2,13 +2,18 @@
 // the counters) belongs to one tier or the other; these four things belong to the run, and at a
 // switch of tier they must be exactly where the other tier expects them.
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
-import type { EofBehavior } from "../06-interpreter/semantics.ts";
+import { grownSize, type EofBehavior } from "../06-interpreter/semantics.ts";
 import type { LoopOp, Range } from "../08-lir/lir.ts";
 
 // #region machine
 export interface Machine {
-  /** The tape. Compiled code works on the same memory: nothing is copied at a switch. */
-  readonly tape: Uint8Array;
+  /**
+   * The tape. Compiled code works on the same memory: nothing is copied at a switch. A growing tape
+   * is replaced by a longer copy (growTape), so a tier reads it again after anything that may grow it.
+   */
+  tape: Uint8Array;
+  /** How many cells the tape may grow to; absent: it is fixed at its length (a native tape is mapped at its limit). */
+  readonly tapeLimit?: number;
   /** The pointer: the one value that must be handed over, in and out, at every switch. */
   p: number;
   /** The output buffer every tier appends to; bytes not written out yet are out[0 .. outLength). */
@@ -25,6 +30,22 @@ export interface MachineIo {
   readonly eof: EofBehavior;
 }
 // #endregion machine
+
+// #region grow-tape
+/**
+ * Make room on the tape for cell `needed`: a longer copy (chapter 6's doubling), up to the limit.
+ * False when the limit forbids; the tape has then grown to the limit, where the off-tape error is told.
+ */
+export function growTape(m: Machine, needed: number): boolean {
+  const limit = m.tapeLimit ?? m.tape.length;
+  if (m.tape.length < limit) {
+    const longer = new Uint8Array(grownSize(m.tape.length, needed, limit));
+    longer.set(m.tape);
+    m.tape = longer;
+  }
+  return needed < m.tape.length;
+}
+// #endregion grow-tape
 
 // #region compiled-loop
 /**
