@@ -2,6 +2,10 @@
 // tier, --stats, --emit, errors and input.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { timedPrograms, timeProcess } from "../chapters/11-tiering/bench.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "../chapters/11-tiering/cli.ts";
 import { runBun } from "../shared/child.ts";
 import { exitOf } from "./support/exit.ts";
 
@@ -62,6 +66,39 @@ describe("main.ts (in children)", () => {
     for (const part of ["Why tier", "OSR into x86-64 after 100 iterations", "runaway.b:1:24: error:", "the same output, tape, pointer and error", "function loop_1_2_1()", "opt (chapter 9's x86-64)"]) {
       expect(r.stdout).toContain(part);
     }
+  });
+});
+
+describe("main.ts (in children): what the chapter's code decides", () => {
+  test.each(["opt"])("--tier %s runs hello.b", async (tier) => {
+    const r = await runBun(MAIN, ["tests/programs/hello.b", "--tier", tier]);
+    expect([r.exitCode, r.stdout, stderr(r)]).toEqual([0, HELLO, ""]);
+  });
+  test("flags are checked before the program is read or parsed", async () => {
+    for (const tier of ["tiered", "interpreter", "js-opt", "tiered-js"]) expect(() => parseArgs(["p.b", "--tier", tier, "--max-steps", "9"])).toThrow("maxSteps (9) is not supported");
+    expect(parseArgs(["p.b", "--tier", "opt", "--max-steps", "9"])!.maxSteps).toBe(9);
+    // unmatched-close.b does not parse: a refusal of a flag shows that nothing got that far.
+    const steps = await runBun(MAIN, ["tests/programs/unmatched-close.b", "--tier", "js-opt", "--max-steps", "9"]);
+    expect([steps.exitCode, stderr(steps)]).toEqual([1, expect.stringMatching(/^UnsupportedOptionError: maxSteps \(9\)/)]);
+    const input = await runBun(MAIN, ["tests/programs/unmatched-close.b", "--input", "no-such.in"]);
+    expect([input.exitCode, stderr(input)]).toEqual([2, expect.stringMatching(/^UsageError: cannot read no-such\.in/)]);
+  });
+  test("a program the LIR refuses is reported as file:line:col: error:, like a syntax error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jit-11-"));
+    try {
+      const file = join(dir, "deep.b");
+      writeFileSync(file, "+" + "[".repeat(1001) + "-" + "]".repeat(1001)); // one loop deeper than the LIR takes
+      for (const tier of ["opt", "tiered"]) {
+        const r = await runBun(MAIN, [file, "--tier", tier]);
+        expect([r.exitCode, stderr(r)]).toEqual([1, expect.stringMatching(new RegExp(`^${file}:1:1002: error: this loop is nested 1001 loops deep; .*\n$`))]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test("a syntax error is reported before anything runs", async () => {
+    const r = await runBun(MAIN, ["tests/programs/unmatched-open.b"]);
+    expect([r.exitCode, stderr(r).split(": error: ")[0]]).toEqual([1, "tests/programs/unmatched-open.b:4:1"]);
   });
 });
 
