@@ -70,10 +70,6 @@ describe("the CPU probe", () => {
     expect(kernelSimd()).toBe(r.value!);
     expect(detectSimd()).toBe(r.value!);
   });
-
-  test("without /proc/cpuinfo, the kernel has no answer and the probe is asked", () => {
-    expect(kernelSimd("/nonexistent/cpuinfo")).toBeNull();
-  });
 });
 
 // #region perf-map
