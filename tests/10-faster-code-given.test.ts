@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import type { LoopOp } from "../chapters/08-lir/lir.ts";
 import { blockReach, type FastOptions, fastToX86, registerCells, strideMask, testedCells } from "../chapters/10-faster-code/fast-lowering.ts";
+import { kernelSimd } from "../chapters/10-faster-code/cpu.ts";
 import { runBun } from "../shared/child.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
@@ -206,5 +207,11 @@ describe("main.ts", () => {
     expect(r.stdout).toBe("A");
     expect(r.exitCode).toBe(1); // [<<] leaves the tape: a scan moves the pointer, so even fast-unchecked tests it
     expect(r.stderr).toContain("-e:1:36: error: '<' moved the pointer off the left end of the tape");
+  });
+});
+
+describe("what the kernel says about the CPU", () => {
+  test("without /proc/cpuinfo, the kernel has no answer, and detectSimd runs the probe", () => {
+    expect(kernelSimd("/nonexistent/cpuinfo")).toBeNull();
   });
 });

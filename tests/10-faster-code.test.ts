@@ -5,8 +5,8 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { LoopOp } from "../chapters/08-lir/lir.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
-import { avx2Probe } from "../chapters/10-faster-code/cpu.ts";
-import { fastToX86 } from "../chapters/10-faster-code/fast-lowering.ts";
+import { avx2Probe, detectSimd, kernelSimd } from "../chapters/10-faster-code/cpu.ts";
+import { fastToX86, type Simd } from "../chapters/10-faster-code/fast-lowering.ts";
 import { flatten, formatPerfMap, parsePerfMap, PerfMapFormatError, perfRegions } from "../chapters/10-faster-code/perf-map.ts";
 import type { PerfMapCheck } from "../chapters/10-faster-code/perf-check.ts";
 import { linear } from "../chapters/10-faster-code/linear-loops.ts";
@@ -70,11 +70,13 @@ describe("the CPU probe", () => {
     expect(hex).toContain("0f 01 d0");
   });
 
-  test("detectSimd, in a child, agrees with the kernel's /proc/cpuinfo", async () => {
-    const r = await runNative<string>("chapters/10-faster-code/cpu.ts", "detectSimd");
+  test("the probe, run in a child, agrees with the kernel's /proc/cpuinfo, and detectSimd with both", async () => {
+    const r = await runNative<Simd>("chapters/10-faster-code/cpu.ts", "probeSimd");
     expect(r.ok).toBe(true);
     const flags = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags"))!.split(/\s+/);
     expect(r.value).toBe(flags.includes("avx2") ? "avx2" : "sse2");
+    expect(kernelSimd()).toBe(r.value!);
+    expect(detectSimd()).toBe(r.value!);
   });
 });
 

@@ -66,7 +66,16 @@ const GPR_SIZES: Record<string, GprSize> = { r8: 8, r16: 16, r32: 32, r64: 64 };
 const FIXED: Record<string, [GprSize, number]> = { AL: [8, 0], CL: [8, 1], AX: [16, 0], EAX: [32, 0], RAX: [64, 0] };
 const MEM_SIZES: Record<string, MemSize> = { m: 0, m8: 8, m16: 16, m32: 32, m64: 64, m128: 128, m256: 256 };
 
+// The table spells the same few dozen operand patterns again and again: each is parsed once.
+const PATTERNS = new Map<string, Pattern>();
+
 export function parsePattern(text: string): Pattern {
+  let p = PATTERNS.get(text);
+  if (!p) PATTERNS.set(text, (p = parsePatternText(text)));
+  return p;
+}
+
+function parsePatternText(text: string): Pattern {
   const none: Pattern = { text, reg: null, fixed: null, mem: null, imm: null, one: false };
   if (text === "1") return { ...none, one: true };
   const fixed = FIXED[text];

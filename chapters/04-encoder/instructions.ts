@@ -2,18 +2,34 @@
 // operands ("r/m64, imm8") and the encoding ("MI REX.W 83 /0 ib": Op/En, prefixes, opcode, ModRM
 // use, immediate). When several rows fit the operands, the encoder takes the shortest encoding and,
 // among equally short ones, the row listed first; the order below is GNU as's preference.
-import { parseForm, type Form, type FormOptions } from "./forms.ts";
+import { parseForm, parsePattern, type Form, type FormOptions, type Pattern } from "./forms.ts";
 import type { Operand } from "./operands.ts";
 
-// The rows of each mnemonic as written, parsed into Forms on first use: a process that assembles a
-// few instructions should not pay for parsing the whole table when it starts.
-const ROWS = new Map<string, { readonly operands: string; readonly encoding: string; readonly options?: FormOptions }[]>();
-const TABLE = new Map<string, readonly Form[]>();
+// The rows of each mnemonic as written, each parsed into a Form on first use: a process that
+// assembles a few instructions should not pay for parsing the whole table when it starts, nor for
+// the rows of `add` that its operands never fit.
+interface Row {
+  readonly operands: string;
+  readonly encoding: string;
+  readonly options?: FormOptions;
+  patterns?: readonly Pattern[];
+  form?: Form;
+}
+const ROWS = new Map<string, Row[]>();
 
 function forms(mnemonic: string, rows: readonly (readonly [string, string])[], options?: FormOptions): void {
   const list = ROWS.get(mnemonic) ?? [];
   for (const [operands, encoding] of rows) list.push({ operands, encoding, options });
   ROWS.set(mnemonic, list);
+}
+
+function formOf(mnemonic: string, row: Row): Form {
+  return (row.form ??= parseForm(mnemonic, row.operands, row.encoding, row.options));
+}
+
+// A row's operand patterns alone, without its encoding (the same patterns parseForm makes).
+function patternsOf(row: Row): readonly Pattern[] {
+  return (row.patterns ??= row.form?.operands ?? (row.operands ? row.operands.split(/\s*,\s*/).map(parsePattern) : []));
 }
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
@@ -262,18 +278,29 @@ forms("vpbroadcastb", [["xmm, xmm/m8", "RM VEX.128.66.0F38.W0 78 /r"], ["ymm, xm
 forms("vzeroupper", [["", "ZO VEX.128.0F.WIG 77"]]);
 // #endregion avx
 
+const TABLE = new Map<string, readonly Form[]>();
 const BY_ARITY = new Map<string, (readonly Form[])[]>();
 
 /** The forms of a mnemonic (those taking `arity` operands, if given), in preference order. */
 export function formsOf(mnemonic: string, arity?: number): readonly Form[] {
   if (arity === undefined) {
     let parsed = TABLE.get(mnemonic);
-    if (!parsed) TABLE.set(mnemonic, (parsed = (ROWS.get(mnemonic) ?? []).map((r) => parseForm(mnemonic, r.operands, r.encoding, r.options))));
+    if (!parsed) TABLE.set(mnemonic, (parsed = (ROWS.get(mnemonic) ?? []).map((r) => formOf(mnemonic, r))));
     return parsed;
   }
   let byArity = BY_ARITY.get(mnemonic);
   if (!byArity) BY_ARITY.set(mnemonic, (byArity = [0, 1, 2, 3].map((n) => formsOf(mnemonic).filter((f) => f.operands.length === n))));
   return byArity[arity] ?? [];
+}
+
+/**
+ * The forms of a mnemonic whose operand patterns `fit`, in preference order, the same Form objects
+ * formsOf gives: only these rows have their encodings parsed.
+ */
+export function formsWhere(mnemonic: string, fit: (patterns: readonly Pattern[]) => boolean): Form[] {
+  const found: Form[] = [];
+  for (const row of ROWS.get(mnemonic) ?? []) if (fit(patternsOf(row))) found.push(formOf(mnemonic, row));
+  return found;
 }
 
 /** Every mnemonic in the table. */

@@ -3,7 +3,7 @@
 import { addressProblem, plan, type Plan } from "./encoding.ts";
 import { Reject } from "./errors.ts";
 import type { Form, Pattern } from "./forms.ts";
-import { formsOf } from "./instructions.ts";
+import { formsOf, formsWhere } from "./instructions.ts";
 import { fitsImmediate, formatNumber, normalize } from "./numbers.ts";
 import { immValue, isImm, isMem, type Imm, type Mem, type Operand } from "./operands.ts";
 import type { Reg } from "./registers.ts";
@@ -18,7 +18,11 @@ function matches(p: Pattern, op: Operand): boolean {
 }
 
 function kindsMatch(form: Form, ops: readonly Operand[]): boolean {
-  for (let i = 0; i < ops.length; i++) if (!matches(form.operands[i]!, ops[i]!)) return false;
+  return patternsMatch(form.operands, ops);
+}
+
+function patternsMatch(patterns: readonly Pattern[], ops: readonly Operand[]): boolean {
+  for (let i = 0; i < ops.length; i++) if (!matches(patterns[i]!, ops[i]!)) return false;
   return true;
 }
 
@@ -101,7 +105,8 @@ export function candidates(mnemonic: string, ops: readonly Operand[]): Candidate
   const key = kindKey(ops);
   let c = byKinds.get(key);
   if (!c) {
-    const forms = formsOf(mnemonic, ops.length).filter((f) => kindsMatch(f, ops));
+    // Only the rows whose patterns fit are parsed (formsWhere): most of a mnemonic's never are.
+    const forms = formsWhere(mnemonic, (patterns) => patterns.length === ops.length && patternsMatch(patterns, ops));
     // An address without a size, mem(...), is fine only if all the forms whose operand kinds fit
     // agree on one. An immediate's value never decides it: 0xffffffff could be a dword, or a
     // qword's low half that does not fit a sign-extended imm32.

@@ -1,6 +1,8 @@
 // The pass manager: passes by name, run in order, with the op count after each, so a reader (and
 // `--stats`, and the bench) can see what each one buys, and a test can run any one alone.
+import { LirVerifyError } from "../08-lir/errors.ts";
 import { countLoops, countOps, type Lir } from "../08-lir/lir.ts";
+import { verify } from "../08-lir/verify.ts";
 import "./ops.ts"; // the ops the passes make: muladd, scan, guard
 import { clearLoops } from "./passes/clear-loops.ts";
 import { deadCode } from "./passes/dead-code.ts";
@@ -60,12 +62,28 @@ export interface Optimized {
   readonly stats: readonly PassStats[];
 }
 
+export interface OptimizeOptions {
+  /** The passes to run, in order (DEFAULT_PIPELINE by default). */
+  readonly passes?: readonly string[];
+  /**
+   * Verify the LIR after every pass, so that a pass that breaks the rule is named at once (its
+   * PassBrokeLirError). Off by default: code generation verifies what it is given, once, and a
+   * compile should not pay for walking the program again after each pass. The tests turn it on.
+   */
+  readonly verifyEach?: boolean;
+}
+
+/** A pass left LIR that does not verify: the pass's name, and the verifier's error as the cause. */
+export class PassBrokeLirError extends Error {
+  override name = "PassBrokeLirError";
+}
+
 /**
  * Run the passes named in `opts.passes` (DEFAULT_PIPELINE by default) in order, each looked up with
  * passNamed before any runs (an unknown name is its UnknownPassError). The stats: one entry per stage,
  * "input" first, then one per pass, with the ops and loops it left (countOps, countLoops) and its time.
  */
-export function optimize(lir: Lir, opts: { readonly passes?: readonly string[] } = {}): Optimized {
+export function optimize(lir: Lir, opts: OptimizeOptions = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
   // Each stage's LIR is kept (a reference: the passes never change what they are given).
   const stages: { pass: string; lir: Lir; ms: number }[] = [{ pass: "input", lir, ms: 0 }];
@@ -73,6 +91,7 @@ export function optimize(lir: Lir, opts: { readonly passes?: readonly string[] }
     const started = performance.now();
     lir = pass.run(lir);
     stages.push({ pass: pass.name, lir, ms: performance.now() - started });
+    if (opts.verifyEach) verifyAfter(pass, lir);
   }
   let stats: PassStats[] | undefined;
   return {
@@ -83,6 +102,15 @@ export function optimize(lir: Lir, opts: { readonly passes?: readonly string[] }
   };
 }
 // #endregion
+
+function verifyAfter(pass: Pass, lir: Lir): void {
+  try {
+    verify(lir);
+  } catch (e) {
+    if (!(e instanceof LirVerifyError)) throw e;
+    throw new PassBrokeLirError(`the pass '${pass.name}' left LIR that does not verify: ${e.message}`, { cause: e });
+  }
+}
 
 export function passNamed(name: string): Pass {
   const pass = PASSES.find((p) => p.name === name);

@@ -1,7 +1,10 @@
 // Does this CPU run AVX2 code? Ask it: `cpuid` says whether the instructions exist, and `xgetbv`
 // whether the operating system saves the 256-bit registers on a context switch (without that, an
 // AVX2 instruction faults even on a CPU that has it). Both are a few bytes of our own machine code,
-// assembled with chapter 4's encoder and run once.
+// assembled with chapter 4's encoder and run once, where the kernel has not already said (Linux
+// lists the answer among the CPU's flags in /proc/cpuinfo; reading that is cheaper than building a
+// call into new machine code).
+import { readFileSync } from "node:fs";
 import { CodeBuffer } from "../03-w-xor-x/code-buffer.ts";
 import { eax, ebx, ecx, r8d, rbx } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
@@ -31,18 +34,37 @@ export function avx2Probe(): Asm {
 }
 // #endregion probe
 
+/** What the probe answers, asked by running it: assembling it and building its call cost a process some milliseconds. */
+export function probeSimd(): Simd {
+  const buffer = CodeBuffer.create(64);
+  try {
+    const probe = buffer.write(avx2Probe().finish()).seal().fn({ args: [], returns: "u32" });
+    return probe() === 1 ? "avx2" : "sse2";
+  } finally {
+    buffer.free();
+  }
+}
+
+/**
+ * What Linux already found out: it runs the same cpuid and xgetbv at boot and lists "avx2" among a
+ * CPU's flags in /proc/cpuinfo only when the CPU has it and the kernel saves the ymm registers.
+ * Null when there is no such file to read.
+ */
+export function kernelSimd(cpuinfo = "/proc/cpuinfo"): Simd | null {
+  let text: string;
+  try {
+    text = readFileSync(cpuinfo, "utf8");
+  } catch {
+    return null;
+  }
+  const flags = /^flags\s*:(.*)$/m.exec(text)?.[1];
+  if (flags === undefined) return null;
+  return flags.trim().split(/\s+/).includes("avx2") ? "avx2" : "sse2";
+}
+
 let detected: Simd | undefined;
 
-/** "avx2" when this machine runs AVX2 code, else "sse2" (every x86-64 has SSE2). Asked once. */
+/** "avx2" when this machine runs AVX2 code, else "sse2" (every x86-64 has SSE2). Asked once: the kernel, else the probe. */
 export function detectSimd(): Simd {
-  if (detected === undefined) {
-    const buffer = CodeBuffer.create(64);
-    try {
-      const probe = buffer.write(avx2Probe().finish()).seal().fn({ args: [], returns: "u32" });
-      detected = probe() === 1 ? "avx2" : "sse2";
-    } finally {
-      buffer.free();
-    }
-  }
-  return detected;
+  return (detected ??= kernelSimd() ?? probeSimd());
 }
