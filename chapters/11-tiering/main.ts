@@ -93,7 +93,8 @@ function runJs(program: Program, inv: TieringInvocation, opts: RunOptions): { er
     const compileMs = performance.now() - started;
     result = js.run(opts, fdSink(1));
     const runMs = performance.now() - started - compileMs;
-    const text = `${js.tier}: ${js.codeSize} characters of JavaScript made in ${ms(compileMs)}, ran in ${ms(runMs)}`;
+    const fallback = "fallback" in js && js.fallback !== null ? ` (not run: ${js.fallback})` : "";
+    const text = `${js.tier}: ${js.codeSize} characters of JavaScript made in ${ms(compileMs)}${fallback}, ran in ${ms(runMs)}`;
     figures = { text, compileMs, runMs, codeMs: runMs, codeSize: js.codeSize };
   } else {
     const threshold = inv.threshold ?? DEFAULT_THRESHOLD;

@@ -1,0 +1,86 @@
+// A program nested 200,000 loops deep, through every tier's command line, each in a child: each prints
+// what the interpreter prints, or refuses the program with the book's own error; no engine error
+// (RangeError, a stack overflow) ever reaches the reader.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBun } from "../shared/child.ts";
+
+const DEPTH = 200_000;
+const TIMEOUT = 180_000; // a 400,000-command program, on a machine other tests share
+
+/** Into every loop (the cell is 1), out of them all (the innermost clears it), then "A" from the next cell. */
+const DEEP = "+" + "[".repeat(DEPTH) + "-" + "]".repeat(DEPTH) + ">" + "+".repeat(65) + ".";
+/** The same depth of loops never entered, and a `[` that never closes. */
+const SKIPPED = "[".repeat(DEPTH) + "]".repeat(DEPTH) + "+".repeat(66) + ".";
+const UNCLOSED = "+" + "[".repeat(DEPTH) + "-" + "]".repeat(DEPTH - 1);
+
+/** An engine's error, as opposed to the book's. */
+const ENGINE = /RangeError|Maximum call stack|stack overflow|Segmentation fault|panic\(/i;
+
+let dir = "";
+const file = (name: string) => join(dir, name);
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "nesting-"));
+  writeFileSync(file("deep.b"), DEEP);
+  writeFileSync(file("skipped.b"), SKIPPED);
+  writeFileSync(file("unclosed.b"), UNCLOSED);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** [main, its arguments before the program, what it does with the deep program]. */
+const MAINS: readonly (readonly [string, readonly string[], "runs" | "refuses"])[] = [
+  ["chapters/06-interpreter/main.ts", [], "runs"],
+  ["chapters/07-template-jit/main.ts", [], "runs"],
+  ["chapters/08-lir/main.ts", [], "refuses"],
+  ["chapters/08-lir/main.ts", ["--jit"], "refuses"],
+  ["chapters/08-lir/main.ts", ["--emit=lir"], "refuses"],
+  ["chapters/09-optimizer/main.ts", ["--tier", "interp"], "runs"],
+  ["chapters/09-optimizer/main.ts", ["--tier", "template"], "runs"],
+  ["chapters/09-optimizer/main.ts", ["--tier", "lir"], "refuses"],
+  ["chapters/09-optimizer/main.ts", ["--tier", "opt"], "refuses"],
+  ["chapters/10-faster-code/main.ts", ["--tier", "fast"], "refuses"],
+  ["chapters/10-faster-code/main.ts", ["--tier", "fast-unchecked"], "refuses"],
+  ["chapters/11-tiering/main.ts", ["--tier", "tiered"], "refuses"],
+  ["chapters/11-tiering/main.ts", ["--tier", "js"], "runs"],
+  ["chapters/11-tiering/main.ts", ["--tier", "js-opt"], "refuses"],
+  ["chapters/11-tiering/main.ts", ["--tier", "tiered-js"], "refuses"],
+  ["chapters/12-hostile-programs/main.ts", ["--tier", "lir"], "runs"],
+  ["chapters/12-hostile-programs/main.ts", ["--tier", "opt"], "runs"],
+  ["chapters/12-hostile-programs/main.ts", ["--tier", "tiered"], "runs"],
+  ["chapters/13-wasm-backend/main.ts", [], "refuses"],
+  ["chapters/13-wasm-backend/main.ts", ["--lowered"], "refuses"],
+];
+
+const NESTING_ERROR = /^\S+deep\.b:1:1002: error: this loop is nested 1001 loops deep; the LIR handles at most 1000/;
+
+describe(`a program nested ${DEPTH} loops deep, through each main (in children)`, () => {
+  test.each(MAINS)("%s %p", async (main, args, outcome) => {
+    const r = await runBun(main, [...args, file("deep.b")], { timeoutMs: TIMEOUT });
+    const stderr = r.stderr.split("\n").filter((l) => !l.startsWith("jit-trace ")).join("\n");
+    expect(stderr).not.toMatch(ENGINE);
+    if (outcome === "runs") expect([r.exitCode, r.stdout, stderr]).toEqual([0, "A", ""]);
+    else {
+      expect(r.exitCode).toBe(1);
+      expect(stderr).toMatch(NESTING_ERROR);
+    }
+  }, TIMEOUT);
+});
+
+describe("nested loops never entered, and a bracket never closed (in children)", () => {
+  test.each([
+    ["chapters/06-interpreter/main.ts", []],
+    ["chapters/11-tiering/main.ts", ["--tier", "js"]],
+    ["chapters/13-wasm-backend/main.ts", []],
+  ] as const)("%s %p", async (main, args) => {
+    const skipped = await runBun(main, [...args, file("skipped.b")], { timeoutMs: TIMEOUT });
+    expect(skipped.stderr).not.toMatch(ENGINE);
+    if (skipped.exitCode === 0) expect(skipped.stdout).toBe("B");
+    else expect(skipped.stderr).toMatch(new RegExp(NESTING_ERROR.source.replace("deep", "skipped").replace("1002", "1001")));
+    const unclosed = await runBun(main, [...args, file("unclosed.b")], { timeoutMs: TIMEOUT });
+    expect(unclosed.stderr).not.toMatch(ENGINE);
+    expect(unclosed.exitCode).toBe(1);
+    expect(unclosed.stderr).toMatch(/unclosed\.b:1:2: error: /);
+  }, TIMEOUT);
+});
