@@ -240,3 +240,15 @@ export function countLoops(ops: readonly Op[]): number {
   for (const list of listsWithin(ops)) for (const op of list) if (op.kind === "loop") n++;
   return n;
 }
+
+/** How deep the loops (and other ops with lists inside) nest: 0 for a list with none. */
+export function depthOf(ops: readonly Op[]): number {
+  let deepest = 0;
+  const todo: [readonly Op[], number][] = [[ops, 0]];
+  while (todo.length > 0) {
+    const [list, depth] = todo.pop()!;
+    deepest = Math.max(deepest, depth);
+    for (const op of list) for (const inner of innerOps(op)) todo.push([inner, depth + 1]);
+  }
+  return deepest;
+}

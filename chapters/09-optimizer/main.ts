@@ -132,6 +132,7 @@ function statsText(name: string, p: Prepared, runMs: number, stats: RunStats | n
   const io = stats === null ? "" : ` (${ms(stats.runMs)} in the code), ${plural(stats.writes, "write")}, ${plural(stats.reads, "read")}`;
   return [
     ...(p.passes ? [formatStats(p.passes)] : []),
+    ...(p.fallback === undefined ? [] : [`${name}: ${p.tier}: ${p.fallback}`]),
     `${name}: ${p.tier}: ${stages.join(", ")}`,
     `${name}: ran in ${ms(runMs)}${io}`,
   ].join("\n");
