@@ -108,7 +108,7 @@ class Stopped extends Error {
 export const MAX_CALL_DEPTH = 10_000;
 
 /** How deep the program's loops nest. */
-function nestingDepth(program: Program): number {
+export function nestingDepth(program: Program): number {
   let depth = 0;
   let deepest = 0;
   for (const { op } of program.code) {
