@@ -14,6 +14,8 @@ const TIMEOUT = 180_000; // a 400,000-command program, on a machine other tests 
 const DEEP = "+" + "[".repeat(DEPTH) + "-" + "]".repeat(DEPTH) + ">" + "+".repeat(65) + ".";
 /** The same depth of loops never entered, and a `[` that never closes. */
 const SKIPPED = "[".repeat(DEPTH) + "]".repeat(DEPTH) + "+".repeat(66) + ".";
+/** The deep program's LIR, as text: chapter 8's main reads it back. */
+const DEEP_LIR = "add [0] 1\n" + "loop [0] {\n".repeat(DEPTH) + "add [0] -1\n" + "}\n".repeat(DEPTH) + "move 1\nadd [0] 65\nout [0]\n";
 const UNCLOSED = "+" + "[".repeat(DEPTH) + "-" + "]".repeat(DEPTH - 1);
 
 /** An engine's error, as opposed to the book's. */
@@ -26,6 +28,7 @@ beforeAll(() => {
   writeFileSync(file("deep.b"), DEEP);
   writeFileSync(file("skipped.b"), SKIPPED);
   writeFileSync(file("unclosed.b"), UNCLOSED);
+  writeFileSync(file("deep.lir"), DEEP_LIR);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -91,5 +94,12 @@ describe("nested loops never entered, and a bracket never closed (in children)",
     expect(unclosed.stderr).not.toMatch(ENGINE);
     expect(unclosed.exitCode).toBe(1);
     expect(unclosed.stderr).toMatch(/unclosed\.b:1:2: error: /);
+  }, TIMEOUT);
+});
+
+describe("the deep program as LIR text, through chapter 8's main (in children)", () => {
+  test.each([[[]], [["--jit"]]] as const)("%p", async (args) => {
+    const r = await runBun("chapters/08-lir/main.ts", [...args, file("deep.lir")], { timeoutMs: TIMEOUT });
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, "A", ""]);
   }, TIMEOUT);
 });

@@ -19,7 +19,7 @@ import { hexDump } from "../07-template-jit/listing.ts";
 import type { CompiledProgram, RunStats } from "../07-template-jit/tier.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
 import { nativeSettings } from "../07-template-jit/runtime.ts";
-import { LirError } from "../08-lir/errors.ts";
+import { LirError, MAX_NESTING } from "../08-lir/errors.ts";
 import { loadLir } from "../08-lir/lir-jit.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
@@ -123,7 +123,7 @@ function statsLine(tier: string, name: string, t: StageTimes, runMs: number, sta
 
 // #region emit
 function emit(source: string, inv: LirInvocation, o: Options, own = false): void {
-  const lowered = lower(parse(source));
+  const lowered = lower(parse(source), { maxNesting: inv.emit === "lir" ? Infinity : MAX_NESTING }); // printing takes any depth
   if (inv.emit === "lir") return void process.stdout.write(print(lowered, { positions: inv.positions }));
   const lir = fastOptimize(lowered);
   if (inv.emit === "opt-lir") return void process.stdout.write(print(lir, { positions: inv.positions }));
