@@ -126,19 +126,7 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
 // #endregion
 
 // #region loop
-/**
- * A loop's body runs from its `known` range, which must hold at the start of every iteration: it is
- * known on entry, and the body leaves it known for the next. A balanced loop starts each iteration
- * at the same pointer, so what is known on entry holds throughout; an unbalanced one, by default,
- * knows only the cells up to the one it tests. After an unbalanced loop, only what holds both if it
- * ran and if it did not. Its LirVerifyErrors, at the loop (the last at its closing brace):
- *   "the loop's known range lo..hi leaves out 0: the pointer's own cell is always on the tape, so include it"
- *   "the loop claims cells lo..hi are known on the tape, but only lo..hi are known where it starts"
- *   "the loop tests [off], outside the cells it claims are known at each iteration, lo..hi"
- *   "the loop claims cells lo..hi are known at the start of each iteration, but its body leaves only lo..hi known for the next one"
- * The walk takes a loop in two halves, enterLoop (the first three) and afterLoop (the last), with
- * the body walked between them.
- */
+/** A loop being walked: what its entry and its body start from. */
 interface LoopEntry {
   readonly loop: LoopOp;
   /** Known where the loop starts. */
@@ -148,7 +136,7 @@ interface LoopEntry {
   readonly balanced: boolean;
 }
 
-/** A loop reached with `entry` known: the range its body starts from. */
+/** A loop reached with `entry` known: the range its body starts from (afterLoop's first three errors). */
 function enterLoop(loop: LoopOp, entry: Range, strict: boolean): LoopEntry {
   const balanced = isBalanced(loop.body);
   let start = loop.known ?? (balanced ? entry : spanTo(loop.off));
@@ -165,7 +153,19 @@ function enterLoop(loop: LoopOp, entry: Range, strict: boolean): LoopEntry {
   return { loop, entry, start, balanced };
 }
 
-/** The range after the loop entered as `entered`, its body having left `end` known. */
+/**
+ * A loop's body runs from its `known` range, which must hold at the start of every iteration: it is
+ * known on entry, and the body leaves it known for the next. A balanced loop starts each iteration
+ * at the same pointer, so what is known on entry holds throughout; an unbalanced one, by default,
+ * knows only the cells up to the one it tests. After an unbalanced loop, only what holds both if it
+ * ran and if it did not. Its LirVerifyErrors, at the loop (the last at its closing brace):
+ *   "the loop's known range lo..hi leaves out 0: the pointer's own cell is always on the tape, so include it"
+ *   "the loop claims cells lo..hi are known on the tape, but only lo..hi are known where it starts"
+ *   "the loop tests [off], outside the cells it claims are known at each iteration, lo..hi"
+ *   "the loop claims cells lo..hi are known at the start of each iteration, but its body leaves only lo..hi known for the next one"
+ * The walk takes a loop in two halves, enterLoop (the first three errors) and afterLoop (the last),
+ * with the body walked between them: here, `end` is what the body left known.
+ */
 function afterLoop({ loop, entry, start, balanced }: LoopEntry, end: Range, strict: boolean): Range {
   if (balanced) return entry;
   if (strict && !covers(end, start)) {
