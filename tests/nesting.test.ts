@@ -106,3 +106,16 @@ describe("the deep program as LIR text, through chapter 8's main (in children)",
     expect([r.exitCode, r.stdout, withoutTrace(r.stderr)]).toEqual([0, "A", ""]);
   }, TIMEOUT);
 });
+
+describe("the deep program's machine code, listed (in children)", () => {
+  test.each([
+    ["chapters/07-template-jit/main.ts", ["--emit=asm"]],
+    ["chapters/08-lir/main.ts", ["--emit=asm"]],
+    ["chapters/09-optimizer/main.ts", ["--tier", "lir", "--emit=asm"]],
+  ] as const)("%s %p", async (main, args) => {
+    const r = await runBun(main, [...args, file("deep.b")], { timeoutMs: TIMEOUT });
+    expect(withoutTrace(r.stderr)).toBe("");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split("\n").length).toBeGreaterThan(2 * DEPTH); // a compare and a branch per loop test, at least
+  }, TIMEOUT);
+});
