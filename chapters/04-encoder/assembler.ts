@@ -122,7 +122,7 @@ export class Assembler {
   toString(): string {
     const lines = this.listing;
     const hex = lines.map((l) => [...l.bytes].map((b) => b.toString(16).padStart(2, "0")).join(" "));
-    const width = Math.max(0, ...hex.map((h) => h.length));
+    const width = hex.reduce((w, h) => Math.max(w, h.length), 0); // not max(...): a million arguments overflow the stack
     return lines.map((l, i) => `${l.offset.toString(16).padStart(4, "0")}  ${hex[i]!.padEnd(width)}  ${l.text}`.trimEnd()).join("\n");
   }
 

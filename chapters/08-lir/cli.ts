@@ -6,7 +6,7 @@ import { errorLine, invocation, RUN_OPTIONS, UsageError, type Invocation, type R
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 import type { LirError } from "./errors.ts";
-import { innerOps, type Op } from "./lir.ts";
+import { listsWithin, type Op } from "./lir.ts";
 
 export interface LirInvocation extends Invocation {
   /** What to print instead of running: "lir", or another form a main.ts names; null to run. */
@@ -92,5 +92,5 @@ export function readSource(file: string, usage: string): string {
 
 /** Does the program read (`in`, at any depth)? Only then does a main.ts wait for standard input. */
 export function readsInput(ops: readonly Op[]): boolean {
-  return ops.some((op) => op.kind === "in" || innerOps(op).some(readsInput));
+  return listsWithin(ops).some((list) => list.some((op) => op.kind === "in"));
 }

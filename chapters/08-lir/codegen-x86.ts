@@ -13,7 +13,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { extent, innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
+import { extent, listsWithin, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
@@ -89,6 +89,12 @@ export class X86Lowering {
   #last: Op | null = null;
   /** Where cells live instead of memory, for a while, or null. */
   #homes: ReadonlyMap<number, Gpr<8>> | null = null;
+  /** Set by `sequence` just before it lowers one of its ops: that op's rule may call `nest`. */
+  #nestable = false;
+  /** The op whose rule may leave its body to `sequence`, or null. */
+  #nesting: Op | null = null;
+  /** The body (and what comes after it) a rule left to `sequence`, or null. */
+  #nested: { readonly ops: readonly Op[]; readonly after: () => void } | null = null;
 
   constructor(
     readonly imports: IoImports,
@@ -133,18 +139,66 @@ export class X86Lowering {
     else this.sequence(ops);
   }
 
-  /** One op after another. */
+  /**
+   * One op after another. A body a rule hands to `nest` is lowered here, after the rule returns,
+   * with a stack of the lists left part-way instead of recursion: a program nested 100,000 loops
+   * deep costs no stack.
+   */
   sequence(ops: readonly Op[]): void {
-    for (const op of ops) this.op(op);
+    const open: { readonly list: readonly Op[]; readonly next: number; readonly op: Op; readonly after: () => void }[] = [];
+    let list = ops;
+    let i = 0;
+    for (;;) {
+      if (i === list.length) {
+        const done = open.pop();
+        if (done === undefined) return;
+        done.after(); // `last` is still the body's last op, as when a rule lowers the body itself
+        this.#last = done.op;
+        ({ list, next: i } = done);
+        continue;
+      }
+      const op = list[i++]!;
+      this.#nestable = true;
+      this.op(op);
+      const nested = this.#nested;
+      this.#nested = null;
+      if (nested !== null) {
+        open.push({ list, next: i, op, after: nested.after });
+        [list, i, this.#last] = [nested.ops, 0, null];
+      }
+    }
   }
 
   /** One op, by its rule. */
   op(op: Op): void {
     const previous = this.#last;
+    const outer = this.#nesting;
+    // Only a rule `sequence` called itself may leave its body to `sequence`, and only under this
+    // chapter's own table, whose loop rule does nothing after it (a table that wraps rules might).
+    this.#nesting = this.#nestable && this.rules === LIR_X86_RULES && this.list === null ? op : null;
+    this.#nestable = false;
     this.#last = null;
     const rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>;
-    rule(this, op, previous);
+    try {
+      rule(this, op, previous);
+    } finally {
+      this.#nesting = outer;
+    }
     this.#last = op;
+  }
+
+  /**
+   * The op list inside the op being lowered, then `after`: as `ops(inner); after()`. A rule calls it
+   * last. When the op is one of a sequence's, the sequence lowers both once the rule has returned.
+   */
+  nest(inner: readonly Op[], after: () => void): void {
+    if (this.#nesting !== null && this.#nested === null) {
+      this.#nested = { ops: inner, after };
+      this.#nesting = null;
+      return;
+    }
+    this.ops(inner);
+    after();
   }
 
   /**
@@ -299,9 +353,10 @@ function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const done = l.label(`end_${op.end.line}_${op.end.column}`);
   l.loopTest(op.pos, op.off);
   l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
-  l.ops(op.body);
-  l.loopTest(op.end, op.off);
-  l.a.cmp(...onCell(l.cell(op.off), 0)).jne(body).bind(done);
+  l.nest(op.body, () => {
+    l.loopTest(op.end, op.off);
+    l.a.cmp(...onCell(l.cell(op.off), 0)).jne(body).bind(done);
+  });
 }
 // #endregion loops
 
@@ -333,7 +388,7 @@ export const LIR_X86_RULES: X86Rules = { add, set, move, check, loop, in: inOp, 
 
 /** Does any op of `ops`, or inside them, have this kind? */
 export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
-  return ops.some((op) => op.kind === kind || innerOps(op).some((inner) => uses(inner, kind)));
+  return listsWithin(ops).some((list) => list.some((op) => op.kind === kind));
 }
 
 

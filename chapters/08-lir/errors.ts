@@ -1,5 +1,5 @@
 // What can be wrong with LIR itself, as opposed to the Brainfuck program it runs: text that does not
-// parse, ops that touch a cell nobody checked, nesting deeper than the recursive passes allow.
+// parse, ops that touch a cell nobody checked, nesting deeper than a stage that recurses allows.
 import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
 
 export class LirError extends Error {
@@ -31,9 +31,11 @@ export class LirNestingError extends LirError {
 
 // #region max-nesting
 /**
- * The LIR is a tree and its passes recurse on it, so nesting costs stack. Real programs nest a few
- * dozen loops deep (awib: 33); a generated or malicious one can nest 100,000. Past this depth the LIR tiers refuse
- * the program and the interpreter, which does not recurse, runs it instead.
+ * The LIR is a tree. This chapter's stages walk it with explicit stacks, so any depth costs them
+ * only memory, and this chapter's tiers take any depth (`lower(program, { maxNesting: Infinity })`);
+ * a stage that recurses on the tree instead costs stack per level. Real programs nest a few dozen
+ * loops deep (awib: 33); a hostile one can nest 100,000. For such stages, lower refuses a program
+ * nested deeper than this by default, and the interpreter, which does not recurse, runs it instead.
  */
 export const MAX_NESTING = 1000;
 // #endregion

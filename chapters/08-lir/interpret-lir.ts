@@ -4,7 +4,7 @@
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
-import { extent, posOf, reachesOf, type Lir, type Op } from "./lir.ts";
+import { extent, posOf, reachesOf, type Lir, type LoopOp, type Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
 
@@ -107,7 +107,21 @@ export function flatten(lir: Lir): FlatLir {
     outOfLine: (from, body) => void cold.push({ from, ops: body, resume: code.length }),
   };
   const walk = (body: readonly Op[]): void => {
-    for (const op of body) {
+    // The loops being flattened, innermost last: where to go on after each, and its LOOP
+    // instruction. A stack, not recursion, so a program nested 100,000 loops deep costs no stack.
+    const open: { readonly list: readonly Op[]; readonly next: number; readonly loop: LoopOp; readonly head: number }[] = [];
+    let list = body;
+    let i = 0;
+    for (;;) {
+      if (i === list.length) {
+        const done = open.pop();
+        if (done === undefined) return;
+        const end = emit(done.loop, END, done.loop.off, done.head + 1);
+        b[done.head] = end + 1;
+        ({ list, next: i } = done);
+        continue;
+      }
+      const op = list[i++]!;
       switch (op.kind) {
         case "add":
           emit(op, ADD, op.off, op.k);
@@ -129,13 +143,10 @@ export function flatten(lir: Lir): FlatLir {
         case "out":
           emit(op, OUT, op.off);
           break;
-        case "loop": {
-          const head = emit(op, LOOP, op.off);
-          walk(op.body);
-          const end = emit(op, END, op.off, head + 1);
-          b[head] = end + 1;
+        case "loop":
+          open.push({ list, next: i, loop: op, head: emit(op, LOOP, op.off) });
+          [list, i] = [op.body, 0];
           break;
-        }
         default:
           definitionOf(op).flatten(op, flattener);
       }

@@ -28,6 +28,6 @@ export function lirCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?: Gene
 
 export const lirJit: NativeTier = {
   name: "lir",
-  compile: (program: Program) => loadLir(lower(program), "lir"),
+  compile: (program: Program) => loadLir(lower(program, { maxNesting: Infinity }), "lir"), // its stages take any depth
 };
 // #endregion tier

@@ -175,15 +175,19 @@ const balancedCache = new WeakMap<readonly Op[], boolean>();
 export function isBalanced(ops: readonly Op[]): boolean {
   const known = balancedCache.get(ops);
   if (known !== undefined) return known;
-  let net = 0;
-  let balanced = true;
-  for (const op of ops) {
-    if (op.kind === "move") net += op.delta;
-    else if (!innerOps(op).every(isBalanced) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
+  // The lists inside first, with a stack of lists rather than recursion: nesting can be deep.
+  const order = listsWithin(ops, (list) => !balancedCache.has(list));
+  for (let i = order.length - 1; i >= 0; i--) {
+    const list = order[i]!;
+    let net = 0;
+    let balanced = true;
+    for (const op of list) {
+      if (op.kind === "move") net += op.delta;
+      else if (!innerOps(op).every((inner) => balancedCache.get(inner) === true) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
+    }
+    balancedCache.set(list, balanced && net === 0);
   }
-  balanced &&= net === 0;
-  balancedCache.set(ops, balanced);
-  return balanced;
+  return balancedCache.get(ops)!;
 }
 // #endregion
 
@@ -206,19 +210,45 @@ export function innerOps(op: Op): readonly (readonly Op[])[] {
   }
 }
 
+/**
+ * `ops` and every op list inside it, each before the lists inside it, found with a stack rather than
+ * by recursion, so a program nested 100,000 loops deep costs no stack. `enter` (default: all) says
+ * whether to take a list and look inside it.
+ */
+export function listsWithin(ops: readonly Op[], enter: (list: readonly Op[]) => boolean = () => true): (readonly Op[])[] {
+  const order: (readonly Op[])[] = [];
+  const todo: (readonly Op[])[] = [ops];
+  while (todo.length > 0) {
+    const list = todo.pop()!;
+    if (!enter(list)) continue;
+    order.push(list);
+    for (const op of list) for (const inner of innerOps(op)) todo.push(inner);
+  }
+  return order;
+}
+
 /** How many ops, counting each one with ops inside and everything inside. */
 export function countOps(ops: readonly Op[]): number {
-  let n = ops.length;
-  for (const op of ops) for (const inner of innerOps(op)) n += countOps(inner);
+  let n = 0;
+  for (const list of listsWithin(ops)) n += list.length;
   return n;
 }
 
 /** How many loops, nested ones included. */
 export function countLoops(ops: readonly Op[]): number {
   let n = 0;
-  for (const op of ops) {
-    if (op.kind === "loop") n++;
-    for (const inner of innerOps(op)) n += countLoops(inner);
-  }
+  for (const list of listsWithin(ops)) for (const op of list) if (op.kind === "loop") n++;
   return n;
+}
+
+/** How deep the loops (and other ops with lists inside) nest: 0 for a list with none. */
+export function depthOf(ops: readonly Op[]): number {
+  let deepest = 0;
+  const todo: [readonly Op[], number][] = [[ops, 0]];
+  while (todo.length > 0) {
+    const [list, depth] = todo.pop()!;
+    deepest = Math.max(deepest, depth);
+    for (const op of list) for (const inner of innerOps(op)) todo.push([inner, depth + 1]);
+  }
+  return deepest;
 }

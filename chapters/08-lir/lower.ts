@@ -9,8 +9,8 @@ import { wrapSigned, type Lir, type Op } from "./lir.ts";
 /**
  * One op per run of the same command (`add` with wrapSigned, dropped when it wraps to 0; `move` with
  * one step position per command, which checks itself), a `loop [0]` per loop (its `[` and `]`
- * positions), `in`/`out` on [0]. maxNesting: the deepest loop nesting accepted; the passes recurse once per
- * level. A loop deeper than that is errors.ts's nestingError, at its `[`.
+ * positions), `in`/`out` on [0]. maxNesting: the deepest loop nesting accepted (MAX_NESTING unless told:
+ * see errors.ts). A loop deeper than that is errors.ts's nestingError, at its `[`.
  */
 export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const code = program.code;

@@ -12,6 +12,8 @@ import { definedKinds, findDefinition } from "./op-set.ts";
 export interface ParseLirOptions {
   /** The Brainfuck source that `@line:column` annotations point into. */
   readonly source?: string;
+  /** The deepest nesting of braces accepted (default MAX_NESTING: see errors.ts). */
+  readonly maxNesting?: number;
 }
 
 /** The longest move the text form accepts: each step carries a position. */
@@ -41,9 +43,10 @@ export function parseLir(text: string, opts: ParseLirOptions = {}): Lir {
   const lex = new Lexer(text, opts.source);
   const root: Op[] = [];
   const open: Open[] = []; // innermost last
+  const maxNesting = opts.maxNesting ?? MAX_NESTING;
   let ops = root;
   const enter = (o: Open): void => {
-    if (open.length === MAX_NESTING) throw nestingError(o.brace.pos);
+    if (open.length === maxNesting) throw nestingError(o.brace.pos, maxNesting);
     open.push(o);
     ops = [];
   };

@@ -1,7 +1,7 @@
 // LIR -> text, one op per line, loop bodies indented. parse-lir.ts reads it back, so tests can state
 // what a pass must produce as text a person can read.
 import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
-import type { Lir, Op } from "./lir.ts";
+import type { Lir, LoopOp, Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 
 export interface PrintOptions {
@@ -20,6 +20,13 @@ export interface Printer {
   body(ops: readonly Op[]): void;
 }
 
+/**
+ * Indentation stops growing this many levels deep: a program nested 100,000 loops deep would
+ * otherwise print gigabytes of spaces. The text stays the same LIR (spaces only separate tokens).
+ */
+const MAX_INDENT = 40;
+const deeper = (indent: string): string => (indent.length < 2 * MAX_INDENT ? indent + "  " : indent);
+
 export function print(lir: Lir, opts: PrintOptions = {}): string {
   const lines: string[] = [];
   printOps(lir.ops, "", opts.positions === true, lines, opts.maxLines ?? Infinity);
@@ -30,10 +37,24 @@ function printOps(ops: readonly Op[], indent: string, positions: boolean, lines:
   const at = (ps: readonly SourcePos[]) => (positions ? ps.map((p) => ` @${formatPos(p)}`).join("") : "");
   const printer: Printer = {
     line: (text, ps, tail = "") => void lines.push(`${indent}${text}${at(ps)}${tail}`),
-    body: (inner) => printOps(inner, indent + "  ", positions, lines, max),
+    body: (inner) => printOps(inner, deeper(indent), positions, lines, max),
   };
-  for (const op of ops) {
+  // The loops being printed, innermost last, with where to go on after each: a stack, not
+  // recursion, so a program nested 100,000 loops deep costs no stack.
+  const open: { readonly list: readonly Op[]; readonly next: number; readonly loop: LoopOp; readonly indent: string }[] = [];
+  let list = ops;
+  let i = 0;
+  for (;;) {
     if (lines.length >= max) return;
+    if (i === list.length) {
+      const done = open.pop();
+      if (done === undefined) return;
+      indent = done.indent;
+      printer.line("}", [done.loop.end]);
+      ({ list, next: i } = done);
+      continue;
+    }
+    const op = list[i++]!;
     switch (op.kind) {
       case "add":
         printer.line(`add [${op.off}] ${op.k}`, [op.pos]);
@@ -55,8 +76,8 @@ function printOps(ops: readonly Op[], indent: string, positions: boolean, lines:
         break;
       case "loop":
         printer.line(`loop [${op.off}]${op.known ? ` known ${op.known.lo}..${op.known.hi}` : ""}`, [op.pos], " {");
-        printer.body(op.body);
-        printer.line("}", [op.end]);
+        open.push({ list, next: i, loop: op, indent });
+        [list, i, indent] = [op.body, 0, deeper(indent)];
         break;
       default:
         definitionOf(op).print(op, printer);

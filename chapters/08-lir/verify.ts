@@ -78,7 +78,20 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
     }
   };
   const walker: Walker = { need, walk: (inner, from) => walk(inner, from, strict) };
-  for (const op of ops) {
+  // The loops being walked, innermost last, each with where to go on after it: a stack, not
+  // recursion, so a program nested 100,000 loops deep costs no stack.
+  const open: { readonly list: readonly Op[]; readonly next: number; readonly loop: LoopEntry }[] = [];
+  let list = ops;
+  let i = 0;
+  for (;;) {
+    if (i === list.length) {
+      const done = open.pop();
+      if (done === undefined) return r;
+      r = afterLoop(done.loop, r, strict);
+      ({ list, next: i } = done);
+      continue;
+    }
+    const op = list[i++]!;
     switch (op.kind) {
       case "add":
       case "set":
@@ -98,31 +111,33 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
       case "move":
         r = afterMove(r, op.delta);
         break;
-      case "loop":
+      case "loop": {
         need(op, op.off);
-        r = afterLoop(op, r, strict);
+        const loop = enterLoop(op, r, strict);
+        open.push({ list, next: i, loop });
+        [list, i, r] = [op.body, 0, loop.start];
         break;
+      }
       default:
         r = definitionOf(op).verify(op, r, walker);
     }
   }
-  return r;
 }
 // #endregion
 
 // #region loop
-/**
- * A loop's body runs from its `known` range, which must hold at the start of every iteration: it is
- * known on entry, and the body leaves it known for the next. A balanced loop starts each iteration
- * at the same pointer, so what is known on entry holds throughout; an unbalanced one, by default,
- * knows only the cells up to the one it tests. After an unbalanced loop, only what holds both if it
- * ran and if it did not. Its LirVerifyErrors, at the loop (the last at its closing brace):
- *   "the loop's known range lo..hi leaves out 0: the pointer's own cell is always on the tape, so include it"
- *   "the loop claims cells lo..hi are known on the tape, but only lo..hi are known where it starts"
- *   "the loop tests [off], outside the cells it claims are known at each iteration, lo..hi"
- *   "the loop claims cells lo..hi are known at the start of each iteration, but its body leaves only lo..hi known for the next one"
- */
-function afterLoop(loop: LoopOp, entry: Range, strict: boolean): Range {
+/** A loop being walked: what its entry and its body start from. */
+interface LoopEntry {
+  readonly loop: LoopOp;
+  /** Known where the loop starts. */
+  readonly entry: Range;
+  /** Known at the start of each iteration: what its body starts from. */
+  readonly start: Range;
+  readonly balanced: boolean;
+}
+
+/** A loop reached with `entry` known: the range its body starts from (afterLoop's first three errors). */
+function enterLoop(loop: LoopOp, entry: Range, strict: boolean): LoopEntry {
   const balanced = isBalanced(loop.body);
   let start = loop.known ?? (balanced ? entry : spanTo(loop.off));
   if (strict && (start.lo > 0 || start.hi < 0)) {
@@ -135,7 +150,23 @@ function afterLoop(loop: LoopOp, entry: Range, strict: boolean): Range {
     throw new LirVerifyError(loop.pos, `the loop tests [${loop.off}], outside the cells it claims are known at each iteration, ${start.lo}..${start.hi}`);
   }
   if (!strict) start = intersect(start, entry);
-  const end = walk(loop.body, start, strict);
+  return { loop, entry, start, balanced };
+}
+
+/**
+ * A loop's body runs from its `known` range, which must hold at the start of every iteration: it is
+ * known on entry, and the body leaves it known for the next. A balanced loop starts each iteration
+ * at the same pointer, so what is known on entry holds throughout; an unbalanced one, by default,
+ * knows only the cells up to the one it tests. After an unbalanced loop, only what holds both if it
+ * ran and if it did not. Its LirVerifyErrors, at the loop (the last at its closing brace):
+ *   "the loop's known range lo..hi leaves out 0: the pointer's own cell is always on the tape, so include it"
+ *   "the loop claims cells lo..hi are known on the tape, but only lo..hi are known where it starts"
+ *   "the loop tests [off], outside the cells it claims are known at each iteration, lo..hi"
+ *   "the loop claims cells lo..hi are known at the start of each iteration, but its body leaves only lo..hi known for the next one"
+ * The walk takes a loop in two halves, enterLoop (the first three errors) and afterLoop (the last),
+ * with the body walked between them: here, `end` is what the body left known.
+ */
+function afterLoop({ loop, entry, start, balanced }: LoopEntry, end: Range, strict: boolean): Range {
   if (balanced) return entry;
   if (strict && !covers(end, start)) {
     throw new LirVerifyError(loop.end, `the loop claims cells ${start.lo}..${start.hi} are known at the start of each iteration, but its body leaves only ${end.lo}..${end.hi} known for the next one`);

@@ -6,11 +6,12 @@ import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
+import { loadLir } from "../08-lir/lir-jit.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { OptLowering } from "./codegen-opt.ts";
 import { libcScanIo } from "./libc-scan.ts";
-import { DEFAULT_PIPELINE, optimize } from "./optimize.ts";
+import { DEFAULT_PIPELINE, optimize, tooDeepToOptimize } from "./optimize.ts";
 
 // #region tier
 /**
@@ -28,9 +29,18 @@ export function optimizedCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?
   return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }
 
-/** The optimizing JIT with the given passes (all of them, in the default order, by default). */
+/**
+ * The optimizing JIT with the given passes (all of them, in the default order, by default). A program
+ * nested too deep for the passes (tooDeepToOptimize) gets the LIR JIT's code instead.
+ */
 export function optimizingJit(passes: readonly string[] = DEFAULT_PIPELINE): NativeTier {
-  return { name: "opt", compile: (program: Program) => loadOptimized(optimize(lower(program), { passes }).lir) };
+  return {
+    name: "opt",
+    compile: (program: Program) => {
+      const lir = lower(program, { maxNesting: Infinity });
+      return tooDeepToOptimize(lir) === null ? loadOptimized(optimize(lir, { passes }).lir) : loadLir(lir, "opt");
+    },
+  };
 }
 
 export const optJit: NativeTier = optimizingJit();

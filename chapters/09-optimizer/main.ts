@@ -60,7 +60,7 @@ interface Options {
 /** --emit: print the LIR, the optimized LIR, or the machine code (as GNU as source, or hex). */
 function emit(source: string, inv: LirInvocation, o: Options, report: (line: string) => void): void {
   const program = parse(source);
-  if (inv.emit === "lir") return void process.stdout.write(print(lower(program), { positions: inv.positions }));
+  if (inv.emit === "lir") return void process.stdout.write(print(lower(program, { maxNesting: Infinity }), { positions: inv.positions })); // any depth
   if (inv.emit === "opt-lir") {
     const { lir, stats } = optimize(lower(program), { passes: o.passes });
     if (inv.stats) report(formatStats(stats));
@@ -82,7 +82,7 @@ function machineCode(program: Program, o: Options): X86Code | Generated {
     case "template":
       return generate(program, libcIo());
     case "lir":
-      return lirToX86(lower(program), libcIo());
+      return lirToX86(lower(program, { maxNesting: Infinity }), libcIo()); // chapter 8's stages take any depth
     case "opt":
       return optToX86(optimize(lower(program), { passes: o.passes }).lir, libcScanIo());
   }
@@ -132,6 +132,7 @@ function statsText(name: string, p: Prepared, runMs: number, stats: RunStats | n
   const io = stats === null ? "" : ` (${ms(stats.runMs)} in the code), ${plural(stats.writes, "write")}, ${plural(stats.reads, "read")}`;
   return [
     ...(p.passes ? [formatStats(p.passes)] : []),
+    ...(p.fallback === undefined ? [] : [`${name}: ${p.tier}: ${p.fallback}`]),
     `${name}: ${p.tier}: ${stages.join(", ")}`,
     `${name}: ran in ${ms(runMs)}${io}`,
   ].join("\n");

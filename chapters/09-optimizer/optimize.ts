@@ -1,7 +1,7 @@
 // The pass manager: passes by name, run in order, with the op count after each, so a reader (and
 // `--stats`, and the bench) can see what each one buys, and a test can run any one alone.
-import { LirVerifyError } from "../08-lir/errors.ts";
-import { countLoops, countOps, type Lir } from "../08-lir/lir.ts";
+import { LirVerifyError, MAX_NESTING } from "../08-lir/errors.ts";
+import { countLoops, countOps, depthOf, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
 import "./ops.ts"; // the ops the passes make: muladd, scan, guard
 import { clearLoops } from "./passes/clear-loops.ts";
@@ -110,6 +110,16 @@ function verifyAfter(pass: Pass, lir: Lir): void {
     if (!(e instanceof LirVerifyError)) throw e;
     throw new PassBrokeLirError(`the pass '${pass.name}' left LIR that does not verify: ${e.message}`, { cause: e });
   }
+}
+
+/**
+ * The passes recurse once per level of nesting, so they take programs nested at most MAX_NESTING
+ * deep (chapter 8's errors.ts). A tier handed a deeper one runs chapter 8's code for it, unoptimized.
+ * Why, for --stats; or null when the passes take it.
+ */
+export function tooDeepToOptimize(lir: Lir): string | null {
+  const depth = depthOf(lir.ops);
+  return depth <= MAX_NESTING ? null : `loops nested ${depth} deep, past the ${MAX_NESTING} the passes take: compiled unoptimized, as the LIR JIT compiles it`;
 }
 
 export function passNamed(name: string): Pass {

@@ -8,7 +8,7 @@ import { loadLir } from "../08-lir/lir-jit.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { loadOptimized } from "./jit.ts";
-import { DEFAULT_PIPELINE, optimize, type PassStats } from "./optimize.ts";
+import { DEFAULT_PIPELINE, optimize, tooDeepToOptimize, type PassStats } from "./optimize.ts";
 
 // #region tiers
 /** This chapter's tiers, in the order the book builds them. */
@@ -102,6 +102,8 @@ export interface Prepared {
   readonly times: StageTimes;
   /** The optimizer's pass table (opt only). */
   readonly passes: readonly PassStats[] | null;
+  /** Why the opt tier compiled the program without its passes (tooDeepToOptimize), if it did. */
+  readonly fallback?: string;
 }
 
 // #region prepare
@@ -115,11 +117,12 @@ export function prepare(source: string, tier: TierName, passes: readonly string[
     const compiled = templateJit.compile(program);
     return { tier, program, compiled, times: { parseMs, codegenMs: lap() }, passes: null };
   }
-  const lowered: Lir = lower(program);
+  const lowered: Lir = lower(program, { maxNesting: Infinity }); // chapter 8's stages take any depth
   const lowerMs = lap();
-  if (tier === "lir") {
-    const compiled = loadLir(lowered, "lir");
-    return { tier, program, compiled, times: { parseMs, lowerMs, codegenMs: lap() }, passes: null };
+  const fallback = tier === "opt" ? tooDeepToOptimize(lowered) : null;
+  if (tier === "lir" || fallback !== null) {
+    const compiled = loadLir(lowered, tier);
+    return { tier, program, compiled, times: { parseMs, lowerMs, codegenMs: lap() }, passes: null, ...(fallback === null ? {} : { fallback }) };
   }
   const optimized = optimize(lowered, { passes });
   const optimizeMs = lap();

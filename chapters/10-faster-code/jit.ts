@@ -4,10 +4,11 @@ import type { Program } from "../06-interpreter/parser.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
+import { loadLir } from "../08-lir/lir-jit.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
-import { optimize } from "../09-optimizer/optimize.ts";
+import { optimize, tooDeepToOptimize } from "../09-optimizer/optimize.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
@@ -54,7 +55,14 @@ export function loadFastLocated(lir: Lir, options: FastJitOptions = {}): { progr
 }
 
 export function fastTier(options: FastJitOptions = {}): NativeTier {
-  return { name: "fast", compile: (program: Program) => loadFast(fastOptimize(lower(program)), options).program };
+  return {
+    name: "fast",
+    compile: (program: Program) => {
+      const lir = lower(program, { maxNesting: Infinity });
+      // Too deep for the passes: chapter 8's code, unoptimized (tooDeepToOptimize).
+      return tooDeepToOptimize(lir) === null ? loadFast(fastOptimize(lir), options).program : loadLir(lir, "fast");
+    },
+  };
 }
 
 /** The fast tier, with AVX2 scans when the CPU has them. */

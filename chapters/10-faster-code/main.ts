@@ -19,9 +19,11 @@ import { hexDump } from "../07-template-jit/listing.ts";
 import type { CompiledProgram, RunStats } from "../07-template-jit/tier.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
 import { nativeSettings } from "../07-template-jit/runtime.ts";
-import { LirError } from "../08-lir/errors.ts";
+import { LirError, MAX_NESTING } from "../08-lir/errors.ts";
+import { loadLir } from "../08-lir/lir-jit.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
+import { tooDeepToOptimize } from "../09-optimizer/optimize.ts";
 import { commandTiers, compileMs, isTierName, prepare, stopwatch, type StageTimes, type TierName } from "../09-optimizer/tiers.ts";
 import type { Simd } from "./fast-lowering.ts";
 import { fastCode, fastOptimize, loadFast, loadFastLocated, type FastJitOptions } from "./jit.ts";
@@ -55,12 +57,14 @@ interface Options {
 
 // #region fast-prepare
 /** Parse, lower, optimize and compile with the fast tier, timing each stage as chapter 9's prepare does. */
-function prepareFast(name: string, source: string, o: Options): { compiled: CompiledProgram; times: StageTimes } {
+function prepareFast(name: string, source: string, o: Options): { compiled: CompiledProgram; times: StageTimes; fallback?: string } {
   const lap = stopwatch();
   const program = parse(source);
   const parseMs = lap();
-  const lowered = lower(program);
+  const lowered = lower(program, { maxNesting: Infinity }); // chapter 8's stages take any depth
   const lowerMs = lap();
+  const fallback = tooDeepToOptimize(lowered); // the passes do not: chapter 8's code, unoptimized
+  if (fallback !== null) return { compiled: loadLir(lowered, o.tier), times: { parseMs, lowerMs, codegenMs: lap() }, fallback };
   const lir = fastOptimize(lowered);
   const optimizeMs = lap();
   if (!o.perfMap) return { compiled: loadFast(lir, o.fast).program, times: { parseMs, lowerMs, optimizeMs, codegenMs: lap() } };
@@ -74,7 +78,8 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
 function run(name: string, source: string, inv: LirInvocation, o: Options): boolean {
   const opts: RunOptions = { tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
   if (isTierName(o.tier)) return runEarlier(name, source, inv, o.tier, o, opts);
-  const { compiled, times } = prepareFast(name, source, o);
+  const { compiled, times, fallback } = prepareFast(name, source, o);
+  if (inv.stats && fallback !== undefined && !o.json) console.error(`${name}: ${o.tier}: ${fallback}`);
   const started = performance.now();
   let outcome: ReturnType<CompiledProgram["runWithStats"]>;
   try {
@@ -93,6 +98,7 @@ function run(name: string, source: string, inv: LirInvocation, o: Options): bool
 function runEarlier(name: string, source: string, inv: LirInvocation, tier: TierName, o: Options, opts: RunOptions): boolean {
   const prepared = prepare(source, tier);
   const compiled = prepared.compiled;
+  if (inv.stats && prepared.fallback !== undefined && !o.json) console.error(`${name}: ${tier}: ${prepared.fallback}`);
   if (compiled === null) {
     const input = source.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
     const result = interpret(prepared.program, { ...opts, input }, fdSink(1)); // streamed
@@ -117,7 +123,7 @@ function statsLine(tier: string, name: string, t: StageTimes, runMs: number, sta
 
 // #region emit
 function emit(source: string, inv: LirInvocation, o: Options, own = false): void {
-  const lowered = lower(parse(source));
+  const lowered = lower(parse(source), { maxNesting: inv.emit === "lir" ? Infinity : MAX_NESTING }); // printing takes any depth
   if (inv.emit === "lir") return void process.stdout.write(print(lowered, { positions: inv.positions }));
   const lir = fastOptimize(lowered);
   if (inv.emit === "opt-lir") return void process.stdout.write(print(lir, { positions: inv.positions }));

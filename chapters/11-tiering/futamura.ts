@@ -5,7 +5,7 @@
 // out the rest, the body of the case it picked with the argument filled in, as JavaScript source.
 // Bun's own JIT compiles that source; we wrote no backend at all.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
-import { fold } from "../06-interpreter/interpreter.ts";
+import { fold, interpret } from "../06-interpreter/interpreter.ts";
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import type { Command, Instr, Program } from "../06-interpreter/parser.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
@@ -105,27 +105,57 @@ class Stopped extends Error {
   }
 }
 
+/**
+ * Each loop of the residual code is a function that calls its inner loops' functions, so a program
+ * nested n loops deep runs n calls deep, and the engine's stack ends somewhere past 30,000 (Bun,
+ * measured). Deeper than this, the specialized code is not run: the interpreter it was made from is.
+ */
+export const MAX_CALL_DEPTH = 10_000;
+
+/** How deep the program's loops nest. */
+export function nestingDepth(program: Program): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const { op } of program.code) {
+    if (op === "[") deepest = Math.max(deepest, ++depth);
+    else if (op === "]") depth--;
+  }
+  return deepest;
+}
+
 // #region specialized-program
 /** A program specialized once and compiled by the JavaScript engine, run as often as wanted. */
 export class SpecializedProgram {
   readonly tier = "js";
-  readonly source: string;
-  readonly #run: Residual;
+  /** Why the run is the interpreter's rather than the specialized code's, or null when it is not. */
+  readonly fallback: string | null;
+  readonly #run: Residual | null;
   readonly #origins: Int32Array;
+  #source: string | null = null;
 
   constructor(readonly program: Program) {
-    this.source = specialize(program);
     this.#origins = fold(program).origins;
-    this.#run = new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", "grow", this.source) as Residual;
+    const depth = nestingDepth(program);
+    this.fallback =
+      depth > MAX_CALL_DEPTH
+        ? `loops nested ${depth} deep would run ${depth} calls deep (at most ${MAX_CALL_DEPTH}): run by chapter 6's interpreter instead`
+        : null;
+    this.#run = this.fallback === null ? (new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", "grow", this.source) as Residual) : null;
+  }
+
+  /** The residual program, made on first use (a program run by the interpreter needs none). */
+  get source(): string {
+    return (this.#source ??= specialize(this.program));
   }
 
   /** Characters of JavaScript: the "code" this tier makes. */
   get codeSize(): number {
-    return this.source.length;
+    return this.#run === null ? 0 : this.source.length;
   }
 
   /** Run it, as chapter 6's interpret(): the output in the result, or streamed to `sink`. */
   run(opts?: RunOptions, sink?: OutputSink): RunResult {
+    if (this.#run === null) return interpret(this.program, opts, sink);
     const settings = settingsOf(opts);
     const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
     let tape = new Uint8Array(tapeSize);

@@ -15,12 +15,15 @@ import { formatPos } from "../06-interpreter/source.ts";
 import { fdSink } from "../06-interpreter/write-all.ts";
 import type { RunIO } from "../07-template-jit/tier.ts";
 import { diagnostic } from "../08-lir/cli.ts";
-import { LirError } from "../08-lir/errors.ts";
+import { LirError, MAX_NESTING } from "../08-lir/errors.ts";
+import { interpretLir } from "../08-lir/interpret-lir.ts";
+import { loadLir } from "../08-lir/lir-jit.ts";
+import { lower } from "../08-lir/lower.ts";
 import { optJit } from "../09-optimizer/jit.ts";
 import { USAGE, parseArgs, type TieringInvocation } from "./cli.ts";
 import type { SwitchEvent } from "./counting-interpreter.ts";
-import { compileToJs } from "./futamura.ts";
-import { OptimizedJsProgram, TieredJsProgram } from "./js-tiers.ts";
+import { compileToJs, nestingDepth } from "./futamura.ts";
+import { OptimizedJsProgram, TieredJsProgram, settingsWithoutStepLimit } from "./js-tiers.ts";
 import { ms, formatTiering } from "./stats.ts";
 import { DEFAULT_THRESHOLD, TieredProgram } from "./tiered-jit.ts";
 
@@ -53,6 +56,8 @@ function run(program: Program, inv: TieringInvocation, input: Uint8Array | null)
   };
   // The native tiers read and write the real file descriptors: no byte goes through JavaScript.
   const io: RunIO = { outputFd: 1, ...(input === null ? { inputFd: 0 } : {}), ...(inv.buffer === null ? {} : { bufferSize: inv.buffer }) };
+  const depth = nestingDepth(program);
+  if (depth > MAX_NESTING && inv.tier !== "js" && inv.tier !== "opt") return runUnprofiled(program, inv, opts, io, input, depth);
   switch (inv.tier) {
     case "tiered":
     case "interpreter": {
@@ -79,6 +84,29 @@ function run(program: Program, inv: TieringInvocation, input: Uint8Array | null)
 }
 // #endregion run
 
+/**
+ * The profile, the loop units and the passes recurse on the LIR, so a program nested deeper than
+ * MAX_NESTING runs as chapter 8 runs it, whole and unoptimized: the native tier with the LIR JIT's
+ * code, the others (in memory, like the JS tiers) with the LIR interpreter. --stats says so.
+ */
+function runUnprofiled(program: Program, inv: TieringInvocation, opts: RunOptions, io: RunIO, input: Uint8Array | null, depth: number): { error: BrainfuckError | null; figures: Figures } {
+  settingsWithoutStepLimit(opts, inv.tier); // refused as the tier itself refuses it
+  const lir = lower(program, { maxNesting: Infinity });
+  const started = performance.now();
+  const why = `loops nested ${depth} deep, past the ${MAX_NESTING} this tier takes`;
+  if (inv.tier === "tiered") {
+    using compiled = loadLir(lir, inv.tier);
+    const compileMs = performance.now() - started;
+    const { result, stats } = compiled.runWithStats(opts, io);
+    const runMs = performance.now() - started - compileMs;
+    const text = `${why}: compiled whole by the LIR JIT in ${ms(compileMs)} (${compiled.codeSize} bytes of code), ran in ${ms(runMs)}`;
+    return { error: result.error, figures: { text, compileMs, runMs, codeMs: stats.runMs, codeSize: compiled.codeSize } };
+  }
+  const result = interpretLir(lir, { ...opts, input: input ?? stdinFor(program) }, fdSink(1));
+  const runMs = performance.now() - started;
+  return { error: result.error, figures: { text: `${why}: run by the LIR interpreter in ${ms(runMs)}`, compileMs: 0, runMs, codeMs: 0, codeSize: 0 } };
+}
+
 /** The JS tiers run in memory: the whole input first; the output streams to standard output. */
 function runJs(program: Program, inv: TieringInvocation, opts: RunOptions): { error: BrainfuckError | null; figures: Figures } {
   const started = performance.now();
@@ -93,7 +121,8 @@ function runJs(program: Program, inv: TieringInvocation, opts: RunOptions): { er
     const compileMs = performance.now() - started;
     result = js.run(opts, fdSink(1));
     const runMs = performance.now() - started - compileMs;
-    const text = `${js.tier}: ${js.codeSize} characters of JavaScript made in ${ms(compileMs)}, ran in ${ms(runMs)}`;
+    const fallback = "fallback" in js && js.fallback !== null ? ` (not run: ${js.fallback})` : "";
+    const text = `${js.tier}: ${js.codeSize} characters of JavaScript made in ${ms(compileMs)}${fallback}, ran in ${ms(runMs)}`;
     figures = { text, compileMs, runMs, codeMs: runMs, codeSize: js.codeSize };
   } else {
     const threshold = inv.threshold ?? DEFAULT_THRESHOLD;

@@ -12,8 +12,9 @@ import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { fdSink } from "../06-interpreter/write-all.ts";
 import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "../08-lir/cli.ts";
-import { LirError } from "../08-lir/errors.ts";
-import { countOps } from "../08-lir/lir.ts";
+import { LirError, MAX_NESTING } from "../08-lir/errors.ts";
+import { interpretLir } from "../08-lir/interpret-lir.ts";
+import { countOps, depthOf, type Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
@@ -42,8 +43,13 @@ const DEMO = "++++++++[>++++++++<-]>+ <++++++++++++++++++++++++++[>.+<-]";
 function run(name: string, source: string, inv: LirInvocation & { readonly json: boolean }, optimized: boolean, report: (line: string) => void): boolean {
   try {
     const started = performance.now();
-    const lowered = lower(parse(source));
-    const lir = optimized ? optimize(lowered).lir : lowered;
+    // The passes and the module's generation recurse once per level of nesting: a program nested
+    // deeper than MAX_NESTING runs with chapter 8's LIR interpreter instead (its module is refused).
+    const running = inv.emit === null || inv.emit === "lir";
+    const lowered = lower(parse(source), { maxNesting: running ? Infinity : MAX_NESTING });
+    const depth = depthOf(lowered.ops);
+    if (inv.emit === null && depth > MAX_NESTING) return runDeep(name, lowered, inv, depth, report);
+    const lir = optimized && inv.emit !== "lir" ? optimize(lowered).lir : lowered;
     const frontEndMs = performance.now() - started;
     if (inv.emit === "lir" || inv.emit === "opt-lir") {
       process.stdout.write(print(inv.emit === "lir" ? lowered : lir, { positions: inv.positions }));
@@ -79,6 +85,19 @@ function run(name: string, source: string, inv: LirInvocation & { readonly json:
   }
 }
 // #endregion
+
+/** A program nested too deep for the module: chapter 8's LIR interpreter runs it, and --stats says why. */
+function runDeep(name: string, lir: Lir, inv: LirInvocation & { readonly json: boolean }, depth: number, report: (line: string) => void): boolean {
+  const input = readsInput(lir.ops) ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+  const started = performance.now();
+  const options = { input, tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
+  const result = interpretLir(lir, options, fdSink(1));
+  const runMs = performance.now() - started;
+  if (result.error) report(diagnostic(name, result.error));
+  if (inv.stats && inv.json) report(JSON.stringify({ tier: "wasm", compileMs: 0, runMs, codeSize: 0, fallback: "lir-interpreter" }));
+  else if (inv.stats) report(`${name}: loops nested ${depth} deep, past the ${MAX_NESTING} the module takes: run by the LIR interpreter in ${ms(runMs)}`);
+  return result.error === null;
+}
 
 function ms(t: number): string {
   return `${t.toFixed(1)} ms`;
