@@ -94,13 +94,15 @@ describe("main.ts: a runaway program, stopped in every tier", () => {
 });
 
 describe("deep and huge programs (uninstrumented children)", () => {
-  test("100,000 nested loops: every tier runs it; the LIR tiers hand it to the template JIT", async () => {
+  test("100,000 nested loops: every tier runs it; the tiered JIT hands it to the template JIT", async () => {
     const r = await runBun(MAIN, ["--demo", "deep"], { env: { NYC_BUN: "0" }, timeoutMs: 60_000 });
     expect(exitOf(r)).toEqual({ exitCode: 0 });
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toBe("100,000 loops, each inside the last (200002 bytes):");
-    for (const tier of ["interp", "template"]) expect(lines.find((l) => l.trim().startsWith(tier))).toMatch(/ ok +0 bytes out .* ms\s*$/);
-    for (const tier of ["lir", "opt", "tiered"]) expect(lines.find((l) => l.trim().startsWith(tier))).toMatch(/ ok .* refused by the LIR, run by template$/);
+    // Chapter 8's stages take any depth (and chapter 9's tiers give a program too deep for the passes
+    // chapter 8's code); the tiered JIT's guard keeps the 1,000 limit and hands it to the template JIT.
+    for (const tier of ["interp", "template", "lir", "opt"]) expect(lines.find((l) => l.trim().startsWith(tier))).toMatch(/ ok +0 bytes out .* ms\s*$/);
+    expect(lines.find((l) => l.trim().startsWith("tiered"))).toMatch(/ ok .* refused by the LIR, run by template$/);
   });
 
   test("a megabyte of program: every tier compiles and runs it, with the same output", async () => {
