@@ -156,6 +156,18 @@ export function programsIn(dir: string, names?: readonly string[]): ProgramSet {
   return { programs, missing, note: missing.length > 0 ? `not in ${dir}: ${missing.join(", ")}` : null };
 }
 
+/** A program a figure needs is not installed: a figure the prose quotes must always be there. */
+export class ProgramsNotInstalledError extends Error {
+  override name = "ProgramsNotInstalledError";
+}
+
+/** The programs named, every one installed (a figures script's programs), or the error that says which are not. */
+export function installedPrograms(names: readonly string[]): BfProgram[] {
+  const { programs, missing } = findPrograms(names);
+  if (missing.length > 0) throw new ProgramsNotInstalledError(`not installed: ${missing.join(", ")} (\`npm run programs -- fetch\` downloads them)`);
+  return programs;
+}
+
 function unknown(name: string): never {
   throw new UnknownProgramError(`there is no program '${name}': choose from ${PROGRAM_NAMES.join(", ")}`);
 }

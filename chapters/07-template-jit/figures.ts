@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
-import { findPrograms, type BfProgram } from "../../shared/programs.ts";
+import { installedPrograms, type BfProgram } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { compareWithInterpreter } from "./compare.ts";
 import { CONTEXT_SIZE } from "./context.ts";
@@ -104,9 +104,7 @@ if (import.meta.main) {
     const args = parseCommand(process.argv.slice(2), USAGE, { allowPositionals: true, options: {} });
     if (args === null) return;
     const names = args.positionals.length > 0 ? args.positionals : FIGURE_PROGRAMS;
-    const { programs, missing } = findPrograms(names);
-    // A figure the prose quotes must always be there: no note in place of a missing program.
-    if (missing.length > 0) throw new FiguresError(`not installed: ${missing.join(", ")} (\`npm run programs -- fetch\` downloads them)`);
+    const programs = installedPrograms(names);
     console.log(JSON.stringify({ ...jitFigures(programs), ...bufferFigures(), contextSize: String(CONTEXT_SIZE) }));
   });
 }

@@ -5,16 +5,12 @@
 // It prints one JSON object, for a `run figures=passes` block of the chapter's README.
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
-import { findPrograms } from "../../shared/programs.ts";
+import { installedPrograms } from "../../shared/programs.ts";
 import { loadPrograms, millions, timeRun, type BenchProgram } from "./bench.ts";
 import { optimize } from "./optimize.ts";
 
 /** The book's programs counted by default: each runs in about a second unoptimized. */
 export const FIGURE_PROGRAMS: readonly string[] = ["pascal", "circle", "cipher", "times"];
-
-export class FiguresError extends Error {
-  override name = "FiguresError";
-}
 
 /** A ratio as the prose quotes it: one decimal, then ×. */
 export function ratio(before: number, after: number): string {
@@ -50,9 +46,7 @@ if (import.meta.main) {
     const args = parseCommand(process.argv.slice(2), USAGE, { allowPositionals: true, options: {} });
     if (args === null) return;
     const names = args.positionals.length > 0 ? args.positionals : FIGURE_PROGRAMS;
-    const { programs, missing } = findPrograms(names);
-    // A figure the prose quotes must always be there: no note in place of a missing program.
-    if (missing.length > 0) throw new FiguresError(`not installed: ${missing.join(", ")} (\`npm run programs -- fetch\` downloads them)`);
+    const programs = installedPrograms(names);
     console.log(JSON.stringify(passFigures(loadPrograms(programs))));
   });
 }

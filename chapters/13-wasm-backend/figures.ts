@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
-import { findPrograms } from "../../shared/programs.ts";
+import { installedPrograms } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import type { RunResult } from "../06-interpreter/semantics.ts";
 import { templateJit } from "../07-template-jit/template-jit.ts";
@@ -115,9 +115,7 @@ if (import.meta.main) {
     const args = parseCommand(process.argv.slice(2), USAGE, { allowPositionals: true, options: {} });
     if (args === null) return;
     const names = args.positionals.length > 0 ? args.positionals : FIGURE_PROGRAMS;
-    const { programs, missing } = findPrograms(names);
-    // A figure the prose quotes must always be there: no note in place of a missing program.
-    if (missing.length > 0) throw new FiguresError(`not installed: ${missing.join(", ")} (\`npm run programs -- fetch\` downloads them)`);
+    const programs = installedPrograms(names);
     const loaded = loadPrograms(programs);
     const timed = loaded.find((p) => p.name === TIMED_PROGRAM) ?? loaded[loaded.length - 1]!;
     console.log(JSON.stringify({ ...moduleFigures(loaded), ...runFigures(timed) }));
