@@ -7,19 +7,9 @@ import { parseLirArgs, readSource } from "../chapters/08-lir/cli.ts";
 import { LirSyntaxError } from "../chapters/08-lir/errors.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { cellAt, LIR_REG } from "../chapters/08-lir/codegen-x86.ts";
+import { errorOf, opsListed } from "./support/error-of.ts";
 
-// A message that lists the ops: this chapter's, then (…) any a later chapter defined through op-set.ts.
-const opsListed = (message: string): RegExp => new RegExp("^" + message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("…", "(, [a-z]+)*") + "$");
 
-/** The line:column and message of the error `f` throws. */
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-  return "no error";
-}
 
 describe("the text form", () => {
   // The lexer and the parser's structure are given: these refusals come before any op is read.

@@ -17,26 +17,13 @@ import { print } from "../chapters/08-lir/print.ts";
 import { established, verify } from "../chapters/08-lir/verify.ts";
 import { benchPrograms, checkCase, compiledPrograms, runCase } from "./support/bf-programs.ts";
 import { randomCases } from "./support/bf-random.ts";
+import { errorOf, opsListed } from "./support/error-of.ts";
 
 /** Brainfuck -> LIR text. */
 const lowered = (bf: string) => print(lower(parse(bf)));
 /** LIR text as print() writes it: one op a line, two spaces per level. */
 const lines = (...ls: string[]) => ls.map((l) => l + "\n").join("");
-/**
- * A message that lists the ops: "…" stands for the op kinds later chapters add (in a test run with
- * theirs loaded, the list goes on).
- */
-const opsListed = (message: string): RegExp => new RegExp("^" + message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("…", "(, [a-z]+)*") + "$");
 
-/** The line:column and message of the error `f` throws. */
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-  return "no error";
-}
 const runText = (text: string, opts?: RunOptions) => interpretLir(parseLir(text), opts);
 
 describe("lowering", () => {

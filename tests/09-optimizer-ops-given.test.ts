@@ -15,19 +15,12 @@ import { established, verify } from "../chapters/08-lir/verify.ts";
 import { afterScan } from "../chapters/09-optimizer/ops.ts";
 import { runNative } from "../shared/child.ts";
 import type { LirCase, LirOutcome } from "./support/lir-native-probes.ts";
+import { errorOf } from "./support/error-of.ts";
 
 setDefaultTimeout(120_000);
 
 const lines = (...ls: string[]) => ls.map((l) => l + "\n").join("");
 const runText = (text: string, opts?: RunOptions) => interpretLir(parseLir(text), opts);
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-  return "(no error)";
-}
 
 describe("the op set: chapter 9's ops are defined once, through chapter 8's seam", () => {
   test("each has a definition, and a kind cannot be defined twice", () => {
