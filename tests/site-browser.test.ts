@@ -213,9 +213,10 @@ describe.skipIf(!hasChromium || !firstChapter)("the site in Chromium", () => {
   test("pasted programs of 900 KB and 1.5 MB: the panels are cut or skipped with a note, and the run ends with the book's error at line:column", async () => {
     await page.goto(server.url + "playground.html");
     await page.waitForFunction(() => document.getElementById("pg-output")?.textContent === "Hello World!\n");
-    await page.locator("#pg-source").fill("+>".repeat(300_000) + "<".repeat(300_000) + "[-]");
+    // The tape grows to the right, so the program walks 300,000 cells out, back, and one past the left end.
+    await page.locator("#pg-source").fill("+>".repeat(300_000) + "<".repeat(300_001) + "[-]");
     await page.waitForFunction(() => document.getElementById("pg-status")?.textContent?.startsWith("TapeBoundsError"), undefined, { timeout: 30_000 });
-    expect(await page.locator("#pg-status").textContent()).toStartWith("TapeBoundsError: 1:60000: '>' moved the pointer off the right end of the tape");
+    expect(await page.locator("#pg-status").textContent()).toStartWith("TapeBoundsError: 1:900001: '<' moved the pointer off the left end of the tape");
     expect(await page.locator("#pg-lir").textContent()).toContain("… The text is cut after 3,000 lines of ");
     expect(await page.locator("#pg-x86").textContent()).toContain("this is the code for its first");
     expect(await page.locator("#pg-wasm").textContent()).toContain(";; ... cut here, after 3000 lines");
