@@ -26,6 +26,8 @@ export const TOOLS: Readonly<Record<string, number>> = {
   // chapter 12's differential fuzzer, from the command line
   "shared/fuzz.ts": 12,
   "shared/fuzz-cli.ts": 12,
+  // peak memory of every tier, from the tier registry
+  "shared/memory-bench.ts": 9,
   // random Brainfuck programs, run against chapter 6's interpreter
   "shared/bf-random.ts": 6,
   // the doctor's native probe: chapter 3's CodeBuffer, RW then RX, called

@@ -34,7 +34,7 @@ export class LirNestingError extends LirError {
  * The LIR is a tree. This chapter's stages walk it with explicit stacks, so any depth costs them
  * only memory, and this chapter's tiers take any depth (`lower(program, { maxNesting: Infinity })`);
  * a stage that recurses on the tree instead costs stack per level. Real programs nest a few dozen
- * loops deep (awib: 33); a hostile one can nest 100,000. For such stages, lower refuses a program
+ * loops deep (awib: 33); a generated one can nest 100,000. For such stages, lower refuses a program
  * nested deeper than this by default, and the interpreter, which does not recurse, runs it instead.
  */
 export const MAX_NESTING = 1000;
