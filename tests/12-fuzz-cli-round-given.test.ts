@@ -1,4 +1,5 @@
-// Chapter 12's fuzzer through the command-line mains, a seeded round: it needs the reader's tiers.
+// Chapter 12's fuzzer through the command-line mains, a seeded round. Given: it runs the book's mains by
+// their paths, whatever the workspace holds.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
 
