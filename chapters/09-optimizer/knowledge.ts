@@ -5,15 +5,20 @@ import { innerOps, isBalanced, wrapUnsigned, type LoopOp, type Op } from "../08-
 
 // #region knowledge
 export class Knowledge {
-  /** Offset + base -> its value, or null when unknown. Cells not in the map hold `rest`. */
-  private readonly cells: Map<number, number | null>;
+  /**
+   * The cells by key (offset + base), from key `lo` on: a value, null when unknown, or a hole when
+   * the cell holds `rest`. An array rather than a map: the passes copy what is known at every loop
+   * and guard, and copying an array of the few dozen cells a program touches is one block copy.
+   */
+  private cells: (number | null | undefined)[];
 
   private constructor(
     private rest: number | null,
     private base = 0,
-    cells?: ReadonlyMap<number, number | null>,
+    cells: readonly (number | null | undefined)[] = [],
+    private lo = 0,
   ) {
-    this.cells = new Map(cells);
+    this.cells = cells.slice();
   }
 
   /** At the start of a program: every cell holds 0. */
@@ -27,12 +32,18 @@ export class Knowledge {
   }
 
   get(off: number): number | null {
-    const v = this.cells.get(off + this.base);
+    const v = this.cells[off + this.base - this.lo];
     return v === undefined ? this.rest : v;
   }
 
   private set(off: number, v: number | null): void {
-    this.cells.set(off + this.base, v);
+    const key = off + this.base;
+    if (this.cells.length === 0) this.lo = key;
+    else if (key < this.lo) {
+      this.cells = new Array<number | null | undefined>(this.lo - key).concat(this.cells);
+      this.lo = key;
+    }
+    this.cells[key - this.lo] = v;
   }
   // #endregion
 
@@ -89,10 +100,10 @@ export class Knowledge {
    * unbalanced loop forgets `rest`, and a balanced branch has neither, so both still share it.)
    */
   private keepAgreed(other: Knowledge): void {
-    const offs = new Set<number>();
-    for (const key of this.cells.keys()) offs.add(key - this.base);
-    for (const key of other.cells.keys()) offs.add(key - other.base);
-    for (const off of offs) if (this.get(off) !== other.get(off)) this.set(off, null);
+    for (const k of [this, other]) {
+      const from = k.lo - k.base; // every offset either one holds apart from `rest`
+      for (let off = from; off < from + k.cells.length; off++) if (this.get(off) !== other.get(off)) this.set(off, null);
+    }
   }
 
   /** What holds at the start of every iteration of `loop`, entered from here. */
@@ -105,13 +116,13 @@ export class Knowledge {
   }
   // #endregion
 
-  /** A copy, keys and base as they are: one copy of the map, rather than one set per cell. */
+  /** A copy, keys and base as they are: one copy of the array, rather than one set per cell. */
   clone(): Knowledge {
-    return new Knowledge(this.rest, this.base, this.cells);
+    return new Knowledge(this.rest, this.base, this.cells, this.lo);
   }
 
   private forgetAll(): void {
-    this.cells.clear();
+    this.cells = [];
     this.rest = null;
   }
 }
