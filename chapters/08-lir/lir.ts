@@ -146,7 +146,10 @@ export function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
 export function extent(reach: readonly Reach[]): Range {
   let lo = 0;
   let hi = 0;
-  for (const { off } of reach) [lo, hi] = [Math.min(lo, off), Math.max(hi, off)];
+  for (const { off } of reach) {
+    if (off < lo) lo = off;
+    else if (off > hi) hi = off;
+  }
   return { lo, hi };
 }
 
@@ -183,6 +186,7 @@ export function isBalanced(ops: readonly Op[]): boolean {
     let balanced = true;
     for (const op of list) {
       if (op.kind === "move") net += op.delta;
+      else if (op.kind === "loop") balanced &&= balancedCache.get(op.body) === true;
       else if (!innerOps(op).every((inner) => balancedCache.get(inner) === true) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
     }
     balancedCache.set(list, balanced && net === 0);
@@ -222,7 +226,10 @@ export function listsWithin(ops: readonly Op[], enter: (list: readonly Op[]) => 
     const list = todo.pop()!;
     if (!enter(list)) continue;
     order.push(list);
-    for (const op of list) for (const inner of innerOps(op)) todo.push(inner);
+    for (const op of list) {
+      if (op.kind === "loop") todo.push(op.body); // the common case, without innerOps' array
+      else for (const inner of innerOps(op)) todo.push(inner);
+    }
   }
   return order;
 }
@@ -244,11 +251,24 @@ export function countLoops(ops: readonly Op[]): number {
 /** How deep the loops (and other ops with lists inside) nest: 0 for a list with none. */
 export function depthOf(ops: readonly Op[]): number {
   let deepest = 0;
-  const todo: [readonly Op[], number][] = [[ops, 0]];
-  while (todo.length > 0) {
-    const [list, depth] = todo.pop()!;
-    deepest = Math.max(deepest, depth);
-    for (const op of list) for (const inner of innerOps(op)) todo.push([inner, depth + 1]);
+  const lists: (readonly Op[])[] = [ops]; // and depths[i] is how deep lists[i] is
+  const depths: number[] = [0];
+  while (lists.length > 0) {
+    const list = lists.pop()!;
+    const depth = depths.pop()!;
+    if (depth > deepest) deepest = depth;
+    for (const op of list) {
+      const inside = op.kind === "loop" ? op.body : null; // the common case, without innerOps' array
+      if (inside !== null) {
+        lists.push(inside);
+        depths.push(depth + 1);
+      } else {
+        for (const inner of innerOps(op)) {
+          lists.push(inner);
+          depths.push(depth + 1);
+        }
+      }
+    }
   }
   return deepest;
 }
