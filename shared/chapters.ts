@@ -1,5 +1,8 @@
 // The book's table of contents: one place that the verifier, the demos runner and the site read.
 
+/** A processor the book has machine code for, by its process.arch name. */
+export type Machine = "x64" | "arm64";
+
 export interface ChapterInfo {
   /** 1-based chapter number. */
   readonly n: number;
@@ -7,8 +10,10 @@ export interface ChapterInfo {
   readonly slug: string;
   readonly title: string;
   readonly part: "I" | "II" | "III";
-  /** True when main.ts executes machine code and so needs Bun on Linux x86-64. */
+  /** True when main.ts executes machine code and so needs Bun on Linux, on a processor it has code for. */
   readonly native: boolean;
+  /** The processors a native chapter has machine code for (process.arch names); x86-64 alone when unsaid. */
+  readonly machines?: readonly Machine[];
   /** What `npm run verify` suggests when the chapter's tests fail and no test hint fits. */
   readonly hint: string;
   /**
@@ -43,6 +48,7 @@ const BOOK: readonly ChapterInfo[] = [
     title: "Pages",
     part: "I",
     native: true,
+    machines: ["x64", "arm64"],
     hint: "Read the failing test's errno: EINVAL usually means a size or address that is not page-aligned; a BigInt from mmap is MAP_FAILED.",
     testHints: [
       { test: /checkSize/, hint: "checkSize refuses, with an ArgumentError naming the argument: a value that is not a number, not finite, not whole, under 1, or over MAX_USER_ADDRESS (128 TiB). The tests look for the words its doc comment quotes, one message per case: compare the Expected substring with yours." },
@@ -64,6 +70,7 @@ const BOOK: readonly ChapterInfo[] = [
     title: "First bytes",
     part: "I",
     native: true,
+    machines: ["x64", "arm64"],
     hint: "Compare your bytes with `as`: printf '.intel_syntax noprefix\\nmov eax, 42\\nret\\n' | as --64 -o /tmp/a.o && objdump -d -M intel /tmp/a.o. Results come back in eax/rax.",
     testHints: [
       {
@@ -88,6 +95,7 @@ const BOOK: readonly ChapterInfo[] = [
     title: "W^X",
     part: "I",
     native: true,
+    machines: ["x64", "arm64"],
     hint: "A SIGSEGV diagnosis names the page and its permissions: code must be sealed (RX) before it is called, and unsealed (RW) before it is written.",
     testHints: [
       { test: /create: whole pages|filled with int3|create with a bad size/, hint: "CodeBuffer.create rounds the size up to whole pages, maps them RW, and fills them with int3 (0xCC), so a jump past the code traps instead of running garbage." },
@@ -270,6 +278,11 @@ export const LAST_CHAPTER: number = 13;
 export const CHAPTERS: readonly ChapterInfo[] = BOOK.filter((c) => c.n <= LAST_CHAPTER);
 
 export const TOTAL_CHAPTERS = CHAPTERS.length;
+
+/** True when `c` runs on `machine` under Linux: a pure chapter anywhere, a native one where it has the code. */
+export function runsOn(c: ChapterInfo, machine: string): boolean {
+  return !c.native || (c.machines ?? ["x64"]).some((m) => m === machine);
+}
 
 export function chapter(n: number): ChapterInfo {
   const c = CHAPTERS[n - 1];

@@ -8,11 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../shared/child.ts";
 import { arm64BunCommand } from "../shared/arm64-bun.ts";
+import { chapter } from "../shared/chapters.ts";
 import {
   A64_ADD,
   A64_ADD_FOUR,
   A64_BRK,
   A64_RETURN_42,
+  NATIVE_MACHINES,
   SYNC_CACHES,
   a64ReturnConstant,
 } from "../chapters/02-first-bytes/aarch64.ts";
@@ -51,6 +53,10 @@ describe.skipIf(!hasAs)("chapter 2's AArch64 bytes against aarch64-linux-gnu-as"
     expect(assembleA64(["mov w0, #42", "ret", A64_BRK.asm])).toEqual([0x52800540, 0xd65f03c0, 0xd4200000]);
     expect(wordsOf({ name: "brk", c: "", code: [A64_BRK] })).toEqual(assembleA64(["brk #0"]));
   });
+});
+
+test("the table of contents says chapters 1-3 run where chapter 2 has code (the doctor reads it)", () => {
+  for (const n of [1, 2, 3]) expect(chapter(n).machines as readonly string[]).toEqual(NATIVE_MACHINES);
 });
 
 const command = arm64BunCommand(["--version"]);
@@ -93,6 +99,12 @@ describe.skipIf(missing !== null)("chapters 1-3 with the arm64 Bun", () => {
     expect(r.stdout).toMatch(/seal\(\) +sealed +r-xp +f\(\) = 42/);
     expect(r.stdout).toMatch(/unseal, patch, seal +sealed +r-xp +f\(\) = 43/);
     expect(r.stdout).toContain("written through RW, called through RX: 42");
+  });
+
+  test("the doctor's probe maps, seals and calls AArch64 code", () => {
+    const r = runArm64(["shared/workbook/probe.ts"]);
+    expect(r.stdout.trim()).toBe("returned 42 from mov w0, #42; ret");
+    expect(r.status).toBe(0);
   });
 
   test("the key cases of chapters 1-3's native tests", () => {

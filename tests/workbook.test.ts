@@ -3,6 +3,7 @@
 // tests/workbook-contract.test.ts; a reader's whole session, in tests/workbook-verify.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { BUN, runChild } from "../shared/child.ts";
+import { CHAPTERS, runsOn } from "../shared/chapters.ts";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { calledWhileLoading, formatContract, type ContractResult } from "../shared/workbook/contract.ts";
@@ -438,19 +439,30 @@ describe("doctor", () => {
 
   test.each([
     ["linux", "x64", "ok", "every chapter runs here"],
-    ["darwin", "arm64", "warn", "Apple Silicon"],
+    ["darwin", "arm64", "warn", "chapters 4, 6, 13 (pure TypeScript) run here"],
+    ["darwin", "arm64", "warn", "Linux arm64 container or VM on this Mac"],
+    ["darwin", "arm64", "warn", "chapters 1, 2, 3 run there as they are"],
     ["darwin", "x64", "warn", "MAP_ANON is 0x1000"],
-    ["linux", "arm64", "warn", "not x86-64"],
+    ["linux", "arm64", "warn", "chapters 1, 2, 3 (with AArch64 machine code) and 4, 6, 13 (pure TypeScript) run here"],
+    ["linux", "arm64", "warn", "chapters 5, 7, 8, 9, 10, 11, 12 execute x86-64 code"],
+    ["linux", "riscv64", "warn", "chapters 4, 6, 13 (pure TypeScript) run here"],
     ["win32", "x64", "warn", "WSL 2"],
-  ])("%s/%s: %s, %p", (platform, arch, status, advice) => {
+  ])("%s/%s: %s, %p", (platform, arch, status, says) => {
     const c = checkHost(host(platform, arch));
     expect(c.status).toBe(status as "ok" | "warn");
-    expect(c.detail).toContain(advice);
-    if (status === "warn") expect(c.detail).toContain("chapters 4, 6, 13 (pure TypeScript) run here");
+    expect(c.detail).toContain(says);
+  });
+
+  test("the chapters that run on arm64 are the ones whose code picks AArch64 by the host", () => {
+    expect(CHAPTERS.filter((c) => c.native && runsOn(c, "arm64")).map((c) => c.n)).toEqual([1, 2, 3].filter((n) => n <= CHAPTERS.length));
+    for (const n of [1, 2, 3]) if (n <= CHAPTERS.length) expect(CHAPTERS[n - 1]!.machines).toEqual(["x64", "arm64"]); // tests/arm64.test.ts: chapter 2's NATIVE_MACHINES
   });
 
   test("the probe's verdict, from its child", () => {
     expect(probeCheck({ exitCode: 0, stdout: "returned 42\n", stderr: "", diagnosis: null }).status).toBe("ok");
+    expect(probeCheck({ exitCode: 0, stdout: "returned 42 from mov w0, #42; ret\n", stderr: "", diagnosis: null }).detail).toBe(
+      "mapped a page RW, wrote mov w0, #42; ret, sealed it RX, called it: 42",
+    );
     const crashed = probeCheck({ exitCode: null, stdout: "", stderr: "", diagnosis: "segmentation fault (SIGSEGV): boom" });
     expect(crashed).toEqual({ status: "fail", what: "Native code", detail: "the RW -> RX -> execute probe failed: segmentation fault (SIGSEGV): boom" });
   });
@@ -465,7 +477,7 @@ describe("doctor", () => {
 
   test("the real probe maps, seals and calls code on this machine", async () => {
     const c = await probeNativeCode(host(process.platform, process.arch));
-    if (process.platform === "linux" && process.arch === "x64") expect(c.status).toBe("ok");
+    if (process.platform === "linux" && ["x64", "arm64"].includes(process.arch)) expect(c.status).toBe("ok");
     else expect(c.detail).toContain("not probed");
   });
 });

@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHAPTERS } from "../chapters.ts";
+import { CHAPTERS, runsOn, type ChapterInfo } from "../chapters.ts";
 import { runBun, type ChildResult } from "../child.ts";
 import { CLASSIC_FILES, isStored } from "../classic-programs.ts";
 import { classicDir } from "../programs.ts";
@@ -32,8 +32,8 @@ export function currentHost(): Host {
 }
 
 const list = (ns: readonly number[]) => ns.join(", ");
-const NATIVE = CHAPTERS.filter((c) => c.native).map((c) => c.n);
-const PURE = CHAPTERS.filter((c) => !c.native).map((c) => c.n);
+const numbers = (cs: readonly ChapterInfo[]) => list(cs.map((c) => c.n));
+const MACHINE_NAMES: Record<string, string> = { x64: "x86-64", arm64: "AArch64" };
 
 export function checkBun(h: Host): Check {
   return h.bunVersion === h.pinnedBun
@@ -48,31 +48,42 @@ export function checkBun(h: Host): Check {
 /** Which chapters run on this host, and what to do about the others. */
 export function checkHost(h: Host): Check {
   const where = `${h.platform}/${h.arch}`;
-  if (h.platform === "linux" && h.arch === "x64") return { status: "ok", what: "Host", detail: `${where}: every chapter runs here` };
-  const pure = `chapters ${list(PURE)} (pure TypeScript) run here; chapters ${list(NATIVE)} execute x86-64 code through Linux system calls and do not`;
+  // Native chapters need Linux's system calls, and code for this processor.
+  const here = CHAPTERS.filter((c) => !c.native || (h.platform === "linux" && runsOn(c, h.arch)));
+  const elsewhere = CHAPTERS.filter((c) => !here.includes(c));
+  if (elsewhere.length === 0) return { status: "ok", what: "Host", detail: `${where}: every chapter runs here` };
+  const own = here.filter((c) => c.native);
+  const pure = here.filter((c) => !c.native);
+  const running = own.length === 0
+    ? `chapters ${numbers(pure)} (pure TypeScript) run here`
+    : `chapters ${numbers(own)} (with ${MACHINE_NAMES[h.arch] ?? h.arch} machine code) and ${numbers(pure)} (pure TypeScript) run here`;
+  const x86Only = elsewhere.every((c) => !(c.machines ?? ["x64"]).includes("arm64"));
+  const notRunning = `chapters ${numbers(elsewhere)} execute ${x86Only ? "x86-64 code" : "machine code"} through Linux system calls and do not`;
+  const arm64 = CHAPTERS.filter((c) => c.native && runsOn(c, "arm64"));
   const advice =
     h.platform === "darwin"
       ? h.arch === "arm64"
-        ? "On Apple Silicon, use a Linux x86-64 machine for the native chapters (a cloud VM, or a container under emulation, is slow but works); chapter 3 explains what a native macOS/arm64 port would need (MAP_JIT, 16 KiB pages, the icache)."
+        ? `On Apple Silicon, run the book in a Linux arm64 container or VM on this Mac (for example \`docker run -it -v "$PWD":/book -w /book node:22 bash\`, then \`npm ci\`): chapters ${numbers(arm64)} run there as they are; the others need a Linux x86-64 machine. Chapter 3 says what macOS itself adds (MAP_JIT, pthread_jit_write_protect_np, sys_icache_invalidate).`
         : "On an Intel Mac the CPU is right but the system calls differ (MAP_ANON is 0x1000, errno is __error()): use Linux, in a VM or a container, for the native chapters."
       : h.platform === "linux"
-        ? `This CPU is ${h.arch}, not x86-64: the native chapters' machine code would not run; use an x86-64 machine for them.`
+        ? `This CPU is ${h.arch}: use a Linux x86-64 machine for the others.`
         : "Use Linux on x86-64 (WSL 2 works on Windows) for the native chapters.";
-  return { status: "warn", what: "Host", detail: `${where}: ${pure}. ${advice}` };
+  return { status: "warn", what: "Host", detail: `${where}: ${running}; ${notRunning}. ${advice}` };
 }
 
-/** Interpret the probe's child: it should print "returned 42" and exit 0. */
+/** Interpret the probe's child: it should print "returned 42 from CODE" and exit 0. */
 export function probeCheck(r: Pick<ChildResult, "exitCode" | "stdout" | "stderr" | "diagnosis">): Check {
-  if (r.exitCode === 0 && r.stdout.trim() === "returned 42") {
-    return { status: "ok", what: "Native code", detail: "mapped a page RW, wrote mov eax, 42; ret, sealed it RX, called it: 42" };
+  const ran = /^returned 42(?: from (.+))?$/.exec(r.stdout.trim());
+  if (r.exitCode === 0 && ran) {
+    return { status: "ok", what: "Native code", detail: `mapped a page RW, wrote ${ran[1] ?? "mov eax, 42; ret"}, sealed it RX, called it: 42` };
   }
   const why = r.diagnosis ?? (r.stderr.trim().split("\n").at(-1) || `exit code ${r.exitCode}`);
   return { status: "fail", what: "Native code", detail: `the RW -> RX -> execute probe failed: ${why}` };
 }
 
 export async function probeNativeCode(h: Host): Promise<Check> {
-  if (!(h.platform === "linux" && h.arch === "x64")) {
-    return { status: "warn", what: "Native code", detail: "not probed: this host cannot run the book's x86-64 machine code (see Host)" };
+  if (!(h.platform === "linux" && (h.arch === "x64" || h.arch === "arm64"))) {
+    return { status: "warn", what: "Native code", detail: "not probed: this host cannot run the book's machine code (see Host)" };
   }
   if (!CHAPTERS.some((c) => c.n === 3)) return { status: "warn", what: "Native code", detail: "not probed: the probe runs chapter 3's CodeBuffer, and this copy of the book ends before it" };
   // The reference chapters, even when a workspace is in use: this checks the machine, not the reader's code.
