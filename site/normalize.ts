@@ -14,6 +14,8 @@ const SYNTHETIC_STEP = 0x1_0000_0000;
 const HEX_PREFIXED = /\b0[xX]([0-9a-fA-F]{9,16})\b/g;
 const HEX_BARE = /(?<![\w.])([0-9a-f]{12}|0000[0-9a-f]{12})(?=[-\s:]|$)/g;
 const DECIMAL_POINTER = /(?<![\w.])(9[0-9]{13}|1[0-4][0-9]{13})(?![\w.])/g;
+// A /proc/self/maps range of shorter addresses, as qemu-user's guests (the AArch64 results) have them.
+const SHORT_MAP_RANGE = /(?<![\w.])([0-9a-f]{10,11})-([0-9a-f]{10,11})(?= )/g;
 
 interface Found {
   readonly start: number;
@@ -40,6 +42,12 @@ function findAddresses(text: string): Found[] {
     const digits = m[1]!;
     if (!/[a-f]/.test(digits) && !digits.startsWith("7")) continue; // a plain decimal, not an address
     found.push({ start: m.index, end: m.index + digits.length, value: BigInt("0x" + digits), format: (v) => pad(v.toString(16), digits.length, false) });
+  }
+  for (const m of text.matchAll(SHORT_MAP_RANGE)) {
+    const [, start, end] = m as unknown as [string, string, string];
+    for (const [digits, at] of [[start, m.index], [end, m.index + start.length + 1]] as const) {
+      found.push({ start: at, end: at + digits.length, value: BigInt("0x" + digits), format: (v) => v.toString(16) });
+    }
   }
   for (const m of text.matchAll(DECIMAL_POINTER)) {
     found.push({ start: m.index, end: m.index + m[0].length, value: BigInt(m[0]), format: (v) => v.toString() });

@@ -97,8 +97,16 @@ describe.skipIf(missing !== null)("chapters 1-3 with the arm64 Bun", () => {
     const r = runArm64(["chapters/03-w-xor-x/main.ts"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/seal\(\) +sealed +r-xp +f\(\) = 42/);
+    expect(r.stdout).toContain("writable and executable mappings we added: none"); // the engine's own JIT pages are not ours
     expect(r.stdout).toMatch(/unseal, patch, seal +sealed +r-xp +f\(\) = 43/);
     expect(r.stdout).toContain("written through RW, called through RX: 42");
+  });
+
+  test("shared/arm64-run.ts, which the site's AArch64 results come from, runs a chapter's demo", () => {
+    const r = spawnSync(process.execPath, ["shared/arm64-run.ts", "chapters/02-first-bytes/main.ts"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(r.stdout).toContain("40 05 80 52      mov w0, #42");
+    expect(r.stdout).toContain("return42()      = 42");
+    expect(r.status).toBe(0);
   });
 
   test("the doctor's probe maps, seals and calls AArch64 code", () => {

@@ -108,6 +108,12 @@ describe("normalizing live output", () => {
     expect(out).toBe("code at 0x7f0100000010, page 0x7f0100000000, end 0x7F0100002000\n7f0100000000-7f0100002000 r-xp\nheap 0x7f0200000000");
   });
 
+  test("a qemu guest's shorter addresses: the 0x form and the maps range alike", () => {
+    expect(normalizeAddresses("the code ran from 0x57324d2000: 57324d2000-57324d3000 rwxp (anonymous)")).toBe(
+      "the code ran from 0x7f0100000000: 7f0100000000-7f0100001000 rwxp (anonymous)",
+    );
+  });
+
   test("the same output always normalizes the same way, whatever ASLR chose", () => {
     const a = normalizeAddresses("p=0x7f1111111000 q=0x7f1111111008 ptr 139637976727552");
     const b = normalizeAddresses("p=0x7f2222222000 q=0x7f2222222008 ptr 139637976727552");
