@@ -54,10 +54,8 @@ function regs(size: 32 | 64, r31: "sp" | "zr" | null): Reg[] {
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
 const SIZES = [64, 32] as const;
 
-let count = 0;
 function check(name: string, make: () => Case[]): void {
   const cases = make();
-  count += cases.length;
   test(`${name} (${cases.length} instructions)`, () => {
     expect(differences(cases)).toEqual([]);
   });
@@ -371,10 +369,6 @@ describe.skipIf(!hasA64As)("the encoder against aarch64-linux-gnu-as", () => {
       out.push({ text: [`ic ivau, ${r.name}`], emit: (a) => a.icIvau(r) });
     }
     return out;
-  });
-
-  test("the forms add up to thousands of instructions", () => {
-    expect(count).toBeGreaterThan(10_000);
   });
 });
 

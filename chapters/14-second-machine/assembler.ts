@@ -180,7 +180,7 @@ export class Assembler {
   #addSub(op: AddSub, rd: Reg, rn: Reg, source: Reg | number, shift: Shift | undefined, amount: number | undefined, prefix = `${op} ${rd.name}, ${rn.name}, `): this {
     const suffix = shift === undefined ? "" : `, ${shift} #${amount ?? 0}`;
     if (typeof source === "number") {
-      return this.emit(`${prefix}${imm(source)}${suffix}`, () => {
+      return this.emit(`${prefix}#${source}${suffix}`, () => {
         if (shift !== undefined && (shift !== "lsl" || (amount !== 0 && amount !== 12))) throw new Reject(`an immediate shifts only by lsl #0 or lsl #12, not ${shift} #${amount ?? 0}`);
         return addSubImmediate(op, rd, rn, source, shift === undefined ? undefined : (amount as 0 | 12));
       });

@@ -53,7 +53,8 @@ export function encodeBitmask(value: bigint, size: RegSize): Bitmask | string {
     }
   }
   const repeats = element === size ? `it does not repeat in any smaller element` : `it repeats every ${element} bits`;
-  return `${repeats}, and its ${element}-bit element 0b${bits.toString(2).padStart(element, "0")} is not one run of ones (rotated)`;
+  const shown = element <= 16 ? `0b${bits.toString(2).padStart(element, "0")}` : `0x${bits.toString(16)}`;
+  return `${repeats}, and its ${element}-bit element ${shown} is not one run of ones, rotated`;
 }
 // #endregion encode-bitmask
 

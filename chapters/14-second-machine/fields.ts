@@ -29,7 +29,11 @@ export function regField(r: Reg, means: "sp" | "zr", operand: string): number {
     const other = means === "sp" ? (r.size === 64 ? "sp" : "wsp") : r.size === 64 ? "xzr" : "wzr";
     throw new Reject(
       `${r.name} is not allowed as the ${operand}: there register 31 is ${other}, not ${r.name}` +
-        (r.role === "sp" ? " (copy sp into a register first: mov x9, sp)" : " (use a register holding zero, or a form that takes xzr)"),
+        (r.role === "zr"
+          ? " (put zero in a register first, or use a form whose register 31 is xzr)"
+          : operand === "destination"
+            ? ` (write the result to another register, then mov ${r.name}, x9)`
+            : ` (copy it into a register first: mov x9, ${r.name})`),
     );
   }
   return r.id;
