@@ -4,13 +4,13 @@
 import { Assembler } from "./assembler.ts";
 import { w0, x0, x1, x9 } from "./registers.ts";
 
-/** A function's name, its C signature, bun:ffi's, and its code. */
+/** A function's name, its C signature, bun:ffi's, and how to assemble it (when asked: not while this module loads). */
 export interface A64Function {
   readonly name: string;
   readonly c: string;
-  readonly args: readonly ("i64")[];
+  readonly args: readonly "i64"[];
   readonly returns: "i32" | "i64";
-  readonly code: Assembler;
+  readonly assemble: () => Assembler;
 }
 
 // #region functions
@@ -48,8 +48,8 @@ export function constant(): Assembler {
 // #endregion functions
 
 export const FUNCTIONS: readonly A64Function[] = [
-  { name: "return42", c: "int return42(void)", args: [], returns: "i32", code: return42() },
-  { name: "add", c: "long add(long a, long b)", args: ["i64", "i64"], returns: "i64", code: add() },
-  { name: "sum", c: "long sum(long n)", args: ["i64"], returns: "i64", code: sum() },
-  { name: "constant", c: "long constant(void)", args: [], returns: "i64", code: constant() },
+  { name: "return42", c: "int return42(void)", args: [], returns: "i32", assemble: return42 },
+  { name: "add", c: "long add(long a, long b)", args: ["i64", "i64"], returns: "i64", assemble: add },
+  { name: "sum", c: "long sum(long n)", args: ["i64"], returns: "i64", assemble: sum },
+  { name: "constant", c: "long constant(void)", args: [], returns: "i64", assemble: constant },
 ];

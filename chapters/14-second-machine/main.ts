@@ -27,14 +27,14 @@ says how to run this under qemu-aarch64 with npm's arm64 Bun.
 const CALLS: Record<string, readonly number[]> = { return42: [], add: [2, 40], sum: [100], constant: [] };
 
 function list(f: A64Function): void {
-  console.log(`${f.c}:\n${f.code.toString().replace(/^/gm, "  ")}\n`);
+  console.log(`${f.c}:\n${f.assemble().toString().replace(/^/gm, "  ")}\n`);
 }
 
 // #region run
 /** Copy the function into a fresh code buffer, seal it (RX, caches made visible) and call it. */
 function call(f: A64Function, args: readonly number[]): number | bigint {
   using buffer = CodeBuffer.create(4096);
-  buffer.write(f.code.bytes()).seal();
+  buffer.write(f.assemble().bytes()).seal();
   const fn = buffer.fn({ args: f.args, returns: f.returns }) as (...a: number[]) => number | bigint;
   return fn(...args);
 }
