@@ -18,6 +18,7 @@ interface Case {
   readonly emit: (a: Assembler) => unknown;
 }
 
+// #region differences
 /** Each case's words from GNU as and from the Assembler, one line per case that differs. */
 function differences(cases: readonly Case[]): string[] {
   const a = new Assembler();
@@ -39,6 +40,7 @@ function differences(cases: readonly Case[]): string[] {
   });
   return out;
 }
+// #endregion differences
 
 const x = (id: number): X => reg(64, id);
 const w = (id: number): W => reg(32, id);
@@ -372,6 +374,7 @@ describe.skipIf(!hasA64As)("the encoder against aarch64-linux-gnu-as", () => {
   });
 });
 
+// #region all-bitmasks
 /**
  * Every logical immediate of a size, made the way the architecture defines them (not by the
  * encoder): for each element size e, each run length 1..e-1 and each rotation, the element repeated.
@@ -391,6 +394,7 @@ export function allBitmasks(size: 32 | 64): bigint[] {
   }
   return out;
 }
+// #endregion all-bitmasks
 
 /** GNU as's text for loading `value`: `mov` when one instruction does, else movz/movn then movk, halfword by halfword. */
 function movText(rd: Reg, value: bigint, size: 32 | 64): string[] {

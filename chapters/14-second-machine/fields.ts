@@ -40,6 +40,7 @@ export function regField(r: Reg, means: "sp" | "zr", operand: string): number {
 }
 // #endregion register-31
 
+// #region same-size
 /** The size all of `regs` share, which sets sf; a w register next to an x one is refused. */
 export function sameSize(...regs: readonly Reg[]): RegSize {
   const size = regs[0]!.size;
@@ -52,6 +53,7 @@ export function sameSize(...regs: readonly Reg[]): RegSize {
   }
   return size;
 }
+// #endregion same-size
 
 /** sf: bit 31 of a data-processing word, 1 for 64-bit operations. */
 export const sf = (size: RegSize): number => (size === 64 ? 1 << 31 : 0);
