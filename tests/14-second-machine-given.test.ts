@@ -21,7 +21,7 @@ describe("registers", () => {
 describe("conditions", () => {
   test("sixteen codes in pairs: the low bit negates", () => {
     expect(new Set(Object.values(CONDITIONS)).size).toBe(16);
-    for (const c of CONDITION_NAMES.filter((c) => c !== "al" && c !== "nv")) expect(CONDITIONS[invert(c)]).toBe(CONDITIONS[c] ^ 1);
+    for (const c of CONDITION_NAMES.filter((c) => c !== "al" && c !== "nv")) expect(CONDITIONS[invert(c)] as number).toBe(CONDITIONS[c] ^ 1);
     expect(invert("hs")).toBe("lo");
   });
 });
