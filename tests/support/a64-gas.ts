@@ -13,16 +13,38 @@ export const hasA64As = [A64_AS, OBJDUMP].every((t) => spawnSync(t, ["--version"
 /** Why the AArch64 bytes checks skip, for a console.warn where they do. */
 export const noA64As = `${A64_AS} not found (Debian: binutils-aarch64-linux-gnu)`;
 
-/** The assembler's words for the program's text, one per instruction, read back with objdump: one `as` call for all the lines. */
-export function assembleA64(lines: readonly string[]): number[] {
+/** objdump's listing of what GNU as made of `lines`: one `as` call for all of them. */
+function disassembly(lines: readonly string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "jit-a64-"));
   try {
     writeFileSync(join(dir, "code.s"), lines.join("\n") + "\n");
     const as = spawnSync(A64_AS, ["-o", join(dir, "code.o"), join(dir, "code.s")], { encoding: "utf8", maxBuffer: 1 << 28 });
     if (as.status !== 0) throw new Error(`${A64_AS} rejected the input: ${as.stderr}`);
-    const dump = spawnSync(OBJDUMP, ["-d", "-z", join(dir, "code.o")], { encoding: "utf8", maxBuffer: 1 << 28 }).stdout;
-    return [...dump.matchAll(/^\s*[0-9a-f]+:\t([0-9a-f]{8})\s/gm)].map((m) => parseInt(m[1]!, 16));
+    return spawnSync(OBJDUMP, ["-d", "-z", join(dir, "code.o")], { encoding: "utf8", maxBuffer: 1 << 28 }).stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const WORD = /^\s*[0-9a-f]+:\t([0-9a-f]{8})\s/;
+
+/** The assembler's words for the program's text, one per instruction, read back with objdump. */
+export function assembleA64(lines: readonly string[]): number[] {
+  return disassembly(lines).split("\n").flatMap((l) => WORD.exec(l)?.[1] ?? []).map((w) => parseInt(w, 16));
+}
+
+/**
+ * The words of several programs, assembled together in one `as` call: each program starts at a
+ * label of its own (`part_N`), and objdump's heading for that label says where its words begin.
+ */
+export function assembleA64Parts(parts: readonly (readonly string[])[]): number[][] {
+  const out: number[][] = parts.map(() => []);
+  let current: number[] | undefined;
+  for (const line of disassembly(parts.flatMap((p, i) => [`part_${i}:`, ...p])).split("\n")) {
+    const part = /<part_(\d+)>:$/.exec(line);
+    if (part) current = out[Number(part[1])];
+    const word = WORD.exec(line);
+    if (word && current) current.push(parseInt(word[1]!, 16));
+  }
+  return out;
 }
