@@ -58,5 +58,5 @@ describe.skipIf(typeof command === "string")("--run with the arm64 Bun", () => {
     expect(r.stdout).toContain("add(2, 40)      = 42");
     expect(r.stdout).toContain("sum(100)        = 5050");
     expect(r.stdout).toContain("constant()      = 0x123456789abcdef0");
-  });
+  }, 120_000); // Bun starting under qemu-user takes seconds
 });
