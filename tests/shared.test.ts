@@ -112,7 +112,7 @@ describe("verify", () => {
     expect(chapterOfTestFile("tests/04-encoder-as.test.ts")).toBe(4);
     expect(chapterOfTestFile("tests/book.test.ts")).toBeNull();
     expect(chapter(6).slug).toBe("06-interpreter");
-    expect(() => chapter(14)).toThrow(RangeError);
+    expect(() => chapter(15)).toThrow(RangeError);
   });
 });
 
