@@ -8,7 +8,7 @@ import { branchBase, branchRegister, displacement, type Reach } from "./branches
 import { invert, type Condition } from "./conditions.ts";
 import {
   addSubImmediate, addSubRegister, conditionalSelect, logicalImmediate, logicalRegister, movePlan, moveWide,
-  multiplyAdd, shiftImmediate, twoSource, type AddSub, type Logical, type LogicalReg, type MoveWide, type Shift,
+  multiplyAdd, shiftImmediate, twoSource, type AddSub, type Logical, type LogicalReg, type MovePiece, type MoveWide, type Shift,
 } from "./data-processing.ts";
 import { A64EncodeError, Reject } from "./errors.ts";
 import { loadStore, loadStorePair, loadStoreUnscaled, type LoadStore, type Unscaled } from "./loads-stores.ts";
@@ -43,6 +43,9 @@ interface LabelState {
 
 const zeroOf = (r: Reg): Reg => (r.size === 64 ? xzr : wzr);
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+/** A logical immediate as the listing shows it: hex, as a pattern of bits reads best (negative ones in two's complement). */
+const bitmaskText = (v: number | bigint, size: number): string =>
+  (typeof v === "number" && v >= 0 && v < 10 ? `#${v}` : `#${hex(BigInt.asUintN(size, BigInt(v)))}`);
 /** An immediate as the listing shows it: decimal while small, hex beyond. */
 const imm = (v: number | bigint): string => (v > -4096 && v < 4096 ? `#${v}` : `#${hex(v)}`.replace("#0x-", "#-0x"));
 
@@ -228,7 +231,7 @@ export class Assembler {
       const suffix = shift === undefined ? "" : `, ${shift} #${amount ?? 0}`;
       return this.emit(`${prefix}${source.name}${suffix}`, () => logicalRegister(op, rd, rn, source, shift, amount));
     }
-    return this.emit(`${prefix}${typeof source === "bigint" || source < 0 || source >= 10 ? `#${hex(BigInt(source) & 0xffffffffffffffffn & ((1n << BigInt(rd.size)) - 1n))}` : `#${source}`}`, () => {
+    return this.emit(`${prefix}${bitmaskText(source, rd.size)}`, () => {
       if (op !== "and" && op !== "orr" && op !== "eor" && op !== "ands") throw new Reject(`${op} has no immediate form: ${op === "bic" ? "and" : op === "orn" ? "orr" : "eor"} with the inverted constant does the same`);
       if (shift !== undefined) throw new Reject(`a logical immediate takes no shift: the bitmask itself says where its ones are`);
       return logicalImmediate(op as Logical, rd, rn, source);
@@ -246,7 +249,7 @@ export class Assembler {
 
   /** The shortest sequence movePlan finds for the constant: one instruction, or movz/movn and up to three movk. */
   movImmediate(rd: Reg, value: number | bigint): this {
-    let plan;
+    let plan: MovePiece[];
     try {
       plan = movePlan(value, rd.size);
     } catch (e) {

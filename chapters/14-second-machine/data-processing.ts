@@ -65,7 +65,7 @@ export function addSubRegister(op: AddSub, rd: Reg, rn: Reg, rm: Reg, shift: Shi
   const setsFlags = op === "adds" || op === "subs";
   const m = regField(rm, "zr", "second source");
   if (rn.role === "sp" || (!setsFlags && rd.role === "sp")) {
-    if (shift !== "lsl" || !fitsUnsigned(amount, 2) && amount !== 4) {
+    if (shift !== "lsl" || !Number.isInteger(amount) || amount < 0 || amount > 4) {
       throw new Reject(`with sp, ${op} takes the extended-register form, which shifts only left, by 0 to 4 (here ${shift} #${amount})`);
     }
     const d = regField(rd, setsFlags ? "zr" : "sp", "destination");
