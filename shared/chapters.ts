@@ -266,13 +266,29 @@ const BOOK: readonly ChapterInfo[] = [
     ],
     demoArgs: [],
   },
+  {
+    n: 14,
+    slug: "14-second-machine",
+    title: "A Second Machine",
+    part: "III",
+    native: false,
+    hint: "Compare your word with GNU as: printf 'add x0, x1, #4\\n' | aarch64-linux-gnu-as -o /tmp/a.o && aarch64-linux-gnu-objdump -d /tmp/a.o. Every A64 instruction is one little-endian 32-bit word: a base pattern ORed with fields at fixed bit positions.",
+    testHints: [
+      { test: /bitmask|logical immediate/, hint: "A logical immediate is an element of 2..64 bits holding a run of ones rotated right, repeated: halve the element while both halves agree, count its ones, find the rotation. imms is ((-2·element) & 0x3f) | (ones - 1), N is 1 only for a 64-bit element, immr the right rotation." },
+      { test: /offset|loads and stores|ldp/, hint: "ldr/str store offset / size in their 12-bit field (bit 10), so the offset must be a multiple of the access size; ldur and the pre/post-index forms store 9 signed bits at bit 12, unscaled; ldp/stp store offset / register size in 7 signed bits at bit 15." },
+      { test: /branch|label|reach/, hint: "A64 branches count from the branch itself, in instructions: distance / 4 in 26 bits (b, bl), 19 bits at bit 5 (b.cond, cbz), 14 bits at bit 5 (tbz); adr counts bytes, the low two bits at 29-30. A forward label's branches are patched by bind." },
+      { test: /register 31|sp|xzr/, hint: "Register 31 is sp in some operand positions and xzr in the others: add/sub immediate's rd and rn, a logical immediate's rd, and every base address are sp; everything else is xzr. regField refuses the wrong one." },
+      { test: /mov/, hint: "movePlan tries movz (one non-zero halfword), movn (one halfword not 0xffff), orr with a bitmask, in that order, then movz (or movn when 0xffff halfwords outnumber zeros) and a movk per remaining halfword." },
+    ],
+    demoArgs: [],
+  },
 ];
 
 /**
  * The last chapter this copy of the book holds. shared/truncate.ts rewrites this line in a copy that
  * ends early, so that every tool reading the table of contents sees only the chapters there.
  */
-export const LAST_CHAPTER: number = 13;
+export const LAST_CHAPTER: number = 14;
 
 /** The chapters, in order: the book's, up to LAST_CHAPTER. */
 export const CHAPTERS: readonly ChapterInfo[] = BOOK.filter((c) => c.n <= LAST_CHAPTER);

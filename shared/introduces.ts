@@ -42,6 +42,7 @@ export const INTRODUCES: Readonly<Record<number, Introduces>> = {
     concepts: ["fuel*", "deadline*", "watchdog*", "time limit*", "wall-clock limit*", "hostile", "nesting limit"],
   },
   13: { concepts: ["wasm", "WebAssembly", "LEB128", "wabt"] },
+  14: { concepts: ["bitmask immediate*", "logical immediate*"] },
 };
 // #endregion manifest
 

@@ -3,9 +3,6 @@
 // Each part skips with a message where what it needs is absent.
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ROOT } from "../shared/child.ts";
 import { arm64BunCommand } from "../shared/arm64-bun.ts";
 import { chapter } from "../shared/chapters.ts";
@@ -19,30 +16,14 @@ import {
   a64ReturnConstant,
 } from "../chapters/02-first-bytes/aarch64.ts";
 import type { Program } from "../chapters/02-first-bytes/programs.ts";
+import { assembleA64, hasA64As, noA64As } from "./support/a64-gas.ts";
 
-const AS = "aarch64-linux-gnu-as";
-const OBJDUMP = "aarch64-linux-gnu-objdump";
-const hasAs = [AS, OBJDUMP].every((t) => spawnSync(t, ["--version"], { stdio: "ignore" }).status === 0);
-if (!hasAs) console.warn(`skipping the AArch64 bytes check: ${AS} not found (Debian: binutils-aarch64-linux-gnu)`);
-
-/** The assembler's words for the program's text, one per instruction, read back with objdump. */
-function assembleA64(lines: readonly string[]): number[] {
-  const dir = mkdtempSync(join(tmpdir(), "jit-a64-"));
-  try {
-    writeFileSync(join(dir, "code.s"), lines.join("\n") + "\n");
-    const as = spawnSync(AS, ["-o", join(dir, "code.o"), join(dir, "code.s")], { encoding: "utf8" });
-    if (as.status !== 0) throw new Error(`${AS} rejected the input: ${as.stderr}`);
-    const dump = spawnSync(OBJDUMP, ["-d", "-z", join(dir, "code.o")], { encoding: "utf8" }).stdout;
-    return [...dump.matchAll(/^\s*[0-9a-f]+:\t([0-9a-f]{8})\s/gm)].map((m) => parseInt(m[1]!, 16));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+if (!hasA64As) console.warn(`skipping the AArch64 bytes check: ${noA64As}`);
 
 const wordsOf = (p: Program) =>
   p.code.map((i) => (i.bytes[0]! | (i.bytes[1]! << 8) | (i.bytes[2]! << 16) | (i.bytes[3]! << 24)) >>> 0);
 
-describe.skipIf(!hasAs)("chapter 2's AArch64 bytes against aarch64-linux-gnu-as", () => {
+describe.skipIf(!hasA64As)("chapter 2's AArch64 bytes against aarch64-linux-gnu-as", () => {
   const programs = [A64_RETURN_42, A64_ADD_FOUR, A64_ADD, SYNC_CACHES, a64ReturnConstant(43), a64ReturnConstant(0xdeadbeef)];
   test.each(programs.map((p) => [p.name, p] as const))("%s", (_, program) => {
     expect(program.code.every((i) => i.bytes.length === 4)).toBe(true);
