@@ -9,7 +9,7 @@ import { ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ym
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { extent, isBalanced, listsWithin, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { ScanOp } from "../09-optimizer/ops.ts";
@@ -85,14 +85,17 @@ export interface CodeNotes {
 export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
+  const nest: NestState = { homes: null, slow: false };
   const rules: X86Rules = {
     ...opt,
     loop: (l, op, previous) => {
       const start = l.a.offset;
-      const cells = (options.registers ?? true) ? registerCells(op) : null;
-      if (cells) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record });
+      const inside = nest.homes; // a loop inside a loop nest whose cells are in registers
+      const cells = inside === null && (options.registers ?? true) && !nest.slow ? (registerCells(op) ?? nestCells(op)) : null;
+      if (inside !== null) innerLoop(l, op, inside, record);
+      else if (cells !== null) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record, nest });
       else opt.loop!(l, op, previous);
-      record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: cells !== null });
+      record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
     },
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
   };
@@ -255,40 +258,79 @@ export function blockReach(block: readonly Op[]): Range {
  * the body's checks reach (the pointer does not move, so the answer is the same at every turn),
  * load the cells into registers, go round with the ops' own rules working on the registers, and
  * store what changed at the end. When the check fails, the loop as chapter 9 compiles it, out of
- * line, fails at the exact command.
+ * line, fails at the exact command. A loop nest (nestCells) is lowered the same way, its inner
+ * loops on the registers too (innerLoop).
  */
-function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; align: number; record: CodeNotes }): void {
+function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; align: number; record: CodeNotes; nest: NestState }): void {
   const a = l.a;
-  const reg = new Map(cells.map((off, i) => [off, CELL_REGISTERS[i]!] as const));
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
   const r8 = (off: number): Gpr<8> => homes.get(off)!;
+  const once = runsOnce(op);
   const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const head = l.label(`regs_${op.pos.line}_${op.pos.column}`);
+  const head = l.label(`${once ? "regs_if" : "regs"}_${op.pos.line}_${op.pos.column}`);
   a.cmp(cellAt(op.off), 0).je(done);
-  const reach = checkedRange(op.body);
+  const reach = checkedRange(listsWithin(op.body).flat());
   if (reach) {
     const slow = l.label("regs_checks_failed");
     l.boundsTest(reach, slow);
     l.later(() => {
       a.bind(slow);
-      how.opt.loop!(l, op, null);
+      how.nest.slow = true; // the slow path keeps its cells in memory, inner loops included
+      try {
+        how.opt.loop!(l, op, null);
+      } finally {
+        how.nest.slow = false;
+      }
       a.jmp(done);
     });
   }
-  for (const off of cells) a.movzx(reg.get(off)!, cellAt(off));
-  if (how.align > 1) a.align(how.align);
+  for (const off of cells) a.movzx(gpr(32, r8(off).id), cellAt(off));
+  if (how.align > 1 && !once) a.align(how.align);
   a.bind(head);
-  l.inHomes(homes, () => {
-    for (const inner of op.body) {
-      if (inner.kind === "check") how.record.marks.push({ at: a.offset, pos: posOf(inner), kind: inner.kind }); // tested above
-      else l.op(inner);
-    }
-  });
-  if (flagsOf(op.body.at(-1) ?? null) !== op.off) a.test(r8(op.off), r8(op.off));
-  a.jne(head);
+  how.nest.homes = homes;
+  try {
+    l.inHomes(homes, () => inRegisters(l, op.body, how.record));
+  } finally {
+    how.nest.homes = null;
+  }
+  if (!once) {
+    if (flagsOf(l.last) !== op.off) a.test(r8(op.off), r8(op.off));
+    a.jne(head);
+  }
   for (const off of written(op.body)) a.mov(cellAt(off), r8(off));
   a.bind(done);
 }
+
+/** A body whose cells are in registers: its ops by their rules, its checks (tested before the nest) only noted. */
+function inRegisters(l: X86Lowering, body: readonly Op[], record: CodeNotes): void {
+  for (const inner of body) {
+    if (inner.kind === "check") record.marks.push({ at: l.a.offset, pos: posOf(inner), kind: inner.kind });
+    else l.op(inner);
+  }
+}
+// #endregion register-loop
+
+// #region inner-loop
+/**
+ * A loop inside a loop nest in registers: test its register, go round on registers. A loop that
+ * runs once at most (runsOnce) needs no test at its end: its body leaves the cell 0. In a chain
+ * of such ifs, each one's way out falls straight into the next one's, to the nest's one end.
+ */
+function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<number, Gpr<8>>, record: CodeNotes): void {
+  const a = l.a;
+  const r = homes.get(op.off)!;
+  const once = runsOnce(op);
+  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const body = l.label(`${once ? "if" : "loop"}_${op.pos.line}_${op.pos.column}`);
+  a.test(r, r).je(done).bind(body);
+  inRegisters(l, op.body, record);
+  if (!once) {
+    if (flagsOf(l.last) !== op.off) a.test(r, r);
+    a.jne(body);
+  }
+  a.bind(done);
+}
+// #endregion inner-loop
 // #endregion register-loop
 
 // #region simd-scan
@@ -367,7 +409,44 @@ export function registerCells(loop: LoopOp): number[] | null {
   if (cells.size > CELL_REGISTERS.length) return null;
   return [...cells].sort((x, y) => x - y);
 }
+
+/**
+ * The cells of a loop nest: a loop with loops inside, whose ops, at every depth, are only adds,
+ * sets, muladds, checks and loops, when they fit the register pool; otherwise null. Such a nest
+ * does not move either, so every cell is where it was, whichever loop runs.
+ */
+export function nestCells(loop: LoopOp): number[] | null {
+  const cells = new Set<number>([loop.off]);
+  let loops = 0;
+  for (const op of listsWithin(loop.body).flat()) {
+    if (op.kind === "add" || op.kind === "set") cells.add(op.off);
+    else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+    else if (op.kind === "loop") {
+      cells.add(op.off);
+      loops++;
+    }
+    else if (op.kind !== "check") return null;
+  }
+  if (loops === 0 || cells.size > CELL_REGISTERS.length) return null;
+  return [...cells].sort((x, y) => x - y);
+}
+
+/**
+ * A loop that runs once at most: its balanced body ends by setting its cell to 0, or with a loop
+ * on the same cell, which only ends when that cell is 0.
+ */
+export function runsOnce(loop: LoopOp): boolean {
+  const last = loop.body.at(-1);
+  if (last === undefined || !isBalanced(loop.body)) return false;
+  return (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
+}
 // #endregion register-cells
+
+/** State the loop rule keeps: the registers of the loop nest being lowered, and whether it lowers a slow path. */
+interface NestState {
+  homes: ReadonlyMap<number, Gpr<8>> | null;
+  slow: boolean;
+}
 
 /** The cells the body's checks reach, as one range, or null when it has no check. */
 export function checkedRange(body: readonly Op[]): Range | null {
@@ -403,10 +482,10 @@ export function testedCells(run: readonly Op[]): Range | null {
   return tests >= 2 ? r : null;
 }
 
-/** The cells the body writes, in order of offset. */
+/** The cells the body writes, at any depth, in order of offset. */
 function written(body: readonly Op[]): number[] {
   const cells = new Set<number>();
-  for (const op of body) {
+  for (const op of listsWithin(body).flat()) {
     if (op.kind === "add" || op.kind === "set") cells.add(op.off);
     else if (op.kind === "muladd") cells.add(op.dst);
   }
