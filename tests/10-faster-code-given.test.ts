@@ -192,8 +192,12 @@ describe("SIMD scans", () => {
     expect(strideMask(stride, w)).toBe(mask);
   });
 
-  test("a stride too long for two cells in a vector is chapter 9's scan; so is every scan with --simd libc", () => {
+  test("a stride too long for 8 cells in a vector is chapter 9's scan; so is every scan with --simd libc", () => {
     expect(compiled("scan 16", { simd: "sse2" })).toContain("cmp byte ptr [rbx+16], 0");
+    expect(compiled("scan -9", { simd: "avx2" })).toContain("cmp byte ptr [rbx-9], 0"); //  4 cells in 32 bytes
+    expect(compiled("scan 3", { simd: "sse2" }).some((l) => l.startsWith("pcmpeqb"))).toBe(false); // 6 in 16
+    expect(compiled("scan 4", { simd: "avx2" }).some((l) => l.startsWith("vpcmpeqb"))).toBe(true); //  8 in 32
+    expect(compiled("scan 2", { simd: "sse2" }).some((l) => l.startsWith("pcmpeqb"))).toBe(true); //   8 in 16
     expect(compiled("scan 1", { simd: "libc" })).toContain("movabs rax, 0x7fff00003000");
   });
 });

@@ -335,11 +335,18 @@ function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<numbe
 
 // #region simd-scan
 /**
+ * The fewest cells of a scan a vector compare must test to beat chapter 9's strided scan, which
+ * tests four cells per bounds check with plain compares and has nothing to set up or leave.
+ */
+export const VECTOR_CELLS = 8;
+
+/**
  * A scan, SIMD inline: compare a whole vector of cells with 0 at once, while a whole vector fits
  * between the pointer and the end of the tape it walks to; then the last few cells one at a time,
  * each step bounds-checked, as chapter 8's scan. A vector load that lies inside the tape cannot
  * touch a byte outside it, whatever its alignment. A stride of 2 or more keeps only the bits of
- * the cells the scan stands on: with AVX2, `[>>]` tests 16 cells per compare.
+ * the cells the scan stands on: with AVX2, `[>>]` tests 16 cells per compare. A stride too long
+ * for VECTOR_CELLS cells in a vector is chapter 9's scan.
  */
 function simdScan(l: X86Lowering, op: ScanOp, simd: "sse2" | "avx2", otherwise: () => void): void {
   const a = l.a;
@@ -347,7 +354,7 @@ function simdScan(l: X86Lowering, op: ScanOp, simd: "sse2" | "avx2", otherwise: 
   const right = s > 0;
   const w = simd === "avx2" ? 32 : 16;
   const cells = Math.floor((w - 1) / Math.abs(s)) + 1; // cells of the scan in one vector
-  if (cells < 2) return otherwise();
+  if (cells < VECTOR_CELLS) return otherwise();
   const done = l.label("scan_done");
   const vector = l.label("scan_vector");
   const found = l.label("scan_found");
