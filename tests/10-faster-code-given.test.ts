@@ -94,11 +94,12 @@ describe("one bounds test per straight-line block", () => {
       "cmp rax, r12",
       "jb block_checks_failed",
       "add byte ptr [rbx+1], 2",
-      "mov byte ptr [rbx+2], 4",
+      "mov sil, 4", //                 [2], touched twice, in a register until the block ends
       "movzx ecx, byte ptr [rbx]",
       "imul eax, ecx, 2",
       "add byte ptr [rbx-3], al",
-      "add byte ptr [rbx+2], 1",
+      "add sil, 1",
+      "mov byte ptr [rbx+2], sil",
       "block_end:",
     ]);
     const slow = compiled(text, {}, "outOfLine");

@@ -1,11 +1,12 @@
-// Chapter 10, loop nests in registers: which nests qualify, which loops run once at most, what a
-// chain of ifs (factor.b's decimal carry) becomes, and that programs built of them end exactly as
-// the interpreter says, off-tape errors included.
+// Chapter 10, cells in registers beyond innermost loops: which loop nests qualify, which loops run
+// once at most, what a chain of ifs (factor.b's decimal carry) becomes, which cells of a straight
+// run live in registers, and that programs built of them end exactly as the interpreter says,
+// off-tape errors included.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import type { LoopOp } from "../chapters/08-lir/lir.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
-import { fastToX86, nestCells, runsOnce, type FastOptions } from "../chapters/10-faster-code/fast-lowering.ts";
+import { cachedCells, fastToX86, nestCells, runsOnce, type FastOptions } from "../chapters/10-faster-code/fast-lowering.ts";
 import { runBun } from "../shared/child.ts";
 
 setDefaultTimeout(60_000);
@@ -107,10 +108,43 @@ describe("programs made of nests end as the interpreter says", () => {
     ["+++++++" + carry + ">.", 8], //                    the carry's cell is off the tape, and never reached: runs
     ["+++++++++++++++" + carry + ">.", 8], //            reached: the exact '>' that leaves the tape
     ["++++++[->++++[-->+<]<]>>++++++++++++++++++++++++++++++++++++++++++++++++.", 16], // an inner loop that goes round
+    ["+++++>++++++<[->>+>++<[-<+>]<<]>>>.<.<.", 16], //                                 straight runs in registers
+    ["+++++>++++++<[->>+>++<[-<+>]<<]>>>.<.<.", 3], //                                  ... whose block test fails
   ] as const)("%s on a tape of %d cells", async (code, tape) => {
     const run = (tier: string) => runBun("chapters/10-faster-code/main.ts", ["-e", code, "--tier", tier, "--tape", String(tape)], UNINSTRUMENTED);
     const [fast, interp] = await Promise.all([run("fast"), run("interp")]);
     const stderr = (s: string) => s.replace(/^jit-trace .*\n/gm, ""); // the harness's trace of the code's memory, if on
     expect([fast.exitCode, fast.stdout, stderr(fast.stderr)]).toEqual([interp.exitCode, interp.stdout, stderr(interp.stderr)]);
+  });
+});
+
+describe("a straight run's cells in registers", () => {
+  test.each([
+    ["add [1] -1; muladd [1] += [2] * 1; set [2] 0; add [3] 1", [1, 2]], // [3] is touched once: memory
+    ["set [0] 1; add [0] 2; add [0] 3; set [5] 0; set [5] 1", [0, 5]], //  the most touched first
+    ["add [0] 1; add [1] 1; add [2] 1", []],
+  ] as const)("cachedCells(%s) = %j", (text, expected) => {
+    expect(cachedCells(lir(text).ops)).toEqual([...expected]);
+  });
+
+  test("after the block's one test: loaded if read first, worked on in registers, stored if written", () => {
+    expect(compiled("check 1; add [1] -1; check 2 3; muladd [1] += [2] * 1; set [2] 0; add [3] 1")).toEqual([
+      "lea rax, [rbx+3]",
+      "cmp rax, r13",
+      "jae block_checks_failed",
+      "movzx esi, byte ptr [rbx+1]",
+      "movzx edi, byte ptr [rbx+2]",
+      "sub sil, 1",
+      "add sil, dil",
+      "mov dil, 0",
+      "add byte ptr [rbx+3], 1",
+      "mov byte ptr [rbx+1], sil",
+      "mov byte ptr [rbx+2], dil",
+      "block_end:",
+    ]);
+  });
+
+  test("--no-registers keeps them in memory", () => {
+    expect(compiled("check 1; add [1] -1; check 2 3; muladd [1] += [2] * 1; set [2] 0", { registers: false })).toContain("add byte ptr [rbx+1], cl");
   });
 });

@@ -104,7 +104,8 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
     return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
   }
   const blockChecks = options.blockChecks ?? true;
-  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks) : null };
+  const cache = options.registers ?? true;
+  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, cache) : null };
 }
 // #endregion fast-rules
 
@@ -130,7 +131,8 @@ function marked(rules: X86Rules, marks: OpMark[]): X86Rules {
  * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
  * run as written, out of line, which stops at the exact command that leaves the tape.
  */
-function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void {
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[], cache: boolean): void {
+  const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
   for (let i = 0; i < ops.length; ) {
     let j = i;
     while (j < ops.length && STRAIGHT.has(ops[j]!.kind)) j++;
@@ -142,23 +144,20 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void 
     }
     const run = ops.slice(i, j);
     const cells = testedCells(run);
-    if (cells === null) l.sequence(run);
-    else checkedOnce(l, run, cells, marks);
+    if (cells !== null) checkedOnce(l, run, cells, marks, straight);
+    else if (run.every((op) => op.kind !== "check" && op.kind !== "guard")) straight(run); // nothing to test
+    else l.sequence(run);
     i = j;
   }
 }
 
-function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[]): void {
+function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[], straight: (run: readonly Op[]) => void): void {
   const a = l.a;
   const slow = l.label("block_checks_failed");
   const resume = l.label("block_end");
   marks.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
   l.boundsTest(cells, slow);
-  for (const op of run) {
-    if (op.kind === "check") continue;
-    if (op.kind === "guard") l.sequence(op.then);
-    else l.op(op);
-  }
+  straight(run.flatMap((op) => (op.kind === "check" ? [] : op.kind === "guard" ? op.then : [op])));
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
@@ -167,6 +166,59 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
   });
 }
 // #endregion block-checks
+
+// #region block-cache
+/**
+ * The registers a straight run's cells may live in: the loop pool without ecx, which chapter 9's
+ * muladd loads its source into when the source is in memory.
+ */
+export const RUN_REGISTERS: readonly Gpr<32>[] = CELL_REGISTERS.filter((r) => r !== ecx);
+
+/**
+ * A straight run of adds, sets and muladds that nothing can stop half-way (no test in it): each
+ * cell it touches twice or more lives in a register from its first touch to the end of the run,
+ * loaded first if the run reads it before it writes it, and stored at the end if the run writes
+ * it. A cell touched once stays in memory: one instruction on memory is as good as a load, the
+ * op and a store. What this saves is the store, then the load of the same cell by the next op.
+ */
+function inCache(l: X86Lowering, run: readonly Op[]): void {
+  const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cachedCells(run) : [];
+  if (cells.length === 0) return l.sequence(run);
+  const homes = new Map(cells.map((off, i) => [off, low(RUN_REGISTERS[i]!)] as const));
+  const a = l.a;
+  for (const off of readFirst(run, cells)) a.movzx(gpr(32, homes.get(off)!.id), cellAt(off));
+  l.inHomes(homes, () => l.sequence(run));
+  const stored = new Set(written(run));
+  for (const off of cells) if (stored.has(off)) a.mov(cellAt(off), homes.get(off)!);
+}
+
+/** The cells a run of adds, sets and muladds touches twice or more, the most touched first, as many as RUN_REGISTERS. */
+export function cachedCells(run: readonly Op[]): number[] {
+  const touches = new Map<number, number>();
+  const touch = (off: number) => touches.set(off, (touches.get(off) ?? 0) + 1);
+  for (const op of run) {
+    if (op.kind === "add" || op.kind === "set") touch(op.off);
+    else if (op.kind === "muladd") touch(op.src), touch(op.dst);
+  }
+  return [...touches]
+    .filter(([, n]) => n >= 2)
+    .sort(([x, n], [y, m]) => m - n || x - y)
+    .slice(0, RUN_REGISTERS.length)
+    .map(([off]) => off);
+}
+
+/** Of `cells`, those whose first touch in the run reads them (an add, a muladd), not a set. */
+function readFirst(run: readonly Op[], cells: readonly number[]): number[] {
+  const first = new Map<number, boolean>();
+  const see = (off: number, reads: boolean) => first.has(off) || first.set(off, reads);
+  for (const op of run) {
+    if (op.kind === "add") see(op.off, true);
+    else if (op.kind === "set") see(op.off, false);
+    else if (op.kind === "muladd") see(op.src, true), see(op.dst, true);
+  }
+  return cells.filter((off) => first.get(off) === true);
+}
+// #endregion block-cache
 
 // #region unchecked
 /**
