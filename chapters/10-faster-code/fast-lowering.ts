@@ -198,7 +198,10 @@ export function cachedCells(run: readonly Op[]): number[] {
   const touch = (off: number) => touches.set(off, (touches.get(off) ?? 0) + 1);
   for (const op of run) {
     if (op.kind === "add" || op.kind === "set") touch(op.off);
-    else if (op.kind === "muladd") touch(op.src), touch(op.dst);
+    else if (op.kind === "muladd") {
+      touch(op.src);
+      touch(op.dst);
+    }
   }
   return [...touches]
     .filter(([, n]) => n >= 2)
@@ -214,7 +217,10 @@ function readFirst(run: readonly Op[], cells: readonly number[]): number[] {
   for (const op of run) {
     if (op.kind === "add") see(op.off, true);
     else if (op.kind === "set") see(op.off, false);
-    else if (op.kind === "muladd") see(op.src, true), see(op.dst, true);
+    else if (op.kind === "muladd") {
+      see(op.src, true);
+      see(op.dst, true);
+    }
   }
   return cells.filter((off) => first.get(off) === true);
 }
@@ -383,7 +389,6 @@ function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<numbe
   a.bind(done);
 }
 // #endregion inner-loop
-// #endregion register-loop
 
 // #region simd-scan
 /**
@@ -468,7 +473,9 @@ export function registerCells(loop: LoopOp): number[] | null {
   if (cells.size > CELL_REGISTERS.length) return null;
   return [...cells].sort((x, y) => x - y);
 }
+// #endregion register-cells
 
+// #region nest-cells
 /**
  * The cells of a loop nest: a loop with loops inside, whose ops, at every depth, are only adds,
  * sets, muladds, checks and loops, when they fit the register pool; otherwise null. Such a nest
@@ -483,8 +490,7 @@ export function nestCells(loop: LoopOp): number[] | null {
     else if (op.kind === "loop") {
       cells.add(op.off);
       loops++;
-    }
-    else if (op.kind !== "check") return null;
+    } else if (op.kind !== "check") return null;
   }
   if (loops === 0 || cells.size > CELL_REGISTERS.length) return null;
   return [...cells].sort((x, y) => x - y);
@@ -499,7 +505,7 @@ export function runsOnce(loop: LoopOp): boolean {
   if (last === undefined || !isBalanced(loop.body)) return false;
   return (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
 }
-// #endregion register-cells
+// #endregion nest-cells
 
 /** State the loop rule keeps: the registers of the loop nest being lowered, and whether it lowers a slow path. */
 interface NestState {
