@@ -5,14 +5,14 @@
 // boundary. It also records where each op's code starts and where each loop is, for listings with
 // source positions and for a perf map.
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
-import { ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
+import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
-import { LIR_REG, X86Lowering, cellAt, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, isBalanced, listsWithin, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { LIR_REG, X86Lowering, cellAt, onCell, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { extent, isBalanced, listsWithin, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
-import type { ScanOp } from "../09-optimizer/ops.ts";
+import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
 
 const { cell, tape, end } = LIR_REG;
 
@@ -26,6 +26,8 @@ export interface FastOptions {
   readonly simd: Simd;
   /** Keep the cells of innermost arithmetic loops in registers (default true). */
   readonly registers?: boolean;
+  /** Lower the turns after a walking loop's first knowing which cells the turn before cleared (default true). */
+  readonly carried?: boolean;
   /** Align loop heads to this many bytes (default 16; 1 turns it off). */
   readonly loopAlign?: number;
   /** One bounds test for each straight-line block with two tests or more (default true). */
@@ -86,17 +88,21 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
   const nest: NestState = { homes: null, slow: false };
+  const copies = new WeakSet<MulAddOp>(); // muladds into a cell known to be 0: stores
   const rules: X86Rules = {
     ...opt,
     loop: (l, op, previous) => {
       const start = l.a.offset;
       const inside = nest.homes; // a loop inside a loop nest whose cells are in registers
       const cells = inside === null && (options.registers ?? true) && !nest.slow ? (registerCells(op) ?? nestCells(op)) : null;
+      const later = inside === null && cells === null && (options.carried ?? true) ? laterTurns(op, copies) : null;
       if (inside !== null) innerLoop(l, op, inside, record);
       else if (cells !== null) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record, nest });
+      else if (later !== null) peeledLoop(l, op, later);
       else opt.loop!(l, op, previous);
       record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
     },
+    muladd: (l, op, previous) => (copies.has(op) ? copyInto(l, op, previous) : opt.muladd!(l, op, previous)),
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
   };
   if (unchecked) {
@@ -389,6 +395,82 @@ function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<numbe
   a.bind(done);
 }
 // #endregion inner-loop
+
+// #region carried-zeros
+/**
+ * A loop that walks: straight ops, then one move. A cell its body ends by setting to 0 is, after
+ * the move, another cell of the next turn, at a known offset; a next turn that first adds to that
+ * cell, or adds a product to it, can store instead: the cell is 0. mandelbrot's
+ * `[>[->>>>>>>>>+<<<<<<<<<]<<<<<<<<<<]` is `muladd [10] += [1] * 1; set [1] 0; move -9`: from the
+ * second turn on, [10] is the [1] the turn before cleared. The stored form does not wait for the
+ * store of that 0 to reach the load of an add, turn after turn.
+ *
+ * The body of the later turns, or null when no turn gains: the first touch of each cell known to
+ * be 0 becomes a set (an add) or a copy (a muladd, noted in `copies`).
+ */
+export function laterTurns(loop: LoopOp, copies: WeakSet<MulAddOp>): Op[] | null {
+  const body = loop.body;
+  const move = body.at(-1);
+  if (move?.kind !== "move" || body.length > MAX_PEELED) return null;
+  const ops = body.slice(0, -1);
+  if (!ops.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd" || op.kind === "check")) return null;
+  const lastWrite = new Map<number, Op>();
+  const first = new Map<number, Op>();
+  for (const op of ops) {
+    const touched = op.kind === "add" || op.kind === "set" ? [op.off] : op.kind === "muladd" ? [op.src, op.dst] : [];
+    for (const off of touched) if (!first.has(off)) first.set(off, op);
+    if (op.kind === "add" || op.kind === "set") lastWrite.set(op.off, op);
+    else if (op.kind === "muladd") lastWrite.set(op.dst, op);
+  }
+  const zeros = new Set<number>();
+  for (const [off, w] of lastWrite) if (w.kind === "set" && w.value === 0) zeros.add(off - move.delta);
+  const replaced = new Map<Op, Op>();
+  for (const off of zeros) {
+    const op = first.get(off);
+    if (op?.kind === "add") replaced.set(op, { kind: "set", off, value: wrapUnsigned(op.k), pos: op.pos });
+    else if (op?.kind === "muladd" && op.dst === off && op.src !== off) {
+      const copy = { ...op };
+      copies.add(copy);
+      replaced.set(op, copy);
+    }
+  }
+  return replaced.size === 0 ? null : body.map((op) => replaced.get(op) ?? op);
+}
+
+/** Longest body a loop is peeled for: the first turn is a second copy of it. */
+const MAX_PEELED = 12;
+
+/** The first turn as written, then the later turns (laterTurns) round a loop of their own. */
+function peeledLoop(l: X86Lowering, op: OpTypes["loop"], later: readonly Op[]): void {
+  const a = l.a;
+  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const head = l.label(`later_${op.pos.line}_${op.pos.column}`);
+  a.cmp(cellAt(op.off), 0).je(done);
+  l.ops(op.body);
+  a.cmp(cellAt(op.off), 0).je(done); // the body ends with a move: no flags to reuse
+  a.bind(head);
+  l.ops(later);
+  a.cmp(cellAt(op.off), 0).jne(head);
+  a.bind(done);
+}
+
+/** A muladd into a cell known to be 0: `[d] = [s] * k`, a store where the muladd adds. */
+function copyInto(l: X86Lowering, op: MulAddOp, previous: Op | null): void {
+  const a = l.a;
+  const src = l.cell(op.src);
+  let value: Gpr<8>;
+  if (src.kind === "mem") {
+    // chapter 9's muladd leaves the source in ecx; so does this
+    if (!(previous?.kind === "muladd" && previous.src === op.src && previous.dst !== previous.src)) a.movzx(ecx, src);
+    value = gpr(8, ecx.id);
+  } else value = src;
+  if (op.k !== 1) {
+    a.imul(eax, gpr(32, value.id), op.k);
+    value = gpr(8, eax.id);
+  }
+  a.mov(...onCell(l.cell(op.dst), value));
+}
+// #endregion carried-zeros
 
 // #region simd-scan
 /**
