@@ -182,10 +182,10 @@ export const RUN_REGISTERS: readonly Gpr<32>[] = CELL_REGISTERS.filter((r) => r 
 
 /**
  * A straight run of adds, sets and muladds that nothing can stop half-way (no test in it): each
- * cell it touches twice or more lives in a register from its first touch to the end of the run,
- * loaded first if the run reads it before it writes it, and stored at the end if the run writes
- * it. A cell touched once stays in memory: one instruction on memory is as good as a load, the
- * op and a store. What this saves is the store, then the load of the same cell by the next op.
+ * cell it reads after writing it lives in a register from its first touch to the end of the run,
+ * loaded first if the run reads it before it writes it, and stored at the end. What this saves is
+ * a store, then the load of the same cell by the next op, which waits for that store. The other
+ * cells stay in memory: one instruction on memory is as good as a load, the op and a store.
  */
 function inCache(l: X86Lowering, run: readonly Op[]): void {
   const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cachedCells(run) : [];
@@ -198,22 +198,31 @@ function inCache(l: X86Lowering, run: readonly Op[]): void {
   for (const off of cells) if (stored.has(off)) a.mov(cellAt(off), homes.get(off)!);
 }
 
-/** The cells a run of adds, sets and muladds touches twice or more, the most touched first, as many as RUN_REGISTERS. */
+/**
+ * The cells of a run of adds, sets and muladds that it reads after writing them, as many as
+ * RUN_REGISTERS, the most touched first: where a register saves a load of what a store has just
+ * written. A cell only read, or read and then set, is as well off in memory.
+ */
 export function cachedCells(run: readonly Op[]): number[] {
   const touches = new Map<number, number>();
-  const touch = (off: number) => touches.set(off, (touches.get(off) ?? 0) + 1);
+  const written = new Set<number>();
+  const rereads = new Set<number>();
+  const touch = (off: number, reads: boolean, writes: boolean) => {
+    touches.set(off, (touches.get(off) ?? 0) + 1);
+    if (reads && written.has(off)) rereads.add(off);
+    if (writes) written.add(off);
+  };
   for (const op of run) {
-    if (op.kind === "add" || op.kind === "set") touch(op.off);
+    if (op.kind === "add") touch(op.off, true, true);
+    else if (op.kind === "set") touch(op.off, false, true);
     else if (op.kind === "muladd") {
-      touch(op.src);
-      touch(op.dst);
+      touch(op.src, true, false);
+      touch(op.dst, true, true);
     }
   }
-  return [...touches]
-    .filter(([, n]) => n >= 2)
-    .sort(([x, n], [y, m]) => m - n || x - y)
-    .slice(0, RUN_REGISTERS.length)
-    .map(([off]) => off);
+  return [...rereads]
+    .sort((x, y) => touches.get(y)! - touches.get(x)! || x - y)
+    .slice(0, RUN_REGISTERS.length);
 }
 
 /** Of `cells`, those whose first touch in the run reads them (an add, a muladd), not a set. */
