@@ -1,8 +1,9 @@
 // Chapter 10, what the workbook gives the reader: the x86-64 lowering of loops in registers, block
 // checks and SIMD scans, and the command line's earlier tiers.
 import { describe, expect, test } from "bun:test";
-import type { LoopOp } from "../chapters/08-lir/lir.ts";
-import { blockReach, type FastOptions, fastToX86, registerCells, strideMask, testedCells } from "../chapters/10-faster-code/fast-lowering.ts";
+import type { LoopOp, Op } from "../chapters/08-lir/lir.ts";
+import { blockReach, type FastOptions, fastToX86, laterTurns, registerCells, strideMask, testedCells } from "../chapters/10-faster-code/fast-lowering.ts";
+import { print } from "../chapters/08-lir/print.ts";
 import { kernelSimd } from "../chapters/10-faster-code/cpu.ts";
 import { runBun } from "../shared/child.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
@@ -94,11 +95,12 @@ describe("one bounds test per straight-line block", () => {
       "cmp rax, r12",
       "jb block_checks_failed",
       "add byte ptr [rbx+1], 2",
-      "mov byte ptr [rbx+2], 4",
+      "mov sil, 4", //                 [2], touched twice, in a register until the block ends
       "movzx ecx, byte ptr [rbx]",
       "imul eax, ecx, 2",
       "add byte ptr [rbx-3], al",
-      "add byte ptr [rbx+2], 1",
+      "add sil, 1",
+      "mov byte ptr [rbx+2], sil",
       "block_end:",
     ]);
     const slow = compiled(text, {}, "outOfLine");
@@ -141,6 +143,37 @@ describe("without a test per op (measuring only)", () => {
   test("a register loop keeps its one test before the loop", () => {
     const code = compiled("loop [0] { add [0] -1; check 1; add [1] 1 }", { unchecked: true });
     expect(code.filter((l) => l.startsWith("lea rax"))).toEqual(["lea rax, [rbx+1]"]);
+  });
+});
+
+describe("walking loops: the turns after the first know what the turn before cleared", () => {
+  const TEN = "check 1 2 3 4 5 6 7 8 9 10";
+  const WALK = `loop [0] { ${TEN}; muladd [10] += [1] * 1; set [1] 0; move -9 }`; // mandelbrot's digit walk
+  /** The later turns' body, a copy (a muladd into a cell known to be 0) marked as such; null: none. */
+  const later = (text: string): string | null => {
+    const loop = lir(text).ops.find((op) => op.kind === "loop") as LoopOp;
+    const copies = new WeakSet<Op>();
+    const body = laterTurns(loop, copies);
+    return body === null ? null : body.filter((op) => op.kind !== "check").map((op) => (copies.has(op) ? "copy " : "") + print({ ops: [op] }).trim()).join("; ");
+  };
+  test.each([
+    [WALK, "copy muladd [10] += [1] * 1; set [1] 0; move -9"], //                    [10] is the [1] the turn before cleared
+    ["loop [0] { check 1 2; add [1] 3; set [2] 0; move 1 }", "set [1] 3; set [2] 0; move 1"], // an add into a 0 is a set
+    ["loop [0] { check 1 2; set [2] 0; add [1] 3; add [2] 1; move 1 }", null], //   [2] does not end as 0
+    ["loop [0] { check 1 2; add [1] 3; set [2] 0; move 2 }", null], //              the cleared cell is the next turn's [0]
+    ["loop [0] { check 1 2; add [1] 3; set [2] 0; move 1; move 1 }", null], //     not one move, last
+    ["loop [0] { check 1 2; add [1] 3; set [2] 0 }", null], //                     it does not walk
+  ] as const)("laterTurns(%s) = %j", (text, expected) => {
+    expect(later(text)).toBe(expected);
+  });
+
+  test("the first turn as written, then the later turns round a loop of their own: a store, not an add, into [10]", () => {
+    const code = compiled(WALK);
+    const head = code.findIndex((l) => l.startsWith("later_"));
+    expect(code.slice(0, head).filter((l) => l.includes("ptr [rbx+10]"))).toEqual(["add byte ptr [rbx+10], cl"]);
+    expect(code.slice(head).filter((l) => l.includes("ptr [rbx+10]"))).toEqual(["mov byte ptr [rbx+10], cl"]);
+    expect(code.filter((l) => l.startsWith("later_"))).toHaveLength(1);
+    expect(compiled(WALK, { carried: false }).some((l) => l.startsWith("later_"))).toBe(false);
   });
 });
 
@@ -192,8 +225,12 @@ describe("SIMD scans", () => {
     expect(strideMask(stride, w)).toBe(mask);
   });
 
-  test("a stride too long for two cells in a vector is chapter 9's scan; so is every scan with --simd libc", () => {
+  test("a stride too long for 8 cells in a vector is chapter 9's scan; so is every scan with --simd libc", () => {
     expect(compiled("scan 16", { simd: "sse2" })).toContain("cmp byte ptr [rbx+16], 0");
+    expect(compiled("scan -9", { simd: "avx2" })).toContain("cmp byte ptr [rbx-9], 0"); //  4 cells in 32 bytes
+    expect(compiled("scan 3", { simd: "sse2" }).some((l) => l.startsWith("pcmpeqb"))).toBe(false); // 6 in 16
+    expect(compiled("scan 4", { simd: "avx2" }).some((l) => l.startsWith("vpcmpeqb"))).toBe(true); //  8 in 32
+    expect(compiled("scan 2", { simd: "sse2" }).some((l) => l.startsWith("pcmpeqb"))).toBe(true); //   8 in 16
     expect(compiled("scan 1", { simd: "libc" })).toContain("movabs rax, 0x7fff00003000");
   });
 });

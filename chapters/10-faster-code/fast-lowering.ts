@@ -5,14 +5,14 @@
 // boundary. It also records where each op's code starts and where each loop is, for listings with
 // source positions and for a perf map.
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
-import { ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
+import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
-import { LIR_REG, X86Lowering, cellAt, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, posOf, reachesOf, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { LIR_REG, X86Lowering, cellAt, onCell, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { extent, isBalanced, listsWithin, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
-import type { ScanOp } from "../09-optimizer/ops.ts";
+import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
 
 const { cell, tape, end } = LIR_REG;
 
@@ -26,6 +26,8 @@ export interface FastOptions {
   readonly simd: Simd;
   /** Keep the cells of innermost arithmetic loops in registers (default true). */
   readonly registers?: boolean;
+  /** Lower the turns after a walking loop's first knowing which cells the turn before cleared (default true). */
+  readonly carried?: boolean;
   /** Align loop heads to this many bytes (default 16; 1 turns it off). */
   readonly loopAlign?: number;
   /** One bounds test for each straight-line block with two tests or more (default true). */
@@ -85,15 +87,22 @@ export interface CodeNotes {
 export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
+  const nest: NestState = { homes: null, slow: false };
+  const copies = new WeakSet<MulAddOp>(); // muladds into a cell known to be 0: stores
   const rules: X86Rules = {
     ...opt,
     loop: (l, op, previous) => {
       const start = l.a.offset;
-      const cells = (options.registers ?? true) ? registerCells(op) : null;
-      if (cells) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record });
+      const inside = nest.homes; // a loop inside a loop nest whose cells are in registers
+      const cells = inside === null && (options.registers ?? true) && !nest.slow ? (registerCells(op) ?? nestCells(op)) : null;
+      const later = inside === null && cells === null && (options.carried ?? true) ? laterTurns(op, copies) : null;
+      if (inside !== null) innerLoop(l, op, inside, record);
+      else if (cells !== null) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record, nest });
+      else if (later !== null) peeledLoop(l, op, later);
       else opt.loop!(l, op, previous);
-      record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: cells !== null });
+      record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
     },
+    muladd: (l, op, previous) => (copies.has(op) ? copyInto(l, op, previous) : opt.muladd!(l, op, previous)),
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
   };
   if (unchecked) {
@@ -101,7 +110,8 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
     return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
   }
   const blockChecks = options.blockChecks ?? true;
-  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks) : null };
+  const cache = options.registers ?? true;
+  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, cache) : null };
 }
 // #endregion fast-rules
 
@@ -127,7 +137,8 @@ function marked(rules: X86Rules, marks: OpMark[]): X86Rules {
  * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
  * run as written, out of line, which stops at the exact command that leaves the tape.
  */
-function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void {
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[], cache: boolean): void {
+  const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
   for (let i = 0; i < ops.length; ) {
     let j = i;
     while (j < ops.length && STRAIGHT.has(ops[j]!.kind)) j++;
@@ -139,23 +150,20 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void 
     }
     const run = ops.slice(i, j);
     const cells = testedCells(run);
-    if (cells === null) l.sequence(run);
-    else checkedOnce(l, run, cells, marks);
+    if (cells !== null) checkedOnce(l, run, cells, marks, straight);
+    else if (run.every((op) => op.kind !== "check" && op.kind !== "guard")) straight(run); // nothing to test
+    else l.sequence(run);
     i = j;
   }
 }
 
-function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[]): void {
+function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[], straight: (run: readonly Op[]) => void): void {
   const a = l.a;
   const slow = l.label("block_checks_failed");
   const resume = l.label("block_end");
   marks.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
   l.boundsTest(cells, slow);
-  for (const op of run) {
-    if (op.kind === "check") continue;
-    if (op.kind === "guard") l.sequence(op.then);
-    else l.op(op);
-  }
+  straight(run.flatMap((op) => (op.kind === "check" ? [] : op.kind === "guard" ? op.then : [op])));
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
@@ -164,6 +172,74 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
   });
 }
 // #endregion block-checks
+
+// #region block-cache
+/**
+ * The registers a straight run's cells may live in: the loop pool without ecx, which chapter 9's
+ * muladd loads its source into when the source is in memory.
+ */
+export const RUN_REGISTERS: readonly Gpr<32>[] = CELL_REGISTERS.filter((r) => r !== ecx);
+
+/**
+ * A straight run of adds, sets and muladds that nothing can stop half-way (no test in it): each
+ * cell it reads after writing it lives in a register from its first touch to the end of the run,
+ * loaded first if the run reads it before it writes it, and stored at the end. What this saves is
+ * a store, then the load of the same cell by the next op, which waits for that store. The other
+ * cells stay in memory: one instruction on memory is as good as a load, the op and a store.
+ */
+function inCache(l: X86Lowering, run: readonly Op[]): void {
+  const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cachedCells(run) : [];
+  if (cells.length === 0) return l.sequence(run);
+  const homes = new Map(cells.map((off, i) => [off, low(RUN_REGISTERS[i]!)] as const));
+  const a = l.a;
+  for (const off of readFirst(run, cells)) a.movzx(gpr(32, homes.get(off)!.id), cellAt(off));
+  l.inHomes(homes, () => l.sequence(run));
+  const stored = new Set(written(run));
+  for (const off of cells) if (stored.has(off)) a.mov(cellAt(off), homes.get(off)!);
+}
+
+/**
+ * The cells of a run of adds, sets and muladds that it reads after writing them, as many as
+ * RUN_REGISTERS, the most touched first: where a register saves a load of what a store has just
+ * written. A cell only read, or read and then set, is as well off in memory.
+ */
+export function cachedCells(run: readonly Op[]): number[] {
+  const touches = new Map<number, number>();
+  const written = new Set<number>();
+  const rereads = new Set<number>();
+  const touch = (off: number, reads: boolean, writes: boolean) => {
+    touches.set(off, (touches.get(off) ?? 0) + 1);
+    if (reads && written.has(off)) rereads.add(off);
+    if (writes) written.add(off);
+  };
+  for (const op of run) {
+    if (op.kind === "add") touch(op.off, true, true);
+    else if (op.kind === "set") touch(op.off, false, true);
+    else if (op.kind === "muladd") {
+      touch(op.src, true, false);
+      touch(op.dst, true, true);
+    }
+  }
+  return [...rereads]
+    .sort((x, y) => touches.get(y)! - touches.get(x)! || x - y)
+    .slice(0, RUN_REGISTERS.length);
+}
+
+/** Of `cells`, those whose first touch in the run reads them (an add, a muladd), not a set. */
+function readFirst(run: readonly Op[], cells: readonly number[]): number[] {
+  const first = new Map<number, boolean>();
+  const see = (off: number, reads: boolean) => first.has(off) || first.set(off, reads);
+  for (const op of run) {
+    if (op.kind === "add") see(op.off, true);
+    else if (op.kind === "set") see(op.off, false);
+    else if (op.kind === "muladd") {
+      see(op.src, true);
+      see(op.dst, true);
+    }
+  }
+  return cells.filter((off) => first.get(off) === true);
+}
+// #endregion block-cache
 
 // #region unchecked
 /**
@@ -255,49 +331,170 @@ export function blockReach(block: readonly Op[]): Range {
  * the body's checks reach (the pointer does not move, so the answer is the same at every turn),
  * load the cells into registers, go round with the ops' own rules working on the registers, and
  * store what changed at the end. When the check fails, the loop as chapter 9 compiles it, out of
- * line, fails at the exact command.
+ * line, fails at the exact command. A loop nest (nestCells) is lowered the same way, its inner
+ * loops on the registers too (innerLoop).
  */
-function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; align: number; record: CodeNotes }): void {
+function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; align: number; record: CodeNotes; nest: NestState }): void {
   const a = l.a;
-  const reg = new Map(cells.map((off, i) => [off, CELL_REGISTERS[i]!] as const));
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
   const r8 = (off: number): Gpr<8> => homes.get(off)!;
+  const once = runsOnce(op);
   const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const head = l.label(`regs_${op.pos.line}_${op.pos.column}`);
+  const head = l.label(`${once ? "regs_if" : "regs"}_${op.pos.line}_${op.pos.column}`);
   a.cmp(cellAt(op.off), 0).je(done);
-  const reach = checkedRange(op.body);
+  const reach = checkedRange(listsWithin(op.body).flat());
   if (reach) {
     const slow = l.label("regs_checks_failed");
     l.boundsTest(reach, slow);
     l.later(() => {
       a.bind(slow);
-      how.opt.loop!(l, op, null);
+      how.nest.slow = true; // the slow path keeps its cells in memory, inner loops included
+      try {
+        how.opt.loop!(l, op, null);
+      } finally {
+        how.nest.slow = false;
+      }
       a.jmp(done);
     });
   }
-  for (const off of cells) a.movzx(reg.get(off)!, cellAt(off));
-  if (how.align > 1) a.align(how.align);
+  for (const off of cells) a.movzx(gpr(32, r8(off).id), cellAt(off));
+  if (how.align > 1 && !once) a.align(how.align);
   a.bind(head);
-  l.inHomes(homes, () => {
-    for (const inner of op.body) {
-      if (inner.kind === "check") how.record.marks.push({ at: a.offset, pos: posOf(inner), kind: inner.kind }); // tested above
-      else l.op(inner);
-    }
-  });
-  if (flagsOf(op.body.at(-1) ?? null) !== op.off) a.test(r8(op.off), r8(op.off));
-  a.jne(head);
+  how.nest.homes = homes;
+  try {
+    l.inHomes(homes, () => inRegisters(l, op.body, how.record));
+  } finally {
+    how.nest.homes = null;
+  }
+  if (!once) {
+    if (flagsOf(l.last) !== op.off) a.test(r8(op.off), r8(op.off));
+    a.jne(head);
+  }
   for (const off of written(op.body)) a.mov(cellAt(off), r8(off));
   a.bind(done);
 }
+
+/** A body whose cells are in registers: its ops by their rules, its checks (tested before the nest) only noted. */
+function inRegisters(l: X86Lowering, body: readonly Op[], record: CodeNotes): void {
+  for (const inner of body) {
+    if (inner.kind === "check") record.marks.push({ at: l.a.offset, pos: posOf(inner), kind: inner.kind });
+    else l.op(inner);
+  }
+}
 // #endregion register-loop
 
+// #region inner-loop
+/**
+ * A loop inside a loop nest in registers: test its register, go round on registers. A loop that
+ * runs once at most (runsOnce) needs no test at its end: its body leaves the cell 0. In a chain
+ * of such ifs, each one's way out falls straight into the next one's, to the nest's one end.
+ */
+function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<number, Gpr<8>>, record: CodeNotes): void {
+  const a = l.a;
+  const r = homes.get(op.off)!;
+  const once = runsOnce(op);
+  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const body = l.label(`${once ? "if" : "loop"}_${op.pos.line}_${op.pos.column}`);
+  a.test(r, r).je(done).bind(body);
+  inRegisters(l, op.body, record);
+  if (!once) {
+    if (flagsOf(l.last) !== op.off) a.test(r, r);
+    a.jne(body);
+  }
+  a.bind(done);
+}
+// #endregion inner-loop
+
+// #region carried-zeros
+/**
+ * A loop that walks: straight ops, then one move. A cell its body ends by setting to 0 is, after
+ * the move, another cell of the next turn, at a known offset; a next turn that first adds to that
+ * cell, or adds a product to it, can store instead: the cell is 0. mandelbrot's
+ * `[>[->>>>>>>>>+<<<<<<<<<]<<<<<<<<<<]` is `muladd [10] += [1] * 1; set [1] 0; move -9`: from the
+ * second turn on, [10] is the [1] the turn before cleared. The stored form does not wait for the
+ * store of that 0 to reach the load of an add, turn after turn.
+ *
+ * The body of the later turns, or null when no turn gains: the first touch of each cell known to
+ * be 0 becomes a set (an add) or a copy (a muladd, noted in `copies`).
+ */
+export function laterTurns(loop: LoopOp, copies: WeakSet<MulAddOp>): Op[] | null {
+  const body = loop.body;
+  const move = body.at(-1);
+  if (move?.kind !== "move" || body.length > MAX_PEELED) return null;
+  const ops = body.slice(0, -1);
+  if (!ops.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd" || op.kind === "check")) return null;
+  const lastWrite = new Map<number, Op>();
+  const first = new Map<number, Op>();
+  for (const op of ops) {
+    const touched = op.kind === "add" || op.kind === "set" ? [op.off] : op.kind === "muladd" ? [op.src, op.dst] : [];
+    for (const off of touched) if (!first.has(off)) first.set(off, op);
+    if (op.kind === "add" || op.kind === "set") lastWrite.set(op.off, op);
+    else if (op.kind === "muladd") lastWrite.set(op.dst, op);
+  }
+  const zeros = new Set<number>();
+  for (const [off, w] of lastWrite) if (w.kind === "set" && w.value === 0) zeros.add(off - move.delta);
+  const replaced = new Map<Op, Op>();
+  for (const off of zeros) {
+    const op = first.get(off);
+    if (op?.kind === "add") replaced.set(op, { kind: "set", off, value: wrapUnsigned(op.k), pos: op.pos });
+    else if (op?.kind === "muladd" && op.dst === off && op.src !== off) {
+      const copy = { ...op };
+      copies.add(copy);
+      replaced.set(op, copy);
+    }
+  }
+  return replaced.size === 0 ? null : body.map((op) => replaced.get(op) ?? op);
+}
+
+/** Longest body a loop is peeled for: the first turn is a second copy of it. */
+const MAX_PEELED = 12;
+
+/** The first turn as written, then the later turns (laterTurns) round a loop of their own. */
+function peeledLoop(l: X86Lowering, op: OpTypes["loop"], later: readonly Op[]): void {
+  const a = l.a;
+  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const head = l.label(`later_${op.pos.line}_${op.pos.column}`);
+  a.cmp(cellAt(op.off), 0).je(done);
+  l.ops(op.body);
+  a.cmp(cellAt(op.off), 0).je(done); // the body ends with a move: no flags to reuse
+  a.bind(head);
+  l.ops(later);
+  a.cmp(cellAt(op.off), 0).jne(head);
+  a.bind(done);
+}
+
+/** A muladd into a cell known to be 0: `[d] = [s] * k`, a store where the muladd adds. */
+function copyInto(l: X86Lowering, op: MulAddOp, previous: Op | null): void {
+  const a = l.a;
+  const src = l.cell(op.src);
+  let value: Gpr<8>;
+  if (src.kind === "mem") {
+    // chapter 9's muladd leaves the source in ecx; so does this
+    if (!(previous?.kind === "muladd" && previous.src === op.src && previous.dst !== previous.src)) a.movzx(ecx, src);
+    value = gpr(8, ecx.id);
+  } else value = src;
+  if (op.k !== 1) {
+    a.imul(eax, gpr(32, value.id), op.k);
+    value = gpr(8, eax.id);
+  }
+  a.mov(...onCell(l.cell(op.dst), value));
+}
+// #endregion carried-zeros
+
 // #region simd-scan
+/**
+ * The fewest cells of a scan a vector compare must test to beat chapter 9's strided scan, which
+ * tests four cells per bounds check with plain compares and has nothing to set up or leave.
+ */
+export const VECTOR_CELLS = 8;
+
 /**
  * A scan, SIMD inline: compare a whole vector of cells with 0 at once, while a whole vector fits
  * between the pointer and the end of the tape it walks to; then the last few cells one at a time,
  * each step bounds-checked, as chapter 8's scan. A vector load that lies inside the tape cannot
  * touch a byte outside it, whatever its alignment. A stride of 2 or more keeps only the bits of
- * the cells the scan stands on: with AVX2, `[>>]` tests 16 cells per compare.
+ * the cells the scan stands on: with AVX2, `[>>]` tests 16 cells per compare. A stride too long
+ * for VECTOR_CELLS cells in a vector is chapter 9's scan.
  */
 function simdScan(l: X86Lowering, op: ScanOp, simd: "sse2" | "avx2", otherwise: () => void): void {
   const a = l.a;
@@ -305,7 +502,7 @@ function simdScan(l: X86Lowering, op: ScanOp, simd: "sse2" | "avx2", otherwise: 
   const right = s > 0;
   const w = simd === "avx2" ? 32 : 16;
   const cells = Math.floor((w - 1) / Math.abs(s)) + 1; // cells of the scan in one vector
-  if (cells < 2) return otherwise();
+  if (cells < VECTOR_CELLS) return otherwise();
   const done = l.label("scan_done");
   const vector = l.label("scan_vector");
   const found = l.label("scan_found");
@@ -369,6 +566,44 @@ export function registerCells(loop: LoopOp): number[] | null {
 }
 // #endregion register-cells
 
+// #region nest-cells
+/**
+ * The cells of a loop nest: a loop with loops inside, whose ops, at every depth, are only adds,
+ * sets, muladds, checks and loops, when they fit the register pool; otherwise null. Such a nest
+ * does not move either, so every cell is where it was, whichever loop runs.
+ */
+export function nestCells(loop: LoopOp): number[] | null {
+  const cells = new Set<number>([loop.off]);
+  let loops = 0;
+  for (const op of listsWithin(loop.body).flat()) {
+    if (op.kind === "add" || op.kind === "set") cells.add(op.off);
+    else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+    else if (op.kind === "loop") {
+      cells.add(op.off);
+      loops++;
+    } else if (op.kind !== "check") return null;
+  }
+  if (loops === 0 || cells.size > CELL_REGISTERS.length) return null;
+  return [...cells].sort((x, y) => x - y);
+}
+
+/**
+ * A loop that runs once at most: its balanced body ends by setting its cell to 0, or with a loop
+ * on the same cell, which only ends when that cell is 0.
+ */
+export function runsOnce(loop: LoopOp): boolean {
+  const last = loop.body.at(-1);
+  if (last === undefined || !isBalanced(loop.body)) return false;
+  return (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
+}
+// #endregion nest-cells
+
+/** State the loop rule keeps: the registers of the loop nest being lowered, and whether it lowers a slow path. */
+interface NestState {
+  homes: ReadonlyMap<number, Gpr<8>> | null;
+  slow: boolean;
+}
+
 /** The cells the body's checks reach, as one range, or null when it has no check. */
 export function checkedRange(body: readonly Op[]): Range | null {
   const reaches = body.flatMap((op) => reachesOf(op));
@@ -403,10 +638,10 @@ export function testedCells(run: readonly Op[]): Range | null {
   return tests >= 2 ? r : null;
 }
 
-/** The cells the body writes, in order of offset. */
+/** The cells the body writes, at any depth, in order of offset. */
 function written(body: readonly Op[]): number[] {
   const cells = new Set<number>();
-  for (const op of body) {
+  for (const op of listsWithin(body).flat()) {
     if (op.kind === "add" || op.kind === "set") cells.add(op.off);
     else if (op.kind === "muladd") cells.add(op.dst);
   }
