@@ -23,7 +23,12 @@ describe("the command line", () => {
     [["p.b", "--threshold=never"], { threshold: Infinity }],
     [["p.b", "--buffer", "1", "--input", "in.txt", "--tape", "100"], { buffer: 1, input: "in.txt", tapeSize: 100 }],
   ] as const)("%j", (argv, expected) => {
-    expect(parseArgs(argv)).toMatchObject({ file: "p.b", ...expected });
+    expect(parseArgs(argv)).toMatchObject({ file: "p.b", code: null, ...expected });
+  });
+
+  test("-e CODE: the program itself, as chapter 8's main.ts takes it", () => {
+    expect(parseArgs(["-e", "+[-]", "--tier", "js"])).toMatchObject({ file: null, code: "+[-]", tier: "js" });
+    expect(parseArgs([])).toMatchObject({ file: null, code: null });
   });
 
   test.each([
@@ -34,6 +39,7 @@ describe("the command line", () => {
     [["p.b", "--buffer", "0"], "--buffer must be a whole number from 1 to 2^30, not '0'"],
     [["p.b", "--input"], "--input needs a value"],
     [["p.b", "--fast"], "unknown option --fast"],
+    [["p.b", "-e", "+"], "give a file or -e, not both"],
   ] as const)("%j is refused", (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

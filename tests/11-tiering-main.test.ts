@@ -22,6 +22,13 @@ describe("main.ts (in children)", () => {
     expect([r.exitCode, r.stdout, stderr(r)]).toEqual([0, HELLO, ""]);
   });
 
+  test("-e CODE runs the program given inline, and names it -e in an error", async () => {
+    const ok = await runBun(MAIN, ["-e", "++++++++[>++++++++<-]>+.", "--threshold", "2"]);
+    expect([ok.exitCode, ok.stdout, stderr(ok)]).toEqual([0, "A", ""]);
+    const bad = await runBun(MAIN, ["-e", "+[", "--tier", "js"]);
+    expect([bad.exitCode, stderr(bad)]).toEqual([1, "-e:1:2: error: unmatched '[': this loop is never closed. Add the missing ']', or remove this '['.\n"]);
+  });
+
   test("--stats: the compiled loops, when, their cost, and the time in each tier", async () => {
     const r = await runBun(MAIN, ["tests/programs/numbers.b", "--threshold", "20", "--stats"]);
     expect(r.exitCode).toBe(0);

@@ -15,14 +15,16 @@ export class OutputWriteError extends Error {
     /** What it means, "broken pipe". */
     readonly reason: string,
   ) {
-    super(
-      `writing the output to file descriptor ${fd} failed: ${code} (${reason})` +
-        (code === "EPIPE"
-          ? `: its reader has closed it (as head does once it has enough), so the run stops here. ` +
-            `To keep all of the output, send it to a file or to a reader that reads to the end.`
-          : ""),
-    );
+    super(`writing the output to file descriptor ${fd} failed: ${code} (${reason})` + closedPipeAdvice(code));
   }
+}
+
+/** What a reader of the message can do about a failed write, when there is something to say. */
+export function closedPipeAdvice(code: string): string {
+  return code === "EPIPE"
+    ? `: its reader has closed it (as head does once it has enough), so the run stops here. ` +
+        `To keep all of the output, send it to a file or to a reader that reads to the end.`
+    : "";
 }
 
 /**

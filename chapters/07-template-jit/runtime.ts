@@ -5,6 +5,7 @@ import type { Pointer } from "../01-pages/ffi.ts";
 import { errno, errnoName, libc, strerror } from "../01-pages/libc.ts";
 import { CodeBuffer, CodeBufferStateError } from "../03-w-xor-x/code-buffer.ts";
 import { TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
+import { closedPipeAdvice } from "../06-interpreter/write-all.ts";
 import { resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { CONTEXT_SIZE, CTX, STATUS, type IoImports } from "./context.ts";
 import { GeneratedCodeError, NativeIOError, UnsupportedOptionError } from "./errors.ts";
@@ -267,5 +268,5 @@ export const PLAIN_RUN: RunExtension = {
 
 function ioCause(result: number, code: number): string {
   if (result === 0) return ": write() wrote nothing (returned 0)";
-  return `: ${errnoName(code)} (${strerror(code)})`;
+  return `: ${errnoName(code)} (${strerror(code)})${closedPipeAdvice(errnoName(code))}`;
 }

@@ -9,11 +9,12 @@ import { settingsWithoutStepLimit } from "./js-tiers.ts";
 export const TIERS = ["tiered", "interpreter", "opt", "js", "js-opt", "tiered-js"] as const;
 export type TierChoice = (typeof TIERS)[number];
 
-export const USAGE = `usage: bun chapters/11-tiering/main.ts prog.b [--tier ${TIERS.join("|")}] [--threshold N] [--stats[=json]] [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--input FILE] [--buffer BYTES] [--emit]
+export const USAGE = `usage: bun chapters/11-tiering/main.ts (prog.b | -e CODE) [--tier ${TIERS.join("|")}] [--threshold N] [--stats[=json]] [--tape N] [--eof unchanged|zero|max] [--max-steps N] [--input FILE] [--buffer BYTES] [--emit]
 
 Run a Brainfuck program with the tiered JIT, or another tier of this chapter for comparison. Standard
 input is its input (or --input FILE), standard output its output. Without a program, a tour.
 
+  -e CODE           the program itself, instead of a file
   --tier T          tiered (default): the interpreter, hot loops compiled; interpreter: the same,
                     never compiling; opt: chapter 9's JIT; js, js-opt: the program (optimized) as
                     JavaScript; tiered-js: hot loops compiled to JavaScript
@@ -46,6 +47,8 @@ export interface TieringInvocation extends Invocation {
   readonly emit: boolean;
   /** --stats=json: the figures as one line of JSON, as chapter 9's main.ts prints them (for the bench). */
   readonly json: boolean;
+  /** A program given on the command line with -e, as chapter 8's main.ts takes it; null for a file. */
+  readonly code: string | null;
 }
 
 // #region parse-args
@@ -59,6 +62,7 @@ export function parseArgs(argv: readonly string[]): TieringInvocation | null {
     input: { type: "string" },
     buffer: { type: "string" },
     emit: { type: "boolean" },
+    code: { type: "string", short: "e" },
   } as const;
   const parsed = parseCommand(stats.argv, USAGE, { allowPositionals: true, options }, console.log, (problem) => new UsageError(problem));
   if (parsed === null) return null;
@@ -74,8 +78,9 @@ export function parseArgs(argv: readonly string[]): TieringInvocation | null {
     throw new UsageError(`--emit prints the JavaScript of the js and js-opt tiers, or the machine code of the loops the tiered JIT compiled; not for ${tier}`);
   }
   const shared = invocation(values, positionals, USAGE, (problem) => new UsageError(problem));
+  if (values.code !== undefined && shared.file !== null) throw new UsageError("give a file or -e, not both");
   if (shared.maxSteps !== undefined) refuseStepLimit(tier, shared.maxSteps);
-  return { ...shared, tier, threshold, input: values.input ?? null, buffer, emit, json: stats.given };
+  return { ...shared, tier, threshold, input: values.input ?? null, buffer, emit, json: stats.given, code: values.code ?? null };
 }
 
 /** A tier whose code counts no steps refuses --max-steps the way its run would, but before any file is read. */

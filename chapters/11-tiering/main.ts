@@ -207,12 +207,13 @@ function stdinFor(program: Program): Uint8Array {
 runMain(async () => {
   const inv = parseArgs(process.argv.slice(2));
   if (inv === null) return; // --help
-  if (inv.file === null) return tour();
+  if (inv.file === null && inv.code === null) return tour();
+  const name = inv.file ?? "-e";
   // Flags first (parseArgs), then the files, then the parse: a bad --input costs no compile.
   const input = inv.input === null ? null : readBytes(inv.input, USAGE);
-  const source = readProgram(inv.file, USAGE);
+  const source = inv.code ?? readProgram(name, USAGE);
   const started = performance.now();
-  const program = parseOrReport(inv.file, source, console.error);
+  const program = parseOrReport(name, source, console.error);
   if (program === null) {
     process.exitCode = 1;
     return;
@@ -224,15 +225,15 @@ runMain(async () => {
   } catch (e) {
     // A program the LIR refuses (nested too deep) is reported like a syntax error: file:line:col: error:.
     if (!(e instanceof LirError)) throw e;
-    console.error(diagnostic(inv.file, e));
+    console.error(diagnostic(name, e));
     process.exitCode = 1;
     return;
   }
   const { error, figures } = outcome;
-  if (error) console.error(errorLine(inv.file, error));
+  if (error) console.error(errorLine(name, error));
   if (inv.stats) {
     const { text, ...numbers } = figures;
-    console.error(inv.json ? JSON.stringify({ tier: inv.tier, parseMs, ...numbers, compileMs: parseMs + numbers.compileMs }) : `${inv.file}: ${text}`);
+    console.error(inv.json ? JSON.stringify({ tier: inv.tier, parseMs, ...numbers, compileMs: parseMs + numbers.compileMs }) : `${name}: ${text}`);
   }
   if (error) process.exitCode = 1;
 });
