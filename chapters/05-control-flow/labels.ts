@@ -2,7 +2,7 @@
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
 // subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
-import { Assembler, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import { Assembler, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
 import { fitsSigned } from "../04-encoder/numbers.ts";
@@ -27,10 +27,12 @@ export class Label {
 /** What the assembler knows about a label: where it is, once bound, and who is waiting for it. */
 interface LabelState {
   offset: number | null;
-  /** Branches emitted before the label was bound, whose displacement is still zero. */
-  readonly pending: BranchSite[];
-  /** The first branch that used it, to point at when it is never bound. */
-  firstUse: BranchSite | null;
+  /**
+   * Branches emitted before the label was bound, whose displacement is still zero; the first is the
+   * one to point at if it is never bound. Null when there are none: a JIT makes a label for every
+   * loop, and most are bound before any jump waits for them, or soon after.
+   */
+  pending: BranchSite[] | null;
 }
 // #endregion label
 
@@ -38,11 +40,18 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export class Asm extends Assembler {
   readonly #labels = new Map<Label, LabelState>();
+  /** Whether it keeps a listing: without one, a label's name shows only in an error message. */
+  readonly keepsListing: boolean;
+
+  constructor(options: AssemblerOptions = {}) {
+    super(options);
+    this.keepsListing = options.listing !== false;
+  }
 
   /** A new, unbound label. The name is only for listings and errors (default L<n>, n counting this assembler's labels). */
   newLabel(name = `L${this.#labels.size}`): Label {
     const label = new Label(name);
-    this.#labels.set(label, { offset: null, pending: [], firstUse: null });
+    this.#labels.set(label, { offset: null, pending: null });
     return label;
   }
 
@@ -61,10 +70,11 @@ export class Asm extends Assembler {
       );
     }
     const here = this.offset;
-    for (const site of state.pending) checkShort(site, label, here);
+    const pending = state.pending ?? [];
+    for (const site of pending) checkShort(site, label, here);
     state.offset = here;
-    for (const site of state.pending) this.patchBranch(site, here);
-    state.pending.length = 0;
+    for (const site of pending) this.patchBranch(site, here);
+    state.pending = null;
     return this;
   }
   // #endregion bind
@@ -120,9 +130,9 @@ export class Asm extends Assembler {
    * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound.
    */
   finish(): Uint8Array {
-    const unbound = [...this.#labels].filter(([, s]) => s.offset === null && s.firstUse !== null);
+    const unbound = [...this.#labels].filter(([, s]) => s.offset === null && s.pending !== null);
     if (unbound.length > 0) {
-      const list = unbound.map(([label, s]) => `'${label}' (used by '${s.firstUse!.text}' at ${hex(s.firstUse!.start)})`);
+      const list = unbound.map(([label, s]) => `'${label}' (used by '${s.pending![0]!.text}' at ${hex(s.pending![0]!.start)})`);
       throw new LabelError(
         `${list.join(", ")} ${unbound.length === 1 ? "is" : "are"} never bound, so the jump would land nowhere: ` +
           `bind each label where its code starts.`,
@@ -168,8 +178,7 @@ export class Asm extends Assembler {
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything.
     if (short && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
-    state.firstUse ??= site;
-    if (target === null) state.pending.push(site);
+    if (target === null) (state.pending ??= []).push(site);
     else this.patchBranch(site, target);
     return this;
   }

@@ -58,7 +58,6 @@ export interface PassStats {
 
 export interface Optimized {
   readonly lir: Lir;
-  /** Counted when first read: a run that does not report them does not pay for walking every stage. */
   readonly stats: readonly PassStats[];
 }
 
@@ -85,23 +84,23 @@ export class PassBrokeLirError extends Error {
  */
 export function optimize(lir: Lir, opts: OptimizeOptions = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
-  // Each stage's LIR is kept (a reference: the passes never change what they are given).
-  const stages: { pass: string; lir: Lir; ms: number }[] = [{ pass: "input", lir, ms: 0 }];
+  // Each stage is counted as soon as it is made, not kept: the LIR a pass was given is garbage
+  // once the next pass has its own, and a big program's stages would not all fit in memory at once.
+  const stats: PassStats[] = [stageStats("input", lir, 0)];
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
-    stages.push({ pass: pass.name, lir, ms: performance.now() - started });
+    const ms = performance.now() - started;
     if (opts.verifyEach) verifyAfter(pass, lir);
+    stats.push(stageStats(pass.name, lir, ms));
   }
-  let stats: PassStats[] | undefined;
-  return {
-    lir,
-    get stats() {
-      return (stats ??= stages.map((s) => ({ pass: s.pass, ops: countOps(s.lir.ops), loops: countLoops(s.lir.ops), ms: s.ms })));
-    },
-  };
+  return { lir, stats };
 }
 // #endregion
+
+function stageStats(pass: string, lir: Lir, ms: number): PassStats {
+  return { pass, ops: countOps(lir.ops), loops: countLoops(lir.ops), ms };
+}
 
 function verifyAfter(pass: Pass, lir: Lir): void {
   try {

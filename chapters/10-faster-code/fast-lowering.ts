@@ -339,8 +339,8 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
   const r8 = (off: number): Gpr<8> => homes.get(off)!;
   const once = runsOnce(op);
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const head = l.label(`${once ? "regs_if" : "regs"}_${op.pos.line}_${op.pos.column}`);
+  const done = l.label("end", op.end);
+  const head = l.label(once ? "regs_if" : "regs", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
   const reach = checkedRange(listsWithin(op.body).flat());
   if (reach) {
@@ -393,8 +393,8 @@ function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<numbe
   const a = l.a;
   const r = homes.get(op.off)!;
   const once = runsOnce(op);
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const body = l.label(`${once ? "if" : "loop"}_${op.pos.line}_${op.pos.column}`);
+  const done = l.label("end", op.end);
+  const body = l.label(once ? "if" : "loop", op.pos);
   a.test(r, r).je(done).bind(body);
   inRegisters(l, op.body, record);
   if (!once) {
@@ -452,8 +452,8 @@ const MAX_PEELED = 12;
 /** The first turn as written, then the later turns (laterTurns) round a loop of their own. */
 function peeledLoop(l: X86Lowering, op: OpTypes["loop"], later: readonly Op[]): void {
   const a = l.a;
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const head = l.label(`later_${op.pos.line}_${op.pos.column}`);
+  const done = l.label("end", op.end);
+  const head = l.label("later", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
   l.ops(op.body);
   a.cmp(cellAt(op.off), 0).je(done); // the body ends with a move: no flags to reuse
