@@ -34,6 +34,7 @@ type LabelState = number | BranchSite[] | null;
 // #endregion label
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+const NO_BRANCHES: readonly BranchSite[] = [];
 
 export class Asm extends Assembler {
   readonly #labels = new Map<Label, LabelState>();
@@ -67,7 +68,7 @@ export class Asm extends Assembler {
       );
     }
     const here = this.offset;
-    const pending = state ?? [];
+    const pending = state ?? NO_BRANCHES;
     for (const site of pending) checkShort(site, label, here);
     this.#labels.set(label, here);
     for (const site of pending) this.patchBranch(site, here);
