@@ -127,6 +127,23 @@ async function measure(tier: TierEntry, kind: MemoryRow["kind"], file: string, b
   return { tier: tier.name, kind, bytes, peak: killed === null ? peak : null, seconds, status };
 }
 
+/**
+ * Write a program from a child of its own, so that this process never holds it. A child's peak
+ * resident set, as the kernel reports it, is at least its parent's when it was started (the child
+ * runs in its parent's memory until it loads its own program), so a bench that had made megabytes
+ * of programs would see them in every child's figure, the base's above all.
+ */
+function writeProgram(kind: Kind, bytes: number, file: string): void {
+  const r = Bun.spawnSync([BUN, import.meta.path, "--write", kind, String(bytes), file], { stdout: "ignore", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`writing the ${kind} program of ${bytes} bytes failed: ${r.stderr.toString().trim()}`);
+}
+
+if (import.meta.main) {
+  const [flag, kind, bytes, file] = process.argv.slice(2);
+  if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!)) throw new UsageError("usage: bun shared/memory-bench.ts --write straight|loops BYTES FILE (the bench's own helper: run npm run bench -- memory)");
+  writeFileSync(file, KINDS[kind as Kind](Number(bytes)));
+}
+
 /** Every tier on every program kind and size, plus each tier's base. */
 export async function runMemoryBench(
   tiers: readonly TierEntry[],
@@ -143,7 +160,7 @@ export async function runMemoryBench(
       for (const kind of kinds) {
         const bytes = Math.round(mb * 2 ** 20);
         const file = join(dir, `${kind}-${mb}.b`);
-        writeFileSync(file, KINDS[kind](bytes));
+        writeProgram(kind, bytes, file);
         files.push({ kind, bytes, file });
       }
     const rows: MemoryRow[] = [];

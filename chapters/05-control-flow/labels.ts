@@ -2,7 +2,7 @@
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
 // subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
-import { Assembler, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import { Assembler, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
 import { fitsSigned } from "../04-encoder/numbers.ts";
@@ -24,25 +24,32 @@ export class Label {
   }
 }
 
-/** What the assembler knows about a label: where it is, once bound, and who is waiting for it. */
-interface LabelState {
-  offset: number | null;
-  /** Branches emitted before the label was bound, whose displacement is still zero. */
-  readonly pending: BranchSite[];
-  /** The first branch that used it, to point at when it is never bound. */
-  firstUse: BranchSite | null;
-}
+/**
+ * What the assembler knows about a label: once bound, its offset; until then, the branches emitted
+ * before it was bound, whose displacement is still zero (the first is the one to point at if it is
+ * never bound), or null while none waits. No record around them: a JIT makes labels by the
+ * hundred thousand, and one record each would outweigh the code.
+ */
+type LabelState = number | BranchSite[] | null;
 // #endregion label
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+const NO_BRANCHES: readonly BranchSite[] = [];
 
 export class Asm extends Assembler {
   readonly #labels = new Map<Label, LabelState>();
+  /** Whether it keeps a listing: without one, a label's name shows only in an error message. */
+  readonly keepsListing: boolean;
+
+  constructor(options: AssemblerOptions = {}) {
+    super(options);
+    this.keepsListing = options.listing !== false;
+  }
 
   /** A new, unbound label. The name is only for listings and errors (default L<n>, n counting this assembler's labels). */
   newLabel(name = `L${this.#labels.size}`): Label {
     const label = new Label(name);
-    this.#labels.set(label, { offset: null, pending: [], firstUse: null });
+    this.#labels.set(label, null);
     return label;
   }
 
@@ -54,28 +61,28 @@ export class Asm extends Assembler {
    */
   bind(label: Label): this {
     const state = this.#state(label);
-    if (state.offset !== null) {
+    if (typeof state === "number") {
       throw new LabelError(
-        `label '${label}' is already bound at offset ${hex(state.offset)}: a label marks exactly one place. ` +
+        `label '${label}' is already bound at offset ${hex(state)}: a label marks exactly one place. ` +
           `Make a new label (newLabel) for the place at ${hex(this.offset)}.`,
       );
     }
     const here = this.offset;
-    for (const site of state.pending) checkShort(site, label, here);
-    state.offset = here;
-    for (const site of state.pending) this.patchBranch(site, here);
-    state.pending.length = 0;
+    const pending = state ?? NO_BRANCHES;
+    for (const site of pending) checkShort(site, label, here);
+    this.#labels.set(label, here);
+    for (const site of pending) this.patchBranch(site, here);
     return this;
   }
   // #endregion bind
 
   /** The offset `label` is bound at: where a data table or an entry point starts in the buffer. */
   addressOf(label: Label): number {
-    const offset = this.#state(label).offset;
-    if (offset === null) {
+    const state = this.#state(label);
+    if (typeof state !== "number") {
       throw new LabelError(`label '${label}' is not bound yet, so it has no offset: bind(${label}) first.`);
     }
-    return offset;
+    return state;
   }
 
   // #region jumps
@@ -120,9 +127,10 @@ export class Asm extends Assembler {
    * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound.
    */
   finish(): Uint8Array {
-    const unbound = [...this.#labels].filter(([, s]) => s.offset === null && s.firstUse !== null);
+    const unbound: [Label, BranchSite][] = [];
+    for (const [label, s] of this.#labels) if (Array.isArray(s)) unbound.push([label, s[0]!]);
     if (unbound.length > 0) {
-      const list = unbound.map(([label, s]) => `'${label}' (used by '${s.firstUse!.text}' at ${hex(s.firstUse!.start)})`);
+      const list = unbound.map(([label, first]) => `'${label}' (used by '${first.text}' at ${hex(first.start)})`);
       throw new LabelError(
         `${list.join(", ")} ${unbound.length === 1 ? "is" : "are"} never bound, so the jump would land nowhere: ` +
           `bind each label where its code starts.`,
@@ -140,7 +148,7 @@ export class Asm extends Assembler {
   /** The listing, with a `name:` line where each label is bound. */
   override toString(): string {
     const at = new Map<number, string[]>();
-    for (const [label, s] of this.#labels) if (s.offset !== null) at.set(s.offset, [...(at.get(s.offset) ?? []), `${label}:`]);
+    for (const [label, s] of this.#labels) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${label}:`]);
     const take = (offset: number): string[] => {
       const names = at.get(offset) ?? [];
       at.delete(offset);
@@ -161,23 +169,23 @@ export class Asm extends Assembler {
   #branch(mnemonic: BranchMnemonic, label: Label, width: BranchWidth): this {
     const state = this.#state(label);
     const start = this.offset;
-    const target = state.offset;
+    const target = typeof state === "number" ? state : null;
     // Backward (the label is bound): the shortest form that reaches. Forward: rel32, unless the
     // caller promises "short"; bind() holds them to that promise.
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything.
     if (short && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
-    state.firstUse ??= site;
-    if (target === null) state.pending.push(site);
-    else this.patchBranch(site, target);
+    if (typeof state === "number") this.patchBranch(site, state);
+    else if (state === null) this.#labels.set(label, [site]);
+    else state.push(site);
     return this;
   }
   // #endregion branch
 
   #state(label: Label): LabelState {
     const state = this.#labels.get(label);
-    if (!state) {
+    if (state === undefined) {
       // A label means nothing in another assembler's code.
       throw new LabelError(`label '${label}' was not made by this assembler: use a label from this assembler's newLabel().`);
     }

@@ -42,7 +42,7 @@ interface Stub {
 /**
  * The whole program: emitEntry, one template per run (runLength; each `>`/`<` run a bounds-check
  * site numbered by its first command, with its stub labelled `off_tape_<i>`; loops labelled `loop_<i>`
- * and `end_<i>` by the index of their `[`), then emitExits, the stubs, the flush and input routines,
+ * and `end_<i>` by the index of their `[`, when `a` keeps a listing), then emitExits, the stubs, the flush and input routines,
  * and `hooks.emitTail` last. `hooks.loopTest` runs before each `[` and `]` test with offset 0.
  * Its sites read a site's steps back with stepsOf.
  */
@@ -51,6 +51,8 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
   const code = program.code;
   const loops = new Map<number, { body: Label; end: Label }>(); // by the index of the `[`
   const stubs: Stub[] = [];
+  // Without a listing a name shows only in an error: one per kind, not a string per label.
+  const named = (name: string, i: number): string => (a.keepsListing ? `${name}_${i}` : name);
   emitEntry(a);
   for (let i = 0; i < code.length; ) {
     const { op, match } = code[i]!;
@@ -63,7 +65,7 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
       case ">":
       case "<": {
         // A run's bounds check is numbered by the run's first command: its site.
-        const stub = { label: a.newLabel(`off_tape_${i}`), op, count, site: i };
+        const stub = { label: a.newLabel(named("off_tape", i)), op, count, site: i };
         emitMove(a, op, count, stub.label);
         stubs.push(stub);
         break;
@@ -75,7 +77,7 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
         emitInput(a, exits.input, exits.leave);
         break;
       case "[": {
-        const loop = { body: a.newLabel(`loop_${i}`), end: a.newLabel(`end_${i}`) };
+        const loop = { body: a.newLabel(named("loop", i)), end: a.newLabel(named("end", i)) };
         loops.set(i, loop);
         hooks?.loopTest(code[i]!.pos, 0);
         emitOpen(a, loop.body, loop.end);

@@ -265,7 +265,7 @@ export class X86Lowering {
   offTapeStub(op: Op, restore?: () => void): Label {
     const site = this.#sites.length;
     this.#sites.push(op);
-    const stub = this.label(`off_tape_${site}`);
+    const stub = this.label("off_tape", site);
     this.later(() => {
       this.a.bind(stub);
       restore?.();
@@ -283,11 +283,17 @@ export class X86Lowering {
     this.#hooks?.loopTest(pos, off);
   }
 
-  /** A new label named `name`, or `name_2`, `name_3`... when the name is taken. */
-  label(name: string): Label {
-    const n = (this.#names.get(name) ?? 0) + 1;
-    this.#names.set(name, n);
-    return this.a.newLabel(n === 1 ? name : `${name}_${n}`);
+  /**
+   * A new label named `name`, then `_line_col` of a source position or `_n` of a number when `at`
+   * gives one, and `_2`, `_3`... when that name is taken. Without a listing the name only shows in
+   * an error, so it is plain `name` and nothing is counted: a big program makes many labels.
+   */
+  label(name: string, at?: SourcePos | number): Label {
+    if (!this.a.keepsListing) return this.a.newLabel(name);
+    const full = at === undefined ? name : typeof at === "number" ? `${name}_${at}` : `${name}_${at.line}_${at.column}`;
+    const n = (this.#names.get(full) ?? 0) + 1;
+    this.#names.set(full, n);
+    return this.a.newLabel(n === 1 ? full : `${full}_${n}`);
   }
 
   /** Emit `emit` after the program, out of the hot path. */
@@ -349,8 +355,8 @@ function check(l: X86Lowering, op: OpTypes["check"]): void {
 // #region loops
 /** `loop [o] { ... }`: test before the body, and again at its end to go round. */
 function loop(l: X86Lowering, op: OpTypes["loop"]): void {
-  const body = l.label(`loop_${op.pos.line}_${op.pos.column}`); // named after the [ and the ]
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const body = l.label("loop", op.pos); // named after the [ and the ]
+  const done = l.label("end", op.end);
   l.loopTest(op.pos, op.off);
   l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
   l.nest(op.body, () => {

@@ -86,8 +86,8 @@ function emitPut(l: X86Lowering, put: Label): void {
 function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const last = op.body.at(-1);
   const once = last?.kind === "set" && last.off === op.off && last.value === 0 && isBalanced(op.body);
-  const body = l.label(once ? `if_${op.pos.line}_${op.pos.column}` : `loop_${op.pos.line}_${op.pos.column}`);
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const body = l.label(once ? "if" : "loop", op.pos);
+  const done = l.label("end", op.end);
   l.loopTest(op.pos, op.off);
   l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
   l.ops(op.body);
@@ -138,7 +138,7 @@ function stridedScan(l: X86Lowering, op: ScanOp): void {
   const done = l.label("scan_done");
   const fast = l.label("scan_fast");
   const near = l.label("scan_near_end");
-  const hits = Array.from({ length: SCAN_UNROLL - 1 }, (_, k) => l.label(`scan_hit_${k + 1}`));
+  const hits = Array.from({ length: SCAN_UNROLL - 1 }, (_, k) => l.label("scan_hit", k + 1));
   const fail = l.offTapeStub(op, () => l.step(-s));
   const zero = (off: number) => a.cmp(...onCell(l.cell(off), 0));
   zero(0).je(done);

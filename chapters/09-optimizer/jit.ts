@@ -38,7 +38,7 @@ export function optimizingJit(passes: readonly string[] = DEFAULT_PIPELINE): Nat
     name: "opt",
     compile: (program: Program) => {
       const lir = lower(program, { maxNesting: Infinity });
-      return tooDeepToOptimize(lir) === null ? loadOptimized(optimize(lir, { passes }).lir) : loadLir(lir, "opt");
+      return tooDeepToOptimize(lir) === null ? loadOptimized(optimize(lir, { passes, stats: false }).lir) : loadLir(lir, "opt");
     },
   };
 }

@@ -128,10 +128,12 @@ export class Knowledge {
 }
 
 // #region written
-const writtenCache = new WeakMap<readonly Op[], ReadonlySet<number>>();
+// An array, not the Set that collects them: the cache keeps one for every loop body while the
+// LIR lives, and a few numbers in an array take a fraction of a Set's table.
+const writtenCache = new WeakMap<readonly Op[], readonly number[]>();
 
-/** The cells (offsets from the pointer at its start) a balanced body may change. */
-export function written(body: readonly Op[]): ReadonlySet<number> {
+/** The cells (offsets from the pointer at its start) a balanced body may change, each once. */
+export function written(body: readonly Op[]): readonly number[] {
   const cached = writtenCache.get(body);
   if (cached) return cached;
   const cells = new Set<number>();
@@ -142,7 +144,8 @@ export function written(body: readonly Op[]): ReadonlySet<number> {
     else if (op.kind === "muladd") cells.add(at + op.dst);
     else for (const inner of innerOps(op)) for (const off of written(inner)) cells.add(at + off);
   }
-  writtenCache.set(body, cells);
-  return cells;
+  const list = [...cells];
+  writtenCache.set(body, list);
+  return list;
 }
 // #endregion

@@ -1,7 +1,7 @@
 // The pass manager: passes by name, run in order, with the op count after each, so a reader (and
 // `--stats`, and the bench) can see what each one buys, and a test can run any one alone.
 import { LirVerifyError, MAX_NESTING } from "../08-lir/errors.ts";
-import { countLoops, countOps, depthOf, type Lir } from "../08-lir/lir.ts";
+import { depthOf, listsWithin, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
 import "./ops.ts"; // the ops the passes make: muladd, scan, guard
 import { clearLoops } from "./passes/clear-loops.ts";
@@ -58,7 +58,7 @@ export interface PassStats {
 
 export interface Optimized {
   readonly lir: Lir;
-  /** Counted when first read: a run that does not report them does not pay for walking every stage. */
+  /** One entry per stage; none when `stats` was false. */
   readonly stats: readonly PassStats[];
 }
 
@@ -71,6 +71,11 @@ export interface OptimizeOptions {
    * compile should not pay for walking the program again after each pass. The tests turn it on.
    */
   readonly verifyEach?: boolean;
+  /**
+   * Count each stage's ops and loops as it is made (the default). A compile that reports nothing
+   * turns it off: counting walks the whole program once per stage.
+   */
+  readonly stats?: boolean;
 }
 
 /** A pass left LIR that does not verify: the pass's name, and the verifier's error as the cause. */
@@ -85,23 +90,31 @@ export class PassBrokeLirError extends Error {
  */
 export function optimize(lir: Lir, opts: OptimizeOptions = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
-  // Each stage's LIR is kept (a reference: the passes never change what they are given).
-  const stages: { pass: string; lir: Lir; ms: number }[] = [{ pass: "input", lir, ms: 0 }];
+  // Each stage is counted as soon as it is made, not kept: the LIR a pass was given is garbage
+  // once the next pass has its own, and a big program's stages would not all fit in memory at once.
+  const count = opts.stats ?? true;
+  const stats: PassStats[] = count ? [stageStats("input", lir, 0)] : [];
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
-    stages.push({ pass: pass.name, lir, ms: performance.now() - started });
+    const ms = performance.now() - started;
     if (opts.verifyEach) verifyAfter(pass, lir);
+    if (count) stats.push(stageStats(pass.name, lir, ms));
   }
-  let stats: PassStats[] | undefined;
-  return {
-    lir,
-    get stats() {
-      return (stats ??= stages.map((s) => ({ pass: s.pass, ops: countOps(s.lir.ops), loops: countLoops(s.lir.ops), ms: s.ms })));
-    },
-  };
+  return { lir, stats };
 }
 // #endregion
+
+/** countOps and countLoops of one stage, in one walk. */
+function stageStats(pass: string, lir: Lir, ms: number): PassStats {
+  let ops = 0;
+  let loops = 0;
+  for (const list of listsWithin(lir.ops)) {
+    ops += list.length;
+    for (let i = 0; i < list.length; i++) if (list[i]!.kind === "loop") loops++;
+  }
+  return { pass, ops, loops, ms };
+}
 
 function verifyAfter(pass: Pass, lir: Lir): void {
   try {

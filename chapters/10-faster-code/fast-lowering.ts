@@ -59,6 +59,7 @@ export interface LoopRegion {
 }
 
 export interface FastCode extends X86Code {
+  /** Where each op's code starts, for a listing with source positions: none without a listing. */
   readonly marks: readonly OpMark[];
   readonly loops: readonly LoopRegion[];
 }
@@ -73,9 +74,12 @@ export const CELL_REGISTERS: readonly Gpr<32>[] = [esi, edi, edx, ecx, r8d, r9d,
 
 const low = (r: Gpr<32>): Gpr<8> => gpr(8, r.id);
 
-/** What the fast lowering records as it goes: where each op's code starts, and each loop. */
+/**
+ * What the fast lowering records as it goes: where each op's code starts (null when the assembler
+ * keeps no listing, the only place the marks show), and each loop.
+ */
 export interface CodeNotes {
-  readonly marks: OpMark[];
+  readonly marks: OpMark[] | null;
   readonly loops: LoopRegion[];
 }
 
@@ -119,7 +123,8 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
 const KINDS = ["add", "set", "move", "check", "loop", "in", "out", "muladd", "scan", "guard"] as const satisfies readonly OpKind[];
 
 /** `rules`, each first noting where its op's code starts. */
-function marked(rules: X86Rules, marks: OpMark[]): X86Rules {
+function marked(rules: X86Rules, marks: OpMark[] | null): X86Rules {
+  if (marks === null) return rules;
   const wrap = <K extends OpKind>(kind: K): X86Rule<K> => {
     const rule: X86Rule<K> = rules[kind] ?? ((l, op, previous) => definitionOf(op).x86(l, op, previous));
     return (l, op, previous) => {
@@ -137,7 +142,7 @@ function marked(rules: X86Rules, marks: OpMark[]): X86Rules {
  * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
  * run as written, out of line, which stops at the exact command that leaves the tape.
  */
-function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[], cache: boolean): void {
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, cache: boolean): void {
   const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
   for (let i = 0; i < ops.length; ) {
     let j = i;
@@ -157,11 +162,11 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[], cache:
   }
 }
 
-function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[], straight: (run: readonly Op[]) => void): void {
+function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[] | null, straight: (run: readonly Op[]) => void): void {
   const a = l.a;
   const slow = l.label("block_checks_failed");
   const resume = l.label("block_end");
-  marks.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
+  marks?.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
   l.boundsTest(cells, slow);
   straight(run.flatMap((op) => (op.kind === "check" ? [] : op.kind === "guard" ? op.then : [op])));
   a.bind(resume);
@@ -265,7 +270,7 @@ class TestedBlocks {
     };
   }
 
-  lower(l: X86Lowering, ops: readonly Op[], marks: OpMark[]): void {
+  lower(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null): void {
     for (let i = 0; i < ops.length; ) {
       let j = i;
       while (j < ops.length && ops[j]!.kind !== "loop" && ops[j]!.kind !== "scan") j++;
@@ -281,10 +286,10 @@ class TestedBlocks {
     }
   }
 
-  #tested(l: X86Lowering, block: readonly Op[], cells: Range, marks: OpMark[]): void {
+  #tested(l: X86Lowering, block: readonly Op[], cells: Range, marks: OpMark[] | null): void {
     const slow = l.label("block_checks_failed");
     const resume = l.label("block_end");
-    marks.push({ at: l.a.offset, pos: posOf(block[0]!), kind: "block-check" });
+    marks?.push({ at: l.a.offset, pos: posOf(block[0]!), kind: "block-check" });
     l.boundsTest(cells, slow);
     this.#fastPath(l, block);
     l.a.bind(resume);
@@ -339,8 +344,8 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
   const r8 = (off: number): Gpr<8> => homes.get(off)!;
   const once = runsOnce(op);
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const head = l.label(`${once ? "regs_if" : "regs"}_${op.pos.line}_${op.pos.column}`);
+  const done = l.label("end", op.end);
+  const head = l.label(once ? "regs_if" : "regs", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
   const reach = checkedRange(listsWithin(op.body).flat());
   if (reach) {
@@ -377,7 +382,7 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
 /** A body whose cells are in registers: its ops by their rules, its checks (tested before the nest) only noted. */
 function inRegisters(l: X86Lowering, body: readonly Op[], record: CodeNotes): void {
   for (const inner of body) {
-    if (inner.kind === "check") record.marks.push({ at: l.a.offset, pos: posOf(inner), kind: inner.kind });
+    if (inner.kind === "check") record.marks?.push({ at: l.a.offset, pos: posOf(inner), kind: inner.kind });
     else l.op(inner);
   }
 }
@@ -393,8 +398,8 @@ function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<numbe
   const a = l.a;
   const r = homes.get(op.off)!;
   const once = runsOnce(op);
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const body = l.label(`${once ? "if" : "loop"}_${op.pos.line}_${op.pos.column}`);
+  const done = l.label("end", op.end);
+  const body = l.label(once ? "if" : "loop", op.pos);
   a.test(r, r).je(done).bind(body);
   inRegisters(l, op.body, record);
   if (!once) {
@@ -452,8 +457,8 @@ const MAX_PEELED = 12;
 /** The first turn as written, then the later turns (laterTurns) round a loop of their own. */
 function peeledLoop(l: X86Lowering, op: OpTypes["loop"], later: readonly Op[]): void {
   const a = l.a;
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
-  const head = l.label(`later_${op.pos.line}_${op.pos.column}`);
+  const done = l.label("end", op.end);
+  const head = l.label("later", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
   l.ops(op.body);
   a.cmp(cellAt(op.off), 0).je(done); // the body ends with a move: no flags to reuse
@@ -650,8 +655,8 @@ function written(body: readonly Op[]): number[] {
 
 /** The machine code of optimized LIR, with this chapter's lowering. */
 export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
-  const record: CodeNotes = { marks: [], loops: [] };
+  const record: CodeNotes = { marks: a.keepsListing ? [] : null, loops: [] };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);
-  return { ...code, marks: record.marks, loops: record.loops };
+  return { ...code, marks: record.marks ?? [], loops: record.loops };
 }

@@ -16,7 +16,7 @@ import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lo
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
 export function fastOptimize(lowered: Lir): Lir {
-  return linearLoops(optimize(lowered).lir);
+  return linearLoops(optimize(lowered, { stats: false }).lir);
 }
 
 /**
