@@ -12,13 +12,13 @@ import type { CompiledProgram, NativeTier, RunIO, RunStats } from "../07-templat
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize, tooDeepToOptimize } from "../09-optimizer/optimize.ts";
-import { A64Lowering, type A64Code } from "./lowering.ts";
+import { lowerToA64, type A64Code } from "./lowering.ts";
 import { A64_RULES } from "./rules.ts";
 
 // #region code
 /** The A64 code of `lir`, with `imports` as the addresses of write and read. */
 export function lirToA64(lir: Lir, imports: IoImports): A64Code {
-  return new A64Lowering(imports, A64_RULES).generate(lir);
+  return lowerToA64(lir, imports, A64_RULES);
 }
 
 /** What chapter 7's NativeProgram.load takes: the words as bytes, the site table, the listing. */

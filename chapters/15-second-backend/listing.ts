@@ -15,6 +15,11 @@ export class LabelledAssembler extends Assembler {
     return this;
   }
 
+  /** Where each label was bound, by name. */
+  labels(): ReadonlyMap<string, number> {
+    return new Map([...this.#marks].flatMap(([offset, names]) => names.map((n) => [n, offset] as const)));
+  }
+
   /** GNU as source: each label on a line of its own before the instruction it marks. */
   source(): string[] {
     const lines: string[] = [];

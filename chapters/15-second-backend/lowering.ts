@@ -4,7 +4,9 @@
 // stored back, and a constant that does not fit an instruction's field is built in a register first.
 import { mem, type Address } from "../14-second-machine/addressing.ts";
 import type { Label } from "../14-second-machine/assembler.ts";
-import { w0, type W, type X } from "../14-second-machine/registers.ts";
+import { invert, type Condition } from "../14-second-machine/conditions.ts";
+import { A64EncodeError } from "../14-second-machine/errors.ts";
+import { w0, type Reg, type W, type X } from "../14-second-machine/registers.ts";
 import type { IoImports } from "../07-template-jit/context.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
@@ -48,9 +50,14 @@ export class A64Lowering {
   #nestable = false;
   #nested: { readonly ops: readonly Op[]; readonly after: () => void } | null = null;
 
+  /**
+   * @param far whether a conditional branch from the program's code may have to go farther than its
+   * ±1 MiB: then each goes over a `b` (±128 MiB) with the opposite test (see `farBranches`).
+   */
   constructor(
     readonly imports: IoImports,
     readonly rules: A64Rules,
+    readonly far = false,
     readonly a: LabelledAssembler = new LabelledAssembler(),
   ) {
     this.x = newExits(this.a);
@@ -166,7 +173,9 @@ export class A64Lowering {
     const size = Math.abs(value);
     const op = value < 0 ? "sub" : "add";
     if (size < 4096) {
-      if (size !== 0 || rd !== rn) this.a[op](rd, rn, size);
+      if (size === 0) {
+        if (rd !== rn) this.a.mov(rd, rn);
+      } else this.a[op](rd, rn, size);
     } else if (size < 1 << 24) {
       this.a[op](rd, rn, size & ~0xfff);
       if ((size & 0xfff) !== 0) this.a[op](rd, rd, size & 0xfff);
@@ -175,6 +184,34 @@ export class A64Lowering {
     }
   }
   // #endregion constants
+
+  // #region branches
+  /**
+   * The conditional branches of the program's code. cbz, cbnz and b.cond reach ±1 MiB (19 bits, in
+   * instructions); a loop around more code than that, or a stub past it, is reached with the opposite
+   * test jumping over a `b`, which reaches ±128 MiB.
+   */
+  cbz(r: Reg, target: Label): void {
+    if (this.far) this.#over((skip) => this.a.cbnz(r, skip), target);
+    else this.a.cbz(r, target);
+  }
+
+  cbnz(r: Reg, target: Label): void {
+    if (this.far) this.#over((skip) => this.a.cbz(r, skip), target);
+    else this.a.cbnz(r, target);
+  }
+
+  bcond(cond: Condition, target: Label): void {
+    if (this.far) this.#over((skip) => this.a.bcond(invert(cond), skip), target);
+    else this.a.bcond(cond, target);
+  }
+
+  #over(skipIfNot: (skip: Label) => void, target: Label): void {
+    const skip = this.label("far");
+    skipIfNot(skip);
+    this.a.b(target).bind(skip);
+  }
+  // #endregion branches
 
   // #region bounds
   /** Move the pointer by `delta` cells. */
@@ -186,17 +223,20 @@ export class A64Lowering {
   boundsTest(cells: Range, fail: Label): void {
     if (cells.hi > 0) {
       this.addConstant(SCRATCH.address, cell, cells.hi);
-      this.a.cmp(SCRATCH.address, end).bcond("hs", fail);
+      this.a.cmp(SCRATCH.address, end);
+      this.bcond("hs", fail);
     }
     if (cells.lo < 0) {
       this.addConstant(SCRATCH.address, cell, cells.lo);
-      this.a.cmp(SCRATCH.address, tape).bcond("lo", fail);
+      this.a.cmp(SCRATCH.address, tape);
+      this.bcond("lo", fail);
     }
   }
 
   /** Branch to `fail` if the pointer, just moved by `delta`, left the tape: unsigned, as on x86. */
   movedOff(delta: number, fail: Label): void {
-    this.a.cmp(cell, delta > 0 ? end : tape).bcond(delta > 0 ? "hs" : "lo", fail);
+    this.a.cmp(cell, delta > 0 ? end : tape);
+    this.bcond(delta > 0 ? "hs" : "lo", fail);
   }
 
   /**
@@ -228,3 +268,18 @@ export class A64Lowering {
     this.#cold.push(emit);
   }
 }
+
+// #region far
+/**
+ * The code of `lir`: with near branches, unless one of them cannot reach its target, and then again
+ * with every conditional branch of the program's code able to go ±128 MiB (the assembler says which).
+ */
+export function lowerToA64(lir: Lir, imports: IoImports, rules: A64Rules): A64Code {
+  try {
+    return new A64Lowering(imports, rules).generate(lir);
+  } catch (e) {
+    if (!(e instanceof A64EncodeError && /out of \S+ reach/.test(e.message))) throw e;
+    return new A64Lowering(imports, rules, true).generate(lir);
+  }
+}
+// #endregion far

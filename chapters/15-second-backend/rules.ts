@@ -50,10 +50,12 @@ function loop(l: A64Lowering, op: OpTypes["loop"]): void {
   const body = l.label(`loop_${op.pos.line}_${op.pos.column}`);
   const done = l.label(`end_${op.end.line}_${op.end.column}`);
   l.load(value, op.off);
-  l.a.cbz(value, done).bind(body);
+  l.cbz(value, done);
+  l.a.bind(body);
   l.nest(op.body, () => {
     l.load(value, op.off);
-    l.a.cbnz(value, body).bind(done);
+    l.cbnz(value, body);
+    l.a.bind(done);
   });
 }
 // #endregion loops
@@ -67,15 +69,16 @@ function outOp(l: A64Lowering, op: OpTypes["out"]): void {
     .ldr(address, mem(ctx, CTX.outEnd))
     .cmp(out, address)
     .bcond("lo", next)
-    .bl(l.x.flush) //             bl: the return address goes in x30, which the frame saved
-    .cbnz(w0, l.x.leave)
-    .bind(next);
+    .bl(l.x.flush); //            bl: the return address goes in x30, which the frame saved
+  l.cbnz(w0, l.x.leave);
+  l.a.bind(next);
 }
 
 /** `in [o]`: the input routine reads into the cell whose address is in x1. */
 function inOp(l: A64Lowering, op: OpTypes["in"]): void {
   l.addConstant(x1, A64_REG.cell, op.off);
-  l.a.bl(l.x.input).cbnz(w0, l.x.leave);
+  l.a.bl(l.x.input);
+  l.cbnz(w0, l.x.leave);
 }
 // #endregion io
 
