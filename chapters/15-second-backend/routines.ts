@@ -62,7 +62,7 @@ export function emitExits(a: Assembler, x: A64Exits): void {
 
 // #region call
 /** Call the libc function at `address`: built in x16 (up to four instructions), then blr. */
-export function callAbsolute(a: Assembler, address: number): void {
+function callLibc(a: Assembler, address: number): void {
   a.mov(x16, address).blr(x16);
 }
 
@@ -89,7 +89,7 @@ export function emitFlushRoutine(a: Assembler, x: A64Exits, imports: IoImports):
     .bcond("eq", empty)
     .ldr(w0, mem(ctx, CTX.outFd))
     .mov(x1, flushed);
-  callAbsolute(a, imports.write); //          x0 = write(fd, x1, x2)
+  callLibc(a, imports.write); //          x0 = write(fd, x1, x2)
   count(a, CTX.writes);
   a.cmp(x0, 0).bcond("le", failed).add(flushed, flushed, x0).b(again);
   a.bind(empty).ldr(out, mem(ctx, CTX.outBuffer)).mov(w0, 0); // the buffer is empty again
@@ -123,7 +123,7 @@ export function emitInputRoutine(a: Assembler, x: A64Exits, imports: IoImports):
     .ldr(w0, mem(ctx, CTX.inFd))
     .ldr(x1, frame.local(0))
     .mov(x2, 1);
-  callAbsolute(a, imports.read); //            x0 = read(fd, cell, 1)
+  callLibc(a, imports.read); //            x0 = read(fd, cell, 1)
   count(a, CTX.reads);
   a.tbnz(x0, 63, failed) //                    -1: an error (the sign bit)
     .cbnz(x0, done) //                         1: the byte is in the cell
