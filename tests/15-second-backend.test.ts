@@ -7,12 +7,12 @@ import { parse } from "../chapters/06-interpreter/parser.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { a64Lir, lirToA64 } from "../chapters/15-second-backend/a64-jit.ts";
 import { A64Frame } from "../chapters/15-second-backend/frame.ts";
-import type { LabelledAssembler } from "../chapters/15-second-backend/listing.ts";
+import { LabelledAssembler } from "../chapters/15-second-backend/listing.ts";
 import { A64Lowering, MissingRuleError } from "../chapters/15-second-backend/lowering.ts";
 import { PROGRAM_FRAME } from "../chapters/15-second-backend/routines.ts";
 import { A64_RULES } from "../chapters/15-second-backend/rules.ts";
 import { SAVED } from "../chapters/15-second-backend/registers.ts";
-import { w10, w9 } from "../chapters/14-second-machine/registers.ts";
+import { sp, w10, w9 } from "../chapters/14-second-machine/registers.ts";
 import { assembleA64Parts, hasA64As, noA64As } from "./support/a64-gas.ts";
 import { benchPrograms, bookPrograms, compiledPrograms } from "./support/bf-programs.ts";
 import { randomCases } from "./support/bf-random.ts";
@@ -109,9 +109,37 @@ describe("what the lowering emits", () => {
     expect(text(",[>++>---<<-]>.>.")).toMatch(/madd w10, w9, w11, w10[\s\S]*msub w10, w9, w11, w10/);
   });
 
-  test("every frame keeps sp a multiple of 16, and the program's saves the state registers", () => {
-    for (const f of [PROGRAM_FRAME, new A64Frame([], 1), new A64Frame(SAVED.slice(0, 3), 2)]) expect(f.size % 16).toBe(0);
-    expect(PROGRAM_FRAME.saved.map((r) => r.name)).toEqual(["x19", "x20", "x21", "x22", "x23", "x24"]);
+  test("frames: the record and the saved registers in pairs, sp a multiple of 16 throughout", () => {
+    const texts = (frame: A64Frame) => {
+      const a = new LabelledAssembler();
+      frame.prologue(a);
+      frame.epilogue(a);
+      return a.listing.map((i) => i.text);
+    };
+    expect(texts(PROGRAM_FRAME)).toEqual([
+      "stp x29, x30, [sp, #-64]!",
+      "mov x29, sp",
+      "stp x19, x20, [sp, #16]",
+      "stp x21, x22, [sp, #32]",
+      "stp x23, x24, [sp, #48]",
+      "ldp x19, x20, [sp, #16]",
+      "ldp x21, x22, [sp, #32]",
+      "ldp x23, x24, [sp, #48]",
+      "ldp x29, x30, [sp], #64",
+      "ret",
+    ]);
+    // Three registers and a local: 16 + 24 + 8 bytes, rounded up to 48.
+    expect(texts(new A64Frame(SAVED.slice(0, 3), 1))).toEqual([
+      "stp x29, x30, [sp, #-48]!",
+      "mov x29, sp",
+      "stp x19, x20, [sp, #16]",
+      "str x21, [sp, #32]",
+      "ldp x19, x20, [sp, #16]",
+      "ldr x21, [sp, #32]",
+      "ldp x29, x30, [sp], #48",
+      "ret",
+    ]);
+    expect(new A64Frame(SAVED.slice(0, 3), 1).local(0)).toEqual({ mode: "offset", base: sp, offset: 40 });
   });
 
   test("a loop around more than 1 MiB of code: each conditional branch over a b", () => {

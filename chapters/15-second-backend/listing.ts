@@ -31,10 +31,14 @@ export class LabelledAssembler extends Assembler {
     return lines;
   }
 
-  /** The listing: labels, then offset, word and instruction, one line each, as `--emit=asm` prints it. */
-  text(): string {
+  /**
+   * The listing: labels, then offset, word and instruction, one line each, as `--emit=asm` prints it;
+   * only the instructions at offsets `keep` accepts, with their labels, when it is given.
+   */
+  text(keep: (offset: number) => boolean = () => true): string {
     const lines: string[] = [];
     for (const l of this.listing) {
+      if (!keep(l.offset)) continue;
       for (const name of this.#marks.get(l.offset) ?? []) lines.push(`${name}:`);
       lines.push(`  ${l.offset.toString(16).padStart(4, "0")}  ${l.word.toString(16).padStart(8, "0")}  ${l.text}`);
     }

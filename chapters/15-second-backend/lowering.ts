@@ -29,7 +29,11 @@ export type A64Rules = { readonly [K in OpKind]?: A64Rule<K> };
 export interface A64Code {
   readonly asm: LabelledAssembler;
   readonly sites: SiteTable;
+  /** Where the program's own code is, as offsets [start, end): its ops inline, and their code out of line. */
+  readonly own: { readonly inline: Span; readonly outOfLine: Span };
 }
+
+export type Span = readonly [start: number, end: number];
 
 /** An op kind the table has no rule for: a later chapter's op, which needs its A64 rule added. */
 export class MissingRuleError extends Error {
@@ -67,14 +71,18 @@ export class A64Lowering {
   generate(lir: Lir): A64Code {
     verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
     emitEntry(this.a);
+    const body = this.a.offset;
     this.ops(lir.ops);
+    const inline: Span = [body, this.a.offset];
     emitExits(this.a, this.x);
+    const cold = this.a.offset;
     for (let i = 0; i < this.#cold.length; i++) this.#cold[i]!(); // out-of-line code may queue more
+    const outOfLine: Span = [cold, this.a.offset];
     emitFlushRoutine(this.a, this.x, this.imports);
     emitInputRoutine(this.a, this.x, this.imports);
     const sites = this.#sites;
     const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: r.pos })) : []);
-    return { asm: this.a, sites: steps };
+    return { asm: this.a, sites: steps, own: { inline, outOfLine } };
   }
 
   /**
@@ -283,3 +291,9 @@ export function lowerToA64(lir: Lir, imports: IoImports, rules: A64Rules): A64Co
   }
 }
 // #endregion far
+
+/** The listing of the program's own code only: its ops, then their code out of line. */
+export function ownListing(code: A64Code): string {
+  const spans = [code.own.inline, code.own.outOfLine];
+  return code.asm.text((at) => spans.some(([start, end]) => at >= start && at < end));
+}

@@ -8,14 +8,15 @@ import { bunFFI } from "../01-pages/ffi.ts";
 import { MACHINE } from "../02-first-bytes/aarch64.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
-import { nativeSettings } from "../07-template-jit/runtime.ts";
+import { libcIo, nativeSettings } from "../07-template-jit/runtime.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
 import { LirError } from "../08-lir/errors.ts";
 import { countOps } from "../08-lir/lir.ts";
 import { print } from "../08-lir/print.ts";
-import { A64Program, a64Code, a64Lir } from "./a64-jit.ts";
+import { A64Program, a64Code, a64Lir, lirToA64 } from "./a64-jit.ts";
+import { ownListing } from "./lowering.ts";
 
-const USAGE = `usage: bun chapters/15-second-backend/main.ts (prog.b | -e CODE) [--emit=lir|asm] [--opt | --no-opt] [--tape N] [--eof unchanged|zero|max] [--stats]
+const USAGE = `usage: bun chapters/15-second-backend/main.ts (prog.b | -e CODE) [--emit=lir|asm [--own]] [--opt | --no-opt] [--tape N] [--eof unchanged|zero|max] [--stats]
 
 Compile a Brainfuck program to A64 (AArch64) code through chapter 8's LIR and chapter 9's passes, and
 run it on an arm64 machine; on another, print how to run it under qemu-user. The listing prints
@@ -23,6 +24,7 @@ anywhere. Without a program, a built-in demo.
 
   -e CODE         the program itself, instead of a file
   --emit=asm      print the A64 listing: labels, offset, word and instruction
+  --own           with --emit=asm: the program's own code only, not the entry, exits and routines
   --emit=lir      print the LIR the backend lowers
   --opt           run chapter 9's passes first (the default)
   --no-opt        lower chapter 8's LIR as it is
@@ -53,7 +55,7 @@ function run(name: string, source: string, inv: LirInvocation, opt: boolean): bo
 
 runMain(() => {
   const argv = process.argv.slice(2);
-  const parsed = parseLirArgs(argv, USAGE, ["lir", "asm"], { opt: { type: "boolean" }, "no-opt": { type: "boolean" } });
+  const parsed = parseLirArgs(argv, USAGE, ["lir", "asm"], { opt: { type: "boolean" }, "no-opt": { type: "boolean" }, own: { type: "boolean" } });
   if (parsed === null) return; // --help
   const { values, ...inv } = parsed;
   if (values.opt === true && values["no-opt"] === true) throw new CliError("give --opt or --no-opt, not both", USAGE);
@@ -64,7 +66,10 @@ runMain(() => {
   const source = demo ? DEMO : (inv.code ?? readSource(name, USAGE));
   try {
     if (demo) console.log(`No program given, so here is ${DEMO}, compiled to A64:\n`);
-    if (demo || inv.emit === "asm") console.log(a64Code(a64Lir(parse(source), opt)).listing());
+    if (demo || inv.emit === "asm") {
+      const code = lirToA64(a64Lir(parse(source), opt), libcIo());
+      console.log(values.own === true ? ownListing(code) : code.asm.text());
+    }
     else if (inv.emit === "lir") process.stdout.write(print(a64Lir(parse(source), opt)));
     if (inv.emit !== null) return;
     if (MACHINE !== "arm64") {
