@@ -30,6 +30,13 @@ describe("the command line", () => {
   });
 });
 
+describe("the LIR the backend lowers", () => {
+  test("--emit=lir: what the backend lowers, with chapter 9's passes or without", () => {
+    expect(run(["-e", ",[>++>---<<-]>.>.", "--emit=lir"]).stdout).toContain("muladd [1] += [0] * 2");
+    expect(run(["-e", ",[>++>---<<-]>.>.", "--emit=lir", "--no-opt"]).stdout).not.toContain("muladd");
+  });
+});
+
 describe("the listing's labels", () => {
   test("bound labels show in the listing and its GNU as source, before the instruction they mark", () => {
     const a = new LabelledAssembler();

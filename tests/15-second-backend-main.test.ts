@@ -37,11 +37,6 @@ describe("the listing, on this machine", () => {
     const words = lines.filter((l) => !l.endsWith(":")).map((l) => parseInt(l.slice(8, 16), 16));
     expect(assembleA64(source)).toEqual(words);
   });
-
-  test("--emit=lir: what the backend lowers, with chapter 9's passes or without", () => {
-    expect(run([process.execPath, MAIN, "-e", PROGRAM, "--emit=lir"]).stdout).toContain("muladd [1] += [0] * 2");
-    expect(run([process.execPath, MAIN, "-e", PROGRAM, "--emit=lir", "--no-opt"]).stdout).not.toContain("muladd");
-  });
 });
 
 const command = arm64BunCommand([MAIN, "-e", ",[.,]<", "--eof", "zero", "--stats"]);
