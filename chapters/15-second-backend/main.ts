@@ -35,6 +35,8 @@ anywhere. Without a program, a built-in demo.
 
 const DEMO = "++++++++[>++++++++<-]>+.";
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** The same command, run by npm's arm64 Bun: under qemu-user here, directly on arm64. */
 function elsewhere(argv: readonly string[]): string {
   const quoted = argv.map((a) => (/^[\w./=,:-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`));
@@ -48,7 +50,7 @@ function run(name: string, source: string, inv: LirInvocation, opt: boolean): bo
   using program = new A64Program(a64Code(lir));
   const { result, stats } = program.runWithStats({ tapeSize: inv.tapeSize, eof: inv.eof }, { inputFd: 0, outputFd: 1 });
   if (result.error) console.error(diagnostic(name, result.error));
-  if (inv.stats) console.error(`${name}: ${countOps(lir.ops)} LIR ops, ${program.codeSize} bytes of A64 code, ${stats.writes} writes, ${stats.reads} reads`);
+  if (inv.stats) console.error(`${name}: ${countOps(lir.ops)} LIR ops, ${program.codeSize} bytes of A64 code, ${plural(stats.writes, "write")}, ${plural(stats.reads, "read")}`);
   return result.error === null;
 }
 // #endregion run
