@@ -282,13 +282,30 @@ const BOOK: readonly ChapterInfo[] = [
     ],
     demoArgs: [],
   },
+  {
+    n: 15,
+    slug: "15-second-backend",
+    title: "A Second Backend",
+    part: "III",
+    native: true,
+    machines: ["arm64"],
+    hint: "Compare your listing with chapter 8's x86-64 for the same LIR: npx bun chapters/15-second-backend/main.ts -e '+[->+<]>.' --emit=asm runs anywhere; run it under qemu with npx bun shared/arm64-run.ts chapters/15-second-backend/main.ts -e '...'. The contract is chapter 7's: the context block, the statuses in w0, the site in CTX.site.",
+    testHints: [
+      { test: /GNU as/, hint: "Every instruction comes from chapter 14's Assembler, so a word GNU as disagrees with is an operand the lowering chose badly: an offset out of its field (ldrb takes 0..4095, ldurb -256..255), an add immediate over 12 bits. Build what does not fit in x17 first." },
+      { test: /cells|moves|constant/, hint: "cellAddress picks ldrb/strb for 0..4095, ldurb/sturb for -256..-1, and an offset built in x17 used as an index beyond; addConstant takes 12 bits, 12 bits shifted by 12 plus 12 bits, or the constant in x17." },
+      { test: /frame|sp/, hint: "stp x29, x30, [sp, #-size]! opens the frame and saves the record; size is 16 + 8 per saved register and local, rounded up to 16. The epilogue undoes it in reverse and ends with ret." },
+      { test: /1 MiB|far/, hint: "cbz, cbnz and b.cond reach ±1 MiB; lowerToA64 retries with far branches when the assembler says one is out of reach: the opposite test jumps over a b." },
+      { test: /AArch64|random|EOF|write|read/, hint: "Run the failing case yourself under qemu: npx bun shared/arm64-run.ts chapters/15-second-backend/main.ts -e '...' --stats, and read its listing with --emit=asm. A status in w0 that the table lacks, or a pointer left as an address, shows in the error." },
+    ],
+    demoArgs: [],
+  },
 ];
 
 /**
  * The last chapter this copy of the book holds. shared/truncate.ts rewrites this line in a copy that
  * ends early, so that every tool reading the table of contents sees only the chapters there.
  */
-export const LAST_CHAPTER: number = 14;
+export const LAST_CHAPTER: number = 15;
 
 /** The chapters, in order: the book's, up to LAST_CHAPTER. */
 export const CHAPTERS: readonly ChapterInfo[] = BOOK.filter((c) => c.n <= LAST_CHAPTER);

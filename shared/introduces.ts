@@ -43,6 +43,7 @@ export const INTRODUCES: Readonly<Record<number, Introduces>> = {
   },
   13: { concepts: ["wasm", "WebAssembly", "LEB128", "wabt"] },
   14: { concepts: ["bitmask immediate*", "logical immediate*"] },
+  15: { concepts: ["rule table*", "far branch*"] },
 };
 // #endregion manifest
 

@@ -2,17 +2,20 @@
 // tier, print the outcomes after a marker. Before each case it says which one on stderr, so that a
 // crash can be pinned on the case that caused it.
 //   bun tests/support/bf-native-child.ts template < cases.json
+//   bun tests/support/bf-native-child.ts chapters/15-second-backend/a64-jit.ts#a64Jit < cases.json
 import { writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { BrainfuckError } from "../../chapters/06-interpreter/errors.ts";
 import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
 import type { NativeTier } from "../../chapters/07-template-jit/tier.ts";
 import { ROOT } from "../../shared/child.ts";
-import { CASE_MARKER, nativeTiers, RESULT_MARKER, packTape, wireOptions, type WireCase, type WireOutcome } from "./bf-native.ts";
+import { CASE_MARKER, nativeTiers, RESULT_MARKER, packTape, wireIO, wireOptions, type WireCase, type WireOutcome } from "./bf-native.ts";
 
 const name = process.argv[2] ?? "";
 const tiers = nativeTiers();
-const ref = tiers[name];
+// A registered tier by name, or any NativeTier as module#export (the arm64 tier, which no x86 suite runs).
+const [module, exported] = name.split("#");
+const ref = exported !== undefined && module !== undefined ? { module, export: exported } : tiers[name];
 if (ref === undefined) {
   console.error(`unknown tier '${name}': the tiers are ${Object.keys(tiers).join(", ")} (the tier registry: shared/tiers.ts)`);
   process.exit(2);
@@ -52,7 +55,7 @@ function runOne(c: WireCase): WireOutcome {
     const started = performance.now();
     using compiled = tier.compile(program);
     const compileMs = performance.now() - started;
-    const { result, stats } = compiled.runWithStats(wireOptions(c), c.bufferSize === undefined ? {} : { bufferSize: c.bufferSize });
+    const { result, stats } = compiled.runWithStats(wireOptions(c), wireIO(c));
     return {
       name: c.name,
       output: Buffer.from(result.output).toString("base64"),

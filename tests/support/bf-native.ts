@@ -25,6 +25,9 @@ export interface NativeCase {
   readonly source: string;
   readonly options?: RunOptions;
   readonly bufferSize?: number;
+  /** File descriptors in the child to write the output to and read the input from, instead of memory files. */
+  readonly outputFd?: number;
+  readonly inputFd?: number;
 }
 
 /** What became of one case in the child. */
@@ -54,6 +57,8 @@ export interface WireCase {
   readonly eof?: EofBehavior;
   readonly maxSteps?: number;
   readonly bufferSize?: number;
+  readonly outputFd?: number;
+  readonly inputFd?: number;
 }
 
 export interface WireOutcome {
@@ -72,7 +77,7 @@ export interface WireOutcome {
 
 export const RESULT_MARKER = "\u0000bf-native-result\u0000";
 export const CASE_MARKER = "bf-native-case ";
-const CHILD = "tests/support/bf-native-child.ts";
+export const CHILD = "tests/support/bf-native-child.ts";
 
 export interface BatchOptions {
   /** Names the batch in failures. */
@@ -133,7 +138,7 @@ export function describeFailure(tier: string, cases: readonly NativeCase[], labe
   );
 }
 
-function toWire(c: NativeCase): WireCase {
+export function toWire(c: NativeCase): WireCase {
   const o = c.options ?? {};
   return {
     name: c.name,
@@ -143,6 +148,17 @@ function toWire(c: NativeCase): WireCase {
     ...(o.eof === undefined ? {} : { eof: o.eof }),
     ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
     ...(c.bufferSize === undefined ? {} : { bufferSize: c.bufferSize }),
+    ...(c.outputFd === undefined ? {} : { outputFd: c.outputFd }),
+    ...(c.inputFd === undefined ? {} : { inputFd: c.inputFd }),
+  };
+}
+
+/** The RunIO of a wire case: its buffer size and file descriptors, those it gives. */
+export function wireIO(c: WireCase): { bufferSize?: number; outputFd?: number; inputFd?: number } {
+  return {
+    ...(c.bufferSize === undefined ? {} : { bufferSize: c.bufferSize }),
+    ...(c.outputFd === undefined ? {} : { outputFd: c.outputFd }),
+    ...(c.inputFd === undefined ? {} : { inputFd: c.inputFd }),
   };
 }
 
@@ -170,7 +186,7 @@ function unpackTape(t: NonNullable<WireOutcome["tape"]>): Uint8Array {
   return tape;
 }
 
-function fromWire(w: WireOutcome): NativeOutcome {
+export function fromWire(w: WireOutcome): NativeOutcome {
   let result: RunResult | null = null;
   if (w.thrown === null) {
     let error: BrainfuckError | null = null;
