@@ -81,7 +81,7 @@ export class RunMemory {
     const first = Math.floor(this.tapeAddress / page) * page;
     const pages = Math.ceil((this.tapeAddress + this.tape.length - first) / page);
     const resident = new Uint8Array(pages);
-    const ffi = bunFFI("Chapter 7 (the touched part of a tape)");
+    const ffi = bunFFI("Chapter 7 (the touched part of a tape)", "linux"); // the kernel's, on any processor
     mincore ??= ffi.dlopen("libc.so.6", { mincore: { args: ["ptr", "usize", "ptr"], returns: "i32" } }).symbols.mincore;
     if (mincore(first, pages * page, ffi.ptr(resident)) !== 0) return this.tape.length; // then read all of it
     let last = pages - 1;

@@ -15,6 +15,7 @@ import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { extent, listsWithin, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
+import { OpWalk } from "./op-walk.ts";
 import { verify } from "./verify.ts";
 
 // #region registers
@@ -85,16 +86,10 @@ export class X86Lowering {
   readonly #names = new Map<string, number>();
   /** Code added at each loop test (chapter 7's instrumentation seam), or null: none. */
   #hooks: GeneratorHooks | null = null;
-  /** The op whose code ends where the code now ends, or null. */
-  #last: Op | null = null;
   /** Where cells live instead of memory, for a while, or null. */
   #homes: ReadonlyMap<number, Gpr<8>> | null = null;
-  /** Set by `sequence` just before it lowers one of its ops: that op's rule may call `nest`. */
-  #nestable = false;
-  /** The op whose rule may leave its body to `sequence`, or null. */
-  #nesting: Op | null = null;
-  /** The body (and what comes after it) a rule left to `sequence`, or null. */
-  #nested: { readonly ops: readonly Op[]; readonly after: () => void } | null = null;
+  /** The walk over the op lists, which calls back into the rules for each op. */
+  readonly #walk: OpWalk;
 
   constructor(
     readonly imports: IoImports,
@@ -103,6 +98,10 @@ export class X86Lowering {
     readonly list: ListRule | null = null,
   ) {
     this.x = newExits(a);
+    // Only under this chapter's own table may a rule leave its body to the walk: its loop rule does
+    // nothing after the body, and a table that wraps rules might.
+    const defer = rules === LIR_X86_RULES && list === null;
+    this.#walk = new OpWalk({ lowerOp: (op, previous) => this.#lower(op, previous), lowerList: (ops) => this.ops(ops) }, defer);
   }
 
   /**
@@ -139,52 +138,19 @@ export class X86Lowering {
     else this.sequence(ops);
   }
 
-  /**
-   * One op after another. A body a rule hands to `nest` is lowered here, after the rule returns,
-   * with a stack of the lists left part-way instead of recursion: a program nested 100,000 loops
-   * deep costs no stack.
-   */
+  /** One op after another, by the walk (op-walk.ts), which keeps its own stack of open bodies. */
   sequence(ops: readonly Op[]): void {
-    const open: { readonly list: readonly Op[]; readonly next: number; readonly op: Op; readonly after: () => void }[] = [];
-    let list = ops;
-    let i = 0;
-    for (;;) {
-      if (i === list.length) {
-        const done = open.pop();
-        if (done === undefined) return;
-        done.after(); // `last` is still the body's last op, as when a rule lowers the body itself
-        this.#last = done.op;
-        ({ list, next: i } = done);
-        continue;
-      }
-      const op = list[i++]!;
-      this.#nestable = true;
-      this.op(op);
-      const nested = this.#nested;
-      this.#nested = null;
-      if (nested !== null) {
-        open.push({ list, next: i, op, after: nested.after });
-        [list, i, this.#last] = [nested.ops, 0, null];
-      }
-    }
+    this.#walk.sequence(ops);
   }
 
   /** One op, by its rule. */
   op(op: Op): void {
-    const previous = this.#last;
-    const outer = this.#nesting;
-    // Only a rule `sequence` called itself may leave its body to `sequence`, and only under this
-    // chapter's own table, whose loop rule does nothing after it (a table that wraps rules might).
-    this.#nesting = this.#nestable && this.rules === LIR_X86_RULES && this.list === null ? op : null;
-    this.#nestable = false;
-    this.#last = null;
+    this.#walk.op(op);
+  }
+
+  #lower(op: Op, previous: Op | null): void {
     const rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>;
-    try {
-      rule(this, op, previous);
-    } finally {
-      this.#nesting = outer;
-    }
-    this.#last = op;
+    rule(this, op, previous);
   }
 
   /**
@@ -192,13 +158,7 @@ export class X86Lowering {
    * last. When the op is one of a sequence's, the sequence lowers both once the rule has returned.
    */
   nest(inner: readonly Op[], after: () => void): void {
-    if (this.#nesting !== null && this.#nested === null) {
-      this.#nested = { ops: inner, after };
-      this.#nesting = null;
-      return;
-    }
-    this.ops(inner);
-    after();
+    this.#walk.nest(inner, after);
   }
 
   /**
@@ -206,7 +166,7 @@ export class X86Lowering {
    * is still there. Inside a rule, the last op of the list it lowered, if any.
    */
   get last(): Op | null {
-    return this.#last;
+    return this.#walk.last;
   }
 
   /** Code added at each loop test, or null. */

@@ -10,6 +10,7 @@ import { w0, type Reg, type W, type X } from "../14-second-machine/registers.ts"
 import type { IoImports } from "../07-template-jit/context.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { OpWalk } from "../08-lir/op-walk.ts";
 import { verify } from "../08-lir/verify.ts";
 import { LabelledAssembler } from "./listing.ts";
 import { A64_REG, SCRATCH } from "./registers.ts";
@@ -48,11 +49,8 @@ export class A64Lowering {
   /** Code that runs rarely, emitted after the exits so the hot path falls straight through. */
   readonly #cold: (() => void)[] = [];
   readonly #names = new Map<string, number>();
-  #last: Op | null = null;
-  /** The op whose rule may leave its body to `sequence`, or null. */
-  #nesting: Op | null = null;
-  #nestable = false;
-  #nested: { readonly ops: readonly Op[]; readonly after: () => void } | null = null;
+  /** Chapter 8's walk over the op lists, calling back into this table's rules. */
+  readonly #walk: OpWalk;
 
   /**
    * @param far whether a conditional branch from the program's code may have to go farther than its
@@ -65,6 +63,7 @@ export class A64Lowering {
     readonly a: LabelledAssembler = new LabelledAssembler(),
   ) {
     this.x = newExits(this.a);
+    this.#walk = new OpWalk({ lowerOp: (op, previous) => this.#lower(op, previous), lowerList: (ops) => this.ops(ops) }, true);
   }
 
   /** The whole program: entry, the ops, the exits, the code out of line, then the two I/O routines. */
@@ -85,63 +84,22 @@ export class A64Lowering {
     return { asm: this.a, sites: steps, own: { inline, outOfLine } };
   }
 
-  /**
-   * One op after another. A body a rule hands to `nest` is lowered here, after the rule returns, with
-   * a stack of the lists left part-way instead of recursion: any depth of loops costs no stack.
-   */
+  /** One op after another, by chapter 8's walk: any depth of loops costs no stack. */
   ops(ops: readonly Op[]): void {
-    const open: { readonly list: readonly Op[]; readonly next: number; readonly op: Op; readonly after: () => void }[] = [];
-    let list = ops;
-    let i = 0;
-    for (;;) {
-      if (i === list.length) {
-        const done = open.pop();
-        if (done === undefined) return;
-        done.after();
-        this.#last = done.op;
-        ({ list, next: i } = done);
-        continue;
-      }
-      const op = list[i++]!;
-      this.#nestable = true;
-      this.op(op);
-      const nested = this.#nested;
-      this.#nested = null;
-      if (nested !== null) {
-        open.push({ list, next: i, op, after: nested.after });
-        [list, i, this.#last] = [nested.ops, 0, null];
-      }
-    }
+    this.#walk.sequence(ops);
   }
 
-  /** One op, by its rule. */
-  op(op: Op): void {
-    const previous = this.#last;
-    const outer = this.#nesting;
-    this.#nesting = this.#nestable ? op : null;
-    this.#nestable = false;
-    this.#last = null;
+  #lower(op: Op, previous: Op | null): void {
     const rule = this.rules[op.kind] as A64Rule<OpKind> | undefined;
     if (rule === undefined) {
       throw new MissingRuleError(`no A64 rule for the op kind '${op.kind}': add one to the table the lowering was given (rules.ts's A64_RULES)`);
     }
-    try {
-      rule(this, op, previous);
-    } finally {
-      this.#nesting = outer;
-    }
-    this.#last = op;
+    rule(this, op, previous);
   }
 
   /** The op list inside the op being lowered, then `after`; a rule calls it last. */
   nest(inner: readonly Op[], after: () => void): void {
-    if (this.#nesting !== null && this.#nested === null) {
-      this.#nested = { ops: inner, after };
-      this.#nesting = null;
-      return;
-    }
-    this.ops(inner);
-    after();
+    this.#walk.nest(inner, after);
   }
   // #endregion lowering
 

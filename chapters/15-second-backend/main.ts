@@ -8,12 +8,12 @@ import { bunFFI } from "../01-pages/ffi.ts";
 import { MACHINE } from "../02-first-bytes/aarch64.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
-import { libcIo, nativeSettings } from "../07-template-jit/runtime.ts";
+import { NativeProgram, libcIo, nativeSettings } from "../07-template-jit/runtime.ts";
 import { CliError, diagnostic, parseLirArgs, readSource, type LirInvocation } from "../08-lir/cli.ts";
 import { LirError } from "../08-lir/errors.ts";
 import { countOps } from "../08-lir/lir.ts";
 import { print } from "../08-lir/print.ts";
-import { A64Program, a64Code, a64Lir, lirToA64 } from "./a64-jit.ts";
+import { a64Code, a64Lir, lirToA64 } from "./a64-jit.ts";
 import { ownListing } from "./lowering.ts";
 
 const USAGE = `usage: bun chapters/15-second-backend/main.ts (prog.b | -e CODE) [--emit=lir|asm [--own]] [--opt | --no-opt] [--tape N] [--eof unchanged|zero|max] [--stats]
@@ -47,7 +47,7 @@ function elsewhere(argv: readonly string[]): string {
 /** Run on this arm64 machine: the code reads standard input and writes standard output itself. */
 function run(name: string, source: string, inv: LirInvocation, opt: boolean): boolean {
   const lir = a64Lir(parse(source), opt);
-  using program = new A64Program(a64Code(lir));
+  using program = NativeProgram.load(a64Code(lir));
   const { result, stats } = program.runWithStats({ tapeSize: inv.tapeSize, eof: inv.eof }, { inputFd: 0, outputFd: 1 });
   if (result.error) console.error(diagnostic(name, result.error));
   if (inv.stats) console.error(`${name}: ${countOps(lir.ops)} LIR ops, ${program.codeSize} bytes of A64 code, ${plural(stats.writes, "write")}, ${plural(stats.reads, "read")}`);
