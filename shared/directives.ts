@@ -8,6 +8,10 @@
 //   bun chapters/01-pages/main.ts
 //   ```
 //
+//   ```run beside                   a live result shown in a column beside the run block just before it
+//   bun chapters/15-second-backend/main.ts -e "+." --emit=asm
+//   ```
+//
 //   ```run figures=interp           figures for the prose: the command prints one JSON object, and the
 //   bun chapters/06-interpreter/figures.ts      prose quotes its values as {{interp.mandelbrot}}
 //   ```
@@ -38,6 +42,8 @@ export interface RunDirective {
   readonly timeoutMs: number;
   /** For a run that prints figures (a JSON object) for the prose to quote: their name, else null. */
   readonly figures: string | null;
+  /** Whether the site shows it beside the run block just before it (two listings compared), not below. */
+  readonly beside: boolean;
 }
 
 export type Directive = IncludeDirective | RunDirective;
@@ -67,19 +73,23 @@ export function directiveOf(info: string, content: string, line: number): Direct
   if (name === "run") {
     if (!body || body.includes("\n")) throw new DirectiveError(`line ${line}: a run block holds exactly one command line`);
     const opts = parseOptions(options, line);
-    return { kind: "run", line, command: body, expectExit: opts.exit ?? 0, timeoutMs: opts.timeout ?? 60_000, figures: opts.figures ?? null };
+    return { kind: "run", line, command: body, expectExit: opts.exit ?? 0, timeoutMs: opts.timeout ?? 60_000, figures: opts.figures ?? null, beside: opts.beside ?? false };
   }
   return null;
 }
 
-function parseOptions(options: string[], line: number): { exit?: number; timeout?: number; figures?: string } {
-  const out: { exit?: number; timeout?: number; figures?: string } = {};
+function parseOptions(options: string[], line: number): { exit?: number; timeout?: number; figures?: string; beside?: boolean } {
+  const out: { exit?: number; timeout?: number; figures?: string; beside?: boolean } = {};
   for (const o of options) {
+    if (o === "beside") {
+      out.beside = true;
+      continue;
+    }
     const m = /^(exit|timeout)=(\d+)$/.exec(o);
     const f = /^figures=([a-z][a-z0-9-]*)$/.exec(o);
     if (m) out[m[1] as "exit" | "timeout"] = Number(m[2]);
     else if (f) out.figures = f[1]!;
-    else throw new DirectiveError(`line ${line}: unknown run option '${o}' (known: exit=N, timeout=MS, figures=NAME)`);
+    else throw new DirectiveError(`line ${line}: unknown run option '${o}' (known: exit=N, timeout=MS, figures=NAME, beside)`);
   }
   return out;
 }

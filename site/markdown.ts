@@ -79,6 +79,7 @@ export function renderChapter(markdown: string, ctx: RenderContext): RenderedCha
       t.children = quoteFigures(t, figures, readme);
     }
   }
+  pairBesideRuns(tokens, readme);
   if (ctx.glossary) linkGlossaryTerms(tokens, ctx.glossary);
   const html = md.renderer.render(tokens, md.options, {});
   const h1 = headings.find((h) => h.level === 1);
@@ -330,6 +331,26 @@ export function lineNumbers(path: string, startLine: number, text: string): numb
     at = j + 1;
   }
   return out;
+}
+
+/**
+ * A `run beside` block and the run block just before it become one pair of columns: the same
+ * program's listings on two machines, or before and after a pass, read across instead of down.
+ */
+function pairBesideRuns(tokens: readonly Token[], readme: string): void {
+  tokens.forEach((t, i) => {
+    if (t.type !== "fence") return;
+    const line = (t.map?.[0] ?? 0) + 1;
+    const d = directiveOf(t.info, t.content, line);
+    if (d?.kind !== "run" || !d.beside) return;
+    const before = tokens[i - 1];
+    const left = before?.type === "fence" ? directiveOf(before.info, before.content, (before.map?.[0] ?? 0) + 1) : null;
+    if (before === undefined || left?.kind !== "run" || left.beside || left.figures !== null || d.figures !== null) {
+      throw new ChapterError(`${readme} line ${line}: a \`run beside\` block goes right after another run block (not a figures run, not a pair), with only a blank line between`);
+    }
+    renderedFences.set(before, `<div class="beside-pair">${renderedFences.get(before)?.trimEnd()}${renderedFences.get(t)?.trimEnd()}</div>\n`);
+    renderedFences.set(t, "");
+  });
 }
 
 function renderRun(d: RunDirective, r: LiveResult | undefined): string {

@@ -17,9 +17,10 @@ describe("directives", () => {
     const doc = "# T\n\n```include\nshared/main.ts#nope\n```\n\n```run exit=1 timeout=500\nbun x.ts --y\n```\n\n```ts\nlet x = 1;\n```\n";
     expect(parseDirectives(doc)).toEqual([
       { kind: "include", line: 3, path: "shared/main.ts", region: "nope" },
-      { kind: "run", line: 7, command: "bun x.ts --y", expectExit: 1, timeoutMs: 500, figures: null },
+      { kind: "run", line: 7, command: "bun x.ts --y", expectExit: 1, timeoutMs: 500, figures: null, beside: false },
     ]);
     expect(directiveOf("run figures=interp", "bun x.ts", 3)).toMatchObject({ kind: "run", figures: "interp" });
+    expect(directiveOf("run beside timeout=9000", "bun x.ts", 3)).toMatchObject({ kind: "run", beside: true, timeoutMs: 9000 });
   });
 
   test("a figures run prints one JSON object of strings and numbers", () => {

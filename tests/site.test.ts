@@ -538,6 +538,15 @@ describe("a chapter's README as a page", () => {
     expect(r.sections.map((s) => s.heading)).toEqual(["Brainfuck", "Two words"]);
   });
 
+  test("a `run beside` block and the run before it are one pair of columns", () => {
+    const two = (line: number) => (line === 1 || line === 5 ? { ...live, stdout: line === 1 ? "x86 listing\n" : "a64 listing\n" } : undefined);
+    const page = "```run\nbun x.ts\n```\n\n```run beside\nbun y.ts\n```\n";
+    const html = renderChapter(page, { ...ctx, live: two }).html;
+    expect(html).toMatch(/^<div class="beside-pair"><figure class="live">.*x86 listing.*<\/figure><figure class="live">.*a64 listing.*<\/figure><\/div>\n$/s);
+    const alone = "Text.\n\n```run beside\nbun y.ts\n```\n";
+    expect(() => renderChapter(alone, { ...ctx, live: () => live })).toThrow("line 3: a `run beside` block goes right after another run block");
+  });
+
   test.each([
     ["```include\ntests/fixtures/regions.ts#missing\n```", "chapters/06-interpreter/README.md line 1: include: tests/fixtures/regions.ts has no region 'missing'"],
     ["text\n\n```run\nbun never-ran.ts\n```", "chapters/06-interpreter/README.md line 3: run `bun never-ran.ts` has no result"],
@@ -671,7 +680,7 @@ describe("the workbook on the page", () => {
 
 describe("live results", () => {
   const cacheDir = mkdtempSync(join(tmpdir(), "jit-site-cache-"));
-  const job = (command: string, line: number, expectExit = 0) => ({ chapter: chapter(1), directive: { kind: "run" as const, line, command, expectExit, timeoutMs: 20_000, figures: null } });
+  const job = (command: string, line: number, expectExit = 0) => ({ chapter: chapter(1), directive: { kind: "run" as const, line, command, expectExit, timeoutMs: 20_000, figures: null, beside: false } });
   const opts = { cacheDir, hasher: new InputHasher(), chapters: CHAPTERS, provenance: currentProvenance() };
 
   test("run once, then served from the cache", async () => {

@@ -15,7 +15,7 @@ import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { extent, listsWithin, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
-import { OpWalk } from "./op-walk.ts";
+import { OpWalk, type OpLowerer } from "./op-walk.ts";
 import { verify } from "./verify.ts";
 
 // #region registers
@@ -73,7 +73,7 @@ export type ListRule = (l: X86Lowering, ops: readonly Op[]) => void;
  * What every rule works with: the assembler, the exits, the sites of the bounds checks, the code
  * out of line, the routines. It generates the whole program around what the rules emit.
  */
-export class X86Lowering {
+export class X86Lowering implements OpLowerer {
   readonly x: Exits;
   /** The op of each bounds check that can fail, by site number (what eax holds at the exit). */
   readonly #sites: Op[] = [];
@@ -101,7 +101,7 @@ export class X86Lowering {
     // Only under this chapter's own table may a rule leave its body to the walk: its loop rule does
     // nothing after the body, and a table that wraps rules might.
     const defer = rules === LIR_X86_RULES && list === null;
-    this.#walk = new OpWalk({ lowerOp: (op, previous) => this.#lower(op, previous), lowerList: (ops) => this.ops(ops) }, defer);
+    this.#walk = new OpWalk(this, defer);
   }
 
   /**
@@ -148,7 +148,8 @@ export class X86Lowering {
     this.#walk.op(op);
   }
 
-  #lower(op: Op, previous: Op | null): void {
+  /** One op by its rule, once the walk has done its bookkeeping: what the walk calls back. */
+  lowerOp(op: Op, previous: Op | null): void {
     const rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>;
     rule(this, op, previous);
   }

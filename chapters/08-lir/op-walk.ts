@@ -8,8 +8,8 @@ import type { Op } from "./lir.ts";
 export interface OpLowerer {
   /** Lower one op by its rule; `previous` is the op whose code ends where this one's starts. */
   lowerOp(op: Op, previous: Op | null): void;
-  /** Lower an op list a rule hands over while the walk cannot take it (see `nest`). */
-  lowerList(ops: readonly Op[]): void;
+  /** Lower an op list, when a rule hands one over while the walk cannot take it (see `nest`). */
+  ops(ops: readonly Op[]): void;
 }
 
 /**
@@ -78,7 +78,7 @@ export class OpWalk {
   }
 
   /**
-   * The op list inside the op being lowered, then `after`: as `lowerList(inner); after()`. A rule
+   * The op list inside the op being lowered, then `after`: as `ops(inner); after()`. A rule
    * calls it last. When the walk lowered the op itself, it lowers both once the rule has returned.
    */
   nest(inner: readonly Op[], after: () => void): void {
@@ -87,7 +87,7 @@ export class OpWalk {
       this.#nesting = null;
       return;
     }
-    this.lowerer.lowerList(inner);
+    this.lowerer.ops(inner);
     after();
   }
 

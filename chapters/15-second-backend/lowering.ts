@@ -10,7 +10,7 @@ import { w0, type Reg, type W, type X } from "../14-second-machine/registers.ts"
 import type { IoImports } from "../07-template-jit/context.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
-import { OpWalk } from "../08-lir/op-walk.ts";
+import { OpWalk, type OpLowerer } from "../08-lir/op-walk.ts";
 import { verify } from "../08-lir/verify.ts";
 import { LabelledAssembler } from "./listing.ts";
 import { A64_REG, SCRATCH } from "./registers.ts";
@@ -42,7 +42,7 @@ export class MissingRuleError extends Error {
 }
 
 // #region lowering
-export class A64Lowering {
+export class A64Lowering implements OpLowerer {
   readonly x: A64Exits;
   /** The op of each bounds check that can fail, by site number (what w0 holds at the exit). */
   readonly #sites: Op[] = [];
@@ -63,7 +63,7 @@ export class A64Lowering {
     readonly a: LabelledAssembler = new LabelledAssembler(),
   ) {
     this.x = newExits(this.a);
-    this.#walk = new OpWalk({ lowerOp: (op, previous) => this.#lower(op, previous), lowerList: (ops) => this.ops(ops) }, true);
+    this.#walk = new OpWalk(this, true);
   }
 
   /** The whole program: entry, the ops, the exits, the code out of line, then the two I/O routines. */
@@ -89,7 +89,8 @@ export class A64Lowering {
     this.#walk.sequence(ops);
   }
 
-  #lower(op: Op, previous: Op | null): void {
+  /** One op by its rule, once the walk has done its bookkeeping: what the walk calls back. */
+  lowerOp(op: Op, previous: Op | null): void {
     const rule = this.rules[op.kind] as A64Rule<OpKind> | undefined;
     if (rule === undefined) {
       throw new MissingRuleError(`no A64 rule for the op kind '${op.kind}': add one to the table the lowering was given (rules.ts's A64_RULES)`);

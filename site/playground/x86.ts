@@ -53,13 +53,13 @@ class TracedLowering extends OptLowering {
   /** The ops being lowered, outermost first: their number is the depth of a note. */
   readonly #open: Op[] = [];
 
-  override op(op: Op): void {
+  override lowerOp(op: Op, previous: Op | null): void {
     // Only the op's own line: a loop's body has notes of its own.
     const shallow = op.kind === "loop" ? { ...op, body: [] } : op.kind === "guard" ? { ...op, then: [], otherwise: [] } : op;
     const text = print({ ops: [shallow] }).split("\n")[0]!;
     this.notes.push({ offset: this.a.offset, line: { kind: "op", text, pos: formatPos(posOf(op)), depth: this.#open.length } });
     this.#open.push(op);
-    super.op(op);
+    super.lowerOp(op, previous);
     this.#open.pop();
   }
 
