@@ -580,15 +580,23 @@ export function registerCells(loop: LoopOp): number[] | null {
 export function nestCells(loop: LoopOp): number[] | null {
   const cells = new Set<number>([loop.off]);
   let loops = 0;
-  for (const op of listsWithin(loop.body).flat()) {
-    if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-    else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
-    else if (op.kind === "loop") {
-      cells.add(op.off);
-      loops++;
-    } else if (op.kind !== "check") return null;
+  // The loop rule asks this of every loop, so the walk stops at the first op a nest cannot hold
+  // (most loops have one near the top) instead of listing the whole subtree every time: a program
+  // nested d deep would pay d times for its innermost ops.
+  const todo: (readonly Op[])[] = [loop.body];
+  for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
+    for (const op of list) {
+      if (op.kind === "add" || op.kind === "set") cells.add(op.off);
+      else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+      else if (op.kind === "loop") {
+        cells.add(op.off);
+        loops++;
+        todo.push(op.body);
+      } else if (op.kind !== "check") return null;
+    }
+    if (cells.size > CELL_REGISTERS.length) return null;
   }
-  if (loops === 0 || cells.size > CELL_REGISTERS.length) return null;
+  if (loops === 0) return null;
   return [...cells].sort((x, y) => x - y);
 }
 
