@@ -185,9 +185,22 @@ export function isBalanced(ops: readonly Op[]): boolean {
     let net = 0;
     let balanced = true;
     for (const op of list) {
-      if (op.kind === "move") net += op.delta;
-      else if (op.kind === "loop") balanced &&= balancedCache.get(op.body) === true;
-      else if (!innerOps(op).every((inner) => balancedCache.get(inner) === true) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
+      switch (op.kind) {
+        case "move":
+          net += op.delta;
+          break;
+        case "loop":
+          balanced &&= balancedCache.get(op.body) === true;
+          break;
+        case "add":
+        case "set":
+        case "check":
+        case "in":
+        case "out":
+          break; // they hold no ops and leave the pointer where it is
+        default:
+          if (!innerOps(op).every((inner) => balancedCache.get(inner) === true) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
+      }
     }
     balancedCache.set(list, balanced && net === 0);
   }

@@ -31,7 +31,9 @@ function rewriteInside(op: Op, replace: (op: Op) => readonly Op[]): Op {
 
 /** `before` itself when `after` holds the same ops, so that what was worked out about it still holds. */
 export function keepSame(before: readonly Op[], after: readonly Op[]): readonly Op[] {
-  return after.length === before.length && after.every((op, i) => op === before[i]) ? before : after;
+  if (after.length !== before.length) return after;
+  for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) return after;
+  return before;
 }
 
 /** The loop with this body: the loop itself when the body is the same array. */

@@ -35,8 +35,9 @@ export function linear(loop: LoopOp): LoopOp | null {
   const step = steps.get(loop.off);
   if (step === undefined || step % 2 === 0 || constants.has(loop.off)) return null;
   const tail: Op[] = [];
+  const inv = inverse(wrapSigned(step));
   for (const [dst, k] of steps) {
-    if (dst !== loop.off) tail.push({ kind: "muladd", dst, src: loop.off, k: wrapSigned(-k * inverse(wrapSigned(step))), pos: loop.pos });
+    if (dst !== loop.off) tail.push({ kind: "muladd", dst, src: loop.off, k: wrapSigned(-k * inv), pos: loop.pos });
   }
   return { ...loop, body: [...loop.body, ...tail, { kind: "set", off: loop.off, value: 0, pos: loop.end }] };
 }

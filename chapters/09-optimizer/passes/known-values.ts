@@ -69,21 +69,23 @@ function runsOnce(loop: LoopOp): boolean {
  */
 function dropDeadStores(ops: Op[]): Op[] {
   const overwritten = new Set<number>();
-  const kept: Op[] = [];
+  let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
     switch (op.kind) {
       case "set":
-        if (overwritten.has(op.off)) continue;
+        if (overwritten.has(op.off)) (dead ??= new Set()).add(i);
         overwritten.add(op.off);
         break;
       case "add":
-        if (overwritten.has(op.off)) continue;
+        if (overwritten.has(op.off)) (dead ??= new Set()).add(i);
         break;
       case "muladd":
-        if (overwritten.has(op.dst)) continue;
-        overwritten.delete(op.dst);
-        overwritten.delete(op.src);
+        if (overwritten.has(op.dst)) (dead ??= new Set()).add(i);
+        else {
+          overwritten.delete(op.dst);
+          overwritten.delete(op.src);
+        }
         break;
       case "in":
       case "out":
@@ -92,8 +94,8 @@ function dropDeadStores(ops: Op[]): Op[] {
       default: // check, move, loop, scan
         overwritten.clear();
     }
-    kept.push(op);
   }
-  return kept.reverse();
+  const drop = dead;
+  return drop === null ? ops : ops.filter((_, i) => !drop.has(i));
 }
 // #endregion
