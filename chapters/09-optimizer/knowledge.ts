@@ -32,7 +32,9 @@ export class Knowledge {
   }
 
   get(off: number): number | null {
-    const v = this.cells[off + this.base - this.lo];
+    const i = off + this.base - this.lo;
+    // Read only inside the array: an index past either end is a slow lookup (-1 is a property name).
+    const v = i >= 0 && i < this.cells.length ? this.cells[i] : undefined;
     return v === undefined ? this.rest : v;
   }
 

@@ -92,7 +92,7 @@ function dropDeadStores(ops: Op[]): Op[] {
         overwritten.delete(op.off);
         break;
       default: // check, move, loop, scan
-        overwritten.clear();
+        if (overwritten.size > 0) overwritten.clear(); // clearing costs time even when it is empty
     }
   }
   const drop = dead;

@@ -61,7 +61,7 @@ function closedForm(loop: LoopOp): Op[] | null {
  * An even step has no inverse: a RangeError.
  */
 export function inverse(step: number): number {
-  for (let n = 1; n < 256; n += 2) if (wrapSigned(step * n) === 1) return n;
+  for (let n = 1; n < 256; n += 2) if (((step * n) & 255) === 1) return n; // & 255: mod 256, negative numbers too
   throw new RangeError(`${step} is even: it has no inverse modulo 256`);
 }
 // #endregion
