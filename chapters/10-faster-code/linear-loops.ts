@@ -19,7 +19,13 @@ export function linearLoops(lir: Lir): Lir {
 
 /** `loop [c] { body; muladd [o] += [c] * f ...; set [c] 0 }`, which runs once at most, or null. */
 export function linear(loop: LoopOp): LoopOp | null {
-  if (!loop.body.some((op) => op.kind === "muladd")) return null; // chapter 9's multiply loops
+  // Only arithmetic, and a muladd (chapter 9's multiply loops): most loops fail this, before anything is made.
+  let multiplies = false;
+  for (const op of loop.body) {
+    if (op.kind === "muladd") multiplies = true;
+    else if (op.kind !== "add" && op.kind !== "set" && op.kind !== "check") return null;
+  }
+  if (!multiplies) return null;
   const first = turn(loop.body, new Map());
   if (first === null) return null;
   // Cells constant after the first turn start every later turn with that constant.
