@@ -144,6 +144,7 @@ export function written(body: readonly Op[]): readonly number[] {
     if (op.kind === "move") at += op.delta;
     else if (op.kind === "add" || op.kind === "set" || op.kind === "in") cells.add(at + op.off);
     else if (op.kind === "muladd") cells.add(at + op.dst);
+    else if (op.kind === "loop") for (const off of written(op.body)) cells.add(at + off); // without innerOps' array
     else for (const inner of innerOps(op)) for (const off of written(inner)) cells.add(at + off);
   }
   const list = [...cells];

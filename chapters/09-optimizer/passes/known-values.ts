@@ -68,6 +68,7 @@ function runsOnce(loop: LoopOp): boolean {
  * (check, move, loop, scan) ends the walk's knowledge, since the tape is seen when it fails.
  */
 function dropDeadStores(ops: Op[]): Op[] {
+  if (!ops.some((op) => op.kind === "set")) return ops; // only a set overwrites: a list with none has nothing to drop
   const overwritten = new Set<number>();
   let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
   for (let i = ops.length - 1; i >= 0; i--) {
