@@ -19,10 +19,13 @@ export function linearLoops(lir: Lir): Lir {
 
 /** `loop [c] { body; muladd [o] += [c] * f ...; set [c] 0 }`, which runs once at most, or null. */
 export function linear(loop: LoopOp): LoopOp | null {
-  // Only arithmetic, and a muladd (chapter 9's multiply loops): most loops fail this, before anything is made.
+  // Only arithmetic, and a muladd (chapter 9's multiply loops): most loops fail this, before anything
+  // is made. So does a body that sets its own cell (one that runs once): every turn leaves that cell
+  // a constant, where a linear loop's counter must step.
   let multiplies = false;
   for (const op of loop.body) {
     if (op.kind === "muladd") multiplies = true;
+    else if (op.kind === "set" && op.off === loop.off) return null;
     else if (op.kind !== "add" && op.kind !== "set" && op.kind !== "check") return null;
   }
   if (!multiplies) return null;
