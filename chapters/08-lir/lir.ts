@@ -1,7 +1,7 @@
 // The LIR: a low-level IR between Brainfuck and machine code. Every op names its cells by their
 // offset from the tape pointer, so "the cell two to the right" is `[2]`, not three instructions.
 import type { SourcePos } from "../06-interpreter/source.ts";
-import { definitionOf, findDefinition } from "./op-set.ts";
+import { definitionOf } from "./op-set.ts";
 
 // #region ops
 /** Cell `[off]` += k (mod 256). `k` is kept in -128..127: `add [0] -1`, not `add [0] 255`. */
@@ -185,9 +185,24 @@ export function isBalanced(ops: readonly Op[]): boolean {
     let net = 0;
     let balanced = true;
     for (const op of list) {
-      if (op.kind === "move") net += op.delta;
-      else if (op.kind === "loop") balanced &&= balancedCache.get(op.body) === true;
-      else if (!innerOps(op).every((inner) => balancedCache.get(inner) === true) || findDefinition(op.kind)?.movesPointer === true) balanced = false;
+      switch (op.kind) {
+        case "move":
+          net += op.delta;
+          break;
+        case "loop":
+          balanced &&= balancedCache.get(op.body) === true;
+          break;
+        case "add":
+        case "set":
+        case "check":
+        case "in":
+        case "out":
+          break; // they hold no ops and leave the pointer where it is
+        default: {
+          const def = definitionOf(op); // looked up once, for both questions
+          if (def.movesPointer === true || !(def.inner?.(op) ?? NO_INNER_OPS).every((inner) => balancedCache.get(inner) === true)) balanced = false;
+        }
+      }
     }
     balancedCache.set(list, balanced && net === 0);
   }

@@ -114,6 +114,14 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
       case "loop": {
         need(op, op.off);
         const loop = enterLoop(op, r, strict);
+        // Only following the range, a body need not be walked again when its end is known without
+        // it: a balanced loop leaves its entry range, and a body that starts from the pointer's cell
+        // alone leaves what it establishes (cached). So asking `established` of every loop, nested
+        // ones too, walks each body once; this is where that walk recurses, once per level.
+        if (!strict && (loop.balanced || (loop.start.lo === 0 && loop.start.hi === 0))) {
+          r = afterLoop(loop, loop.balanced ? r : established(op.body), strict);
+          break;
+        }
         open.push({ list, next: i, loop });
         [list, i, r] = [op.body, 0, loop.start];
         break;

@@ -32,7 +32,9 @@ export class Knowledge {
   }
 
   get(off: number): number | null {
-    const v = this.cells[off + this.base - this.lo];
+    const i = off + this.base - this.lo;
+    // Read only inside the array: an index past either end is a slow lookup (-1 is a property name).
+    const v = i >= 0 && i < this.cells.length ? this.cells[i] : undefined;
     return v === undefined ? this.rest : v;
   }
 
@@ -142,6 +144,7 @@ export function written(body: readonly Op[]): readonly number[] {
     if (op.kind === "move") at += op.delta;
     else if (op.kind === "add" || op.kind === "set" || op.kind === "in") cells.add(at + op.off);
     else if (op.kind === "muladd") cells.add(at + op.dst);
+    else if (op.kind === "loop") for (const off of written(op.body)) cells.add(at + off); // without innerOps' array
     else for (const inner of innerOps(op)) for (const off of written(inner)) cells.add(at + off);
   }
   const list = [...cells];

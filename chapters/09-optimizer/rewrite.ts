@@ -1,29 +1,29 @@
 // The shape most passes share: rewrite what is inside every loop and guard first, innermost out,
-// then offer each op to the pass, which returns what replaces it (itself, other ops, or nothing).
+// then offer each op to the pass, which returns what replaces it: itself, another op, or a list of
+// ops (empty for nothing). Most ops stay as they are, and returning one costs no array.
 import type { LoopOp, Op } from "../08-lir/lir.ts";
 import { type GuardOp } from "./ops.ts";
 
 // #region rewrite
-export function rewrite(ops: readonly Op[], replace: (op: Op) => readonly Op[]): readonly Op[] {
+export function rewrite(ops: readonly Op[], replace: (op: Op) => Op | readonly Op[]): readonly Op[] {
   // Made at the first change: nothing changed means the same array, so that what was worked out
   // about it (isBalanced, written) still holds, and no copy was made for nothing.
   let out: Op[] | null = null;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    const inner = rewriteInside(op, replace);
-    const replaced = replace(inner);
+    const replaced = replace(rewriteInside(op, replace));
     if (out === null) {
-      if (inner === op && replaced.length === 1 && replaced[0] === op) continue;
+      if (replaced === op) continue;
       out = ops.slice(0, i);
     }
-    // A loop, not push(...replaced): spreading costs an iterator for every op.
-    for (let j = 0; j < replaced.length; j++) out.push(replaced[j]!);
+    if ("kind" in replaced) out.push(replaced);
+    else for (let j = 0; j < replaced.length; j++) out.push(replaced[j]!); // not push(...): spreading costs an iterator
   }
   return out ?? ops;
 }
 
 /** The op with what is inside it rewritten, or the op itself when that changed nothing. */
-function rewriteInside(op: Op, replace: (op: Op) => readonly Op[]): Op {
+function rewriteInside(op: Op, replace: (op: Op) => Op | readonly Op[]): Op {
   if (op.kind === "loop") return loopWith(op, rewrite(op.body, replace));
   if (op.kind === "guard") return guardWith(op, rewrite(op.then, replace), rewrite(op.otherwise, replace));
   return op;
@@ -31,7 +31,9 @@ function rewriteInside(op: Op, replace: (op: Op) => readonly Op[]): Op {
 
 /** `before` itself when `after` holds the same ops, so that what was worked out about it still holds. */
 export function keepSame(before: readonly Op[], after: readonly Op[]): readonly Op[] {
-  return after.length === before.length && after.every((op, i) => op === before[i]) ? before : after;
+  if (after.length !== before.length) return after;
+  for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) return after;
+  return before;
 }
 
 /** The loop with this body: the loop itself when the body is the same array. */

@@ -14,12 +14,21 @@ type Value = { readonly kind: "plus"; readonly k: number } | { readonly kind: "c
 
 // #region linear-loops
 export function linearLoops(lir: Lir): Lir {
-  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? [linear(op) ?? op] : [op])) };
+  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? linear(op) ?? op : op)) };
 }
 
 /** `loop [c] { body; muladd [o] += [c] * f ...; set [c] 0 }`, which runs once at most, or null. */
 export function linear(loop: LoopOp): LoopOp | null {
-  if (!loop.body.some((op) => op.kind === "muladd")) return null; // chapter 9's multiply loops
+  // Only arithmetic, and a muladd (chapter 9's multiply loops): most loops fail this, before anything
+  // is made. So does a body that sets its own cell (one that runs once): every turn leaves that cell
+  // a constant, where a linear loop's counter must step.
+  let multiplies = false;
+  for (const op of loop.body) {
+    if (op.kind === "muladd") multiplies = true;
+    else if (op.kind === "set" && op.off === loop.off) return null;
+    else if (op.kind !== "add" && op.kind !== "set" && op.kind !== "check") return null;
+  }
+  if (!multiplies) return null;
   const first = turn(loop.body, new Map());
   if (first === null) return null;
   // Cells constant after the first turn start every later turn with that constant.
@@ -35,8 +44,9 @@ export function linear(loop: LoopOp): LoopOp | null {
   const step = steps.get(loop.off);
   if (step === undefined || step % 2 === 0 || constants.has(loop.off)) return null;
   const tail: Op[] = [];
+  const inv = inverse(wrapSigned(step));
   for (const [dst, k] of steps) {
-    if (dst !== loop.off) tail.push({ kind: "muladd", dst, src: loop.off, k: wrapSigned(-k * inverse(wrapSigned(step))), pos: loop.pos });
+    if (dst !== loop.off) tail.push({ kind: "muladd", dst, src: loop.off, k: wrapSigned(-k * inv), pos: loop.pos });
   }
   return { ...loop, body: [...loop.body, ...tail, { kind: "set", off: loop.off, value: 0, pos: loop.end }] };
 }

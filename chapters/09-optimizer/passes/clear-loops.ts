@@ -7,10 +7,10 @@ import { rewrite } from "../rewrite.ts";
 export function clearLoops(lir: Lir): Lir {
   return {
     ops: rewrite(lir.ops, (op) => {
-      if (op.kind !== "loop" || op.body.length !== 1) return [op];
+      if (op.kind !== "loop" || op.body.length !== 1) return op;
       const only = op.body[0]!;
-      if (only.kind !== "add" || only.off !== op.off || only.k % 2 === 0) return [op];
-      return [{ kind: "set", off: op.off, value: 0, pos: op.pos } satisfies Op];
+      if (only.kind !== "add" || only.off !== op.off || only.k % 2 === 0) return op;
+      return { kind: "set", off: op.off, value: 0, pos: op.pos } satisfies Op;
     }),
   };
 }

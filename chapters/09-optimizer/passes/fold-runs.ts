@@ -40,7 +40,7 @@ function foldBody(ops: readonly Op[]): readonly Op[] {
         } else {
           out.push(op);
         }
-        open.clear();
+        barrier(open);
         break;
       }
       case "set":
@@ -56,19 +56,24 @@ function foldBody(ops: readonly Op[]): readonly Op[] {
         break;
       case "loop":
         out.push(loopWith(op, foldBody(op.body)));
-        open.clear();
+        barrier(open);
         break;
       case "guard":
         out.push(guardWith(op, foldBody(op.then), foldBody(op.otherwise)));
-        open.clear();
+        barrier(open);
         break;
       case "check":
       case "scan":
         out.push(op);
-        open.clear();
+        barrier(open);
         break;
     }
   }
   return folded ? out.filter((op) => op !== null) : keepSame(ops, out as Op[]);
 }
 // #endregion
+
+/** Past a barrier, no add joins one before it. (Clearing a map costs time even when it is empty.) */
+function barrier(open: Map<number, number>): void {
+  if (open.size > 0) open.clear();
+}

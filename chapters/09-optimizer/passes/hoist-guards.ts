@@ -13,11 +13,12 @@ import { type GuardOp } from "../ops.ts";
 
 // #region hoist-guards
 export function hoistGuards(lir: Lir): Lir {
-  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? hoisted(op) ?? [op] : [op])) };
+  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? hoisted(op) ?? op : op)) };
 }
 
 /** `guard cells { loop without its guards } else { loop }`, or null when no guard can go. */
 function hoisted(loop: LoopOp): Op[] | null {
+  if (!loop.body.some((op) => op.kind === "guard")) return null; // most loops: nothing to hoist
   const walk = stride(loop.body);
   if (walk === null) return null;
   const known: Range = loop.known ?? spanTo(loop.off);

@@ -68,32 +68,35 @@ function runsOnce(loop: LoopOp): boolean {
  * (check, move, loop, scan) ends the walk's knowledge, since the tape is seen when it fails.
  */
 function dropDeadStores(ops: Op[]): Op[] {
+  if (!ops.some((op) => op.kind === "set")) return ops; // only a set overwrites: a list with none has nothing to drop
   const overwritten = new Set<number>();
-  const kept: Op[] = [];
+  let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
     switch (op.kind) {
       case "set":
-        if (overwritten.has(op.off)) continue;
+        if (overwritten.has(op.off)) (dead ??= new Set()).add(i);
         overwritten.add(op.off);
         break;
       case "add":
-        if (overwritten.has(op.off)) continue;
+        if (overwritten.has(op.off)) (dead ??= new Set()).add(i);
         break;
       case "muladd":
-        if (overwritten.has(op.dst)) continue;
-        overwritten.delete(op.dst);
-        overwritten.delete(op.src);
+        if (overwritten.has(op.dst)) (dead ??= new Set()).add(i);
+        else {
+          overwritten.delete(op.dst);
+          overwritten.delete(op.src);
+        }
         break;
       case "in":
       case "out":
         overwritten.delete(op.off);
         break;
       default: // check, move, loop, scan
-        overwritten.clear();
+        if (overwritten.size > 0) overwritten.clear(); // clearing costs time even when it is empty
     }
-    kept.push(op);
   }
-  return kept.reverse();
+  const drop = dead;
+  return drop === null ? ops : ops.filter((_, i) => !drop.has(i));
 }
 // #endregion

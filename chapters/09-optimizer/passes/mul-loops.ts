@@ -9,7 +9,7 @@ import { rewrite } from "../rewrite.ts";
 
 // #region mul-loops
 export function mulLoops(lir: Lir): Lir {
-  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? closedForm(op) ?? [op] : [op])) };
+  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? closedForm(op) ?? op : op)) };
 }
 
 /** The loop's effect without the loop, or null when it is not a multiply loop. */
@@ -17,11 +17,16 @@ function closedForm(loop: LoopOp): Op[] | null {
   // Most loops hold a move, a loop or I/O: turn them away before making anything.
   for (const op of loop.body) if (op.kind !== "add" && op.kind !== "set" && op.kind !== "check") return null;
   let step = 0; // what one iteration adds to the loop's own cell
-  let checked = { lo: Infinity, hi: -Infinity }; // the cells the body checks
+  const checked = { lo: Infinity, hi: -Infinity }; // the cells the body checks
   const added = new Map<number, number>(); // target offset -> what one iteration adds to it
   const assigned = new Map<number, number>(); // a cell the body sets -> its value when an iteration ends
   for (const op of loop.body) {
-    if (op.kind === "check") for (const { off } of op.reach) checked = { lo: Math.min(checked.lo, off), hi: Math.max(checked.hi, off) };
+    if (op.kind === "check") {
+      for (const { off } of op.reach) {
+        checked.lo = Math.min(checked.lo, off);
+        checked.hi = Math.max(checked.hi, off);
+      }
+    }
     else if (op.kind === "set" && op.off !== loop.off) {
       assigned.set(op.off, op.value);
       added.delete(op.off); // what was added before the set is gone
@@ -32,8 +37,9 @@ function closedForm(loop: LoopOp): Op[] | null {
   }
   if (step % 2 === 0) return null; // an even step may never reach 0: keep the loop, and its hang
   const ops: Op[] = [];
+  const inv = inverse(wrapSigned(step)); // once per loop: it is a search
   for (const [dst, k] of added) {
-    const factor = wrapSigned(-k * inverse(wrapSigned(step)));
+    const factor = wrapSigned(-k * inv);
     if (factor !== 0) ops.push({ kind: "muladd", dst, src: loop.off, k: factor, pos: firstAdd(loop, dst).pos });
   }
   for (const [off, value] of assigned) ops.push({ kind: "set", off, value, pos: firstSet(loop, off).pos });
@@ -55,7 +61,7 @@ function closedForm(loop: LoopOp): Op[] | null {
  * An even step has no inverse: a RangeError.
  */
 export function inverse(step: number): number {
-  for (let n = 1; n < 256; n += 2) if (wrapSigned(step * n) === 1) return n;
+  for (let n = 1; n < 256; n += 2) if (((step * n) & 255) === 1) return n; // & 255: mod 256, negative numbers too
   throw new RangeError(`${step} is even: it has no inverse modulo 256`);
 }
 // #endregion

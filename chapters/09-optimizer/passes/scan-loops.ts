@@ -8,10 +8,10 @@ import { rewrite } from "../rewrite.ts";
 export function scanLoops(lir: Lir): Lir {
   return {
     ops: rewrite(lir.ops, (op) => {
-      if (op.kind !== "loop" || op.off !== 0 || op.body.length !== 1) return [op];
+      if (op.kind !== "loop" || op.off !== 0 || op.body.length !== 1) return op;
       const move = op.body[0]!;
-      if (move.kind !== "move") return [op];
-      return [{ kind: "scan", stride: move.delta, steps: move.steps, pos: op.pos }];
+      if (move.kind !== "move") return op;
+      return { kind: "scan", stride: move.delta, steps: move.steps, pos: op.pos };
     }),
   };
 }
