@@ -87,6 +87,7 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
     if (i === list.length) {
       const done = open.pop();
       if (done === undefined) return r;
+      if (!strict && fromCell(done.loop)) establishedCache.set(done.loop.loop.body, r); // r is what it establishes
       r = afterLoop(done.loop, r, strict);
       ({ list, next: i } = done);
       continue;
@@ -114,12 +115,13 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
       case "loop": {
         need(op, op.off);
         const loop = enterLoop(op, r, strict);
-        // Only following the range, a body need not be walked again when its end is known without
-        // it: a balanced loop leaves its entry range, and a body that starts from the pointer's cell
-        // alone leaves what it establishes (cached). So asking `established` of every loop, nested
-        // ones too, walks each body once; this is where that walk recurses, once per level.
-        if (!strict && (loop.balanced || (loop.start.lo === 0 && loop.start.hi === 0))) {
-          r = afterLoop(loop, loop.balanced ? r : established(op.body), strict);
+        // Only following the range, a body need not be walked when its end is known without it: a
+        // balanced loop leaves its entry range, and a body walked before from the pointer's cell
+        // alone left what `established` keeps. A pass that asks `established` of every loop walks
+        // each body once, not once for every loop around it.
+        const known = strict ? undefined : loop.balanced ? r : fromCell(loop) ? establishedCache.get(op.body) : undefined;
+        if (known !== undefined) {
+          r = afterLoop(loop, known, strict);
           break;
         }
         open.push({ list, next: i, loop });
@@ -143,6 +145,9 @@ interface LoopEntry {
   readonly start: Range;
   readonly balanced: boolean;
 }
+
+/** Whether the body starts from the pointer's cell alone: what it leaves known is then what it establishes. */
+const fromCell = (l: LoopEntry): boolean => l.start.lo === 0 && l.start.hi === 0;
 
 /** A loop reached with `entry` known: the range its body starts from (afterLoop's first three errors). */
 function enterLoop(loop: LoopOp, entry: Range, strict: boolean): LoopEntry {
