@@ -13,7 +13,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { extent, listsWithin, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
+import { extent, innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { OpWalk, type OpLowerer } from "./op-walk.ts";
 import { verify } from "./verify.ts";
@@ -355,7 +355,16 @@ export const LIR_X86_RULES: X86Rules = { add, set, move, check, loop, in: inOp, 
 
 /** Does any op of `ops`, or inside them, have this kind? */
 export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
-  return listsWithin(ops).some((list) => list.some((op) => op.kind === kind));
+  // Every program asks, so the walk stops at the first such op, with a stack of the lists to look in.
+  const todo: (readonly Op[])[] = [ops];
+  for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
+    for (const op of list) {
+      if (op.kind === kind) return true;
+      if (op.kind === "loop") todo.push(op.body);
+      else for (const inner of innerOps(op)) todo.push(inner);
+    }
+  }
+  return false;
 }
 
 

@@ -168,13 +168,23 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
   const resume = l.label("block_end");
   marks?.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
   l.boundsTest(cells, slow);
-  straight(run.flatMap((op) => (op.kind === "check" ? [] : op.kind === "guard" ? op.then : [op])));
+  straight(withoutTests(run));
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
     l.sequence(run);
     a.jmp(resume);
   });
+}
+
+/** A run once its tests have passed: without its checks, each guard's fast branch in its place. */
+function withoutTests(run: readonly Op[]): Op[] {
+  const ops: Op[] = [];
+  for (const op of run) {
+    if (op.kind === "guard") ops.push(...op.then);
+    else if (op.kind !== "check") ops.push(op);
+  }
+  return ops;
 }
 // #endregion block-checks
 
@@ -199,8 +209,8 @@ function inCache(l: X86Lowering, run: readonly Op[]): void {
   const a = l.a;
   for (const off of readFirst(run, cells)) a.movzx(gpr(32, homes.get(off)!.id), cellAt(off));
   l.inHomes(homes, () => l.sequence(run));
-  const stored = new Set(written(run));
-  for (const off of cells) if (stored.has(off)) a.mov(cellAt(off), homes.get(off)!);
+  // A cached cell is one the run reads after writing it: every one goes back to memory.
+  for (const off of cells) a.mov(cellAt(off), homes.get(off)!);
 }
 
 /**
@@ -209,25 +219,45 @@ function inCache(l: X86Lowering, run: readonly Op[]): void {
  * written. A cell only read, or read and then set, is as well off in memory.
  */
 export function cachedCells(run: readonly Op[]): number[] {
-  const touches = new Map<number, number>();
-  const written = new Set<number>();
-  const rereads = new Set<number>();
-  const touch = (off: number, reads: boolean, writes: boolean) => {
-    touches.set(off, (touches.get(off) ?? 0) + 1);
-    if (reads && written.has(off)) rereads.add(off);
-    if (writes) written.add(off);
-  };
+  // This runs for every straight run, and a run touches a few cells: a list searched from the
+  // start costs less than a Map and two Sets built for each.
+  const cells: CellTouches[] = [];
+  let rereads = 0;
   for (const op of run) {
-    if (op.kind === "add") touch(op.off, true, true);
-    else if (op.kind === "set") touch(op.off, false, true);
+    if (op.kind === "add") rereads += touch(cells, op.off, true, true);
+    else if (op.kind === "set") rereads += touch(cells, op.off, false, true);
     else if (op.kind === "muladd") {
-      touch(op.src, true, false);
-      touch(op.dst, true, true);
+      rereads += touch(cells, op.src, true, false);
+      rereads += touch(cells, op.dst, true, true);
     }
   }
-  return [...rereads]
-    .sort((x, y) => touches.get(y)! - touches.get(x)! || x - y)
-    .slice(0, RUN_REGISTERS.length);
+  if (rereads === 0) return [];
+  return cells
+    .filter((c) => c.reread)
+    .sort((x, y) => y.touches - x.touches || x.off - y.off)
+    .slice(0, RUN_REGISTERS.length)
+    .map((c) => c.off);
+}
+
+/** One cell of a run, as cachedCells counts it. */
+interface CellTouches {
+  readonly off: number;
+  touches: number;
+  written: boolean;
+  /** Read after the run wrote it. */
+  reread: boolean;
+}
+
+/** Count a touch of the cell `off`; 1 when it makes the cell one read after a write, else 0. */
+function touch(cells: CellTouches[], off: number, reads: boolean, writes: boolean): number {
+  let c: CellTouches | undefined;
+  for (let i = 0; i < cells.length && c === undefined; i++) if (cells[i]!.off === off) c = cells[i];
+  if (c === undefined) cells.push((c = { off, touches: 0, written: false, reread: false }));
+  c.touches++;
+  const first = reads && c.written && !c.reread;
+  if (first) c.reread = true;
+  if (writes) c.written = true;
+  return first ? 1 : 0;
 }
 
 /** Of `cells`, those whose first touch in the run reads them (an add, a muladd), not a set. */
@@ -641,14 +671,16 @@ const STRAIGHT = new Set<Op["kind"]>(["add", "set", "muladd", "check", "guard"])
 /** The cells a straight run's checks and guards test, when there are two tests or more; else null. */
 export function testedCells(run: readonly Op[]): Range | null {
   let tests = 0;
-  let r: Range = { lo: 0, hi: 0 };
+  let lo = 0;
+  let hi = 0;
   for (const op of run) {
-    const cells = op.kind === "guard" ? op.cells : op.kind === "check" ? checkedRange([op]) : null;
+    const cells = op.kind === "guard" ? op.cells : op.kind === "check" && op.reach.length > 0 ? extent(op.reach) : null;
     if (cells === null) continue;
     tests += (cells.lo < 0 ? 1 : 0) + (cells.hi > 0 ? 1 : 0);
-    r = { lo: Math.min(r.lo, cells.lo), hi: Math.max(r.hi, cells.hi) };
+    lo = Math.min(lo, cells.lo);
+    hi = Math.max(hi, cells.hi);
   }
-  return tests >= 2 ? r : null;
+  return tests >= 2 ? { lo, hi } : null;
 }
 
 /** The cells the body writes, at any depth, in order of offset. */
