@@ -203,14 +203,14 @@ export const RUN_REGISTERS: readonly Gpr<32>[] = CELL_REGISTERS.filter((r) => r 
  * cells stay in memory: one instruction on memory is as good as a load, the op and a store.
  */
 function inCache(l: X86Lowering, run: readonly Op[]): void {
-  const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cachedCells(run) : [];
+  const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cached(run) : [];
   if (cells.length === 0) return l.sequence(run);
-  const homes = new Map(cells.map((off, i) => [off, low(RUN_REGISTERS[i]!)] as const));
+  const homes = new Map(cells.map((c, i) => [c.off, low(RUN_REGISTERS[i]!)] as const));
   const a = l.a;
-  for (const off of readFirst(run, cells)) a.movzx(gpr(32, homes.get(off)!.id), cellAt(off));
+  for (const c of cells) if (c.readFirst) a.movzx(gpr(32, homes.get(c.off)!.id), cellAt(c.off));
   l.inHomes(homes, () => l.sequence(run));
   // A cached cell is one the run reads after writing it: every one goes back to memory.
-  for (const off of cells) a.mov(cellAt(off), homes.get(off)!);
+  for (const c of cells) a.mov(cellAt(c.off), homes.get(c.off)!);
 }
 
 /**
@@ -219,6 +219,11 @@ function inCache(l: X86Lowering, run: readonly Op[]): void {
  * written. A cell only read, or read and then set, is as well off in memory.
  */
 export function cachedCells(run: readonly Op[]): number[] {
+  return cached(run).map((c) => c.off);
+}
+
+/** cachedCells, with what the run does to each: the cells to load first are the ones it reads first. */
+function cached(run: readonly Op[]): CellTouches[] {
   // This runs for every straight run, and a run touches a few cells: a list searched from the
   // start costs less than a Map and two Sets built for each.
   const cells: CellTouches[] = [];
@@ -235,13 +240,14 @@ export function cachedCells(run: readonly Op[]): number[] {
   return cells
     .filter((c) => c.reread)
     .sort((x, y) => y.touches - x.touches || x.off - y.off)
-    .slice(0, RUN_REGISTERS.length)
-    .map((c) => c.off);
+    .slice(0, RUN_REGISTERS.length);
 }
 
 /** One cell of a run, as cachedCells counts it. */
 interface CellTouches {
   readonly off: number;
+  /** Its first touch reads it (an add, a muladd), not a set. */
+  readonly readFirst: boolean;
   touches: number;
   written: boolean;
   /** Read after the run wrote it. */
@@ -252,7 +258,7 @@ interface CellTouches {
 function touch(cells: CellTouches[], off: number, reads: boolean, writes: boolean): number {
   let c: CellTouches | undefined;
   for (let i = 0; i < cells.length && c === undefined; i++) if (cells[i]!.off === off) c = cells[i];
-  if (c === undefined) cells.push((c = { off, touches: 0, written: false, reread: false }));
+  if (c === undefined) cells.push((c = { off, readFirst: reads, touches: 0, written: false, reread: false }));
   c.touches++;
   const first = reads && c.written && !c.reread;
   if (first) c.reread = true;
@@ -260,20 +266,6 @@ function touch(cells: CellTouches[], off: number, reads: boolean, writes: boolea
   return first ? 1 : 0;
 }
 
-/** Of `cells`, those whose first touch in the run reads them (an add, a muladd), not a set. */
-function readFirst(run: readonly Op[], cells: readonly number[]): number[] {
-  const first = new Map<number, boolean>();
-  const see = (off: number, reads: boolean) => first.has(off) || first.set(off, reads);
-  for (const op of run) {
-    if (op.kind === "add") see(op.off, true);
-    else if (op.kind === "set") see(op.off, false);
-    else if (op.kind === "muladd") {
-      see(op.src, true);
-      see(op.dst, true);
-    }
-  }
-  return cells.filter((off) => first.get(off) === true);
-}
 // #endregion block-cache
 
 // #region unchecked
@@ -377,7 +369,7 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
   const done = l.label("end", op.end);
   const head = l.label(once ? "regs_if" : "regs", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
-  const reach = checkedRange(listsWithin(op.body).flat());
+  const reach = checkedWithin(op.body);
   if (reach) {
     const slow = l.label("regs_checks_failed");
     l.boundsTest(reach, slow);
@@ -649,8 +641,27 @@ interface NestState {
 
 /** The cells the body's checks reach, as one range, or null when it has no check. */
 export function checkedRange(body: readonly Op[]): Range | null {
-  const reaches = body.flatMap((op) => reachesOf(op));
-  return reaches.length === 0 ? null : extent(reaches);
+  let checked = false;
+  let lo = 0;
+  let hi = 0;
+  for (const op of body) {
+    for (const r of reachesOf(op)) {
+      checked = true;
+      lo = Math.min(lo, r.off);
+      hi = Math.max(hi, r.off);
+    }
+  }
+  return checked ? { lo, hi } : null;
+}
+
+/** checkedRange of the body and every op list inside it. */
+function checkedWithin(body: readonly Op[]): Range | null {
+  let range: Range | null = null;
+  for (const list of listsWithin(body)) {
+    const r = checkedRange(list);
+    if (r !== null) range = range === null ? r : { lo: Math.min(range.lo, r.lo), hi: Math.max(range.hi, r.hi) };
+  }
+  return range;
 }
 
 // #region stride-mask
@@ -686,9 +697,11 @@ export function testedCells(run: readonly Op[]): Range | null {
 /** The cells the body writes, at any depth, in order of offset. */
 function written(body: readonly Op[]): number[] {
   const cells = new Set<number>();
-  for (const op of listsWithin(body).flat()) {
-    if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-    else if (op.kind === "muladd") cells.add(op.dst);
+  for (const list of listsWithin(body)) {
+    for (const op of list) {
+      if (op.kind === "add" || op.kind === "set") cells.add(op.off);
+      else if (op.kind === "muladd") cells.add(op.dst);
+    }
   }
   return [...cells].sort((x, y) => x - y);
 }
