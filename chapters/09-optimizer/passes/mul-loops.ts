@@ -26,8 +26,7 @@ function closedForm(loop: LoopOp): Op[] | null {
         checked.lo = Math.min(checked.lo, off);
         checked.hi = Math.max(checked.hi, off);
       }
-    }
-    else if (op.kind === "set" && op.off !== loop.off) {
+    } else if (op.kind === "set" && op.off !== loop.off) {
       assigned.set(op.off, op.value);
       added.delete(op.off); // what was added before the set is gone
     } else if (op.kind !== "add") return null; // a move, a loop, I/O, a set of the counter: not a multiply loop
