@@ -148,7 +148,7 @@ const BOOK: readonly ChapterInfo[] = [
     native: false,
     hint: "Run the program with the interpreter and compare positions: lines and columns are 1-based, and a move off the tape is an error at the < or > that made it.",
     testHints: [
-      { test: /parser/, hint: "parse keeps only the eight commands, each with its 1-based line and column, columns counting code points (an emoji is one column: isSecondHalfOfPair); an unmatched [ or ] is a BrainfuckError at that bracket." },
+      { test: /parser/, hint: "parse keeps only the eight commands (commands), each with its offset in the source and, for a bracket, its partner (match, -1 otherwise); LineIndex turns an offset into a 1-based line and a column counting code points (an emoji is one column: isSecondHalfOfPair); an unmatched [ or ] is a BrainfuckError at that bracket." },
       { test: /fold/, hint: "fold turns each run of the same + - > < into one instruction with a count; . , [ ] never fold, and each bracket's match must point at the folded index of its partner." },
       { test: /checkCase|random programs|conformance|interpretWithStats|comparing results/, hint: "Run the program with your interpreter and compare with the expected output: JIT_WORKBOOK=my-jit npx bun chapters/06-interpreter/main.ts tests/programs/hello.b. A move off the tape is an error at the < or > that made it, with the pointer left on the edge cell." },
     ],

@@ -11,6 +11,7 @@ import {
 } from "../chapters/06-interpreter/errors.ts";
 import { fold, interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
+import { programSize } from "../chapters/06-interpreter/program-size.ts";
 import {
   DEFAULT_TAPE_LIMIT,
   DEFAULT_TAPE_SIZE,
@@ -25,9 +26,9 @@ import { exitOf } from "./support/exit.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 /** The commands of a source, comments dropped. */
-const commands = (src: string) => parse(src).code.map((i) => i.op).join("");
+const commands = (src: string) => parse(src).commands;
 /** The position of the i-th command. */
-const posOf = (src: string, i: number) => formatPos(parse(src).code[i]!.pos);
+const posOf = (src: string, i: number) => formatPos(parse(src).pos(i));
 /** "3:14 [" for the bracket parse() rejects, or null when it parses. */
 function syntaxErrorOf(src: string): string | null {
   try {
@@ -69,14 +70,14 @@ describe("parser", () => {
   test("a position's offset indexes the source string, surrogate pairs included", () => {
     const src = "🙂 +\né-";
     const program = parse(src);
-    for (const instr of program.code) expect(src[instr.pos.offset]).toBe(instr.op);
-    expect(program.code.map((i) => i.pos.offset)).toEqual([3, 6]);
+    for (let i = 0; i < program.length; i++) expect(src[program.pos(i).offset]).toBe(program.op(i));
+    expect([...program.offsets]).toEqual([3, 6]);
     expect(program.source).toBe(src);
   });
 
   test("brackets know their partner's index; other commands have -1", () => {
-    expect(parse("[[]+]").code.map((i) => i.match)).toEqual([4, 2, 1, -1, 0]);
-    expect(parse("[][]").code.map((i) => i.match)).toEqual([1, 0, 3, 2]);
+    expect([...parse("[[]+]").match]).toEqual([4, 2, 1, -1, 0]);
+    expect([...parse("[][]").match]).toEqual([1, 0, 3, 2]);
   });
 
   test.each([
@@ -105,11 +106,27 @@ describe("parser", () => {
     const depth = 100_000;
     const src = "+" + "[".repeat(depth) + "-" + "]".repeat(depth) + "+.";
     const program = parse(src);
-    expect(program.code.length).toBe(2 * depth + 4);
-    expect(program.code[1]!.match).toBe(2 * depth + 1);
-    expect(program.code[depth]!.match).toBe(depth + 2);
+    expect(program.length).toBe(2 * depth + 4);
+    expect(program.match[1]).toBe(2 * depth + 1);
+    expect(program.match[depth]).toBe(depth + 2);
     expect([...interpret(program).output]).toEqual([1]);
     expect(syntaxErrorOf("[".repeat(depth))).toBe("1:1 [");
+  });
+
+  test("a Program keeps a command in a few bytes; an object per command takes many times that", () => {
+    const s = programSize(60_000);
+    expect(s.commands).toBeGreaterThanOrEqual(60_000);
+    expect(s.compact).toBeLessThan(16);
+    expect(s.objects).toBeGreaterThan(4 * s.compact);
+  });
+
+  test("positions asked out of order, and on lines after a surrogate pair, are the same as in order", () => {
+    const src = "🙂+\n\n+🙂🙂-\n\t[ ]";
+    const program = parse(src);
+    const inOrder = Array.from({ length: program.length }, (_, i) => formatPos(program.pos(i)));
+    expect(inOrder).toEqual(["1:2", "3:1", "3:4", "4:2", "4:4"]);
+    const again = parse(src);
+    expect([4, 0, 3, 1, 2, 0].map((i) => formatPos(again.pos(i)))).toEqual(["4:4", "1:2", "4:2", "3:1", "3:4", "1:2"]);
   });
 });
 
@@ -304,7 +321,7 @@ describe("the command line", () => {
     const lines: string[] = [];
     expect(parseOrReport("p.b", "+[>\n[-]", (l) => lines.push(l))).toBeNull();
     expect(lines).toEqual(["p.b:1:2: error: unmatched '[': this loop is never closed. Add the missing ']', or remove this '['."]);
-    expect(parseOrReport("p.b", "+.", (l) => lines.push(l))?.code.map((i) => i.op)).toEqual(["+", "."]);
+    expect(parseOrReport("p.b", "+.", (l) => lines.push(l))?.commands).toBe("+.");
   });
 });
 

@@ -180,7 +180,7 @@ describe("a whole program", () => {
 });
 
 describe("bounds-check sites", () => {
-  const code = parse("+>>> <<\n<").code;
+  const code = parse("+>>> <<\n<");
 
   test("a run's length, and the steps of a run of moves", () => {
     expect([0, 1, 2, 4, 5, 6].map((i) => runLength(code, i))).toEqual([1, 3, 2, 3, 2, 1]);

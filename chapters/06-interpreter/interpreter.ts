@@ -5,7 +5,7 @@
 // error still names the exact command.
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "./errors.ts";
 import { OutputBuffer, type OutputSink } from "./output-buffer.ts";
-import type { Instr, Program } from "./parser.ts";
+import type { Command, Program } from "./parser.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "./semantics.ts";
 
 // #region folded
@@ -24,30 +24,30 @@ export interface FoldedProgram {
   readonly ops: Uint8Array;
   /** The count of a run, or the jump target of a bracket. */
   readonly args: Int32Array;
-  /** Index in Program.code of the op's first command: how an error finds its position. */
+  /** The index of the op's first command in the Program: how an error finds its position. */
   readonly origins: Int32Array;
 }
 // #endregion
 
-const OPCODE: Record<Instr["op"], number> = { "+": ADD, "-": SUB, ">": RIGHT, "<": LEFT, ".": OUT, ",": IN, "[": OPEN, "]": CLOSE };
-const FOLDABLE = new Set<Instr["op"]>(["+", "-", ">", "<"]);
+const OPCODE: Record<Command, number> = { "+": ADD, "-": SUB, ">": RIGHT, "<": LEFT, ".": OUT, ",": IN, "[": OPEN, "]": CLOSE };
+const FOLDABLE = new Set<Command>(["+", "-", ">", "<"]);
 
 // #region fold
 /**
  * A run of one of `+ - > <` becomes one op whose arg is its length; every other command is an op of
- * its own, and a bracket's arg is the op just past its partner. origins[k] is the index in
- * program.code of op k's first command.
+ * its own, and a bracket's arg is the op just past its partner. origins[k] is the index in the
+ * program of op k's first command.
  */
 export function fold(program: Program): FoldedProgram {
-  const code = program.code;
+  const { commands, match } = program;
   const ops: number[] = [];
   const args: number[] = [];
   const origins: number[] = [];
-  const opOf = new Int32Array(code.length); // folded index of each bracket command
-  for (let i = 0; i < code.length; ) {
-    const op = code[i]!.op;
+  const opOf = new Int32Array(commands.length); // folded index of each bracket command
+  for (let i = 0; i < commands.length; ) {
+    const op = commands[i] as Command;
     let count = 1;
-    if (FOLDABLE.has(op)) while (i + count < code.length && code[i + count]!.op === op) count++;
+    if (FOLDABLE.has(op)) while (i + count < commands.length && commands[i + count] === op) count++;
     opOf[i] = ops.length;
     ops.push(OPCODE[op]);
     args.push(count);
@@ -55,7 +55,7 @@ export function fold(program: Program): FoldedProgram {
     i += count;
   }
   for (let k = 0; k < ops.length; k++) {
-    if (ops[k] === OPEN || ops[k] === CLOSE) args[k] = opOf[code[origins[k]!]!.match]! + 1;
+    if (ops[k] === OPEN || ops[k] === CLOSE) args[k] = opOf[match[origins[k]!]!]! + 1;
   }
   return { ops: Uint8Array.from(ops), args: Int32Array.from(args), origins: Int32Array.from(origins) };
 }
@@ -143,7 +143,7 @@ function execute(program: Program, folded: FoldedProgram, settings: Settings, si
         continue;
     }
     // Only a `break` above gets here: this op stops the program part-way through.
-    const stop = replay(program.code, origins[pc]!, tape, tapeLimit, p, steps, maxSteps);
+    const stop = replay(program, origins[pc]!, tape, tapeLimit, p, steps, maxSteps);
     p = stop.pointer;
     steps = stop.steps;
     error = stop.error;
@@ -169,7 +169,7 @@ function grown(tape: Uint8Array, needed: number, limit: number): Uint8Array {
  * run its commands one at a time, exactly as simpleInterpret would, up to the one that fails.
  */
 function replay(
-  code: readonly Instr[],
+  program: Program,
   first: number,
   tape: Uint8Array,
   size: number,
@@ -178,16 +178,16 @@ function replay(
   maxSteps: number,
 ): { pointer: number; steps: number; error: BrainfuckError } {
   for (let i = first; ; i++) {
-    const { op, pos } = code[i]!;
-    if (steps === maxSteps) return { pointer: p, steps, error: new StepLimitError(pos, maxSteps) };
+    const op = program.commands[i];
+    if (steps === maxSteps) return { pointer: p, steps, error: new StepLimitError(program.pos(i), maxSteps) };
     steps++;
     if (op === "+") tape[p]++;
     else if (op === "-") tape[p]--;
     else if (op === ">") {
-      if (p === tape.length - 1) return { pointer: p, steps, error: new TapeBoundsError(pos, "right", size) };
+      if (p === tape.length - 1) return { pointer: p, steps, error: new TapeBoundsError(program.pos(i), "right", size) };
       p++;
     } else if (op === "<") {
-      if (p === 0) return { pointer: p, steps, error: new TapeBoundsError(pos, "left", size) };
+      if (p === 0) return { pointer: p, steps, error: new TapeBoundsError(program.pos(i), "left", size) };
       p--;
     }
   }

@@ -22,14 +22,14 @@ function run(name: string, source: string, inv: Invocation, report: (line: strin
   if (program === null) return false;
   const parsed = performance.now();
   // Read standard input only for a program that reads: a terminal would otherwise wait for Ctrl-D.
-  const input = program.code.some((c) => c.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+  const input = program.commands.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
   // The output streams to standard output as it is made: a reader that closes it stops the run.
   const { result, steps } = interpretWithStats(program, { input, tapeSize: inv.tapeSize, eof: inv.eof, maxSteps: inv.maxSteps }, fdSink(1));
   const ran = performance.now();
   if (result.error) report(errorLine(name, result.error));
   if (inv.stats) {
     report(
-      `${name}: ${program.code.length} commands (${fold(program).ops.length} after folding), ` +
+      `${name}: ${program.length} commands (${fold(program).ops.length} after folding), ` +
         `parsed in ${seconds(parsed - started)}; ${steps} steps in ${seconds(ran - parsed)}`,
     );
   }

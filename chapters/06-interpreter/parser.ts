@@ -1,22 +1,42 @@
-// Brainfuck text -> a flat list of commands, each with its position and, for brackets, the index
-// of its partner. Every later tier starts from this Program.
+// Brainfuck text -> its commands, each with where it sits and, for brackets, the index of its
+// partner. Every later tier starts from this Program.
 import { BrainfuckSyntaxError } from "./errors.ts";
-import type { SourcePos } from "./source.ts";
+import { LineIndex, type SourcePos } from "./source.ts";
 
 // #region program
 export type Command = "+" | "-" | ">" | "<" | "." | "," | "[" | "]";
 
-export interface Instr {
-  readonly op: Command;
-  readonly pos: SourcePos;
-  /** For `[` and `]`, the index in `code` of the matching bracket; -1 for every other command. */
-  readonly match: number;
-}
+/**
+ * A parsed program: its commands in source order, comments gone, as arrays indexed alike. Command i
+ * is `commands[i]`, sits at `offsets[i]` in the source, and for a bracket `match[i]` is the index of
+ * its partner (-1 for every other command). No object per command: a program of millions of
+ * commands costs 9 bytes a command, and an offset becomes a line and column only when asked (pos).
+ */
+export class Program {
+  #lines: LineIndex | null = null;
 
-export interface Program {
-  readonly source: string;
-  /** One Instr per command character, in source order; comments are gone. */
-  readonly code: readonly Instr[];
+  constructor(
+    readonly source: string,
+    readonly commands: string,
+    readonly offsets: Uint32Array,
+    readonly match: Int32Array,
+  ) {}
+
+  /** The number of commands. */
+  get length(): number {
+    return this.commands.length;
+  }
+
+  /** Command i, as its character. */
+  op(i: number): Command {
+    return this.commands[i] as Command;
+  }
+
+  /** Where command i sits, as a line and column (worked out now, from a LineIndex made once). */
+  pos(i: number): SourcePos {
+    this.#lines ??= new LineIndex(this.source);
+    return this.#lines.pos(this.offsets[i]!);
+  }
 }
 // #endregion
 
@@ -24,55 +44,44 @@ export function isCommand(ch: string): ch is Command {
   return ch.length === 1 && "+-<>.,[]".includes(ch);
 }
 
-const NEWLINE = 10;
-/** COMMAND_CODES[c] is 1 when the character with code c is a command. */
-const COMMAND_CODES = new Uint8Array(128);
-for (const ch of "+-<>.,[]") COMMAND_CODES[ch.charCodeAt(0)] = 1;
+/** IS_COMMAND[c] is 1 when the character with code c is a command. */
+const IS_COMMAND = new Uint8Array(128);
+for (const ch of "+-<>.,[]") IS_COMMAND[ch.charCodeAt(0)] = 1;
+const OPEN = "[".charCodeAt(0);
+const CLOSE = "]".charCodeAt(0);
 
 // #region parse
 /**
  * Parse Brainfuck source. Throws BrainfuckSyntaxError at the first `]` with nothing to close, or
- * at the first `[` still open at the end (with how many others are still open). Brackets are matched with an explicit stack, not by
- * recursion, so nesting depth is limited only by memory.
+ * at the first `[` still open at the end (with how many others are still open). Brackets are matched
+ * with an explicit stack, not by recursion, so nesting depth is limited only by memory.
  */
 export function parse(source: string): Program {
-  const code: { op: Command; pos: SourcePos; match: number }[] = [];
-  const open: number[] = []; // indices in `code` of the `[` not closed yet
-  let line = 1;
-  let column = 0;
+  // Room for every character to be a command; trimmed to the count at the end.
+  const chars = new Uint8Array(source.length);
+  const offsets = new Uint32Array(source.length);
+  const match = new Int32Array(source.length);
+  const open: number[] = []; // indices of the `[` not closed yet
+  let n = 0;
   for (let offset = 0; offset < source.length; offset++) {
     // Character codes, not one-character strings: this loop sees every character of the source.
     const c = source.charCodeAt(offset);
-    if (c === NEWLINE) {
-      line++;
-      column = 0;
-      continue;
-    }
-    if (c < 0xdc00 || !isSecondHalfOfPair(source, offset)) column++; // most characters are below the pairs
-    if (c >= COMMAND_CODES.length || !COMMAND_CODES[c]) continue;
-
-    const ch = source[offset] as Command;
-    const pos: SourcePos = { offset, line, column };
-    const here = code.length;
-    code.push({ op: ch, pos, match: -1 });
-    if (ch === "[") {
-      open.push(here);
-    } else if (ch === "]") {
+    if (c >= IS_COMMAND.length || !IS_COMMAND[c]) continue;
+    chars[n] = c;
+    offsets[n] = offset;
+    match[n] = -1;
+    if (c === OPEN) {
+      open.push(n);
+    } else if (c === CLOSE) {
       const partner = open.pop();
-      if (partner === undefined) throw new BrainfuckSyntaxError(pos, "]");
-      code[partner]!.match = here;
-      code[here]!.match = partner;
+      if (partner === undefined) throw new BrainfuckSyntaxError(new LineIndex(source).pos(offset), "]");
+      match[partner] = n;
+      match[n] = partner;
     }
+    n++;
   }
-  if (open.length > 0) throw new BrainfuckSyntaxError(code[open[0]!]!.pos, "[", open.length - 1);
-  return { source, code };
+  if (open.length > 0) throw new BrainfuckSyntaxError(new LineIndex(source).pos(offsets[open[0]!]!), "[", open.length - 1);
+  const commands = new TextDecoder("latin1").decode(chars.subarray(0, n)); // the commands are ASCII
+  return new Program(source, commands, offsets.slice(0, n), match.slice(0, n));
 }
 // #endregion
-
-/** True for the low half of a surrogate pair: one character (say, an emoji) is two UTF-16 units. */
-function isSecondHalfOfPair(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 0xdc00 || c > 0xdfff || i === 0) return false;
-  const prev = s.charCodeAt(i - 1);
-  return prev >= 0xd800 && prev <= 0xdbff;
-}

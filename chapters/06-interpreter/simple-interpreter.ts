@@ -15,7 +15,7 @@ import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunR
 export function simpleInterpret(program: Program, opts?: RunOptions): RunResult {
   const settings = settingsOf(opts);
   const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
-  const code = program.code;
+  const { commands, match } = program;
   let tape: Uint8Array = new Uint8Array(tapeSize);
   const output = new OutputBuffer();
   let p = 0; // the pointer
@@ -23,14 +23,13 @@ export function simpleInterpret(program: Program, opts?: RunOptions): RunResult 
   let steps = 0;
   let error: BrainfuckError | null = null;
 
-  for (let pc = 0; pc < code.length && error === null; pc++) {
-    const { op, pos, match } = code[pc]!;
+  for (let pc = 0; pc < commands.length && error === null; pc++) {
     if (steps === maxSteps) {
-      error = new StepLimitError(pos, maxSteps);
+      error = new StepLimitError(program.pos(pc), maxSteps);
       break;
     }
     steps++;
-    switch (op) {
+    switch (commands[pc]) {
       case "+":
         tape[p]++; // a Uint8Array cell wraps by itself: 255 + 1 stores 0
         break;
@@ -43,11 +42,11 @@ export function simpleInterpret(program: Program, opts?: RunOptions): RunResult 
           longer.set(tape);
           tape = longer;
         }
-        if (p === tape.length - 1) error = new TapeBoundsError(pos, "right", tapeLimit);
+        if (p === tape.length - 1) error = new TapeBoundsError(program.pos(pc), "right", tapeLimit);
         else p++;
         break;
       case "<":
-        if (p === 0) error = new TapeBoundsError(pos, "left", tapeLimit);
+        if (p === 0) error = new TapeBoundsError(program.pos(pc), "left", tapeLimit);
         else p--;
         break;
       case ".":
@@ -57,10 +56,10 @@ export function simpleInterpret(program: Program, opts?: RunOptions): RunResult 
         tape[p] = inputPos < input.length ? input[inputPos++]! : eofValue(eof, tape[p]!);
         break;
       case "[":
-        if (tape[p] === 0) pc = match; // the loop's `]`; pc++ then steps past it
+        if (tape[p] === 0) pc = match[pc]!; // the loop's `]`; pc++ then steps past it
         break;
       case "]":
-        if (tape[p] !== 0) pc = match; // back to the `[`; pc++ then enters the body again
+        if (tape[p] !== 0) pc = match[pc]!; // back to the `[`; pc++ then enters the body again
         break;
     }
   }

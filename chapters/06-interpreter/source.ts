@@ -17,3 +17,63 @@ export function formatPos(pos: SourcePos): string {
   return `${pos.line}:${pos.column}`;
 }
 // #endregion
+
+// #region line-index
+/**
+ * Offsets to lines and columns, for one source. It keeps where each line starts, and where the
+ * characters that take two UTF-16 units are (an emoji is one column, not two); `pos` finds an
+ * offset's line by binary search, or at once when it is on the line asked about last (a compiler
+ * asks in source order). A compiler keeps offsets and asks this when it has something to say
+ * to a person.
+ */
+export class LineIndex {
+  /** The offset of each line's first character: starts[0] is 0, starts[k] follows the k-th "\n". */
+  readonly #starts: number[] = [0];
+  /** The offset of the second half of each surrogate pair, in order. */
+  readonly #pairs: number[] = [];
+  /** The line (1-based) of the last offset asked about. */
+  #line = 1;
+
+  constructor(source: string) {
+    for (let i = 0; i < source.length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === NEWLINE) this.#starts.push(i + 1);
+      else if (c >= 0xdc00 && isSecondHalfOfPair(source, i)) this.#pairs.push(i);
+    }
+  }
+
+  /** The position of `offset`: its line, and its column counting code points. */
+  pos(offset: number): SourcePos {
+    const starts = this.#starts;
+    let line = this.#line;
+    if (offset < starts[line - 1]! || (line < starts.length && offset >= starts[line]!)) {
+      line = this.#line = countAtMost(starts, offset); // the lines that start at or before it
+    }
+    const start = starts[line - 1]!;
+    const halves = this.#pairs.length === 0 ? 0 : countAtMost(this.#pairs, offset) - countAtMost(this.#pairs, start);
+    return { offset, line, column: offset - start + 1 - halves };
+  }
+}
+// #endregion
+
+const NEWLINE = 10;
+
+/** How many of the sorted `xs` are ≤ x. */
+function countAtMost(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True for the low half of a surrogate pair: one character (say, an emoji) is two UTF-16 units. */
+export function isSecondHalfOfPair(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0xdc00 || c > 0xdfff || i === 0) return false;
+  const prev = s.charCodeAt(i - 1);
+  return prev >= 0xd800 && prev <= 0xdbff;
+}

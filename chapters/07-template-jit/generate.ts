@@ -1,7 +1,7 @@
 // Brainfuck -> machine code, one template per command (per run of the same command), in one pass
 // over the program. Pure: it needs the addresses of write and read, not the ability to call them.
 import { Asm, type Label } from "../05-control-flow/labels.ts";
-import type { Instr, Program } from "../06-interpreter/parser.ts";
+import type { Program } from "../06-interpreter/parser.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import type { IoImports } from "./context.ts";
 import { emitEntry, emitExits, emitFlushRoutine, emitInputRoutine, newExits, type Exits } from "./routines.ts";
@@ -48,15 +48,14 @@ interface Stub {
  */
 export function generate(program: Program, imports: IoImports, a: Asm = new Asm(), hooks?: GeneratorHooks): Generated {
   const exits = newExits(a);
-  const code = program.code;
   const loops = new Map<number, { body: Label; end: Label }>(); // by the index of the `[`
   const stubs: Stub[] = [];
   // Without a listing a name shows only in an error: one per kind, not a string per label.
   const named = (name: string, i: number): string => (a.keepsListing ? `${name}_${i}` : name);
   emitEntry(a);
-  for (let i = 0; i < code.length; ) {
-    const { op, match } = code[i]!;
-    const count = runLength(code, i);
+  for (let i = 0; i < program.length; ) {
+    const op = program.op(i);
+    const count = runLength(program, i);
     switch (op) {
       case "+":
       case "-":
@@ -79,13 +78,13 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
       case "[": {
         const loop = { body: a.newLabel(named("loop", i)), end: a.newLabel(named("end", i)) };
         loops.set(i, loop);
-        hooks?.loopTest(code[i]!.pos, 0);
+        hooks?.loopTest(program.pos(i), 0);
         emitOpen(a, loop.body, loop.end);
         break;
       }
       case "]": {
-        const loop = loops.get(match)!; // the parser matched every bracket
-        hooks?.loopTest(code[i]!.pos, 0);
+        const loop = loops.get(program.match[i]!)!; // the parser matched every bracket
+        hooks?.loopTest(program.pos(i), 0);
         emitClose(a, loop.body, loop.end);
         break;
       }
@@ -97,7 +96,7 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
   emitFlushRoutine(a, exits, imports);
   emitInputRoutine(a, exits, imports);
   hooks?.emitTail(exits);
-  return { asm: a, sites: (site) => stepsOf(code, site) };
+  return { asm: a, sites: (site) => stepsOf(program, site) };
 }
 // #endregion generate
 
@@ -105,18 +104,19 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
 const FOLDED = new Set(["+", "-", ">", "<"]);
 
 /** How many commands the template at `i` stands for: a run of `+ - > <`, or 1. */
-export function runLength(code: readonly Instr[], i: number): number {
-  const op = code[i]!.op;
+export function runLength(program: Program, i: number): number {
+  const { commands } = program;
+  const op = commands[i]!;
   let n = 1;
-  if (FOLDED.has(op)) while (i + n < code.length && code[i + n]!.op === op) n++;
+  if (FOLDED.has(op)) while (i + n < commands.length && commands[i + n] === op) n++;
   return n;
 }
 
 /** The steps of the run of `>` or `<` that starts at `site`: +1, +2, ... or -1, -2, ... */
-export function stepsOf(code: readonly Instr[], site: number): Step[] {
-  const first = code[site];
-  if (first?.op !== ">" && first?.op !== "<") return [];
-  const sign = first.op === ">" ? 1 : -1;
-  return Array.from({ length: runLength(code, site) }, (_, k) => ({ offset: sign * (k + 1), pos: code[site + k]!.pos }));
+export function stepsOf(program: Program, site: number): Step[] {
+  const first = program.commands[site];
+  if (first !== ">" && first !== "<") return [];
+  const sign = first === ">" ? 1 : -1;
+  return Array.from({ length: runLength(program, site) }, (_, k) => ({ offset: sign * (k + 1), pos: program.pos(site + k) }));
 }
 // #endregion runs

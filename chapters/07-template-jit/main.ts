@@ -47,7 +47,7 @@ function run(name: string, program: Program, inv: JitInvocation, input: Uint8Arr
   if (result.error) console.error(errorLine(name, result.error));
   if (inv.stats) {
     console.error(
-      `${name}: compiled ${program.code.length} commands into ${compiled.codeSize} bytes of code in ${compileMs.toFixed(1)} ms; ` +
+      `${name}: compiled ${program.length} commands into ${compiled.codeSize} bytes of code in ${compileMs.toFixed(1)} ms; ` +
         `ran in ${runMs.toFixed(1)} ms (${stats.runMs.toFixed(1)} ms in the code), ${plural(stats.writes, "write")}, ${plural(stats.reads, "read")}`,
     );
   }
@@ -87,7 +87,7 @@ function tour(): void {
   const hello = parse(HELLO);
   using compiled = templateJit.compile(hello);
   const { result, stats } = compiled.runWithStats();
-  console.log(`\nhello.b, ${hello.code.length} commands -> ${compiled.codeSize} bytes of code; it printed ` +
+  console.log(`\nhello.b, ${hello.length} commands -> ${compiled.codeSize} bytes of code; it printed ` +
     `${JSON.stringify(new TextDecoder().decode(result.output))} with ${plural(stats.writes, "call")} to write`);
 
   using walkCode = templateJit.compile(parse(OFF_TAPE));

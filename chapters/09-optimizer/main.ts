@@ -108,7 +108,7 @@ function run(name: string, source: string, inv: LirInvocation, o: Options, repor
  */
 function execute(p: Prepared, opts: RunOptions): { result: RunResult; stats: RunStats | null } {
   if (p.compiled === null) {
-    const input = p.program.code.some((i) => i.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+    const input = p.program.commands.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
     const result = interpret(p.program, { ...opts, input }, fdSink(1)); // streamed
     return { result, stats: null };
   }

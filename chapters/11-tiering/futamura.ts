@@ -7,7 +7,7 @@
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { fold, interpret } from "../06-interpreter/interpreter.ts";
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
-import type { Command, Instr, Program } from "../06-interpreter/parser.ts";
+import type { Command, Program } from "../06-interpreter/parser.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
 
@@ -49,7 +49,6 @@ function residual(command: Command, n: number, k: number): string {
  */
 export function specialize(program: Program): string {
   const { args, origins } = fold(program);
-  const code = program.code;
   const functions: string[] = [];
   const open: string[][] = []; // the body of each loop being written, innermost last
   let lines: string[] = [];
@@ -57,7 +56,8 @@ export function specialize(program: Program): string {
     for (const line of text.split("\n")) lines.push(indent + line);
   };
   for (let k = 0; k < args.length; k++) {
-    const { op, pos } = code[origins[k]!]!;
+    const op = program.op(origins[k]!);
+    const pos = program.pos(origins[k]!);
     const n = op === "[" || op === "]" ? 1 : args[k]!;
     const indent = open.length === 0 ? "" : "    ";
     emit(`// ${formatPos(pos)} ${op.repeat(Math.min(n, 8))}${n > 8 ? ` (${n} times)` : ""}`, indent);
@@ -116,7 +116,7 @@ export const MAX_CALL_DEPTH = 10_000;
 export function nestingDepth(program: Program): number {
   let depth = 0;
   let deepest = 0;
-  for (const { op } of program.code) {
+  for (const op of program.commands) {
     if (op === "[") deepest = Math.max(deepest, ++depth);
     else if (op === "]") depth--;
   }
@@ -171,7 +171,7 @@ export class SpecializedProgram {
     const output = new OutputBuffer(sink);
     // The interpreter's slow path, unchanged: the op that fails runs one command at a time.
     const stop = (k: number, p: number, steps: number): Stopped => {
-      const end = replay(this.program.code, this.#origins[k]!, tape, p, steps, maxSteps, grow);
+      const end = replay(this.program, this.#origins[k]!, tape, p, steps, maxSteps, grow);
       return new Stopped(end.error, end.pointer);
     };
     try {
@@ -198,7 +198,7 @@ export function compileToJs(program: Program): SpecializedProgram {
  * command at a time, exactly as simpleInterpret would, up to the command that fails.
  */
 function replay(
-  code: readonly Instr[],
+  program: Program,
   first: number,
   tape: Uint8Array,
   p: number,
@@ -207,17 +207,17 @@ function replay(
   grow: (needed: number) => Uint8Array,
 ): { pointer: number; error: BrainfuckError } {
   for (let i = first; ; i++) {
-    const { op, pos } = code[i]!;
-    if (steps === maxSteps) return { pointer: p, error: new StepLimitError(pos, maxSteps) };
+    const op = program.commands[i];
+    if (steps === maxSteps) return { pointer: p, error: new StepLimitError(program.pos(i), maxSteps) };
     steps++;
     if (op === "+") tape[p]++;
     else if (op === "-") tape[p]--;
     else if (op === ">") {
       if (p === tape.length - 1) tape = grow(p + 1);
-      if (p === tape.length - 1) return { pointer: p, error: new TapeBoundsError(pos, "right", tape.length) };
+      if (p === tape.length - 1) return { pointer: p, error: new TapeBoundsError(program.pos(i), "right", tape.length) };
       p++;
     } else if (op === "<") {
-      if (p === 0) return { pointer: p, error: new TapeBoundsError(pos, "left", tape.length) };
+      if (p === 0) return { pointer: p, error: new TapeBoundsError(program.pos(i), "left", tape.length) };
       p--;
     }
   }

@@ -201,7 +201,7 @@ function compareModes(name: string, program: Program): string {
 
 /** Standard input, for a program that reads (a terminal would otherwise wait for Ctrl-D). */
 function stdinFor(program: Program): Uint8Array {
-  return program.code.some((c) => c.op === ",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
+  return program.commands.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
 }
 
 runMain(async () => {

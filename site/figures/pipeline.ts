@@ -30,7 +30,7 @@ export function pipelineStages(withPasses: boolean): Stage[] {
   const lir = lower(program);
   const stages: Stage[] = [
     { label: "source", sub: `${SAMPLE.length} characters`, via: `${parse.name}()` },
-    { label: "Program", sub: `${program.code.length} commands`, via: `${lower.name}()` },
+    { label: "Program", sub: `${program.length} commands`, via: `${lower.name}()` },
     { label: "LIR", sub: `${countOps(lir.ops)} ops`, via: withPasses ? `${optimize.name}()` : `${lirToX86.name}()` },
   ];
   let code: Uint8Array;

@@ -143,7 +143,7 @@ export function runPipeline(req: PipelineRequest, limits?: WasmLimits): Pipeline
     return { parse: parseReport, lir: no, optimized: no, x86: no, wasm: no, run: no };
   }
   const n = (x: number) => x.toLocaleString("en");
-  const commands = program.code.length;
+  const commands = program.length;
   const lir =
     commands > MAX_LIR_COMMANDS
       ? blocked(`Lowering is skipped: the program has ${n(commands)} commands, more than the ${n(MAX_LIR_COMMANDS)} the page compiles in good time. The reference interpreter (chapter 6) runs it.`)
