@@ -104,6 +104,11 @@ export class Asm extends Assembler {
     return state;
   }
 
+  /** Whether branches wait for `label`: something jumps to it or calls it, and it is not bound yet. */
+  isAwaited(label: Label): boolean {
+    return Array.isArray(this.#state(label));
+  }
+
   // #region jumps
   /** jmp to a label, an offset in this buffer, or through a register or memory. */
   override jmp(target: Label | number | Gpr<64> | Mem, width: BranchWidth = "auto"): this {

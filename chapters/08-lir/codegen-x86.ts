@@ -13,7 +13,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { extent, innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
+import { extent, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { OpWalk, type OpLowerer } from "./op-walk.ts";
 import { verify } from "./verify.ts";
@@ -123,7 +123,8 @@ export class X86Lowering implements OpLowerer {
     for (let i = 0; i < this.#cold.length; i++) this.#cold[i]!();
     const own = { inline, outOfLine: [cold, a.offset] as const };
     emitFlushRoutine(a, this.x, this.imports);
-    if (uses(lir.ops, "in")) emitCellInputRoutine(a, this.x, this.imports);
+    // Only an `in` op calls the input routine: when none did, the program reads nothing.
+    if (a.isAwaited(this.x.input)) emitCellInputRoutine(a, this.x, this.imports);
     for (let i = 0; i < this.#routines.length; i++) this.#routines[i]!();
     this.#hooks?.emitTail(this.x);
     const sites = this.#sites;
@@ -352,21 +353,6 @@ function inOp(l: X86Lowering, op: OpTypes["in"]): void {
 /** This chapter's lowering: a rule for each of its ops. */
 export const LIR_X86_RULES: X86Rules = { add, set, move, check, loop, in: inOp, out: outOp };
 // #endregion rules
-
-/** Does any op of `ops`, or inside them, have this kind? */
-export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
-  // Every program asks, so the walk stops at the first such op, with a stack of the lists to look in.
-  const todo: (readonly Op[])[] = [ops];
-  for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
-    for (const op of list) {
-      if (op.kind === kind) return true;
-      if (op.kind === "loop") todo.push(op.body);
-      else for (const inner of innerOps(op)) todo.push(inner);
-    }
-  }
-  return false;
-}
-
 
 // #region entry-exits
 /** Save the registers, then load them from the context block (its address is in rdi). */

@@ -9,7 +9,7 @@ import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, onCell, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, isBalanced, listsWithin, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range, type Reach } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
@@ -628,8 +628,9 @@ export function nestCells(loop: LoopOp): number[] | null {
  */
 export function runsOnce(loop: LoopOp): boolean {
   const last = loop.body.at(-1);
-  if (last === undefined || !isBalanced(loop.body)) return false;
-  return (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
+  if (last === undefined) return false;
+  const ends = (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
+  return ends && isBalanced(loop.body); // the cheap question first
 }
 // #endregion nest-cells
 
@@ -656,12 +657,37 @@ export function checkedRange(body: readonly Op[]): Range | null {
 
 /** checkedRange of the body and every op list inside it. */
 function checkedWithin(body: readonly Op[]): Range | null {
-  let range: Range | null = null;
-  for (const list of listsWithin(body)) {
-    const r = checkedRange(list);
-    if (r !== null) range = range === null ? r : { lo: Math.min(range.lo, r.lo), hi: Math.max(range.hi, r.hi) };
+  let checked = false;
+  let lo = 0;
+  let hi = 0;
+  eachOp(body, (op) => {
+    // A register nest's ops are all adds, sets, muladds, checks and loops: only its checks reach.
+    const reach = op.kind === "check" ? op.reach : op.kind === "add" || op.kind === "set" || op.kind === "loop" ? NO_REACH : reachesOf(op);
+    for (let i = 0; i < reach.length; i++) {
+      checked = true;
+      lo = Math.min(lo, reach[i]!.off);
+      hi = Math.max(hi, reach[i]!.off);
+    }
+  });
+  return checked ? { lo, hi } : null;
+}
+
+const NO_REACH: readonly Reach[] = [];
+
+/**
+ * Each op of `body` and of every op list inside it, found with a stack rather than by recursion;
+ * the register loop asks twice for every nest, so nothing is collected on the way.
+ */
+function eachOp(body: readonly Op[], visit: (op: Op) => void): void {
+  const todo: (readonly Op[])[] = [body];
+  for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
+    for (let i = 0; i < list.length; i++) {
+      const op = list[i]!;
+      visit(op);
+      if (op.kind === "loop") todo.push(op.body);
+      else for (const inner of innerOps(op)) todo.push(inner);
+    }
   }
-  return range;
 }
 
 // #region stride-mask
@@ -696,14 +722,15 @@ export function testedCells(run: readonly Op[]): Range | null {
 
 /** The cells the body writes, at any depth, in order of offset. */
 function written(body: readonly Op[]): number[] {
-  const cells = new Set<number>();
-  for (const list of listsWithin(body)) {
-    for (const op of list) {
-      if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-      else if (op.kind === "muladd") cells.add(op.dst);
-    }
-  }
-  return [...cells].sort((x, y) => x - y);
+  const cells: number[] = []; // a nest's, which fit the register pool: a short list
+  const write = (off: number) => {
+    if (!cells.includes(off)) cells.push(off);
+  };
+  eachOp(body, (op) => {
+    if (op.kind === "add" || op.kind === "set") write(op.off);
+    else if (op.kind === "muladd") write(op.dst);
+  });
+  return cells.sort((x, y) => x - y);
 }
 
 /** The machine code of optimized LIR, with this chapter's lowering. */
