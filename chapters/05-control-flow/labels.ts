@@ -2,7 +2,7 @@
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
 // subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
-import { Assembler, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import { Assembler, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
 import { fitsSigned } from "../04-encoder/numbers.ts";
@@ -22,7 +22,7 @@ export class LabelError extends Error {
  */
 export class Label {
   /** What the assembler that made it knows about it (LabelState); only that assembler changes it. */
-  state: LabelState = null;
+  state: LabelState;
 
   /**
    * @param id its name, or its number for the name L<n>
@@ -31,7 +31,9 @@ export class Label {
   constructor(
     readonly id: string | number,
     readonly owner: Asm | null = null,
-  ) {}
+  ) {
+    this.state = null;
+  }
 
   get name(): string {
     return typeof this.id === "number" ? `L${this.id}` : this.id;
@@ -117,7 +119,7 @@ export class Asm extends Assembler {
 
   /** Jump to `target` when the condition holds: `a.jcc("ne", loop)`, or `a.jne(loop)`. */
   override jcc(cond: Condition, target: Label | number, width: BranchWidth = "auto"): this {
-    return target instanceof Label ? this.#branch(`j${cond}`, target, width) : super.jcc(cond, target, width);
+    return target instanceof Label ? this.#branch(jumpOn(cond), target, width) : super.jcc(cond, target, width);
   }
 
   /** call a label (always rel32: call has no short form), an offset, a register or memory. */

@@ -146,7 +146,7 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null,
   const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
   for (let i = 0; i < ops.length; ) {
     let j = i;
-    while (j < ops.length && STRAIGHT.has(ops[j]!.kind)) j++;
+    while (j < ops.length && isStraight(ops[j]!)) j++;
     // A run ends on an op both paths leave the same flags after (chapter 9's loops reuse them).
     while (j > i && (ops[j - 1]!.kind === "check" || ops[j - 1]!.kind === "guard")) j--;
     if (j === i) {
@@ -580,16 +580,24 @@ function leaveVectors(a: Asm, simd: "sse2" | "avx2"): void {
  * (its body ends by zeroing its own cell) runs once at most, and gains nothing from registers.
  */
 export function registerCells(loop: LoopOp): number[] | null {
-  const cells = new Set<number>([loop.off]);
+  // The loop rule asks this of every loop: a short list of cells costs less to make than a Set,
+  // and the walk stops once they overflow the pool.
+  const cells = [loop.off];
   for (const op of loop.body) {
-    if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-    else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+    if (op.kind === "add" || op.kind === "set") note(cells, op.off);
+    else if (op.kind === "muladd") note(note(cells, op.src), op.dst);
     else if (op.kind !== "check") return null;
+    if (cells.length > CELL_REGISTERS.length) return null;
   }
   const last = loop.body.at(-1);
   if (last === undefined || (last.kind === "set" && last.off === loop.off && last.value === 0)) return null;
-  if (cells.size > CELL_REGISTERS.length) return null;
-  return [...cells].sort((x, y) => x - y);
+  return cells.sort((x, y) => x - y);
+}
+
+/** `cells` with `off` added, unless it is there already. */
+function note(cells: number[], off: number): number[] {
+  if (!cells.includes(off)) cells.push(off);
+  return cells;
 }
 // #endregion register-cells
 
@@ -600,7 +608,7 @@ export function registerCells(loop: LoopOp): number[] | null {
  * does not move either, so every cell is where it was, whichever loop runs.
  */
 export function nestCells(loop: LoopOp): number[] | null {
-  const cells = new Set<number>([loop.off]);
+  const cells = [loop.off];
   let loops = 0;
   // The loop rule asks this of every loop, so the walk stops at the first op a nest cannot hold
   // (most loops have one near the top) instead of listing the whole subtree every time: a program
@@ -608,18 +616,18 @@ export function nestCells(loop: LoopOp): number[] | null {
   const todo: (readonly Op[])[] = [loop.body];
   for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
     for (const op of list) {
-      if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-      else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+      if (op.kind === "add" || op.kind === "set") note(cells, op.off);
+      else if (op.kind === "muladd") note(note(cells, op.src), op.dst);
       else if (op.kind === "loop") {
-        cells.add(op.off);
+        note(cells, op.off);
         loops++;
         todo.push(op.body);
       } else if (op.kind !== "check") return null;
+      if (cells.length > CELL_REGISTERS.length) return null;
     }
-    if (cells.size > CELL_REGISTERS.length) return null;
   }
   if (loops === 0) return null;
-  return [...cells].sort((x, y) => x - y);
+  return cells.sort((x, y) => x - y);
 }
 
 /**
@@ -703,7 +711,8 @@ export function strideMask(stride: number, w: number): number {
 }
 // #endregion stride-mask
 
-const STRAIGHT = new Set<Op["kind"]>(["add", "set", "muladd", "check", "guard"]);
+/** An op a straight run may hold: one that neither moves the pointer nor loops nor calls. */
+const isStraight = (op: Op): boolean => op.kind === "add" || op.kind === "set" || op.kind === "muladd" || op.kind === "check" || op.kind === "guard";
 
 /** The cells a straight run's checks and guards test, when there are two tests or more; else null. */
 export function testedCells(run: readonly Op[]): Range | null {
