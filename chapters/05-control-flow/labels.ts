@@ -199,8 +199,9 @@ export class Asm extends Assembler {
     // Backward (the label is bound): the shortest form that reaches. Forward: rel32, unless the
     // caller promises "short"; bind() holds them to that promise.
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
-    // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything.
-    if (short && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
+    // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
+    // (and only when "short" was asked for: "auto" chose it because it reaches).
+    if (width === "short" && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
     if (typeof state === "number") this.patchBranch(site, state);
     else if (state === null) label.state = [site];

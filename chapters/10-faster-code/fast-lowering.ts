@@ -153,7 +153,7 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null,
       l.op(ops[i++]!);
       continue;
     }
-    const run = ops.slice(i, j);
+    const run = j - i === ops.length ? ops : ops.slice(i, j); // often the whole list: a guard's branch
     const cells = testedCells(run);
     if (cells !== null) checkedOnce(l, run, cells, marks, straight);
     else if (run.every((op) => op.kind !== "check" && op.kind !== "guard")) straight(run); // nothing to test
@@ -720,11 +720,20 @@ export function testedCells(run: readonly Op[]): Range | null {
   let lo = 0;
   let hi = 0;
   for (const op of run) {
-    const cells = op.kind === "guard" ? op.cells : op.kind === "check" && op.reach.length > 0 ? extent(op.reach) : null;
-    if (cells === null) continue;
-    tests += (cells.lo < 0 ? 1 : 0) + (cells.hi > 0 ? 1 : 0);
-    lo = Math.min(lo, cells.lo);
-    hi = Math.max(hi, cells.hi);
+    let below = 0; // the op's farthest cells on each side: extent, without a Range for each check
+    let above = 0;
+    if (op.kind === "guard") {
+      below = op.cells.lo;
+      above = op.cells.hi;
+    } else if (op.kind === "check") {
+      for (const r of op.reach) {
+        below = Math.min(below, r.off);
+        above = Math.max(above, r.off);
+      }
+    } else continue;
+    tests += (below < 0 ? 1 : 0) + (above > 0 ? 1 : 0);
+    lo = Math.min(lo, below);
+    hi = Math.max(hi, above);
   }
   return tests >= 2 ? { lo, hi } : null;
 }
