@@ -406,8 +406,9 @@ function conditionError(cond: string, family: string): EncodeError {
 }
 
 // Each condition's jump and each branch's opcodes, made once: a JIT emits a branch for every loop
-// and check, and `j${cond}` would be a new string each time, compared character by character.
-const JUMPS = new Map(CONDITION_NAMES.map((c) => [c as string, `j${c}` as BranchMnemonic]));
+// and check, and `j${cond}` would be a new string each time, to hash and compare character by
+// character before its opcode is found.
+const JUMPS = new Map<string, BranchMnemonic>(CONDITION_NAMES.map((c) => [c, `j${c}`]));
 
 /** The jump on condition `cond`: jne for ne. A name that is no condition is an EncodeError. */
 export function jumpOn(cond: string): BranchMnemonic {
@@ -420,7 +421,7 @@ export function jumpOn(cond: string): BranchMnemonic {
 const BRANCH_OPCODES = new Map<string, { readonly rel8: number; readonly rel32: number }>([
   ["jmp", { rel8: 0xeb, rel32: 0xe9 }],
   ["call", { rel8: -1, rel32: 0xe8 }],
-  ...[...JUMPS].map(([c, jump]) => [jump, { rel8: 0x70 + CONDITIONS[c as Condition], rel32: 0x0f80 + CONDITIONS[c as Condition] }] as const),
+  ...CONDITION_NAMES.map((c) => [jumpOn(c), { rel8: 0x70 + CONDITIONS[c], rel32: 0x0f80 + CONDITIONS[c] }] as const),
 ]);
 
 // #region named-conditions
