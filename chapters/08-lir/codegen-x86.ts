@@ -90,6 +90,8 @@ export class X86Lowering implements OpLowerer {
   #homes: ReadonlyMap<number, Gpr<8>> | null = null;
   /** The walk over the op lists, which calls back into the rules for each op. */
   readonly #walk: OpWalk;
+  /** Each op kind's rule: the table's, else its definition's, found once per kind. */
+  readonly #ruleOf = new Map<OpKind, X86Rule<OpKind>>();
 
   constructor(
     readonly imports: IoImports,
@@ -151,7 +153,8 @@ export class X86Lowering implements OpLowerer {
 
   /** One op by its rule, once the walk has done its bookkeeping: what the walk calls back. */
   lowerOp(op: Op, previous: Op | null): void {
-    const rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>;
+    let rule = this.#ruleOf.get(op.kind);
+    if (rule === undefined) this.#ruleOf.set(op.kind, (rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>));
     rule(this, op, previous);
   }
 
