@@ -39,8 +39,13 @@ export const LIR_REG = {
 
 const { cell, tape, end, ctx, out } = LIR_REG;
 
+// Nearly every op names a cell a few steps from the pointer, and a program names them over and
+// over: those operands are made once (an operand is never changed), not once per instruction.
+const NEAR = 128;
+const NEAR_CELLS: readonly Mem[] = Array.from({ length: 2 * NEAR }, (_, i) => byte(cell, i - NEAR));
+
 /** The cell `[o]` of an op: a byte at `rbx + o`. */
-export const cellAt = (off: number): Mem => byte(cell, off);
+export const cellAt = (off: number): Mem => (off >= -NEAR && off < NEAR ? NEAR_CELLS[off + NEAR]! : byte(cell, off));
 
 /** Machine code for a program, and how the host reads back a failed bounds check. */
 export interface X86Code {
