@@ -297,7 +297,7 @@ export class Assembler {
 
   /** Jump to `target` when the condition holds: `a.jcc("ne", top)`, or `a.jne(top)`. */
   jcc(cond: Condition, target: number, width: BranchWidth = "auto"): this {
-    return this.branch(`j${checkCondition(cond, "jcc")}`, target, width);
+    return this.branch(jumpOn(cond), target, width);
   }
   // #endregion branch-methods
 
@@ -342,18 +342,12 @@ export class Assembler {
     const start = this.offset;
     const buf = this.buf;
     // The opcode's bytes go straight into the buffer: a JIT emits a branch for every loop and check.
-    if (mnemonic === "jmp") buf.byte(width === 1 ? 0xeb : 0xe9);
-    else if (mnemonic === "call") {
-      if (width === 1) throw new EncodeError(text, "call has no rel8 form: it always takes a 32-bit displacement");
-      buf.byte(0xe8);
-    } else {
-      const cc = CONDITIONS[checkCondition(mnemonic.slice(1), "jcc")];
-      if (width === 1) buf.byte(0x70 + cc);
-      else {
-        buf.byte(0x0f);
-        buf.byte(0x80 + cc);
-      }
-    }
+    const opcodes = BRANCH_OPCODES.get(mnemonic);
+    if (opcodes === undefined) throw conditionError(mnemonic.slice(1), "jcc");
+    const opcode = width === 1 ? opcodes.rel8 : opcodes.rel32;
+    if (opcode < 0) throw new EncodeError(text, "call has no rel8 form: it always takes a 32-bit displacement");
+    if (opcode > 0xff) buf.byte(opcode >> 8); // 0f 8x
+    buf.byte(opcode & 0xff);
     buf.int(0, width);
     this.record(start, text);
     return { start, field: this.offset - width, width, end: this.offset, text };
@@ -404,8 +398,31 @@ const formatTarget = (target: number): string => (Number.isSafeInteger(target) &
 
 function checkCondition(cond: string, family: string): Condition {
   if (isCondition(cond)) return cond;
-  throw new EncodeError(`${family} ${cond}`, `"${cond}" is not a condition code; use one of ${CONDITION_NAMES.join(", ")}`);
+  throw conditionError(cond, family);
 }
+
+function conditionError(cond: string, family: string): EncodeError {
+  return new EncodeError(`${family} ${cond}`, `"${cond}" is not a condition code; use one of ${CONDITION_NAMES.join(", ")}`);
+}
+
+// Each condition's jump and each branch's opcodes, made once: a JIT emits a branch for every loop
+// and check, and `j${cond}` would be a new string each time, to hash and compare character by
+// character before its opcode is found.
+const JUMPS = new Map<string, BranchMnemonic>(CONDITION_NAMES.map((c) => [c, `j${c}`]));
+
+/** The jump on condition `cond`: jne for ne. A name that is no condition is an EncodeError. */
+export function jumpOn(cond: string): BranchMnemonic {
+  const jump = JUMPS.get(cond);
+  if (jump === undefined) throw conditionError(cond, "jcc");
+  return jump;
+}
+
+/** A branch's opcode in its rel8 form (call has none: -1) and its rel32 form (0x0f8x is two bytes). */
+const BRANCH_OPCODES = new Map<string, { readonly rel8: number; readonly rel32: number }>([
+  ["jmp", { rel8: 0xeb, rel32: 0xe9 }],
+  ["call", { rel8: -1, rel32: 0xe8 }],
+  ...CONDITION_NAMES.map((c) => [jumpOn(c), { rel8: 0x70 + CONDITIONS[c], rel32: 0x0f80 + CONDITIONS[c] }] as const),
+]);
 
 // #region named-conditions
 // je, jne, ..., sete, ..., cmove, ...: one method per condition name, installed on the prototype.

@@ -2,7 +2,7 @@
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
 // subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
-import { Assembler, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import { Assembler, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
 import { fitsSigned } from "../04-encoder/numbers.ts";
@@ -15,9 +15,29 @@ export class LabelError extends Error {
 }
 
 // #region label
-/** A place in the code, named for listings and error messages. Made by `Asm.newLabel`. */
+/**
+ * A place in the code, named for listings and error messages. Made by `Asm.newLabel`, which gives
+ * an unnamed label a number: its name, `L` and that number, is written out only when something
+ * prints it, since a JIT makes labels by the hundred thousand and prints none of them.
+ */
 export class Label {
-  constructor(readonly name: string) {}
+  /** What the assembler that made it knows about it (LabelState); only that assembler changes it. */
+  state: LabelState;
+
+  /**
+   * @param id its name, or its number for the name L<n>
+   * @param owner the assembler that made it, which keeps its state here (another may keep its own)
+   */
+  constructor(
+    readonly id: string | number,
+    readonly owner: Asm | null = null,
+  ) {
+    this.state = null;
+  }
+
+  get name(): string {
+    return typeof this.id === "number" ? `L${this.id}` : this.id;
+  }
 
   toString(): string {
     return this.name;
@@ -27,8 +47,8 @@ export class Label {
 /**
  * What the assembler knows about a label: once bound, its offset; until then, the branches emitted
  * before it was bound, whose displacement is still zero (the first is the one to point at if it is
- * never bound), or null while none waits. No record around them: a JIT makes labels by the
- * hundred thousand, and one record each would outweigh the code.
+ * never bound), or null while none waits. No record around them: one record per label would
+ * outweigh the code.
  */
 type LabelState = number | BranchSite[] | null;
 // #endregion label
@@ -37,7 +57,8 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
 const NO_BRANCHES: readonly BranchSite[] = [];
 
 export class Asm extends Assembler {
-  readonly #labels = new Map<Label, LabelState>();
+  /** Every label this assembler made, in order: for finish's check and the listing's names. */
+  readonly #labels: Label[] = [];
   /** Whether it keeps a listing: without one, a label's name shows only in an error message. */
   readonly keepsListing: boolean;
 
@@ -47,9 +68,9 @@ export class Asm extends Assembler {
   }
 
   /** A new, unbound label. The name is only for listings and errors (default L<n>, n counting this assembler's labels). */
-  newLabel(name = `L${this.#labels.size}`): Label {
-    const label = new Label(name);
-    this.#labels.set(label, null);
+  newLabel(name?: string): Label {
+    const label = new Label(name ?? this.#labels.length, this);
+    this.#labels.push(label);
     return label;
   }
 
@@ -70,7 +91,7 @@ export class Asm extends Assembler {
     const here = this.offset;
     const pending = state ?? NO_BRANCHES;
     for (const site of pending) checkShort(site, label, here);
-    this.#labels.set(label, here);
+    label.state = here;
     for (const site of pending) this.patchBranch(site, here);
     return this;
   }
@@ -85,6 +106,11 @@ export class Asm extends Assembler {
     return state;
   }
 
+  /** Whether branches wait for `label`: something jumps to it or calls it, and it is not bound yet. */
+  isAwaited(label: Label): boolean {
+    return Array.isArray(this.#state(label));
+  }
+
   // #region jumps
   /** jmp to a label, an offset in this buffer, or through a register or memory. */
   override jmp(target: Label | number | Gpr<64> | Mem, width: BranchWidth = "auto"): this {
@@ -93,7 +119,7 @@ export class Asm extends Assembler {
 
   /** Jump to `target` when the condition holds: `a.jcc("ne", loop)`, or `a.jne(loop)`. */
   override jcc(cond: Condition, target: Label | number, width: BranchWidth = "auto"): this {
-    return target instanceof Label ? this.#branch(`j${cond}`, target, width) : super.jcc(cond, target, width);
+    return target instanceof Label ? this.#branch(jumpOn(cond), target, width) : super.jcc(cond, target, width);
   }
 
   /** call a label (always rel32: call has no short form), an offset, a register or memory. */
@@ -128,7 +154,7 @@ export class Asm extends Assembler {
    */
   finish(): Uint8Array {
     const unbound: [Label, BranchSite][] = [];
-    for (const [label, s] of this.#labels) if (Array.isArray(s)) unbound.push([label, s[0]!]);
+    for (const label of this.#labels) if (Array.isArray(label.state)) unbound.push([label, label.state[0]!]);
     if (unbound.length > 0) {
       const list = unbound.map(([label, first]) => `'${label}' (used by '${first.text}' at ${hex(first.start)})`);
       throw new LabelError(
@@ -148,7 +174,7 @@ export class Asm extends Assembler {
   /** The listing, with a `name:` line where each label is bound. */
   override toString(): string {
     const at = new Map<number, string[]>();
-    for (const [label, s] of this.#labels) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${label}:`]);
+    for (const { state: s, name } of this.#labels) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${name}:`]);
     const take = (offset: number): string[] => {
       const names = at.get(offset) ?? [];
       at.delete(offset);
@@ -173,23 +199,23 @@ export class Asm extends Assembler {
     // Backward (the label is bound): the shortest form that reaches. Forward: rel32, unless the
     // caller promises "short"; bind() holds them to that promise.
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
-    // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything.
-    if (short && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
+    // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
+    // (and only when "short" was asked for: "auto" chose it because it reaches).
+    if (width === "short" && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
     if (typeof state === "number") this.patchBranch(site, state);
-    else if (state === null) this.#labels.set(label, [site]);
+    else if (state === null) label.state = [site];
     else state.push(site);
     return this;
   }
   // #endregion branch
 
   #state(label: Label): LabelState {
-    const state = this.#labels.get(label);
-    if (state === undefined) {
-      // A label means nothing in another assembler's code.
+    // A label means nothing in another assembler's code.
+    if (label.owner !== this) {
       throw new LabelError(`label '${label}' was not made by this assembler: use a label from this assembler's newLabel().`);
     }
-    return state;
+    return label.state;
   }
 }
 

@@ -13,7 +13,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { extent, innerOps, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
+import { extent, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { OpWalk, type OpLowerer } from "./op-walk.ts";
 import { verify } from "./verify.ts";
@@ -39,8 +39,13 @@ export const LIR_REG = {
 
 const { cell, tape, end, ctx, out } = LIR_REG;
 
+// Nearly every op names a cell a few steps from the pointer, and a program names them over and
+// over: those operands are made once (an operand is never changed), not once per instruction.
+const NEAR = 128;
+const NEAR_CELLS: readonly Mem[] = Array.from({ length: 2 * NEAR }, (_, i) => byte(cell, i - NEAR));
+
 /** The cell `[o]` of an op: a byte at `rbx + o`. */
-export const cellAt = (off: number): Mem => byte(cell, off);
+export const cellAt = (off: number): Mem => (off >= -NEAR && off < NEAR ? NEAR_CELLS[off + NEAR]! : byte(cell, off));
 
 /** Machine code for a program, and how the host reads back a failed bounds check. */
 export interface X86Code {
@@ -90,6 +95,8 @@ export class X86Lowering implements OpLowerer {
   #homes: ReadonlyMap<number, Gpr<8>> | null = null;
   /** The walk over the op lists, which calls back into the rules for each op. */
   readonly #walk: OpWalk;
+  /** Each op kind's rule: the table's, else its definition's, found once per kind. */
+  readonly #ruleOf = new Map<OpKind, X86Rule<OpKind>>();
 
   constructor(
     readonly imports: IoImports,
@@ -123,7 +130,8 @@ export class X86Lowering implements OpLowerer {
     for (let i = 0; i < this.#cold.length; i++) this.#cold[i]!();
     const own = { inline, outOfLine: [cold, a.offset] as const };
     emitFlushRoutine(a, this.x, this.imports);
-    if (uses(lir.ops, "in")) emitCellInputRoutine(a, this.x, this.imports);
+    // Only an `in` op calls the input routine: when none did, the program reads nothing.
+    if (a.isAwaited(this.x.input)) emitCellInputRoutine(a, this.x, this.imports);
     for (let i = 0; i < this.#routines.length; i++) this.#routines[i]!();
     this.#hooks?.emitTail(this.x);
     const sites = this.#sites;
@@ -150,7 +158,8 @@ export class X86Lowering implements OpLowerer {
 
   /** One op by its rule, once the walk has done its bookkeeping: what the walk calls back. */
   lowerOp(op: Op, previous: Op | null): void {
-    const rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>;
+    let rule = this.#ruleOf.get(op.kind);
+    if (rule === undefined) this.#ruleOf.set(op.kind, (rule = (this.rules[op.kind] ?? definitionOf(op).x86) as X86Rule<OpKind>));
     rule(this, op, previous);
   }
 
@@ -352,21 +361,6 @@ function inOp(l: X86Lowering, op: OpTypes["in"]): void {
 /** This chapter's lowering: a rule for each of its ops. */
 export const LIR_X86_RULES: X86Rules = { add, set, move, check, loop, in: inOp, out: outOp };
 // #endregion rules
-
-/** Does any op of `ops`, or inside them, have this kind? */
-export function uses(ops: readonly Op[], kind: Op["kind"]): boolean {
-  // Every program asks, so the walk stops at the first such op, with a stack of the lists to look in.
-  const todo: (readonly Op[])[] = [ops];
-  for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
-    for (const op of list) {
-      if (op.kind === kind) return true;
-      if (op.kind === "loop") todo.push(op.body);
-      else for (const inner of innerOps(op)) todo.push(inner);
-    }
-  }
-  return false;
-}
-
 
 // #region entry-exits
 /** Save the registers, then load them from the context block (its address is in rdi). */

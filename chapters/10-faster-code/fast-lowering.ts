@@ -9,7 +9,7 @@ import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, onCell, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, isBalanced, listsWithin, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range, type Reach } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
@@ -146,14 +146,14 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null,
   const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
   for (let i = 0; i < ops.length; ) {
     let j = i;
-    while (j < ops.length && STRAIGHT.has(ops[j]!.kind)) j++;
+    while (j < ops.length && isStraight(ops[j]!)) j++;
     // A run ends on an op both paths leave the same flags after (chapter 9's loops reuse them).
     while (j > i && (ops[j - 1]!.kind === "check" || ops[j - 1]!.kind === "guard")) j--;
     if (j === i) {
       l.op(ops[i++]!);
       continue;
     }
-    const run = ops.slice(i, j);
+    const run = j - i === ops.length ? ops : ops.slice(i, j); // often the whole list: a guard's branch
     const cells = testedCells(run);
     if (cells !== null) checkedOnce(l, run, cells, marks, straight);
     else if (run.every((op) => op.kind !== "check" && op.kind !== "guard")) straight(run); // nothing to test
@@ -580,16 +580,24 @@ function leaveVectors(a: Asm, simd: "sse2" | "avx2"): void {
  * (its body ends by zeroing its own cell) runs once at most, and gains nothing from registers.
  */
 export function registerCells(loop: LoopOp): number[] | null {
-  const cells = new Set<number>([loop.off]);
+  // The loop rule asks this of every loop: a short list of cells costs less to make than a Set,
+  // and the walk stops once they overflow the pool.
+  const cells = [loop.off];
   for (const op of loop.body) {
-    if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-    else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+    if (op.kind === "add" || op.kind === "set") note(cells, op.off);
+    else if (op.kind === "muladd") note(note(cells, op.src), op.dst);
     else if (op.kind !== "check") return null;
+    if (cells.length > CELL_REGISTERS.length) return null;
   }
   const last = loop.body.at(-1);
   if (last === undefined || (last.kind === "set" && last.off === loop.off && last.value === 0)) return null;
-  if (cells.size > CELL_REGISTERS.length) return null;
-  return [...cells].sort((x, y) => x - y);
+  return cells.sort((x, y) => x - y);
+}
+
+/** `cells` with `off` added, unless it is there already. */
+function note(cells: number[], off: number): number[] {
+  if (!cells.includes(off)) cells.push(off);
+  return cells;
 }
 // #endregion register-cells
 
@@ -600,7 +608,7 @@ export function registerCells(loop: LoopOp): number[] | null {
  * does not move either, so every cell is where it was, whichever loop runs.
  */
 export function nestCells(loop: LoopOp): number[] | null {
-  const cells = new Set<number>([loop.off]);
+  const cells = [loop.off];
   let loops = 0;
   // The loop rule asks this of every loop, so the walk stops at the first op a nest cannot hold
   // (most loops have one near the top) instead of listing the whole subtree every time: a program
@@ -608,18 +616,18 @@ export function nestCells(loop: LoopOp): number[] | null {
   const todo: (readonly Op[])[] = [loop.body];
   for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
     for (const op of list) {
-      if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-      else if (op.kind === "muladd") cells.add(op.src).add(op.dst);
+      if (op.kind === "add" || op.kind === "set") note(cells, op.off);
+      else if (op.kind === "muladd") note(note(cells, op.src), op.dst);
       else if (op.kind === "loop") {
-        cells.add(op.off);
+        note(cells, op.off);
         loops++;
         todo.push(op.body);
       } else if (op.kind !== "check") return null;
+      if (cells.length > CELL_REGISTERS.length) return null;
     }
-    if (cells.size > CELL_REGISTERS.length) return null;
   }
   if (loops === 0) return null;
-  return [...cells].sort((x, y) => x - y);
+  return cells.sort((x, y) => x - y);
 }
 
 /**
@@ -628,8 +636,9 @@ export function nestCells(loop: LoopOp): number[] | null {
  */
 export function runsOnce(loop: LoopOp): boolean {
   const last = loop.body.at(-1);
-  if (last === undefined || !isBalanced(loop.body)) return false;
-  return (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
+  if (last === undefined) return false;
+  const ends = (last.kind === "set" && last.off === loop.off && last.value === 0) || (last.kind === "loop" && last.off === loop.off);
+  return ends && isBalanced(loop.body); // the cheap question first
 }
 // #endregion nest-cells
 
@@ -656,12 +665,37 @@ export function checkedRange(body: readonly Op[]): Range | null {
 
 /** checkedRange of the body and every op list inside it. */
 function checkedWithin(body: readonly Op[]): Range | null {
-  let range: Range | null = null;
-  for (const list of listsWithin(body)) {
-    const r = checkedRange(list);
-    if (r !== null) range = range === null ? r : { lo: Math.min(range.lo, r.lo), hi: Math.max(range.hi, r.hi) };
+  let checked = false;
+  let lo = 0;
+  let hi = 0;
+  eachOp(body, (op) => {
+    // A register nest's ops are all adds, sets, muladds, checks and loops: only its checks reach.
+    const reach = op.kind === "check" ? op.reach : op.kind === "add" || op.kind === "set" || op.kind === "loop" ? NO_REACH : reachesOf(op);
+    for (let i = 0; i < reach.length; i++) {
+      checked = true;
+      lo = Math.min(lo, reach[i]!.off);
+      hi = Math.max(hi, reach[i]!.off);
+    }
+  });
+  return checked ? { lo, hi } : null;
+}
+
+const NO_REACH: readonly Reach[] = [];
+
+/**
+ * Each op of `body` and of every op list inside it, found with a stack rather than by recursion;
+ * the register loop asks twice for every nest, so nothing is collected on the way.
+ */
+function eachOp(body: readonly Op[], visit: (op: Op) => void): void {
+  const todo: (readonly Op[])[] = [body];
+  for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
+    for (let i = 0; i < list.length; i++) {
+      const op = list[i]!;
+      visit(op);
+      if (op.kind === "loop") todo.push(op.body);
+      else for (const inner of innerOps(op)) todo.push(inner);
+    }
   }
-  return range;
 }
 
 // #region stride-mask
@@ -677,7 +711,8 @@ export function strideMask(stride: number, w: number): number {
 }
 // #endregion stride-mask
 
-const STRAIGHT = new Set<Op["kind"]>(["add", "set", "muladd", "check", "guard"]);
+/** An op a straight run may hold: one that neither moves the pointer nor loops nor calls. */
+const isStraight = (op: Op): boolean => op.kind === "add" || op.kind === "set" || op.kind === "muladd" || op.kind === "check" || op.kind === "guard";
 
 /** The cells a straight run's checks and guards test, when there are two tests or more; else null. */
 export function testedCells(run: readonly Op[]): Range | null {
@@ -685,25 +720,35 @@ export function testedCells(run: readonly Op[]): Range | null {
   let lo = 0;
   let hi = 0;
   for (const op of run) {
-    const cells = op.kind === "guard" ? op.cells : op.kind === "check" && op.reach.length > 0 ? extent(op.reach) : null;
-    if (cells === null) continue;
-    tests += (cells.lo < 0 ? 1 : 0) + (cells.hi > 0 ? 1 : 0);
-    lo = Math.min(lo, cells.lo);
-    hi = Math.max(hi, cells.hi);
+    let below = 0; // the op's farthest cells on each side: extent, without a Range for each check
+    let above = 0;
+    if (op.kind === "guard") {
+      below = op.cells.lo;
+      above = op.cells.hi;
+    } else if (op.kind === "check") {
+      for (const r of op.reach) {
+        below = Math.min(below, r.off);
+        above = Math.max(above, r.off);
+      }
+    } else continue;
+    tests += (below < 0 ? 1 : 0) + (above > 0 ? 1 : 0);
+    lo = Math.min(lo, below);
+    hi = Math.max(hi, above);
   }
   return tests >= 2 ? { lo, hi } : null;
 }
 
 /** The cells the body writes, at any depth, in order of offset. */
 function written(body: readonly Op[]): number[] {
-  const cells = new Set<number>();
-  for (const list of listsWithin(body)) {
-    for (const op of list) {
-      if (op.kind === "add" || op.kind === "set") cells.add(op.off);
-      else if (op.kind === "muladd") cells.add(op.dst);
-    }
-  }
-  return [...cells].sort((x, y) => x - y);
+  const cells: number[] = []; // a nest's, which fit the register pool: a short list
+  const write = (off: number) => {
+    if (!cells.includes(off)) cells.push(off);
+  };
+  eachOp(body, (op) => {
+    if (op.kind === "add" || op.kind === "set") write(op.off);
+    else if (op.kind === "muladd") write(op.dst);
+  });
+  return cells.sort((x, y) => x - y);
 }
 
 /** The machine code of optimized LIR, with this chapter's lowering. */
