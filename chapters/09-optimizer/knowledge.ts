@@ -4,18 +4,23 @@
 import { innerOps, isBalanced, wrapUnsigned, type LoopOp, type Op } from "../08-lir/lir.ts";
 
 // #region knowledge
+/** What `cells` holds for a cell that holds `rest`, and for one whose value is unknown. */
+const REST = -2;
+const UNKNOWN = -1;
+const NO_CELLS = new Int16Array(0);
+
 export class Knowledge {
   /**
-   * The cells by key (offset + base), from key `lo` on: a value, null when unknown, or a hole when
-   * the cell holds `rest`. An array rather than a map: the passes copy what is known at every loop
-   * and guard, and copying an array of the few dozen cells a program touches is one block copy.
+   * The cells by key (offset + base), from key `lo` on: a value 0..255, UNKNOWN, or REST (and so is
+   * every cell past either end). A typed array rather than a map: the passes copy what is known at
+   * every loop and guard, and copying the few dozen cells a program touches is one block copy.
    */
-  private cells: (number | null | undefined)[];
+  private cells: Int16Array;
 
   private constructor(
     private rest: number | null,
     private base = 0,
-    cells: readonly (number | null | undefined)[] = [],
+    cells: Int16Array = NO_CELLS,
     private lo = 0,
   ) {
     this.cells = cells.slice();
@@ -33,19 +38,25 @@ export class Knowledge {
 
   get(off: number): number | null {
     const i = off + this.base - this.lo;
-    // Read only inside the array: an index past either end is a slow lookup (-1 is a property name).
-    const v = i >= 0 && i < this.cells.length ? this.cells[i] : undefined;
-    return v === undefined ? this.rest : v;
+    const v = i >= 0 && i < this.cells.length ? this.cells[i]! : REST;
+    return v === REST ? this.rest : v === UNKNOWN ? null : v;
   }
 
   private set(off: number, v: number | null): void {
     const key = off + this.base;
     if (this.cells.length === 0) this.lo = key;
-    else if (key < this.lo) {
-      this.cells = new Array<number | null | undefined>(this.lo - key).concat(this.cells);
-      this.lo = key;
+    const i = key - this.lo;
+    // Grown by half as much again past the end, so that a pointer walking right copies the array
+    // a few times, not at every step; the new cells hold `rest`.
+    if (i < 0 || i >= this.cells.length) {
+      const lo = Math.min(key, this.lo);
+      const length = i < 0 ? this.cells.length - i : Math.max(i + 1, this.cells.length + (this.cells.length >> 1));
+      const grown = new Int16Array(length).fill(REST);
+      grown.set(this.cells, this.lo - lo);
+      this.cells = grown;
+      this.lo = lo;
     }
-    this.cells[key - this.lo] = v;
+    this.cells[key - this.lo] = v === null ? UNKNOWN : v;
   }
   // #endregion
 
@@ -79,7 +90,7 @@ export class Knowledge {
         break;
       case "loop":
         if (this.get(op.off) === 0) break; // it does not run
-        if (isBalanced(op.body)) for (const off of written(op.body)) this.set(off, null);
+        if (isBalanced(op.body)) this.forgetWritten(op.body);
         else this.forgetAll();
         this.set(op.off, 0); // a loop ends when its cell is 0
         break;
@@ -112,7 +123,7 @@ export class Knowledge {
   enter(loop: LoopOp): Knowledge {
     if (!isBalanced(loop.body)) return Knowledge.nothing();
     const k = this.clone();
-    for (const off of written(loop.body)) k.set(off, null);
+    k.forgetWritten(loop.body);
     k.set(loop.off, null); // not 0, but which value depends on the iteration
     return k;
   }
@@ -124,8 +135,23 @@ export class Knowledge {
   }
 
   private forgetAll(): void {
-    this.cells = [];
+    this.cells = NO_CELLS;
     this.rest = null;
+  }
+
+  /**
+   * Forget the cells a balanced body may change. Its own ops are read where they stand (most bodies
+   * are a few ops); the lists inside it, through `written`, which keeps what it finds.
+   */
+  private forgetWritten(body: readonly Op[]): void {
+    let at = 0; // the body's moves so far
+    for (const op of body) {
+      if (op.kind === "move") at += op.delta;
+      else if (op.kind === "add" || op.kind === "set" || op.kind === "in") this.set(at + op.off, null);
+      else if (op.kind === "muladd") this.set(at + op.dst, null);
+      else if (op.kind === "loop") for (const off of written(op.body)) this.set(at + off, null); // without innerOps' array
+      else for (const inner of innerOps(op)) for (const off of written(inner)) this.set(at + off, null);
+    }
   }
 }
 
