@@ -23,7 +23,7 @@ export class Knowledge {
     cells: Int16Array = NO_CELLS,
     private lo = 0,
   ) {
-    this.cells = cells.slice();
+    this.cells = new Int16Array(cells);
   }
 
   /** At the start of a program: every cell holds 0. */

@@ -14,13 +14,15 @@ export function foldRuns(lir: Lir): Lir {
 function foldBody(ops: readonly Op[]): readonly Op[] {
   const out: (Op | null)[] = []; // null: an add that folded away to nothing
   let folded = false; // two ops became one (or none)
-  // Cell -> the index in `out` of an add to it that a later add may join, since the last barrier.
+  // Cell -> the index in `out` of an add to it that a later add may join, if it lies past `since`:
+  // a barrier moves `since` to the end of `out` rather than clearing the map.
   const open = new Map<number, number>();
+  let since = 0;
   for (const op of ops) {
     switch (op.kind) {
       case "add": {
         const at = open.get(op.off);
-        const prev = at === undefined ? null : out[at];
+        const prev = at === undefined || at < since ? null : out[at];
         if (at === undefined || prev?.kind !== "add") {
           open.set(op.off, out.length);
           out.push(op);
@@ -28,7 +30,7 @@ function foldBody(ops: readonly Op[]): readonly Op[] {
         }
         folded = true;
         const k = wrapSigned(prev.k + op.k);
-        out[at] = k === 0 ? null : { ...prev, k };
+        out[at] = k === 0 ? null : { kind: "add", off: prev.off, k, pos: prev.pos };
         if (k === 0) open.delete(op.off);
         break;
       }
@@ -36,11 +38,11 @@ function foldBody(ops: readonly Op[]): readonly Op[] {
         const prev = out.at(-1);
         if (prev?.kind === "move" && Math.sign(prev.delta) === Math.sign(op.delta)) {
           folded = true;
-          out[out.length - 1] = { kind: "move", delta: prev.delta + op.delta, steps: [...prev.steps, ...op.steps] };
+          out[out.length - 1] = { kind: "move", delta: prev.delta + op.delta, steps: prev.steps.concat(op.steps) };
         } else {
           out.push(op);
         }
-        barrier(open);
+        since = out.length;
         break;
       }
       case "set":
@@ -56,24 +58,19 @@ function foldBody(ops: readonly Op[]): readonly Op[] {
         break;
       case "loop":
         out.push(loopWith(op, foldBody(op.body)));
-        barrier(open);
+        since = out.length;
         break;
       case "guard":
         out.push(guardWith(op, foldBody(op.then), foldBody(op.otherwise)));
-        barrier(open);
+        since = out.length;
         break;
       case "check":
       case "scan":
         out.push(op);
-        barrier(open);
+        since = out.length;
         break;
     }
   }
   return folded ? out.filter((op) => op !== null) : keepSame(ops, out as Op[]);
 }
 // #endregion
-
-/** Past a barrier, no add joins one before it. (Clearing a map costs time even when it is empty.) */
-function barrier(open: Map<number, number>): void {
-  if (open.size > 0) open.clear();
-}
