@@ -22,7 +22,7 @@ function sweep(ops: readonly Op[], known: Knowledge): readonly Op[] {
     }
     const kept =
       op.kind === "loop"
-        ? loopWith(op, sweep(op.body, known.enter(op)))
+        ? loopWith(op, canDrop(op.body) ? sweep(op.body, known.enter(op)) : op.body)
         : op.kind === "guard"
           ? guardWith(op, sweep(op.then, known.clone()), sweep(op.otherwise, known.clone()))
           : op;
@@ -31,5 +31,11 @@ function sweep(ops: readonly Op[], known: Knowledge): readonly Op[] {
     known.apply(kept);
   }
   return out ?? ops;
+}
+
+/** Does the list hold anything sweep may drop? Most loop bodies do not, and need no knowledge made for them. */
+function canDrop(ops: readonly Op[]): boolean {
+  for (const op of ops) if (op.kind === "loop" || op.kind === "scan" || op.kind === "guard") return true;
+  return false;
 }
 // #endregion
