@@ -2,6 +2,7 @@
 // behind dead code (a loop on a cell known to be 0 never runs) and known values (an add to a cell
 // known to hold 3 is a set). It only ever claims what holds on every path to that point.
 import { innerOps, isBalanced, wrapUnsigned, type LoopOp, type Op } from "../08-lir/lir.ts";
+import type { GuardOp } from "./ops.ts";
 
 // #region knowledge
 /** What `cells` holds for a cell that holds `rest`, and for one whose value is unknown. */
@@ -98,14 +99,23 @@ export class Knowledge {
         const other = this.clone();
         for (const inner of op.then) this.apply(inner);
         for (const inner of op.otherwise) other.apply(inner);
-        if (isBalanced(op.then) && isBalanced(op.otherwise)) this.keepAgreed(other);
-        else this.forgetAll();
+        this.join(other, op);
         break;
       }
       case "out":
       case "check":
         break;
     }
+  }
+
+  /**
+   * After `guard`, its `then` applied to this and its `otherwise` to `other` (a clone of this from
+   * before it): keep what holds either way. A pass that follows the branches itself, each with its
+   * own knowledge, ends with this rather than applying the guard again.
+   */
+  join(other: Knowledge, guard: GuardOp): void {
+    if (isBalanced(guard.then) && isBalanced(guard.otherwise)) this.keepAgreed(other);
+    else this.forgetAll();
   }
 
   /**

@@ -44,9 +44,14 @@ function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
         else emit(loopWith(op, propagate(op.body, known.enter(op))));
         break;
       }
-      case "guard":
-        emit(guardWith(op, propagate(op.then, known.clone()), propagate(op.otherwise, known.clone())));
+      case "guard": {
+        // `then` runs on what is known here, `otherwise` on a copy; after it, what both leave.
+        const other = known.clone();
+        const guard = guardWith(op, propagate(op.then, known), propagate(op.otherwise, other));
+        known.join(other, guard);
+        out.push(guard);
         break;
+      }
       default:
         emit(op);
     }
