@@ -10,6 +10,7 @@ import type { SourcePos } from "../../06-interpreter/source.ts";
 import { isBalanced, type AddOp, type InOp, type Lir, type LoopOp, type Op, type OutOp, type Range, type Reach, type SetOp } from "../../08-lir/lir.ts";
 import { established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
 import { type GuardOp, afterScan } from "../ops.ts";
+import { loopWith } from "../rewrite.ts";
 
 export function foldOffsets(lir: Lir): Lir {
   const f = new Folder(0, { lo: 0, hi: 0 });
@@ -88,7 +89,7 @@ class Folder {
     for (const inner of op.body) body.fold(inner);
     body.flushChecks();
     const same = this.d === 0 && sameOps(op.body, body.out);
-    this.out.push(same ? op : { ...op, off: op.off + this.d, body: body.out });
+    this.out.push(same ? op : loopWith(op, body.out, op.off + this.d));
     // What the body checked may not have run (zero iterations): `known` stays as it was.
   }
 
