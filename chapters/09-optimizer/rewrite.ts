@@ -54,6 +54,6 @@ export function loopWith(op: LoopOp, body: readonly Op[], off = op.off): LoopOp 
 
 /** The guard with these branches: the guard itself when both are the same arrays. */
 export function guardWith(op: GuardOp, then: readonly Op[], otherwise: readonly Op[]): GuardOp {
-  return then === op.then && otherwise === op.otherwise ? op : { ...op, then, otherwise };
+  return then === op.then && otherwise === op.otherwise ? op : { kind: "guard", cells: op.cells, then, otherwise, pos: op.pos };
 }
 // #endregion rewrite
