@@ -150,24 +150,29 @@ export class Knowledge {
   }
 
   /**
-   * Forget the cells a balanced body may change. Its own ops are read where they stand (most bodies
-   * are a few ops); the lists inside it, through `written`, which keeps what it finds.
+   * Forget the cells a balanced body may change, from `at`, where the body starts. Its own ops, and
+   * those of the lists right inside it, are read where they stand (most bodies are a few ops); lists
+   * deeper inside, through `written`, which keeps what it finds for the next time.
    */
-  private forgetWritten(body: readonly Op[]): void {
-    let at = 0; // the body's moves so far
+  private forgetWritten(body: readonly Op[], at = 0, inside = false): void {
     for (const op of body) {
       if (op.kind === "move") at += op.delta;
       else if (op.kind === "add" || op.kind === "set" || op.kind === "in") this.set(at + op.off, null);
       else if (op.kind === "muladd") this.set(at + op.dst, null);
-      else if (op.kind === "loop") for (const off of written(op.body)) this.set(at + off, null); // without innerOps' array
-      else for (const inner of innerOps(op)) for (const off of written(inner)) this.set(at + off, null);
+      else if (op.kind === "loop") this.forgetInner(op.body, at, inside); // without innerOps' array
+      else for (const inner of innerOps(op)) this.forgetInner(inner, at, inside);
     }
+  }
+
+  private forgetInner(list: readonly Op[], at: number, inside: boolean): void {
+    if (!inside) this.forgetWritten(list, at, true);
+    else for (const off of written(list)) this.set(at + off, null);
   }
 }
 
 // #region written
-// An array, not the Set that collects them: the cache keeps one for every loop body while the
-// LIR lives, and a few numbers in an array take a fraction of a Set's table.
+// An array, not the Set that collects them: the cache keeps one for every body it was asked about
+// while the LIR lives, and a few numbers in an array take a fraction of a Set's table.
 const writtenCache = new WeakMap<readonly Op[], readonly number[]>();
 
 /** The cells (offsets from the pointer at its start) a balanced body may change, each once. */
