@@ -44,7 +44,7 @@ class RunFolder {
           break;
         }
         case "move": {
-          const prev = out.at(-1);
+          const prev = out[out.length - 1];
           if (prev?.kind === "move" && Math.sign(prev.delta) === Math.sign(op.delta)) {
             folded = true;
             out[out.length - 1] = { kind: "move", delta: prev.delta + op.delta, steps: prev.steps.concat(op.steps) };

@@ -61,7 +61,7 @@ function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
 
 /** A balanced loop whose body ends by zeroing its cell: entered once, it exits at the first test. */
 function runsOnce(loop: LoopOp): boolean {
-  const last = loop.body.at(-1);
+  const last = loop.body[loop.body.length - 1];
   return last?.kind === "set" && last.off === loop.off && last.value === 0 && isBalanced(loop.body);
 }
 // #endregion
