@@ -41,7 +41,7 @@ function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
         const v = known.get(op.off);
         if (v === 0) emit(op); // never runs: nothing to learn inside (dead-code removes it)
         else if (v !== null && runsOnce(op)) for (const inner of propagate(op.body, known)) out.push(inner);
-        else emit(loopWith(op, propagate(op.body, known.enter(op))));
+        else emit(loopWith(op, propagate(op.body, asksOwnCells(op.body) ? Knowledge.nothing() : known.enter(op))));
         break;
       }
       case "guard": {
@@ -57,6 +57,19 @@ function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
     }
   }
   return keepSame(ops, dropDeadStores(out));
+}
+
+/**
+ * Does the body ask only about cells it writes itself? Adds and sets do, and I/O, checks and moves
+ * ask nothing. Those cells are unknown at the start of every iteration, so such a body starts from
+ * nothing known, without a copy of what is known around it.
+ */
+function asksOwnCells(body: readonly Op[]): boolean {
+  for (const op of body) {
+    const k = op.kind;
+    if (k !== "add" && k !== "set" && k !== "in" && k !== "out" && k !== "check" && k !== "move") return false;
+  }
+  return true;
 }
 
 /** A balanced loop whose body ends by zeroing its cell: entered once, it exits at the first test. */
