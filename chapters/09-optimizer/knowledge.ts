@@ -123,10 +123,11 @@ export class Knowledge {
    * unbalanced loop forgets `rest`, and a balanced branch has neither, so both still share it.)
    */
   private keepAgreed(other: Knowledge): void {
-    for (const k of [this, other]) {
-      const from = k.lo - k.base; // every offset either one holds apart from `rest`
-      for (let off = from; off < from + k.cells.length; off++) if (this.get(off) !== other.get(off)) this.set(off, null);
-    }
+    // Every offset either one holds apart from `rest`: from the lower of their first to the higher
+    // of their last (mostly the same, since both began as one copy).
+    const from = Math.min(this.lo - this.base, other.lo - other.base);
+    const to = Math.max(this.lo - this.base + this.cells.length, other.lo - other.base + other.cells.length);
+    for (let off = from; off < to; off++) if (this.get(off) !== other.get(off)) this.set(off, null);
   }
 
   /** What holds at the start of every iteration of `loop`, entered from here. */
