@@ -9,7 +9,7 @@
 import type { SourcePos } from "../../06-interpreter/source.ts";
 import { isBalanced, type AddOp, type InOp, type Lir, type LoopOp, type Op, type OutOp, type Range, type Reach, type SetOp } from "../../08-lir/lir.ts";
 import { established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
-import { type GuardOp, afterScan } from "../ops.ts";
+import { type GuardOp, type MulAddOp, afterScan } from "../ops.ts";
 import { loopWith } from "../rewrite.ts";
 
 export function foldOffsets(lir: Lir): Lir {
@@ -53,7 +53,7 @@ class Folder {
         break;
       case "muladd":
         this.flushChecks();
-        this.out.push(this.d === 0 ? op : { ...op, dst: op.dst + this.d, src: op.src + this.d });
+        this.out.push(this.d === 0 ? op : shifted(op, this.d));
         break;
       case "loop":
         if (isBalanced(op.body)) this.foldBalancedLoop(op);
@@ -164,9 +164,11 @@ function sameOps(a: readonly Op[], b: readonly Op[]): boolean {
   return true;
 }
 
-/** The op on the cell `d` further on. Written out, not spread: a spread costs a call into the runtime. */
-function shifted(op: AddOp | SetOp | InOp | OutOp, d: number): Op {
+/** The op on the cells `d` further on. Written out, not spread: a spread costs a call into the runtime. */
+function shifted(op: AddOp | SetOp | InOp | OutOp | MulAddOp, d: number): Op {
   switch (op.kind) {
+    case "muladd":
+      return { kind: "muladd", dst: op.dst + d, src: op.src + d, k: op.k, pos: op.pos };
     case "add":
       return { kind: "add", off: op.off + d, k: op.k, pos: op.pos };
     case "set":
