@@ -81,37 +81,47 @@ function runsOnce(loop: LoopOp): boolean {
 
 // #region dead-stores
 /**
+ * Cell -> the stretch in which a later set overwrites it. A stretch is the part of a list between
+ * two barriers (check, move, loop, scan), walked backwards; every list starts a new one. One map for
+ * every list, never cleared (clearing a map costs about what making one does): an entry made in
+ * another stretch no longer counts.
+ */
+const overwrittenIn = new Map<number, number>();
+let stretch = 0;
+
+/**
  * Drop adds, sets and muladds whose result a later set overwrites before anything reads it. Walks
  * backwards, remembering the cells that will be overwritten; anything that can fail or repeat
  * (check, move, loop, scan) ends the walk's knowledge, since the tape is seen when it fails.
  */
 function dropDeadStores(ops: Op[]): Op[] {
   if (!ops.some((op) => op.kind === "set")) return ops; // only a set overwrites: a list with none has nothing to drop
-  const overwritten = new Set<number>();
+  const overwritten = (off: number): boolean => overwrittenIn.get(off) === stretch;
   let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
+  stretch++;
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
     switch (op.kind) {
       case "set":
-        if (overwritten.has(op.off)) (dead ??= new Set()).add(i);
-        overwritten.add(op.off);
+        if (overwritten(op.off)) (dead ??= new Set()).add(i);
+        overwrittenIn.set(op.off, stretch);
         break;
       case "add":
-        if (overwritten.has(op.off)) (dead ??= new Set()).add(i);
+        if (overwritten(op.off)) (dead ??= new Set()).add(i);
         break;
       case "muladd":
-        if (overwritten.has(op.dst)) (dead ??= new Set()).add(i);
+        if (overwritten(op.dst)) (dead ??= new Set()).add(i);
         else {
-          overwritten.delete(op.dst);
-          overwritten.delete(op.src);
+          overwrittenIn.delete(op.dst);
+          overwrittenIn.delete(op.src);
         }
         break;
       case "in":
       case "out":
-        overwritten.delete(op.off);
+        overwrittenIn.delete(op.off);
         break;
       default: // check, move, loop, scan
-        if (overwritten.size > 0) overwritten.clear(); // clearing costs time even when it is empty
+        stretch++;
     }
   }
   const drop = dead;
