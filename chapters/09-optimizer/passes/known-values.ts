@@ -12,9 +12,18 @@ export function knownValues(lir: Lir): Lir {
 }
 
 function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
-  const out: Op[] = [];
+  // What replaces ops[0..i): made at the first change, as most loop bodies keep every op.
+  let out: Op[] | null = null;
+  let i = 0;
+  /** What replaces ops[i] from here on: the list, made now if it was not. */
+  const changed = (): Op[] => (out ??= ops.slice(0, i));
+  /** `op` in place of ops[i]. */
+  const keep = (op: Op): void => {
+    if (out !== null || op !== ops[i]) changed().push(op);
+  };
+  /** `op` in place of ops[i], and what is known after it. */
   const emit = (op: Op): void => {
-    out.push(op);
+    keep(op);
     known.apply(op);
   };
   /** An add, as a set when the cell's value is known. */
@@ -22,26 +31,31 @@ function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
     const v = known.get(op.off);
     emit(v === null ? op : { kind: "set", off: op.off, value: wrapUnsigned(v + op.k), pos: op.pos });
   };
-  for (const op of ops) {
+  for (; i < ops.length; i++) {
+    const op = ops[i]!;
     switch (op.kind) {
       case "add":
         add(op);
         break;
       case "set":
         if (known.get(op.off) !== op.value) emit(op);
+        else changed(); // it goes
         break;
       case "muladd": {
         const s = known.get(op.src);
         const k = s === null ? 0 : wrapSigned(s * op.k);
         if (s === null) emit(op);
-        else if (k !== 0) add({ kind: "add", off: op.dst, k, pos: op.pos }); // else it adds 0
+        else if (k !== 0) add({ kind: "add", off: op.dst, k, pos: op.pos });
+        else changed(); // it adds 0
         break;
       }
       case "loop": {
         const v = known.get(op.off);
         if (v === 0) emit(op); // never runs: nothing to learn inside (dead-code removes it)
-        else if (v !== null && runsOnce(op)) for (const inner of propagate(op.body, known)) out.push(inner);
-        else emit(loopWith(op, propagate(op.body, asksOwnCells(op.body) ? Knowledge.nothing() : known.enter(op))));
+        else if (v !== null && runsOnce(op)) {
+          const list = changed(); // the body in place of the loop
+          for (const inner of propagate(op.body, known)) list.push(inner);
+        } else emit(loopWith(op, propagate(op.body, asksOwnCells(op.body) ? Knowledge.nothing() : known.enter(op))));
         break;
       }
       case "guard": {
@@ -49,14 +63,14 @@ function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
         const other = known.clone();
         const guard = guardWith(op, propagate(op.then, known), propagate(op.otherwise, other));
         known.join(other, guard);
-        out.push(guard);
+        keep(guard);
         break;
       }
       default:
         emit(op);
     }
   }
-  return keepSame(ops, dropDeadStores(out));
+  return keepSame(ops, dropDeadStores(out ?? ops));
 }
 
 /**
@@ -94,7 +108,7 @@ let stretch = 0;
  * backwards, remembering the cells that will be overwritten; anything that can fail or repeat
  * (check, move, loop, scan) ends the walk's knowledge, since the tape is seen when it fails.
  */
-function dropDeadStores(ops: Op[]): Op[] {
+function dropDeadStores(ops: readonly Op[]): readonly Op[] {
   if (!ops.some((op) => op.kind === "set")) return ops; // only a set overwrites: a list with none has nothing to drop
   const overwritten = (off: number): boolean => overwrittenIn.get(off) === stretch;
   let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
