@@ -109,7 +109,7 @@ let stretch = 0;
  * (check, move, loop, scan) ends the walk's knowledge, since the tape is seen when it fails.
  */
 function dropDeadStores(ops: readonly Op[]): readonly Op[] {
-  if (!ops.some((op) => op.kind === "set")) return ops; // only a set overwrites: a list with none has nothing to drop
+  if (!holdsSet(ops)) return ops; // only a set overwrites: a list with none has nothing to drop
   const overwritten = (off: number): boolean => overwrittenIn.get(off) === stretch;
   let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
   stretch++;
@@ -140,5 +140,11 @@ function dropDeadStores(ops: readonly Op[]): readonly Op[] {
   }
   const drop = dead;
   return drop === null ? ops : ops.filter((_, i) => !drop.has(i));
+}
+
+/** A loop, not `some`: it runs for every list, and a callback per op costs more than the test. */
+function holdsSet(ops: readonly Op[]): boolean {
+  for (let i = 0; i < ops.length; i++) if (ops[i]!.kind === "set") return true;
+  return false;
 }
 // #endregion
