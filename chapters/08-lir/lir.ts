@@ -176,10 +176,12 @@ const balancedCache = new WeakMap<readonly Op[], boolean>();
  * the same cell by the same offset at every turn.
  */
 export function isBalanced(ops: readonly Op[]): boolean {
-  const known = balancedCache.get(ops);
-  if (known !== undefined) return known;
-  // The lists inside first, with a stack of lists rather than recursion: nesting can be deep.
-  const order = listsWithin(ops, (list) => !balancedCache.has(list));
+  const answer = flatBalance(ops) ?? balancedCache.get(ops);
+  if (answer !== undefined) return answer;
+  // The lists inside not worked out yet first, with a stack of lists rather than recursion:
+  // nesting can be deep.
+  const order = listsWithin(ops, (list) => flatBalance(list) === undefined && !balancedCache.has(list));
+  const known = (list: readonly Op[]): boolean => (flatBalance(list) ?? balancedCache.get(list)) === true;
   for (let i = order.length - 1; i >= 0; i--) {
     const list = order[i]!;
     let net = 0;
@@ -190,7 +192,7 @@ export function isBalanced(ops: readonly Op[]): boolean {
           net += op.delta;
           break;
         case "loop":
-          balanced &&= balancedCache.get(op.body) === true;
+          balanced &&= known(op.body);
           break;
         case "add":
         case "set":
@@ -200,13 +202,44 @@ export function isBalanced(ops: readonly Op[]): boolean {
           break; // they hold no ops and leave the pointer where it is
         default: {
           const def = definitionOf(op); // looked up once, for both questions
-          if (def.movesPointer === true || !(def.inner?.(op) ?? NO_INNER_OPS).every((inner) => balancedCache.get(inner) === true)) balanced = false;
+          if (def.movesPointer === true || !(def.inner?.(op) ?? NO_INNER_OPS).every(known)) balanced = false;
         }
       }
     }
     balancedCache.set(list, balanced && net === 0);
   }
   return balancedCache.get(ops)!;
+}
+
+/**
+ * Whether a list with no lists inside is balanced, or undefined for one with lists inside. Only
+ * those are cached: most loop bodies hold none, and adding up their few ops again costs less than
+ * a cache entry.
+ */
+function flatBalance(list: readonly Op[]): boolean | undefined {
+  let net = 0;
+  for (let i = 0; i < list.length; i++) {
+    const op = list[i]!;
+    switch (op.kind) {
+      case "move":
+        net += op.delta;
+        break;
+      case "add":
+      case "set":
+      case "check":
+      case "in":
+      case "out":
+        break;
+      case "loop":
+        return undefined;
+      default: {
+        const def = definitionOf(op);
+        if (def.inner !== undefined) return undefined;
+        if (def.movesPointer === true) return false; // whatever the rest holds
+      }
+    }
+  }
+  return net === 0;
 }
 // #endregion
 

@@ -2,23 +2,29 @@
 // behind dead code (a loop on a cell known to be 0 never runs) and known values (an add to a cell
 // known to hold 3 is a set). It only ever claims what holds on every path to that point.
 import { innerOps, isBalanced, wrapUnsigned, type LoopOp, type Op } from "../08-lir/lir.ts";
+import type { GuardOp } from "./ops.ts";
 
 // #region knowledge
+/** What `cells` holds for a cell that holds `rest`, and for one whose value is unknown. */
+const REST = -2;
+const UNKNOWN = -1;
+const NO_CELLS = new Int16Array(0);
+
 export class Knowledge {
   /**
-   * The cells by key (offset + base), from key `lo` on: a value, null when unknown, or a hole when
-   * the cell holds `rest`. An array rather than a map: the passes copy what is known at every loop
-   * and guard, and copying an array of the few dozen cells a program touches is one block copy.
+   * The cells by key (offset + base), from key `lo` on: a value 0..255, UNKNOWN, or REST (and so is
+   * every cell past either end). A typed array rather than a map: the passes copy what is known at
+   * every loop and guard, and copying the few dozen cells a program touches is one block copy.
    */
-  private cells: (number | null | undefined)[];
+  private cells: Int16Array;
 
   private constructor(
     private rest: number | null,
     private base = 0,
-    cells: readonly (number | null | undefined)[] = [],
+    cells: Int16Array = NO_CELLS,
     private lo = 0,
   ) {
-    this.cells = cells.slice();
+    this.cells = new Int16Array(cells);
   }
 
   /** At the start of a program: every cell holds 0. */
@@ -33,19 +39,25 @@ export class Knowledge {
 
   get(off: number): number | null {
     const i = off + this.base - this.lo;
-    // Read only inside the array: an index past either end is a slow lookup (-1 is a property name).
-    const v = i >= 0 && i < this.cells.length ? this.cells[i] : undefined;
-    return v === undefined ? this.rest : v;
+    const v = i >= 0 && i < this.cells.length ? this.cells[i]! : REST;
+    return v === REST ? this.rest : v === UNKNOWN ? null : v;
   }
 
   private set(off: number, v: number | null): void {
     const key = off + this.base;
     if (this.cells.length === 0) this.lo = key;
-    else if (key < this.lo) {
-      this.cells = new Array<number | null | undefined>(this.lo - key).concat(this.cells);
-      this.lo = key;
+    const i = key - this.lo;
+    // Grown by half as much again past the end, so that a pointer walking right copies the array
+    // a few times, not at every step; the new cells hold `rest`.
+    if (i < 0 || i >= this.cells.length) {
+      const lo = Math.min(key, this.lo);
+      const length = i < 0 ? this.cells.length - i : Math.max(i + 1, this.cells.length + (this.cells.length >> 1));
+      const grown = new Int16Array(length).fill(REST);
+      grown.set(this.cells, this.lo - lo);
+      this.cells = grown;
+      this.lo = lo;
     }
-    this.cells[key - this.lo] = v;
+    this.cells[key - this.lo] = v === null ? UNKNOWN : v;
   }
   // #endregion
 
@@ -79,7 +91,7 @@ export class Knowledge {
         break;
       case "loop":
         if (this.get(op.off) === 0) break; // it does not run
-        if (isBalanced(op.body)) for (const off of written(op.body)) this.set(off, null);
+        if (isBalanced(op.body)) this.forgetWritten(op.body);
         else this.forgetAll();
         this.set(op.off, 0); // a loop ends when its cell is 0
         break;
@@ -87,8 +99,7 @@ export class Knowledge {
         const other = this.clone();
         for (const inner of op.then) this.apply(inner);
         for (const inner of op.otherwise) other.apply(inner);
-        if (isBalanced(op.then) && isBalanced(op.otherwise)) this.keepAgreed(other);
-        else this.forgetAll();
+        this.join(other, op);
         break;
       }
       case "out":
@@ -98,21 +109,32 @@ export class Knowledge {
   }
 
   /**
+   * After `guard`, its `then` applied to this and its `otherwise` to `other` (a clone of this from
+   * before it): keep what holds either way. A pass that follows the branches itself, each with its
+   * own knowledge, ends with this rather than applying the guard again.
+   */
+  join(other: Knowledge, guard: GuardOp): void {
+    if (isBalanced(guard.then) && isBalanced(guard.otherwise)) this.keepAgreed(other);
+    else this.forgetAll();
+  }
+
+  /**
    * Keep only what `other` knows too: after one of two balanced branches ran. (Only a scan or an
    * unbalanced loop forgets `rest`, and a balanced branch has neither, so both still share it.)
    */
   private keepAgreed(other: Knowledge): void {
-    for (const k of [this, other]) {
-      const from = k.lo - k.base; // every offset either one holds apart from `rest`
-      for (let off = from; off < from + k.cells.length; off++) if (this.get(off) !== other.get(off)) this.set(off, null);
-    }
+    // Every offset either one holds apart from `rest`: from the lower of their first to the higher
+    // of their last (mostly the same, since both began as one copy).
+    const from = Math.min(this.lo - this.base, other.lo - other.base);
+    const to = Math.max(this.lo - this.base + this.cells.length, other.lo - other.base + other.cells.length);
+    for (let off = from; off < to; off++) if (this.get(off) !== other.get(off)) this.set(off, null);
   }
 
   /** What holds at the start of every iteration of `loop`, entered from here. */
   enter(loop: LoopOp): Knowledge {
     if (!isBalanced(loop.body)) return Knowledge.nothing();
     const k = this.clone();
-    for (const off of written(loop.body)) k.set(off, null);
+    k.forgetWritten(loop.body);
     k.set(loop.off, null); // not 0, but which value depends on the iteration
     return k;
   }
@@ -124,14 +146,34 @@ export class Knowledge {
   }
 
   private forgetAll(): void {
-    this.cells = [];
+    this.cells = NO_CELLS;
     this.rest = null;
+  }
+
+  /**
+   * Forget the cells a balanced body may change, from `at`, where the body starts. Its own ops, and
+   * those of the lists right inside it, are read where they stand (most bodies are a few ops); lists
+   * deeper inside, through `written`, which keeps what it finds for the next time.
+   */
+  private forgetWritten(body: readonly Op[], at = 0, inside = false): void {
+    for (const op of body) {
+      if (op.kind === "move") at += op.delta;
+      else if (op.kind === "add" || op.kind === "set" || op.kind === "in") this.set(at + op.off, null);
+      else if (op.kind === "muladd") this.set(at + op.dst, null);
+      else if (op.kind === "loop") this.forgetInner(op.body, at, inside); // without innerOps' array
+      else for (const inner of innerOps(op)) this.forgetInner(inner, at, inside);
+    }
+  }
+
+  private forgetInner(list: readonly Op[], at: number, inside: boolean): void {
+    if (!inside) this.forgetWritten(list, at, true);
+    else for (const off of written(list)) this.set(at + off, null);
   }
 }
 
 // #region written
-// An array, not the Set that collects them: the cache keeps one for every loop body while the
-// LIR lives, and a few numbers in an array take a fraction of a Set's table.
+// An array, not the Set that collects them: the cache keeps one for every body it was asked about
+// while the LIR lives, and a few numbers in an array take a fraction of a Set's table.
 const writtenCache = new WeakMap<readonly Op[], readonly number[]>();
 
 /** The cells (offsets from the pointer at its start) a balanced body may change, each once. */

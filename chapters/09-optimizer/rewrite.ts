@@ -16,7 +16,7 @@ export function rewrite(ops: readonly Op[], replace: (op: Op) => Op | readonly O
       if (replaced === op) continue;
       out = ops.slice(0, i);
     }
-    if ("kind" in replaced) out.push(replaced);
+    if (!isList(replaced)) out.push(replaced);
     else for (let j = 0; j < replaced.length; j++) out.push(replaced[j]!); // not push(...): spreading costs an iterator
   }
   return out ?? ops;
@@ -36,13 +36,24 @@ export function keepSame(before: readonly Op[], after: readonly Op[]): readonly 
   return before;
 }
 
-/** The loop with this body: the loop itself when the body is the same array. */
-export function loopWith(op: LoopOp, body: readonly Op[]): LoopOp {
-  return body === op.body ? op : { ...op, body };
+/** Is a pass's answer a list? Asking an array is quicker than asking ops of every kind for a `kind`. */
+function isList(replaced: Op | readonly Op[]): replaced is readonly Op[] {
+  return Array.isArray(replaced);
+}
+
+/**
+ * The loop with this body (and on cell `off`): the loop itself when neither changed. Written out
+ * rather than spread, as a new loop is made for most loops in most passes, and a spread costs a call
+ * into the runtime; its `known` range stays unsaid when it was.
+ */
+export function loopWith(op: LoopOp, body: readonly Op[], off = op.off): LoopOp {
+  if (body === op.body && off === op.off) return op;
+  const { pos, end, known } = op;
+  return known === undefined ? { kind: "loop", off, body, pos, end } : { kind: "loop", off, body, pos, end, known };
 }
 
 /** The guard with these branches: the guard itself when both are the same arrays. */
 export function guardWith(op: GuardOp, then: readonly Op[], otherwise: readonly Op[]): GuardOp {
-  return then === op.then && otherwise === op.otherwise ? op : { ...op, then, otherwise };
+  return then === op.then && otherwise === op.otherwise ? op : { kind: "guard", cells: op.cells, then, otherwise, pos: op.pos };
 }
 // #endregion rewrite

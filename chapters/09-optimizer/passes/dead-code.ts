@@ -20,16 +20,26 @@ function sweep(ops: readonly Op[], known: Knowledge): readonly Op[] {
       out ??= ops.slice(0, i);
       continue;
     }
-    const kept =
-      op.kind === "loop"
-        ? loopWith(op, sweep(op.body, known.enter(op)))
-        : op.kind === "guard"
-          ? guardWith(op, sweep(op.then, known.clone()), sweep(op.otherwise, known.clone()))
-          : op;
+    let kept: Op = op;
+    if (op.kind === "loop") {
+      kept = loopWith(op, canDrop(op.body) ? sweep(op.body, known.enter(op)) : op.body);
+      known.apply(kept);
+    } else if (op.kind === "guard") {
+      // `then` is swept with what is known here, `otherwise` with a copy; after it, what both leave.
+      const other = known.clone();
+      const guard = guardWith(op, sweep(op.then, known), sweep(op.otherwise, other));
+      known.join(other, guard);
+      kept = guard;
+    } else known.apply(op);
     if (kept !== op) out ??= ops.slice(0, i);
     out?.push(kept);
-    known.apply(kept);
   }
   return out ?? ops;
+}
+
+/** Does the list hold anything sweep may drop? Most loop bodies do not, and need no knowledge made for them. */
+function canDrop(ops: readonly Op[]): boolean {
+  for (const op of ops) if (op.kind === "loop" || op.kind === "scan" || op.kind === "guard") return true;
+  return false;
 }
 // #endregion

@@ -7,9 +7,10 @@
 // that `<` or `>` failed. Only the pointer update moves, to the end of the straight-line stretch,
 // and it is kept even across a loop when the loop's body is balanced.
 import type { SourcePos } from "../../06-interpreter/source.ts";
-import { isBalanced, type Lir, type LoopOp, type Op, type Range, type Reach } from "../../08-lir/lir.ts";
+import { isBalanced, type AddOp, type InOp, type Lir, type LoopOp, type Op, type OutOp, type Range, type Reach, type SetOp } from "../../08-lir/lir.ts";
 import { established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
-import { type GuardOp, afterScan } from "../ops.ts";
+import { type GuardOp, type MulAddOp, afterScan } from "../ops.ts";
+import { loopWith } from "../rewrite.ts";
 
 export function foldOffsets(lir: Lir): Lir {
   const f = new Folder(0, { lo: 0, hi: 0 });
@@ -48,11 +49,11 @@ class Folder {
       case "out":
         this.flushChecks();
         // With no move deferred the op stays as it is: ops are never changed, so it can be shared.
-        this.out.push(this.d === 0 ? op : { ...op, off: op.off + this.d });
+        this.out.push(this.d === 0 ? op : shifted(op, this.d));
         break;
       case "muladd":
         this.flushChecks();
-        this.out.push(this.d === 0 ? op : { ...op, dst: op.dst + this.d, src: op.src + this.d });
+        this.out.push(this.d === 0 ? op : shifted(op, this.d));
         break;
       case "loop":
         if (isBalanced(op.body)) this.foldBalancedLoop(op);
@@ -88,7 +89,7 @@ class Folder {
     for (const inner of op.body) body.fold(inner);
     body.flushChecks();
     const same = this.d === 0 && sameOps(op.body, body.out);
-    this.out.push(same ? op : { ...op, off: op.off + this.d, body: body.out });
+    this.out.push(same ? op : loopWith(op, body.out, op.off + this.d));
     // What the body checked may not have run (zero iterations): `known` stays as it was.
   }
 
@@ -161,6 +162,21 @@ function sameOps(a: readonly Op[], b: readonly Op[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The op on the cells `d` further on. Written out, not spread: a spread costs a call into the runtime. */
+function shifted(op: AddOp | SetOp | InOp | OutOp | MulAddOp, d: number): Op {
+  switch (op.kind) {
+    case "muladd":
+      return { kind: "muladd", dst: op.dst + d, src: op.src + d, k: op.k, pos: op.pos };
+    case "add":
+      return { kind: "add", off: op.off + d, k: op.k, pos: op.pos };
+    case "set":
+      return { kind: "set", off: op.off + d, value: op.value, pos: op.pos };
+    case "in":
+    case "out":
+      return { kind: op.kind, off: op.off + d, pos: op.pos };
+  }
 }
 
 function sameRange(a: Range, b: Range): boolean {

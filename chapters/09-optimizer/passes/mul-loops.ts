@@ -5,7 +5,7 @@
 // A body that also sets other cells (`[>[-]+<-]`) has a closed form too, but the sets happen only if
 // the loop runs at all: that one keeps a loop, which runs once at most (`if`, to the backend).
 import { wrapSigned, wrapUnsigned, type AddOp, type Lir, type LoopOp, type Op, type SetOp } from "../../08-lir/lir.ts";
-import { rewrite } from "../rewrite.ts";
+import { loopWith, rewrite } from "../rewrite.ts";
 
 // #region mul-loops
 export function mulLoops(lir: Lir): Lir {
@@ -44,7 +44,7 @@ function closedForm(loop: LoopOp): Op[] | null {
   for (const [off, value] of assigned) ops.push({ kind: "set", off, value, pos: firstSet(loop, off).pos });
   ops.push({ kind: "set", off: loop.off, value: 0, pos: loop.pos });
   // With sets, run only if the loop would have run: a loop whose body ends by zeroing its cell.
-  const closed: Op[] = assigned.size === 0 ? ops : [{ ...loop, body: ops }];
+  const closed: Op[] = assigned.size === 0 ? ops : [loopWith(loop, ops)];
   if (checked.lo > checked.hi) return closed;
   // The body checks cells it reaches: if one is off the tape, the loop fails there, after the adds
   // before it. So the closed form may run only when all of them are on the tape, which is tested
