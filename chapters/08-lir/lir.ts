@@ -176,47 +176,22 @@ const balancedCache = new WeakMap<readonly Op[], boolean>();
  * the same cell by the same offset at every turn.
  */
 export function isBalanced(ops: readonly Op[]): boolean {
-  const answer = flatBalance(ops) ?? balancedCache.get(ops);
+  const answer = balanceOf(ops) ?? balancedCache.get(ops);
   if (answer !== undefined) return answer;
   // The lists inside not worked out yet first, with a stack of lists rather than recursion:
   // nesting can be deep.
-  const order = listsWithin(ops, (list) => flatBalance(list) === undefined && !balancedCache.has(list));
-  const known = (list: readonly Op[]): boolean => (flatBalance(list) ?? balancedCache.get(list)) === true;
-  for (let i = order.length - 1; i >= 0; i--) {
-    const list = order[i]!;
-    let net = 0;
-    let balanced = true;
-    for (const op of list) {
-      switch (op.kind) {
-        case "move":
-          net += op.delta;
-          break;
-        case "loop":
-          balanced &&= known(op.body);
-          break;
-        case "add":
-        case "set":
-        case "check":
-        case "in":
-        case "out":
-          break; // they hold no ops and leave the pointer where it is
-        default: {
-          const def = definitionOf(op); // looked up once, for both questions
-          if (def.movesPointer === true || !(def.inner?.(op) ?? NO_INNER_OPS).every(known)) balanced = false;
-        }
-      }
-    }
-    balancedCache.set(list, balanced && net === 0);
-  }
+  const order = listsWithin(ops, (list) => balanceOf(list) === undefined && !balancedCache.has(list));
+  const known = (list: readonly Op[]): boolean => (balanceOf(list) ?? balancedCache.get(list)) === true;
+  for (let i = order.length - 1; i >= 0; i--) balancedCache.set(order[i]!, balanceOf(order[i]!, known)!);
   return balancedCache.get(ops)!;
 }
 
 /**
- * Whether a list with no lists inside is balanced, or undefined for one with lists inside. Only
- * those are cached: most loop bodies hold none, and adding up their few ops again costs less than
- * a cache entry.
+ * Whether `list` is balanced, `inner` answering for the lists inside it. Without `inner`, undefined
+ * for a list with lists inside: only those are cached, since most loop bodies hold none, and adding
+ * up their few ops again costs less than a cache entry.
  */
-function flatBalance(list: readonly Op[]): boolean | undefined {
+function balanceOf(list: readonly Op[], inner?: (list: readonly Op[]) => boolean): boolean | undefined {
   let net = 0;
   for (let i = 0; i < list.length; i++) {
     const op = list[i]!;
@@ -229,12 +204,18 @@ function flatBalance(list: readonly Op[]): boolean | undefined {
       case "check":
       case "in":
       case "out":
-        break;
+        break; // they hold no ops and leave the pointer where it is
       case "loop":
-        return undefined;
+        if (inner === undefined) return undefined;
+        if (!inner(op.body)) return false;
+        break;
       default: {
-        const def = definitionOf(op);
-        if (def.inner !== undefined) return undefined;
+        const def = definitionOf(op); // looked up once, for both questions
+        const lists = def.inner?.(op);
+        if (lists !== undefined) {
+          if (inner === undefined) return undefined;
+          if (!lists.every(inner)) return false;
+        }
         if (def.movesPointer === true) return false; // whatever the rest holds
       }
     }
