@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { runChild, runBun, ROOT } from "../shared/child.ts";
-import { Assembler, type BranchSite } from "../chapters/04-encoder/assembler.ts";
+import { Assembler, branchText, type BranchSite } from "../chapters/04-encoder/assembler.ts";
 import { ByteBuffer } from "../chapters/04-encoder/byte-buffer.ts";
 import { CONDITION_NAMES } from "../chapters/04-encoder/conditions.ts";
 import { ListingError } from "../chapters/04-encoder/errors.ts";
@@ -553,7 +553,8 @@ describe("the extension point for labels (chapter 5)", () => {
   test("a forward branch is emitted with a zero field and patched once the target is known", () => {
     const a = new Labels();
     const j = a.forward("jne", 4);
-    expect(j).toEqual({ start: 0, field: 2, width: 4, end: 6, text: "jne .L1" });
+    expect(j).toEqual({ start: 0, field: 2, width: 4, end: 6, mnemonic: "jne", target: ".L1" });
+    expect(branchText(j)).toBe("jne .L1");
     const s = a.forward("jmp", 1);
     a.nop(3);
     a.bind(j);

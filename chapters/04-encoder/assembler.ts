@@ -21,9 +21,13 @@ export interface BranchSite {
   readonly field: number;
   readonly width: 1 | 4;
   readonly end: number;
-  /** The instruction as the listing shows it, for error messages. */
-  readonly text: string;
+  /** The instruction, `mnemonic target` as the listing shows it (branchText), for error messages. */
+  readonly mnemonic: BranchMnemonic;
+  readonly target: string;
 }
+
+/** A branch as the listing shows it: made only for a message, not for every branch a JIT emits. */
+export const branchText = (site: Pick<BranchSite, "mnemonic" | "target">): string => `${site.mnemonic} ${site.target}`;
 
 /** Where the last instruction's displacement and immediate fields are, to patch them later. */
 export interface InstructionSite {
@@ -338,19 +342,18 @@ export class Assembler {
    * it does not know yet and patchBranch once it does. call has no rel8 form: width 1 is an EncodeError.
    */
   protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: string): BranchSite {
-    const text = `${mnemonic} ${target}`;
     const start = this.offset;
     const buf = this.buf;
     // The opcode's bytes go straight into the buffer: a JIT emits a branch for every loop and check.
     const opcodes = BRANCH_OPCODES.get(mnemonic);
     if (opcodes === undefined) throw conditionError(mnemonic.slice(1), "jcc");
     const opcode = width === 1 ? opcodes.rel8 : opcodes.rel32;
-    if (opcode < 0) throw new EncodeError(text, "call has no rel8 form: it always takes a 32-bit displacement");
+    if (opcode < 0) throw new EncodeError(branchText({ mnemonic, target }), "call has no rel8 form: it always takes a 32-bit displacement");
     if (opcode > 0xff) buf.byte(opcode >> 8); // 0f 8x
     buf.byte(opcode & 0xff);
     buf.int(0, width);
-    this.record(start, text);
-    return { start, field: this.offset - width, width, end: this.offset, text };
+    this.record(start, this.entries === null ? "" : branchText({ mnemonic, target })); // no text without a listing
+    return { start, field: this.offset - width, width, end: this.offset, mnemonic, target };
   }
 
   /**
@@ -360,7 +363,7 @@ export class Assembler {
   protected patchBranch(site: BranchSite, target: number): void {
     const rel = target - site.end;
     if (!fitsSigned(rel, site.width * 8)) {
-      throw new EncodeError(site.text, site.width === 1
+      throw new EncodeError(branchText(site), site.width === 1
         ? `the target is ${rel} bytes from the end of the jump, outside rel8's -128..127: use the near (rel32) form`
         : `the target is ${rel} bytes away, outside rel32's range`);
     }

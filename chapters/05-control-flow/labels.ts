@@ -2,7 +2,7 @@
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
 // subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
-import { Assembler, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import { Assembler, branchText, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
 import { fitsSigned } from "../04-encoder/numbers.ts";
@@ -47,14 +47,21 @@ export class Label {
 /**
  * What the assembler knows about a label: once bound, its offset; until then, the branches emitted
  * before it was bound, whose displacement is still zero (the first is the one to point at if it is
- * never bound), or null while none waits. No record around them: one record per label would
- * outweigh the code.
+ * never bound): the one branch, or a list once a second comes, or null while none waits. No record
+ * around them, and no list for one branch (most labels have one): they would outweigh the code.
  */
-type LabelState = number | BranchSite[] | null;
+type LabelState = number | BranchSite | BranchSite[] | null;
+
+const NO_BRANCHES: readonly BranchSite[] = [];
+
+/** The branches waiting for a label in this state, in the order they were emitted. */
+function waiting(state: LabelState): readonly BranchSite[] {
+  if (state === null || typeof state === "number") return NO_BRANCHES;
+  return Array.isArray(state) ? state : [state];
+}
 // #endregion label
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-const NO_BRANCHES: readonly BranchSite[] = [];
 
 export class Asm extends Assembler {
   /** Every label this assembler made, in order: for finish's check and the listing's names. */
@@ -89,7 +96,7 @@ export class Asm extends Assembler {
       );
     }
     const here = this.offset;
-    const pending = state ?? NO_BRANCHES;
+    const pending = waiting(state);
     for (const site of pending) checkShort(site, label, here);
     label.state = here;
     for (const site of pending) this.patchBranch(site, here);
@@ -108,7 +115,7 @@ export class Asm extends Assembler {
 
   /** Whether branches wait for `label`: something jumps to it or calls it, and it is not bound yet. */
   isAwaited(label: Label): boolean {
-    return Array.isArray(this.#state(label));
+    return waiting(this.#state(label)).length > 0;
   }
 
   // #region jumps
@@ -154,9 +161,12 @@ export class Asm extends Assembler {
    */
   finish(): Uint8Array {
     const unbound: [Label, BranchSite][] = [];
-    for (const label of this.#labels) if (Array.isArray(label.state)) unbound.push([label, label.state[0]!]);
+    for (const label of this.#labels) {
+      const first = waiting(label.state)[0];
+      if (first !== undefined) unbound.push([label, first]);
+    }
     if (unbound.length > 0) {
-      const list = unbound.map(([label, first]) => `'${label}' (used by '${first.text}' at ${hex(first.start)})`);
+      const list = unbound.map(([label, first]) => `'${label}' (used by '${branchText(first)}' at ${hex(first.start)})`);
       throw new LabelError(
         `${list.join(", ")} ${unbound.length === 1 ? "is" : "are"} never bound, so the jump would land nowhere: ` +
           `bind each label where its code starts.`,
@@ -201,11 +211,12 @@ export class Asm extends Assembler {
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
     // (and only when "short" was asked for: "auto" chose it because it reaches).
-    if (width === "short" && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
+    if (width === "short" && target !== null) checkShort({ mnemonic, target: label.name, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
     if (typeof state === "number") this.patchBranch(site, state);
-    else if (state === null) label.state = [site];
-    else state.push(site);
+    else if (state === null) label.state = site;
+    else if (Array.isArray(state)) state.push(site);
+    else label.state = [state, site];
     return this;
   }
   // #endregion branch
@@ -224,7 +235,7 @@ function checkShort(site: Omit<BranchSite, "field">, label: Label, target: numbe
   const distance = target - site.end;
   if (site.width !== 1 || fitsSigned(distance, 8)) return;
   throw new LabelError(
-    `'${site.text}' at ${hex(site.start)} is short, but label '${label}' is ${distance} bytes from the end of the jump, ` +
+    `'${branchText(site)}' at ${hex(site.start)} is short, but label '${label}' is ${distance} bytes from the end of the jump, ` +
       `and rel8 reaches only -128..127. Drop the "short" hint (rel32 reaches ±2 GiB), or move the label closer.`,
   );
 }
