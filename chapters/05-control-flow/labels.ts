@@ -96,10 +96,11 @@ export class Asm extends Assembler {
       );
     }
     const here = this.offset;
-    const pending = waiting(state);
-    for (const site of pending) checkShort(site, label, here);
+    if (Array.isArray(state)) for (const site of state) checkShort(site, label, here);
+    else if (state !== null) checkShort(state, label, here);
     label.state = here;
-    for (const site of pending) this.patchBranch(site, here);
+    if (Array.isArray(state)) for (const site of state) this.patchBranch(site, here);
+    else if (state !== null) this.patchBranch(state, here);
     return this;
   }
   // #endregion bind

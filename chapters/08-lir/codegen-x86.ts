@@ -312,16 +312,24 @@ export function onCell<T extends Gpr | Imm>(home: CellHome, src: T): [Gpr, T] | 
   return home.kind === "mem" ? [home, src] : [home, src];
 }
 
+/**
+ * `add`, `sub`, `mov` or `cmp` with the cell as destination, wherever it is: what onCell's pair
+ * spread into the method does, without the two arrays the spread makes for every op.
+ */
+export function cellOp(a: Asm, mnemonic: "add" | "sub" | "mov" | "cmp", home: CellHome, src: Gpr | Imm): Asm {
+  return home.kind === "mem" ? a[mnemonic](home, src) : a[mnemonic](home, src);
+}
+
 /** `add [o] k`: one add (or sub) on the cell. */
 function add(l: X86Lowering, op: OpTypes["add"]): void {
   const home = l.cell(op.off);
-  if (op.k > 0) l.a.add(...onCell(home, op.k));
-  else l.a.sub(...onCell(home, -op.k));
+  if (op.k > 0) cellOp(l.a, "add", home, op.k);
+  else cellOp(l.a, "sub", home, -op.k);
 }
 
 /** `set [o] v`: one store. */
 function set(l: X86Lowering, op: OpTypes["set"]): void {
-  l.a.mov(...onCell(l.cell(op.off), op.value));
+  cellOp(l.a, "mov", l.cell(op.off), op.value);
 }
 // #endregion cells
 
@@ -345,10 +353,10 @@ function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const body = l.label("loop", op.pos); // named after the [ and the ]
   const done = l.label("end", op.end);
   l.loopTest(op.pos, op.off);
-  l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
+  cellOp(l.a, "cmp", l.cell(op.off), 0).je(done).bind(body);
   l.nest(op.body, () => {
     l.loopTest(op.end, op.off);
-    l.a.cmp(...onCell(l.cell(op.off), 0)).jne(body).bind(done);
+    cellOp(l.a, "cmp", l.cell(op.off), 0).jne(body).bind(done);
   });
 }
 // #endregion loops
