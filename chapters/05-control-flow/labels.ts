@@ -51,7 +51,9 @@ export class Label {
  * around them, and no list for one branch (most labels have one): they would outweigh the code.
  */
 type LabelState = number | BranchSite | BranchSite[] | null;
+// #endregion label
 
+const hex = (n: number): string => `0x${n.toString(16)}`;
 const NO_BRANCHES: readonly BranchSite[] = [];
 
 /** The branches waiting for a label in this state, in the order they were emitted. */
@@ -59,9 +61,6 @@ function waiting(state: LabelState): readonly BranchSite[] {
   if (state === null || typeof state === "number") return NO_BRANCHES;
   return Array.isArray(state) ? state : [state];
 }
-// #endregion label
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export class Asm extends Assembler {
   /** Every label this assembler made, in order: for finish's check and the listing's names. */
@@ -96,6 +95,7 @@ export class Asm extends Assembler {
       );
     }
     const here = this.offset;
+    // Every check, then every patch; a single waiting branch is taken as it is, with no list made for it.
     if (Array.isArray(state)) for (const site of state) checkShort(site, label, here);
     else if (state !== null) checkShort(state, label, here);
     label.state = here;
