@@ -537,6 +537,17 @@ describe("the code buffer", () => {
     b.patch(0, [7]);
     expect(copy[0]).toBe(1); // a copy, not a view
   });
+
+  test("view: the bytes written so far without a copy; a patch shows in it, growing leaves it as it was", () => {
+    const b = new ByteBuffer(16);
+    b.bytes([1, 2, 3]);
+    const view = b.view();
+    expect([...view]).toEqual([1, 2, 3]);
+    b.patch(0, [7]);
+    expect(view[0]).toBe(7);
+    b.bytes(new Array(40).fill(9));
+    expect([...view]).toEqual([7, 2, 3]);
+  });
 });
 
 describe("the extension point for labels (chapter 5)", () => {

@@ -156,7 +156,7 @@ export class Asm extends Assembler {
 
   // #region finish
   /**
-   * The machine code, once every label that a branch uses is bound. Otherwise a LabelError listing
+   * The machine code (the buffer's own bytes, not a copy), once every label that a branch uses is bound. Otherwise a LabelError listing
    * each such label with the first branch that uses it and that branch's offset ("'exit' (used by
    * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound.
    */
@@ -173,12 +173,13 @@ export class Asm extends Assembler {
           `bind each label where its code starts.`,
       );
     }
-    return super.bytes();
+    return this.buf.view(); // not a copy: the code is handed over, and a big program's is megabytes
   }
 
-  /** The same as finish(): the bytes are not complete while a used label is unbound. */
+  /** A copy of the bytes, once finish() has checked them: they are not complete while a used label is unbound. */
   override bytes(): Uint8Array {
-    return this.finish();
+    this.finish();
+    return super.bytes();
   }
   // #endregion finish
 
