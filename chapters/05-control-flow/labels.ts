@@ -63,20 +63,31 @@ function waiting(state: LabelState): readonly BranchSite[] {
 }
 
 export class Asm extends Assembler {
-  /** Every label this assembler made, in order: for finish's check and the listing's names. */
-  readonly #labels: Label[] = [];
+  /** Every label this assembler made, in order, for the listing's names: kept only with a listing. */
+  readonly #labels: Label[] | null;
+  /** How many labels it made: an unnamed label's number. */
+  #made = 0;
+  /**
+   * The labels branches have waited for, in the order of their first such branch: finish checks that
+   * each is bound. The bound ones are dropped now and then (#await), so that a big program's labels
+   * need not all stay in memory until the end.
+   */
+  #awaited: Label[] = [];
+  #pruneAt = 1024;
   /** Whether it keeps a listing: without one, a label's name shows only in an error message. */
   readonly keepsListing: boolean;
 
   constructor(options: AssemblerOptions = {}) {
     super(options);
     this.keepsListing = options.listing !== false;
+    this.#labels = this.keepsListing ? [] : null;
   }
 
   /** A new, unbound label. The name is only for listings and errors (default L<n>, n counting this assembler's labels). */
   newLabel(name?: string): Label {
-    const label = new Label(name ?? this.#labels.length, this);
-    this.#labels.push(label);
+    const label = new Label(name ?? this.#made, this);
+    this.#made++;
+    this.#labels?.push(label);
     return label;
   }
 
@@ -162,7 +173,7 @@ export class Asm extends Assembler {
    */
   finish(): Uint8Array {
     const unbound: [Label, BranchSite][] = [];
-    for (const label of this.#labels) {
+    for (const label of this.#awaited) {
       const first = waiting(label.state)[0];
       if (first !== undefined) unbound.push([label, first]);
     }
@@ -185,14 +196,14 @@ export class Asm extends Assembler {
 
   /** The listing, with a `name:` line where each label is bound. */
   override toString(): string {
+    const listing = this.listing; // a ListingError without a listing
     const at = new Map<number, string[]>();
-    for (const { state: s, name } of this.#labels) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${name}:`]);
+    for (const { state: s, name } of this.#labels ?? []) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${name}:`]);
     const take = (offset: number): string[] => {
       const names = at.get(offset) ?? [];
       at.delete(offset);
       return names;
     };
-    const listing = this.listing;
     const lines = listing.length === 0 ? [] : super.toString().split("\n");
     const out = lines.flatMap((line, i) => [...take(listing[i]!.offset), line]);
     return [...out, ...[...at.values()].flat()].join("\n");
@@ -216,12 +227,24 @@ export class Asm extends Assembler {
     if (width === "short" && target !== null) checkShort({ mnemonic, target: label.name, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
     if (typeof state === "number") this.patchBranch(site, state);
-    else if (state === null) label.state = site;
     else if (Array.isArray(state)) state.push(site);
-    else label.state = [state, site];
+    else if (state !== null) label.state = [state, site];
+    else {
+      label.state = site; // the first branch to wait for it
+      this.#await(label);
+    }
     return this;
   }
   // #endregion branch
+
+  /** Note that a branch waits for `label`; past a size, first drop the labels bound since. */
+  #await(label: Label): void {
+    if (this.#awaited.length >= this.#pruneAt) {
+      this.#awaited = this.#awaited.filter((l) => typeof l.state !== "number");
+      this.#pruneAt = Math.max(1024, 2 * this.#awaited.length); // each label is copied a few times at most
+    }
+    this.#awaited.push(label);
+  }
 
   #state(label: Label): LabelState {
     // A label means nothing in another assembler's code.
