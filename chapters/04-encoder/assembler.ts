@@ -192,7 +192,7 @@ export class Assembler {
     l.dispBytes = p.dispBytes;
     l.immAt = immAt;
     l.immBytes = p.immBytes;
-    this.entries?.push({ offset: start, length: p.length, text: null, mnemonic, ops: [...ops] }); // ops may be operands' array
+    this.entries?.push({ offset: start, length: p.length, text: null, mnemonic, ops: ops.slice() }); // a copy: ops may be the array operands() fills in again
   }
 
   private record(start: number, text: string): void {
