@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { runChild, runBun, ROOT } from "../shared/child.ts";
-import { Assembler, type BranchSite } from "../chapters/04-encoder/assembler.ts";
+import { Assembler, branchText, type BranchSite } from "../chapters/04-encoder/assembler.ts";
 import { ByteBuffer } from "../chapters/04-encoder/byte-buffer.ts";
 import { CONDITION_NAMES } from "../chapters/04-encoder/conditions.ts";
 import { ListingError } from "../chapters/04-encoder/errors.ts";
@@ -537,6 +537,17 @@ describe("the code buffer", () => {
     b.patch(0, [7]);
     expect(copy[0]).toBe(1); // a copy, not a view
   });
+
+  test("view: the bytes written so far without a copy; a patch shows in it, growing leaves it as it was", () => {
+    const b = new ByteBuffer(16);
+    b.bytes([1, 2, 3]);
+    const view = b.view();
+    expect([...view]).toEqual([1, 2, 3]);
+    b.patch(0, [7]);
+    expect(view[0]).toBe(7);
+    b.bytes(new Array(40).fill(9));
+    expect([...view]).toEqual([7, 2, 3]);
+  });
 });
 
 describe("the extension point for labels (chapter 5)", () => {
@@ -553,7 +564,8 @@ describe("the extension point for labels (chapter 5)", () => {
   test("a forward branch is emitted with a zero field and patched once the target is known", () => {
     const a = new Labels();
     const j = a.forward("jne", 4);
-    expect(j).toEqual({ start: 0, field: 2, width: 4, end: 6, text: "jne .L1" });
+    expect(j).toEqual({ start: 0, field: 2, width: 4, end: 6, mnemonic: "jne", target: ".L1" });
+    expect(branchText(j)).toBe("jne .L1");
     const s = a.forward("jmp", 1);
     a.nop(3);
     a.bind(j);

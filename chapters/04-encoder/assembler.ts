@@ -21,9 +21,13 @@ export interface BranchSite {
   readonly field: number;
   readonly width: 1 | 4;
   readonly end: number;
-  /** The instruction as the listing shows it, for error messages. */
-  readonly text: string;
+  /** The instruction, `mnemonic target` as the listing shows it (branchText), for error messages. */
+  readonly mnemonic: BranchMnemonic;
+  readonly target: string;
 }
+
+/** A branch as the listing shows it: made only for a message, not for every branch a JIT emits. */
+export const branchText = (site: Pick<BranchSite, "mnemonic" | "target">): string => `${site.mnemonic} ${site.target}`;
 
 /** Where the last instruction's displacement and immediate fields are, to patch them later. */
 export interface InstructionSite {
@@ -79,6 +83,9 @@ export class Assembler {
   protected readonly buf = new ByteBuffer();
   // Where select plans each instruction: two records, filled in again every time.
   private readonly plans: readonly [Plan, Plan] = [new Plan(), new Plan()];
+  // Where each instruction's operands go on their way to emit: an array per arity, filled in again
+  // every time (see operands).
+  private readonly arrays: readonly [Operand[], Operand[], Operand[], Operand[]] = [[], [0], [0, 0], [0, 0, 0]];
   /** The listing entries, or null when the assembler keeps no listing. */
   private readonly entries: Entry[] | null;
   // The last instruction's fields, kept as numbers; lastInstruction builds the object on demand.
@@ -124,6 +131,19 @@ export class Assembler {
     const hex = lines.map((l) => [...l.bytes].map((b) => b.toString(16).padStart(2, "0")).join(" "));
     const width = hex.reduce((w, h) => Math.max(w, h.length), 0); // not max(...): a million arguments overflow the stack
     return lines.map((l, i) => `${l.offset.toString(16).padStart(4, "0")}  ${hex[i]!.padEnd(width)}  ${l.text}`.trimEnd()).join("\n");
+  }
+
+  /**
+   * The operands of one instruction as emit takes them, in an array of the assembler's own, filled in
+   * again for the next instruction: a JIT emits millions, and a new array for each would be most of
+   * what its code generation allocates. Trailing operands left undefined are not there.
+   */
+  protected operands(a?: Operand, b?: Operand, c?: Operand): readonly Operand[] {
+    const ops = this.arrays[c !== undefined ? 3 : b !== undefined ? 2 : a !== undefined ? 1 : 0];
+    if (a !== undefined) ops[0] = a;
+    if (b !== undefined) ops[1] = b;
+    if (c !== undefined) ops[2] = c;
+    return ops;
   }
 
   // #region emit
@@ -172,7 +192,7 @@ export class Assembler {
     l.dispBytes = p.dispBytes;
     l.immAt = immAt;
     l.immBytes = p.immBytes;
-    this.entries?.push({ offset: start, length: p.length, text: null, mnemonic, ops });
+    this.entries?.push({ offset: start, length: p.length, text: null, mnemonic, ops: ops.slice() }); // a copy: ops may be the array operands() fills in again
   }
 
   private record(start: number, text: string): void {
@@ -195,49 +215,49 @@ export class Assembler {
   }
 
   // #region alu-methods
-  add(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("add", ops); }
-  or(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("or", ops); }
-  adc(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("adc", ops); }
-  sbb(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sbb", ops); }
-  and(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("and", ops); }
-  sub(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sub", ops); }
-  xor(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("xor", ops); }
-  cmp(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("cmp", ops); }
+  add(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("add", this.operands(dst, src)); }
+  or(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("or", this.operands(dst, src)); }
+  adc(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("adc", this.operands(dst, src)); }
+  sbb(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sbb", this.operands(dst, src)); }
+  and(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("and", this.operands(dst, src)); }
+  sub(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sub", this.operands(dst, src)); }
+  xor(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("xor", this.operands(dst, src)); }
+  cmp(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("cmp", this.operands(dst, src)); }
   // #endregion alu-methods
-  test(...ops: [a: Gpr, b: Gpr | Mem | Imm] | [a: Mem, b: Gpr | Imm]): this { return this.emit("test", ops); }
+  test(...[a, b]: [a: Gpr, b: Gpr | Mem | Imm] | [a: Mem, b: Gpr | Imm]): this { return this.emit("test", this.operands(a, b)); }
 
-  mov(...ops: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("mov", ops); }
+  mov(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("mov", this.operands(dst, src)); }
   /** mov r64, imm64 in its 10-byte form, whatever the value (a patchable 64-bit constant). */
-  movabs(dst: Gpr<64>, value: Num): this { return this.emit("movabs", [dst, value]); }
-  movzx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movzx", [dst, src]); }
-  movsx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movsx", [dst, src]); }
-  movsxd(dst: Gpr<64>, src: Gpr<32> | Mem): this { return this.emit("movsxd", [dst, src]); }
-  lea(dst: Gpr, src: Mem): this { return this.emit("lea", [dst, src]); }
-  xchg(...ops: [a: Gpr, b: Gpr | Mem] | [a: Mem, b: Gpr]): this { return this.emit("xchg", ops); }
+  movabs(dst: Gpr<64>, value: Num): this { return this.emit("movabs", this.operands(dst, value)); }
+  movzx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movzx", this.operands(dst, src)); }
+  movsx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movsx", this.operands(dst, src)); }
+  movsxd(dst: Gpr<64>, src: Gpr<32> | Mem): this { return this.emit("movsxd", this.operands(dst, src)); }
+  lea(dst: Gpr, src: Mem): this { return this.emit("lea", this.operands(dst, src)); }
+  xchg(...[a, b]: [a: Gpr, b: Gpr | Mem] | [a: Mem, b: Gpr]): this { return this.emit("xchg", this.operands(a, b)); }
 
-  inc(dst: Gpr | Mem): this { return this.emit("inc", [dst]); }
-  dec(dst: Gpr | Mem): this { return this.emit("dec", [dst]); }
-  not(dst: Gpr | Mem): this { return this.emit("not", [dst]); }
-  neg(dst: Gpr | Mem): this { return this.emit("neg", [dst]); }
+  inc(dst: Gpr | Mem): this { return this.emit("inc", this.operands(dst)); }
+  dec(dst: Gpr | Mem): this { return this.emit("dec", this.operands(dst)); }
+  not(dst: Gpr | Mem): this { return this.emit("not", this.operands(dst)); }
+  neg(dst: Gpr | Mem): this { return this.emit("neg", this.operands(dst)); }
   /** rdx:rax = rax * src (unsigned; the operand size picks al/ax/eax/rax). */
-  mul(src: Gpr | Mem): this { return this.emit("mul", [src]); }
-  div(src: Gpr | Mem): this { return this.emit("div", [src]); }
-  idiv(src: Gpr | Mem): this { return this.emit("idiv", [src]); }
+  mul(src: Gpr | Mem): this { return this.emit("mul", this.operands(src)); }
+  div(src: Gpr | Mem): this { return this.emit("div", this.operands(src)); }
+  idiv(src: Gpr | Mem): this { return this.emit("idiv", this.operands(src)); }
   /** imul src; imul dst, src; imul dst, src, imm; and GNU's imul dst, imm for imul dst, dst, imm. */
-  imul(...ops: [src: Gpr | Mem] | [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Gpr, src: Gpr | Mem, imm: Imm]): this {
-    if (ops.length === 2 && isImm(ops[1])) return this.emit("imul", [ops[0], ops[0], ops[1]]);
-    return this.emit("imul", ops);
+  imul(...[a, b, c]: [src: Gpr | Mem] | [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Gpr, src: Gpr | Mem, imm: Imm]): this {
+    if (c === undefined && b !== undefined && isImm(b)) return this.emit("imul", this.operands(a, a, b));
+    return this.emit("imul", this.operands(a, b, c));
   }
 
   // #region shift-methods
-  rol(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rol", [dst, count]); }
-  ror(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("ror", [dst, count]); }
-  rcl(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rcl", [dst, count]); }
-  rcr(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rcr", [dst, count]); }
-  shl(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("shl", [dst, count]); }
-  shr(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("shr", [dst, count]); }
-  sal(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("sal", [dst, count]); }
-  sar(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("sar", [dst, count]); }
+  rol(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rol", this.operands(dst, count)); }
+  ror(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("ror", this.operands(dst, count)); }
+  rcl(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rcl", this.operands(dst, count)); }
+  rcr(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("rcr", this.operands(dst, count)); }
+  shl(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("shl", this.operands(dst, count)); }
+  shr(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("shr", this.operands(dst, count)); }
+  sal(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("sal", this.operands(dst, count)); }
+  sar(dst: Gpr | Mem, count: Gpr<8> | Imm): this { return this.emit("sar", this.operands(dst, count)); }
   // #endregion shift-methods
 
   /** Sign-extend al into ax, ax into eax, eax into rax. */
@@ -249,17 +269,17 @@ export class Assembler {
   cdq(): this { return this.emit("cdq", []); }
   cqo(): this { return this.emit("cqo", []); }
 
-  push(src: Gpr | Mem | Imm): this { return this.emit("push", [src]); }
-  pop(dst: Gpr | Mem): this { return this.emit("pop", [dst]); }
+  push(src: Gpr | Mem | Imm): this { return this.emit("push", this.operands(src)); }
+  pop(dst: Gpr | Mem): this { return this.emit("pop", this.operands(dst)); }
 
-  bsf(dst: Gpr, src: Gpr | Mem): this { return this.emit("bsf", [dst, src]); }
-  bsr(dst: Gpr, src: Gpr | Mem): this { return this.emit("bsr", [dst, src]); }
-  tzcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("tzcnt", [dst, src]); }
-  lzcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("lzcnt", [dst, src]); }
-  popcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("popcnt", [dst, src]); }
+  bsf(dst: Gpr, src: Gpr | Mem): this { return this.emit("bsf", this.operands(dst, src)); }
+  bsr(dst: Gpr, src: Gpr | Mem): this { return this.emit("bsr", this.operands(dst, src)); }
+  tzcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("tzcnt", this.operands(dst, src)); }
+  lzcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("lzcnt", this.operands(dst, src)); }
+  popcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("popcnt", this.operands(dst, src)); }
 
   /** ret, or ret n: return and pop n more bytes of arguments. */
-  ret(pop?: Num): this { return pop === undefined ? this.emit("ret", []) : this.emit("ret", [pop]); }
+  ret(pop?: Num): this { return pop === undefined ? this.emit("ret", []) : this.emit("ret", this.operands(pop)); }
   leave(): this { return this.emit("leave", []); }
   int3(): this { return this.emit("int3", []); }
   ud2(): this { return this.emit("ud2", []); }
@@ -287,12 +307,12 @@ export class Assembler {
   // #region branch-methods
   /** jmp to an offset in this buffer, or through a register or memory (`jmp(rax)`). */
   jmp(target: number | Gpr<64> | Mem, width: BranchWidth = "auto"): this {
-    return typeof target === "number" ? this.branch("jmp", target, width) : this.emit("jmp", [target]);
+    return typeof target === "number" ? this.branch("jmp", target, width) : this.emit("jmp", this.operands(target));
   }
 
   /** call an offset in this buffer (always rel32), or through a register or memory (`call(rax)`). */
   call(target: number | Gpr<64> | Mem): this {
-    return typeof target === "number" ? this.branch("call", target, "near") : this.emit("call", [target]);
+    return typeof target === "number" ? this.branch("call", target, "near") : this.emit("call", this.operands(target));
   }
 
   /** Jump to `target` when the condition holds: `a.jcc("ne", top)`, or `a.jne(top)`. */
@@ -303,30 +323,30 @@ export class Assembler {
 
   /** Set a byte to 1 when the condition holds, else 0: `a.setcc("e", al)`, or `a.sete(al)`. */
   setcc(cond: Condition, dst: Gpr<8> | Mem): this {
-    return this.emit("setcc", [dst], CONDITIONS[checkCondition(cond, "setcc")], `set${cond}`);
+    return this.emit("setcc", this.operands(dst), CONDITIONS[checkCondition(cond, "setcc")], `set${cond}`);
   }
 
   /** Move when the condition holds: `a.cmovcc("l", eax, ebx)`, or `a.cmovl(eax, ebx)`. */
   cmovcc(cond: Condition, dst: Gpr, src: Gpr | Mem): this {
-    return this.emit("cmovcc", [dst, src], CONDITIONS[checkCondition(cond, "cmovcc")], `cmov${cond}`);
+    return this.emit("cmovcc", this.operands(dst, src), CONDITIONS[checkCondition(cond, "cmovcc")], `cmov${cond}`);
   }
 
   // #region simd-methods
-  movdqu(...ops: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqu", ops); }
-  movdqa(...ops: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqa", ops); }
-  movd(...ops: [dst: Xmm, src: Gpr<32> | Mem] | [dst: Gpr<32> | Mem, src: Xmm]): this { return this.emit("movd", ops); }
-  movq(...ops: [dst: Xmm, src: Xmm | Gpr<64> | Mem] | [dst: Gpr<64> | Mem, src: Xmm]): this { return this.emit("movq", ops); }
-  pxor(dst: Xmm, src: Xmm | Mem): this { return this.emit("pxor", [dst, src]); }
-  pcmpeqb(dst: Xmm, src: Xmm | Mem): this { return this.emit("pcmpeqb", [dst, src]); }
+  movdqu(...[dst, src]: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqu", this.operands(dst, src)); }
+  movdqa(...[dst, src]: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqa", this.operands(dst, src)); }
+  movd(...[dst, src]: [dst: Xmm, src: Gpr<32> | Mem] | [dst: Gpr<32> | Mem, src: Xmm]): this { return this.emit("movd", this.operands(dst, src)); }
+  movq(...[dst, src]: [dst: Xmm, src: Xmm | Gpr<64> | Mem] | [dst: Gpr<64> | Mem, src: Xmm]): this { return this.emit("movq", this.operands(dst, src)); }
+  pxor(dst: Xmm, src: Xmm | Mem): this { return this.emit("pxor", this.operands(dst, src)); }
+  pcmpeqb(dst: Xmm, src: Xmm | Mem): this { return this.emit("pcmpeqb", this.operands(dst, src)); }
   /** One bit per byte of src: its top bit. */
-  pmovmskb(dst: Gpr<32> | Gpr<64>, src: Xmm): this { return this.emit("pmovmskb", [dst, src]); }
+  pmovmskb(dst: Gpr<32> | Gpr<64>, src: Xmm): this { return this.emit("pmovmskb", this.operands(dst, src)); }
 
-  vmovdqu(...ops: [dst: V, src: V | Mem] | [dst: Mem, src: V]): this { return this.emit("vmovdqu", ops); }
-  vpxor(dst: V, a: V, b: V | Mem): this { return this.emit("vpxor", [dst, a, b]); }
-  vpcmpeqb(dst: V, a: V, b: V | Mem): this { return this.emit("vpcmpeqb", [dst, a, b]); }
-  vpmovmskb(dst: Gpr<32> | Gpr<64>, src: V): this { return this.emit("vpmovmskb", [dst, src]); }
+  vmovdqu(...[dst, src]: [dst: V, src: V | Mem] | [dst: Mem, src: V]): this { return this.emit("vmovdqu", this.operands(dst, src)); }
+  vpxor(dst: V, a: V, b: V | Mem): this { return this.emit("vpxor", this.operands(dst, a, b)); }
+  vpcmpeqb(dst: V, a: V, b: V | Mem): this { return this.emit("vpcmpeqb", this.operands(dst, a, b)); }
+  vpmovmskb(dst: Gpr<32> | Gpr<64>, src: V): this { return this.emit("vpmovmskb", this.operands(dst, src)); }
   /** Copy the low byte of src into every byte of dst. */
-  vpbroadcastb(dst: V, src: Xmm | Mem): this { return this.emit("vpbroadcastb", [dst, src]); }
+  vpbroadcastb(dst: V, src: Xmm | Mem): this { return this.emit("vpbroadcastb", this.operands(dst, src)); }
   /** Clear the upper halves of the ymm registers (before calling SSE code, such as libc). */
   vzeroupper(): this { return this.emit("vzeroupper", []); }
   // #endregion simd-methods
@@ -338,19 +358,18 @@ export class Assembler {
    * it does not know yet and patchBranch once it does. call has no rel8 form: width 1 is an EncodeError.
    */
   protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: string): BranchSite {
-    const text = `${mnemonic} ${target}`;
     const start = this.offset;
     const buf = this.buf;
     // The opcode's bytes go straight into the buffer: a JIT emits a branch for every loop and check.
     const opcodes = BRANCH_OPCODES.get(mnemonic);
     if (opcodes === undefined) throw conditionError(mnemonic.slice(1), "jcc");
     const opcode = width === 1 ? opcodes.rel8 : opcodes.rel32;
-    if (opcode < 0) throw new EncodeError(text, "call has no rel8 form: it always takes a 32-bit displacement");
+    if (opcode < 0) throw new EncodeError(branchText({ mnemonic, target }), "call has no rel8 form: it always takes a 32-bit displacement");
     if (opcode > 0xff) buf.byte(opcode >> 8); // 0f 8x
     buf.byte(opcode & 0xff);
     buf.int(0, width);
-    this.record(start, text);
-    return { start, field: this.offset - width, width, end: this.offset, text };
+    this.record(start, this.entries === null ? "" : branchText({ mnemonic, target })); // no text without a listing
+    return { start, field: this.offset - width, width, end: this.offset, mnemonic, target };
   }
 
   /**
@@ -360,7 +379,7 @@ export class Assembler {
   protected patchBranch(site: BranchSite, target: number): void {
     const rel = target - site.end;
     if (!fitsSigned(rel, site.width * 8)) {
-      throw new EncodeError(site.text, site.width === 1
+      throw new EncodeError(branchText(site), site.width === 1
         ? `the target is ${rel} bytes from the end of the jump, outside rel8's -128..127: use the near (rel32) form`
         : `the target is ${rel} bytes away, outside rel32's range`);
     }

@@ -73,6 +73,14 @@ export class ByteBuffer {
     for (let i = 0, x = v >>> 0; i < n; i++, x >>>= 8) this.data[offset + i] = x & 0xff;
   }
 
+  /**
+   * The bytes written so far without copying them: a view of the buffer's array, for the one who
+   * takes the finished code (megabytes, for a big program). Growing leaves it as it is; a patch shows in it.
+   */
+  view(): Uint8Array {
+    return this.data.subarray(0, this.end);
+  }
+
   /** A copy of bytes [start, end): the caller may keep it, the buffer may grow. */
   slice(start = 0, end = this.end): Uint8Array {
     return this.data.slice(start, Math.min(end, this.end));

@@ -2,7 +2,7 @@
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
 // subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
-import { Assembler, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
+import { Assembler, branchText, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
 import { fitsSigned } from "../04-encoder/numbers.ts";
@@ -47,30 +47,47 @@ export class Label {
 /**
  * What the assembler knows about a label: once bound, its offset; until then, the branches emitted
  * before it was bound, whose displacement is still zero (the first is the one to point at if it is
- * never bound), or null while none waits. No record around them: one record per label would
- * outweigh the code.
+ * never bound): the one branch, or a list once a second comes, or null while none waits. No record
+ * around them, and no list for one branch (most labels have one): they would outweigh the code.
  */
-type LabelState = number | BranchSite[] | null;
+type LabelState = number | BranchSite | BranchSite[] | null;
 // #endregion label
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const NO_BRANCHES: readonly BranchSite[] = [];
 
+/** The branches waiting for a label in this state, in the order they were emitted. */
+function waiting(state: LabelState): readonly BranchSite[] {
+  if (state === null || typeof state === "number") return NO_BRANCHES;
+  return Array.isArray(state) ? state : [state];
+}
+
 export class Asm extends Assembler {
-  /** Every label this assembler made, in order: for finish's check and the listing's names. */
-  readonly #labels: Label[] = [];
+  /** Every label this assembler made, in order, for the listing's names: kept only with a listing. */
+  readonly #labels: Label[] | null;
+  /** How many labels it made: an unnamed label's number. */
+  #made = 0;
+  /**
+   * The labels branches have waited for, in the order of their first such branch: finish checks that
+   * each is bound. The bound ones are dropped now and then (#await), so that a big program's labels
+   * need not all stay in memory until the end.
+   */
+  #awaited: Label[] = [];
+  #pruneAt = 1024;
   /** Whether it keeps a listing: without one, a label's name shows only in an error message. */
   readonly keepsListing: boolean;
 
   constructor(options: AssemblerOptions = {}) {
     super(options);
     this.keepsListing = options.listing !== false;
+    this.#labels = this.keepsListing ? [] : null;
   }
 
   /** A new, unbound label. The name is only for listings and errors (default L<n>, n counting this assembler's labels). */
   newLabel(name?: string): Label {
-    const label = new Label(name ?? this.#labels.length, this);
-    this.#labels.push(label);
+    const label = new Label(name ?? this.#made, this);
+    this.#made++;
+    this.#labels?.push(label);
     return label;
   }
 
@@ -89,10 +106,12 @@ export class Asm extends Assembler {
       );
     }
     const here = this.offset;
-    const pending = state ?? NO_BRANCHES;
-    for (const site of pending) checkShort(site, label, here);
+    // Every check, then every patch; a single waiting branch is taken as it is, with no list made for it.
+    if (Array.isArray(state)) for (const site of state) checkShort(site, label, here);
+    else if (state !== null) checkShort(state, label, here);
     label.state = here;
-    for (const site of pending) this.patchBranch(site, here);
+    if (Array.isArray(state)) for (const site of state) this.patchBranch(site, here);
+    else if (state !== null) this.patchBranch(state, here);
     return this;
   }
   // #endregion bind
@@ -108,7 +127,7 @@ export class Asm extends Assembler {
 
   /** Whether branches wait for `label`: something jumps to it or calls it, and it is not bound yet. */
   isAwaited(label: Label): boolean {
-    return Array.isArray(this.#state(label));
+    return waiting(this.#state(label)).length > 0;
   }
 
   // #region jumps
@@ -148,39 +167,43 @@ export class Asm extends Assembler {
 
   // #region finish
   /**
-   * The machine code, once every label that a branch uses is bound. Otherwise a LabelError listing
+   * The machine code (the buffer's own bytes, not a copy), once every label that a branch uses is bound. Otherwise a LabelError listing
    * each such label with the first branch that uses it and that branch's offset ("'exit' (used by
    * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound.
    */
   finish(): Uint8Array {
     const unbound: [Label, BranchSite][] = [];
-    for (const label of this.#labels) if (Array.isArray(label.state)) unbound.push([label, label.state[0]!]);
+    for (const label of this.#awaited) {
+      const first = waiting(label.state)[0];
+      if (first !== undefined) unbound.push([label, first]);
+    }
     if (unbound.length > 0) {
-      const list = unbound.map(([label, first]) => `'${label}' (used by '${first.text}' at ${hex(first.start)})`);
+      const list = unbound.map(([label, first]) => `'${label}' (used by '${branchText(first)}' at ${hex(first.start)})`);
       throw new LabelError(
         `${list.join(", ")} ${unbound.length === 1 ? "is" : "are"} never bound, so the jump would land nowhere: ` +
           `bind each label where its code starts.`,
       );
     }
-    return super.bytes();
+    return this.buf.view(); // not a copy: the code is handed over, and a big program's is megabytes
   }
 
-  /** The same as finish(): the bytes are not complete while a used label is unbound. */
+  /** A copy of the bytes, once finish() has checked them: they are not complete while a used label is unbound. */
   override bytes(): Uint8Array {
-    return this.finish();
+    this.finish();
+    return super.bytes();
   }
   // #endregion finish
 
   /** The listing, with a `name:` line where each label is bound. */
   override toString(): string {
+    const listing = this.listing; // a ListingError without a listing
     const at = new Map<number, string[]>();
-    for (const { state: s, name } of this.#labels) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${name}:`]);
+    for (const { state: s, name } of this.#labels ?? []) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${name}:`]);
     const take = (offset: number): string[] => {
       const names = at.get(offset) ?? [];
       at.delete(offset);
       return names;
     };
-    const listing = this.listing;
     const lines = listing.length === 0 ? [] : super.toString().split("\n");
     const out = lines.flatMap((line, i) => [...take(listing[i]!.offset), line]);
     return [...out, ...[...at.values()].flat()].join("\n");
@@ -201,14 +224,27 @@ export class Asm extends Assembler {
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
     // (and only when "short" was asked for: "auto" chose it because it reaches).
-    if (width === "short" && target !== null) checkShort({ text: `${mnemonic} ${label}`, start, width: 1, end: start + 2 }, label, target);
+    if (width === "short" && target !== null) checkShort({ mnemonic, target: label.name, start, width: 1, end: start + 2 }, label, target);
     const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
     if (typeof state === "number") this.patchBranch(site, state);
-    else if (state === null) label.state = [site];
-    else state.push(site);
+    else if (Array.isArray(state)) state.push(site);
+    else if (state !== null) label.state = [state, site];
+    else {
+      label.state = site; // the first branch to wait for it
+      this.#await(label);
+    }
     return this;
   }
   // #endregion branch
+
+  /** Note that a branch waits for `label`; past a size, first drop the labels bound since. */
+  #await(label: Label): void {
+    if (this.#awaited.length >= this.#pruneAt) {
+      this.#awaited = this.#awaited.filter((l) => typeof l.state !== "number");
+      this.#pruneAt = Math.max(1024, 2 * this.#awaited.length); // each label is copied a few times at most
+    }
+    this.#awaited.push(label);
+  }
 
   #state(label: Label): LabelState {
     // A label means nothing in another assembler's code.
@@ -224,7 +260,7 @@ function checkShort(site: Omit<BranchSite, "field">, label: Label, target: numbe
   const distance = target - site.end;
   if (site.width !== 1 || fitsSigned(distance, 8)) return;
   throw new LabelError(
-    `'${site.text}' at ${hex(site.start)} is short, but label '${label}' is ${distance} bytes from the end of the jump, ` +
+    `'${branchText(site)}' at ${hex(site.start)} is short, but label '${label}' is ${distance} bytes from the end of the jump, ` +
       `and rel8 reaches only -128..127. Drop the "short" hint (rel32 reaches ±2 GiB), or move the label closer.`,
   );
 }

@@ -48,7 +48,8 @@ interface Stub {
  */
 export function generate(program: Program, imports: IoImports, a: Asm = new Asm(), hooks?: GeneratorHooks): Generated {
   const exits = newExits(a);
-  const loops = new Map<number, { body: Label; end: Label }>(); // by the index of the `[`
+  // The loops whose `]` is still to come, innermost last: a loop's labels are needed only until then.
+  const open: { body: Label; end: Label }[] = [];
   const stubs: Stub[] = [];
   // Without a listing a name shows only in an error: one per kind, not a string per label.
   const named = (name: string, i: number): string => (a.keepsListing ? `${name}_${i}` : name);
@@ -77,13 +78,13 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
         break;
       case "[": {
         const loop = { body: a.newLabel(named("loop", i)), end: a.newLabel(named("end", i)) };
-        loops.set(i, loop);
+        open.push(loop);
         hooks?.loopTest(program.pos(i), 0);
         emitOpen(a, loop.body, loop.end);
         break;
       }
       case "]": {
-        const loop = loops.get(program.match[i]!)!; // the parser matched every bracket
+        const loop = open.pop()!; // the parser matched every bracket
         hooks?.loopTest(program.pos(i), 0);
         emitClose(a, loop.body, loop.end);
         break;

@@ -58,6 +58,13 @@ export interface X86Code {
   readonly own: { readonly inline: Span; readonly outOfLine: Span };
 }
 
+/** An off-tape stub still to emit: its label, its site, and how it puts the pointer back. */
+interface OffTapeStub {
+  readonly label: Label;
+  readonly site: number;
+  readonly restore: number | (() => void) | undefined;
+}
+
 /** Offsets [start, end) in the code. */
 export type Span = readonly [start: number, end: number];
 
@@ -82,8 +89,11 @@ export class X86Lowering implements OpLowerer {
   readonly x: Exits;
   /** The op of each bounds check that can fail, by site number (what eax holds at the exit). */
   readonly #sites: Op[] = [];
-  /** Code that runs rarely, emitted after the program so the hot path falls straight through. */
-  readonly #cold: (() => void)[] = [];
+  /**
+   * Code that runs rarely, emitted after the program so the hot path falls straight through: what
+   * `later` was given, or an off-tape stub, kept as data (a program has one for every move).
+   */
+  readonly #cold: (OffTapeStub | (() => void))[] = [];
   /** Routines the rules asked for, emitted once each after the I/O routines. */
   readonly #routines: (() => void)[] = [];
   readonly #routineLabels = new Map<string, Label>();
@@ -127,7 +137,11 @@ export class X86Lowering implements OpLowerer {
     emitLirExits(a, this.x);
     // Out-of-line code may queue more (a slow path has its own failed checks).
     const cold = a.offset;
-    for (let i = 0; i < this.#cold.length; i++) this.#cold[i]!();
+    for (let i = 0; i < this.#cold.length; i++) {
+      const later = this.#cold[i]!;
+      if (typeof later === "function") later();
+      else this.#emitStub(later);
+    }
     const own = { inline, outOfLine: [cold, a.offset] as const };
     emitFlushRoutine(a, this.x, this.imports);
     // Only an `in` op calls the input routine: when none did, the program reads nothing.
@@ -229,19 +243,22 @@ export class X86Lowering implements OpLowerer {
 
   /**
    * A new site for `op` (whose reaches the host replays when it fails), and its stub, out of line:
-   * `restore` puts the pointer back where the op's failed step started from, then the stub leaves
-   * with the site number in eax.
+   * `restore` puts the pointer back where the op's failed step started from (a step, as a move's
+   * stub takes, or code), then the stub leaves with the site number in eax.
    */
-  offTapeStub(op: Op, restore?: () => void): Label {
+  offTapeStub(op: Op, restore?: number | (() => void)): Label {
     const site = this.#sites.length;
     this.#sites.push(op);
-    const stub = this.label("off_tape", site);
-    this.later(() => {
-      this.a.bind(stub);
-      restore?.();
-      this.a.mov(eax, site).jmp(this.x.offTape);
-    });
-    return stub;
+    const label = this.label("off_tape", site);
+    this.#cold.push({ label, site, restore });
+    return label;
+  }
+
+  #emitStub({ label, site, restore }: OffTapeStub): void {
+    this.a.bind(label);
+    if (typeof restore === "number") this.step(restore);
+    else restore?.();
+    this.a.mov(eax, site).jmp(this.x.offTape);
   }
   // #endregion bounds
 
@@ -295,23 +312,31 @@ export function onCell<T extends Gpr | Imm>(home: CellHome, src: T): [Gpr, T] | 
   return home.kind === "mem" ? [home, src] : [home, src];
 }
 
+/**
+ * `add`, `sub`, `mov` or `cmp` with the cell as destination, wherever it is: what onCell's pair
+ * spread into the method does, without the two arrays the spread makes for every op.
+ */
+export function cellOp(a: Asm, mnemonic: "add" | "sub" | "mov" | "cmp", home: CellHome, src: Gpr | Imm): Asm {
+  return home.kind === "mem" ? a[mnemonic](home, src) : a[mnemonic](home, src);
+}
+
 /** `add [o] k`: one add (or sub) on the cell. */
 function add(l: X86Lowering, op: OpTypes["add"]): void {
   const home = l.cell(op.off);
-  if (op.k > 0) l.a.add(...onCell(home, op.k));
-  else l.a.sub(...onCell(home, -op.k));
+  if (op.k > 0) cellOp(l.a, "add", home, op.k);
+  else cellOp(l.a, "sub", home, -op.k);
 }
 
 /** `set [o] v`: one store. */
 function set(l: X86Lowering, op: OpTypes["set"]): void {
-  l.a.mov(...onCell(l.cell(op.off), op.value));
+  cellOp(l.a, "mov", l.cell(op.off), op.value);
 }
 // #endregion cells
 
 // #region moves
 /** `move d`: one add, then one compare with the end the move goes towards. */
 function move(l: X86Lowering, op: OpTypes["move"]): void {
-  const fail = l.offTapeStub(op, () => l.step(-op.delta)); // the host wants the pointer before the move
+  const fail = l.offTapeStub(op, -op.delta); // the host wants the pointer before the move
   l.step(op.delta);
   l.movedOff(op.delta, fail);
 }
@@ -328,10 +353,10 @@ function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const body = l.label("loop", op.pos); // named after the [ and the ]
   const done = l.label("end", op.end);
   l.loopTest(op.pos, op.off);
-  l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
+  cellOp(l.a, "cmp", l.cell(op.off), 0).je(done).bind(body);
   l.nest(op.body, () => {
     l.loopTest(op.end, op.off);
-    l.a.cmp(...onCell(l.cell(op.off), 0)).jne(body).bind(done);
+    cellOp(l.a, "cmp", l.cell(op.off), 0).jne(body).bind(done);
   });
 }
 // #endregion loops

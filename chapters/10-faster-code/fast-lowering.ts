@@ -8,7 +8,7 @@ import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
 import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
-import { LIR_REG, X86Lowering, cellAt, onCell, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
 import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range, type Reach } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
@@ -504,7 +504,7 @@ function copyInto(l: X86Lowering, op: MulAddOp, previous: Op | null): void {
     a.imul(eax, gpr(32, value.id), op.k);
     value = gpr(8, eax.id);
   }
-  a.mov(...onCell(l.cell(op.dst), value));
+  cellOp(a, "mov", l.cell(op.dst), value);
 }
 // #endregion carried-zeros
 
