@@ -21,9 +21,13 @@ export interface BranchSite {
   readonly field: number;
   readonly width: 1 | 4;
   readonly end: number;
-  /** The instruction, `mnemonic target` as the listing shows it (branchText), for error messages. */
+  /** The branch instruction: `jmp`, `call` or a `jcc`. */
   readonly mnemonic: BranchMnemonic;
-  readonly target: string;
+  /**
+   * What it jumps to, as the listing names it: an offset's text, or anything that prints as its
+   * name, written out only when something prints it (branchText, for a listing or an error).
+   */
+  readonly target: string | { toString(): string };
 }
 
 /** A branch as the listing shows it: made only for a message, not for every branch a JIT emits. */
@@ -215,25 +219,49 @@ export class Assembler {
   }
 
   // #region alu-methods
-  add(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("add", this.operands(dst, src)); }
-  or(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("or", this.operands(dst, src)); }
-  adc(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("adc", this.operands(dst, src)); }
-  sbb(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sbb", this.operands(dst, src)); }
-  and(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("and", this.operands(dst, src)); }
-  sub(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("sub", this.operands(dst, src)); }
-  xor(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("xor", this.operands(dst, src)); }
-  cmp(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("cmp", this.operands(dst, src)); }
+  add(dst: Gpr, src: Gpr | Mem | Imm): this;
+  add(dst: Mem, src: Gpr | Imm): this;
+  add(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("add", this.operands(dst, src)); }
+  or(dst: Gpr, src: Gpr | Mem | Imm): this;
+  or(dst: Mem, src: Gpr | Imm): this;
+  or(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("or", this.operands(dst, src)); }
+  adc(dst: Gpr, src: Gpr | Mem | Imm): this;
+  adc(dst: Mem, src: Gpr | Imm): this;
+  adc(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("adc", this.operands(dst, src)); }
+  sbb(dst: Gpr, src: Gpr | Mem | Imm): this;
+  sbb(dst: Mem, src: Gpr | Imm): this;
+  sbb(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("sbb", this.operands(dst, src)); }
+  and(dst: Gpr, src: Gpr | Mem | Imm): this;
+  and(dst: Mem, src: Gpr | Imm): this;
+  and(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("and", this.operands(dst, src)); }
+  sub(dst: Gpr, src: Gpr | Mem | Imm): this;
+  sub(dst: Mem, src: Gpr | Imm): this;
+  sub(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("sub", this.operands(dst, src)); }
+  xor(dst: Gpr, src: Gpr | Mem | Imm): this;
+  xor(dst: Mem, src: Gpr | Imm): this;
+  xor(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("xor", this.operands(dst, src)); }
+  cmp(dst: Gpr, src: Gpr | Mem | Imm): this;
+  cmp(dst: Mem, src: Gpr | Imm): this;
+  cmp(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("cmp", this.operands(dst, src)); }
   // #endregion alu-methods
-  test(...[a, b]: [a: Gpr, b: Gpr | Mem | Imm] | [a: Mem, b: Gpr | Imm]): this { return this.emit("test", this.operands(a, b)); }
+  test(a: Gpr, b: Gpr | Mem | Imm): this;
+  test(a: Mem, b: Gpr | Imm): this;
+  test(a: Gpr | Mem, b: Gpr | Mem | Imm): this { return this.emit("test", this.operands(a, b)); }
 
-  mov(...[dst, src]: [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Mem, src: Gpr | Imm]): this { return this.emit("mov", this.operands(dst, src)); }
+  mov(dst: Gpr, src: Gpr | Mem | Imm): this;
+
+  mov(dst: Mem, src: Gpr | Imm): this;
+
+  mov(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("mov", this.operands(dst, src)); }
   /** mov r64, imm64 in its 10-byte form, whatever the value (a patchable 64-bit constant). */
   movabs(dst: Gpr<64>, value: Num): this { return this.emit("movabs", this.operands(dst, value)); }
   movzx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movzx", this.operands(dst, src)); }
   movsx(dst: Gpr, src: Gpr | Mem): this { return this.emit("movsx", this.operands(dst, src)); }
   movsxd(dst: Gpr<64>, src: Gpr<32> | Mem): this { return this.emit("movsxd", this.operands(dst, src)); }
   lea(dst: Gpr, src: Mem): this { return this.emit("lea", this.operands(dst, src)); }
-  xchg(...[a, b]: [a: Gpr, b: Gpr | Mem] | [a: Mem, b: Gpr]): this { return this.emit("xchg", this.operands(a, b)); }
+  xchg(a: Gpr, b: Gpr | Mem): this;
+  xchg(a: Mem, b: Gpr): this;
+  xchg(a: Gpr | Mem, b: Gpr | Mem): this { return this.emit("xchg", this.operands(a, b)); }
 
   inc(dst: Gpr | Mem): this { return this.emit("inc", this.operands(dst)); }
   dec(dst: Gpr | Mem): this { return this.emit("dec", this.operands(dst)); }
@@ -244,7 +272,10 @@ export class Assembler {
   div(src: Gpr | Mem): this { return this.emit("div", this.operands(src)); }
   idiv(src: Gpr | Mem): this { return this.emit("idiv", this.operands(src)); }
   /** imul src; imul dst, src; imul dst, src, imm; and GNU's imul dst, imm for imul dst, dst, imm. */
-  imul(...[a, b, c]: [src: Gpr | Mem] | [dst: Gpr, src: Gpr | Mem | Imm] | [dst: Gpr, src: Gpr | Mem, imm: Imm]): this {
+  imul(src: Gpr | Mem): this;
+  imul(dst: Gpr, src: Gpr | Mem | Imm): this;
+  imul(dst: Gpr, src: Gpr | Mem, imm: Imm): this;
+  imul(a: Gpr | Mem, b?: Gpr | Mem | Imm, c?: Imm): this {
     if (c === undefined && b !== undefined && isImm(b)) return this.emit("imul", this.operands(a, a, b));
     return this.emit("imul", this.operands(a, b, c));
   }
@@ -261,13 +292,13 @@ export class Assembler {
   // #endregion shift-methods
 
   /** Sign-extend al into ax, ax into eax, eax into rax. */
-  cbw(): this { return this.emit("cbw", []); }
-  cwde(): this { return this.emit("cwde", []); }
-  cdqe(): this { return this.emit("cdqe", []); }
+  cbw(): this { return this.emit("cbw", NO_OPERANDS); }
+  cwde(): this { return this.emit("cwde", NO_OPERANDS); }
+  cdqe(): this { return this.emit("cdqe", NO_OPERANDS); }
   /** Sign-extend ax into dx:ax, eax into edx:eax, rax into rdx:rax (before idiv). */
-  cwd(): this { return this.emit("cwd", []); }
-  cdq(): this { return this.emit("cdq", []); }
-  cqo(): this { return this.emit("cqo", []); }
+  cwd(): this { return this.emit("cwd", NO_OPERANDS); }
+  cdq(): this { return this.emit("cdq", NO_OPERANDS); }
+  cqo(): this { return this.emit("cqo", NO_OPERANDS); }
 
   push(src: Gpr | Mem | Imm): this { return this.emit("push", this.operands(src)); }
   pop(dst: Gpr | Mem): this { return this.emit("pop", this.operands(dst)); }
@@ -279,11 +310,11 @@ export class Assembler {
   popcnt(dst: Gpr, src: Gpr | Mem): this { return this.emit("popcnt", this.operands(dst, src)); }
 
   /** ret, or ret n: return and pop n more bytes of arguments. */
-  ret(pop?: Num): this { return pop === undefined ? this.emit("ret", []) : this.emit("ret", this.operands(pop)); }
-  leave(): this { return this.emit("leave", []); }
-  int3(): this { return this.emit("int3", []); }
-  ud2(): this { return this.emit("ud2", []); }
-  cpuid(): this { return this.emit("cpuid", []); }
+  ret(pop?: Num): this { return pop === undefined ? this.emit("ret", NO_OPERANDS) : this.emit("ret", this.operands(pop)); }
+  leave(): this { return this.emit("leave", NO_OPERANDS); }
+  int3(): this { return this.emit("int3", NO_OPERANDS); }
+  ud2(): this { return this.emit("ud2", NO_OPERANDS); }
+  cpuid(): this { return this.emit("cpuid", NO_OPERANDS); }
 
   /** One nop instruction of 1 to 9 bytes. */
   nop(size = 1): this {
@@ -332,23 +363,35 @@ export class Assembler {
   }
 
   // #region simd-methods
-  movdqu(...[dst, src]: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqu", this.operands(dst, src)); }
-  movdqa(...[dst, src]: [dst: Xmm, src: Xmm | Mem] | [dst: Mem, src: Xmm]): this { return this.emit("movdqa", this.operands(dst, src)); }
-  movd(...[dst, src]: [dst: Xmm, src: Gpr<32> | Mem] | [dst: Gpr<32> | Mem, src: Xmm]): this { return this.emit("movd", this.operands(dst, src)); }
-  movq(...[dst, src]: [dst: Xmm, src: Xmm | Gpr<64> | Mem] | [dst: Gpr<64> | Mem, src: Xmm]): this { return this.emit("movq", this.operands(dst, src)); }
+  movdqu(dst: Xmm, src: Xmm | Mem): this;
+  movdqu(dst: Mem, src: Xmm): this;
+  movdqu(dst: Xmm | Mem, src: Xmm | Mem): this { return this.emit("movdqu", this.operands(dst, src)); }
+  movdqa(dst: Xmm, src: Xmm | Mem): this;
+  movdqa(dst: Mem, src: Xmm): this;
+  movdqa(dst: Xmm | Mem, src: Xmm | Mem): this { return this.emit("movdqa", this.operands(dst, src)); }
+  movd(dst: Xmm, src: Gpr<32> | Mem): this;
+  movd(dst: Gpr<32> | Mem, src: Xmm): this;
+  movd(dst: Xmm | Gpr<32> | Mem, src: Gpr<32> | Mem | Xmm): this { return this.emit("movd", this.operands(dst, src)); }
+  movq(dst: Xmm, src: Xmm | Gpr<64> | Mem): this;
+  movq(dst: Gpr<64> | Mem, src: Xmm): this;
+  movq(dst: Xmm | Gpr<64> | Mem, src: Xmm | Gpr<64> | Mem): this { return this.emit("movq", this.operands(dst, src)); }
   pxor(dst: Xmm, src: Xmm | Mem): this { return this.emit("pxor", this.operands(dst, src)); }
   pcmpeqb(dst: Xmm, src: Xmm | Mem): this { return this.emit("pcmpeqb", this.operands(dst, src)); }
   /** One bit per byte of src: its top bit. */
   pmovmskb(dst: Gpr<32> | Gpr<64>, src: Xmm): this { return this.emit("pmovmskb", this.operands(dst, src)); }
 
-  vmovdqu(...[dst, src]: [dst: V, src: V | Mem] | [dst: Mem, src: V]): this { return this.emit("vmovdqu", this.operands(dst, src)); }
+  vmovdqu(dst: V, src: V | Mem): this;
+
+  vmovdqu(dst: Mem, src: V): this;
+
+  vmovdqu(dst: V | Mem, src: V | Mem): this { return this.emit("vmovdqu", this.operands(dst, src)); }
   vpxor(dst: V, a: V, b: V | Mem): this { return this.emit("vpxor", this.operands(dst, a, b)); }
   vpcmpeqb(dst: V, a: V, b: V | Mem): this { return this.emit("vpcmpeqb", this.operands(dst, a, b)); }
   vpmovmskb(dst: Gpr<32> | Gpr<64>, src: V): this { return this.emit("vpmovmskb", this.operands(dst, src)); }
   /** Copy the low byte of src into every byte of dst. */
   vpbroadcastb(dst: V, src: Xmm | Mem): this { return this.emit("vpbroadcastb", this.operands(dst, src)); }
   /** Clear the upper halves of the ymm registers (before calling SSE code, such as libc). */
-  vzeroupper(): this { return this.emit("vzeroupper", []); }
+  vzeroupper(): this { return this.emit("vzeroupper", NO_OPERANDS); }
   // #endregion simd-methods
 
   // #region extension-point
@@ -357,7 +400,7 @@ export class Assembler {
    * `target` is only the text the listing shows. A subclass with labels calls this for a target
    * it does not know yet and patchBranch once it does. call has no rel8 form: width 1 is an EncodeError.
    */
-  protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: string): BranchSite {
+  protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: BranchSite["target"]): BranchSite {
     const start = this.offset;
     const buf = this.buf;
     // The opcode's bytes go straight into the buffer: a JIT emits a branch for every loop and check.

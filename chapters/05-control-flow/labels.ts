@@ -26,7 +26,8 @@ export class Label {
 
   /**
    * @param id its name, or its number for the name L<n>
-   * @param owner the assembler that made it, which keeps its state here (another may keep its own)
+   * @param owner the assembler that made it, the only one that changes its state (none for a label
+   * made by hand, which no Asm takes)
    */
   constructor(
     readonly id: string | number,
@@ -127,7 +128,8 @@ export class Asm extends Assembler {
 
   /** Whether branches wait for `label`: something jumps to it or calls it, and it is not bound yet. */
   isAwaited(label: Label): boolean {
-    return waiting(this.#state(label)).length > 0;
+    const state = this.#state(label);
+    return state !== null && typeof state !== "number";
   }
 
   // #region jumps
@@ -167,9 +169,11 @@ export class Asm extends Assembler {
 
   // #region finish
   /**
-   * The machine code (the buffer's own bytes, not a copy), once every label that a branch uses is bound. Otherwise a LabelError listing
+   * The machine code, once every label that a branch uses is bound. Otherwise a LabelError listing
    * each such label with the first branch that uses it and that branch's offset ("'exit' (used by
-   * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound.
+   * 'jne exit' at 0x2)"), saying they are never bound. Labels nothing uses may stay unbound. The
+   * bytes are the buffer's own, not a copy: finish ends the assembly, and nothing may be emitted,
+   * bound or patched after it (bytes() gives a copy for a caller that goes on).
    */
   finish(): Uint8Array {
     const unbound: [Label, BranchSite][] = [];
@@ -224,8 +228,8 @@ export class Asm extends Assembler {
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
     // (and only when "short" was asked for: "auto" chose it because it reaches).
-    if (width === "short" && target !== null) checkShort({ mnemonic, target: label.name, start, width: 1, end: start + 2 }, label, target);
-    const site = this.emitBranch(mnemonic, short ? 1 : 4, label.name);
+    if (width === "short" && target !== null) checkShort({ mnemonic, target: label, start, width: 1, end: start + 2 }, label, target);
+    const site = this.emitBranch(mnemonic, short ? 1 : 4, label);
     if (typeof state === "number") this.patchBranch(site, state);
     else if (Array.isArray(state)) state.push(site);
     else if (state !== null) label.state = [state, site];

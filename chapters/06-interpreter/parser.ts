@@ -9,8 +9,8 @@ export type Command = "+" | "-" | ">" | "<" | "." | "," | "[" | "]";
 /**
  * A parsed program: its commands in source order, comments gone, as arrays indexed alike. Command i
  * is `commands[i]`, sits at `offsets[i]` in the source, and for a bracket `match[i]` is the index of
- * its partner (-1 for every other command). No object per command: a program of millions of
- * commands costs 9 bytes a command, and an offset becomes a line and column only when asked (pos).
+ * its partner (-1 for every other command). No object per command: a command costs a byte and two
+ * 32-bit integers, and an offset becomes a line and column only when asked (pos).
  */
 export class Program {
   #lines: LineIndex | null = null;
@@ -40,15 +40,11 @@ export class Program {
 }
 // #endregion
 
-export function isCommand(ch: string): ch is Command {
-  return ch.length === 1 && "+-<>.,[]".includes(ch);
-}
-
 /** IS_COMMAND[c] is 1 when the character with code c is a command. */
 const IS_COMMAND = new Uint8Array(128);
 for (const ch of "+-<>.,[]") IS_COMMAND[ch.charCodeAt(0)] = 1;
-const OPEN = "[".charCodeAt(0);
-const CLOSE = "]".charCodeAt(0);
+const OPEN_BRACKET = "[".charCodeAt(0);
+const CLOSE_BRACKET = "]".charCodeAt(0);
 
 // #region parse
 /**
@@ -62,6 +58,7 @@ export function parse(source: string): Program {
   const offsets = new Uint32Array(source.length);
   const match = new Int32Array(source.length);
   const open: number[] = []; // indices of the `[` not closed yet
+  const posAt = (offset: number) => new LineIndex(source).pos(offset); // for an error only
   let n = 0;
   for (let offset = 0; offset < source.length; offset++) {
     // Character codes, not one-character strings: this loop sees every character of the source.
@@ -70,17 +67,17 @@ export function parse(source: string): Program {
     chars[n] = c;
     offsets[n] = offset;
     match[n] = -1;
-    if (c === OPEN) {
+    if (c === OPEN_BRACKET) {
       open.push(n);
-    } else if (c === CLOSE) {
+    } else if (c === CLOSE_BRACKET) {
       const partner = open.pop();
-      if (partner === undefined) throw new BrainfuckSyntaxError(new LineIndex(source).pos(offset), "]");
+      if (partner === undefined) throw new BrainfuckSyntaxError(posAt(offset), "]");
       match[partner] = n;
       match[n] = partner;
     }
     n++;
   }
-  if (open.length > 0) throw new BrainfuckSyntaxError(new LineIndex(source).pos(offsets[open[0]!]!), "[", open.length - 1);
+  if (open.length > 0) throw new BrainfuckSyntaxError(posAt(offsets[open[0]!]!), "[", open.length - 1);
   const commands = new TextDecoder("latin1").decode(chars.subarray(0, n)); // the commands are ASCII
   return new Program(source, commands, offsets.slice(0, n), match.slice(0, n));
 }

@@ -307,14 +307,10 @@ export class X86Lowering implements OpLowerer {
 /** Where a cell is while code works on it: in memory, `[rbx+o]`, or for a while in a register. */
 export type CellHome = Mem | Gpr<8>;
 
-/** `[home, src]` as the assembler's methods take their operands, wherever the cell is. */
-export function onCell<T extends Gpr | Imm>(home: CellHome, src: T): [Gpr, T] | [Mem, T] {
-  return home.kind === "mem" ? [home, src] : [home, src];
-}
-
 /**
- * `add`, `sub`, `mov` or `cmp` with the cell as destination, wherever it is: what onCell's pair
- * spread into the method does, without the two arrays the spread makes for every op.
+ * `add`, `sub`, `mov` or `cmp` with the cell as destination, wherever it is. The two branches make
+ * the same call: each method has one form for a register destination and one for memory, and
+ * TypeScript picks a form only once `home` is known to be one or the other.
  */
 export function cellOp(a: Asm, mnemonic: "add" | "sub" | "mov" | "cmp", home: CellHome, src: Gpr | Imm): Asm {
   return home.kind === "mem" ? a[mnemonic](home, src) : a[mnemonic](home, src);

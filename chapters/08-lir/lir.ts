@@ -130,11 +130,14 @@ export function reachesOf(op: Op): readonly Reach[] {
     case "loop":
     case "in":
     case "out":
-      return [];
+      return NO_REACHES;
     default:
-      return definitionOf(op).reaches?.(op) ?? [];
+      return definitionOf(op).reaches?.(op) ?? NO_REACHES;
   }
 }
+
+/** Shared, not a new array for every op that steps nowhere (the code generators ask for every op). */
+const NO_REACHES: readonly Reach[] = [];
 
 /** The reaches of `steps`, one cell at a time in the direction of `delta`. */
 export function straight(delta: number, steps: readonly SourcePos[]): Reach[] {

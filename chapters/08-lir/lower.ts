@@ -10,8 +10,9 @@ import { wrapSigned, type Lir, type Op } from "./lir.ts";
 /**
  * One op per run of the same command (`add` with wrapSigned, dropped when it wraps to 0; `move` with
  * one step position per command, which checks itself), a `loop [0]` per loop (its `[` and `]`
- * positions), `in`/`out` on [0]. Runs are chapter 7's runLength. maxNesting: the deepest loop nesting accepted (MAX_NESTING unless told:
- * see errors.ts). A loop deeper than that is errors.ts's nestingError, at its `[`.
+ * positions), `in`/`out` on [0]; a run is what chapter 7's runLength says. maxNesting: the deepest
+ * loop nesting accepted (MAX_NESTING unless told: see errors.ts). A loop deeper than that is
+ * errors.ts's nestingError, at its `[`.
  */
 export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const root: Op[] = [];

@@ -7,7 +7,7 @@ import { byte, mem, qword } from "../04-encoder/operands.ts";
 import { al, eax, ecx, esi, rax, rdi, rdx, rsp } from "../04-encoder/registers.ts";
 import type { Asm, Label } from "../05-control-flow/labels.ts";
 import { CTX, type IoImports } from "../07-template-jit/context.ts";
-import { LIR_REG, LIR_X86_RULES, X86Lowering, cellAt, onCell, type ListRule, type X86Code, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { LIR_REG, LIR_X86_RULES, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rules } from "../08-lir/codegen-x86.ts";
 import { isBalanced, type Lir, type Op, type OpTypes } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { addTimes, type MulAddOp, type ScanOp } from "./ops.ts";
@@ -89,12 +89,12 @@ function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const body = l.label(once ? "if" : "loop", op.pos);
   const done = l.label("end", op.end);
   l.loopTest(op.pos, op.off);
-  l.a.cmp(...onCell(l.cell(op.off), 0)).je(done).bind(body);
+  cellOp(l.a, "cmp", l.cell(op.off), 0).je(done).bind(body);
   l.ops(op.body);
   const flags = flagsOf(l.last);
   l.loopTest(op.end, op.off); // a hook sees every test interpretLir counts, even one known to fail
   if (!once) {
-    if (flags !== op.off || l.hooks !== null) l.a.cmp(...onCell(l.cell(op.off), 0)); // a hook may change the flags
+    if (flags !== op.off || l.hooks !== null) cellOp(l.a, "cmp", l.cell(op.off), 0); // a hook may change the flags
     l.a.jne(body);
   }
   l.a.bind(done);
@@ -114,7 +114,7 @@ function scan(l: X86Lowering, op: ScanOp, imports: ScanImports): void {
   const done = l.label("scan_done");
   // Not found: stand on the last cell the scan reached (the host replays the failed step from there).
   const fail = l.offTapeStub(op, () => a.lea(cell, op.stride > 0 ? mem(end, -1) : mem(tape)));
-  a.cmp(...onCell(l.cell(0), 0)).je(done); //            most scans start on a 0: no call at all
+  cellOp(a, "cmp", l.cell(0), 0).je(done); //            most scans start on a 0: no call at all
   if (op.stride > 0) a.mov(rdi, cell).mov(rdx, end).sub(rdx, cell);
   else a.mov(rdi, tape).lea(rdx, mem(cell, 1)).sub(rdx, tape);
   a.xor(esi, esi)
@@ -140,7 +140,7 @@ function stridedScan(l: X86Lowering, op: ScanOp): void {
   const near = l.label("scan_near_end");
   const hits = Array.from({ length: SCAN_UNROLL - 1 }, (_, k) => l.label("scan_hit", k + 1));
   const fail = l.offTapeStub(op, () => l.step(-s));
-  const zero = (off: number) => a.cmp(...onCell(l.cell(off), 0));
+  const zero = (off: number) => cellOp(a, "cmp", l.cell(off), 0);
   zero(0).je(done);
   // rax: the last pointer from which all SCAN_UNROLL steps stay on the tape (not included, rightwards).
   a.lea(rax, s > 0 ? mem(end, -span) : mem(tape, -span)).cmp(cell, rax);

@@ -3,7 +3,7 @@
 // and a plain lowering to x86-64. The passes make them; codegen-opt.ts lowers them better.
 import { al, eax, ecx, gpr, type Gpr } from "../04-encoder/registers.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
-import { onCell, type X86Lowering } from "../08-lir/codegen-x86.ts";
+import { cellOp, type X86Lowering } from "../08-lir/codegen-x86.ts";
 import { LirSyntaxError } from "../08-lir/errors.ts";
 import { NEXT, STOP, type Flattener, type Machine } from "../08-lir/interpret-lir.ts";
 import { straight, wrapSigned, type Op, type Range, type Reach } from "../08-lir/lir.ts";
@@ -95,9 +95,9 @@ function lowerMulAdd(l: X86Lowering, op: MulAddOp): void {
 export function addTimes(l: X86Lowering, dst: number, value: Gpr<32>, k: number): void {
   const home = l.cell(dst);
   const low = gpr(8, value.id);
-  if (k === 1) l.a.add(...onCell(home, low));
-  else if (k === -1) l.a.sub(...onCell(home, low));
-  else l.a.imul(eax, value, k).add(...onCell(home, al));
+  if (k === 1) cellOp(l.a, "add", home, low);
+  else if (k === -1) cellOp(l.a, "sub", home, low);
+  else cellOp(l.a.imul(eax, value, k), "add", home, al);
 }
 
 defineOp({ kind: "muladd", verify: verifyMulAdd, print: printMulAdd, parse: parseMulAdd, flatten: flattenMulAdd, x86: lowerMulAdd });
@@ -173,11 +173,11 @@ function lowerScan(l: X86Lowering, op: ScanOp): void {
   const done = l.label("scan_done");
   const fail = l.offTapeStub(op, () => l.step(-op.stride));
   l.loopTest(op.pos, 0);
-  l.a.cmp(...onCell(l.cell(0), 0)).je(done).bind(again);
+  cellOp(l.a, "cmp", l.cell(0), 0).je(done).bind(again);
   l.step(op.stride);
   l.movedOff(op.stride, fail);
   l.loopTest(op.pos, 0);
-  l.a.cmp(...onCell(l.cell(0), 0)).jne(again).bind(done);
+  cellOp(l.a, "cmp", l.cell(0), 0).jne(again).bind(done);
 }
 
 defineOp({

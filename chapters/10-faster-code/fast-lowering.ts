@@ -9,7 +9,7 @@ import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm
 import { Asm } from "../05-control-flow/labels.ts";
 import type { SourcePos } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range, type Reach } from "../08-lir/lir.ts";
+import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
@@ -648,29 +648,13 @@ interface NestState {
   slow: boolean;
 }
 
-/** The cells the body's checks reach, as one range, or null when it has no check. */
-export function checkedRange(body: readonly Op[]): Range | null {
-  let checked = false;
-  let lo = 0;
-  let hi = 0;
-  for (const op of body) {
-    for (const r of reachesOf(op)) {
-      checked = true;
-      lo = Math.min(lo, r.off);
-      hi = Math.max(hi, r.off);
-    }
-  }
-  return checked ? { lo, hi } : null;
-}
-
-/** checkedRange of the body and every op list inside it. */
+/** The cells that the body's checks, and those of every op list inside it, reach: one range, or null. */
 function checkedWithin(body: readonly Op[]): Range | null {
   let checked = false;
   let lo = 0;
   let hi = 0;
   eachOp(body, (op) => {
-    // A register nest's ops are all adds, sets, muladds, checks and loops: only its checks reach.
-    const reach = op.kind === "check" ? op.reach : op.kind === "add" || op.kind === "set" || op.kind === "loop" ? NO_REACH : reachesOf(op);
+    const reach = reachesOf(op);
     for (let i = 0; i < reach.length; i++) {
       checked = true;
       lo = Math.min(lo, reach[i]!.off);
@@ -680,7 +664,6 @@ function checkedWithin(body: readonly Op[]): Range | null {
   return checked ? { lo, hi } : null;
 }
 
-const NO_REACH: readonly Reach[] = [];
 
 /**
  * Each op of `body` and of every op list inside it, found with a stack rather than by recursion;
@@ -741,12 +724,9 @@ export function testedCells(run: readonly Op[]): Range | null {
 /** The cells the body writes, at any depth, in order of offset. */
 function written(body: readonly Op[]): number[] {
   const cells: number[] = []; // a nest's, which fit the register pool: a short list
-  const write = (off: number) => {
-    if (!cells.includes(off)) cells.push(off);
-  };
   eachOp(body, (op) => {
-    if (op.kind === "add" || op.kind === "set") write(op.off);
-    else if (op.kind === "muladd") write(op.dst);
+    if (op.kind === "add" || op.kind === "set") note(cells, op.off);
+    else if (op.kind === "muladd") note(cells, op.dst);
   });
   return cells.sort((x, y) => x - y);
 }

@@ -77,7 +77,7 @@ async function runOne(inv: GuardInvocation): Promise<boolean> {
   const name = inv.file ?? "-e";
   const source = inv.code ?? readSource(name, USAGE);
   const program = parse(source);
-  const input = program.commands.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0); // no recursion: any depth
+  const input = program.commands.includes(",") ? new Uint8Array(readFileSync(0)) : new Uint8Array(0);
   const opts = { input, tapeSize: inv.tapeSize, eof: inv.eof, ...(inv.maxSteps === undefined ? {} : { maxSteps: inv.maxSteps }) };
   const { result } = await runGuarded(program, inv.tier, opts, inv.timeoutMs, 1); // the output streams to stdout
   if (result.error) console.error(diagnostic(name, result.error));
