@@ -104,8 +104,9 @@ class Folder {
     const body = new Folder(0, start);
     for (const inner of op.body) body.fold(inner);
     body.commit();
-    const { known: _, ...loop } = op; // the default range is left unsaid
-    this.out.push(sameRange(start, spanTo(op.off)) ? { ...loop, body: body.out } : { ...loop, known: start, body: body.out });
+    // The default range is left unsaid. Written out, not spread: a spread costs a call into the runtime.
+    const { off, pos, end } = op;
+    this.out.push(sameRange(start, spanTo(off)) ? { kind: "loop", off, body: body.out, pos, end } : { kind: "loop", off, body: body.out, pos, end, known: start });
     this.known = intersect(this.known, body.known); // see verify.ts: after zero iterations, or some
   }
 
