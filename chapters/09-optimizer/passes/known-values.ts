@@ -112,20 +112,22 @@ let stretch = 0;
  */
 function dropDeadStores(ops: readonly Op[]): readonly Op[] {
   if (!holdsSet(ops)) return ops; // only a set overwrites: a list with none has nothing to drop
-  let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
+  // Their indices, last first: an array, not a Set, which costs several times as much. Made at the
+  // first: most lists have none.
+  let dead: number[] | null = null;
   stretch++;
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
     switch (op.kind) {
       case "set":
-        if (overwritten(op.off)) (dead ??= new Set()).add(i);
+        if (overwritten(op.off)) (dead ??= []).push(i);
         overwrittenIn.set(op.off, stretch);
         break;
       case "add":
-        if (overwritten(op.off)) (dead ??= new Set()).add(i);
+        if (overwritten(op.off)) (dead ??= []).push(i);
         break;
       case "muladd":
-        if (overwritten(op.dst)) (dead ??= new Set()).add(i);
+        if (overwritten(op.dst)) (dead ??= []).push(i);
         else {
           overwrittenIn.delete(op.dst);
           overwrittenIn.delete(op.src);
@@ -139,8 +141,18 @@ function dropDeadStores(ops: readonly Op[]): readonly Op[] {
         stretch++;
     }
   }
-  const drop = dead;
-  return drop === null ? ops : ops.filter((_, i) => !drop.has(i));
+  return dead === null ? ops : without(ops, dead);
+}
+
+/** `ops` without the ops at the indices `dead` (last first). */
+function without(ops: readonly Op[], dead: readonly number[]): Op[] {
+  const kept: Op[] = [];
+  let next = dead.length - 1; // the first of those left
+  for (let i = 0; i < ops.length; i++) {
+    if (dead[next] === i) next--;
+    else kept.push(ops[i]!);
+  }
+  return kept;
 }
 
 /** Does a later set in this stretch overwrite the cell? */
