@@ -91,9 +91,9 @@ class Folder {
   }
 
   /**
-   * A balanced list, folded with the move still deferred, by this folder rather than a new one for
-   * every loop: what it learns inside is put back as it was after. What the list checked may not
-   * have run (a loop's zero iterations): `known` stays as it was.
+   * A balanced list, folded with the move still deferred: by this folder rather than a new one for
+   * every loop, so what folding it changes (out, known, lastStep) is put back after. What the list
+   * checked may not have run (a loop's zero iterations): `known` stays as it was.
    */
   private foldBalanced(ops: readonly Op[]): Op[] {
     const { out, known, lastStep } = this;
