@@ -125,7 +125,9 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
           break;
         }
         open.push({ list, next: i, loop });
-        [list, i, r] = [op.body, 0, loop.start];
+        list = op.body; // one at a time, not [list, i, r] = [...]: that makes an array for every loop
+        i = 0;
+        r = loop.start;
         break;
       }
       default:

@@ -24,7 +24,8 @@ export class Knowledge {
     cells: Int16Array = NO_CELLS,
     private lo = 0,
   ) {
-    this.cells = new Int16Array(cells);
+    // No cells known is the shared empty array, which no one writes to: set grows a new one.
+    this.cells = cells.length === 0 ? NO_CELLS : new Int16Array(cells);
   }
 
   /** At the start of a program: every cell holds 0. */

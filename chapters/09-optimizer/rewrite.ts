@@ -37,7 +37,7 @@ export function keepSame(before: readonly Op[], after: readonly Op[]): readonly 
 }
 
 /** Is a pass's answer a list? Asking an array is quicker than asking ops of every kind for a `kind`. */
-function isList(replaced: Op | readonly Op[]): replaced is readonly Op[] {
+export function isList(replaced: Op | readonly Op[]): replaced is readonly Op[] {
   return Array.isArray(replaced);
 }
 

@@ -21,7 +21,7 @@ export function foldOffsets(lir: Lir): Lir {
 
 // #region folder
 class Folder {
-  readonly out: Op[] = [];
+  out: Op[] = [];
   /** Reaches not yet emitted: they go out as one `check` just before the next effect. */
   private pending: Reach[] = [];
   /** The last `<` or `>` folded in: the position a committed move's already-checked steps carry. */
@@ -85,12 +85,26 @@ class Folder {
   /** Same p at every iteration: fold the body with the deferred move still pending. */
   private foldBalancedLoop(op: LoopOp): void {
     this.flushChecks();
-    const body = new Folder(this.d, this.known);
-    for (const inner of op.body) body.fold(inner);
-    body.flushChecks();
-    const same = this.d === 0 && sameOps(op.body, body.out);
-    this.out.push(same ? op : loopWith(op, body.out, op.off + this.d));
-    // What the body checked may not have run (zero iterations): `known` stays as it was.
+    const body = this.foldBalanced(op.body);
+    const same = this.d === 0 && sameOps(op.body, body);
+    this.out.push(same ? op : loopWith(op, body, op.off + this.d));
+  }
+
+  /**
+   * A balanced list, folded with the move still deferred: by this folder rather than a new one for
+   * every loop, so what folding it changes (out, known, lastStep) is put back after. What the list
+   * checked may not have run (a loop's zero iterations): `known` stays as it was.
+   */
+  private foldBalanced(ops: readonly Op[]): Op[] {
+    const { out, known, lastStep } = this;
+    this.out = [];
+    for (const op of ops) this.fold(op);
+    this.flushChecks();
+    const folded = this.out;
+    this.out = out;
+    this.known = known;
+    this.lastStep = lastStep;
+    return folded;
   }
 
   /**
@@ -104,8 +118,9 @@ class Folder {
     const body = new Folder(0, start);
     for (const inner of op.body) body.fold(inner);
     body.commit();
-    const { known: _, ...loop } = op; // the default range is left unsaid
-    this.out.push(sameRange(start, spanTo(op.off)) ? { ...loop, body: body.out } : { ...loop, known: start, body: body.out });
+    // The default range is left unsaid. Written out, not spread: a spread costs a call into the runtime.
+    const { off, pos, end } = op;
+    this.out.push(sameRange(start, spanTo(off)) ? { kind: "loop", off, body: body.out, pos, end } : { kind: "loop", off, body: body.out, pos, end, known: start });
     this.known = intersect(this.known, body.known); // see verify.ts: after zero iterations, or some
   }
 

@@ -4,7 +4,7 @@
 // are overwritten before anything reads them go too.
 import { isBalanced, wrapSigned, wrapUnsigned, type AddOp, type Lir, type LoopOp, type Op } from "../../08-lir/lir.ts";
 import { Knowledge } from "../knowledge.ts";
-import { guardWith, keepSame, loopWith } from "../rewrite.ts";
+import { guardWith, isList, keepSame, loopWith } from "../rewrite.ts";
 
 // #region known-values
 export function knownValues(lir: Lir): Lir {
@@ -14,63 +14,65 @@ export function knownValues(lir: Lir): Lir {
 function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
   // What replaces ops[0..i): made at the first change, as most loop bodies keep every op.
   let out: Op[] | null = null;
-  let i = 0;
-  /** What replaces ops[i] from here on: the list, made now if it was not. */
-  const changed = (): Op[] => (out ??= ops.slice(0, i));
-  /** `op` in place of ops[i]. */
-  const keep = (op: Op): void => {
-    if (out !== null || op !== ops[i]) changed().push(op);
-  };
-  /** `op` in place of ops[i], and what is known after it. */
-  const emit = (op: Op): void => {
-    keep(op);
-    known.apply(op);
-  };
-  /** An add, as a set when the cell's value is known. */
-  const add = (op: AddOp): void => {
-    const v = known.get(op.off);
-    emit(v === null ? op : { kind: "set", off: op.off, value: wrapUnsigned(v + op.k), pos: op.pos });
-  };
-  for (; i < ops.length; i++) {
+  for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    switch (op.kind) {
-      case "add":
-        add(op);
-        break;
-      case "set":
-        if (known.get(op.off) !== op.value) emit(op);
-        else changed(); // it goes
-        break;
-      case "muladd": {
-        const s = known.get(op.src);
-        const k = s === null ? 0 : wrapSigned(s * op.k);
-        if (s === null) emit(op);
-        else if (k !== 0) add({ kind: "add", off: op.dst, k, pos: op.pos });
-        else changed(); // it adds 0
-        break;
-      }
-      case "loop": {
-        const v = known.get(op.off);
-        if (v === 0) emit(op); // never runs: nothing to learn inside (dead-code removes it)
-        else if (v !== null && runsOnce(op)) {
-          const list = changed(); // the body in place of the loop
-          for (const inner of propagate(op.body, known)) list.push(inner);
-        } else emit(loopWith(op, propagate(op.body, asksOwnCells(op.body) ? Knowledge.nothing() : known.enter(op))));
-        break;
-      }
-      case "guard": {
-        // `then` runs on what is known here, `otherwise` on a copy; after it, what both leave.
-        const other = known.clone();
-        const guard = guardWith(op, propagate(op.then, known), propagate(op.otherwise, other));
-        known.join(other, guard);
-        keep(guard);
-        break;
-      }
-      default:
-        emit(op);
+    const replaced = replacement(op, known);
+    if (out === null) {
+      if (replaced === op) continue;
+      out = ops.slice(0, i);
     }
+    if (replaced === null) continue;
+    if (!isList(replaced)) out.push(replaced);
+    else for (let j = 0; j < replaced.length; j++) out.push(replaced[j]!);
   }
   return keepSame(ops, dropDeadStores(out ?? ops));
+}
+
+/**
+ * What replaces `op`, with `known` brought past it: the op itself, another op, the ops of a loop's
+ * body in place of the loop, or null when it goes. A function of its own rather than closures in
+ * propagate: propagate runs once for every loop body, and closures would be made at every call.
+ */
+function replacement(op: Op, known: Knowledge): Op | readonly Op[] | null {
+  switch (op.kind) {
+    case "add":
+      return emit(knownAdd(op, known), known);
+    case "set":
+      return known.get(op.off) !== op.value ? emit(op, known) : null; // a set of what is there goes
+    case "muladd": {
+      const s = known.get(op.src);
+      if (s === null) return emit(op, known);
+      const k = wrapSigned(s * op.k);
+      return k === 0 ? null : emit(knownAdd({ kind: "add", off: op.dst, k, pos: op.pos }, known), known); // 0: it adds 0
+    }
+    case "loop": {
+      const v = known.get(op.off);
+      if (v === 0) return emit(op, known); // never runs: nothing to learn inside (dead-code removes it)
+      if (v !== null && runsOnce(op)) return propagate(op.body, known); // the body in place of the loop
+      return emit(loopWith(op, propagate(op.body, asksOwnCells(op.body) ? Knowledge.nothing() : known.enter(op))), known);
+    }
+    case "guard": {
+      // `then` runs on what is known here, `otherwise` on a copy; after it, what both leave.
+      const other = known.clone();
+      const guard = guardWith(op, propagate(op.then, known), propagate(op.otherwise, other));
+      known.join(other, guard);
+      return guard;
+    }
+    default:
+      return emit(op, known);
+  }
+}
+
+/** `op`, once what is known has been brought past it. */
+function emit(op: Op, known: Knowledge): Op {
+  known.apply(op);
+  return op;
+}
+
+/** An add, as a set when the cell's value is known. */
+function knownAdd(op: AddOp, known: Knowledge): Op {
+  const v = known.get(op.off);
+  return v === null ? op : { kind: "set", off: op.off, value: wrapUnsigned(v + op.k), pos: op.pos };
 }
 
 /**
@@ -110,21 +112,22 @@ let stretch = 0;
  */
 function dropDeadStores(ops: readonly Op[]): readonly Op[] {
   if (!holdsSet(ops)) return ops; // only a set overwrites: a list with none has nothing to drop
-  const overwritten = (off: number): boolean => overwrittenIn.get(off) === stretch;
-  let dead: Set<number> | null = null; // their indices, made at the first: most lists have none
+  // Their indices, last first: an array, not a Set, which costs several times as much. Made at the
+  // first: most lists have none.
+  let dead: number[] | null = null;
   stretch++;
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i]!;
     switch (op.kind) {
       case "set":
-        if (overwritten(op.off)) (dead ??= new Set()).add(i);
+        if (overwritten(op.off)) (dead ??= []).push(i);
         overwrittenIn.set(op.off, stretch);
         break;
       case "add":
-        if (overwritten(op.off)) (dead ??= new Set()).add(i);
+        if (overwritten(op.off)) (dead ??= []).push(i);
         break;
       case "muladd":
-        if (overwritten(op.dst)) (dead ??= new Set()).add(i);
+        if (overwritten(op.dst)) (dead ??= []).push(i);
         else {
           overwrittenIn.delete(op.dst);
           overwrittenIn.delete(op.src);
@@ -138,8 +141,23 @@ function dropDeadStores(ops: readonly Op[]): readonly Op[] {
         stretch++;
     }
   }
-  const drop = dead;
-  return drop === null ? ops : ops.filter((_, i) => !drop.has(i));
+  return dead === null ? ops : without(ops, dead);
+}
+
+/** `ops` without the ops at the indices `dead` (last first). */
+function without(ops: readonly Op[], dead: readonly number[]): Op[] {
+  const kept: Op[] = [];
+  let next = dead.length - 1; // the first of those left
+  for (let i = 0; i < ops.length; i++) {
+    if (dead[next] === i) next--;
+    else kept.push(ops[i]!);
+  }
+  return kept;
+}
+
+/** Does a later set in this stretch overwrite the cell? */
+function overwritten(off: number): boolean {
+  return overwrittenIn.get(off) === stretch;
 }
 
 /** A loop, not `some`: it runs for every list, and a callback per op costs more than the test. */

@@ -17,14 +17,15 @@ function closedForm(loop: LoopOp): Op[] | null {
   // Most loops hold a move, a loop or I/O: turn them away before making anything.
   for (const op of loop.body) if (op.kind !== "add" && op.kind !== "set" && op.kind !== "check") return null;
   let step = 0; // what one iteration adds to the loop's own cell
-  const checked = { lo: Infinity, hi: -Infinity }; // the cells the body checks
+  let lo = Infinity; // the cells the body checks: lo..hi
+  let hi = -Infinity;
   const added = new Map<number, number>(); // target offset -> what one iteration adds to it
   const assigned = new Map<number, number>(); // a cell the body sets -> its value when an iteration ends
   for (const op of loop.body) {
     if (op.kind === "check") {
       for (const { off } of op.reach) {
-        checked.lo = Math.min(checked.lo, off);
-        checked.hi = Math.max(checked.hi, off);
+        lo = Math.min(lo, off);
+        hi = Math.max(hi, off);
       }
     } else if (op.kind === "set" && op.off !== loop.off) {
       assigned.set(op.off, op.value);
@@ -37,19 +38,20 @@ function closedForm(loop: LoopOp): Op[] | null {
   if (step % 2 === 0) return null; // an even step may never reach 0: keep the loop, and its hang
   const ops: Op[] = [];
   const inv = inverse(wrapSigned(step)); // once per loop: it is a search
-  for (const [dst, k] of added) {
+  // forEach, not for-of: an iterator, and an array for every entry, would be made for each loop.
+  added.forEach((k, dst) => {
     const factor = wrapSigned(-k * inv);
-    if (factor !== 0) ops.push({ kind: "muladd", dst, src: loop.off, k: factor, pos: firstAdd(loop, dst).pos });
-  }
-  for (const [off, value] of assigned) ops.push({ kind: "set", off, value, pos: firstSet(loop, off).pos });
+    if (factor !== 0) ops.push({ kind: "muladd", dst, src: loop.off, k: factor, pos: first(loop, "add", dst).pos });
+  });
+  assigned.forEach((value, off) => ops.push({ kind: "set", off, value, pos: first(loop, "set", off).pos }));
   ops.push({ kind: "set", off: loop.off, value: 0, pos: loop.pos });
   // With sets, run only if the loop would have run: a loop whose body ends by zeroing its cell.
   const closed: Op[] = assigned.size === 0 ? ops : [loopWith(loop, ops)];
-  if (checked.lo > checked.hi) return closed;
+  if (lo > hi) return closed;
   // The body checks cells it reaches: if one is off the tape, the loop fails there, after the adds
   // before it. So the closed form may run only when all of them are on the tape, which is tested
   // once, up front, and nearly always true; otherwise the loop runs as written, and fails as written.
-  return [{ kind: "guard", cells: checked, then: closed, otherwise: [loop], pos: loop.pos }];
+  return [{ kind: "guard", cells: { lo, hi }, then: closed, otherwise: [loop], pos: loop.pos }];
 }
 // #endregion
 
@@ -65,10 +67,8 @@ export function inverse(step: number): number {
 }
 // #endregion
 
-function firstAdd(loop: LoopOp, off: number): AddOp {
-  return loop.body.find((op): op is AddOp => op.kind === "add" && op.off === off)!;
-}
-
-function firstSet(loop: LoopOp, off: number): SetOp {
-  return loop.body.find((op): op is SetOp => op.kind === "set" && op.off === off)!;
+/** The body's first add (or set) of cell `off`. A loop, not `find`: that makes a callback for every target. */
+function first(loop: LoopOp, kind: "add" | "set", off: number): AddOp | SetOp {
+  for (const op of loop.body) if (op.kind === kind && op.off === off) return op;
+  throw new Error(`mul-loops: no ${kind} of [${off}] in the loop's body`);
 }
