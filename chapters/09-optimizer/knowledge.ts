@@ -48,11 +48,12 @@ export class Knowledge {
     const key = off + this.base;
     if (this.cells.length === 0) this.lo = key;
     const i = key - this.lo;
-    // Grown by half as much again past the end, so that a pointer walking right copies the array
-    // a few times, not at every step; the new cells hold `rest`.
+    // Grown by half as much again on the side it grows, so that a pointer walking either way copies
+    // the array a few times, not at every step; the new cells hold `rest`.
     if (i < 0 || i >= this.cells.length) {
-      const lo = Math.min(key, this.lo);
-      const length = i < 0 ? this.cells.length - i : Math.max(i + 1, this.cells.length + (this.cells.length >> 1));
+      const slack = this.cells.length >> 1;
+      const lo = i < 0 ? key - slack : this.lo;
+      const length = i < 0 ? this.cells.length - i + slack : Math.max(i + 1, this.cells.length + slack);
       const grown = new Int16Array(length).fill(REST);
       grown.set(this.cells, this.lo - lo);
       this.cells = grown;
