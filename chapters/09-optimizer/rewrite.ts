@@ -43,8 +43,8 @@ export function isList(replaced: Op | readonly Op[]): replaced is readonly Op[] 
 
 /**
  * The loop with this body (and on cell `off`): the loop itself when neither changed. Written out
- * rather than spread, as a new loop is made for most loops in most passes, and a spread costs a call
- * into the runtime; its `known` range stays unsaid when it was.
+ * field by field rather than spread, as a new loop is made for most loops in most passes; its
+ * `known` range stays unsaid when it was.
  */
 export function loopWith(op: LoopOp, body: readonly Op[], off = op.off): LoopOp {
   if (body === op.body && off === op.off) return op;

@@ -118,7 +118,7 @@ class Folder {
     const body = new Folder(0, start);
     for (const inner of op.body) body.fold(inner);
     body.commit();
-    // The default range is left unsaid. Written out, not spread: a spread costs a call into the runtime.
+    // The default range is left unsaid. Written out field by field, not spread from the old loop.
     const { off, pos, end } = op;
     this.out.push(sameRange(start, spanTo(off)) ? { kind: "loop", off, body: body.out, pos, end } : { kind: "loop", off, body: body.out, pos, end, known: start });
     this.known = intersect(this.known, body.known); // see verify.ts: after zero iterations, or some
@@ -179,7 +179,7 @@ function sameOps(a: readonly Op[], b: readonly Op[]): boolean {
   return true;
 }
 
-/** The op on the cells `d` further on. Written out, not spread: a spread costs a call into the runtime. */
+/** The op on the cells `d` further on, written out field by field rather than spread from `op`. */
 function shifted(op: AddOp | SetOp | InOp | OutOp | MulAddOp, d: number): Op {
   switch (op.kind) {
     case "muladd":
