@@ -203,6 +203,20 @@ describe("labels: errors", () => {
     expect(throws((a) => void a.jmp(a.newLabel("a")).call(a.newLabel("b")).finish())).toMatch(/^'a' .*, 'b' \(used by 'call b' at 0x5\) are never bound/);
   });
 
+  test("among thousands of labels, the unbound ones are still found, however many were bound between", () => {
+    const unbound = (a: Asm) => {
+      const early = a.newLabel("early");
+      a.jmp(early);
+      for (let i = 0; i < 5000; i++) {
+        const l = a.newLabel();
+        a.jne(l).jne(l).bind(l); // two branches wait, then both are patched
+      }
+      const late = a.newLabel("late");
+      a.call(late).finish();
+    };
+    expect(throws(unbound)).toMatch(/^'early' \(used by 'jmp early' at 0x0\), 'late' \(used by 'call late' at 0x[0-9a-f]+\) are never bound/);
+  });
+
   test("a short forward jump that the label ends up too far from: at bind, with the distance", () => {
     expect(throws((a) => { const l = a.newLabel("far"); nops(a.jmp(l, "short"), 128).bind(l); })).toBe(
       `'jmp far' at 0x0 is short, but label 'far' is 128 bytes from the end of the jump, and rel8 reaches only -128..127. ` +

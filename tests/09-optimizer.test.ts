@@ -18,6 +18,7 @@ import { passFigures, ratio } from "../chapters/09-optimizer/figures.ts";
 import { programsIn } from "../shared/programs.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize, PASSES, PassBrokeLirError, UnknownPassError } from "../chapters/09-optimizer/optimize.ts";
 import { inverse } from "../chapters/09-optimizer/passes/mul-loops.ts";
+import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { benchPrograms } from "./support/bf-programs.ts";
 import { randomCases, Rng } from "./support/bf-random.ts";
 import { problemOf, runConformance, type Verdict } from "./support/bf-conformance.ts";
@@ -142,6 +143,18 @@ for (const [pass, cases] of Object.entries(SPECS)) {
     });
   });
 }
+
+describe("knowledge", () => {
+  test("cells set walking far left and far right are each known where they were set, and the rest still hold 0", () => {
+    const known = Knowledge.atStart();
+    const pos = { offset: 0, line: 1, column: 1 };
+    const value = (off: number) => ((off % 251) + 251) % 251 + 1; // 1..251: never the 0 the rest hold
+    for (let off = -1; off >= -3000; off--) known.apply({ kind: "set", off, value: value(off), pos });
+    for (let off = 1; off <= 3000; off++) known.apply({ kind: "set", off, value: value(off), pos });
+    for (const off of [-3000, -2999, -1537, -1, 1, 2, 1500, 3000]) expect(known.get(off)).toBe(value(off));
+    for (const off of [-3001, -5000, 0, 3001, 9000]) expect(known.get(off)).toBe(0);
+  });
+});
 
 describe("fold-offsets", () => {
   test.each([

@@ -139,8 +139,8 @@ export class Assembler {
 
   /**
    * The operands of one instruction as emit takes them, in an array of the assembler's own, filled in
-   * again for the next instruction: a JIT emits millions, and a new array for each would be most of
-   * what its code generation allocates. Trailing operands left undefined are not there.
+   * again for the next instruction: a JIT emits instructions by the million, and an array apiece
+   * would be that many objects for the collector. Trailing operands left undefined are not there.
    */
   protected operands(a?: Operand, b?: Operand, c?: Operand): readonly Operand[] {
     const ops = this.arrays[c !== undefined ? 3 : b !== undefined ? 2 : a !== undefined ? 1 : 0];
@@ -249,9 +249,7 @@ export class Assembler {
   test(a: Gpr | Mem, b: Gpr | Mem | Imm): this { return this.emit("test", this.operands(a, b)); }
 
   mov(dst: Gpr, src: Gpr | Mem | Imm): this;
-
   mov(dst: Mem, src: Gpr | Imm): this;
-
   mov(dst: Gpr | Mem, src: Gpr | Mem | Imm): this { return this.emit("mov", this.operands(dst, src)); }
   /** mov r64, imm64 in its 10-byte form, whatever the value (a patchable 64-bit constant). */
   movabs(dst: Gpr<64>, value: Num): this { return this.emit("movabs", this.operands(dst, value)); }
@@ -381,9 +379,7 @@ export class Assembler {
   pmovmskb(dst: Gpr<32> | Gpr<64>, src: Xmm): this { return this.emit("pmovmskb", this.operands(dst, src)); }
 
   vmovdqu(dst: V, src: V | Mem): this;
-
   vmovdqu(dst: Mem, src: V): this;
-
   vmovdqu(dst: V | Mem, src: V | Mem): this { return this.emit("vmovdqu", this.operands(dst, src)); }
   vpxor(dst: V, a: V, b: V | Mem): this { return this.emit("vpxor", this.operands(dst, a, b)); }
   vpcmpeqb(dst: V, a: V, b: V | Mem): this { return this.emit("vpcmpeqb", this.operands(dst, a, b)); }
