@@ -6,7 +6,7 @@ import { StepLimitError, TapeBoundsError } from "../chapters/06-interpreter/erro
 import { interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunOptions } from "../chapters/06-interpreter/semantics.ts";
-import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { formatPos, LineIndex } from "../chapters/06-interpreter/source.ts";
 import { readsInput } from "../chapters/08-lir/cli.ts";
 import { LirNestingError, LirSyntaxError, LirVerifyError, MAX_NESTING } from "../chapters/08-lir/errors.ts";
 import { flatten, interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
@@ -108,7 +108,8 @@ describe("the text form", () => {
 
   test("an op without positions is placed in the LIR text itself, so its errors point there", () => {
     const lir = parseLir("add [0] 1\n  move -1");
-    expect(posOf(lir.ops[1]!)).toEqual({ offset: 12, line: 2, column: 3 });
+    expect(posOf(lir.ops[1]!)).toBe(12);
+    expect(lir.lines.pos(12)).toEqual({ offset: 12, line: 2, column: 3 });
     expect(runText("add [0] 1\n  move -1").error?.message).toStartWith("2:3: '<' moved the pointer off the left end");
   });
 
@@ -135,14 +136,19 @@ describe("the text form", () => {
     expect(errorOf(() => parseLir("out [0] @2:1", { source: "." }))).toBe("1:9: @2:1 is not a character of the source, which has 1 line(s)");
     expect(errorOf(() => parseLir("out [0] @1:3", { source: "ab" }))).toBe("1:9: @1:3 is not a character of the source, which has 1 line(s)");
     // Columns count code points: the emoji is one column and two UTF-16 units.
-    expect(parseLir("out [0] @2:3", { source: "x\n🙂a." }).ops[0]).toEqual({ kind: "out", off: 0, pos: { offset: 5, line: 2, column: 3 } });
-    expect(parseLir("move 2 @1:1 @1:2", { source: "><" }).ops[0]).toMatchObject({ kind: "move", delta: 2, steps: [{ column: 1 }, { column: 2 }] });
+    const lir = parseLir("out [0] @2:3", { source: "x\n🙂a." });
+    expect(lir.ops[0]).toEqual({ kind: "out", off: 0, pos: 5 });
+    expect(lir.lines.pos(5)).toEqual({ offset: 5, line: 2, column: 3 });
+    expect(parseLir("move 2 @1:1 @1:2", { source: "><" }).ops[0]).toMatchObject({ kind: "move", delta: 2, steps: [0, 1] });
+    // One Lir's offsets all point into one text: with a source, every op says where in it.
+    expect(errorOf(() => parseLir("out [0] @1:1 out [0]", { source: ".." }))).toBe("1:14: 'out' here needs 1 position: with a Brainfuck source, every op points into it");
   });
 
   test("columns in LIR text count code points too", () => {
     expect(errorOf(() => parseLir("# 🙂é\nout [0] jump"))).toMatch(opsListed("2:9: unknown op 'jump': the ops are add, set, move, check, loop, in, out…"));
     expect(errorOf(() => parseLir("# 🙂 x\n$"))).toBe("2:1: unexpected character '$'");
-    expect(parseLir("#🙂\n  out [0]").ops[0]).toMatchObject({ pos: { line: 2, column: 3 } });
+    const lir = parseLir("#🙂\n  out [0]");
+    expect(lir.lines.pos(posOf(lir.ops[0]!))).toMatchObject({ line: 2, column: 3 });
   });
 
   test(`the text form refuses nesting deeper than ${MAX_NESTING} too`, () => {
@@ -215,7 +221,7 @@ describe("helpers", () => {
     // LOOP ADD END OUT HALT
     expect([...flat.code]).toEqual([4, 0, 5, 7, 9]);
     expect([flat.b[0], flat.b[2], flat.end]).toEqual([3, 1, 4]);
-    expect(flatten({ ops: [] }).end).toBe(0);
+    expect(flatten({ ops: [], lines: new LineIndex("") }).end).toBe(0);
   });
 });
 

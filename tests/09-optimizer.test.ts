@@ -8,6 +8,7 @@ import { runBun } from "../shared/child.ts";
 import { interpret, interpretWithStats } from "../chapters/06-interpreter/interpreter.ts";
 import { parse, type Program } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference } from "../chapters/06-interpreter/semantics.ts";
+import { LineIndex } from "../chapters/06-interpreter/source.ts";
 import { interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
 import { countOps, type Lir } from "../chapters/08-lir/lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
@@ -147,7 +148,7 @@ for (const [pass, cases] of Object.entries(SPECS)) {
 describe("knowledge", () => {
   test("cells set walking far left and far right are each known where they were set, and the rest still hold 0", () => {
     const known = Knowledge.atStart();
-    const pos = { offset: 0, line: 1, column: 1 };
+    const pos = 0;
     const value = (off: number) => ((off % 251) + 251) % 251 + 1; // 1..251: never the 0 the rest hold
     for (let off = -1; off >= -3000; off--) known.apply({ kind: "set", off, value: value(off), pos });
     for (let off = 1; off <= 3000; off++) known.apply({ kind: "set", off, value: value(off), pos });
@@ -204,7 +205,7 @@ describe("fold-offsets", () => {
   });
 
   test("it refuses LIR that does not verify, rather than fold it wrong", () => {
-    expect(() => optimize({ ops: [{ kind: "check", reach: [{ off: 2, pos: { offset: 0, line: 1, column: 1 } }] }] }, { passes: ["fold-offsets"] })).toThrow(
+    expect(() => optimize({ ops: [{ kind: "check", reach: [{ off: 2, pos: 0 }] }], lines: new LineIndex("") }, { passes: ["fold-offsets"] })).toThrow(
       "fold-offsets: a step to 2 skips cells (known 0..0): the input LIR does not verify",
     );
   });
@@ -242,8 +243,8 @@ describe("the whole pipeline", () => {
 
   test("passes are named; an unknown name says which exist", () => {
     expect(PASSES.map((p) => p.name).sort()).toEqual([...DEFAULT_PIPELINE].sort());
-    expect(() => optimize({ ops: [] }, { passes: ["fold-offsets", "loop-unrolling"] })).toThrow(UnknownPassError);
-    expect(() => optimize({ ops: [] }, { passes: ["loop-unrolling"] })).toThrow(
+    expect(() => optimize({ ops: [], lines: new LineIndex("") }, { passes: ["fold-offsets", "loop-unrolling"] })).toThrow(UnknownPassError);
+    expect(() => optimize({ ops: [], lines: new LineIndex("") }, { passes: ["loop-unrolling"] })).toThrow(
       "there is no pass 'loop-unrolling': the passes are fold-runs, fold-offsets, clear-loops, mul-loops, scan-loops, dead-code, known-values",
     );
   });

@@ -151,10 +151,11 @@ describe("walking loops: the turns after the first know what the turn before cle
   const WALK = `loop [0] { ${TEN}; muladd [10] += [1] * 1; set [1] 0; move -9 }`; // mandelbrot's digit walk
   /** The later turns' body, a copy (a muladd into a cell known to be 0) marked as such; null: none. */
   const later = (text: string): string | null => {
-    const loop = lir(text).ops.find((op) => op.kind === "loop") as LoopOp;
+    const parsed = lir(text);
+    const loop = parsed.ops.find((op) => op.kind === "loop") as LoopOp;
     const copies = new WeakSet<Op>();
     const body = laterTurns(loop, copies);
-    return body === null ? null : body.filter((op) => op.kind !== "check").map((op) => (copies.has(op) ? "copy " : "") + print({ ops: [op] }).trim()).join("; ");
+    return body === null ? null : body.filter((op) => op.kind !== "check").map((op) => (copies.has(op) ? "copy " : "") + print({ ...parsed, ops: [op] }).trim()).join("; ");
   };
   test.each([
     [WALK, "copy muladd [10] += [1] * 1; set [1] 0; move -9"], //                    [10] is the [1] the turn before cleared

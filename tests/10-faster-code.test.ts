@@ -26,9 +26,10 @@ const lir = (text: string) => parseLir(text.replace(/; */g, "\n"));
 // #region linear-loops
 describe("linear loops", () => {
   const linearOf = (text: string): string | null => {
-    const loop = lir(text).ops.find((op) => op.kind === "loop") as LoopOp;
+    const parsed = lir(text);
+    const loop = parsed.ops.find((op) => op.kind === "loop") as LoopOp;
     const out = linear(loop);
-    return out === null ? null : print({ ops: [out] }).trim().replace(/\{\n */g, "{ ").replace(/\n */g, "; ");
+    return out === null ? null : print({ ...parsed, ops: [out] }).trim().replace(/\{\n */g, "{ ").replace(/\n */g, "; ");
   };
   test.each([
     // long.b's inner loop: the first turn as written, then the other [1] - 1 turns as muladds from [1].

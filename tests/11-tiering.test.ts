@@ -52,11 +52,11 @@ describe("what a loop compiled alone is told about its head", () => {
   test("alone, a loop that uses cells proved before it does not verify; with the check in front, it does", () => {
     const lir = parseLir("move 2 loop [0] { add [-2] 1 add [0] -1 }");
     const loop = firstLoop(lir.ops);
-    expect(() => verify({ ops: [loop] })).toThrow("add uses cell [-2], but only 0..0 are known to be on the tape here");
-    const unit = loopUnit(loop, provedAtLoopHeads(lir).get(loop)!);
+    expect(() => verify({ ...lir, ops: [loop] })).toThrow("add uses cell [-2], but only 0..0 are known to be on the tape here");
+    const unit = loopUnit(loop, provedAtLoopHeads(lir).get(loop)!, lir.lines);
     expect(print(unit)).toBe("check -1 -2\nloop [0] {\n  add [-2] 1\n  add [0] -1\n}\n");
     expect(() => verify(unit)).not.toThrow();
-    expect(loopUnit(loop, { lo: 0, hi: 0 }).ops).toEqual([loop]); // nothing to hand over: no check
+    expect(loopUnit(loop, { lo: 0, hi: 0 }, lir.lines).ops).toEqual([loop]); // nothing to hand over: no check
   });
 });
 // #endregion proved-spec
@@ -66,7 +66,7 @@ describe("what a loop compiled alone is told about its head", () => {
 function unitOf(source: string) {
   const lir = lower(parse(source));
   const loop = firstLoop(lir.ops);
-  return loopUnit(loop, provedAtLoopHeads(lir).get(loop)!);
+  return loopUnit(loop, provedAtLoopHeads(lir).get(loop)!, lir.lines);
 }
 
 describe("the passes a loop unit may run", () => {
@@ -111,7 +111,7 @@ describe("a loop's machine code", () => {
 function switches(source: string, threshold: number): string[] {
   const events: string[] = [];
   new TieredJsProgram(parse(source), threshold, (e) => {
-    events.push(`${e.kind} ${formatPos(e.loop.pos)} after ${e.iterations} at p${e.p} (${e.pending} pending)`);
+    events.push(`${e.kind} ${formatPos(e.at)} after ${e.iterations} at p${e.p} (${e.pending} pending)`);
   }).run();
   return events;
 }
@@ -136,7 +136,7 @@ describe("the counting interpreter: when it tiers up, and what it hands over", (
   test("an error inside a compiled loop stops the program there, with the interpreter's state", () => {
     const source = "++++++++[>++++++<-]>[.+>+<[->+<]>]"; // prints and walks right until it falls off
     const run = new TieredJsProgram(parse(source), 4).runWithStats({ tapeSize: 40 });
-    expect(run.loops.map((l) => formatPos(l.loop.pos))).toContain("1:21");
+    expect(run.loops.map((l) => formatPos(l.at))).toContain("1:21");
     expect(run.result.error?.message).toStartWith("1:24: '>' moved the pointer off the right end of the tape, to cell 40");
     expect(describeDifference(interpret(parse(source), { tapeSize: 40 }), run.result)).toBeNull();
   });
@@ -159,10 +159,11 @@ describe("the counting interpreter: when it tiers up, and what it hands over", (
   });
 
   test("firstStepOff names the first step that leaves, and a report that leaves nowhere is a bug", () => {
-    const steps = lower(parse(">>>")).ops[0]!;
-    const reaches = [1, 2, 3].map((off, i) => ({ off, pos: steps.kind === "move" ? steps.steps[i]! : { offset: 0, line: 0, column: 0 } }));
-    expect(firstStepOff(reaches, 6, 8)).toMatchObject({ pointer: 7, error: { name: "TapeBoundsError", message: expect.stringMatching(/^1:2: /) } }); // cell 8
-    expect(() => firstStepOff(reaches, 0, 8)).toThrow(OffTapeMismatchError);
+    const lir = lower(parse(">>>"));
+    const steps = lir.ops[0]!;
+    const reaches = [1, 2, 3].map((off, i) => ({ off, pos: steps.kind === "move" ? steps.steps[i]! : 0 }));
+    expect(firstStepOff(reaches, 6, 8, lir.lines)).toMatchObject({ pointer: 7, error: { name: "TapeBoundsError", message: expect.stringMatching(/^1:2: /) } }); // cell 8
+    expect(() => firstStepOff(reaches, 0, 8, lir.lines)).toThrow(OffTapeMismatchError);
   });
 });
 // #endregion interpreter-spec

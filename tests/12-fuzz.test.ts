@@ -60,7 +60,7 @@ describe("the programs", () => {
 describe("a difference is made small", () => {
   test("a pass with a bug, found and cut down to a few commands", async () => {
     // A broken pass: every multiply loop adds one time too many.
-    const broken = (lir: Lir): Lir => ({ ops: rewrite(lir.ops, (op: Op) => (op.kind === "muladd" ? [{ ...op, k: op.k + 1 }] : [op])) });
+    const broken = (lir: Lir): Lir => ({ ...lir, ops: rewrite(lir.ops, (op: Op) => (op.kind === "muladd" ? [{ ...op, k: op.k + 1 }] : [op])) });
     const differs = (source: string): boolean => {
       const program = parse(source);
       const opts = { input: Uint8Array.of(3), maxSteps: 10_000 }; // a smaller program may never end

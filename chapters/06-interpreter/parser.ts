@@ -34,8 +34,12 @@ export class Program {
 
   /** Where command i sits, as a line and column (worked out now, from a LineIndex made once). */
   pos(i: number): SourcePos {
-    this.#lines ??= new LineIndex(this.source);
-    return this.#lines.pos(this.offsets[i]!);
+    return this.lines.pos(this.offsets[i]!);
+  }
+
+  /** The source's LineIndex, made when first asked for. */
+  get lines(): LineIndex {
+    return (this.#lines ??= new LineIndex(this.source));
   }
 }
 // #endregion

@@ -7,7 +7,7 @@ import { byte, dword, mem, qword, type Imm, type Mem } from "../04-encoder/opera
 import { al, eax, edi, edx, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
 import { Frame } from "../05-control-flow/frame.ts";
 import { Asm, type Label } from "../05-control-flow/labels.ts";
-import type { SourcePos } from "../06-interpreter/source.ts";
+import { LineIndex } from "../06-interpreter/source.ts";
 import { CTX, REG, STATUS, type IoImports } from "../07-template-jit/context.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
@@ -101,6 +101,8 @@ export class X86Lowering implements OpLowerer {
   readonly #names = new Map<string, number>();
   /** Code added at each loop test (chapter 7's instrumentation seam), or null: none. */
   #hooks: GeneratorHooks | null = null;
+  /** The lines of the text the LIR's positions point into (set by generate). */
+  #lines: LineIndex = new LineIndex("");
   /** Where cells live instead of memory, for a while, or null. */
   #homes: ReadonlyMap<number, Gpr<8>> | null = null;
   /** The walk over the op lists, which calls back into the rules for each op. */
@@ -130,6 +132,7 @@ export class X86Lowering implements OpLowerer {
     verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
     const a = this.a;
     this.#hooks = hooks ?? null;
+    this.#lines = lir.lines;
     emitLirEntry(a);
     const body = a.offset;
     this.ops(lir.ops);
@@ -149,8 +152,9 @@ export class X86Lowering implements OpLowerer {
     for (let i = 0; i < this.#routines.length; i++) this.#routines[i]!();
     this.#hooks?.emitTail(this.x);
     const sites = this.#sites;
-    // Only a failed check asks, so the steps are worked out then, not for every site.
-    const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: r.pos })) : []);
+    const lines = this.#lines;
+    // Only a failed check asks, so the steps (and their lines and columns) are worked out then.
+    const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) })) : []);
     return { asm: a, sites: steps, own };
   }
 
@@ -266,18 +270,29 @@ export class X86Lowering implements OpLowerer {
    * Before every loop test (the unit interpretLir counts as a step): the hooks' code, if any. It may
    * change the flags, so it comes before the test's compare.
    */
-  loopTest(pos: SourcePos, off: number): void {
-    this.#hooks?.loopTest(pos, off);
+  loopTest(pos: number, off: number): void {
+    this.#hooks?.loopTest(this.#lines.pos(pos), off);
   }
 
   /**
-   * A new label named `name`, then `_line_col` of a source position or `_n` of a number when `at`
-   * gives one, and `_2`, `_3`... when that name is taken. Without a listing the name only shows in
-   * an error, so it is plain `name` and nothing is counted: a big program makes many labels.
+   * A new label named `name`, then `_n` when `n` is given, and `_2`, `_3`... when that name is
+   * taken. Without a listing the name only shows in an error, so it is plain `name` and nothing is
+   * counted: a big program makes many labels.
    */
-  label(name: string, at?: SourcePos | number): Label {
+  label(name: string, n?: number): Label {
     if (!this.a.keepsListing) return this.a.newLabel(name);
-    const full = at === undefined ? name : typeof at === "number" ? `${name}_${at}` : `${name}_${at.line}_${at.column}`;
+    return this.#named(n === undefined ? name : `${name}_${n}`);
+  }
+
+  /** A new label named `name`, then `_line_col` of the source position `pos`, as `label` names them. */
+  labelAt(name: string, pos: number): Label {
+    if (!this.a.keepsListing) return this.a.newLabel(name);
+    const { line, column } = this.#lines.pos(pos);
+    return this.#named(`${name}_${line}_${column}`);
+  }
+
+  /** A new label named `full`, or `full_2`, `full_3`... when that name is taken. */
+  #named(full: string): Label {
     const n = (this.#names.get(full) ?? 0) + 1;
     this.#names.set(full, n);
     return this.a.newLabel(n === 1 ? full : `${full}_${n}`);
@@ -346,8 +361,8 @@ function check(l: X86Lowering, op: OpTypes["check"]): void {
 // #region loops
 /** `loop [o] { ... }`: test before the body, and again at its end to go round. */
 function loop(l: X86Lowering, op: OpTypes["loop"]): void {
-  const body = l.label("loop", op.pos); // named after the [ and the ]
-  const done = l.label("end", op.end);
+  const body = l.labelAt("loop", op.pos); // named after the [ and the ]
+  const done = l.labelAt("end", op.end);
   l.loopTest(op.pos, op.off);
   cellOp(l.a, "cmp", l.cell(op.off), 0).je(done).bind(body);
   l.nest(op.body, () => {

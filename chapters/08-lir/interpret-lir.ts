@@ -4,6 +4,7 @@
 import { StepLimitError, TapeBoundsError, type BrainfuckError } from "../06-interpreter/errors.ts";
 import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
+import type { LineIndex } from "../06-interpreter/source.ts";
 import { extent, posOf, reachesOf, type Lir, type LoopOp, type Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { verify } from "./verify.ts";
@@ -54,6 +55,8 @@ export interface FlatLir {
   readonly ops: readonly (Op | null)[];
   /** The index of the HALT that ends the program; out-of-line code follows it. */
   readonly end: number;
+  /** The lines of the text the ops point into, for an error's line and column. */
+  readonly lines: LineIndex;
 }
 
 /** What the definition of an added op uses to make its instructions. */
@@ -160,13 +163,13 @@ export function flatten(lir: Lir): FlatLir {
     walk(outOfLine);
     emit(ops[from]!, JUMP, resume);
   }
-  return { code: Uint8Array.from(code), a: Int32Array.from(a), b: Int32Array.from(b), c: Int32Array.from(c), run, ops, end };
+  return { code: Uint8Array.from(code), a: Int32Array.from(a), b: Int32Array.from(b), c: Int32Array.from(c), run, ops, end, lines: lir.lines };
 }
 // #endregion
 
 // #region execute
 function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result: RunResult; executed: number } {
-  const { code, a, b, c, run, ops, end } = flat;
+  const { code, a, b, c, run, ops, end, lines } = flat;
   const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
   let tape: Uint8Array = new Uint8Array(tapeSize);
   const m: Machine = { tape, p: 0, steps: 0, maxSteps, stepLimit: false };
@@ -258,7 +261,7 @@ function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result
     pc++;
   }
   // Only a `break run` stops early, before it makes the failing move or test.
-  if (pc !== end) ({ error, pointer: p } = stop(ops[pc]!, code[pc] === END, p, stepLimit, settings));
+  if (pc !== end) ({ error, pointer: p } = stop(ops[pc]!, code[pc] === END, p, stepLimit, settings, lines));
   output.flush();
   return { result: { output: output.bytes(), tape: resultTape(tape, p, settings), pointer: p, error }, executed };
 }
@@ -266,15 +269,15 @@ function execute(flat: FlatLir, settings: Settings, sink?: OutputSink): { result
 
 // #region stop
 /** Why the op at which the run stopped stopped it, and where the interpreter's pointer then is. */
-function stop(op: Op, atEnd: boolean, p: number, stepLimit: boolean, { tapeLimit: tapeSize, maxSteps }: Settings): { error: BrainfuckError; pointer: number } {
-  if (stepLimit && op.kind === "loop") return { error: new StepLimitError(atEnd ? op.end : op.pos, maxSteps), pointer: p + op.off };
-  if (stepLimit) return { error: new StepLimitError(posOf(op), maxSteps), pointer: p }; // an added op that tests as a loop does
+function stop(op: Op, atEnd: boolean, p: number, stepLimit: boolean, { tapeLimit: tapeSize, maxSteps }: Settings, lines: LineIndex): { error: BrainfuckError; pointer: number } {
+  if (stepLimit && op.kind === "loop") return { error: new StepLimitError(lines.pos(atEnd ? op.end : op.pos), maxSteps), pointer: p + op.off };
+  if (stepLimit) return { error: new StepLimitError(lines.pos(posOf(op)), maxSteps), pointer: p }; // an added op that tests as a loop does
   // Off the tape. The reach that failed is the first, in order, whose cell is not on the tape; the
   // interpreter's pointer stops on the edge cell it could not leave.
   for (const { off, pos } of reachesOf(op)) {
     const cell = p + off;
-    if (cell < 0) return { error: new TapeBoundsError(pos, "left", tapeSize), pointer: 0 };
-    if (cell >= tapeSize) return { error: new TapeBoundsError(pos, "right", tapeSize), pointer: tapeSize - 1 };
+    if (cell < 0) return { error: new TapeBoundsError(lines.pos(pos), "left", tapeSize), pointer: 0 };
+    if (cell >= tapeSize) return { error: new TapeBoundsError(lines.pos(pos), "right", tapeSize), pointer: tapeSize - 1 };
   }
   throw new Error(`interpretLir stopped at a ${op.kind} that cannot fail: this is a bug in interpret-lir.ts`);
 }

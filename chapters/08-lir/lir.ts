@@ -1,15 +1,19 @@
 // The LIR: a low-level IR between Brainfuck and machine code. Every op names its cells by their
 // offset from the tape pointer, so "the cell two to the right" is `[2]`, not three instructions.
-import type { SourcePos } from "../06-interpreter/source.ts";
+import type { LineIndex } from "../06-interpreter/source.ts";
 import { definitionOf } from "./op-set.ts";
 
 // #region ops
+// Every position in an op is an offset: where its command sits in the text the LIR came from (a
+// number, not a line and column: a big program has millions of ops). Lir.lines turns an offset into
+// a line and column when there is something to tell a person.
+
 /** Cell `[off]` += k (mod 256). `k` is kept in -128..127: `add [0] -1`, not `add [0] 255`. */
 export interface AddOp {
   readonly kind: "add";
   readonly off: number;
   readonly k: number;
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 /** Cell `[off]` = value (0..255). */
@@ -17,7 +21,7 @@ export interface SetOp {
   readonly kind: "set";
   readonly off: number;
   readonly value: number;
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface SetOp {
 export interface MoveOp {
   readonly kind: "move";
   readonly delta: number;
-  readonly steps: readonly SourcePos[];
+  readonly steps: readonly number[];
 }
 
 /**
@@ -41,7 +45,7 @@ export interface CheckOp {
 
 export interface Reach {
   readonly off: number;
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 /** Offsets lo..hi from the pointer, both ends included. */
@@ -55,8 +59,8 @@ export interface LoopOp {
   readonly kind: "loop";
   readonly off: number;
   readonly body: readonly Op[];
-  readonly pos: SourcePos;
-  readonly end: SourcePos;
+  readonly pos: number;
+  readonly end: number;
   /**
    * The cells known to be on the tape at the start of every iteration, when more than the default
    * (see verify.ts): a loop invariant, which the verifier checks rather than trusts.
@@ -68,14 +72,14 @@ export interface LoopOp {
 export interface InOp {
   readonly kind: "in";
   readonly off: number;
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 /** `.` of cell `[off]`. */
 export interface OutOp {
   readonly kind: "out";
   readonly off: number;
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 /**
@@ -98,11 +102,13 @@ export type Op = OpTypes[OpKind];
 
 export interface Lir {
   readonly ops: readonly Op[];
+  /** The lines of the text the ops' positions are offsets into: the Brainfuck source, or LIR text. */
+  readonly lines: LineIndex;
 }
 // #endregion
 
-/** The source position an op is reported at: where it starts. */
-export function posOf(op: Op): SourcePos {
+/** The position an op is reported at: where it starts. */
+export function posOf(op: Op): number {
   switch (op.kind) {
     case "move":
       return op.steps[0]!;
@@ -140,7 +146,7 @@ export function reachesOf(op: Op): readonly Reach[] {
 const NO_REACHES: readonly Reach[] = [];
 
 /** The reaches of `steps`, one cell at a time in the direction of `delta`. */
-export function straight(delta: number, steps: readonly SourcePos[]): Reach[] {
+export function straight(delta: number, steps: readonly number[]): Reach[] {
   return steps.map((pos, i) => ({ off: Math.sign(delta) * (i + 1), pos }));
 }
 // #endregion

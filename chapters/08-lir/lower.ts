@@ -1,7 +1,6 @@
 // Brainfuck -> LIR, the direct translation: a run of the same command becomes one op, a loop
 // becomes a loop, and every op works on cell [0]. Nothing clever: it is still the program as written.
 import type { Program } from "../06-interpreter/parser.ts";
-import type { SourcePos } from "../06-interpreter/source.ts";
 import { runLength } from "../07-template-jit/generate.ts";
 import { MAX_NESTING, nestingError } from "./errors.ts";
 import { wrapSigned, type Lir, type Op } from "./lir.ts";
@@ -17,7 +16,8 @@ import { wrapSigned, type Lir, type Op } from "./lir.ts";
 export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly maxNesting?: number } = {}): Lir {
   const root: Op[] = [];
   // The loops still open, innermost last: the body being filled, the `[` that opened it.
-  const open: { body: Op[]; start: SourcePos }[] = [];
+  const open: { body: Op[]; start: number }[] = [];
+  const at = program.offsets; // an op's positions are its commands' offsets (see lir.ts)
   let ops = root;
   let i = 0;
   while (i < program.length) {
@@ -27,39 +27,39 @@ export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly
       case "+":
       case "-": {
         const k = wrapSigned(op === "+" ? n : -n);
-        if (k !== 0) ops.push({ kind: "add", off: 0, k, pos: program.pos(i) });
+        if (k !== 0) ops.push({ kind: "add", off: 0, k, pos: at[i]! });
         break;
       }
       case ">":
       case "<":
-        ops.push({ kind: "move", delta: op === ">" ? n : -n, steps: positions(program, i, n) });
+        ops.push({ kind: "move", delta: op === ">" ? n : -n, steps: offsets(at, i, n) });
         break;
       case ".":
-        ops.push({ kind: "out", off: 0, pos: program.pos(i) });
+        ops.push({ kind: "out", off: 0, pos: at[i]! });
         break;
       case ",":
-        ops.push({ kind: "in", off: 0, pos: program.pos(i) });
+        ops.push({ kind: "in", off: 0, pos: at[i]! });
         break;
       case "[":
         if (open.length === maxNesting) throw nestingError(program.pos(i), maxNesting);
-        open.push({ body: ops, start: program.pos(i) });
+        open.push({ body: ops, start: at[i]! });
         ops = [];
         break;
       case "]": {
         const { body: outer, start } = open.pop()!; // the parser matched every bracket
-        outer.push({ kind: "loop", off: 0, body: ops, pos: start, end: program.pos(i) });
+        outer.push({ kind: "loop", off: 0, body: ops, pos: start, end: at[i]! });
         ops = outer;
         break;
       }
     }
     i += n;
   }
-  return { ops: root };
+  return { ops: root, lines: program.lines };
 }
 // #endregion
 
-function positions(program: Program, from: number, n: number): SourcePos[] {
-  const out: SourcePos[] = [];
-  for (let j = from; j < from + n; j++) out.push(program.pos(j));
+function offsets(at: Uint32Array, from: number, n: number): number[] {
+  const out: number[] = [];
+  for (let j = from; j < from + n; j++) out.push(at[j]!);
   return out;
 }

@@ -3,8 +3,9 @@
 //
 // An op with no `@line:column` gets its position in the LIR text itself: a hand-written LIR program
 // that runs off the tape is reported where it says so. An op with positions refers to a Brainfuck
-// source, which must then be passed in, so the positions can be checked and their offsets found.
-import type { SourcePos } from "../06-interpreter/source.ts";
+// source, which must then be passed in, so the positions can be checked and their offsets found;
+// then every op needs them, since one Lir's offsets all point into one text.
+import { LineIndex, type SourcePos } from "../06-interpreter/source.ts";
 import { LirSyntaxError, MAX_NESTING, nestingError } from "./errors.ts";
 import { wrapSigned, type Lir, type LoopOp, type Op, type Range, type Reach } from "./lir.ts";
 import { definedKinds, findDefinition } from "./op-set.ts";
@@ -28,7 +29,7 @@ const MAX_OFFSET = 2 ** 30;
  */
 export interface Block {
   readonly between: readonly string[];
-  finish(lists: Op[][], end: () => SourcePos): Op;
+  finish(lists: Op[][], end: () => number): Op;
 }
 
 /** An op with lists inside being read: the ops around it, its lists so far, and its open brace. */
@@ -75,7 +76,7 @@ export function parseLir(text: string, opts: ParseLirOptions = {}): Lir {
   }
   const unclosed = open.pop();
   if (unclosed) throw new LirSyntaxError(unclosed.brace.pos, "this '{' is never closed: add the missing '}'");
-  return { ops: root };
+  return { ops: root, lines: new LineIndex(opts.source ?? text) };
 }
 
 const LIR_OPS = ["add", "set", "move", "check", "loop", "in", "out"];
@@ -217,7 +218,7 @@ class Lexer {
   }
 
   /** The one position of an op that stands for one command. */
-  position(op: Token): SourcePos {
+  position(op: Token): number {
     return this.positions(op, 1)[0]!;
   }
 
@@ -225,17 +226,21 @@ class Lexer {
    * The positions after an op: either none, and then every one is `op`'s own place in the LIR
    * text, or exactly `count` annotations, each a place in the Brainfuck source.
    */
-  positions(op: Token, count: number): SourcePos[] {
-    if (this.peek().kind !== "at") return new Array<SourcePos>(count).fill(op.pos);
-    const out: SourcePos[] = [];
-    while (this.peek().kind === "at") out.push(this.sourcePos(this.next()));
+  positions(op: Token, count: number): number[] {
+    if (this.peek().kind !== "at") {
+      if (this.source !== undefined) throw new LirSyntaxError(op.pos, `'${op.text}' here needs ${plural(count, "position")}: with a Brainfuck source, every op points into it`);
+      return new Array<number>(count).fill(op.pos.offset);
+    }
+    const out: number[] = [];
+    while (this.peek().kind === "at") out.push(this.sourceOffset(this.next()));
     if (out.length !== count) {
-      throw new LirSyntaxError(op.pos, `'${op.text}' here needs ${count} position${count === 1 ? "" : "s"}, one per command it stands for, not ${out.length}`);
+      throw new LirSyntaxError(op.pos, `'${op.text}' here needs ${plural(count, "position")}, one per command it stands for, not ${out.length}`);
     }
     return out;
   }
 
-  private sourcePos(t: Token): SourcePos {
+  /** The offset in the Brainfuck source of an `@line:column`. */
+  private sourceOffset(t: Token): number {
     const [line, column] = t.text.slice(1).split(":").map(Number) as [number, number];
     if (this.sourceLines === null || this.source === undefined) {
       throw new LirSyntaxError(t.pos, `${t.text} is a position in a Brainfuck source: pass the source too, as parseLir(text, { source })`);
@@ -247,7 +252,7 @@ class Lexer {
     }
     let offset = inLine;
     for (let l = 0; l < line - 1; l++) offset += this.sourceLines[l]!.length + 1;
-    return { offset, line, column };
+    return offset;
   }
 
   private read(): Token {
@@ -285,6 +290,10 @@ class Lexer {
       this.column++;
     }
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function describe(t: Token): string {

@@ -1,6 +1,6 @@
 // LIR -> text, one op per line, loop bodies indented. parse-lir.ts reads it back, so tests can state
 // what a pass must produce as text a person can read.
-import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
+import { formatPos, type LineIndex } from "../06-interpreter/source.ts";
 import type { Lir, LoopOp, Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 
@@ -15,7 +15,7 @@ export interface PrintOptions {
 /** What the definition of an added op uses to print itself. */
 export interface Printer {
   /** One line at the current indent: `text`, then the positions (when asked for), then `tail`. */
-  line(text: string, positions: readonly SourcePos[], tail?: string): void;
+  line(text: string, positions: readonly number[], tail?: string): void;
   /** An op list, one level deeper. */
   body(ops: readonly Op[]): void;
 }
@@ -29,12 +29,13 @@ const deeper = (indent: string): string => (indent.length < 2 * MAX_INDENT ? ind
 
 export function print(lir: Lir, opts: PrintOptions = {}): string {
   const lines: string[] = [];
-  printOps(lir.ops, "", opts.positions === true, lines, opts.maxLines ?? Infinity);
+  printOps(lir.ops, "", opts.positions === true ? lir.lines : null, lines, opts.maxLines ?? Infinity);
   return lines.slice(0, opts.maxLines).map((l) => l + "\n").join("");
 }
 
-function printOps(ops: readonly Op[], indent: string, positions: boolean, lines: string[], max: number): void {
-  const at = (ps: readonly SourcePos[]) => (positions ? ps.map((p) => ` @${formatPos(p)}`).join("") : "");
+/** `positions`: the lines to print positions with, or null for none. */
+function printOps(ops: readonly Op[], indent: string, positions: LineIndex | null, lines: string[], max: number): void {
+  const at = (ps: readonly number[]) => (positions ? ps.map((p) => ` @${formatPos(positions.pos(p))}`).join("") : "");
   const printer: Printer = {
     line: (text, ps, tail = "") => void lines.push(`${indent}${text}${at(ps)}${tail}`),
     body: (inner) => printOps(inner, deeper(indent), positions, lines, max),

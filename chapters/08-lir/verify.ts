@@ -2,6 +2,7 @@
 // cell is on the tape. Lowered code obeys it trivially (every op works on [0], where the pointer
 // is); a pass that rewrites the LIR must keep obeying it, and a backend that trusts it can drop the
 // bounds check from every op that only touches cells, keeping checks where `move` and `check` are.
+import type { LineIndex } from "../06-interpreter/source.ts";
 import { LirVerifyError } from "./errors.ts";
 import { isBalanced, posOf, type Lir, type LoopOp, type Op, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
@@ -37,7 +38,7 @@ export function covers(outer: Range, inner: Range): boolean {
 
 /** Throws LirVerifyError at the first op that could touch a cell outside the tape. */
 export function verify(lir: Lir): void {
-  walk(lir.ops, { lo: 0, hi: 0 }, true);
+  walk(lir.ops, { lo: 0, hi: 0 }, lir.lines);
 }
 
 const establishedCache = new WeakMap<readonly Op[], Range>();
@@ -49,7 +50,7 @@ const establishedCache = new WeakMap<readonly Op[], Range>();
  */
 export function established(body: readonly Op[]): Range {
   let r = establishedCache.get(body);
-  if (!r) establishedCache.set(body, (r = walk(body, { lo: 0, hi: 0 }, false)));
+  if (!r) establishedCache.set(body, (r = walk(body, { lo: 0, hi: 0 }, null)));
   return r;
 }
 
@@ -63,18 +64,19 @@ export interface Walker {
 }
 
 /**
- * The range after `ops`, run from `r`. Strict: throw at any op that needs a cell not in the range
- * (verify). Not strict: only follow the range, trusting the ops (established). Its LirVerifyErrors,
+ * The range after `ops`, run from `r`. Strict (given the lines its errors are reported with): throw
+ * at any op that needs a cell not in the range (verify). Not strict (null): only follow the range,
+ * trusting the ops (established). Its LirVerifyErrors,
  * at the op: "<kind> uses cell [off], but only lo..hi are known to be on the tape here: a 'check' or
  * 'move' must reach it first", and for a check that is not next to the range, "'check off' skips
  * cells: only lo..hi are known to be on the tape, and the pointer moves one cell at a time, so the
  * next check must be lo-1 or hi+1". A guard's `then` runs from the hull of the range and its cells,
  * its `otherwise` from the range; after it, only what both leave known.
  */
-function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
+function walk(ops: readonly Op[], r: Range, strict: LineIndex | null): Range {
   const need = (op: Op, off: number, known: Range = r): void => {
-    if (strict && (off < known.lo || off > known.hi)) {
-      throw new LirVerifyError(posOf(op), `${op.kind} uses cell [${off}], but only ${known.lo}..${known.hi} are known to be on the tape here: a 'check' or 'move' must reach it first`);
+    if (strict !== null && (off < known.lo || off > known.hi)) {
+      throw new LirVerifyError(strict.pos(posOf(op)), `${op.kind} uses cell [${off}], but only ${known.lo}..${known.hi} are known to be on the tape here: a 'check' or 'move' must reach it first`);
     }
   };
   const walker: Walker = { need, walk: (inner, from) => walk(inner, from, strict) };
@@ -87,7 +89,7 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
     if (i === list.length) {
       const done = open.pop();
       if (done === undefined) return r;
-      if (!strict && fromCell(done.loop)) establishedCache.set(done.loop.loop.body, r); // r is what it establishes
+      if (strict === null && fromCell(done.loop)) establishedCache.set(done.loop.loop.body, r); // r is what it establishes
       r = afterLoop(done.loop, r, strict);
       ({ list, next: i } = done);
       continue;
@@ -104,8 +106,8 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
         for (const { off } of op.reach) {
           if (off === r.hi + 1) r = { lo: r.lo, hi: off };
           else if (off === r.lo - 1) r = { lo: off, hi: r.hi };
-          else if (strict && (off < r.lo || off > r.hi)) {
-            throw new LirVerifyError(posOf(op), `'check ${off}' skips cells: only ${r.lo}..${r.hi} are known to be on the tape, and the pointer moves one cell at a time, so the next check must be ${r.lo - 1} or ${r.hi + 1}`);
+          else if (strict !== null && (off < r.lo || off > r.hi)) {
+            throw new LirVerifyError(strict.pos(posOf(op)), `'check ${off}' skips cells: only ${r.lo}..${r.hi} are known to be on the tape, and the pointer moves one cell at a time, so the next check must be ${r.lo - 1} or ${r.hi + 1}`);
           }
         }
         break;
@@ -119,7 +121,7 @@ function walk(ops: readonly Op[], r: Range, strict: boolean): Range {
         // balanced loop leaves its entry range, and a body walked before from the pointer's cell
         // alone left what `established` keeps. A pass that asks `established` of every loop walks
         // each body once, not once for every loop around it.
-        const known = strict ? undefined : loop.balanced ? r : fromCell(loop) ? establishedCache.get(op.body) : undefined;
+        const known = strict !== null ? undefined : loop.balanced ? r : fromCell(loop) ? establishedCache.get(op.body) : undefined;
         if (known !== undefined) {
           r = afterLoop(loop, known, strict);
           break;
@@ -152,19 +154,19 @@ interface LoopEntry {
 const fromCell = (l: LoopEntry): boolean => l.start.lo === 0 && l.start.hi === 0;
 
 /** A loop reached with `entry` known: the range its body starts from (afterLoop's first three errors). */
-function enterLoop(loop: LoopOp, entry: Range, strict: boolean): LoopEntry {
+function enterLoop(loop: LoopOp, entry: Range, strict: LineIndex | null): LoopEntry {
   const balanced = isBalanced(loop.body);
   let start = loop.known ?? (balanced ? entry : spanTo(loop.off));
-  if (strict && (start.lo > 0 || start.hi < 0)) {
-    throw new LirVerifyError(loop.pos, `the loop's known range ${start.lo}..${start.hi} leaves out 0: the pointer's own cell is always on the tape, so include it`);
+  if (strict !== null && (start.lo > 0 || start.hi < 0)) {
+    throw new LirVerifyError(strict.pos(loop.pos), `the loop's known range ${start.lo}..${start.hi} leaves out 0: the pointer's own cell is always on the tape, so include it`);
   }
-  if (strict && !covers(entry, start)) {
-    throw new LirVerifyError(loop.pos, `the loop claims cells ${start.lo}..${start.hi} are known on the tape, but only ${entry.lo}..${entry.hi} are known where it starts`);
+  if (strict !== null && !covers(entry, start)) {
+    throw new LirVerifyError(strict.pos(loop.pos), `the loop claims cells ${start.lo}..${start.hi} are known on the tape, but only ${entry.lo}..${entry.hi} are known where it starts`);
   }
-  if (strict && (loop.off < start.lo || loop.off > start.hi)) {
-    throw new LirVerifyError(loop.pos, `the loop tests [${loop.off}], outside the cells it claims are known at each iteration, ${start.lo}..${start.hi}`);
+  if (strict !== null && (loop.off < start.lo || loop.off > start.hi)) {
+    throw new LirVerifyError(strict.pos(loop.pos), `the loop tests [${loop.off}], outside the cells it claims are known at each iteration, ${start.lo}..${start.hi}`);
   }
-  if (!strict) start = intersect(start, entry);
+  if (strict === null) start = intersect(start, entry);
   return { loop, entry, start, balanced };
 }
 
@@ -181,10 +183,10 @@ function enterLoop(loop: LoopOp, entry: Range, strict: boolean): LoopEntry {
  * The walk takes a loop in two halves, enterLoop (the first three errors) and afterLoop (the last),
  * with the body walked between them: here, `end` is what the body left known.
  */
-function afterLoop({ loop, entry, start, balanced }: LoopEntry, end: Range, strict: boolean): Range {
+function afterLoop({ loop, entry, start, balanced }: LoopEntry, end: Range, strict: LineIndex | null): Range {
   if (balanced) return entry;
-  if (strict && !covers(end, start)) {
-    throw new LirVerifyError(loop.end, `the loop claims cells ${start.lo}..${start.hi} are known at the start of each iteration, but its body leaves only ${end.lo}..${end.hi} known for the next one`);
+  if (strict !== null && !covers(end, start)) {
+    throw new LirVerifyError(strict.pos(loop.end), `the loop claims cells ${start.lo}..${start.hi} are known at the start of each iteration, but its body leaves only ${end.lo}..${end.hi} known for the next one`);
   }
   // Zero iterations leave `entry` true, one or more leave `end`: after the loop, only both are.
   return intersect(entry, end);

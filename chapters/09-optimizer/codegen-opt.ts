@@ -86,8 +86,8 @@ function emitPut(l: X86Lowering, put: Label): void {
 function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const last = op.body.at(-1);
   const once = last?.kind === "set" && last.off === op.off && last.value === 0 && isBalanced(op.body);
-  const body = l.label(once ? "if" : "loop", op.pos);
-  const done = l.label("end", op.end);
+  const body = l.labelAt(once ? "if" : "loop", op.pos);
+  const done = l.labelAt("end", op.end);
   l.loopTest(op.pos, op.off);
   cellOp(l.a, "cmp", l.cell(op.off), 0).je(done).bind(body);
   l.ops(op.body);

@@ -2,7 +2,6 @@
 // about it (its op-set.ts seam): the verifier's rule, the text form, the interpreter's run function
 // and a plain lowering to x86-64. The passes make them; codegen-opt.ts lowers them better.
 import { al, eax, ecx, gpr, type Gpr } from "../04-encoder/registers.ts";
-import type { SourcePos } from "../06-interpreter/source.ts";
 import { cellOp, type X86Lowering } from "../08-lir/codegen-x86.ts";
 import { LirSyntaxError } from "../08-lir/errors.ts";
 import { NEXT, STOP, type Flattener, type Machine } from "../08-lir/interpret-lir.ts";
@@ -19,15 +18,15 @@ export interface MulAddOp {
   readonly dst: number;
   readonly src: number;
   readonly k: number;
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 /** While cell `[0]` is not 0, move by `stride`: `[>]`. `steps` as for MoveOp, `pos` the `[`. */
 export interface ScanOp {
   readonly kind: "scan";
   readonly stride: number;
-  readonly steps: readonly SourcePos[];
-  readonly pos: SourcePos;
+  readonly steps: readonly number[];
+  readonly pos: number;
 }
 
 /**
@@ -40,7 +39,7 @@ export interface GuardOp {
   readonly cells: Range;
   readonly then: readonly Op[];
   readonly otherwise: readonly Op[];
-  readonly pos: SourcePos;
+  readonly pos: number;
 }
 
 declare module "../08-lir/lir.ts" {

@@ -7,7 +7,7 @@
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
 import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
-import type { SourcePos } from "../06-interpreter/source.ts";
+import type { LineIndex } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
 import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
@@ -44,7 +44,8 @@ export interface FastOptions {
 /** Where the code of one op (or a block's one bounds test) starts, and the Brainfuck command it came from. */
 export interface OpMark {
   readonly at: number;
-  readonly pos: SourcePos;
+  /** The command's offset in the source (FastCode.lines gives its line and column). */
+  readonly pos: number;
   readonly kind: Op["kind"] | "block-check";
 }
 
@@ -52,8 +53,8 @@ export interface OpMark {
 export interface LoopRegion {
   readonly start: number;
   readonly end: number;
-  readonly pos: SourcePos;
-  readonly endPos: SourcePos;
+  readonly pos: number;
+  readonly endPos: number;
   /** Its cells were kept in registers. */
   readonly inRegisters: boolean;
 }
@@ -62,6 +63,8 @@ export interface FastCode extends X86Code {
   /** Where each op's code starts, for a listing with source positions: none without a listing. */
   readonly marks: readonly OpMark[];
   readonly loops: readonly LoopRegion[];
+  /** The lines of the source the marks' and loops' positions point into. */
+  readonly lines: LineIndex;
 }
 
 // #region pool
@@ -366,8 +369,8 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
   const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
   const r8 = (off: number): Gpr<8> => homes.get(off)!;
   const once = runsOnce(op);
-  const done = l.label("end", op.end);
-  const head = l.label(once ? "regs_if" : "regs", op.pos);
+  const done = l.labelAt("end", op.end);
+  const head = l.labelAt(once ? "regs_if" : "regs", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
   const reach = checkedWithin(op.body);
   if (reach) {
@@ -420,8 +423,8 @@ function innerLoop(l: X86Lowering, op: OpTypes["loop"], homes: ReadonlyMap<numbe
   const a = l.a;
   const r = homes.get(op.off)!;
   const once = runsOnce(op);
-  const done = l.label("end", op.end);
-  const body = l.label(once ? "if" : "loop", op.pos);
+  const done = l.labelAt("end", op.end);
+  const body = l.labelAt(once ? "if" : "loop", op.pos);
   a.test(r, r).je(done).bind(body);
   inRegisters(l, op.body, record);
   if (!once) {
@@ -479,8 +482,8 @@ const MAX_PEELED = 12;
 /** The first turn as written, then the later turns (laterTurns) round a loop of their own. */
 function peeledLoop(l: X86Lowering, op: OpTypes["loop"], later: readonly Op[]): void {
   const a = l.a;
-  const done = l.label("end", op.end);
-  const head = l.label("later", op.pos);
+  const done = l.labelAt("end", op.end);
+  const head = l.labelAt("later", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
   l.ops(op.body);
   a.cmp(cellAt(op.off), 0).je(done); // the body ends with a move: no flags to reuse
@@ -736,5 +739,5 @@ export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions, 
   const record: CodeNotes = { marks: a.keepsListing ? [] : null, loops: [] };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);
-  return { ...code, marks: record.marks ?? [], loops: record.loops };
+  return { ...code, marks: record.marks ?? [], loops: record.loops, lines: lir.lines };
 }

@@ -14,7 +14,7 @@ type Value = { readonly kind: "plus"; readonly k: number } | { readonly kind: "c
 
 // #region linear-loops
 export function linearLoops(lir: Lir): Lir {
-  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? linear(op) ?? op : op)) };
+  return { ...lir, ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? linear(op) ?? op : op)) };
 }
 
 /** `loop [c] { body; muladd [o] += [c] * f ...; set [c] 0 }`, which runs once at most, or null. */

@@ -4,6 +4,7 @@
 // lines), named by its source range, so a profile says which loop of the program is hot.
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
+import { formatPos } from "../06-interpreter/source.ts";
 import type { FastCode } from "./fast-lowering.ts";
 
 export interface PerfRegion {
@@ -36,7 +37,7 @@ export function perfRegions(code: FastCode, file: string): PerfRegion[] {
     ...code.loops.map((l) => ({
       start: l.start,
       end: l.end,
-      name: `${name}:${l.pos.line}:${l.pos.column}-${l.endPos.line}:${l.endPos.column} ${l.inRegisters ? "loop in registers" : "loop"}`,
+      name: `${name}:${formatPos(code.lines.pos(l.pos))}-${formatPos(code.lines.pos(l.endPos))} ${l.inRegisters ? "loop in registers" : "loop"}`,
     })),
   ];
   return flatten(spans);

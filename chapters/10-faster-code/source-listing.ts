@@ -26,7 +26,7 @@ export function sourceListing(code: FastCode, own = false): string {
     }
     const marks = byOffset.get(offset);
     out.push(...pending);
-    if (marks) out.push(`# ${marks.map((m) => `${formatPos(m.pos)} ${m.kind}`).join("; ")}`);
+    if (marks) out.push(`# ${marks.map((m) => `${formatPos(code.lines.pos(m.pos))} ${m.kind}`).join("; ")}`);
     out.push(line);
     pending = [];
   }

@@ -6,6 +6,7 @@
 // the next time the interpreter reaches one of them it enters the code straight away.
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { eofValue } from "../06-interpreter/semantics.ts";
+import type { SourcePos } from "../06-interpreter/source.ts";
 import { reachesOf, type Lir, type LoopOp, type MoveOp, type Op, type Range } from "../08-lir/lir.ts";
 import { provedAtLoopHeads } from "./loop-entry.ts";
 import { growTape, type CompiledLoop, type LoopCompiler, type Machine, type MachineIo } from "./machine.ts";
@@ -15,6 +16,8 @@ import { firstStepOff } from "./off-tape.ts";
 /** What the tiers know about one loop. It outlives a run: counts and code are the program's. */
 export interface LoopState<M extends Machine = Machine> {
   readonly loop: LoopOp;
+  /** Where its `[` is, as a line and column. */
+  readonly at: SourcePos;
   /** Iterations run in the interpreter: the loop's back edges taken. */
   iterations: number;
   code: CompiledLoop<M> | null;
@@ -58,6 +61,8 @@ export interface SwitchEvent {
    */
   readonly kind: "osr" | "entry" | "exit";
   readonly loop: LoopOp;
+  /** Where its `[` is, as a line and column. */
+  readonly at: SourcePos;
   /** The pointer, and the bytes waiting in the output buffer, at the switch. */
   readonly p: number;
   readonly pending: number;
@@ -87,7 +92,7 @@ export class Profile<M extends Machine = Machine> {
   stateOf(loop: LoopOp): LoopState<M> {
     let s = this.#states.get(loop);
     if (s === undefined) {
-      s = { loop, iterations: 0, code: null, compiledAfter: 0, compiledAtMs: 0, compileMs: 0, entries: 0, runMs: 0 };
+      s = { loop, at: this.lir.lines.pos(loop.pos), iterations: 0, code: null, compiledAfter: 0, compiledAtMs: 0, compileMs: 0, entries: 0, runMs: 0 };
       this.#states.set(loop, s);
     }
     return s;
@@ -223,7 +228,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
   // #region tier-up
   private compile(state: LoopState<M>): void {
     const started = performance.now();
-    this.profile.setCode(state, this.options.compiler.compile(state.loop, this.profile.provedAt(state.loop)));
+    this.profile.setCode(state, this.options.compiler.compile(state.loop, this.profile.provedAt(state.loop), this.profile.lir.lines));
     const ms = performance.now() - started;
     state.compiledAfter = state.iterations;
     state.compiledAtMs = started - this.#started;
@@ -235,11 +240,11 @@ export class CountingInterpreter<M extends Machine = Machine> {
   /** OSR entry: the loop's code takes the machine as it is, and gives it back at the exit. */
   private enter(code: CompiledLoop<M>, state: LoopState<M>, m: M, osr: boolean): void {
     const onSwitch = this.options.onSwitch;
-    onSwitch?.({ kind: osr ? "osr" : "entry", loop: state.loop, p: m.p, pending: m.outLength, iterations: state.iterations });
+    onSwitch?.({ kind: osr ? "osr" : "entry", loop: state.loop, at: state.at, p: m.p, pending: m.outLength, iterations: state.iterations });
     const started = performance.now();
     const error = code.run(m, this.io);
     const ms = performance.now() - started;
-    onSwitch?.({ kind: "exit", loop: state.loop, p: m.p, pending: m.outLength, iterations: state.iterations });
+    onSwitch?.({ kind: "exit", loop: state.loop, at: state.at, p: m.p, pending: m.outLength, iterations: state.iterations });
     state.entries++;
     state.runMs += ms;
     this.#codeMs += ms;
@@ -250,7 +255,7 @@ export class CountingInterpreter<M extends Machine = Machine> {
 
   /** The first step of the move that leaves the tape; the pointer stays on the edge cell. */
   private offTape(op: MoveOp, m: M): ProgramStop {
-    const { error, pointer } = firstStepOff(reachesOf(op), m.p, m.tape.length);
+    const { error, pointer } = firstStepOff(reachesOf(op), m.p, m.tape.length, this.profile.lir.lines);
     m.p = pointer;
     return new ProgramStop(error);
   }

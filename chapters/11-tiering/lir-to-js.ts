@@ -4,6 +4,7 @@
 // (a tiered JIT whose upper tier is Bun's own JIT, which runs anywhere JavaScript runs).
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { eofValue } from "../06-interpreter/semantics.ts";
+import type { LineIndex } from "../06-interpreter/source.ts";
 import { reachesOf, type Lir, type LoopOp, type Op, type Range, type Reach } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
 import { loopUnit, optimizeLoop } from "./loop-entry.ts";
@@ -82,7 +83,8 @@ export function lirToJs(lir: Lir): { source: string; sites: (readonly Reach[])[]
         case "loop": {
           // A function per loop: JavaScriptCore's optimizing tiers skip a function past a size limit,
           // and a whole program is often past it; a loop rarely is, and a small one gets inlined.
-          const name = `loop_${op.pos.line}_${op.pos.column}_${functions.length}`;
+          const { line, column } = lir.lines.pos(op.pos);
+          const name = `loop_${line}_${column}_${functions.length}`;
           const body: string[] = [];
           walk(op.body, "    ", body);
           functions.push([`function ${name}(p) {`, `  while (${at(op.off)} !== 0) {`, ...body, "  }", "  return p;", "}"].join("\n"));
@@ -142,11 +144,13 @@ export class JsCode implements CompiledLoop {
   readonly source: string;
   readonly #fn: MachineCode;
   readonly #sites: (readonly Reach[])[];
+  readonly #lines: LineIndex;
 
   constructor(lir: Lir) {
     const { source, sites } = lirToJs(lir);
     this.source = source;
     this.#sites = sites;
+    this.#lines = lir.lines;
     this.#fn = new Function("m", "io", "off", "eofValue", "growTape", source) as MachineCode;
   }
 
@@ -156,7 +160,7 @@ export class JsCode implements CompiledLoop {
 
   run(m: Machine, io: MachineIo): BrainfuckError | null {
     const off = (site: number, p: number): OffTape => {
-      const stop = firstStepOff(this.#sites[site]!, p, m.tape.length);
+      const stop = firstStepOff(this.#sites[site]!, p, m.tape.length, this.#lines);
       m.p = stop.pointer;
       return new OffTape(stop.error);
     };
@@ -175,8 +179,8 @@ export class JsCode implements CompiledLoop {
 export class JsLoopCompiler implements LoopCompiler {
   readonly name = "js";
 
-  compile(loop: LoopOp, proved: Range): JsCode {
-    return new JsCode(optimizeLoop(loopUnit(loop, proved)));
+  compile(loop: LoopOp, proved: Range, lines: LineIndex): JsCode {
+    return new JsCode(optimizeLoop(loopUnit(loop, proved, lines)));
   }
 }
 // #endregion js-loop-compiler

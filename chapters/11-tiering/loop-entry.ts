@@ -3,6 +3,7 @@
 // the loop's head; the loop alone starts with nothing proved. A `check` of exactly those cells, placed
 // before the loop, hands the proof over: it costs a compare or two on entry, and it cannot fail. And
 // not every pass of chapter 9 may run on it.
+import type { LineIndex } from "../06-interpreter/source.ts";
 import { isBalanced, type Lir, type LoopOp, type Op, type Range, type Reach } from "../08-lir/lir.ts";
 import { afterMove, hull, intersect, spanTo } from "../08-lir/verify.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
@@ -58,12 +59,12 @@ function walk(ops: readonly Op[], r: Range, heads: Map<LoopOp, Range>): Range {
  * them reached one step at a time, outwards), then the loop. It verifies, so every pass and the
  * code generator accept it.
  */
-export function loopUnit(loop: LoopOp, proved: Range): Lir {
+export function loopUnit(loop: LoopOp, proved: Range, lines: LineIndex): Lir {
   const reach: Reach[] = [];
   const at = (off: number): Reach => ({ off, pos: loop.pos });
   for (let off = 1; off <= proved.hi; off++) reach.push(at(off));
   for (let off = -1; off >= proved.lo; off--) reach.push(at(off));
-  return { ops: reach.length === 0 ? [loop] : [{ kind: "check", reach }, loop] };
+  return { ops: reach.length === 0 ? [loop] : [{ kind: "check", reach }, loop], lines };
 }
 // #endregion loop-unit
 

@@ -3,6 +3,7 @@
 // switch of tier they must be exactly where the other tier expects them.
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { grownSize, type EofBehavior } from "../06-interpreter/semantics.ts";
+import type { LineIndex } from "../06-interpreter/source.ts";
 import type { LoopOp, Range } from "../08-lir/lir.ts";
 
 // #region machine
@@ -69,6 +70,7 @@ export interface CompiledLoop<M extends Machine = Machine> {
 export interface LoopCompiler<M extends Machine = Machine> {
   /** "x86-64", "js": for stats. */
   readonly name: string;
-  compile(loop: LoopOp, proved: Range): CompiledLoop<M>;
+  /** `lines`: the source's, for the line and column of an error. */
+  compile(loop: LoopOp, proved: Range, lines: LineIndex): CompiledLoop<M>;
 }
 // #endregion compiled-loop

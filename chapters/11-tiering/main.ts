@@ -148,7 +148,7 @@ async function tour(): Promise<void> {
   const { stats } = busy.runWithStats();
   for (const e of events.slice(0, 8)) {
     const what = e.kind === "exit" ? "back to the interpreter" : e.kind === "osr" ? `OSR into x86-64 after ${e.iterations} iterations` : "into x86-64 at the loop's test";
-    console.log(`  loop ${formatPos(e.loop.pos).padEnd(5)} ${what.padEnd(38)} pointer ${String(e.p).padStart(2)}, ${e.pending} byte(s) pending`);
+    console.log(`  loop ${formatPos(e.at).padEnd(5)} ${what.padEnd(38)} pointer ${String(e.p).padStart(2)}, ${e.pending} byte(s) pending`);
   }
   console.log(`  ... ${events.length} switches in all\n`);
   console.log(formatTiering(stats.loops, stats.times, { threshold: 100, target: "x86-64" }));

@@ -6,7 +6,7 @@ import { errno } from "../01-pages/libc.ts";
 import type { Pointer } from "../01-pages/ffi.ts";
 import { CodeBuffer } from "../03-w-xor-x/code-buffer.ts";
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
-import { formatPos } from "../06-interpreter/source.ts";
+import { formatPos, type LineIndex, type SourcePos } from "../06-interpreter/source.ts";
 import { CTX } from "../07-template-jit/context.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { RunMemory } from "../07-template-jit/run-memory.ts";
@@ -48,6 +48,8 @@ export class NativeLoop implements CompiledLoop<NativeMachine> {
 
   constructor(
     readonly loop: LoopOp,
+    /** Where its `[` is, as a line and column. */
+    readonly at: SourcePos,
     readonly code: Uint8Array,
     sites: SiteTable,
     readonly listing: () => string,
@@ -73,9 +75,9 @@ export class NativeLoop implements CompiledLoop<NativeMachine> {
     const code = errno(); // read at once, as the runtime does
     m.outLength = mem.get(CTX.outCursor) - mem.bufferAddress;
     // Decoded as the runtime decodes a whole program's status: the same table.
-    const where = `(in the compiled loop at ${formatPos(this.loop.pos)})`;
+    const where = `(in the compiled loop at ${formatPos(this.at)})`;
     const returned = { memory: mem, sites: this.#sites, errno: code, output: `to file descriptor ${mem.get(CTX.outFd)} ${where}`, input: `from file descriptor ${mem.get(CTX.inFd)} ${where}` };
-    const { error, pointer } = decodeStatus(STATUS_TABLE, status, returned, `the loop at ${formatPos(this.loop.pos)}`);
+    const { error, pointer } = decodeStatus(STATUS_TABLE, status, returned, `the loop at ${formatPos(this.at)}`);
     m.p = pointer;
     return error;
   }
@@ -92,10 +94,10 @@ export class NativeLoopCompiler implements LoopCompiler<NativeMachine> {
   readonly name = "x86-64";
   readonly loaded: NativeLoop[] = [];
 
-  compile(loop: LoopOp, proved: Range): NativeLoop {
-    const unit = optimizeLoop(loopUnit(loop, proved));
+  compile(loop: LoopOp, proved: Range, lines: LineIndex): NativeLoop {
+    const unit = optimizeLoop(loopUnit(loop, proved, lines));
     const { asm, sites } = loopToX86(unit, libcScanIo());
-    const native = new NativeLoop(loop, asm.finish(), sites, () => gnuListing(asm));
+    const native = new NativeLoop(loop, lines.pos(loop.pos), asm.finish(), sites, () => gnuListing(asm));
     this.loaded.push(native);
     return native;
   }

@@ -3,14 +3,15 @@
 // first that leaves, and the pointer stays on the edge cell, as in the interpreter. Chapter 7's
 // runtime does the same for machine code; this one is for the tiers that run without bun:ffi.
 import { TapeBoundsError } from "../06-interpreter/errors.ts";
+import type { LineIndex } from "../06-interpreter/source.ts";
 import type { Reach } from "../08-lir/lir.ts";
 
 // #region off-tape
-export function firstStepOff(reaches: readonly Reach[], p: number, tapeSize: number): { error: TapeBoundsError; pointer: number } {
+export function firstStepOff(reaches: readonly Reach[], p: number, tapeSize: number, lines: LineIndex): { error: TapeBoundsError; pointer: number } {
   for (const { off, pos } of reaches) {
     const cell = p + off;
-    if (cell < 0) return { error: new TapeBoundsError(pos, "left", tapeSize), pointer: 0 };
-    if (cell >= tapeSize) return { error: new TapeBoundsError(pos, "right", tapeSize), pointer: tapeSize - 1 };
+    if (cell < 0) return { error: new TapeBoundsError(lines.pos(pos), "left", tapeSize), pointer: 0 };
+    if (cell >= tapeSize) return { error: new TapeBoundsError(lines.pos(pos), "right", tapeSize), pointer: tapeSize - 1 };
   }
   throw new OffTapeMismatchError(
     `none of the ${reaches.length} step(s) from cell ${p} leaves a tape of ${tapeSize} cells, yet the code reported ` +

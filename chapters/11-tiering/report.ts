@@ -43,7 +43,7 @@ export function tieringReport(source: string, opts: ReportOptions): TieringRepor
   let switchCount = 0;
   let recording = true; // the first run's switches only
   const program = new TieredProgram(parse(source), opts.threshold, (e) => {
-    if (recording && switchCount++ < (opts.events ?? 50)) switches.push({ kind: e.kind, loop: formatPos(e.loop.pos), p: e.p, pending: e.pending, iterations: e.iterations });
+    if (recording && switchCount++ < (opts.events ?? 50)) switches.push({ kind: e.kind, loop: formatPos(e.at), p: e.p, pending: e.pending, iterations: e.iterations });
   });
   const options = {
     ...(opts.tapeSize === undefined ? {} : { tapeSize: opts.tapeSize }),
@@ -52,7 +52,7 @@ export function tieringReport(source: string, opts: ReportOptions): TieringRepor
   };
   const io = opts.bufferSize === undefined ? {} : { bufferSize: opts.bufferSize };
   const { result, stats } = program.runWithStats(options, io);
-  const compiled = stats.loops.map((l) => ({ loop: formatPos(l.loop.pos), after: l.compiledAfter, entries: l.entries }));
+  const compiled = stats.loops.map((l) => ({ loop: formatPos(l.at), after: l.compiledAfter, entries: l.entries }));
   const [codeSize, listing] = [program.codeSize, program.listing()];
   recording = false;
   const again = program.runWithStats(options, io);

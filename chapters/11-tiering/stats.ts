@@ -14,7 +14,7 @@ export function formatTiering(loops: readonly LoopState[], times: TierTimes, opt
   const rows = opts.rows ?? 12;
   const head = ["loop", "after", "at", "compile", "code", "entries", "time inside"];
   const body = loops.slice(0, rows).map((l) => [
-    formatPos(l.loop.pos),
+    formatPos(l.at),
     String(l.compiledAfter),
     ms(l.compiledAtMs),
     ms(l.compileMs),

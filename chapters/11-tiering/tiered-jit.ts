@@ -113,7 +113,7 @@ export class TieredProgram implements CompiledProgram {
   }
 
   listing(): string {
-    return this.#compiler.loaded.map((l) => `# the loop at ${formatPos(l.loop.pos)}\n${l.listing()}`).join("\n\n");
+    return this.#compiler.loaded.map((l) => `# the loop at ${formatPos(l.at)}\n${l.listing()}`).join("\n\n");
   }
 
   free(): void {

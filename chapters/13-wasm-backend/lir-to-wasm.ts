@@ -3,7 +3,7 @@
 // LIR op becomes a few instructions.
 // Every way out other than the end (a move off the tape, fuel used up) is a numbered site: the host
 // looks up the op to build chapter 6's error, as chapter 7's runtime does.
-import { formatPos, type SourcePos } from "../06-interpreter/source.ts";
+import { formatPos, type LineIndex } from "../06-interpreter/source.ts";
 import { print } from "../08-lir/print.ts";
 import { innerOps, posOf, type Lir, type LoopOp, type Op } from "../08-lir/lir.ts";
 import type { FunctionBody, FuncRef, GlobalRef, Label, Local } from "./function-body.ts";
@@ -26,6 +26,8 @@ export interface WasmCode extends EncodedModule {
   readonly layout: Layout;
   /** True when the code counts loop tests against the fuel the host puts in $fuel (RunOptions.maxSteps). */
   readonly fuel: boolean;
+  /** The lines of the text the sites' ops point into, for an error's line and column. */
+  readonly lines: LineIndex;
 }
 
 /** What the module imports from the host, and exports to it. */
@@ -65,18 +67,18 @@ export function lirToWasm(lir: Lir, opts: CompileOptions = {}): WasmCode {
   const grow = m.importFunction(HOST, IMPORTS.grow, { params: ["i32"], results: ["i32"] });
   const g = { outLen: m.global(EXPORTS.outLen, "i32"), fuel: m.global(EXPORTS.fuel, "i64"), site: m.global(EXPORTS.site, "i32"), pointer: m.global(EXPORTS.pointer, "i32") };
   const out = emitOut(m, flush, g.outLen);
-  const lowering = new ModuleLowering(m, layout, opts, { out, input, grow }, g);
+  const lowering = new ModuleLowering(m, layout, opts, { out, input, grow }, g, lir.lines);
   const run = lowering.func(EXPORTS.run, START, (fn) => fn.ops(lir.ops), true);
   m.exportFunction(EXPORTS.run, run);
   for (const [name, ref] of Object.entries(g)) m.exportGlobal(name, ref);
   const encoded = m.encode();
   lowering.checkModuleSize(encoded.bytes.length, lir.ops.length > 0 ? posOf(lir.ops.at(-1)!) : START);
-  return { ...encoded, sites: lowering.sites, layout, fuel: lowering.fuel };
+  return { ...encoded, sites: lowering.sites, layout, fuel: lowering.fuel, lines: lir.lines };
 }
 // #endregion
 
-/** Where run()'s code starts: the program's first character. */
-const START: SourcePos = { offset: 0, line: 1, column: 1 };
+/** Where run()'s code starts: the program's first character (an offset, as an op's position is). */
+const START = 0;
 
 // #region room
 /**
@@ -130,6 +132,8 @@ class ModuleLowering {
     opts: CompileOptions,
     readonly calls: { readonly out: FuncRef; readonly input: FuncRef; readonly grow: FuncRef },
     readonly globals: { readonly fuel: GlobalRef; readonly site: GlobalRef; readonly pointer: GlobalRef },
+    /** The lines of the text the ops point into: an error, and a function's name, say where. */
+    readonly lines: LineIndex,
   ) {
     this.fuel = opts.fuel === true;
     this.comments = opts.comments === true;
@@ -145,9 +149,9 @@ class ModuleLowering {
    * returns the pointer. A site stores its number in $site and branches out of the block instead, to
    * the one way out that says where it stopped.
    */
-  func(name: string, at: SourcePos, emitBody: (fn: FunctionLowering) => void, top = false): FuncRef {
+  func(name: string, at: number, emitBody: (fn: FunctionLowering) => void, top = false): FuncRef {
     const { functions, functionSize } = this.limits;
-    if (this.m.defined >= functions) throw new WasmLimitError(at, `the code from here would be function number ${(functions + 1).toLocaleString("en-US")} of the module, one more than a module may have`);
+    if (this.m.defined >= functions) throw new WasmLimitError(this.lines.pos(at), `the code from here would be function number ${(functions + 1).toLocaleString("en-US")} of the module, one more than a module may have`);
     const { ref, body } = this.m.func(this.unique(name), SIGNATURE, PARAM_NAMES);
     const caller = this.open.at(-1);
     if (caller) this.settled += caller.size; // it waits, at this size, until this function is done
@@ -158,7 +162,7 @@ class ModuleLowering {
     this.open.pop();
     if (caller) this.settled -= caller.size;
     this.settled += body.size + FUNCTION_OVERHEAD;
-    if (body.size > functionSize) throw new WasmLimitError(at, `the function for the code from here is ${body.size.toLocaleString("en-US")} bytes, more than the ${functionSize.toLocaleString("en-US")} a function may have`);
+    if (body.size > functionSize) throw new WasmLimitError(this.lines.pos(at), `the function for the code from here is ${body.size.toLocaleString("en-US")} bytes, more than the ${functionSize.toLocaleString("en-US")} a function may have`);
     return ref;
   }
   // #endregion
@@ -173,12 +177,12 @@ class ModuleLowering {
   // #endregion
 
   /** The last word on the module's size, once it is encoded: the test as it goes allows for the sections. */
-  checkModuleSize(bytes: number, last: SourcePos): void {
+  checkModuleSize(bytes: number, last: number): void {
     if (bytes > this.limits.moduleSize) this.moduleFull(last);
   }
 
-  private moduleFull(at: SourcePos): never {
-    throw new WasmLimitError(at, `the module passes ${this.limits.moduleSize.toLocaleString("en-US")} bytes here, the most a module may have`);
+  private moduleFull(at: number): never {
+    throw new WasmLimitError(this.lines.pos(at), `the module passes ${this.limits.moduleSize.toLocaleString("en-US")} bytes here, the most a module may have`);
   }
 
   private unique(name: string): string {
@@ -259,7 +263,7 @@ class FunctionLowering {
       const op = ops[i]!;
       if (!this.module.hasRoom(this.f, op)) {
         const at = posOf(op);
-        this.call(this.module.func(`part@${formatPos(at)}`, at, (part) => part.ops(ops, i), this.top));
+        this.call(this.module.func(`part@${formatPos(this.module.lines.pos(at))}`, at, (part) => part.ops(ops, i), this.top));
         return;
       }
       this.op(op);
@@ -270,7 +274,7 @@ class FunctionLowering {
   // #region ops
   private op(op: Op): void {
     const f = this.f;
-    if (op.kind !== "loop" && op.kind !== "guard") this.note(() => print({ ops: [op] }).trimEnd());
+    if (op.kind !== "loop" && op.kind !== "guard") this.note(() => print({ ops: [op], lines: this.module.lines }).trimEnd());
     switch (op.kind) {
       case "add":
         f.emit("local.get", this.p);
@@ -357,7 +361,7 @@ class FunctionLowering {
     this.loopTest(op, "fuel");
     this.load(op.off);
     f.if();
-    const name = `loop@${formatPos(op.pos)}`;
+    const name = `loop@${formatPos(this.module.lines.pos(op.pos))}`;
     if (!hasLoop(op.body)) this.loopBody(op);
     else if (!this.top) this.call(this.module.func(name, op.pos, (inner) => inner.loopBody(op)));
     else {

@@ -221,13 +221,13 @@ function stopped(code: WasmCode, site: number, p: number, { tapeLimit: tapeSize,
   if (why !== "off-tape" && (op.kind === "loop" || op.kind === "scan")) {
     // A loop tests its own cell: that is where the interpreter's pointer stands at its `[` or `]`.
     const pos = op.kind === "loop" && why === "fuel-end" ? op.end : op.pos;
-    return { error: new StepLimitError(pos, maxSteps), pointer: op.kind === "loop" ? p + op.off : p };
+    return { error: new StepLimitError(code.lines.pos(pos), maxSteps), pointer: op.kind === "loop" ? p + op.off : p };
   }
   // Off the tape: the first of the op's steps that leaves it is the command the interpreter stops at,
   // with its pointer on the edge cell it could not leave.
   for (const { off, pos } of reachesOf(op)) {
-    if (p + off < 0) return { error: new TapeBoundsError(pos, "left", tapeSize), pointer: 0 };
-    if (p + off >= tapeSize) return { error: new TapeBoundsError(pos, "right", tapeSize), pointer: tapeSize - 1 };
+    if (p + off < 0) return { error: new TapeBoundsError(code.lines.pos(pos), "left", tapeSize), pointer: 0 };
+    if (p + off >= tapeSize) return { error: new TapeBoundsError(code.lines.pos(pos), "right", tapeSize), pointer: tapeSize - 1 };
   }
   throw new WasmBackendError(`run() left at site ${site} (${op.kind}, ${why}) with the pointer on cell ${p}, where none of its steps leaves the tape`);
 }

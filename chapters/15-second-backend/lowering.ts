@@ -7,6 +7,7 @@ import type { Label } from "../14-second-machine/assembler.ts";
 import { invert, type Condition } from "../14-second-machine/conditions.ts";
 import { A64EncodeError } from "../14-second-machine/errors.ts";
 import { w0, type Reg, type W, type X } from "../14-second-machine/registers.ts";
+import { LineIndex } from "../06-interpreter/source.ts";
 import type { IoImports } from "../07-template-jit/context.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
 import { reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
@@ -49,6 +50,8 @@ export class A64Lowering implements OpLowerer {
   /** Code that runs rarely, emitted after the exits so the hot path falls straight through. */
   readonly #cold: (() => void)[] = [];
   readonly #names = new Map<string, number>();
+  /** The lines of the text the LIR's positions point into (set by generate). */
+  #lines: LineIndex = new LineIndex("");
   /** Chapter 8's walk over the op lists, calling back into this table's rules. */
   readonly #walk: OpWalk;
 
@@ -69,6 +72,7 @@ export class A64Lowering implements OpLowerer {
   /** The whole program: entry, the ops, the exits, the code out of line, then the two I/O routines. */
   generate(lir: Lir): A64Code {
     verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
+    this.#lines = lir.lines;
     emitEntry(this.a);
     const body = this.a.offset;
     this.ops(lir.ops);
@@ -80,7 +84,8 @@ export class A64Lowering implements OpLowerer {
     emitFlushRoutine(this.a, this.x, this.imports);
     emitInputRoutine(this.a, this.x, this.imports);
     const sites = this.#sites;
-    const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: r.pos })) : []);
+    const lines = this.#lines;
+    const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) })) : []);
     return { asm: this.a, sites: steps, own: { inline, outOfLine } };
   }
 
@@ -228,6 +233,12 @@ export class A64Lowering implements OpLowerer {
     const n = (this.#names.get(name) ?? 0) + 1;
     this.#names.set(name, n);
     return this.a.newLabel(n === 1 ? name : `${name}_${n}`);
+  }
+
+  /** A new label named `name`, then `_line_col` of the source position `pos`, as `label` names them. */
+  labelAt(name: string, pos: number): Label {
+    const { line, column } = this.#lines.pos(pos);
+    return this.label(`${name}_${line}_${column}`);
   }
 
   /** Emit `emit` after the program, out of the hot path. */

@@ -47,8 +47,8 @@ function check(l: A64Lowering, op: OpTypes["check"]): void {
 // #region loops
 /** `loop [o] { ... }`: cbz tests a register for zero and branches, with no compare and no flags. */
 function loop(l: A64Lowering, op: OpTypes["loop"]): void {
-  const body = l.label(`loop_${op.pos.line}_${op.pos.column}`);
-  const done = l.label(`end_${op.end.line}_${op.end.column}`);
+  const body = l.labelAt("loop", op.pos);
+  const done = l.labelAt("end", op.end);
   l.load(value, op.off);
   l.cbz(value, done);
   l.a.bind(body);

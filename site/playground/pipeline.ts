@@ -4,7 +4,7 @@
 import { BrainfuckError, BrainfuckSyntaxError, StepLimitError } from "../../chapters/06-interpreter/errors.ts";
 import { interpretWithStats } from "../../chapters/06-interpreter/interpreter.ts";
 import { parse, type Program } from "../../chapters/06-interpreter/parser.ts";
-import { formatPos, type SourcePos } from "../../chapters/06-interpreter/source.ts";
+import { formatPos } from "../../chapters/06-interpreter/source.ts";
 import { countOps, posOf, type Lir, type Op } from "../../chapters/08-lir/lir.ts";
 import { lower } from "../../chapters/08-lir/lower.ts";
 import { print } from "../../chapters/08-lir/print.ts";
@@ -90,14 +90,14 @@ export function lirText(lir: Lir): CutText {
   if (total <= MAX_LIR_LINES) return { text, cut: null };
   const n = (x: number) => x.toLocaleString("en");
   let seen = 0;
-  let next: SourcePos | undefined;
+  let next: number | undefined;
   for (const pos of lineSources(lir.ops)) {
     if (seen++ === MAX_LIR_LINES) {
       next = pos;
       break;
     }
   }
-  return { text, cut: `The text is cut after ${n(MAX_LIR_LINES)} lines of ${n(total)}: the next line is from ${next === undefined ? "the end" : formatPos(next)}.` };
+  return { text, cut: `The text is cut after ${n(MAX_LIR_LINES)} lines of ${n(total)}: the next line is from ${next === undefined ? "the end" : formatPos(lir.lines.pos(next))}.` };
 }
 
 /** Lines print() writes for these ops. */
@@ -112,7 +112,7 @@ function lineCount(ops: readonly Op[]): number {
 }
 
 /** The source position of each line print() writes, in order. */
-function* lineSources(ops: readonly Op[]): Generator<SourcePos> {
+function* lineSources(ops: readonly Op[]): Generator<number> {
   for (const op of ops) {
     yield posOf(op);
     if (op.kind === "loop") {

@@ -3,7 +3,8 @@
 // libc, which a browser has neither of. So the calls get placeholder addresses, and the code is
 // shown, never run.
 import { Asm, type Label } from "../../chapters/05-control-flow/labels.ts";
-import { formatPos } from "../../chapters/06-interpreter/source.ts";
+import { formatPos, LineIndex } from "../../chapters/06-interpreter/source.ts";
+import type { X86Code } from "../../chapters/08-lir/codegen-x86.ts";
 import { countOps, posOf, type Lir, type Op } from "../../chapters/08-lir/lir.ts";
 import { print } from "../../chapters/08-lir/print.ts";
 import { OptLowering, type ScanImports } from "../../chapters/09-optimizer/codegen-opt.ts";
@@ -52,12 +53,19 @@ class TracedLowering extends OptLowering {
   readonly notes: Placed[] = [];
   /** The ops being lowered, outermost first: their number is the depth of a note. */
   readonly #open: Op[] = [];
+  /** The lines of the source the ops point into. */
+  #lines = new LineIndex("");
+
+  override generate(lir: Lir): X86Code {
+    this.#lines = lir.lines;
+    return super.generate(lir);
+  }
 
   override lowerOp(op: Op, previous: Op | null): void {
     // Only the op's own line: a loop's body has notes of its own.
     const shallow = op.kind === "loop" ? { ...op, body: [] } : op.kind === "guard" ? { ...op, then: [], otherwise: [] } : op;
-    const text = print({ ops: [shallow] }).split("\n")[0]!;
-    this.notes.push({ offset: this.a.offset, line: { kind: "op", text, pos: formatPos(posOf(op)), depth: this.#open.length } });
+    const text = print({ ops: [shallow], lines: this.#lines }).split("\n")[0]!;
+    this.notes.push({ offset: this.a.offset, line: { kind: "op", text, pos: formatPos(this.#lines.pos(posOf(op))), depth: this.#open.length } });
     this.#open.push(op);
     super.lowerOp(op, previous);
     this.#open.pop();
@@ -68,7 +76,7 @@ class TracedLowering extends OptLowering {
     // What follows a loop's body is its test to go round.
     const parent = this.#open.at(-1);
     if (parent?.kind === "loop" && parent.body === ops) {
-      this.notes.push({ offset: this.a.offset, line: { kind: "op", text: "}", pos: formatPos(parent.end), depth: this.#open.length - 1 } });
+      this.notes.push({ offset: this.a.offset, line: { kind: "op", text: "}", pos: formatPos(this.#lines.pos(parent.end)), depth: this.#open.length - 1 } });
     }
   }
 }
@@ -119,11 +127,11 @@ export function x86Listing(lir: Lir): Stage<X86Report> {
   }
   const rest = lir.ops[taken]!;
   if (taken === 0) {
-    const reason = `The x86-64 listing is skipped: the optimized LIR has ${n(total)} ops, more than the ${n(MAX_X86_OPS)} the page lists, and its first op (from ${formatPos(posOf(rest))}) alone has ${n(countOps([rest]))}.`;
+    const reason = `The x86-64 listing is skipped: the optimized LIR has ${n(total)} ops, more than the ${n(MAX_X86_OPS)} the page lists, and its first op (from ${formatPos(lir.lines.pos(posOf(rest)))}) alone has ${n(countOps([rest]))}.`;
     return { ok: false, reason };
   }
-  const report = x86Report({ ops: lir.ops.slice(0, taken) });
-  const cut = `The optimized LIR has ${n(total)} ops, more than the ${n(MAX_X86_OPS)} the page lists: this is the code for its first ${n(ops)}, up to the op from ${formatPos(posOf(rest))}, generated as a program of its own (so with its own exits, and ${n(report.size)} bytes).${report.cut === null ? "" : ` ${report.cut}`}`;
+  const report = x86Report({ ops: lir.ops.slice(0, taken), lines: lir.lines });
+  const cut = `The optimized LIR has ${n(total)} ops, more than the ${n(MAX_X86_OPS)} the page lists: this is the code for its first ${n(ops)}, up to the op from ${formatPos(lir.lines.pos(posOf(rest)))}, generated as a program of its own (so with its own exits, and ${n(report.size)} bytes).${report.cut === null ? "" : ` ${report.cut}`}`;
   return { ok: true, value: { ...report, cut } };
 }
 

@@ -74,7 +74,7 @@ const TIERS: Record<string, (s: Source) => X86Code | X86Code[] | null> = {
   "loop-units": (s) => {
     if (!s.bf) return null;
     const proved = provedAtLoopHeads(s.lir);
-    return [...proved].slice(0, 6).map(([loop, range]) => loopToX86(optimizeLoop(loopUnit(loop, range)), IMPORTS));
+    return [...proved].slice(0, 6).map(([loop, range]) => loopToX86(optimizeLoop(loopUnit(loop, range, s.lir.lines)), IMPORTS));
   },
 };
 

@@ -6,6 +6,7 @@ import { rewrite } from "../rewrite.ts";
 // #region clear-loops
 export function clearLoops(lir: Lir): Lir {
   return {
+    ...lir,
     ops: rewrite(lir.ops, (op) => {
       if (op.kind !== "loop" || op.body.length !== 1) return op;
       const only = op.body[0]!;

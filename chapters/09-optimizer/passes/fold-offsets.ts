@@ -6,7 +6,6 @@
 // everything before it has happened and nothing after it has: exactly the interpreter's state when
 // that `<` or `>` failed. Only the pointer update moves, to the end of the straight-line stretch,
 // and it is kept even across a loop when the loop's body is balanced.
-import type { SourcePos } from "../../06-interpreter/source.ts";
 import { isBalanced, type AddOp, type InOp, type Lir, type LoopOp, type Op, type OutOp, type Range, type Reach, type SetOp } from "../../08-lir/lir.ts";
 import { established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
 import { type GuardOp, type MulAddOp, afterScan } from "../ops.ts";
@@ -16,7 +15,7 @@ export function foldOffsets(lir: Lir): Lir {
   const f = new Folder(0, { lo: 0, hi: 0 });
   for (const op of lir.ops) f.fold(op);
   f.commit(); // the program's final pointer is part of its result
-  return { ops: f.out };
+  return { ...lir, ops: f.out };
 }
 
 // #region folder
@@ -25,7 +24,7 @@ class Folder {
   /** Reaches not yet emitted: they go out as one `check` just before the next effect. */
   private pending: Reach[] = [];
   /** The last `<` or `>` folded in: the position a committed move's already-checked steps carry. */
-  private lastStep: SourcePos | null = null;
+  private lastStep: number | null = null;
 
   constructor(
     /** The deferred move: the interpreter's pointer is p + d, where p is the real one. */
@@ -71,7 +70,7 @@ class Folder {
   }
 
   /** The pointer steps onto offset t (from p), which the command at pos did. */
-  private step(t: number, pos: SourcePos): void {
+  private step(t: number, pos: number): void {
     this.lastStep = pos;
     if (t >= this.known.lo && t <= this.known.hi) return; // been there: it is on the tape
     if (t === this.known.hi + 1) this.known = { lo: this.known.lo, hi: t };
@@ -152,12 +151,12 @@ class Folder {
     // the move's own check is exactly theirs; otherwise they go first, as a check of their own.
     const dir = Math.sign(d);
     const onTheWay = this.pending.every((r) => Math.sign(r.off) === dir && Math.abs(r.off) <= Math.abs(d));
-    const fresh: SourcePos[] = []; // by distance from p: the step a pending reach was made by
+    const fresh: number[] = []; // by distance from p: the step a pending reach was made by
     if (onTheWay) {
       for (const r of this.pending) fresh[Math.abs(r.off)] = r.pos;
       this.pending = [];
     } else this.flushChecks();
-    const steps: SourcePos[] = [];
+    const steps: number[] = [];
     for (let i = 1; i <= Math.abs(d); i++) steps.push(fresh[i] ?? this.lastStep!);
     this.out.push({ kind: "move", delta: d, steps });
     this.known = { lo: this.known.lo - d, hi: this.known.hi - d };

@@ -8,7 +8,7 @@ import { guardWith, keepSame, loopWith } from "../rewrite.ts";
 
 // #region fold-runs
 export function foldRuns(lir: Lir): Lir {
-  return { ops: new RunFolder().fold(lir.ops) };
+  return { ...lir, ops: new RunFolder().fold(lir.ops) };
 }
 
 class RunFolder {

@@ -13,7 +13,7 @@ import { type GuardOp } from "../ops.ts";
 
 // #region hoist-guards
 export function hoistGuards(lir: Lir): Lir {
-  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? hoisted(op) ?? op : op)) };
+  return { ...lir, ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? hoisted(op) ?? op : op)) };
 }
 
 /** `guard cells { loop without its guards } else { loop }`, or null when no guard can go. */

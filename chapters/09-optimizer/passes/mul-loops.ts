@@ -9,7 +9,7 @@ import { loopWith, rewrite } from "../rewrite.ts";
 
 // #region mul-loops
 export function mulLoops(lir: Lir): Lir {
-  return { ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? closedForm(op) ?? op : op)) };
+  return { ...lir, ops: rewrite(lir.ops, (op) => (op.kind === "loop" ? closedForm(op) ?? op : op)) };
 }
 
 /** The loop's effect without the loop, or null when it is not a multiply loop. */

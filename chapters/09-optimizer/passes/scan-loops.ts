@@ -7,6 +7,7 @@ import { rewrite } from "../rewrite.ts";
 // #region scan-loops
 export function scanLoops(lir: Lir): Lir {
   return {
+    ...lir,
     ops: rewrite(lir.ops, (op) => {
       if (op.kind !== "loop" || op.off !== 0 || op.body.length !== 1) return op;
       const move = op.body[0]!;
