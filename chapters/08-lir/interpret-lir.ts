@@ -86,28 +86,16 @@ export function interpretLirWithStats(lir: Lir, opts?: RunOptions, sink?: Output
 
 // #region flatten
 export function flatten(lir: Lir): FlatLir {
-  const code: number[] = [];
-  const a: number[] = [];
-  const b: number[] = [];
-  const c: number[] = [];
-  const run: (Run | null)[] = [];
-  const ops: (Op | null)[] = [];
-  const emit = (op: Op | null, opcode: number, x: number, y = 0, z = 0, f: Run | null = null): number => {
-    code.push(opcode);
-    a.push(x);
-    b.push(y);
-    c.push(z);
-    run.push(f);
-    ops.push(op);
-    return code.length - 1;
-  };
+  const out = new Columns();
+  const { run, ops } = out;
+  const emit = (op: Op | null, opcode: number, x: number, y = 0, z = 0, f: Run | null = null): number => out.push(op, opcode, x, y, z, f);
   // Code that nearly never runs goes out of line, after everything else, and jumps back, so the
   // code that does run falls straight through.
   const cold: { from: number; ops: readonly Op[]; resume: number }[] = [];
   const flattener: Flattener = {
     emit: (op, f, x = 0, y = 0, z = 0) => emit(op, RUN, x, y, z, f),
     walk: (body) => walk(body),
-    outOfLine: (from, body) => void cold.push({ from, ops: body, resume: code.length }),
+    outOfLine: (from, body) => void cold.push({ from, ops: body, resume: out.length }),
   };
   const walk = (body: readonly Op[]): void => {
     // The loops being flattened, innermost last: where to go on after each, and its LOOP
@@ -120,7 +108,7 @@ export function flatten(lir: Lir): FlatLir {
         const done = open.pop();
         if (done === undefined) return;
         const end = emit(done.loop, END, done.loop.off, done.head + 1);
-        b[done.head] = end + 1;
+        out.b[done.head] = end + 1;
         ({ list, next: i } = done);
         continue;
       }
@@ -159,11 +147,48 @@ export function flatten(lir: Lir): FlatLir {
   const end = emit(null, HALT, 0);
   for (let i = 0; i < cold.length; i++) {
     const { from, ops: outOfLine, resume } = cold[i]!;
-    c[from] = code.length;
+    out.c[from] = out.length;
     walk(outOfLine);
     emit(ops[from]!, JUMP, resume);
   }
-  return { code: Uint8Array.from(code), a: Int32Array.from(a), b: Int32Array.from(b), c: Int32Array.from(c), run, ops, end, lines: lir.lines };
+  const n = out.length;
+  return { code: out.code.slice(0, n), a: out.a.slice(0, n), b: out.b.slice(0, n), c: out.c.slice(0, n), run, ops, end, lines: lir.lines };
+}
+// #endregion
+
+// #region columns
+/** The instructions as they are written: a typed array per column of numbers, doubled when full. */
+class Columns {
+  code = new Uint8Array(1024);
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  c = new Int32Array(1024);
+  readonly run: (Run | null)[] = [];
+  readonly ops: (Op | null)[] = [];
+  length = 0;
+
+  /** One instruction; its index. */
+  push(op: Op | null, opcode: number, x: number, y: number, z: number, f: Run | null): number {
+    const i = this.length++;
+    if (i === this.code.length) this.#grow();
+    this.code[i] = opcode;
+    this.a[i] = x;
+    this.b[i] = y;
+    this.c[i] = z;
+    this.run.push(f);
+    this.ops.push(op);
+    return i;
+  }
+
+  #grow(): void {
+    const n = 2 * this.code.length;
+    const [code, a, b, c] = [new Uint8Array(n), new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+    code.set(this.code);
+    a.set(this.a);
+    b.set(this.b);
+    c.set(this.c);
+    [this.code, this.a, this.b, this.c] = [code, a, b, c];
+  }
 }
 // #endregion
 
