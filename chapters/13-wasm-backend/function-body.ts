@@ -168,7 +168,7 @@ export class FunctionBody {
     const prefix = localsVector(declared);
     const bytes = new Uint8Array(prefix.length + this.code.length + 1);
     bytes.set(prefix);
-    bytes.set(this.code.slice(), prefix.length);
+    bytes.set(this.code.view(), prefix.length);
     bytes[bytes.length - 1] = INSTRUCTIONS.end.code;
     const comments = new Map<number, string[]>();
     for (const { at, text } of this.notes) {

@@ -2,10 +2,11 @@
 // their fixed order, each an id byte, its size, and its contents. Only what the backend needs:
 // function types, imports (functions and a memory), functions, mutable globals, exports, code, and
 // the "name" custom section that lets tools and stack traces show $run instead of func 3.
+import { ByteBuffer } from "../04-encoder/byte-buffer.ts";
 import { concat } from "./bytes.ts";
 import { FunctionBody, WasmEncodeError, type EncodedBody, type FuncRef, type GlobalRef } from "./function-body.ts";
 import { VALUE_TYPES, type ValueType } from "./instructions.ts";
-import { signed, unsigned } from "./leb128.ts";
+import { signed, unsigned, writeUnsigned } from "./leb128.ts";
 
 // #region header
 /** "\0asm", then version 1, little-endian. Every module starts with these eight bytes. */
@@ -131,13 +132,31 @@ export class ModuleBuilder {
 
   /**
    * The "name" custom section: subsection 1 names functions, subsection 2 names each function's
-   * locals. Engines ignore it except in stack traces; disassemblers use it for $names.
+   * locals. Engines ignore it except in stack traces; disassemblers use it for $names. A big program
+   * has tens of thousands of functions, so the names go straight into buffers, with no array per name.
    */
   private nameSection(bodies: readonly EncodedBody[]): Uint8Array {
-    const subsection = (id: number, contents: Uint8Array) => [id, ...unsigned(contents.length), ...contents];
-    const functions = vec(this.functionNames, (n, i) => [...unsigned(i), ...name(n)]);
-    const locals = vec(bodies, (b, i) => [...unsigned(this.functions[i]!.ref.index), ...vec(b.localNames, (n, j) => [...unsigned(j), ...name(n)])]);
-    return Uint8Array.from([...name("name"), ...subsection(1, functions), ...subsection(2, locals)]);
+    const out = new ByteBuffer();
+    writeName(out, "name");
+    subsection(out, 1, (s) => {
+      writeUnsigned(s, this.functionNames.length);
+      this.functionNames.forEach((n, i) => {
+        writeUnsigned(s, i);
+        writeName(s, n);
+      });
+    });
+    subsection(out, 2, (s) => {
+      writeUnsigned(s, bodies.length);
+      bodies.forEach((b, i) => {
+        writeUnsigned(s, this.functions[i]!.ref.index);
+        writeUnsigned(s, b.localNames.length);
+        b.localNames.forEach((n, j) => {
+          writeUnsigned(s, j);
+          writeName(s, n);
+        });
+      });
+    });
+    return out.view();
   }
 
   private typeIndex(type: FuncType): number {
@@ -177,8 +196,26 @@ function vec<T>(items: readonly T[], encode: (item: T, index: number) => readonl
   return Uint8Array.from([...unsigned(items.length), ...items.flatMap(encode)]);
 }
 
+const UTF8 = new TextEncoder();
+
 /** A name: its length in UTF-8 bytes, then the bytes. */
 export function name(s: string): number[] {
-  const utf8 = new TextEncoder().encode(s);
+  const utf8 = UTF8.encode(s);
   return [...unsigned(utf8.length), ...utf8];
+}
+
+/** A name, written to `out`. */
+function writeName(out: ByteBuffer, s: string): void {
+  const utf8 = UTF8.encode(s);
+  writeUnsigned(out, utf8.length);
+  out.bytes(utf8);
+}
+
+/** A subsection of a custom section: its id, its size, then what `write` writes. */
+function subsection(out: ByteBuffer, id: number, write: (s: ByteBuffer) => void): void {
+  const contents = new ByteBuffer();
+  write(contents);
+  out.byte(id);
+  writeUnsigned(out, contents.length);
+  out.bytes(contents.view());
 }
