@@ -120,8 +120,8 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
     return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
   }
   const blockChecks = options.blockChecks ?? true;
-  const cache = options.registers ?? true;
-  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, cache) : null };
+  const straight: ListRule = options.registers ?? true ? inCache : (l, run) => l.sequence(run);
+  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, straight) : null };
 }
 // #endregion fast-rules
 
@@ -148,8 +148,7 @@ function marked(rules: X86Rules, marks: OpMark[] | null): X86Rules {
  * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
  * run as written, out of line, which stops at the exact command that leaves the tape.
  */
-function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, cache: boolean): void {
-  const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, straight: ListRule): void {
   for (let i = 0; i < ops.length; ) {
     let j = i;
     while (j < ops.length && isStraight(ops[j]!)) j++;
@@ -162,19 +161,19 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null,
     const run = j - i === ops.length ? ops : ops.slice(i, j); // often the whole list: a guard's branch
     const cells = testedCells(run);
     if (cells !== null) checkedOnce(l, run, cells, marks, straight);
-    else if (run.every((op) => op.kind !== "check" && op.kind !== "guard")) straight(run); // nothing to test
+    else if (!tests(run)) straight(l, run); // nothing to test
     else l.sequence(run);
     i = j;
   }
 }
 
-function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[] | null, straight: (run: readonly Op[]) => void): void {
+function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[] | null, straight: ListRule): void {
   const a = l.a;
   const slow = l.label("block_checks_failed");
   const resume = l.label("block_end");
   marks?.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
   l.boundsTest(cells, slow);
-  straight(withoutTests(run));
+  straight(l, withoutTests(run));
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
@@ -187,10 +186,16 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
 function withoutTests(run: readonly Op[]): Op[] {
   const ops: Op[] = [];
   for (const op of run) {
-    if (op.kind === "guard") ops.push(...op.then);
+    if (op.kind === "guard") for (const fast of op.then) ops.push(fast);
     else if (op.kind !== "check") ops.push(op);
   }
   return ops;
+}
+
+/** Whether a run holds a check or a guard. */
+function tests(run: readonly Op[]): boolean {
+  for (const op of run) if (op.kind === "check" || op.kind === "guard") return true;
+  return false;
 }
 // #endregion block-checks
 
@@ -209,7 +214,7 @@ export const RUN_REGISTERS: readonly Gpr<32>[] = CELL_REGISTERS.filter((r) => r 
  * cells stay in memory: one instruction on memory is as good as a load, the op and a store.
  */
 function inCache(l: X86Lowering, run: readonly Op[]): void {
-  const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cached(run) : [];
+  const cells = cached(run);
   if (cells.length === 0) return l.sequence(run);
   const homes = new Map(cells.map((c, i) => [c.off, low(RUN_REGISTERS[i]!)] as const));
   const a = l.a;
@@ -228,7 +233,10 @@ export function cachedCells(run: readonly Op[]): number[] {
   return cached(run).map((c) => c.off);
 }
 
-/** cachedCells, with what the run does to each: the cells to load first are the ones it reads first. */
+/**
+ * cachedCells, with what the run does to each: the cells to load first are the ones it reads first.
+ * None for a run with anything but adds, sets and muladds in it.
+ */
 function cached(run: readonly Op[]): CellTouches[] {
   // This runs for every straight run, and a run touches a few cells: a list searched from the
   // start costs less than a Map and two Sets built for each.
@@ -240,14 +248,16 @@ function cached(run: readonly Op[]): CellTouches[] {
     else if (op.kind === "muladd") {
       rereads += touch(cells, op.src, true, false);
       rereads += touch(cells, op.dst, true, true);
-    }
+    } else return NO_CELLS;
   }
-  if (rereads === 0) return [];
+  if (rereads === 0) return NO_CELLS;
   return cells
     .filter((c) => c.reread)
     .sort((x, y) => y.touches - x.touches || x.off - y.off)
     .slice(0, RUN_REGISTERS.length);
 }
+
+const NO_CELLS: CellTouches[] = [];
 
 /** One cell of a run, as cachedCells counts it. */
 interface CellTouches {
