@@ -74,7 +74,14 @@ export class Asm extends Assembler {
    * need not all stay in memory until the end.
    */
   #awaited: Label[] = [];
-  #pruneAt = 1024;
+  /**
+   * The labels that were still waiting when #awaited was last pruned, in the same order and all
+   * before #awaited's: most labels are bound soon after their first branch, and the ones that are
+   * not (an out-of-line path's, bound after the program) are looked at again only when their number
+   * has doubled, not at every prune.
+   */
+  #waitedLong: Label[] = [];
+  #longPruneAt = 1024;
   /** Whether it keeps a listing: without one, a label's name shows only in an error message. */
   readonly keepsListing: boolean;
 
@@ -177,9 +184,11 @@ export class Asm extends Assembler {
    */
   finish(): Uint8Array {
     const unbound: [Label, BranchSite][] = [];
-    for (const label of this.#awaited) {
-      const first = waiting(label.state)[0];
-      if (first !== undefined) unbound.push([label, first]);
+    for (const list of [this.#waitedLong, this.#awaited]) {
+      for (const label of list) {
+        const first = waiting(label.state)[0];
+        if (first !== undefined) unbound.push([label, first]);
+      }
     }
     if (unbound.length > 0) {
       const list = unbound.map(([label, first]) => `'${label}' (used by '${branchText(first)}' at ${hex(first.start)})`);
@@ -243,9 +252,14 @@ export class Asm extends Assembler {
 
   /** Note that a branch waits for `label`; past a size, first drop the labels bound since. */
   #await(label: Label): void {
-    if (this.#awaited.length >= this.#pruneAt) {
-      this.#awaited = this.#awaited.filter((l) => typeof l.state !== "number");
-      this.#pruneAt = Math.max(1024, 2 * this.#awaited.length); // each label is copied a few times at most
+    if (this.#awaited.length >= 1024) {
+      // Recent labels, still in the cache: the ones still waiting join the long list.
+      for (const l of this.#awaited) if (typeof l.state !== "number") this.#waitedLong.push(l);
+      this.#awaited.length = 0;
+      if (this.#waitedLong.length >= this.#longPruneAt) {
+        this.#waitedLong = this.#waitedLong.filter((l) => typeof l.state !== "number");
+        this.#longPruneAt = Math.max(1024, 2 * this.#waitedLong.length); // each label is copied a few times at most
+      }
     }
     this.#awaited.push(label);
   }

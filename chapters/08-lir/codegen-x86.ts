@@ -47,6 +47,12 @@ const NEAR_CELLS: readonly Mem[] = Array.from({ length: 2 * NEAR }, (_, i) => by
 /** The cell `[o]` of an op: a byte at `rbx + o`. */
 export const cellAt = (off: number): Mem => (off >= -NEAR && off < NEAR ? NEAR_CELLS[off + NEAR]! : byte(cell, off));
 
+// A bounds test names a cell's address, for lea, as often: those are made once as well.
+const NEAR_ADDRESSES: readonly Mem[] = Array.from({ length: 2 * NEAR }, (_, i) => mem(cell, i - NEAR));
+
+/** The address of the cell `[o]`, `rbx + o`, without a size: what lea takes. */
+const addressAt = (off: number): Mem => (off >= -NEAR && off < NEAR ? NEAR_ADDRESSES[off + NEAR]! : mem(cell, off));
+
 /** Machine code for a program, and how the host reads back a failed bounds check. */
 export interface X86Code {
   readonly asm: Asm;
@@ -231,8 +237,8 @@ export class X86Lowering implements OpLowerer {
    * the side(s) of `cells` beyond it need a compare.
    */
   boundsTest(cells: Range, fail: Label): void {
-    if (cells.hi > 0) this.a.lea(rax, mem(cell, cells.hi)).cmp(rax, end).jae(fail);
-    if (cells.lo < 0) this.a.lea(rax, mem(cell, cells.lo)).cmp(rax, tape).jb(fail);
+    if (cells.hi > 0) this.a.lea(rax, addressAt(cells.hi)).cmp(rax, end).jae(fail);
+    if (cells.lo < 0) this.a.lea(rax, addressAt(cells.lo)).cmp(rax, tape).jb(fail);
   }
 
   /**

@@ -9,7 +9,7 @@ import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm
 import { Asm } from "../05-control-flow/labels.ts";
 import type { LineIndex } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
-import { extent, innerOps, isBalanced, posOf, reachesOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { extent, isBalanced, posOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
 import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
@@ -77,6 +77,9 @@ export const CELL_REGISTERS: readonly Gpr<32>[] = [esi, edi, edx, ecx, r8d, r9d,
 
 const low = (r: Gpr<32>): Gpr<8> => gpr(8, r.id);
 
+/** The low bytes of the pool, which hold the cells. */
+const CELL_LOW: readonly Gpr<8>[] = CELL_REGISTERS.map(low);
+
 /**
  * What the fast lowering records as it goes: where each op's code starts (null when the assembler
  * keeps no listing, the only place the marks show), and each loop.
@@ -94,7 +97,7 @@ export interface CodeNotes {
 export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
-  const nest: NestState = { homes: null, slow: false };
+  const nest: NestState = { homes: null, slow: false, opt, align: options.loopAlign ?? 16, record, regs: new Map() };
   const copies = new WeakSet<MulAddOp>(); // muladds into a cell known to be 0: stores
   const rules: X86Rules = {
     ...opt,
@@ -104,7 +107,7 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
       const cells = inside === null && (options.registers ?? true) && !nest.slow ? (registerCells(op) ?? nestCells(op)) : null;
       const later = inside === null && cells === null && (options.carried ?? true) ? laterTurns(op, copies) : null;
       if (inside !== null) innerLoop(l, op, inside, record);
-      else if (cells !== null) registerLoop(l, op, cells, { opt, align: options.loopAlign ?? 16, record, nest });
+      else if (cells !== null) registerLoop(l, op, cells, nest);
       else if (later !== null) peeledLoop(l, op, later);
       else opt.loop!(l, op, previous);
       record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
@@ -117,8 +120,8 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
     return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
   }
   const blockChecks = options.blockChecks ?? true;
-  const cache = options.registers ?? true;
-  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, cache) : null };
+  const straight: ListRule = options.registers ?? true ? inCache : (l, run) => l.sequence(run);
+  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, straight) : null };
 }
 // #endregion fast-rules
 
@@ -145,8 +148,7 @@ function marked(rules: X86Rules, marks: OpMark[] | null): X86Rules {
  * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
  * run as written, out of line, which stops at the exact command that leaves the tape.
  */
-function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, cache: boolean): void {
-  const straight = (run: readonly Op[]) => (cache ? inCache(l, run) : l.sequence(run));
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, straight: ListRule): void {
   for (let i = 0; i < ops.length; ) {
     let j = i;
     while (j < ops.length && isStraight(ops[j]!)) j++;
@@ -159,19 +161,19 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null,
     const run = j - i === ops.length ? ops : ops.slice(i, j); // often the whole list: a guard's branch
     const cells = testedCells(run);
     if (cells !== null) checkedOnce(l, run, cells, marks, straight);
-    else if (run.every((op) => op.kind !== "check" && op.kind !== "guard")) straight(run); // nothing to test
+    else if (!tests(run)) straight(l, run); // nothing to test
     else l.sequence(run);
     i = j;
   }
 }
 
-function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[] | null, straight: (run: readonly Op[]) => void): void {
+function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: OpMark[] | null, straight: ListRule): void {
   const a = l.a;
   const slow = l.label("block_checks_failed");
   const resume = l.label("block_end");
   marks?.push({ at: a.offset, pos: posOf(run[0]!), kind: "block-check" });
   l.boundsTest(cells, slow);
-  straight(withoutTests(run));
+  straight(l, withoutTests(run));
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
@@ -184,10 +186,16 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
 function withoutTests(run: readonly Op[]): Op[] {
   const ops: Op[] = [];
   for (const op of run) {
-    if (op.kind === "guard") ops.push(...op.then);
+    if (op.kind === "guard") for (const fast of op.then) ops.push(fast);
     else if (op.kind !== "check") ops.push(op);
   }
   return ops;
+}
+
+/** Whether a run holds a check or a guard. */
+function tests(run: readonly Op[]): boolean {
+  for (const op of run) if (op.kind === "check" || op.kind === "guard") return true;
+  return false;
 }
 // #endregion block-checks
 
@@ -206,7 +214,7 @@ export const RUN_REGISTERS: readonly Gpr<32>[] = CELL_REGISTERS.filter((r) => r 
  * cells stay in memory: one instruction on memory is as good as a load, the op and a store.
  */
 function inCache(l: X86Lowering, run: readonly Op[]): void {
-  const cells = run.every((op) => op.kind === "add" || op.kind === "set" || op.kind === "muladd") ? cached(run) : [];
+  const cells = cached(run);
   if (cells.length === 0) return l.sequence(run);
   const homes = new Map(cells.map((c, i) => [c.off, low(RUN_REGISTERS[i]!)] as const));
   const a = l.a;
@@ -225,7 +233,10 @@ export function cachedCells(run: readonly Op[]): number[] {
   return cached(run).map((c) => c.off);
 }
 
-/** cachedCells, with what the run does to each: the cells to load first are the ones it reads first. */
+/**
+ * cachedCells, with what the run does to each: the cells to load first are the ones it reads first.
+ * None for a run with anything but adds, sets and muladds in it.
+ */
 function cached(run: readonly Op[]): CellTouches[] {
   // This runs for every straight run, and a run touches a few cells: a list searched from the
   // start costs less than a Map and two Sets built for each.
@@ -237,14 +248,16 @@ function cached(run: readonly Op[]): CellTouches[] {
     else if (op.kind === "muladd") {
       rereads += touch(cells, op.src, true, false);
       rereads += touch(cells, op.dst, true, true);
-    }
+    } else return NO_CELLS;
   }
-  if (rereads === 0) return [];
+  if (rereads === 0) return NO_CELLS;
   return cells
     .filter((c) => c.reread)
     .sort((x, y) => y.touches - x.touches || x.off - y.off)
     .slice(0, RUN_REGISTERS.length);
 }
+
+const NO_CELLS: CellTouches[] = [];
 
 /** One cell of a run, as cachedCells counts it. */
 interface CellTouches {
@@ -364,43 +377,46 @@ export function blockReach(block: readonly Op[]): Range {
  * line, fails at the exact command. A loop nest (nestCells) is lowered the same way, its inner
  * loops on the registers too (innerLoop).
  */
-function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], how: { opt: X86Rules; align: number; record: CodeNotes; nest: NestState }): void {
+function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly number[], nest: NestState): void {
   const a = l.a;
-  const homes = new Map(cells.map((off, i) => [off, low(CELL_REGISTERS[i]!)] as const));
-  const r8 = (off: number): Gpr<8> => homes.get(off)!;
+  // One map for every nest, filled again: nothing asks for a nest's homes once its code is done.
+  const homes = nest.regs;
+  homes.clear();
+  for (let i = 0; i < cells.length; i++) homes.set(cells[i]!, CELL_LOW[i]!);
   const once = runsOnce(op);
   const done = l.labelAt("end", op.end);
   const head = l.labelAt(once ? "regs_if" : "regs", op.pos);
   a.cmp(cellAt(op.off), 0).je(done);
-  const reach = checkedWithin(op.body);
+  const { reach, written } = nestFacts(op.body, cells);
   if (reach) {
     const slow = l.label("regs_checks_failed");
     l.boundsTest(reach, slow);
     l.later(() => {
       a.bind(slow);
-      how.nest.slow = true; // the slow path keeps its cells in memory, inner loops included
+      nest.slow = true; // the slow path keeps its cells in memory, inner loops included
       try {
-        how.opt.loop!(l, op, null);
+        nest.opt.loop!(l, op, null);
       } finally {
-        how.nest.slow = false;
+        nest.slow = false;
       }
       a.jmp(done);
     });
   }
-  for (const off of cells) a.movzx(gpr(32, r8(off).id), cellAt(off));
-  if (how.align > 1 && !once) a.align(how.align);
+  for (let i = 0; i < cells.length; i++) a.movzx(CELL_REGISTERS[i]!, cellAt(cells[i]!));
+  if (nest.align > 1 && !once) a.align(nest.align);
   a.bind(head);
-  how.nest.homes = homes;
+  nest.homes = homes;
   try {
-    l.inHomes(homes, () => inRegisters(l, op.body, how.record));
+    l.inHomes(homes, () => inRegisters(l, op.body, nest.record));
   } finally {
-    how.nest.homes = null;
+    nest.homes = null;
   }
   if (!once) {
-    if (flagsOf(l.last) !== op.off) a.test(r8(op.off), r8(op.off));
+    const r = homes.get(op.off)!;
+    if (flagsOf(l.last) !== op.off) a.test(r, r);
     a.jne(head);
   }
-  for (const off of written(op.body)) a.mov(cellAt(off), r8(off));
+  for (let i = 0; i < cells.length; i++) if (written & (1 << i)) a.mov(cellAt(cells[i]!), CELL_LOW[i]!);
   a.bind(done);
 }
 
@@ -645,43 +661,45 @@ export function runsOnce(loop: LoopOp): boolean {
 }
 // #endregion nest-cells
 
-/** State the loop rule keeps: the registers of the loop nest being lowered, and whether it lowers a slow path. */
+/**
+ * State the loop rule keeps: the registers of the loop nest being lowered, whether it lowers a slow
+ * path, and what every nest's lowering needs (the map its homes are filled into, made once).
+ */
 interface NestState {
   homes: ReadonlyMap<number, Gpr<8>> | null;
   slow: boolean;
+  readonly opt: X86Rules;
+  readonly align: number;
+  readonly record: CodeNotes;
+  readonly regs: Map<number, Gpr<8>>;
 }
 
-/** The cells that the body's checks, and those of every op list inside it, reach: one range, or null. */
-function checkedWithin(body: readonly Op[]): Range | null {
+/**
+ * What a nest's lowering needs of its body, at every depth, in one walk: the cells its checks reach
+ * (one range, or null when it has none), and the cells it writes, as a bit for each of `cells`
+ * (which holds them all). A stack of lists, not recursion, and nothing collected on the way.
+ */
+function nestFacts(body: readonly Op[], cells: readonly number[]): { reach: Range | null; written: number } {
   let checked = false;
   let lo = 0;
   let hi = 0;
-  eachOp(body, (op) => {
-    const reach = reachesOf(op);
-    for (let i = 0; i < reach.length; i++) {
-      checked = true;
-      lo = Math.min(lo, reach[i]!.off);
-      hi = Math.max(hi, reach[i]!.off);
-    }
-  });
-  return checked ? { lo, hi } : null;
-}
-
-
-/**
- * Each op of `body` and of every op list inside it, found with a stack rather than by recursion;
- * the register loop asks twice for every nest, so nothing is collected on the way.
- */
-function eachOp(body: readonly Op[], visit: (op: Op) => void): void {
+  let written = 0;
   const todo: (readonly Op[])[] = [body];
   for (let list = todo.pop(); list !== undefined; list = todo.pop()) {
     for (let i = 0; i < list.length; i++) {
       const op = list[i]!;
-      visit(op);
-      if (op.kind === "loop") todo.push(op.body);
-      else for (const inner of innerOps(op)) todo.push(inner);
+      if (op.kind === "check") {
+        for (const { off } of op.reach) {
+          checked = true;
+          lo = Math.min(lo, off);
+          hi = Math.max(hi, off);
+        }
+      } else if (op.kind === "add" || op.kind === "set") written |= 1 << cells.indexOf(op.off);
+      else if (op.kind === "muladd") written |= 1 << cells.indexOf(op.dst);
+      else if (op.kind === "loop") todo.push(op.body);
     }
   }
+  return { reach: checked ? { lo, hi } : null, written };
 }
 
 // #region stride-mask
@@ -722,16 +740,6 @@ export function testedCells(run: readonly Op[]): Range | null {
     hi = Math.max(hi, above);
   }
   return tests >= 2 ? { lo, hi } : null;
-}
-
-/** The cells the body writes, at any depth, in order of offset. */
-function written(body: readonly Op[]): number[] {
-  const cells: number[] = []; // a nest's, which fit the register pool: a short list
-  eachOp(body, (op) => {
-    if (op.kind === "add" || op.kind === "set") note(cells, op.off);
-    else if (op.kind === "muladd") note(cells, op.dst);
-  });
-  return cells.sort((x, y) => x - y);
 }
 
 /** The machine code of optimized LIR, with this chapter's lowering. */
