@@ -20,6 +20,8 @@ export class Program {
     readonly commands: string,
     readonly offsets: Uint32Array,
     readonly match: Int32Array,
+    /** How deep its brackets nest: 0 for a program without loops. */
+    readonly depth: number,
   ) {}
 
   /** The number of commands. */
@@ -62,6 +64,7 @@ export function parse(source: string): Program {
   const offsets = new Uint32Array(source.length);
   const match = new Int32Array(source.length);
   const open: number[] = []; // indices of the `[` not closed yet
+  let depth = 0;
   const posAt = (offset: number) => new LineIndex(source).pos(offset); // for an error only
   let n = 0;
   for (let offset = 0; offset < source.length; offset++) {
@@ -73,6 +76,7 @@ export function parse(source: string): Program {
     match[n] = -1;
     if (c === OPEN_BRACKET) {
       open.push(n);
+      if (open.length > depth) depth = open.length;
     } else if (c === CLOSE_BRACKET) {
       const partner = open.pop();
       if (partner === undefined) throw new BrainfuckSyntaxError(posAt(offset), "]");
@@ -83,6 +87,6 @@ export function parse(source: string): Program {
   }
   if (open.length > 0) throw new BrainfuckSyntaxError(posAt(offsets[open[0]!]!), "[", open.length - 1);
   const commands = new TextDecoder("latin1").decode(chars.subarray(0, n)); // the commands are ASCII
-  return new Program(source, commands, offsets.slice(0, n), match.slice(0, n));
+  return new Program(source, commands, offsets.slice(0, n), match.slice(0, n), depth);
 }
 // #endregion

@@ -36,10 +36,10 @@ export function optimizedCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?
 export function optimizingJit(passes: readonly string[] = DEFAULT_PIPELINE): NativeTier {
   return {
     name: "opt",
-    compile: (program: Program) => {
-      const lir = lower(program, { maxNesting: Infinity });
-      return tooDeepToOptimize(lir) === null ? loadOptimized(optimize(lir, { passes, stats: false }).lir) : loadLir(lir, "opt");
-    },
+    compile: (program: Program) =>
+      tooDeepToOptimize(program) === null
+        ? loadOptimized(optimize(() => lower(program), { passes, stats: false }).lir) // optimize holds the only LirSource
+        : loadLir(lower(program, { maxNesting: Infinity }), "opt"),
   };
 }
 

@@ -1,8 +1,10 @@
 // The pass manager: passes by name, run in order, with the op count after each, so a reader (and
 // `--stats`, and the bench) can see what each one buys, and a test can run any one alone.
 import { LirVerifyError, MAX_NESTING } from "../08-lir/errors.ts";
-import { depthOf, listsWithin, type Lir } from "../08-lir/lir.ts";
+import type { Program } from "../06-interpreter/parser.ts";
+import { listsWithin, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
+import { collectIfGrown } from "./collect.ts";
 import "./ops.ts"; // the ops the passes make: muladd, scan, guard
 import { clearLoops } from "./passes/clear-loops.ts";
 import { deadCode } from "./passes/dead-code.ts";
@@ -84,19 +86,30 @@ export class PassBrokeLirError extends Error {
 }
 
 /**
+ * The LIR to optimize, or a function that makes it. Given the function, the pass manager holds the
+ * only reference to the LIR it returns, which is garbage once the first pass has run; given the
+ * LIR, the caller's frame keeps it alive until optimize returns (for a big program, tens of megabytes).
+ */
+export type LirSource = Lir | (() => Lir);
+
+/**
  * Run the passes named in `opts.passes` (DEFAULT_PIPELINE by default) in order, each looked up with
  * passNamed before any runs (an unknown name is its UnknownPassError). The stats: one entry per stage,
  * "input" first, then one per pass, with the ops and loops it left (countOps, countLoops) and its time.
+ * Between passes, a full collection if memory has grown enough to be worth one (collect.ts).
  */
-export function optimize(lir: Lir, opts: OptimizeOptions = {}): Optimized {
+export function optimize(source: LirSource, opts: OptimizeOptions = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);
+  let lir = typeof source === "function" ? source() : source;
   // Each stage is counted as soon as it is made, not kept: the LIR a pass was given is garbage
   // once the next pass has its own, and a big program's stages would not all fit in memory at once.
   const count = opts.stats ?? true;
   const stats: PassStats[] = count ? [stageStats("input", lir, 0)] : [];
+  collectIfGrown(); // what making the LIR left behind
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
+    collectIfGrown(); // the LIR the pass was given is garbage now
     const ms = performance.now() - started;
     if (opts.verifyEach) verifyAfter(pass, lir);
     if (count) stats.push(stageStats(pass.name, lir, ms));
@@ -128,10 +141,11 @@ function verifyAfter(pass: Pass, lir: Lir): void {
 /**
  * The passes recurse once per level of nesting, so they take programs nested at most MAX_NESTING
  * deep (chapter 8's errors.ts). A tier handed a deeper one runs chapter 8's code for it, unoptimized.
- * Why, for --stats; or null when the passes take it.
+ * Why, for --stats; or null when the passes take it. A loop of the LIR is a bracket pair of the
+ * program, so the program's own depth answers before anything is lowered.
  */
-export function tooDeepToOptimize(lir: Lir): string | null {
-  const depth = depthOf(lir.ops);
+export function tooDeepToOptimize(program: Program): string | null {
+  const depth = program.depth;
   return depth <= MAX_NESTING ? null : `loops nested ${depth} deep, past the ${MAX_NESTING} the passes take: compiled unoptimized, as the LIR JIT compiles it`;
 }
 

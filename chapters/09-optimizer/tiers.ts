@@ -117,14 +117,22 @@ export function prepare(source: string, tier: TierName, passes: readonly string[
     const compiled = templateJit.compile(program);
     return { tier, program, compiled, times: { parseMs, codegenMs: lap() }, passes: null };
   }
-  const lowered: Lir = lower(program, { maxNesting: Infinity }); // chapter 8's stages take any depth
-  const lowerMs = lap();
-  const fallback = tier === "opt" ? tooDeepToOptimize(lowered) : null;
+  const fallback = tier === "opt" ? tooDeepToOptimize(program) : null;
   if (tier === "lir" || fallback !== null) {
+    const lowered = lower(program, { maxNesting: Infinity }); // chapter 8's stages take any depth
+    const lowerMs = lap();
     const compiled = loadLir(lowered, tier);
     return { tier, program, compiled, times: { parseMs, lowerMs, codegenMs: lap() }, passes: null, ...(fallback === null ? {} : { fallback }) };
   }
-  const optimized = optimize(lowered, { passes });
+  // The passes get a function that lowers, not the lowered LIR: a local here would keep that LIR
+  // alive through every pass (LirSource).
+  let lowerMs = 0;
+  const lowering = (): Lir => {
+    const lowered = lower(program);
+    lowerMs = lap();
+    return lowered;
+  };
+  const optimized = optimize(lowering, { passes });
   const optimizeMs = lap();
   const compiled = loadOptimized(optimized.lir);
   return { tier, program, compiled, times: { parseMs, lowerMs, optimizeMs, codegenMs: lap() }, passes: optimized.stats };

@@ -8,14 +8,14 @@ import { loadLir } from "../08-lir/lir-jit.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
-import { optimize, tooDeepToOptimize } from "../09-optimizer/optimize.ts";
+import { optimize, tooDeepToOptimize, type LirSource } from "../09-optimizer/optimize.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
-export function fastOptimize(lowered: Lir): Lir {
+export function fastOptimize(lowered: LirSource): Lir {
   return linearLoops(optimize(lowered, { stats: false }).lir);
 }
 
@@ -57,11 +57,11 @@ export function loadFastLocated(lir: Lir, options: FastJitOptions = {}): { progr
 export function fastTier(options: FastJitOptions = {}): NativeTier {
   return {
     name: "fast",
-    compile: (program: Program) => {
-      const lir = lower(program, { maxNesting: Infinity });
-      // Too deep for the passes: chapter 8's code, unoptimized (tooDeepToOptimize).
-      return tooDeepToOptimize(lir) === null ? loadFast(fastOptimize(lir), options).program : loadLir(lir, "fast");
-    },
+    // Too deep for the passes: chapter 8's code, unoptimized (tooDeepToOptimize).
+    compile: (program: Program) =>
+      tooDeepToOptimize(program) === null
+        ? loadFast(fastOptimize(() => lower(program)), options).program // the passes hold the only LirSource
+        : loadLir(lower(program, { maxNesting: Infinity }), "fast"),
   };
 }
 

@@ -61,11 +61,18 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
   const lap = stopwatch();
   const program = parse(source);
   const parseMs = lap();
-  const lowered = lower(program, { maxNesting: Infinity }); // chapter 8's stages take any depth
-  const lowerMs = lap();
-  const fallback = tooDeepToOptimize(lowered); // the passes do not: chapter 8's code, unoptimized
-  if (fallback !== null) return { compiled: loadLir(lowered, o.tier), times: { parseMs, lowerMs, codegenMs: lap() }, fallback };
-  const lir = fastOptimize(lowered);
+  const fallback = tooDeepToOptimize(program); // chapter 8's stages take any depth, the passes do not
+  if (fallback !== null) {
+    const lowered = lower(program, { maxNesting: Infinity });
+    const lowerMs = lap();
+    return { compiled: loadLir(lowered, o.tier), times: { parseMs, lowerMs, codegenMs: lap() }, fallback };
+  }
+  let lowerMs = 0;
+  const lir = fastOptimize(() => {
+    const lowered = lower(program); // made inside, so that nothing here keeps it (LirSource)
+    lowerMs = lap();
+    return lowered;
+  });
   const optimizeMs = lap();
   if (!o.perfMap) return { compiled: loadFast(lir, o.fast).program, times: { parseMs, lowerMs, optimizeMs, codegenMs: lap() } };
   const { program: compiled, code, address } = loadFastLocated(lir, o.fast);

@@ -68,7 +68,7 @@ export class OptimizedJsProgram {
   readonly #code: JsCode;
 
   constructor(program: Program) {
-    this.#code = new JsCode(optimize(lower(program)).lir);
+    this.#code = new JsCode(optimize(() => lower(program)).lir);
   }
 
   get source(): string {

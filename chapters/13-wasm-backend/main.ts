@@ -14,7 +14,7 @@ import { fdSink } from "../06-interpreter/write-all.ts";
 import { diagnostic, parseLirArgs, readSource, readsInput, type LirInvocation } from "../08-lir/cli.ts";
 import { LirError, MAX_NESTING } from "../08-lir/errors.ts";
 import { interpretLir } from "../08-lir/interpret-lir.ts";
-import { countOps, depthOf, type Lir } from "../08-lir/lir.ts";
+import { countOps, type Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
@@ -46,13 +46,14 @@ function run(name: string, source: string, inv: LirInvocation & { readonly json:
     // The passes and the module's generation recurse once per level of nesting: a program nested
     // deeper than MAX_NESTING runs with chapter 8's LIR interpreter instead (its module is refused).
     const running = inv.emit === null || inv.emit === "lir";
-    const lowered = lower(parse(source), { maxNesting: running ? Infinity : MAX_NESTING });
-    const depth = depthOf(lowered.ops);
-    if (inv.emit === null && depth > MAX_NESTING) return runDeep(name, lowered, inv, depth, report);
-    const lir = optimized && inv.emit !== "lir" ? optimize(lowered).lir : lowered;
+    const parsed = parse(source);
+    if (inv.emit === null && parsed.depth > MAX_NESTING) return runDeep(name, lower(parsed, { maxNesting: Infinity }), inv, parsed.depth, report);
+    // The passes get a function that lowers, so that nothing here keeps the lowered LIR (LirSource).
+    const lowering = () => lower(parsed, { maxNesting: running ? Infinity : MAX_NESTING });
+    const lir = optimized && inv.emit !== "lir" ? optimize(lowering).lir : lowering();
     const frontEndMs = performance.now() - started;
     if (inv.emit === "lir" || inv.emit === "opt-lir") {
-      process.stdout.write(print(inv.emit === "lir" ? lowered : lir, { positions: inv.positions }));
+      process.stdout.write(print(lir, { positions: inv.positions }));
       return true;
     }
     const program = new WasmProgram(lir);

@@ -25,8 +25,8 @@ export function a64Code(lir: Lir, tier = "a64"): GeneratedCode {
 
 /** The LIR a program runs as: lowered, and optimized by chapter 9's passes unless `opt` is false. */
 export function a64Lir(program: Program, opt = true): Lir {
-  const lir = lower(program, { maxNesting: Infinity });
-  return opt && tooDeepToOptimize(lir) === null ? optimize(lir).lir : lir;
+  if (opt && tooDeepToOptimize(program) === null) return optimize(() => lower(program)).lir;
+  return lower(program, { maxNesting: Infinity });
 }
 // #endregion code
 
