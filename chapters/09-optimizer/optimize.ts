@@ -105,7 +105,6 @@ export function optimize(source: LirSource, opts: OptimizeOptions = {}): Optimiz
   // once the next pass has its own, and a big program's stages would not all fit in memory at once.
   const count = opts.stats ?? true;
   const stats: PassStats[] = count ? [stageStats("input", lir, 0)] : [];
-  collectIfGrown(); // what making the LIR left behind
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
