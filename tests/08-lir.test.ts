@@ -10,7 +10,7 @@ import { formatPos, LineIndex } from "../chapters/06-interpreter/source.ts";
 import { readsInput } from "../chapters/08-lir/cli.ts";
 import { LirNestingError, LirSyntaxError, LirVerifyError, MAX_NESTING } from "../chapters/08-lir/errors.ts";
 import { flatten, interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
-import { countLoops, countOps, isBalanced, posOf, wrapSigned, wrapUnsigned } from "../chapters/08-lir/lir.ts";
+import { countLoops, countOps, isBalanced, posOf, stepAt, wrapSigned, wrapUnsigned } from "../chapters/08-lir/lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { print } from "../chapters/08-lir/print.ts";
@@ -49,6 +49,13 @@ describe("lowering", () => {
     expect(print(lower(parse(src)), { positions: true })).toBe(
       lines("add [0] 2 @1:1", "move 2 @2:1 @2:2", "loop [0] @2:3 {", "  add [0] -1 @2:4", "} @2:5", "out [0] @3:1"),
     );
+  });
+
+  test("a move's steps: the first offset when the run has nothing inside it, else one offset per step", () => {
+    expect(lower(parse(">>>")).ops[0]).toEqual({ kind: "move", delta: 3, steps: 0 });
+    expect(lower(parse("+ <<x<")).ops[1]).toEqual({ kind: "move", delta: -3, steps: [2, 3, 5] });
+    expect([0, 1, 2].map((i) => stepAt([2, 3, 5], i))).toEqual([2, 3, 5]);
+    expect([0, 1, 2].map((i) => stepAt(7, i))).toEqual([7, 8, 9]);
   });
 
   test(`nesting deeper than ${MAX_NESTING} loops is refused, at the loop that goes too deep`, () => {
@@ -139,7 +146,8 @@ describe("the text form", () => {
     const lir = parseLir("out [0] @2:3", { source: "x\n🙂a." });
     expect(lir.ops[0]).toEqual({ kind: "out", off: 0, pos: 5 });
     expect(lir.lines.pos(5)).toEqual({ offset: 5, line: 2, column: 3 });
-    expect(parseLir("move 2 @1:1 @1:2", { source: "><" }).ops[0]).toMatchObject({ kind: "move", delta: 2, steps: [0, 1] });
+    expect(parseLir("move 2 @1:1 @1:2", { source: "><" }).ops[0]).toMatchObject({ kind: "move", delta: 2, steps: 0 }); // consecutive: the first says all
+    expect(parseLir("move 2 @1:1 @1:3", { source: "> >" }).ops[0]).toMatchObject({ kind: "move", delta: 2, steps: [0, 2] });
     // One Lir's offsets all point into one text: with a source, every op says where in it.
     expect(errorOf(() => parseLir("out [0] @1:1 out [0]", { source: ".." }))).toBe("1:14: 'out' here needs 1 position: with a Brainfuck source, every op points into it");
   });

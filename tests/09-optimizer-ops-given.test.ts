@@ -72,7 +72,7 @@ describe("the text form", () => {
   });
 
   test("a scan has a position for its [ and one for each step", () => {
-    expect(parseLir("scan 1 @1:1 @1:2", { source: "[>]" }).ops[0]).toMatchObject({ kind: "scan", stride: 1, pos: 0, steps: [1] });
+    expect(parseLir("scan 1 @1:1 @1:2", { source: "[>]" }).ops[0]).toMatchObject({ kind: "scan", stride: 1, pos: 0, steps: 1 });
     expect(print(parseLir("scan 1 @1:1 @1:2", { source: "[>]" }), { positions: true })).toBe("scan 1 @1:1 @1:2\n");
   });
 

@@ -7,7 +7,7 @@ import { parse } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunResult } from "../chapters/06-interpreter/semantics.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
-import type { LoopOp } from "../chapters/08-lir/lir.ts";
+import { stepAt, type LoopOp } from "../chapters/08-lir/lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { print } from "../chapters/08-lir/print.ts";
@@ -161,7 +161,7 @@ describe("the counting interpreter: when it tiers up, and what it hands over", (
   test("firstStepOff names the first step that leaves, and a report that leaves nowhere is a bug", () => {
     const lir = lower(parse(">>>"));
     const steps = lir.ops[0]!;
-    const reaches = [1, 2, 3].map((off, i) => ({ off, pos: steps.kind === "move" ? steps.steps[i]! : 0 }));
+    const reaches = [1, 2, 3].map((off, i) => ({ off, pos: steps.kind === "move" ? stepAt(steps.steps, i) : 0 }));
     expect(firstStepOff(reaches, 6, 8, lir.lines)).toMatchObject({ pointer: 7, error: { name: "TapeBoundsError", message: expect.stringMatching(/^1:2: /) } }); // cell 8
     expect(() => firstStepOff(reaches, 0, 8, lir.lines)).toThrow(OffTapeMismatchError);
   });

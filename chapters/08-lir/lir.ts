@@ -25,14 +25,21 @@ export interface SetOp {
 }
 
 /**
- * The pointer moves by `delta`, one cell at a time: `steps[i]` is the `<` or `>` that made step
- * i + 1, so a move off the tape names the exact command the interpreter would.
+ * The pointer moves by `delta`, one cell at a time: step i + 1 was made by the `<` or `>` at
+ * `stepAt(steps, i)`, so a move off the tape names the exact command the interpreter would.
  */
 export interface MoveOp {
   readonly kind: "move";
   readonly delta: number;
-  readonly steps: readonly number[];
+  readonly steps: Steps;
 }
+
+/**
+ * Where each step of a move was written. Most runs have no comment inside, so their commands sit at
+ * consecutive offsets and the first one says where all are: then `steps` is that number, and a move
+ * costs no array. Otherwise it is the list, one offset per step.
+ */
+export type Steps = number | readonly number[];
 
 /**
  * Bounds checks without a move: each reach, in order, is a cell the pointer stepped onto (after
@@ -107,11 +114,30 @@ export interface Lir {
 }
 // #endregion
 
+/** The offset of step i + 1 of `steps`. */
+export function stepAt(steps: Steps, i: number): number {
+  return typeof steps === "number" ? steps + i : steps[i]!;
+}
+
+/** The offsets of the `n` steps, as a list (for a printer, or a pass that joins moves). */
+export function stepList(steps: Steps, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(stepAt(steps, i));
+  return out;
+}
+
+/** The Steps of the offsets `list`: its first one when they are consecutive, else the list. */
+export function stepsOf(list: readonly number[]): Steps {
+  const first = list[0]!;
+  for (let i = 1; i < list.length; i++) if (list[i] !== first + i) return list;
+  return first;
+}
+
 /** The position an op is reported at: where it starts. */
 export function posOf(op: Op): number {
   switch (op.kind) {
     case "move":
-      return op.steps[0]!;
+      return stepAt(op.steps, 0);
     case "check":
       return op.reach[0]!.pos;
     default:
@@ -145,9 +171,11 @@ export function reachesOf(op: Op): readonly Reach[] {
 /** Shared, not a new array for every op that steps nowhere (the code generators ask for every op). */
 const NO_REACHES: readonly Reach[] = [];
 
-/** The reaches of `steps`, one cell at a time in the direction of `delta`. */
-export function straight(delta: number, steps: readonly number[]): Reach[] {
-  return steps.map((pos, i) => ({ off: Math.sign(delta) * (i + 1), pos }));
+/** The reaches of the |delta| `steps`, one cell at a time in the direction of `delta`. */
+export function straight(delta: number, steps: Steps): Reach[] {
+  const out: Reach[] = [];
+  for (let i = 0; i < Math.abs(delta); i++) out.push({ off: Math.sign(delta) * (i + 1), pos: stepAt(steps, i) });
+  return out;
 }
 // #endregion
 

@@ -3,12 +3,12 @@
 import type { Program } from "../06-interpreter/parser.ts";
 import { runLength } from "../07-template-jit/generate.ts";
 import { MAX_NESTING, nestingError } from "./errors.ts";
-import { wrapSigned, type Lir, type Op } from "./lir.ts";
+import { wrapSigned, type Lir, type Op, type Steps } from "./lir.ts";
 
 // #region lower
 /**
  * One op per run of the same command (`add` with wrapSigned, dropped when it wraps to 0; `move` with
- * one step position per command, which checks itself), a `loop [0]` per loop (its `[` and `]`
+ * one step position per command, as Steps, which checks itself), a `loop [0]` per loop (its `[` and `]`
  * positions), `in`/`out` on [0]; a run is what chapter 7's runLength says. maxNesting: the deepest
  * loop nesting accepted (MAX_NESTING unless told: see errors.ts). A loop deeper than that is
  * errors.ts's nestingError, at its `[`.
@@ -58,7 +58,9 @@ export function lower(program: Program, { maxNesting = MAX_NESTING }: { readonly
 }
 // #endregion
 
-function offsets(at: Uint32Array, from: number, n: number): number[] {
+/** The Steps of the n commands from `from`: the first offset alone when no comment is inside the run. */
+function offsets(at: Uint32Array, from: number, n: number): Steps {
+  if (at[from + n - 1]! - at[from]! === n - 1) return at[from]!;
   const out: number[] = [];
   for (let j = from; j < from + n; j++) out.push(at[j]!);
   return out;

@@ -7,7 +7,7 @@
 // then every op needs them, since one Lir's offsets all point into one text.
 import { LineIndex, type SourcePos } from "../06-interpreter/source.ts";
 import { LirSyntaxError, MAX_NESTING, nestingError } from "./errors.ts";
-import { wrapSigned, type Lir, type LoopOp, type Op, type Range, type Reach } from "./lir.ts";
+import { stepsOf, wrapSigned, type Lir, type LoopOp, type Op, type Range, type Reach } from "./lir.ts";
 import { definedKinds, findDefinition } from "./op-set.ts";
 
 export interface ParseLirOptions {
@@ -111,7 +111,7 @@ function parseOp(t: Token, lex: Lexer): Op | Block {
       return { kind: t.text, off: lex.cell(), pos: lex.position(t) };
     case "move": {
       const delta = lex.nonZero("a distance to move");
-      return { kind: "move", delta, steps: lex.positions(t, Math.abs(delta)) };
+      return { kind: "move", delta, steps: stepsOf(lex.positions(t, Math.abs(delta))) };
     }
     case "check": {
       const offs: number[] = [];

@@ -1,7 +1,7 @@
 // LIR -> text, one op per line, loop bodies indented. parse-lir.ts reads it back, so tests can state
 // what a pass must produce as text a person can read.
 import { formatPos, type LineIndex } from "../06-interpreter/source.ts";
-import type { Lir, LoopOp, Op } from "./lir.ts";
+import { stepList, type Lir, type LoopOp, type Op } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 
 export interface PrintOptions {
@@ -64,7 +64,7 @@ function printOps(ops: readonly Op[], indent: string, positions: LineIndex | nul
         printer.line(`set [${op.off}] ${op.value}`, [op.pos]);
         break;
       case "move":
-        printer.line(`move ${op.delta}`, op.steps);
+        printer.line(`move ${op.delta}`, stepList(op.steps, Math.abs(op.delta)));
         break;
       case "check":
         printer.line(`check ${op.reach.map((r) => r.off).join(" ")}`, op.reach.map((r) => r.pos));

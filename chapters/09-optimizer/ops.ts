@@ -5,7 +5,7 @@ import { al, eax, ecx, gpr, type Gpr } from "../04-encoder/registers.ts";
 import { cellOp, type X86Lowering } from "../08-lir/codegen-x86.ts";
 import { LirSyntaxError } from "../08-lir/errors.ts";
 import { NEXT, STOP, type Flattener, type Machine } from "../08-lir/interpret-lir.ts";
-import { straight, wrapSigned, type Op, type Range, type Reach } from "../08-lir/lir.ts";
+import { stepList, stepsOf, straight, wrapSigned, type Op, type Range, type Reach, type Steps } from "../08-lir/lir.ts";
 import { defineOp } from "../08-lir/op-set.ts";
 import type { Block, LirLexer, Token } from "../08-lir/parse-lir.ts";
 import type { Printer } from "../08-lir/print.ts";
@@ -25,7 +25,7 @@ export interface MulAddOp {
 export interface ScanOp {
   readonly kind: "scan";
   readonly stride: number;
-  readonly steps: readonly number[];
+  readonly steps: Steps;
   readonly pos: number;
 }
 
@@ -120,14 +120,14 @@ function scanReaches(op: ScanOp): readonly Reach[] {
 }
 
 function printScan(op: ScanOp, p: Printer): void {
-  p.line(`scan ${op.stride}`, [op.pos, ...op.steps]);
+  p.line(`scan ${op.stride}`, [op.pos, ...stepList(op.steps, Math.abs(op.stride))]);
 }
 
 /** `scan s`, with a position for its `[` and one for each step. */
 function parseScan(t: Token, lex: LirLexer): ScanOp {
   const stride = lex.nonZero("a stride to scan by");
   const [pos, ...steps] = lex.positions(t, 1 + Math.abs(stride));
-  return { kind: "scan", stride, steps, pos: pos! };
+  return { kind: "scan", stride, steps: stepsOf(steps), pos: pos! };
 }
 
 function flattenScan(op: ScanOp, f: Flattener): void {

@@ -6,7 +6,7 @@
 // everything before it has happened and nothing after it has: exactly the interpreter's state when
 // that `<` or `>` failed. Only the pointer update moves, to the end of the straight-line stretch,
 // and it is kept even across a loop when the loop's body is balanced.
-import { isBalanced, type AddOp, type InOp, type Lir, type LoopOp, type Op, type OutOp, type Range, type Reach, type SetOp } from "../../08-lir/lir.ts";
+import { isBalanced, stepAt, stepsOf, type AddOp, type InOp, type Lir, type LoopOp, type Op, type OutOp, type Range, type Reach, type SetOp } from "../../08-lir/lir.ts";
 import { established, hull, intersect, spanTo } from "../../08-lir/verify.ts";
 import { type GuardOp, type MulAddOp, afterScan } from "../ops.ts";
 import { loopWith } from "../rewrite.ts";
@@ -36,7 +36,7 @@ class Folder {
   fold(op: Op): void {
     switch (op.kind) {
       case "move":
-        for (let i = 1; i <= Math.abs(op.delta); i++) this.step(this.d + Math.sign(op.delta) * i, op.steps[i - 1]!);
+        for (let i = 1; i <= Math.abs(op.delta); i++) this.step(this.d + Math.sign(op.delta) * i, stepAt(op.steps, i - 1));
         this.d += op.delta;
         break;
       case "check":
@@ -158,7 +158,7 @@ class Folder {
     } else this.flushChecks();
     const steps: number[] = [];
     for (let i = 1; i <= Math.abs(d); i++) steps.push(fresh[i] ?? this.lastStep!);
-    this.out.push({ kind: "move", delta: d, steps });
+    this.out.push({ kind: "move", delta: d, steps: stepsOf(steps) });
     this.known = { lo: this.known.lo - d, hi: this.known.hi - d };
     this.d = 0;
   }

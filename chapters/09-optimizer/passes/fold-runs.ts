@@ -3,7 +3,7 @@
 // merge. Two adds to a cell merge when nothing between them reads or writes that cell or can fail
 // (a check or move: when it fails, the tape is part of the result). Adjacent moves the same way
 // merge too.
-import { wrapSigned, type Lir, type Op } from "../../08-lir/lir.ts";
+import { stepList, stepsOf, wrapSigned, type Lir, type MoveOp, type Op, type Steps } from "../../08-lir/lir.ts";
 import { guardWith, keepSame, loopWith } from "../rewrite.ts";
 
 // #region fold-runs
@@ -47,7 +47,7 @@ class RunFolder {
           const prev = out[out.length - 1];
           if (prev?.kind === "move" && Math.sign(prev.delta) === Math.sign(op.delta)) {
             folded = true;
-            out[out.length - 1] = { kind: "move", delta: prev.delta + op.delta, steps: prev.steps.concat(op.steps) };
+            out[out.length - 1] = { kind: "move", delta: prev.delta + op.delta, steps: joinSteps(prev, op) };
           } else {
             out.push(op);
           }
@@ -84,3 +84,8 @@ class RunFolder {
   }
 }
 // #endregion
+
+/** The steps of `a`, then of `b` (a move the same way): one number still, when b's run goes on where a's stopped. */
+function joinSteps(a: MoveOp, b: MoveOp): Steps {
+  return stepsOf(stepList(a.steps, Math.abs(a.delta)).concat(stepList(b.steps, Math.abs(b.delta))));
+}
