@@ -292,9 +292,13 @@ export function listsWithin(ops: readonly Op[], enter: (list: readonly Op[]) => 
     const list = todo.pop()!;
     if (!enter(list)) continue;
     order.push(list);
-    for (const op of list) {
+    for (let i = 0; i < list.length; i++) {
+      const op = list[i]!;
       if (op.kind === "loop") todo.push(op.body); // the common case, without innerOps' array
-      else for (const inner of innerOps(op)) todo.push(inner);
+      else {
+        const inner = innerOps(op);
+        for (let j = 0; j < inner.length; j++) todo.push(inner[j]!);
+      }
     }
   }
   return order;

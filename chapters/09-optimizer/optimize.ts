@@ -108,8 +108,8 @@ export function optimize(source: LirSource, opts: OptimizeOptions = {}): Optimiz
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
-    collectIfGrown(); // the LIR the pass was given is garbage now
     const ms = performance.now() - started;
+    collectIfGrown(); // the LIR the pass was given is garbage now
     if (opts.verifyEach) verifyAfter(pass, lir);
     if (count) stats.push(stageStats(pass.name, lir, ms));
   }
