@@ -38,7 +38,7 @@ export function optimizingJit(passes: readonly string[] = DEFAULT_PIPELINE): Nat
     name: "opt",
     compile: (program: Program) =>
       tooDeepToOptimize(program) === null
-        ? loadOptimized(optimize(() => lower(program), { passes, stats: false }).lir) // optimize holds the only LirSource
+        ? loadOptimized(optimize(() => lower(program), { passes, stats: false }).lir) // a function: optimize holds the only reference (LirSource)
         : loadLir(lower(program, { maxNesting: Infinity }), "opt"),
   };
 }

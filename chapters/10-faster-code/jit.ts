@@ -60,7 +60,7 @@ export function fastTier(options: FastJitOptions = {}): NativeTier {
     // Too deep for the passes: chapter 8's code, unoptimized (tooDeepToOptimize).
     compile: (program: Program) =>
       tooDeepToOptimize(program) === null
-        ? loadFast(fastOptimize(() => lower(program)), options).program // the passes hold the only LirSource
+        ? loadFast(fastOptimize(() => lower(program)), options).program // a function: the passes hold the only reference (LirSource)
         : loadLir(lower(program, { maxNesting: Infinity }), "fast"),
   };
 }
