@@ -9,14 +9,20 @@
 /** How much the resident set may grow between two collections asked for here. */
 export const GROWTH = 32 * 2 ** 20;
 
+/**
+ * How to read the resident set and ask for a full collection: Bun's. In a browser, where the site's
+ * playground runs these passes, there is neither, and nothing is asked for.
+ */
+const runtime = typeof Bun === "undefined" ? null : { resident: () => process.memoryUsage.rss(), collect: () => Bun.gc(true) };
+
 /** The resident set after the last collection asked for here (at first: when this module loaded). */
-let settled = process.memoryUsage.rss();
+let settled = runtime?.resident() ?? 0;
 
 /** A full collection, if the resident set has grown by GROWTH since the last one; true if it ran. */
 export function collectIfGrown(): boolean {
-  if (process.memoryUsage.rss() < settled + GROWTH) return false;
-  Bun.gc(true); // synchronous: the dead LIRs are gone when it returns
-  settled = process.memoryUsage.rss();
+  if (runtime === null || runtime.resident() < settled + GROWTH) return false;
+  runtime.collect(); // synchronous: the dead LIRs are gone when it returns
+  settled = runtime.resident();
   return true;
 }
 // #endregion collect
