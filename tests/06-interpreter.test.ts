@@ -109,6 +109,9 @@ describe("parser", () => {
     expect(program.length).toBe(2 * depth + 4);
     expect(program.match[1]).toBe(2 * depth + 1);
     expect(program.match[depth]).toBe(depth + 2);
+    expect(program.depth).toBe(depth);
+    expect(parse("+.").depth).toBe(0); // depth: how deep the brackets nest
+    expect(parse("[][[]]").depth).toBe(2);
     expect([...interpret(program).output]).toEqual([1]);
     expect(syntaxErrorOf("[".repeat(depth))).toBe("1:1 [");
   });

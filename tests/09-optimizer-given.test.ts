@@ -4,6 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
+import { collectIfGrown, GROWTH } from "../chapters/09-optimizer/collect.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
@@ -85,5 +86,16 @@ describe("main.ts: --tier, --emit and --stats", () => {
     expect(value.stderr).toContain("--tier needs a value");
     const syntax = await runBun(MAIN, ["-e", "+]", "--emit=asm"]);
     expect([syntax.exitCode, syntax.stderr]).toEqual([1, expect.stringContaining("-e:1:2: error: unmatched ']'")]);
+  });
+});
+
+describe("garbage between passes (collect.ts, given)", () => {
+  test("collectIfGrown collects once memory has grown by GROWTH since the last time, and not before", () => {
+    collectIfGrown(); // whatever this process did before: settled from here
+    expect(collectIfGrown()).toBe(false);
+    const held = new Uint8Array(GROWTH + 16 * 2 ** 20).fill(1); // touched, so resident
+    expect(collectIfGrown()).toBe(true);
+    expect(collectIfGrown()).toBe(false);
+    expect(held[held.length - 1]).toBe(1);
   });
 });

@@ -157,6 +157,21 @@ describe("knowledge", () => {
   });
 });
 
+describe("positions and memory", () => {
+  test("moves joined by fold-runs keep every step's position, as one number only when they are consecutive", () => {
+    const joined = (text: string, source: string) => print(optimize(parseLir(text, { source }), { passes: ["fold-runs"] }).lir, { positions: true });
+    expect(joined("move 1 @1:1 move 2 @1:2 @1:3", ">>>")).toBe("move 3 @1:1 @1:2 @1:3\n");
+    expect(joined("move 1 @1:1 move 1 @1:3", "> >")).toBe("move 2 @1:1 @1:3\n");
+  });
+
+  test("given a function, the pass manager lowers by calling it, once", () => {
+    let calls = 0;
+    const made = optimize(() => (calls++, lower(parse(",[->+<]>."))));
+    expect(calls).toBe(1);
+    expect(print(made.lir)).toBe(print(optimize(lower(parse(",[->+<]>."))).lir));
+  });
+});
+
 describe("fold-offsets", () => {
   test.each([
     [">+>+<<-", "check 1 add [1] 1 check 2 add [2] 1 add [0] -1"], // no move left

@@ -317,28 +317,3 @@ export function countLoops(ops: readonly Op[]): number {
   for (const list of listsWithin(ops)) for (const op of list) if (op.kind === "loop") n++;
   return n;
 }
-
-/** How deep the loops (and other ops with lists inside) nest: 0 for a list with none. */
-export function depthOf(ops: readonly Op[]): number {
-  let deepest = 0;
-  const lists: (readonly Op[])[] = [ops]; // and depths[i] is how deep lists[i] is
-  const depths: number[] = [0];
-  while (lists.length > 0) {
-    const list = lists.pop()!;
-    const depth = depths.pop()!;
-    if (depth > deepest) deepest = depth;
-    for (const op of list) {
-      const inside = op.kind === "loop" ? op.body : null; // the common case, without innerOps' array
-      if (inside !== null) {
-        lists.push(inside);
-        depths.push(depth + 1);
-      } else {
-        for (const inner of innerOps(op)) {
-          lists.push(inner);
-          depths.push(depth + 1);
-        }
-      }
-    }
-  }
-  return deepest;
-}
