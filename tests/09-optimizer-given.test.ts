@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
-import { collectIfGrown, GROWTH } from "../chapters/09-optimizer/collect.ts";
+import { Collector, collectIfGrown } from "../chapters/09-optimizer/collect.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
@@ -90,12 +90,25 @@ describe("main.ts: --tier, --emit and --stats", () => {
 });
 
 describe("garbage between passes (collect.ts, given)", () => {
-  test("collectIfGrown collects once memory has grown by GROWTH since the last time, and not before", () => {
+  test("a Collector collects once the resident set has grown by its growth since the last time, and not before", () => {
+    let resident = 100;
+    let collections = 0;
+    const c = new Collector(() => resident, () => (collections++, (resident -= 30)), 50);
+    expect(c.collectIfGrown()).toBe(false);
+    resident = 149; // grown by 49
+    expect(c.collectIfGrown()).toBe(false);
+    resident = 150; // by 50: collect, and settle at what is resident after it (120)
+    expect(c.collectIfGrown()).toBe(true);
+    expect(c.collectIfGrown()).toBe(false);
+    resident = 169;
+    expect(c.collectIfGrown()).toBe(false);
+    resident = 170;
+    expect(c.collectIfGrown()).toBe(true);
+    expect(collections).toBe(2);
+  });
+
+  test("Bun's collector: a call when nothing has grown since the last does nothing", () => {
     collectIfGrown(); // whatever this process did before: settled from here
     expect(collectIfGrown()).toBe(false);
-    const held = new Uint8Array(GROWTH + 16 * 2 ** 20).fill(1); // touched, so resident
-    expect(collectIfGrown()).toBe(true);
-    expect(collectIfGrown()).toBe(false);
-    expect(held[held.length - 1]).toBe(1);
   });
 });

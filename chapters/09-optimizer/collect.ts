@@ -9,20 +9,36 @@
 /** How much the resident set may grow between two collections asked for here. */
 export const GROWTH = 32 * 2 ** 20;
 
+/** Asks for a full collection when the resident set has grown by `growth` since the last it asked for. */
+export class Collector {
+  /** The resident set after the last collection asked for (at first: when this was made). */
+  #settled: number;
+
+  constructor(
+    readonly resident: () => number,
+    readonly collect: () => void,
+    readonly growth = GROWTH,
+  ) {
+    this.#settled = resident();
+  }
+
+  /** A full collection, if the resident set has grown by `growth` since the last one; true if it ran. */
+  collectIfGrown(): boolean {
+    if (this.resident() < this.#settled + this.growth) return false;
+    this.collect();
+    this.#settled = this.resident();
+    return true;
+  }
+}
+
 /**
- * How to read the resident set and ask for a full collection: Bun's. In a browser, where the site's
- * playground runs these passes, there is neither, and nothing is asked for.
+ * Bun's: the process's resident set, and a synchronous full collection. In a browser, where the
+ * site's playground runs these passes, there is neither, and nothing is asked for.
  */
-const runtime = typeof Bun === "undefined" ? null : { resident: () => process.memoryUsage.rss(), collect: () => Bun.gc(true) };
+const bun = typeof Bun === "undefined" ? null : new Collector(() => process.memoryUsage.rss(), () => Bun.gc(true));
 
-/** The resident set after the last collection asked for here (at first: when this module loaded). */
-let settled = runtime?.resident() ?? 0;
-
-/** A full collection, if the resident set has grown by GROWTH since the last one; true if it ran. */
+/** What the pass manager calls between passes: Bun's collector, if memory has grown (false in a browser). */
 export function collectIfGrown(): boolean {
-  if (runtime === null || runtime.resident() < settled + GROWTH) return false;
-  runtime.collect(); // synchronous: the dead LIRs are gone when it returns
-  settled = runtime.resident();
-  return true;
+  return bun?.collectIfGrown() ?? false;
 }
 // #endregion collect
