@@ -104,18 +104,22 @@ export function candidates(mnemonic: string, ops: readonly Operand[]): Candidate
   if (!byKinds) CANDIDATES.set(mnemonic, (byKinds = new Map()));
   const key = kindKey(ops);
   let c = byKinds.get(key);
-  if (!c) {
-    // Only the rows whose patterns fit are parsed (formsWhere): most of a mnemonic's never are.
-    const forms = formsWhere(mnemonic, (patterns) => patterns.length === ops.length && patternsMatch(patterns, ops));
-    // An address without a size, mem(...), is fine only if all the forms whose operand kinds fit
-    // agree on one. An immediate's value never decides it: 0xffffffff could be a dword, or a
-    // qword's low half that does not fit a sign-extended imm32.
-    const u = ops.findIndex((op) => isMem(op) && op.size === 0);
-    const ambiguous = u >= 0 && new Set(forms.map((f) => f.operands[u]!.mem)).size > 1;
-    const only = forms.length === 1 && valueFree(forms[0]!) ? forms[0]! : null;
-    byKinds.set(key, (c = { forms, minLengths: forms.map(minLength), ambiguous, only }));
-  }
+  if (!c) byKinds.set(key, (c = findCandidates(mnemonic, ops)));
   return c;
+}
+
+// Apart from candidates, which runs for every instruction: a closure over `ops` there would make the
+// engine allocate a scope for it at every call, and only this first search needs one.
+function findCandidates(mnemonic: string, ops: readonly Operand[]): Candidates {
+  // Only the rows whose patterns fit are parsed (formsWhere): most of a mnemonic's never are.
+  const forms = formsWhere(mnemonic, (patterns) => patterns.length === ops.length && patternsMatch(patterns, ops));
+  // An address without a size, mem(...), is fine only if all the forms whose operand kinds fit
+  // agree on one. An immediate's value never decides it: 0xffffffff could be a dword, or a
+  // qword's low half that does not fit a sign-extended imm32.
+  const u = ops.findIndex((op) => isMem(op) && op.size === 0);
+  const ambiguous = u >= 0 && new Set(forms.map((f) => f.operands[u]!.mem)).size > 1;
+  const only = forms.length === 1 && valueFree(forms[0]!) ? forms[0]! : null;
+  return { forms, minLengths: forms.map(minLength), ambiguous, only };
 }
 
 /** A form no operand value can rule out: no fixed register, no literal 1, no immediate, no last word. */
@@ -153,9 +157,14 @@ export function select(mnemonic: string, ops: readonly Operand[], cc: number, sh
     }
   }
   if (best !== null) return best;
-  throw rejected ?? new Reject(diagnose(mnemonic, shown, ops, forms.filter((f) => f.operands.every((p, i) => fixedFits(p, ops[i]!)))));
+  throw rejected ?? noForm(mnemonic, shown, ops, forms);
 }
 // #endregion select
+
+/** Why none of `forms` takes `ops` (apart from select, which a closure over `ops` would slow). */
+function noForm(mnemonic: string, shown: string, ops: readonly Operand[], forms: readonly Form[]): Reject {
+  return new Reject(diagnose(mnemonic, shown, ops, forms.filter((f) => f.operands.every((p, i) => fixedFits(p, ops[i]!)))));
+}
 
 function checkOperands(ops: readonly Operand[]): void {
   let memories = 0;
