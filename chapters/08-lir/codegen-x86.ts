@@ -64,13 +64,6 @@ export interface X86Code {
   readonly own: { readonly inline: Span; readonly outOfLine: Span };
 }
 
-/** An off-tape stub still to emit: its label, its site, and how it puts the pointer back. */
-interface OffTapeStub {
-  readonly label: Label;
-  readonly site: number;
-  readonly restore: number | (() => void) | undefined;
-}
-
 /** Offsets [start, end) in the code. */
 export type Span = readonly [start: number, end: number];
 
@@ -96,10 +89,16 @@ export class X86Lowering implements OpLowerer {
   /** The op of each bounds check that can fail, by site number (what eax holds at the exit). */
   readonly #sites: Op[] = [];
   /**
-   * Code that runs rarely, emitted after the program so the hot path falls straight through: what
-   * `later` was given, or an off-tape stub, kept as data (a program has one for every move).
+   * Each site's off-tape stub, as columns indexed by the site number: its label, and how it puts the
+   * pointer back. A program has a stub for every move, so a stub is these two entries, not an object.
    */
-  readonly #cold: (OffTapeStub | (() => void))[] = [];
+  readonly #stubLabels: Label[] = [];
+  readonly #stubRestores: (number | (() => void) | undefined)[] = [];
+  /**
+   * Code that runs rarely, emitted after the program so the hot path falls straight through, in the
+   * order it was asked for: what `later` was given, or the site number of an off-tape stub.
+   */
+  readonly #cold: (number | (() => void))[] = [];
   /** Routines the rules asked for, emitted once each after the I/O routines. */
   readonly #routines: (() => void)[] = [];
   readonly #routineLabels = new Map<string, Label>();
@@ -260,12 +259,15 @@ export class X86Lowering implements OpLowerer {
     const site = this.#sites.length;
     this.#sites.push(op);
     const label = this.label("off_tape", site);
-    this.#cold.push({ label, site, restore });
+    this.#stubLabels.push(label);
+    this.#stubRestores.push(restore);
+    this.#cold.push(site);
     return label;
   }
 
-  #emitStub({ label, site, restore }: OffTapeStub): void {
-    this.a.bind(label);
+  #emitStub(site: number): void {
+    const restore = this.#stubRestores[site];
+    this.a.bind(this.#stubLabels[site]!);
     if (typeof restore === "number") this.step(restore);
     else restore?.();
     this.a.mov(eax, site).jmp(this.x.offTape);
