@@ -177,18 +177,21 @@ export class Assembler {
     const buf = this.buf;
     const start = buf.length;
     const { prefixes, opcode } = p.form!;
-    buf.ensure(p.length);
-    for (let i = 0; i < prefixes.length; i++) buf.byte(prefixes[i]!);
-    if (p.rex) buf.byte(p.rex);
-    if (p.vex) for (let i = 0; i < p.vex.length; i++) buf.byte(p.vex[i]!);
-    for (let i = 0; i < opcode.length - 1; i++) buf.byte(opcode[i]!);
-    buf.byte(opcode[opcode.length - 1]! + p.opcodeAdd);
-    if (p.modrm >= 0) buf.byte(p.modrm);
-    if (p.sib >= 0) buf.byte(p.sib);
-    const dispAt = buf.length;
-    if (p.dispBytes) buf.int(p.disp, p.dispBytes);
-    const immAt = buf.length;
-    if (p.immBytes) buf.int(p.imm, p.immBytes);
+    // One check for room, then the bytes straight into the array.
+    const data = buf.room(p.length);
+    let at = start;
+    for (let i = 0; i < prefixes.length; i++) data[at++] = prefixes[i]!;
+    if (p.rex) data[at++] = p.rex;
+    if (p.vex) for (let i = 0; i < p.vex.length; i++) data[at++] = p.vex[i]!;
+    for (let i = 0; i < opcode.length - 1; i++) data[at++] = opcode[i]!;
+    data[at++] = opcode[opcode.length - 1]! + p.opcodeAdd;
+    if (p.modrm >= 0) data[at++] = p.modrm;
+    if (p.sib >= 0) data[at++] = p.sib;
+    const dispAt = at;
+    for (let i = 0, x = p.disp >>> 0; i < p.dispBytes; i++, x >>>= 8) data[at++] = x & 0xff;
+    const immAt = at;
+    buf.advance(immAt - start);
+    if (p.immBytes) buf.int(p.imm, p.immBytes); // an imm64 may be a bigint
     const l = this.last;
     l.start = start;
     l.end = buf.length;

@@ -1,5 +1,6 @@
 // Where the machine code goes: a Uint8Array that doubles when it fills up. Nothing outside keeps a
-// view into it (growing replaces the array), so positions are always offsets, never pointers.
+// view into it (growing replaces the array), so positions are always offsets, never pointers; the
+// assembler holds the array only while it writes one instruction (room).
 
 export class ByteBuffer {
   private data: Uint8Array;
@@ -28,6 +29,21 @@ export class ByteBuffer {
     const bigger = new Uint8Array(size);
     bigger.set(this.data.subarray(0, this.end));
     this.data = bigger;
+  }
+
+  /**
+   * Room for `n` more bytes, and the array to write them into from `length` on: one check for a
+   * whole instruction rather than one per byte. The caller writes at most `n`, then says how many
+   * with `advance`; the array is good only until the buffer next grows.
+   */
+  room(n: number): Uint8Array {
+    this.ensure(n);
+    return this.data;
+  }
+
+  /** Count `n` bytes written into the array `room` gave. */
+  advance(n: number): void {
+    this.end += n;
   }
   // #endregion grow
 
