@@ -553,19 +553,23 @@ describe("the code buffer", () => {
 describe("the extension point for labels (chapter 5)", () => {
   // A minimal label-aware assembler, the way chapter 5 builds one: emit now, patch later.
   class Labels extends Assembler {
-    forward(kind: "jmp" | "call" | "jne", width: 1 | 4): BranchSite {
+    forward(kind: "jmp" | "call" | "jne" | "jz", width: 1 | 4): number {
       return this.emitBranch(kind, width, ".L1");
     }
-    bind(site: BranchSite): void {
-      this.patchBranch(site, this.offset);
+    bind(start: number): void {
+      this.patchBranch(start, this.offset, ".L1");
+    }
+    site(start: number): BranchSite {
+      return this.branchAt(start, ".L1");
     }
   }
 
   test("a forward branch is emitted with a zero field and patched once the target is known", () => {
     const a = new Labels();
     const j = a.forward("jne", 4);
-    expect(j).toEqual({ start: 0, field: 2, width: 4, end: 6, mnemonic: "jne", target: ".L1" });
-    expect(branchText(j)).toBe("jne .L1");
+    expect(j).toBe(0); // where it starts: its bytes say the rest
+    expect(a.site(j)).toEqual({ start: 0, field: 2, width: 4, end: 6, mnemonic: "jne", target: ".L1" });
+    expect(branchText(a.site(j))).toBe("jne .L1");
     const s = a.forward("jmp", 1);
     a.nop(3);
     a.bind(j);
@@ -574,6 +578,20 @@ describe("the extension point for labels (chapter 5)", () => {
     a.bind(c);
     expect(hex(a.bytes())).toBe("0f 85 05 00 00 00 eb 03 0f 1f 00 e8 00 00 00 00");
     expect(a.listing.map((l) => l.text)).toEqual(["jne .L1", "jmp .L1", "nop dword ptr [rax]", "call .L1"]);
+  });
+
+  test("each branch read back from its bytes: which one, where its field is, how wide, where it ends", () => {
+    const a = new Labels();
+    const starts = [a.forward("jmp", 1), a.forward("jmp", 4), a.forward("call", 4), a.forward("jz", 1), a.forward("jz", 4)];
+    expect(starts.map((s) => a.site(s))).toEqual([
+      { start: 0, field: 1, width: 1, end: 2, mnemonic: "jmp", target: ".L1" }, //   eb 00
+      { start: 2, field: 3, width: 4, end: 7, mnemonic: "jmp", target: ".L1" }, //   e9 00 00 00 00
+      { start: 7, field: 8, width: 4, end: 12, mnemonic: "call", target: ".L1" }, // e8 00 00 00 00
+      { start: 12, field: 13, width: 1, end: 14, mnemonic: "je", target: ".L1" }, // 74 00: jz and je are one opcode
+      { start: 14, field: 16, width: 4, end: 20, mnemonic: "je", target: ".L1" }, // 0f 84 00 00 00 00
+    ]);
+    a.nop(1);
+    expect(() => a.site(20)).toThrow("no branch starts at offset 20");
   });
 
   test("a rel8 that cannot reach, and a call with rel8, are errors", () => {

@@ -395,11 +395,12 @@ export class Assembler {
 
   // #region extension-point
   /**
-   * Emit a branch with a zero displacement of `width` bytes and return where that field is.
-   * `target` is only the text the listing shows. A subclass with labels calls this for a target
-   * it does not know yet and patchBranch once it does. call has no rel8 form: width 1 is an EncodeError.
+   * Emit a branch with a zero displacement of `width` bytes and return where it starts. `target` is
+   * only the text the listing shows. A subclass with labels calls this for a target it does not know
+   * yet, keeps the start, and calls patchBranch once it knows. call has no rel8 form: width 1 is an
+   * EncodeError.
    */
-  protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: BranchSite["target"]): BranchSite {
+  protected emitBranch(mnemonic: BranchMnemonic, width: 1 | 4, target: BranchSite["target"]): number {
     const start = this.offset;
     const buf = this.buf;
     // The opcode's bytes go straight into the buffer: a JIT emits a branch for every loop and check.
@@ -411,21 +412,41 @@ export class Assembler {
     buf.byte(opcode & 0xff);
     buf.int(0, width);
     this.record(start, this.entries === null ? "" : branchText({ mnemonic, target })); // no text without a listing
-    return { start, field: this.offset - width, width, end: this.offset, mnemonic, target };
+    return start;
   }
 
   /**
-   * Point a branch at `target`: its displacement is target minus the end of the branch. One that does
-   * not fit the field is an EncodeError quoting the branch, with the distance and the field's range.
+   * Point the branch that starts at `start` at `target`: its displacement is target minus the end of
+   * the branch. The branch's own bytes say where its field is and how wide: 0f 8x (jcc) and e8, e9
+   * (call, jmp) are followed by 4 bytes, eb and 7x (jmp, jcc) by 1. One that does not fit the field is
+   * an EncodeError quoting the branch (`name`, what the listing calls its target), with the distance
+   * and the field's range.
    */
-  protected patchBranch(site: BranchSite, target: number): void {
-    const rel = target - site.end;
-    if (!fitsSigned(rel, site.width * 8)) {
-      throw new EncodeError(branchText(site), site.width === 1
+  protected patchBranch(start: number, target: number, name: BranchSite["target"] = formatTarget(target)): void {
+    const first = this.buf.at(start);
+    const width = first === 0x0f || first === 0xe8 || first === 0xe9 ? 4 : 1;
+    const field = start + (first === 0x0f ? 2 : 1);
+    const rel = target - (field + width);
+    if (!fitsSigned(rel, width * 8)) {
+      throw new EncodeError(branchText(this.branchAt(start, name)), width === 1
         ? `the target is ${rel} bytes from the end of the jump, outside rel8's -128..127: use the near (rel32) form`
         : `the target is ${rel} bytes away, outside rel32's range`);
     }
-    this.buf.patchInt(site.field, rel, site.width);
+    this.buf.patchInt(field, rel, width);
+  }
+
+  /**
+   * The branch that starts at `start`, read back from its bytes, for a message: which branch it is
+   * (by the first of its names: je for 74, not jz), where its field is and how wide, where it ends.
+   * `target` is what the message calls its target. Anything else at `start` is a RangeError.
+   */
+  protected branchAt(start: number, target: BranchSite["target"]): BranchSite {
+    const first = this.buf.at(start);
+    const opcode = first === 0x0f ? 0x0f00 | this.buf.at(start + 1) : first;
+    const branch = BRANCHES_BY_OPCODE.get(opcode);
+    if (branch === undefined) throw new RangeError(`no branch starts at offset ${start}`);
+    const field = start + (opcode > 0xff ? 2 : 1);
+    return { start, field, width: branch.width, end: field + branch.width, mnemonic: branch.mnemonic, target };
   }
   // #endregion extension-point
 
@@ -479,11 +500,18 @@ export function jumpOn(cond: string): BranchMnemonic {
 }
 
 /** A branch's opcode in its rel8 form (call has none: -1) and its rel32 form (0x0f8x is two bytes). */
-const BRANCH_OPCODES = new Map<string, { readonly rel8: number; readonly rel32: number }>([
+const BRANCH_OPCODES = new Map<BranchMnemonic, { readonly rel8: number; readonly rel32: number }>([
   ["jmp", { rel8: 0xeb, rel32: 0xe9 }],
   ["call", { rel8: -1, rel32: 0xe8 }],
   ...CONDITION_NAMES.map((c) => [jumpOn(c), { rel8: 0x70 + CONDITIONS[c], rel32: 0x0f80 + CONDITIONS[c] }] as const),
 ]);
+
+/** Back from an opcode to its branch, by the first of its names (je for 74, not jz), and its field's width. */
+const BRANCHES_BY_OPCODE = new Map<number, { readonly mnemonic: BranchMnemonic; readonly width: 1 | 4 }>();
+for (const [mnemonic, { rel8, rel32 }] of BRANCH_OPCODES) {
+  if (rel8 >= 0 && !BRANCHES_BY_OPCODE.has(rel8)) BRANCHES_BY_OPCODE.set(rel8, { mnemonic, width: 1 });
+  if (!BRANCHES_BY_OPCODE.has(rel32)) BRANCHES_BY_OPCODE.set(rel32, { mnemonic, width: 4 });
+}
 
 // #region named-conditions
 // je, jne, ..., sete, ..., cmove, ...: one method per condition name, installed on the prototype.

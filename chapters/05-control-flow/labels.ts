@@ -1,7 +1,7 @@
 // Labels: names for places in the code that jumps can use before the place exists. A jump to a
 // label that is not bound yet is emitted with a zero displacement and remembered (a fixup);
 // bind() fills in every remembered displacement. Chapter 4's Assembler knows only offsets; this
-// subclass adds the bookkeeping, through the two hooks chapter 4 left for it.
+// subclass adds the bookkeeping, through the hooks chapter 4 left for it.
 import { Assembler, branchText, jumpOn, type AssemblerOptions, type BranchMnemonic, type BranchSite, type BranchWidth } from "../04-encoder/assembler.ts";
 import type { Condition } from "../04-encoder/conditions.ts";
 import { EncodeError } from "../04-encoder/errors.ts";
@@ -46,22 +46,28 @@ export class Label {
 }
 
 /**
- * What the assembler knows about a label: once bound, its offset; until then, the branches emitted
- * before it was bound, whose displacement is still zero (the first is the one to point at if it is
- * never bound): the one branch, or a list once a second comes, or null while none waits. No record
- * around them, and no list for one branch (most labels have one): they would outweigh the code.
+ * What the assembler knows about a label, in a number or a list of numbers. Once bound: its offset,
+ * 0 or more. Until then: where the branches that wait for it start, whose displacement is still
+ * zero (the first is the one to point at if it is never bound). The one branch's start is kept as
+ * -1 - start, below 0, so that it cannot be taken for an offset; a second makes a list of starts;
+ * null while none waits. A start is all a waiting branch needs: its bytes say the rest (chapter 4's
+ * patchBranch reads them). A record per branch, or a list for one (most labels have one), would
+ * outweigh the code: a JIT makes a label for every loop and every check.
  */
-type LabelState = number | BranchSite | BranchSite[] | null;
+type LabelState = number | number[] | null;
 // #endregion label
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
-const NO_BRANCHES: readonly BranchSite[] = [];
+/** The offset a label in this state is bound at, or null. */
+const boundAt = (state: LabelState): number | null => (typeof state === "number" && state >= 0 ? state : null);
 
-/** The branches waiting for a label in this state, in the order they were emitted. */
-function waiting(state: LabelState): readonly BranchSite[] {
-  if (state === null || typeof state === "number") return NO_BRANCHES;
-  return Array.isArray(state) ? state : [state];
+/** Where the branches waiting for a label in this state start, in the order they were emitted. */
+function waitingStarts(state: LabelState): readonly number[] {
+  if (state === null) return [];
+  if (typeof state === "number") return state < 0 ? [-1 - state] : [];
+  return state;
 }
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export class Asm extends Assembler {
   /** Every label this assembler made, in order, for the listing's names: kept only with a listing. */
@@ -107,36 +113,43 @@ export class Asm extends Assembler {
    */
   bind(label: Label): this {
     const state = this.#state(label);
-    if (typeof state === "number") {
+    const bound = boundAt(state);
+    if (bound !== null) {
       throw new LabelError(
-        `label '${label}' is already bound at offset ${hex(state)}: a label marks exactly one place. ` +
+        `label '${label}' is already bound at offset ${hex(bound)}: a label marks exactly one place. ` +
           `Make a new label (newLabel) for the place at ${hex(this.offset)}.`,
       );
     }
     const here = this.offset;
     // Every check, then every patch; a single waiting branch is taken as it is, with no list made for it.
-    if (Array.isArray(state)) for (const site of state) checkShort(site, label, here);
-    else if (state !== null) checkShort(state, label, here);
+    if (Array.isArray(state)) for (const start of state) this.#checkShort(start, label, here);
+    else if (state !== null) this.#checkShort(-1 - state, label, here);
     label.state = here;
-    if (Array.isArray(state)) for (const site of state) this.patchBranch(site, here);
-    else if (state !== null) this.patchBranch(state, here);
+    if (Array.isArray(state)) for (const start of state) this.patchBranch(start, here, label);
+    else if (state !== null) this.patchBranch(-1 - state, here, label);
     return this;
+  }
+
+  /** checkShort for the branch that starts at `start`, if it cannot reach `target` and is short. */
+  #checkShort(start: number, label: Label, target: number): void {
+    if (fitsSigned(target - (start + 2), 8)) return; // even a short one reaches: nothing to read back
+    checkShort(this.branchAt(start, label), label, target);
   }
   // #endregion bind
 
   /** The offset `label` is bound at: where a data table or an entry point starts in the buffer. */
   addressOf(label: Label): number {
-    const state = this.#state(label);
-    if (typeof state !== "number") {
+    const bound = boundAt(this.#state(label));
+    if (bound === null) {
       throw new LabelError(`label '${label}' is not bound yet, so it has no offset: bind(${label}) first.`);
     }
-    return state;
+    return bound;
   }
 
   /** Whether branches wait for `label`: something jumps to it or calls it, and it is not bound yet. */
   isAwaited(label: Label): boolean {
     const state = this.#state(label);
-    return state !== null && typeof state !== "number";
+    return state !== null && boundAt(state) === null;
   }
 
   // #region jumps
@@ -186,8 +199,8 @@ export class Asm extends Assembler {
     const unbound: [Label, BranchSite][] = [];
     for (const list of [this.#waitedLong, this.#awaited]) {
       for (const label of list) {
-        const first = waiting(label.state)[0];
-        if (first !== undefined) unbound.push([label, first]);
+        const first = waitingStarts(label.state)[0];
+        if (first !== undefined) unbound.push([label, this.branchAt(first, label)]);
       }
     }
     if (unbound.length > 0) {
@@ -211,7 +224,10 @@ export class Asm extends Assembler {
   override toString(): string {
     const listing = this.listing; // a ListingError without a listing
     const at = new Map<number, string[]>();
-    for (const { state: s, name } of this.#labels ?? []) if (typeof s === "number") at.set(s, [...(at.get(s) ?? []), `${name}:`]);
+    for (const { state, name } of this.#labels ?? []) {
+      const s = boundAt(state);
+      if (s !== null) at.set(s, [...(at.get(s) ?? []), `${name}:`]);
+    }
     const take = (offset: number): string[] => {
       const names = at.get(offset) ?? [];
       at.delete(offset);
@@ -230,20 +246,20 @@ export class Asm extends Assembler {
    */
   #branch(mnemonic: BranchMnemonic, label: Label, width: BranchWidth): this {
     const state = this.#state(label);
+    const target = boundAt(state);
     const start = this.offset;
-    const target = typeof state === "number" ? state : null;
     // Backward (the label is bound): the shortest form that reaches. Forward: rel32, unless the
     // caller promises "short"; bind() holds them to that promise.
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
     // (and only when "short" was asked for: "auto" chose it because it reaches).
     if (width === "short" && target !== null) checkShort({ mnemonic, target: label, start, width: 1, end: start + 2 }, label, target);
-    const site = this.emitBranch(mnemonic, short ? 1 : 4, label);
-    if (typeof state === "number") this.patchBranch(site, state);
-    else if (Array.isArray(state)) state.push(site);
-    else if (state !== null) label.state = [state, site];
+    this.emitBranch(mnemonic, short ? 1 : 4, label);
+    if (target !== null) this.patchBranch(start, target, label);
+    else if (Array.isArray(state)) state.push(start);
+    else if (state !== null) label.state = [-1 - state, start];
     else {
-      label.state = site; // the first branch to wait for it
+      label.state = -1 - start; // the first branch to wait for it
       this.#await(label);
     }
     return this;
@@ -254,10 +270,10 @@ export class Asm extends Assembler {
   #await(label: Label): void {
     if (this.#awaited.length >= 1024) {
       // Recent labels, still in the cache: the ones still waiting join the long list.
-      for (const l of this.#awaited) if (typeof l.state !== "number") this.#waitedLong.push(l);
+      for (const l of this.#awaited) if (boundAt(l.state) === null) this.#waitedLong.push(l);
       this.#awaited.length = 0;
       if (this.#waitedLong.length >= this.#longPruneAt) {
-        this.#waitedLong = this.#waitedLong.filter((l) => typeof l.state !== "number");
+        this.#waitedLong = this.#waitedLong.filter((l) => boundAt(l.state) === null);
         this.#longPruneAt = Math.max(1024, 2 * this.#waitedLong.length); // each label is copied a few times at most
       }
     }
