@@ -12,7 +12,7 @@ import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
-import { parse } from "../06-interpreter/parser.ts";
+import { parse, type Program } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
 import { fdSink } from "../06-interpreter/write-all.ts";
 import { hexDump } from "../07-template-jit/listing.ts";
@@ -59,7 +59,7 @@ interface Options {
 /** Parse, lower, optimize and compile with the fast tier, timing each stage as chapter 9's prepare does. */
 function prepareFast(name: string, source: string, o: Options): { compiled: CompiledProgram; times: StageTimes; fallback?: string } {
   const lap = stopwatch();
-  const program = parse(source);
+  let program: Program | null = parse(source);
   const parseMs = lap();
   const fallback = tooDeepToOptimize(program); // chapter 8's stages take any depth, the passes do not
   if (fallback !== null) {
@@ -69,7 +69,8 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
   }
   let lowerMs = 0;
   const lir = fastOptimize(() => {
-    const lowered = lower(program); // made inside, so that nothing here keeps it (LirSource)
+    const lowered = lower(program!); // made inside, so that nothing here keeps it (LirSource)
+    program = null; // nor the program: the LIR is all the rest needs (its arrays are 9 bytes a command)
     lowerMs = lap();
     return lowered;
   });
