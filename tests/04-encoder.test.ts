@@ -594,6 +594,15 @@ describe("the extension point for labels (chapter 5)", () => {
     expect(() => a.site(20)).toThrow("no branch starts at offset 20");
   });
 
+  test("a start where no branch starts is refused, not patched: the bytes there stay as they are", () => {
+    const a = new Labels();
+    a.lea(rax, qword(rbx, 16)); // 48 8d 43 10: no branch
+    a.forward("jmp", 4);
+    expect(() => a.bind(0)).toThrow("no branch starts at offset 0");
+    expect(() => a.bind(1)).toThrow("no branch starts at offset 1"); // 8d: not a branch opcode either
+    expect(hex(a.bytes())).toBe("48 8d 43 10 e9 00 00 00 00");
+  });
+
   test("a rel8 that cannot reach, and a call with rel8, are errors", () => {
     const a = new Labels();
     const s = a.forward("jmp", 1);

@@ -232,6 +232,13 @@ describe("labels: errors", () => {
     expect(a.offset).toBe(127);
   });
 
+  test("a jump is named as objdump names its opcode, whichever name it was written with, forward or backward", () => {
+    // A waiting jump is kept as where it starts, and read back from its bytes: jz and je are one opcode.
+    expect(throws((a) => void a.jz(a.newLabel("exit")).finish())).toStartWith("'exit' (used by 'je exit' at 0x0) is never bound");
+    expect(throws((a) => { const l = a.newLabel("far"); nops(a.jc(l, "short"), 128).bind(l); })).toStartWith("'jb far' at 0x0 is short");
+    expect(throws((a) => { const l = a.newLabel("back"); nops(a.bind(l), 200).jc(l, "short"); })).toStartWith("'jb back' at 0xc8 is short");
+  });
+
   test("a label from another assembler", () => {
     const other = new Asm().newLabel("theirs");
     expect(throws((a) => void a.jmp(other))).toBe(

@@ -417,18 +417,16 @@ export class Assembler {
 
   /**
    * Point the branch that starts at `start` at `target`: its displacement is target minus the end of
-   * the branch. The branch's own bytes say where its field is and how wide: 0f 8x (jcc) and e8, e9
-   * (call, jmp) are followed by 4 bytes, eb and 7x (jmp, jcc) by 1. One that does not fit the field is
-   * an EncodeError quoting the branch (`name`, what the listing calls its target), with the distance
-   * and the field's range.
+   * the branch, whose own bytes say where its field is and how wide (branchWidth). One that does not
+   * fit the field is an EncodeError quoting the branch (`name`: what the listing calls its target),
+   * with the distance and the field's range.
    */
-  protected patchBranch(start: number, target: number, name: BranchSite["target"] = formatTarget(target)): void {
-    const first = this.buf.at(start);
-    const width = first === 0x0f || first === 0xe8 || first === 0xe9 ? 4 : 1;
-    const field = start + (first === 0x0f ? 2 : 1);
+  protected patchBranch(start: number, target: number, name?: BranchSite["target"]): void {
+    const width = this.branchWidth(start);
+    const field = start + (this.buf.at(start) === 0x0f ? 2 : 1);
     const rel = target - (field + width);
     if (!fitsSigned(rel, width * 8)) {
-      throw new EncodeError(branchText(this.branchAt(start, name)), width === 1
+      throw new EncodeError(branchText(this.branchAt(start, name ?? formatTarget(target))), width === 1
         ? `the target is ${rel} bytes from the end of the jump, outside rel8's -128..127: use the near (rel32) form`
         : `the target is ${rel} bytes away, outside rel32's range`);
     }
@@ -436,9 +434,22 @@ export class Assembler {
   }
 
   /**
-   * The branch that starts at `start`, read back from its bytes, for a message: which branch it is
-   * (by the first of its names: je for 74, not jz), where its field is and how wide, where it ends.
-   * `target` is what the message calls its target. Anything else at `start` is a RangeError.
+   * How wide the displacement of the branch that starts at `start` is, from its opcode: 0f 8x (jcc),
+   * e8 (call) and e9 (jmp) are followed by 4 bytes, 7x (jcc) and eb (jmp) by 1. Anything else at
+   * `start` is a RangeError: a wrong start must not patch the middle of another instruction.
+   */
+  protected branchWidth(start: number): 1 | 4 {
+    const first = this.buf.at(start);
+    if (first === 0xe8 || first === 0xe9 || (first === 0x0f && (this.buf.at(start + 1) & 0xf0) === 0x80)) return 4;
+    if (first === 0xeb || (first & 0xf0) === 0x70) return 1;
+    throw new RangeError(`no branch starts at offset ${start}`);
+  }
+
+  /**
+   * The branch that starts at `start`, read back from its bytes, for a message: which branch it is,
+   * by the first of its names as objdump prints it (je for 74, whether it was written je or jz),
+   * where its field is and how wide, where it ends. `target` is what the message calls its target.
+   * Anything else at `start` is a RangeError.
    */
   protected branchAt(start: number, target: BranchSite["target"]): BranchSite {
     const first = this.buf.at(start);
@@ -447,6 +458,12 @@ export class Assembler {
     if (branch === undefined) throw new RangeError(`no branch starts at offset ${start}`);
     const field = start + (opcode > 0xff ? 2 : 1);
     return { start, field, width: branch.width, end: field + branch.width, mnemonic: branch.mnemonic, target };
+  }
+
+  /** The name branchAt gives the branch written as `mnemonic` (je for jz): the first of its opcode's. */
+  protected branchName(mnemonic: BranchMnemonic): BranchMnemonic {
+    const opcodes = BRANCH_OPCODES.get(mnemonic);
+    return opcodes === undefined ? mnemonic : BRANCHES_BY_OPCODE.get(opcodes.rel32)!.mnemonic;
   }
   // #endregion extension-point
 

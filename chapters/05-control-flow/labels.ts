@@ -130,9 +130,9 @@ export class Asm extends Assembler {
     return this;
   }
 
-  /** checkShort for the branch that starts at `start`, if it cannot reach `target` and is short. */
+  /** checkShort for the branch that starts at `start`, if it is short and cannot reach `target`. */
   #checkShort(start: number, label: Label, target: number): void {
-    if (fitsSigned(target - (start + 2), 8)) return; // even a short one reaches: nothing to read back
+    if (fitsSigned(target - (start + 2), 8) || this.branchWidth(start) === 4) return; // nothing to read back
     checkShort(this.branchAt(start, label), label, target);
   }
   // #endregion bind
@@ -253,7 +253,7 @@ export class Asm extends Assembler {
     const short = width === "short" || (width === "auto" && target !== null && mnemonic !== "call" && fitsSigned(target - (start + 2), 8));
     // A short branch is 2 bytes (opcode, rel8): check a known target before emitting anything
     // (and only when "short" was asked for: "auto" chose it because it reaches).
-    if (width === "short" && target !== null) checkShort({ mnemonic, target: label, start, width: 1, end: start + 2 }, label, target);
+    if (width === "short" && target !== null) checkShort({ mnemonic: this.branchName(mnemonic), target: label, start, width: 1, end: start + 2 }, label, target);
     this.emitBranch(mnemonic, short ? 1 : 4, label);
     if (target !== null) this.patchBranch(start, target, label);
     else if (Array.isArray(state)) state.push(start);

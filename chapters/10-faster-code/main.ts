@@ -70,7 +70,7 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
   let lowerMs = 0;
   const lir = fastOptimize(() => {
     const lowered = lower(program!); // made inside, so that nothing here keeps it (LirSource)
-    program = null; // nor the program: the LIR is all the rest needs (its arrays are 9 bytes a command)
+    program = null; // nor the program: the LIR is all the rest needs (the program's arrays are 9 bytes a command)
     lowerMs = lap();
     return lowered;
   });
