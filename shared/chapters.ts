@@ -195,6 +195,7 @@ const BOOK: readonly ChapterInfo[] = [
     hint: "Run each pass alone against the interpreter: the first pass that changes the result is the one to read.",
     testHints: [
       { test: /fold-offsets/, hint: "The Folder keeps a pending move and puts each op at its offset from it; commit emits the pending checks and the move before anything that needs the pointer itself (a loop that is not balanced, a scan, the end)." },
+      { test: /begins midway/, hint: "deadCode and propagate start from Knowledge.where(lir), not Knowledge.atStart(): LIR whose ops begin midway through a program knows nothing of the tape where they begin." },
       { test: /the whole pipeline/, hint: "optimize looks every name up with passNamed before it runs any (an unknown one is UnknownPassError), then runs the passes in order; the stats start with \"input\"." },
       { test: /every pass gives exactly|conformance programs, optimized|what the idioms become|the C yardstick|ABI|differential/, hint: "Run one pass alone on the program and read what it gives: JIT_WORKBOOK=my-jit npx bun chapters/09-optimizer/main.ts -e '+[->+<]>.' --passes fold-runs --emit=opt-lir (any pass name; no --passes for the whole pipeline). The first pass whose LIR changes the result is the one to read." },
     ],
@@ -211,6 +212,7 @@ const BOOK: readonly ChapterInfo[] = [
       { test: /linear loops/, hint: "linear(loop) is null unless one turn of the body (turn) only adds constants or multiples of cells that do not change, and the loop's cell steps by an odd amount; then the loop becomes muladds and set [c] 0, run at most once." },
       { test: /the CPU probe/, hint: "avx2Probe: cpuid leaf 1 (ecx bits 27 OSXSAVE and 28 AVX), xgetbv with ecx=0 (bits 1 and 2: xmm and ymm state), then cpuid leaf 7 subleaf 0 (ebx bit 5, AVX2). What the kernel says: grep -o -w -m1 avx2 /proc/cpuinfo" },
       { test: /the perf map/, hint: "A perf map line is `START SIZE name`, both numbers in hex without 0x; regions must not overlap, each byte named after the innermost loop that holds it (flatten), and parsePerfMap reads the lines back." },
+      { test: /cut every 3 commands|cuts|stretch of a program|fastPieces/, hint: "A piece is cut only between top-level commands (depth 0), once it has `size` commands; every piece after the first is lowered with begins: \"midway\". Compare one piece with the whole: JIT_WORKBOOK=my-jit npx bun chapters/10-faster-code/main.ts -e '+[->+<]>.' --emit=asm" },
       { test: /linear loops against|differential|main.ts/, hint: "Compare the fast tier with chapter 9's on the same program: JIT_WORKBOOK=my-jit npx bun chapters/10-faster-code/main.ts -e '++[->+++<]>.' --emit=opt-lir shows the LIR after your linear-loops pass." },
     ],
     demoArgs: ["tests/programs/hello.b"],

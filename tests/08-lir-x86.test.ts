@@ -7,7 +7,8 @@ import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
-import { lirToX86, ownListing } from "../chapters/08-lir/codegen-x86.ts";
+import { Asm } from "../chapters/05-control-flow/labels.ts";
+import { lirToX86, ownListing, X86Lowering } from "../chapters/08-lir/codegen-x86.ts";
 import { LirVerifyError } from "../chapters/08-lir/errors.ts";
 import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
@@ -106,6 +107,31 @@ describe("a whole program", () => {
     const { sites } = lirToX86(lower(parse("+>>\n<<<")), IMPORTS); // site 0: move 2, site 1: move -3
     expect(sites(1).map((s) => [s.offset, formatPos(s.pos)])).toEqual([[-1, "2:1"], [-2, "2:2"], [-3, "2:3"]]);
     expect(sites(7)).toEqual([]);
+  });
+
+  test("in parts: each part's code follows the one before, the out-of-line code so far behind a jump between them", () => {
+    const code = new X86Lowering(IMPORTS).generate([parseLir("move 1"), parseLir("add [0] 1 move -1")]);
+    expect(instructions(ownListing(code))).toEqual([
+      ...["add rbx, 1", "cmp rbx, r13", "jae off_tape_0", "jmp next_part"],
+      ...["off_tape_0:", "sub rbx, 1", "mov eax, 0", "jmp off_tape", "next_part:"],
+      ...["add byte ptr [rbx], 1", "sub rbx, 1", "cmp rbx, r12", "jb off_tape_1"],
+      ...["off_tape_1:", "add rbx, 1", "mov eax, 1", "jmp off_tape"],
+    ]);
+    expect(new X86Lowering(IMPORTS).generate([parseLir("add [0] 1"), parseLir("out [0]")]).asm.finish()).toEqual(lirToX86(parseLir("add [0] 1 out [0]"), IMPORTS).asm.finish());
+  });
+
+  test("in parts: each is verified, and asked for only once the one before is lowered", () => {
+    const a = new Asm({ listing: false });
+    const asked: number[] = [];
+    function* parts() {
+      for (const text of ["move 1", "move 1", "set [1] 0"]) {
+        asked.push(a.offset);
+        yield parseLir(text);
+      }
+    }
+    expect(() => new X86Lowering(IMPORTS, a).generate(parts())).toThrow(LirVerifyError);
+    expect(asked.length).toBe(3);
+    expect(asked[1]! > asked[0]! && asked[2]! > asked[1]!).toBe(true);
   });
 
   test("the program's own code is its ops and their out-of-line code; the entry and routines are not", () => {

@@ -145,6 +145,28 @@ for (const [pass, cases] of Object.entries(SPECS)) {
   });
 }
 
+// LIR that begins midway (a part of a program, not its start): nothing is known of any cell there.
+const midway = (passes: readonly string[], text: string) => print(optimize({ ...parseLir(text), begins: "midway" }, { passes }).lir);
+
+describe("LIR that begins midway", () => {
+  test.each([
+    ["dead-code", "loop [0] { out [0] }", "loop [0] { out [0] }"], // the cell may hold anything
+    ["dead-code", "set [0] 0 loop [0] { out [0] }", "set [0] 0"], // what the ops themselves make known still counts
+    ["known-values", "add [0] 3 out [0]", "add [0] 3 out [0]"],
+    ["known-values", "set [0] 0 add [0] 3 out [0]", "set [0] 3 out [0]"],
+    ["known-values", "check 1 in [1] muladd [1] += [0] * 3", "check 1 in [1] muladd [1] += [0] * 3"],
+  ])("%s: %s  ==>  %s", (pass, input, output) => {
+    expect(midway([pass], input)).toBe(layout(output));
+  });
+
+  test("the passes keep where the LIR begins, and at the start every cell is still 0", () => {
+    expect(optimize({ ...parseLir("in [0]"), begins: "midway" }).lir.begins).toBe("midway");
+    expect(after(["dead-code"], "loop [0] { out [0] }")).toBe("");
+    expect(Knowledge.where({ ...parseLir(""), begins: "start" }).get(5)).toBe(0);
+    expect(Knowledge.where({ ...parseLir(""), begins: "midway" }).get(5)).toBe(null);
+  });
+});
+
 describe("knowledge", () => {
   test("cells set walking far left and far right are each known where they were set, and the rest still hold 0", () => {
     const known = Knowledge.atStart();

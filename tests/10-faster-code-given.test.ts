@@ -1,5 +1,5 @@
 // Chapter 10, what the workbook gives the reader: the x86-64 lowering of loops in registers, block
-// checks and SIMD scans, and the command line's earlier tiers.
+// checks and SIMD scans, a stretch of a program (a piece), and the command line's earlier tiers.
 import { describe, expect, test } from "bun:test";
 import type { LoopOp, Op } from "../chapters/08-lir/lir.ts";
 import { blockReach, type FastOptions, fastToX86, laterTurns, registerCells, strideMask, testedCells } from "../chapters/10-faster-code/fast-lowering.ts";
@@ -8,6 +8,9 @@ import { kernelSimd } from "../chapters/10-faster-code/cpu.ts";
 import { runBun } from "../shared/child.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
+import { parse } from "../chapters/06-interpreter/parser.ts";
+import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { Stretch } from "../chapters/10-faster-code/pieces.ts";
 
 /** Stand-in addresses: code generation is pure, nothing here calls them. */
 const IMPORTS = { write: 0x7fff_0000_1000, read: 0x7fff_0000_2000, memchr: 0x7fff_0000_3000, memrchr: 0x7fff_0000_4000 };
@@ -251,5 +254,20 @@ describe("main.ts", () => {
 describe("what the kernel says about the CPU", () => {
   test("without /proc/cpuinfo, the kernel has no answer, and detectSimd runs the probe", () => {
     expect(kernelSimd("/nonexistent/cpuinfo")).toBeNull();
+  });
+});
+
+describe("a stretch of a program", () => {
+  const whole = parse("++\n[->+<]\n.");
+  const stretch = new Stretch(whole, 2, 8); // the loop
+
+  test("has the loop's commands, at their places in the whole program's text", () => {
+    expect([stretch.commands, stretch.length, stretch.depth]).toEqual(["[->+<]", 6, 1]);
+    expect([0, 5].map((i) => formatPos(stretch.pos(i)))).toEqual(["2:1", "2:6"]);
+    expect(stretch.lines).toBe(whole.lines); // made once, for the whole program
+  });
+
+  test("matches its brackets among its own commands", () => {
+    expect([...stretch.match]).toEqual([5, -1, -1, -1, -1, 0]);
   });
 });

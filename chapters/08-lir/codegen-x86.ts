@@ -60,8 +60,11 @@ export interface X86Code {
   /**
    * Where the program's own code is, as offsets [start, end): what its ops became, inline, and
    * their out-of-line code. The rest (entry, exits, I/O routines) is the same for every program.
+   * (A program generated in parts has the out-of-line code of each part but the last inline, after it.)
    */
   readonly own: { readonly inline: Span; readonly outOfLine: Span };
+  /** The lines of the text the LIR's positions point into. */
+  readonly lines: LineIndex;
 }
 
 /** Offsets [start, end) in the code. */
@@ -131,25 +134,26 @@ export class X86Lowering implements OpLowerer {
   /**
    * The whole program: entry, the ops, exits, the out-of-line code, then the I/O routines and the
    * ones the rules asked for, and last what `hooks` add after the code (their loop-test code goes
-   * in with the ops).
+   * in with the ops). The program comes as its LIR, or as its LIR in parts, each taking up where the
+   * one before left off: each part is verified and lowered when it comes, so that whoever makes the
+   * parts need hold only one (see #coldSoFar).
    */
-  generate(lir: Lir, hooks?: GeneratorHooks): X86Code {
-    verify(lir); // the code below trusts the LIR's rule: no op touches a cell nothing checked
+  generate(lir: Lir | Iterable<Lir>, hooks?: GeneratorHooks): X86Code {
     const a = this.a;
     this.#hooks = hooks ?? null;
-    this.#lines = lir.lines;
     emitLirEntry(a);
     const body = a.offset;
-    this.ops(lir.ops);
+    let parts = 0;
+    for (const part of "ops" in lir ? [lir] : lir) {
+      verify(part); // the code below trusts the LIR's rule: no op touches a cell nothing checked
+      this.#lines = part.lines; // the parts of a program point into the same text
+      if (parts++ > 0) this.#coldSoFar();
+      this.ops(part.ops);
+    }
     const inline: Span = [body, a.offset];
     emitLirExits(a, this.x);
-    // Out-of-line code may queue more (a slow path has its own failed checks).
     const cold = a.offset;
-    for (let i = 0; i < this.#cold.length; i++) {
-      const later = this.#cold[i]!;
-      if (typeof later === "function") later();
-      else this.#emitStub(later);
-    }
+    this.#emitCold();
     const own = { inline, outOfLine: [cold, a.offset] as const };
     emitFlushRoutine(a, this.x, this.imports);
     // Only an `in` op calls the input routine: when none did, the program reads nothing.
@@ -160,7 +164,30 @@ export class X86Lowering implements OpLowerer {
     const lines = this.#lines;
     // Only a failed check asks, so the steps (and their lines and columns) are worked out then.
     const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) })) : []);
-    return { asm: a, sites: steps, own };
+    return { asm: a, sites: steps, own, lines };
+  }
+
+  /** The out-of-line code asked for so far, in order; out-of-line code may ask for more (a slow path has its own failed checks). */
+  #emitCold(): void {
+    for (let i = 0; i < this.#cold.length; i++) {
+      const later = this.#cold[i]!;
+      if (typeof later === "function") later();
+      else this.#emitStub(later);
+    }
+    this.#cold.length = 0;
+  }
+
+  /**
+   * Between two parts, the out-of-line code of the parts before, behind a jump: what asked for it
+   * holds their ops, which can then go. The next part's code assumes nothing of what came before.
+   */
+  #coldSoFar(): void {
+    if (this.#cold.length === 0) return;
+    const next = this.label("next_part");
+    this.a.jmp(next);
+    this.#emitCold();
+    this.a.bind(next);
+    this.#walk.forget();
   }
 
   /** An op list: the list rule, if any, else one op after another. */

@@ -98,5 +98,10 @@ export class OpWalk {
   get last(): Op | null {
     return this.#last;
   }
+
+  /** From here on, no op's code before counts as the one the next op follows (code may reach it from elsewhere). */
+  forget(): void {
+    this.#last = null;
+  }
 }
 // #endregion walk

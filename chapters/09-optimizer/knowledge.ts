@@ -1,8 +1,21 @@
 // What is known about cell values at a point of the program, relative to the pointer: the analysis
 // behind dead code (a loop on a cell known to be 0 never runs) and known values (an add to a cell
 // known to hold 3 is a set). It only ever claims what holds on every path to that point.
-import { innerOps, isBalanced, wrapUnsigned, type LoopOp, type Op } from "../08-lir/lir.ts";
+import { innerOps, isBalanced, wrapUnsigned, type Lir, type LoopOp, type Op } from "../08-lir/lir.ts";
 import type { GuardOp } from "./ops.ts";
+
+// #region begins
+declare module "../08-lir/lir.ts" {
+  interface Lir {
+    /**
+     * Where the ops begin: at the program's start (unsaid), where every cell holds 0, or `"midway"`,
+     * at some point after it, where nothing is known of any cell. A program's LIR begins at its start;
+     * LIR made of a part of a program need not.
+     */
+    readonly begins?: "start" | "midway";
+  }
+}
+// #endregion begins
 
 // #region knowledge
 /** What `cells` holds for a cell that holds `rest`, and for one whose value is unknown. */
@@ -31,6 +44,11 @@ export class Knowledge {
   /** At the start of a program: every cell holds 0. */
   static atStart(): Knowledge {
     return new Knowledge(0);
+  }
+
+  /** Where the ops of `lir` begin: at the program's start, or nothing known (see `begins`). */
+  static where(lir: Lir): Knowledge {
+    return lir.begins === "midway" ? Knowledge.nothing() : Knowledge.atStart();
   }
 
   /** Nothing known. */

@@ -7,7 +7,6 @@
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
 import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
-import type { LineIndex } from "../06-interpreter/source.ts";
 import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
 import { extent, isBalanced, posOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
@@ -62,9 +61,8 @@ export interface LoopRegion {
 export interface FastCode extends X86Code {
   /** Where each op's code starts, for a listing with source positions: none without a listing. */
   readonly marks: readonly OpMark[];
+  /** Its loops; theirs and the marks' positions point into the text `lines` (X86Code) indexes. */
   readonly loops: readonly LoopRegion[];
-  /** The lines of the source the marks' and loops' positions point into. */
-  readonly lines: LineIndex;
 }
 
 // #region pool
@@ -742,10 +740,10 @@ export function testedCells(run: readonly Op[]): Range | null {
   return tests >= 2 ? { lo, hi } : null;
 }
 
-/** The machine code of optimized LIR, with this chapter's lowering. */
-export function fastToX86(lir: Lir, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
+/** The machine code of optimized LIR (or of a program's optimized LIR in parts), with this chapter's lowering. */
+export function fastToX86(lir: Lir | Iterable<Lir>, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
   const record: CodeNotes = { marks: a.keepsListing ? [] : null, loops: [] };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);
-  return { ...code, marks: record.marks ?? [], loops: record.loops, lines: lir.lines };
+  return { ...code, marks: record.marks ?? [], loops: record.loops };
 }

@@ -12,6 +12,7 @@ import { optimize, tooDeepToOptimize, type LirSource } from "../09-optimizer/opt
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
+import { PIECE, piecesOf } from "./pieces.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
@@ -20,36 +21,43 @@ export function fastOptimize(lowered: LirSource): Lir {
 }
 
 /**
+ * What the fast tier compiles: optimized LIR, or a function that makes a program's optimized LIR in
+ * parts (fastPieces), afresh at each call.
+ */
+export type FastSource = Lir | (() => Iterable<Lir>);
+
+/**
  * The fast tier's choices; the vector width is the CPU's best unless `simd` says otherwise. A
  * listing is kept when `listing` is true (the default for fastCode, which is for looking at code).
+ * `piece`: how many commands a piece of a program has before it is cut (PIECE unless told).
  */
-export type FastJitOptions = Partial<FastOptions> & { readonly listing?: boolean };
+export type FastJitOptions = Partial<FastOptions> & { readonly listing?: boolean; readonly piece?: number };
 
-/** The machine code of optimized LIR, for this CPU (or the `simd` asked for). */
-export function fastCode(lir: Lir, options: FastJitOptions = {}): FastCode {
+/** The machine code of optimized LIR (or of its parts), for this CPU (or the `simd` asked for). */
+export function fastCode(lir: FastSource, options: FastJitOptions = {}): FastCode {
   const simd: Simd = options.simd ?? detectSimd();
-  return fastToX86(lir, libcScanIo(), { ...options, simd }, new Asm({ listing: options.listing ?? true }));
+  return fastToX86(typeof lir === "function" ? lir() : lir, libcScanIo(), { ...options, simd }, new Asm({ listing: options.listing ?? true }));
 }
 
 /**
  * What the runtime loads. Code compiled to run keeps no listing (it would hold every instruction's
  * operands): when someone asks for one, the same LIR is compiled again with one, to the same bytes.
  */
-function generated(lir: Lir, code: FastCode, options: FastJitOptions): GeneratedCode {
+function generated(lir: FastSource, code: FastCode, options: FastJitOptions): GeneratedCode {
   const { asm, sites } = code;
   const listing = () => gnuListing(options.listing === false ? fastCode(lir, { ...options, listing: true }).asm : asm);
   return { tier: "fast", code: asm.finish(), sites, listing };
 }
 
-/** Load optimized LIR as a runnable program (without a listing unless `listing` asks for one). */
-export function loadFast(lir: Lir, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode } {
+/** Load optimized LIR (or its parts) as a runnable program (without a listing unless `listing` asks for one). */
+export function loadFast(lir: FastSource, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode } {
   const compile = { listing: false, ...options, simd: options.simd ?? detectSimd() };
   const code = fastCode(lir, compile);
   return { program: NativeProgram.load(generated(lir, code, compile)), code };
 }
 
 /** loadFast, and where the code went (what a perf map needs). */
-export function loadFastLocated(lir: Lir, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode; address: number } {
+export function loadFastLocated(lir: FastSource, options: FastJitOptions = {}): { program: NativeProgram; code: FastCode; address: number } {
   const { program, code } = loadFast(lir, options);
   return { program, code, address: program.address };
 }
@@ -60,7 +68,7 @@ export function fastTier(options: FastJitOptions = {}): NativeTier {
     // Too deep for the passes: chapter 8's code, unoptimized (tooDeepToOptimize).
     compile: (program: Program) =>
       tooDeepToOptimize(program) === null
-        ? loadFast(fastOptimize(() => lower(program)), options).program // a function: the passes hold the only reference (LirSource)
+        ? loadFast(() => fastPieces(program, options.piece), options).program
         : loadLir(lower(program, { maxNesting: Infinity }), "fast"),
   };
 }
@@ -70,3 +78,34 @@ export const fastJit: NativeTier = fastTier();
 /** The same with SSE2 scans on any CPU: how the tests reach the SSE2 path on an AVX2 machine. */
 export const fastSse2Jit: NativeTier = fastTier({ simd: "sse2" });
 // #endregion tier
+
+// #region pieces
+/** How long a program's pieces took to lower and to optimize, so far (fastPieces adds to it). */
+export interface PieceTimes {
+  lowerMs: number;
+  optimizeMs: number;
+}
+
+/**
+ * The LIR the fast tier compiles, a piece of the program at a time (pieces.ts): each piece is lowered
+ * and optimized when the code generator asks for it, once the piece before is lowered to code.
+ */
+export function* fastPieces(program: Program, size = PIECE, times?: PieceTimes): Generator<Lir> {
+  let first = true;
+  for (const piece of piecesOf(program, size)) {
+    let started = performance.now();
+    const begins = first ? "start" : "midway";
+    first = false;
+    const lir = fastOptimize(() => {
+      const lowered = { ...lower(piece), begins } as const; // made inside: the passes hold the only reference (LirSource)
+      const now = performance.now();
+      if (times) times.lowerMs += now - started;
+      started = now;
+      return lowered;
+    });
+    if (times) times.optimizeMs += performance.now() - started;
+    yield lir;
+  }
+}
+
+// #endregion pieces

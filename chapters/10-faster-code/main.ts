@@ -12,7 +12,7 @@ import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
-import { parse, type Program } from "../06-interpreter/parser.ts";
+import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
 import { fdSink } from "../06-interpreter/write-all.ts";
 import { hexDump } from "../07-template-jit/listing.ts";
@@ -26,7 +26,7 @@ import { print } from "../08-lir/print.ts";
 import { tooDeepToOptimize } from "../09-optimizer/optimize.ts";
 import { commandTiers, compileMs, isTierName, prepare, stopwatch, type StageTimes, type TierName } from "../09-optimizer/tiers.ts";
 import type { Simd } from "./fast-lowering.ts";
-import { fastCode, fastOptimize, loadFast, loadFastLocated, type FastJitOptions } from "./jit.ts";
+import { fastCode, fastOptimize, fastPieces, loadFastLocated, type FastJitOptions, type PieceTimes } from "./jit.ts";
 import { perfRegions, writePerfMap } from "./perf-map.ts";
 import { sourceListing } from "./source-listing.ts";
 import "./tiers.ts"; // registers the fast tiers
@@ -56,10 +56,14 @@ interface Options {
 }
 
 // #region fast-prepare
-/** Parse, lower, optimize and compile with the fast tier, timing each stage as chapter 9's prepare does. */
+/**
+ * Parse, then lower, optimize and compile with the fast tier a piece at a time (fastPieces), timing
+ * each stage as chapter 9's prepare does: lowering and the passes are the pieces' times added up, and
+ * code generation is the rest.
+ */
 function prepareFast(name: string, source: string, o: Options): { compiled: CompiledProgram; times: StageTimes; fallback?: string } {
   const lap = stopwatch();
-  let program: Program | null = parse(source);
+  const program = parse(source);
   const parseMs = lap();
   const fallback = tooDeepToOptimize(program); // chapter 8's stages take any depth, the passes do not
   if (fallback !== null) {
@@ -67,19 +71,12 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
     const lowerMs = lap();
     return { compiled: loadLir(lowered, o.tier), times: { parseMs, lowerMs, codegenMs: lap() }, fallback };
   }
-  let lowerMs = 0;
-  const lir = fastOptimize(() => {
-    const lowered = lower(program!); // made inside, so that nothing here keeps it (LirSource)
-    program = null; // nor the program: the LIR is all the rest needs (the program's arrays are 9 bytes a command)
-    lowerMs = lap();
-    return lowered;
-  });
-  const optimizeMs = lap();
-  if (!o.perfMap) return { compiled: loadFast(lir, o.fast).program, times: { parseMs, lowerMs, optimizeMs, codegenMs: lap() } };
-  const { program: compiled, code, address } = loadFastLocated(lir, o.fast);
-  const codegenMs = lap();
-  console.error(`perf map: ${writePerfMap(address, perfRegions(code, name))}`);
-  return { compiled, times: { parseMs, lowerMs, optimizeMs, codegenMs } };
+  const t: PieceTimes = { lowerMs: 0, optimizeMs: 0 };
+  const pieces = () => fastPieces(program, o.fast.piece, t);
+  const { program: compiled, code, address } = loadFastLocated(pieces, o.fast);
+  const times = { parseMs, lowerMs: t.lowerMs, optimizeMs: t.optimizeMs, codegenMs: lap() - t.lowerMs - t.optimizeMs };
+  if (o.perfMap) console.error(`perf map: ${writePerfMap(address, perfRegions(code, name))}`);
+  return { compiled, times };
 }
 // #endregion fast-prepare
 
@@ -131,11 +128,12 @@ function statsLine(tier: string, name: string, t: StageTimes, runMs: number, sta
 
 // #region emit
 function emit(source: string, inv: LirInvocation, o: Options, own = false): void {
-  const lowered = lower(parse(source), { maxNesting: inv.emit === "lir" ? Infinity : MAX_NESTING }); // printing takes any depth
+  const program = parse(source);
+  const lowered = lower(program, { maxNesting: inv.emit === "lir" ? Infinity : MAX_NESTING }); // printing takes any depth
   if (inv.emit === "lir") return void process.stdout.write(print(lowered, { positions: inv.positions }));
-  const lir = fastOptimize(lowered);
-  if (inv.emit === "opt-lir") return void process.stdout.write(print(lir, { positions: inv.positions }));
-  const code = fastCode(lir, o.fast);
+  // The whole program's LIR, optimized as one piece; the code is what runs, made a piece at a time.
+  if (inv.emit === "opt-lir") return void process.stdout.write(print(fastOptimize(lowered), { positions: inv.positions }));
+  const code = fastCode(() => fastPieces(program, o.fast.piece), o.fast);
   console.log(inv.emit === "hex" ? hexDump(code.asm.finish()) : sourceListing(code, own));
 }
 // #endregion emit

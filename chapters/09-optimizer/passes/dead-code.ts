@@ -8,7 +8,7 @@ import { guardWith, loopWith } from "../rewrite.ts";
 
 // #region dead-code
 export function deadCode(lir: Lir): Lir {
-  return { ...lir, ops: sweep(lir.ops, Knowledge.atStart()) };
+  return { ...lir, ops: sweep(lir.ops, Knowledge.where(lir)) };
 }
 
 /** The ops that can run; the same array when every op can (what was worked out about it still holds). */

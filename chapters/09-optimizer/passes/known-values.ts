@@ -8,7 +8,7 @@ import { guardWith, isList, keepSame, loopWith } from "../rewrite.ts";
 
 // #region known-values
 export function knownValues(lir: Lir): Lir {
-  return { ...lir, ops: propagate(lir.ops, Knowledge.atStart()) };
+  return { ...lir, ops: propagate(lir.ops, Knowledge.where(lir)) };
 }
 
 function propagate(ops: readonly Op[], known: Knowledge): readonly Op[] {
