@@ -93,6 +93,14 @@ describe("optimized LIR, specialized to JavaScript", () => {
     expect(() => lirToJs(parseLir("add [1] 1"))).toThrow("add uses cell [1]");
   });
 
+  test("a program in pieces: each piece's source in turn, and a piece's function is made again at each run", () => {
+    const program = new OptimizedJsProgram(parse("+.+.[-]+."), 3);
+    expect(program.source.split("// the next piece").length).toBe(3);
+    const twice = [program.run(), program.run()].map((r) => [...r.output]);
+    expect(twice).toEqual([[1, 2, 1], [1, 2, 1]]);
+    expect(new OptimizedJsProgram(parse("+.+.[-]+.")).source).not.toContain("// the next piece");
+  });
+
   test("fuel is refused: this code counts no steps", () => {
     expect(() => new OptimizedJsProgram(parse("+")).run({ maxSteps: 10 })).toThrow("maxSteps (10) is not supported by the js-opt tier");
   });
@@ -102,6 +110,7 @@ describe("optimized LIR, specialized to JavaScript", () => {
 const TIERS: readonly [string, (source: string) => { run(opts?: RunOptions): RunResult }][] = [
   ["js", (s) => compileToJs(parse(s))],
   ["js-opt", (s) => new OptimizedJsProgram(parse(s))],
+  ["js-opt, cut every 3 commands", (s) => new OptimizedJsProgram(parse(s), 3)],
   ["tiered-js", (s) => new TieredJsProgram(parse(s), 4)],
 ];
 

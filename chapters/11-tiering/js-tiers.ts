@@ -6,8 +6,10 @@ import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.t
 import type { Program } from "../06-interpreter/parser.ts";
 import { resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { UnsupportedOptionError } from "../07-template-jit/errors.ts";
+import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
+import { PIECE, piecesOf } from "../10-faster-code/pieces.ts";
 import { CountingInterpreter, Profile, checkThreshold, type LoopState, type SwitchEvent, type TierTimes } from "./counting-interpreter.ts";
 import { JsCode, JsLoopCompiler } from "./lir-to-js.ts";
 import type { Machine, MachineIo } from "./machine.ts";
@@ -62,21 +64,34 @@ export function settingsWithoutStepLimit(opts: RunOptions | undefined, tier: str
 }
 
 // #region js-opt
-/** Chapter 9's optimized LIR, the whole program, compiled by the JavaScript engine. */
+/**
+ * Chapter 9's optimized LIR compiled by the JavaScript engine, a piece of the program at a time
+ * (chapter 10's pieces), each piece's code run after the one before. The top level of a program runs
+ * once, so when a program is in more than one piece, each piece's function is made when the run
+ * reaches it and is garbage once it has run (JsCode's `keep`); a program of one piece keeps its
+ * function, warm, for the next run. `piece`: commands per piece (chapter 10's PIECE unless told).
+ */
 export class OptimizedJsProgram {
   readonly tier = "js-opt";
-  readonly #code: JsCode;
+  readonly #codes: JsCode[] = [];
 
-  constructor(program: Program) {
-    this.#code = new JsCode(optimize(() => lower(program)).lir);
+  constructor(program: Program, piece = PIECE) {
+    const pieces = [...piecesOf(program, piece)];
+    pieces.forEach((part, i) => {
+      const lir = optimize(() => ({ ...lower(part), begins: i === 0 ? "start" : "midway" })).lir;
+      this.#codes.push(new JsCode(lir, pieces.length === 1));
+    });
   }
 
+  /** The source of every piece, in order. */
   get source(): string {
-    return this.#code.source;
+    return this.#codes.map((c) => c.source).join("\n// the next piece\n");
   }
 
   get codeSize(): number {
-    return this.#code.codeSize;
+    let size = 0;
+    for (const c of this.#codes) size += c.codeSize;
+    return size;
   }
 
   /** Run it: the output in the result, or streamed to `sink` (RunResult.output is then empty). */
@@ -85,7 +100,8 @@ export class OptimizedJsProgram {
     const { input, tapeSize, tapeLimit, eof } = settings;
     const m = freshMachine(tapeSize, BUFFER_SIZE, tapeLimit);
     const io = new MemoryIo(input, eof, sink);
-    const error = this.#code.run(m, io);
+    let error: BrainfuckError | null = null;
+    for (const code of this.#codes) if ((error = code.run(m, io)) !== null) break;
     io.flush(m);
     return { output: io.output.bytes(), tape: resultTape(m.tape, m.p, settings), pointer: m.p, error };
   }

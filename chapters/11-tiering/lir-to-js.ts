@@ -140,20 +140,28 @@ class OffTape extends Error {
 type MachineCode = (m: Machine, io: MachineIo, off: (site: number, p: number) => OffTape, valueAtEof: typeof eofValue, growTape: (m: Machine, needed: number) => boolean) => null;
 
 // #region js-function
-/** LIR compiled by the JavaScript engine: `new Function` over the source, which Bun's JIT takes from there. */
+/**
+ * LIR compiled by the JavaScript engine: `new Function` over the source, which Bun's JIT takes from
+ * there. The function is made when the code first runs, and kept for the next run unless `keep` is
+ * false: code that runs once (a piece of a program's top level) is then garbage, with all the engine
+ * compiled for it, as soon as it has run.
+ */
 export class JsCode implements CompiledLoop {
   readonly source: string;
-  readonly #fn: MachineCode;
   readonly #sites: (readonly Reach[])[];
   readonly #lines: LineIndex;
+  #fn: MachineCode | null = null;
 
-  constructor(lir: Lir) {
+  constructor(
+    lir: Lir,
+    readonly keep = true,
+  ) {
     const { source, sites } = lirToJs(lir);
     collectIfGrown(); // what made the source is garbage now, before Bun compiles it
     this.source = source;
     this.#sites = sites;
     this.#lines = lir.lines;
-    this.#fn = new Function("m", "io", "off", "eofValue", "growTape", source) as MachineCode;
+    if (keep) this.#fn = this.#function();
   }
 
   get codeSize(): number {
@@ -167,11 +175,15 @@ export class JsCode implements CompiledLoop {
       return new OffTape(stop.error);
     };
     try {
-      return this.#fn(m, io, off, eofValue, growTape);
+      return (this.#fn ?? this.#function())(m, io, off, eofValue, growTape);
     } catch (e) {
       if (e instanceof OffTape) return e.error;
       throw e;
     }
+  }
+
+  #function(): MachineCode {
+    return new Function("m", "io", "off", "eofValue", "growTape", this.source) as MachineCode;
   }
 }
 // #endregion js-function
