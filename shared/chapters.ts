@@ -195,7 +195,7 @@ const BOOK: readonly ChapterInfo[] = [
     hint: "Run each pass alone against the interpreter: the first pass that changes the result is the one to read.",
     testHints: [
       { test: /fold-offsets/, hint: "The Folder keeps a pending move and puts each op at its offset from it; commit emits the pending checks and the move before anything that needs the pointer itself (a loop that is not balanced, a scan, the end)." },
-      { test: /begins midway/, hint: "deadCode and propagate start from Knowledge.where(lir), not Knowledge.atStart(): LIR whose ops begin midway through a program knows nothing of the tape where they begin." },
+      { test: /begins midway/, hint: "deadCode sweeps from Knowledge.where(lir), not Knowledge.atStart() (the given knownValues starts propagate the same way): LIR that begins midway through a program knows nothing of the tape where it begins." },
       { test: /the whole pipeline/, hint: "optimize looks every name up with passNamed before it runs any (an unknown one is UnknownPassError), then runs the passes in order; the stats start with \"input\"." },
       { test: /every pass gives exactly|conformance programs, optimized|what the idioms become|the C yardstick|ABI|differential/, hint: "Run one pass alone on the program and read what it gives: JIT_WORKBOOK=my-jit npx bun chapters/09-optimizer/main.ts -e '+[->+<]>.' --passes fold-runs --emit=opt-lir (any pass name; no --passes for the whole pipeline). The first pass whose LIR changes the result is the one to read." },
     ],
@@ -212,7 +212,7 @@ const BOOK: readonly ChapterInfo[] = [
       { test: /linear loops/, hint: "linear(loop) is null unless one turn of the body (turn) only adds constants or multiples of cells that do not change, and the loop's cell steps by an odd amount; then the loop becomes muladds and set [c] 0, run at most once." },
       { test: /the CPU probe/, hint: "avx2Probe: cpuid leaf 1 (ecx bits 27 OSXSAVE and 28 AVX), xgetbv with ecx=0 (bits 1 and 2: xmm and ymm state), then cpuid leaf 7 subleaf 0 (ebx bit 5, AVX2). What the kernel says: grep -o -w -m1 avx2 /proc/cpuinfo" },
       { test: /the perf map/, hint: "A perf map line is `START SIZE name`, both numbers in hex without 0x; regions must not overlap, each byte named after the innermost loop that holds it (flatten), and parsePerfMap reads the lines back." },
-      { test: /cut every 3 commands|cuts|stretch of a program|fastPieces/, hint: "A piece is cut only between top-level commands (depth 0), once it has `size` commands; every piece after the first is lowered with begins: \"midway\". Compare one piece with the whole: JIT_WORKBOOK=my-jit npx bun chapters/10-faster-code/main.ts -e '+[->+<]>.' --emit=asm" },
+      { test: /cut every 3 commands|cuts|stretch of a program|fastPieces/, hint: "cuts ends a piece only between top-level commands (depth 0), once it has `size` commands, and the last piece takes what is left. Print each piece's LIR: for (const lir of fastPieces(parse('+.+.[-]+.'), 3)) console.log(print(lir)) (jit.ts, and chapter 8's print)." },
       { test: /linear loops against|differential|main.ts/, hint: "Compare the fast tier with chapter 9's on the same program: JIT_WORKBOOK=my-jit npx bun chapters/10-faster-code/main.ts -e '++[->+++<]>.' --emit=opt-lir shows the LIR after your linear-loops pass." },
     ],
     demoArgs: ["tests/programs/hello.b"],
@@ -226,7 +226,7 @@ const BOOK: readonly ChapterInfo[] = [
     hint: "A tier-up must hand over the exact tape pointer and pending output; compare the interpreter's state at the loop head with the compiled loop's.",
     testHints: [
       { test: /what a loop compiled alone is told/, hint: "provedAtLoopHeads follows verify.ts's rules and records, for each loop, the cells known at its head on entry and at every back edge (both must hold); loopUnit checks those cells outwards, one step at a time, then runs the loop." },
-      { test: /the passes a loop unit may run/, hint: "optimizeLoop is chapter 9's pipeline without dead-code and known-values: both assume every cell starts at 0, which is false for a loop entered half-way through a run." },
+      { test: /the passes a loop unit may run/, hint: "loopUnit's LIR begins midway (chapter 9's begins), and optimizeLoop runs LOOP_PASSES, chapter 9's pipeline without hoist-guards: dead-code and known-values then start from nothing known, not from the fresh tape of a program's start." },
       { test: /the counting interpreter/, hint: "The counter is on each loop's test; at the threshold the loop is compiled and entered with the exact pointer and the output so far. See when and what with: JIT_WORKBOOK=my-jit npx bun chapters/11-tiering/main.ts tests/programs/hello.b --stats --threshold 1" },
       { test: /Futamura/, hint: "residual writes, for each instruction, the JavaScript the interpreter would run for it, with its operands as constants; specialize wraps it in a function over the tape and runs it like the interpreter, errors and all." },
       { test: /specialized to JavaScript|tier against the interpreter/, hint: "Read the JavaScript your lirToJs makes: JIT_WORKBOOK=my-jit npx bun chapters/11-tiering/main.ts tests/programs/hello.b --tier js --emit" },

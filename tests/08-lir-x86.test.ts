@@ -8,7 +8,7 @@ import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { Asm } from "../chapters/05-control-flow/labels.ts";
-import { lirToX86, ownListing, X86Lowering } from "../chapters/08-lir/codegen-x86.ts";
+import { LIR_X86_RULES, lirToX86, ownListing, X86Lowering, type X86Rule, type X86Rules } from "../chapters/08-lir/codegen-x86.ts";
 import { LirVerifyError } from "../chapters/08-lir/errors.ts";
 import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
@@ -118,6 +118,18 @@ describe("a whole program", () => {
       ...["off_tape_1:", "add rbx, 1", "mov eax, 1", "jmp off_tape"],
     ]);
     expect(new X86Lowering(IMPORTS).generate([parseLir("add [0] 1"), parseLir("out [0]")]).asm.finish()).toEqual(lirToX86(parseLir("add [0] 1 out [0]"), IMPORTS).asm.finish());
+  });
+
+  test("in parts: after out-of-line code between two parts, the next part's first op follows no op", () => {
+    const previous: (string | null)[] = [];
+    const add: X86Rule<"add"> = (l, op, prev) => {
+      previous.push(prev?.kind ?? null);
+      LIR_X86_RULES.add!(l, op, prev);
+    };
+    const rules: X86Rules = { ...LIR_X86_RULES, add };
+    new X86Lowering(IMPORTS, new Asm(), rules).generate([parseLir("move 1"), parseLir("add [0] 1")]); // the move's stub goes between
+    new X86Lowering(IMPORTS, new Asm(), rules).generate([parseLir("set [0] 1"), parseLir("add [0] 1")]); // nothing does
+    expect(previous).toEqual([null, "set"]);
   });
 
   test("in parts: each is verified, and asked for only once the one before is lowered", () => {

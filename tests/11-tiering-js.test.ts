@@ -93,12 +93,19 @@ describe("optimized LIR, specialized to JavaScript", () => {
     expect(() => lirToJs(parseLir("add [1] 1"))).toThrow("add uses cell [1]");
   });
 
-  test("a program in pieces: each piece's source in turn, and a piece's function is made again at each run", () => {
+  test("a program in pieces: each piece's source in turn, its function made at each run and dropped after it", () => {
     const program = new OptimizedJsProgram(parse("+.+.[-]+."), 3);
+    const outputs = [program.run(), program.run()].map((r) => [...r.output]);
+    expect(outputs).toEqual([[1, 2, 1], [1, 2, 1]]);
+    expect(program.pieces.map((p) => p.kept)).toEqual([false, false, false]);
     expect(program.source.split("// the next piece").length).toBe(3);
-    const twice = [program.run(), program.run()].map((r) => [...r.output]);
-    expect(twice).toEqual([[1, 2, 1], [1, 2, 1]]);
-    expect(new OptimizedJsProgram(parse("+.+.[-]+.")).source).not.toContain("// the next piece");
+  });
+
+  test("a program of one piece keeps its function, warm, for the next run", () => {
+    const program = new OptimizedJsProgram(parse("+.+.[-]+."));
+    program.run();
+    expect(program.pieces.map((p) => p.kept)).toEqual([true]);
+    expect(program.source).not.toContain("// the next piece");
   });
 
   test("fuel is refused: this code counts no steps", () => {

@@ -146,8 +146,8 @@ export class X86Lowering implements OpLowerer {
     let parts = 0;
     for (const part of "ops" in lir ? [lir] : lir) {
       verify(part); // the code below trusts the LIR's rule: no op touches a cell nothing checked
-      this.#lines = part.lines; // the parts of a program point into the same text
       if (parts++ > 0) this.#coldSoFar();
+      this.#lines = part.lines; // the parts of a program point into the same text
       this.ops(part.ops);
     }
     const inline: Span = [body, a.offset];
@@ -179,7 +179,9 @@ export class X86Lowering implements OpLowerer {
 
   /**
    * Between two parts, the out-of-line code of the parts before, behind a jump: what asked for it
-   * holds their ops, which can then go. The next part's code assumes nothing of what came before.
+   * holds their ops, which can then go. Out-of-line code is lowered by the walk too, so the op it
+   * lowered last is not the one the next part's code follows: the walk forgets it. (With nothing
+   * queued, the next part's code follows the last part's, as in one list.)
    */
   #coldSoFar(): void {
     if (this.#cold.length === 0) return;

@@ -99,7 +99,7 @@ export class OpWalk {
     return this.#last;
   }
 
-  /** From here on, no op's code before counts as the one the next op follows (code may reach it from elsewhere). */
+  /** The next op follows no op's code: what was lowered last was lowered somewhere else (out of line, say). */
   forget(): void {
     this.#last = null;
   }

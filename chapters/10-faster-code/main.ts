@@ -129,10 +129,11 @@ function statsLine(tier: string, name: string, t: StageTimes, runMs: number, sta
 // #region emit
 function emit(source: string, inv: LirInvocation, o: Options, own = false): void {
   const program = parse(source);
-  const lowered = lower(program, { maxNesting: inv.emit === "lir" ? Infinity : MAX_NESTING }); // printing takes any depth
-  if (inv.emit === "lir") return void process.stdout.write(print(lowered, { positions: inv.positions }));
-  // The whole program's LIR, optimized as one piece; the code is what runs, made a piece at a time.
-  if (inv.emit === "opt-lir") return void process.stdout.write(print(fastOptimize(lowered), { positions: inv.positions }));
+  if (inv.emit === "lir" || inv.emit === "opt-lir") {
+    const lowered = lower(program, { maxNesting: inv.emit === "lir" ? Infinity : MAX_NESTING }); // printing takes any depth
+    // The whole program's LIR, optimized as one piece; the code below is what runs, made a piece at a time.
+    return void process.stdout.write(print(inv.emit === "lir" ? lowered : fastOptimize(lowered), { positions: inv.positions }));
+  }
   const code = fastCode(() => fastPieces(program, o.fast.piece), o.fast);
   console.log(inv.emit === "hex" ? hexDump(code.asm.finish()) : sourceListing(code, own));
 }

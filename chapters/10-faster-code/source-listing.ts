@@ -6,7 +6,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { FastCode, OpMark } from "./fast-lowering.ts";
 
 // #region source-listing
-/** The listing; with `own`, only the program's own inline code (no entry, exits, routines or cold code). */
+/** The listing; with `own`, only the program's own inline code (no entry, exits or routines, and no cold code but what goes between the parts of a program compiled in parts). */
 export function sourceListing(code: FastCode, own = false): string {
   const [start, end] = code.own.inline;
   const byOffset = new Map<number, OpMark[]>();

@@ -83,6 +83,11 @@ export class OptimizedJsProgram {
     });
   }
 
+  /** The code of each piece, in order. */
+  get pieces(): readonly JsCode[] {
+    return this.#codes;
+  }
+
   /** The source of every piece, in order. */
   get source(): string {
     return this.#codes.map((c) => c.source).join("\n// the next piece\n");

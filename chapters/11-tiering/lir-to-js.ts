@@ -142,9 +142,9 @@ type MachineCode = (m: Machine, io: MachineIo, off: (site: number, p: number) =>
 // #region js-function
 /**
  * LIR compiled by the JavaScript engine: `new Function` over the source, which Bun's JIT takes from
- * there. The function is made when the code first runs, and kept for the next run unless `keep` is
- * false: code that runs once (a piece of a program's top level) is then garbage, with all the engine
- * compiled for it, as soon as it has run.
+ * there. With `keep` (the default) the function is made at once and kept, warm, from one run to the
+ * next; without, it is made at each run and dropped after it, so that code that runs once (a piece of
+ * a program's top level) is garbage as soon as it has run, with everything the engine made for it.
  */
 export class JsCode implements CompiledLoop {
   readonly source: string;
@@ -166,6 +166,11 @@ export class JsCode implements CompiledLoop {
 
   get codeSize(): number {
     return this.source.length;
+  }
+
+  /** Whether it holds its function between runs (`keep`). */
+  get kept(): boolean {
+    return this.#fn !== null;
   }
 
   run(m: Machine, io: MachineIo): BrainfuckError | null {

@@ -6,7 +6,7 @@
 import type { LineIndex } from "../06-interpreter/source.ts";
 import { isBalanced, type Lir, type LoopOp, type Op, type Range, type Reach } from "../08-lir/lir.ts";
 import { afterMove, hull, intersect, spanTo } from "../08-lir/verify.ts";
-import { optimize } from "../09-optimizer/optimize.ts";
+import { DEFAULT_PIPELINE, optimize } from "../09-optimizer/optimize.ts";
 import { afterScan } from "../09-optimizer/ops.ts";
 
 // #region proved-at-heads
@@ -56,25 +56,28 @@ function walk(ops: readonly Op[], r: Range, heads: Map<LoopOp, Range>): Range {
 // #region loop-unit
 /**
  * The loop as a program of its own: a check of the cells proved at its head (the verifier wants
- * them reached one step at a time, outwards), then the loop. It verifies, so every pass and the
- * code generator accept it.
+ * them reached one step at a time, outwards), then the loop, beginning midway (chapter 9's `begins`).
+ * It verifies, so every pass and the code generator accept it.
  */
 export function loopUnit(loop: LoopOp, proved: Range, lines: LineIndex): Lir {
   const reach: Reach[] = [];
   const at = (off: number): Reach => ({ off, pos: loop.pos });
   for (let off = 1; off <= proved.hi; off++) reach.push(at(off));
   for (let off = -1; off >= proved.lo; off--) reach.push(at(off));
-  return { ops: reach.length === 0 ? [loop] : [{ kind: "check", reach }, loop], lines };
+  // Not the program's start, where every cell is 0: the passes know nothing of the tape here.
+  return { ops: reach.length === 0 ? [loop] : [{ kind: "check", reach }, loop], lines, begins: "midway" };
 }
 // #endregion loop-unit
 
 // #region loop-passes
 /**
- * Chapter 9's pipeline without dead-code and known-values: both start from "every cell is 0", true
- * when a program starts and false when a loop is entered half-way through one. Run on a loop unit,
- * they would delete the loop (its cell is "known" to be 0) or fold in values the tape does not hold.
+ * Chapter 9's pipeline but hoist-guards. The unit begins midway (loopUnit says so), so dead-code and
+ * known-values start from nothing known: started from "every cell is 0", true only where a program
+ * starts, they would delete the loop (its cell is "known" to be 0) or fold in values the tape does
+ * not hold. Hoisting guards copies a loop into both branches of a guard, which makes a unit's code
+ * several times bigger, in a compile the running program waits for.
  */
-export const LOOP_PASSES: readonly string[] = ["fold-offsets", "fold-runs", "clear-loops", "mul-loops", "scan-loops"];
+export const LOOP_PASSES: readonly string[] = DEFAULT_PIPELINE.filter((p) => p !== "hoist-guards");
 
 export function optimizeLoop(unit: Lir): Lir {
   return optimize(unit, { passes: LOOP_PASSES }).lir;
