@@ -14,10 +14,13 @@ import { lower } from "./lower.ts";
 /**
  * Load the machine code of `lir` as a runnable program of the tier named `tier`. Code compiled to run
  * keeps no listing (it would hold every instruction's operands): a listing asked for compiles again.
+ * Given a function that makes the LIR rather than the LIR, the program keeps the function, not the
+ * LIR, for a listing nobody may ask for: a big program's LIR is garbage once its code is made.
  */
-export function loadLir(lir: Lir, tier: string): NativeProgram {
-  const code = lirCode(lir, tier, new Asm({ listing: false }));
-  return NativeProgram.load({ ...code, listing: () => lirCode(lir, tier).listing() });
+export function loadLir(lir: Lir | (() => Lir), tier: string): NativeProgram {
+  const made = () => (typeof lir === "function" ? lir() : lir);
+  const code = lirCode(made(), tier, new Asm({ listing: false }));
+  return NativeProgram.load({ ...code, listing: () => lirCode(made(), tier).listing() });
 }
 
 /** The code of `lir` as the runtime loads it; `hooks`, if any, add code at its loop tests. */
@@ -28,6 +31,6 @@ export function lirCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?: Gene
 
 export const lirJit: NativeTier = {
   name: "lir",
-  compile: (program: Program) => loadLir(lower(program, { maxNesting: Infinity }), "lir"), // its stages take any depth
+  compile: (program: Program) => loadLir(() => lower(program, { maxNesting: Infinity }), "lir"), // its stages take any depth
 };
 // #endregion tier

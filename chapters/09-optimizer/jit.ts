@@ -16,11 +16,13 @@ import { DEFAULT_PIPELINE, optimize, tooDeepToOptimize } from "./optimize.ts";
 // #region tier
 /**
  * Load optimized LIR as a runnable program. Code compiled to run keeps no listing (it would hold every
- * instruction's operands): when someone asks for one, the same LIR is compiled again with one.
+ * instruction's operands): when someone asks for one, the same LIR is compiled again with one. Given
+ * a function that makes the LIR, the program keeps the function, not the LIR (as chapter 8's loadLir).
  */
-export function loadOptimized(lir: Lir, tier = "opt"): NativeProgram {
-  const code = optimizedCode(lir, tier, new Asm({ listing: false }));
-  return NativeProgram.load({ ...code, listing: () => optimizedCode(lir, tier).listing() });
+export function loadOptimized(lir: Lir | (() => Lir), tier = "opt"): NativeProgram {
+  const made = () => (typeof lir === "function" ? lir() : lir);
+  const code = optimizedCode(made(), tier, new Asm({ listing: false }));
+  return NativeProgram.load({ ...code, listing: () => optimizedCode(made(), tier).listing() });
 }
 
 /** The code of optimized LIR as the runtime loads it; `hooks`, if any, add code at its loop tests. */
@@ -38,8 +40,8 @@ export function optimizingJit(passes: readonly string[] = DEFAULT_PIPELINE): Nat
     name: "opt",
     compile: (program: Program) =>
       tooDeepToOptimize(program) === null
-        ? loadOptimized(optimize(() => lower(program), { passes, stats: false }).lir) // a function: optimize holds the only reference (LirSource)
-        : loadLir(lower(program, { maxNesting: Infinity }), "opt"),
+        ? loadOptimized(() => optimize(() => lower(program), { passes, stats: false }).lir) // functions: nothing holds the LIR once its code is made
+        : loadLir(() => lower(program, { maxNesting: Infinity }), "opt"),
   };
 }
 

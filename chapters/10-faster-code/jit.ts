@@ -69,7 +69,7 @@ export function fastTier(options: FastJitOptions = {}): NativeTier {
     compile: (program: Program) =>
       tooDeepToOptimize(program) === null
         ? loadFast(() => fastPieces(program, options.piece), options).program
-        : loadLir(lower(program, { maxNesting: Infinity }), "fast"),
+        : loadLir(() => lower(program, { maxNesting: Infinity }), "fast"),
   };
 }
 

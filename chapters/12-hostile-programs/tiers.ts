@@ -39,7 +39,7 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
         const limits = limitsOf(opts, io);
         if (limits === null) return inner.runWithStats(opts, io);
         if (twin === null) {
-          const a = new Asm();
+          const a = new Asm({ listing: false }); // the twin's listing is never shown: listing() is the tier's own
           const fuel = new Fuel(a);
           twin = { code: NativeProgram.load(fueled(program, a, fuel)), sites: (site) => fuel.site(site) };
         }
