@@ -3,10 +3,10 @@
 // above the interpreter. They need no machine code, so they run here, against the interpreter.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
-import { parse } from "../chapters/06-interpreter/parser.ts";
+import { parse, type Program } from "../chapters/06-interpreter/parser.ts";
 import { describeDifference, type RunOptions, type RunResult } from "../chapters/06-interpreter/semantics.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
-import { compileToJs, specialize } from "../chapters/11-tiering/futamura.ts";
+import { compileToJs, SpecializedProgram, specialize } from "../chapters/11-tiering/futamura.ts";
 import { OptimizedJsProgram, TieredJsProgram } from "../chapters/11-tiering/js-tiers.ts";
 import { lirToJs } from "../chapters/11-tiering/lir-to-js.ts";
 import { checkCase, projectPrograms } from "./support/bf-programs.ts";
@@ -27,13 +27,13 @@ describe("the first Futamura projection: chapter 6's interpreter, specialized", 
   ])("%s", (program, residual) => {
     const lines = specialize(parse(program)).split("\n");
     expect(lines.slice(3, -1).join("\n")).toBe(residual); // after the prologue and the op's comment
-    expect(lines.at(-1)).toBe("return p;");
+    expect(lines.at(-1)).toBe("at.p = p; at.steps = steps; at.inputPos = inputPos;");
   });
 
   test("a loop is a function of its own: `[` tests and skips it, `]` tests and goes round", () => {
     expect(specialize(parse("[-]"))).toBe(
       [
-        "let size = tape.length, p = 0, steps = 0, inputPos = 0;",
+        "let size = tape.length, p = at.p, steps = at.steps, inputPos = at.inputPos;",
         "const roomFor = (needed) => { tape = grow(needed); size = tape.length; return needed < size; };",
         "function loop_1_1_0() {",
         "  do {",
@@ -49,9 +49,17 @@ describe("the first Futamura projection: chapter 6's interpreter, specialized", 
         "if (steps === maxSteps) throw stop(0, p, steps);",
         "steps++;",
         "if (tape[p] !== 0) loop_1_1_0();",
-        "return p;",
+        "at.p = p; at.steps = steps; at.inputPos = inputPos;",
       ].join("\n"),
     );
+  });
+
+  test("a program in pieces: each piece's residual program in turn, the run carried from one to the next", () => {
+    const program = new SpecializedProgram(parse("+.>+.<[->+<]>.,."), 4);
+    expect(program.source.split("// the next piece").length).toBe(3);
+    expect(program.codeSize).toBe(program.source.length);
+    const run = program.run({ input: new Uint8Array([7]) });
+    expect([[...run.output], run.pointer]).toEqual([[1, 1, 2, 7], 1]);
   });
 
   test("the residual program keeps the fuel: with maxSteps it stops where the interpreter stops", () => {
@@ -116,6 +124,7 @@ describe("optimized LIR, specialized to JavaScript", () => {
 // #region js-differential
 const TIERS: readonly [string, (source: string) => { run(opts?: RunOptions): RunResult }][] = [
   ["js", (s) => compileToJs(parse(s))],
+  ["js, cut every 3 commands", (s) => new SpecializedProgram(parse(s), 3)],
   ["js-opt", (s) => new OptimizedJsProgram(parse(s))],
   ["js-opt, cut every 3 commands", (s) => new OptimizedJsProgram(parse(s), 3)],
   ["tiered-js", (s) => new TieredJsProgram(parse(s), 4)],
@@ -138,11 +147,14 @@ describe.each(TIERS)("the %s tier against the interpreter", (_name, compile) => 
 });
 // #endregion js-differential
 
-test("the projection agrees with the interpreter under fuel, on 1,000 random programs cut short", () => {
+test.each([
+  ["whole", (p: Program) => compileToJs(p)],
+  ["cut every 3 commands", (p: Program) => new SpecializedProgram(p, 3)],
+] as const)("the projection (%s) agrees with the interpreter under fuel, on 1,000 random programs cut short", (_name, compile) => {
   const failures: string[] = [];
   for (const c of randomCases(1000, 112_001)) {
     const options = { ...c.options, maxSteps: Math.floor(c.stepBound / 3) };
-    const why = describeDifference(interpret(parse(c.source), options), compileToJs(parse(c.source)).run(options));
+    const why = describeDifference(interpret(parse(c.source), options), compile(parse(c.source)).run(options));
     if (why !== null) failures.push(`seed ${c.seed}: ${why}\n${c.source}`);
   }
   expect(failures.slice(0, 3)).toEqual([]);

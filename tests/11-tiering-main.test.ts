@@ -51,7 +51,7 @@ describe("main.ts (in children)", () => {
   test("--emit prints the JavaScript the js tier makes, and runs nothing", async () => {
     const r = await runBun(MAIN, ["tests/programs/hello.b", "--tier", "js", "--emit"]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toStartWith("let size = tape.length, p = 0, steps = 0, inputPos = 0;\nconst roomFor = (needed) => {");
+    expect(r.stdout).toStartWith("let size = tape.length, p = at.p, steps = at.steps, inputPos = at.inputPos;\nconst roomFor = (needed) => {");
   });
 
   test("--emit with the tiered JIT: the program runs, then the code of each loop it compiled", async () => {

@@ -10,6 +10,8 @@ import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.t
 import type { Command, Program } from "../06-interpreter/parser.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
+import { collectIfGrown } from "../09-optimizer/collect.ts";
+import { PIECE, piecesOf } from "../10-faster-code/pieces.ts";
 
 // #region residual
 /**
@@ -42,10 +44,11 @@ function residual(command: Command, n: number, k: number): string {
 
 // #region specialize
 /**
- * The program as the body of `function (tape, input, eof, maxSteps, output, eofValue, stop, grow)`,
- * which returns the final pointer. `[` and `]` jump to places known now, so their jumps become structured
- * code: `[` tests and skips the loop, `]` tests and goes round. Each loop is a function of its own,
- * for the engine's sake (JavaScriptCore does not optimize a function past a certain size).
+ * The program as the body of `function (tape, input, eof, maxSteps, output, eofValue, stop, grow, at)`,
+ * which starts from the pointer, steps and input position in `at` and leaves them there at the end.
+ * `[` and `]` jump to places known now, so their jumps become structured code: `[` tests and skips
+ * the loop, `]` tests and goes round. Each loop is a function of its own, for the engine's sake
+ * (JavaScriptCore does not optimize a function past a certain size).
  */
 export function specialize(program: Program): string {
   const { args, origins } = fold(program);
@@ -74,15 +77,15 @@ export function specialize(program: Program): string {
     }
   }
   const head = [
-    "let size = tape.length, p = 0, steps = 0, inputPos = 0;",
+    "let size = tape.length, p = at.p, steps = at.steps, inputPos = at.inputPos;",
     // Past the right end, the host's `grow` gives the tape back, longer if its limit allowed.
     "const roomFor = (needed) => { tape = grow(needed); size = tape.length; return needed < size; };",
   ];
-  return [...head, ...functions, ...lines, "return p;"].join("\n");
+  return [...head, ...functions, ...lines, "at.p = p; at.steps = steps; at.inputPos = inputPos;"].join("\n");
 }
 // #endregion specialize
 
-/** The specialized function: it returns the final pointer, or throws what `stop` returns. */
+/** The specialized function: it leaves the pointer, steps and input position in `at`, or throws what `stop` returns. */
 type Residual = (
   tape: Uint8Array,
   input: Uint8Array,
@@ -92,7 +95,28 @@ type Residual = (
   valueAtEof: typeof eofValue,
   stop: (k: number, p: number, steps: number) => Stopped,
   grow: (needed: number) => Uint8Array,
-) => number;
+  at: RunState,
+) => void;
+
+/** Where a run stands between two pieces of the program: the pointer, the steps taken, the input read. */
+interface RunState {
+  p: number;
+  steps: number;
+  inputPos: number;
+}
+
+/**
+ * Commands per piece (chapter 10's `cuts`), fewer than chapter 10's PIECE: the residual code is tens
+ * of characters a command, and the engine parses a function whole, into a tree many times the size of
+ * its text, before it runs any of it.
+ */
+export const JS_PIECE = PIECE / 16;
+
+/** What goes between two pieces' residual programs in `source`. */
+const PIECE_BREAK = "\n// the next piece\n";
+
+const residualOf = (source: string): Residual =>
+  new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", "grow", "at", source) as Residual;
 
 /** What the residual code throws where the interpreter would replay an op: the program's end. */
 class Stopped extends Error {
@@ -124,38 +148,61 @@ export function nestingDepth(program: Program): number {
 }
 
 // #region specialized-program
-/** A program specialized once and compiled by the JavaScript engine, run as often as wanted. */
+/**
+ * A program specialized once and compiled by the JavaScript engine, run as often as wanted. A big
+ * program is specialized a piece at a time (chapter 10's pieces), each piece's function made when
+ * the run reaches it and dropped after it: the residual code of a megabyte of Brainfuck is tens of
+ * megabytes of JavaScript, and the engine's tree of one function that size would be gigabytes.
+ */
 export class SpecializedProgram {
   readonly tier = "js";
   /** Why the run is the interpreter's rather than the specialized code's, or null when it is not. */
   readonly fallback: string | null;
-  readonly #run: Residual | null;
-  readonly #origins: Int32Array;
+  /** The program's pieces, each with its ops' origins; the one piece's function, kept, when it is one. */
+  readonly #pieces: { readonly program: Program; readonly origins: Int32Array }[];
+  readonly #run: Residual | null = null;
   #source: string | null = null;
+  /** Each piece's residual program's length, once it has been made. */
+  readonly #lengths: number[] = [];
 
-  constructor(readonly program: Program) {
-    this.#origins = fold(program).origins;
+  constructor(
+    readonly program: Program,
+    piece = JS_PIECE,
+  ) {
     const depth = nestingDepth(program);
     this.fallback =
       depth > MAX_CALL_DEPTH
         ? `loops nested ${depth} deep would run ${depth} calls deep (at most ${MAX_CALL_DEPTH}): run by chapter 6's interpreter instead`
         : null;
-    this.#run = this.fallback === null ? (new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", "grow", this.source) as Residual) : null;
+    this.#pieces = this.fallback === null ? [...piecesOf(program, piece)].map((p) => ({ program: p, origins: fold(p).origins })) : [];
+    if (this.#pieces.length === 1) this.#run = residualOf(this.source);
   }
 
-  /** The residual program, made on first use (a program run by the interpreter needs none). */
+  /** The residual program, made on first use (a program run by the interpreter needs none); piece by piece. */
   get source(): string {
-    return (this.#source ??= specialize(this.program));
+    if (this.#source !== null) return this.#source;
+    const source = this.#pieces.map((_, i) => this.#sourceOf(i)).join(PIECE_BREAK);
+    if (this.#pieces.length === 1) this.#source = source; // a big program's is made again, not kept
+    return source;
   }
 
-  /** Characters of JavaScript: the "code" this tier makes. */
+  /** Characters of JavaScript: the "code" this tier makes (a piece's counted when it is first made). */
   get codeSize(): number {
-    return this.#run === null ? 0 : this.source.length;
+    let size = PIECE_BREAK.length * Math.max(0, this.#pieces.length - 1);
+    for (let i = 0; i < this.#pieces.length; i++) size += this.#lengths[i] ?? this.#sourceOf(i).length;
+    return size;
+  }
+
+  /** Piece i's residual program, its length noted. */
+  #sourceOf(i: number): string {
+    const source = specialize(this.#pieces[i]!.program);
+    this.#lengths[i] = source.length;
+    return source;
   }
 
   /** Run it, as chapter 6's interpret(): the output in the result, or streamed to `sink`. */
   run(opts?: RunOptions, sink?: OutputSink): RunResult {
-    if (this.#run === null) return interpret(this.program, opts, sink);
+    if (this.fallback !== null) return interpret(this.program, opts, sink);
     const settings = settingsOf(opts);
     const { input, tapeSize, tapeLimit, eof, maxSteps } = settings;
     let tape = new Uint8Array(tapeSize);
@@ -169,15 +216,20 @@ export class SpecializedProgram {
       return tape;
     };
     const output = new OutputBuffer(sink);
-    // The interpreter's slow path, unchanged: the op that fails runs one command at a time.
-    const stop = (k: number, p: number, steps: number): Stopped => {
-      const end = replay(this.program, this.#origins[k]!, tape, p, steps, maxSteps, grow);
-      return new Stopped(end.error, end.pointer);
-    };
+    const at: RunState = { p: 0, steps: 0, inputPos: 0 };
     try {
-      const pointer = this.#run(tape, input, eof, maxSteps, output, eofValue, stop, grow);
+      for (const [i, { program, origins }] of this.#pieces.entries()) {
+        // The interpreter's slow path, unchanged: the op that fails runs one command at a time.
+        const stop = (k: number, p: number, steps: number): Stopped => {
+          const end = replay(program, origins[k]!, tape, p, steps, maxSteps, grow);
+          return new Stopped(end.error, end.pointer);
+        };
+        const run = this.#run ?? residualOf(this.#sourceOf(i));
+        run(tape, input, eof, maxSteps, output, eofValue, stop, grow, at);
+        if (this.#run === null) collectIfGrown(); // the piece's source and everything the engine made of it are garbage now
+      }
       output.flush();
-      return { output: output.bytes(), tape: resultTape(tape, pointer, settings), pointer, error: null };
+      return { output: output.bytes(), tape: resultTape(tape, at.p, settings), pointer: at.p, error: null };
     } catch (e) {
       if (!(e instanceof Stopped)) throw e;
       output.flush();
