@@ -23,8 +23,8 @@ export function loadLir(lir: Lir | (() => Lir), tier: string): NativeProgram {
   return NativeProgram.load({ ...code, listing: () => lirCode(made(), tier).listing() });
 }
 
-/** The code of `lir` as the runtime loads it; `hooks`, if any, add code at its loop tests. */
-export function lirCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
+/** The code of `lir` (or of a program's LIR in parts) as the runtime loads it; `hooks`, if any, add code at its loop tests. */
+export function lirCode(lir: Lir | Iterable<Lir>, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
   const { sites } = new X86Lowering(libcIo(), a).generate(lir, hooks);
   return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }

@@ -25,8 +25,8 @@ export function loadOptimized(lir: Lir | (() => Lir), tier = "opt"): NativeProgr
   return NativeProgram.load({ ...code, listing: () => optimizedCode(made(), tier).listing() });
 }
 
-/** The code of optimized LIR as the runtime loads it; `hooks`, if any, add code at its loop tests. */
-export function optimizedCode(lir: Lir, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
+/** The code of optimized LIR (or of a program's, in parts) as the runtime loads it; `hooks`, if any, add code at its loop tests. */
+export function optimizedCode(lir: Lir | Iterable<Lir>, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
   const { sites } = new OptLowering(libcScanIo(), a).generate(lir, hooks);
   return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }

@@ -66,11 +66,20 @@ export interface FuelSite {
 // #region fuel
 /**
  * The fuel sites of one program, their out-of-line stubs, and the routine that hands out slices:
- * the hooks a code generator calls at each loop test, and after its code.
+ * the hooks a code generator calls at each loop test, and after its code. A program has a site for
+ * every loop test, a million in a big one, so each is a few numbers in columns indexed by its number
+ * (where it stands, the cell it tests, where its code resumes) and the label of its stub, not objects.
  */
 export class Fuel implements GeneratorHooks {
-  readonly sites: FuelSite[] = [];
-  readonly #stubs: { readonly stub: Label; readonly resume: Label; readonly site: number }[] = [];
+  /** Each site's `[` or `]`: its offset, line and column. */
+  readonly #at: number[] = [];
+  readonly #lines: number[] = [];
+  readonly #columns: number[] = [];
+  /** Each site's tested cell, relative to the pointer. */
+  readonly #tested: number[] = [];
+  /** Each site's stub, and where the code goes on once the stub has found more fuel. */
+  readonly #stubs: Label[] = [];
+  readonly #resumes: number[] = [];
   readonly #refuel: Label;
   readonly #halt: Label;
 
@@ -80,19 +89,27 @@ export class Fuel implements GeneratorHooks {
     this.#halt = a.newLabel("halt");
   }
 
+  /** How many sites so far. */
+  get siteCount(): number {
+    return this.#stubs.length;
+  }
+
   /**
    * One loop test's worth of fuel, inline: the subtraction borrows only when the slice was empty,
    * and only then does the code go out of line. It changes the flags: emit it before the test's cmp.
-   * Records the site (its position and tested offset) in `sites`: `sub qword [r14+FUEL_CTX.fuel], 1`,
-   * `jb fuel_<site>`, then binds `fuel_<site>_resume`.
+   * Records the site (its position and tested offset): `sub qword [r14+FUEL_CTX.fuel], 1`, then
+   * `jb fuel_<site>` (a label named so only when the assembler keeps a listing).
    */
   loopTest(pos: SourcePos, offset: number): void {
-    const site = this.sites.length;
-    this.sites.push({ pos, offset });
-    const stub = this.a.newLabel(`fuel_${site}`);
-    const resume = this.a.newLabel(`fuel_${site}_resume`);
-    this.#stubs.push({ stub, resume, site });
-    this.a.sub(qword(ctx, FUEL_CTX.fuel), 1).jb(stub).bind(resume);
+    const site = this.#stubs.length;
+    this.#at.push(pos.offset);
+    this.#lines.push(pos.line);
+    this.#columns.push(pos.column);
+    this.#tested.push(offset);
+    const stub = this.a.keepsListing ? this.a.newLabel(`fuel_${site}`) : this.a.newLabel();
+    this.#stubs.push(stub);
+    this.a.sub(qword(ctx, FUEL_CTX.fuel), 1).jb(stub);
+    this.#resumes.push(this.a.offset);
   }
 
   /** After the code: the stubs, then the routines they call (the `refuel` routine and `halt`). */
@@ -103,8 +120,8 @@ export class Fuel implements GeneratorHooks {
 
   /** The stubs: ask for a new slice; with none (or no time) left, leave with the site's number. */
   #emitStubs(): void {
-    for (const { stub, resume, site } of this.#stubs) {
-      this.a.bind(stub).call(this.#refuel).test(eax, eax).jz(resume).mov(qword(ctx, CTX.site), site).jmp(this.#halt);
+    for (let site = 0; site < this.#stubs.length; site++) {
+      this.a.bind(this.#stubs[site]!).call(this.#refuel).test(eax, eax).jz(this.#resumes[site]!).mov(qword(ctx, CTX.site), site).jmp(this.#halt);
     }
   }
   // #endregion fuel
@@ -155,6 +172,7 @@ export class Fuel implements GeneratorHooks {
 
   /** The site a stopped run reports, by its number. */
   site(n: number): FuelSite | undefined {
-    return this.sites[n];
+    if (!(n >= 0 && n < this.#stubs.length)) return undefined;
+    return { pos: { offset: this.#at[n]!, line: this.#lines[n]!, column: this.#columns[n]! }, offset: this.#tested[n]! };
   }
 }

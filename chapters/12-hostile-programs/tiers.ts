@@ -10,11 +10,14 @@ import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts
 import { templateCode, templateJit } from "../07-template-jit/template-jit.ts";
 import type { CompiledProgram, NativeTier } from "../07-template-jit/tier.ts";
 import { LirNestingError } from "../08-lir/errors.ts";
+import type { Lir } from "../08-lir/lir.ts";
 import { lirCode, lirJit } from "../08-lir/lir-jit.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimizedCode, optJit } from "../09-optimizer/jit.ts";
+import { collectIfGrown } from "../09-optimizer/collect.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { fastJit, fastOptimize, fastSse2Jit } from "../10-faster-code/jit.ts";
+import { piecesOf } from "../10-faster-code/pieces.ts";
 import { eagerTieredJit, tieredJit } from "../11-tiering/tiered-jit.ts";
 import { Fuel, type FuelSite } from "./fuel.ts";
 import { limitsOf, runLimited, type LimitedIO, type LimitedStats } from "./limits.ts";
@@ -27,18 +30,26 @@ export type FueledCode = (program: Program, a: Asm, fuel: Fuel) => GeneratedCode
  * A tier that takes limits: runs without any go to `tier`'s own code, untouched; the first run with
  * a limit compiles the program again with fuel (`fueled`), and that twin runs every limited run,
  * with chapter 7's runtime extended by the fuel fields and statuses. Fuel costs a read-modify-write
- * at every loop test, so a run that asks for no limit never pays for it.
+ * at every loop test, so a run that asks for no limit never pays for it. The tier's own code is
+ * compiled at once (a program the tier refuses is refused here), and freed when the twin is made:
+ * a big program's two compiles then take the memory of one; a later run without limits compiles
+ * the tier's own code again.
  */
 export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
   return {
     name: tier.name,
     compile(program: Program): CompiledProgram {
-      const inner = tier.compile(program);
+      let inner: CompiledProgram | null = tier.compile(program);
+      const name = inner.tier;
+      const own = (): CompiledProgram => (inner ??= tier.compile(program));
       let twin: { readonly code: NativeProgram; readonly sites: (site: number) => FuelSite | undefined } | null = null;
       const runWithStats = (opts: RunOptions = {}, io: LimitedIO = {}): { result: RunResult; stats: LimitedStats } => {
         const limits = limitsOf(opts, io);
-        if (limits === null) return inner.runWithStats(opts, io);
+        if (limits === null) return own().runWithStats(opts, io);
         if (twin === null) {
+          inner?.free();
+          inner = null;
+          collectIfGrown(); // what the tier's own compile left is garbage now, before the twin's compile
           const a = new Asm({ listing: false }); // the twin's listing is never shown: listing() is the tier's own
           const fuel = new Fuel(a);
           twin = { code: NativeProgram.load(fueled(program, a, fuel)), sites: (site) => fuel.site(site) };
@@ -46,16 +57,17 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
         return runLimited(twin.code, twin.sites, limits, opts, io);
       };
       return {
-        tier: inner.tier,
+        tier: name,
         get codeSize() {
-          return inner.codeSize;
+          return own().codeSize;
         },
         run: (opts = {}, io = {}): RunResult => runWithStats(opts, io).result,
         runWithStats,
-        code: () => inner.code(),
-        listing: () => inner.listing(),
+        code: () => own().code(),
+        listing: () => own().listing(),
         free() {
-          inner.free();
+          inner?.free();
+          inner = null;
           twin?.code.free();
           twin = null;
         },
@@ -69,15 +81,29 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
 // #endregion with-fuel
 
 // #region fueled-tiers
+/**
+ * A program's LIR for a twin, a piece at a time (chapter 10's pieces): lowered (any depth, when
+ * `deep`), then given to `passes`, if any, each piece after the first beginning midway. The twin's
+ * compile then holds one piece's LIR at a time, as the fast tier's does.
+ */
+function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep = false): Generator<Lir> {
+  let begins: "start" | "midway" = "start";
+  for (const piece of piecesOf(program)) {
+    const lowered: Lir = { ...lower(piece, deep ? { maxNesting: Infinity } : {}), begins };
+    yield passes === null ? lowered : passes(lowered);
+    begins = "midway";
+  }
+}
+
 /** Each native tier with fuel: the same code generator, with Fuel at its hook. */
 export const fueledTemplateJit: NativeTier = withFuel(templateJit, (program, a, fuel) => templateCode(program, a, fuel));
-export const fueledLirJit: NativeTier = withFuel(lirJit, (program, a, fuel) => lirCode(lower(program), "lir", a, fuel));
-export const fueledOptJit: NativeTier = withFuel(optJit, (program, a, fuel) => optimizedCode(optimize(lower(program)).lir, "opt", a, fuel));
+export const fueledLirJit: NativeTier = withFuel(lirJit, (program, a, fuel) => lirCode(twinPieces(program, null, true), "lir", a, fuel));
+export const fueledOptJit: NativeTier = withFuel(optJit, (program, a, fuel) => optimizedCode(twinPieces(program, (lir) => optimize(lir).lir), "opt", a, fuel));
 /**
  * Chapter 10's tiers: their register loops and vector scans have no loop tests to hook, so their
  * twin is chapter 9's lowering of the fast tier's own LIR, whose every loop test spends a unit.
  */
-const fastTwin: FueledCode = (program, a, fuel) => optimizedCode(fastOptimize(lower(program)), "fast", a, fuel);
+const fastTwin: FueledCode = (program, a, fuel) => optimizedCode(twinPieces(program, fastOptimize), "fast", a, fuel);
 export const fueledFastJit: NativeTier = withFuel(fastJit, fastTwin);
 export const fueledFastSse2Jit: NativeTier = withFuel(fastSse2Jit, fastTwin);
 
@@ -87,7 +113,7 @@ export const fueledFastSse2Jit: NativeTier = withFuel(fastSse2Jit, fastTwin);
  * baseline code of chapter 8 with fuel, which stops exactly where interpretLir does.
  */
 export function limitedTiered(tiered: NativeTier): NativeTier {
-  return withFuel(tiered, (program, a, fuel) => lirCode(lower(program), tiered.name, a, fuel));
+  return withFuel(tiered, (program, a, fuel) => lirCode(twinPieces(program, null), tiered.name, a, fuel));
 }
 // #endregion fueled-tiers
 
