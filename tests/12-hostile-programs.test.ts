@@ -15,6 +15,8 @@ import { MUTATIONS, Seeded, balanced, mutate } from "../chapters/12-hostile-prog
 import { formatMapLine, parseMaps, writableAndExecutable } from "../chapters/12-hostile-programs/proc.ts";
 import { RUNAWAY, huge, nested } from "../chapters/12-hostile-programs/programs.ts";
 import { fueledTemplateJit, withFallback } from "../chapters/12-hostile-programs/tiers.ts";
+import { lowerPiece, piecesOf } from "../chapters/10-faster-code/pieces.ts";
+import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import type { NativeTier } from "../chapters/07-template-jit/tier.ts";
 
@@ -45,6 +47,15 @@ describe("fuel is compiled in only when a run asks for limits", () => {
     const fuel = new Fuel(a);
     lirCode(lower(parse("+[>+<-]")), "lir", a, fuel);
     expect([fuel.site(0)?.pos.column, fuel.site(1)?.pos.column]).toEqual([2, 7]);
+  });
+
+  test("in a program compiled in parts, the sites go on counting, each at its own line and column", () => {
+    const a = new Asm();
+    const fuel = new Fuel(a);
+    const parts = [...piecesOf(parse("+[-]\n+[>+<-]"), 4)].map((piece, i) => lowerPiece(piece, i));
+    lirCode(parts, "lir", a, fuel);
+    expect([0, 1, 2, 3].map((n) => formatPos(fuel.site(n)!.pos))).toEqual(["1:2", "1:4", "2:2", "2:7"]);
+    expect(fuel.site(4)).toBeUndefined();
   });
 
   test.each([

@@ -12,7 +12,7 @@ import { optimize, tooDeepToOptimize, type LirSource } from "../09-optimizer/opt
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
-import { PIECE, piecesOf } from "./pieces.ts";
+import { PIECE, lowerPiece, piecesOf } from "./pieces.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
@@ -91,13 +91,11 @@ export interface PieceTimes {
  * and optimized when the code generator asks for it, once the piece before is lowered to code.
  */
 export function* fastPieces(program: Program, size = PIECE, times?: PieceTimes): Generator<Lir> {
-  let first = true;
+  let index = 0;
   for (const piece of piecesOf(program, size)) {
     let started = performance.now();
-    const begins = first ? "start" : "midway";
-    first = false;
     const lir = fastOptimize(() => {
-      const lowered = { ...lower(piece), begins } as const; // made inside: the passes hold the only reference (LirSource)
+      const lowered = lowerPiece(piece, index++); // made inside: the passes hold the only reference (LirSource)
       const now = performance.now();
       if (times) times.lowerMs += now - started;
       started = now;

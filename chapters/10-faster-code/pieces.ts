@@ -8,6 +8,8 @@
 // to the code of the whole.
 import { Program } from "../06-interpreter/parser.ts";
 import type { LineIndex } from "../06-interpreter/source.ts";
+import type { Lir } from "../08-lir/lir.ts";
+import { lower } from "../08-lir/lower.ts";
 
 // #region cuts
 /** How many commands a piece has before it is cut, at the next top-level command. */
@@ -69,5 +71,13 @@ export class Stretch extends Program {
 /** The pieces of `program`, in order: the program itself when it is one piece, else each a Stretch. */
 export function* piecesOf(program: Program, size = PIECE): Generator<Program> {
   for (const [from, to] of cuts(program, size)) yield from === 0 && to === program.length ? program : new Stretch(program, from, to);
+}
+
+/**
+ * The lowered LIR of a program's piece number `index`: the first begins at the program's start, every
+ * other one midway (chapter 9's `begins`), where the passes know nothing of the tape.
+ */
+export function lowerPiece(piece: Program, index: number, options?: { readonly maxNesting?: number }): Lir {
+  return { ...lower(piece, options), begins: index === 0 ? "start" : "midway" };
 }
 // #endregion pieces

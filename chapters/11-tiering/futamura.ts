@@ -112,8 +112,8 @@ interface RunState {
  */
 export const JS_PIECE = PIECE / 16;
 
-/** What goes between two pieces' residual programs in `source`. */
-const PIECE_BREAK = "\n// the next piece\n";
+/** What goes between two pieces' code in a tier's `source` (this one's, and js-opt's). */
+export const PIECE_BREAK = "\n// the next piece\n";
 
 const residualOf = (source: string): Residual =>
   new Function("tape", "input", "eof", "maxSteps", "output", "eofValue", "stop", "grow", "at", source) as Residual;

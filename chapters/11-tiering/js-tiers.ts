@@ -9,7 +9,8 @@ import { UnsupportedOptionError } from "../07-template-jit/errors.ts";
 import type { BrainfuckError } from "../06-interpreter/errors.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
-import { PIECE, piecesOf } from "../10-faster-code/pieces.ts";
+import { lowerPiece, PIECE, piecesOf } from "../10-faster-code/pieces.ts";
+import { PIECE_BREAK } from "./futamura.ts";
 import { CountingInterpreter, Profile, checkThreshold, type LoopState, type SwitchEvent, type TierTimes } from "./counting-interpreter.ts";
 import { JsCode, JsLoopCompiler } from "./lir-to-js.ts";
 import type { Machine, MachineIo } from "./machine.ts";
@@ -77,10 +78,7 @@ export class OptimizedJsProgram {
 
   constructor(program: Program, piece = PIECE) {
     const pieces = [...piecesOf(program, piece)];
-    pieces.forEach((part, i) => {
-      const lir = optimize(() => ({ ...lower(part), begins: i === 0 ? "start" : "midway" })).lir;
-      this.#codes.push(new JsCode(lir, pieces.length === 1));
-    });
+    pieces.forEach((part, i) => this.#codes.push(new JsCode(optimize(() => lowerPiece(part, i)).lir, pieces.length === 1)));
   }
 
   /** The code of each piece, in order. */
@@ -90,7 +88,7 @@ export class OptimizedJsProgram {
 
   /** The source of every piece, in order. */
   get source(): string {
-    return this.#codes.map((c) => c.source).join("\n// the next piece\n");
+    return this.#codes.map((c) => c.source).join(PIECE_BREAK);
   }
 
   get codeSize(): number {

@@ -89,11 +89,6 @@ export class Fuel implements GeneratorHooks {
     this.#halt = a.newLabel("halt");
   }
 
-  /** How many sites so far. */
-  get siteCount(): number {
-    return this.#stubs.length;
-  }
-
   /**
    * One loop test's worth of fuel, inline: the subtraction borrows only when the slice was empty,
    * and only then does the code go out of line. It changes the flags: emit it before the test's cmp.

@@ -12,12 +12,11 @@ import type { CompiledProgram, NativeTier } from "../07-template-jit/tier.ts";
 import { LirNestingError } from "../08-lir/errors.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lirCode, lirJit } from "../08-lir/lir-jit.ts";
-import { lower } from "../08-lir/lower.ts";
 import { optimizedCode, optJit } from "../09-optimizer/jit.ts";
 import { collectIfGrown } from "../09-optimizer/collect.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { fastJit, fastOptimize, fastSse2Jit } from "../10-faster-code/jit.ts";
-import { piecesOf } from "../10-faster-code/pieces.ts";
+import { lowerPiece, piecesOf } from "../10-faster-code/pieces.ts";
 import { eagerTieredJit, tieredJit } from "../11-tiering/tiered-jit.ts";
 import { Fuel, type FuelSite } from "./fuel.ts";
 import { limitsOf, runLimited, type LimitedIO, type LimitedStats } from "./limits.ts";
@@ -87,11 +86,10 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
  * compile then holds one piece's LIR at a time, as the fast tier's does.
  */
 function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep = false): Generator<Lir> {
-  let begins: "start" | "midway" = "start";
+  let index = 0;
   for (const piece of piecesOf(program)) {
-    const lowered: Lir = { ...lower(piece, deep ? { maxNesting: Infinity } : {}), begins };
+    const lowered = lowerPiece(piece, index++, deep ? { maxNesting: Infinity } : {});
     yield passes === null ? lowered : passes(lowered);
-    begins = "midway";
   }
 }
 
