@@ -11,6 +11,7 @@ import { Asm } from "../chapters/05-control-flow/labels.ts";
 import { LIR_X86_RULES, lirToX86, ownListing, X86Lowering, type X86Rule, type X86Rules } from "../chapters/08-lir/codegen-x86.ts";
 import { LirVerifyError } from "../chapters/08-lir/errors.ts";
 import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
+import { lirCode, lirJit } from "../chapters/08-lir/lir-jit.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { runBun, runNative } from "../shared/child.ts";
@@ -144,6 +145,12 @@ describe("a whole program", () => {
     expect(() => new X86Lowering(IMPORTS, a).generate(parts())).toThrow(LirVerifyError);
     expect(asked.length).toBe(3);
     expect(asked[1]! > asked[0]! && asked[2]! > asked[1]!).toBe(true);
+  });
+
+  test("a loaded program keeps what makes its LIR, not the LIR: its listing is made again when asked", () => {
+    const source = "+[->+<]>.\n++[>+<-]";
+    using program = lirJit.compile(parse(source));
+    expect(program.listing()).toBe(lirCode(lower(parse(source), { maxNesting: Infinity }), "lir").listing());
   });
 
   test("the program's own code is its ops and their out-of-line code; the entry and routines are not", () => {

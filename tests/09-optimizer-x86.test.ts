@@ -12,6 +12,7 @@ import { print } from "../chapters/08-lir/print.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
 import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
 import { formatStats, optimize } from "../chapters/09-optimizer/optimize.ts";
+import { optimizedCode, optJit } from "../chapters/09-optimizer/jit.ts";
 import { runBun, runNative } from "../shared/child.ts";
 import { gnuBytes } from "./support/bf-native-gnu.ts";
 import { againstInterpreter, conformanceSuite, eofCases, programsSuite } from "./support/native-suites.ts";
@@ -46,6 +47,12 @@ const stderrOf = (r: { readonly stderr: string }): string =>
 
 // #region idioms
 describe("what the idioms become", () => {
+  test("a loaded program keeps what makes its LIR, not the LIR: its listing is made again when asked", () => {
+    const source = "+[->+<]>.\n++[>+<-]";
+    using program = optJit.compile(parse(source));
+    expect(program.listing()).toBe(optimizedCode(optimize(lower(parse(source))).lir, "opt").listing());
+  });
+
   test("[-] is one store", () => {
     expect(compiled(",[-]")).toEqual([...READ, "mov byte ptr [rbx], 0"]);
   });

@@ -5,7 +5,8 @@ import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { print } from "../chapters/08-lir/print.ts";
-import { fastPieces } from "../chapters/10-faster-code/jit.ts";
+import { fastCode, fastPieces, fastTier } from "../chapters/10-faster-code/jit.ts";
+import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { cuts, PIECE, piecesOf } from "../chapters/10-faster-code/pieces.ts";
 import { TINY_PIECES } from "./support/fast-pieces.ts";
 import { againstInterpreter, programsSuite } from "./support/native-suites.ts";
@@ -48,6 +49,12 @@ describe("fastPieces", () => {
     expect(times.lowerMs).toBeGreaterThan(0);
     expect(times.optimizeMs).toBeGreaterThan(0);
   });
+});
+
+test("the fast tier's loaded program makes its listing again from the program's pieces when asked", () => {
+  const source = "+[->+<]>.\n++[>+<-]";
+  using program = fastTier({ piece: 3 }).compile(parse(source));
+  expect(program.listing()).toBe(gnuListing(fastCode(() => fastPieces(parse(source), 3)).asm));
 });
 
 programsSuite(TINY_PIECES, "the book's programs, cut every 3 commands (one child)", [
