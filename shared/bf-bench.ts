@@ -157,7 +157,7 @@ interface Runner {
 /** A tier of a chapter's main.ts: a whole process. */
 function bunRunner(p: BfProgram, tier: BfTier): Runner {
   const { main, tier: flag } = TIER_MAINS[tier]!;
-  const argv = [BUN, resolve(ROOT, main), p.file, ...(flag === null ? [] : ["--tier", flag]), "--stats=json", "--tape", String(p.tapeSize ?? 30000)];
+  const argv = [BUN, resolve(ROOT, main), p.file, ...(flag === null ? [] : ["--tier", flag]), "--stats=json", ...(p.tapeSize === undefined ? [] : ["--tape", String(p.tapeSize)])];
   return { column: tier, argv, compileMs: 0, note: null };
 }
 
@@ -216,7 +216,7 @@ class Timings {
     const timeoutMs = o.limitSeconds === null ? SAFETY_MS : o.limitSeconds * 1000;
     const r = await spawnTimed(this.#runner.argv!, input, timeoutMs);
     if (r.timedOut) return this.#stop("over", `stopped after ${formatSeconds(timeoutMs)}`);
-    if (r.exitCode !== 0) return this.#stop("failed", `exited with ${r.exitCode ?? r.signal}: ${r.stderr.trim().split("\n").at(-1) ?? ""}`);
+    if (r.exitCode !== 0) return this.#stop("failed", `exited with ${r.exitCode ?? r.signal}: ${lastError(r.stderr)}`);
     if (!sameBytes(r.stdout, expected)) return this.#stop("failed", `wrong output (${r.stdout.length} bytes, expected ${expected.length})`);
     const stats = lastJson(r.stderr);
     this.#processMs.push(r.ms);
@@ -275,6 +275,11 @@ interface StatsJson {
 function lastJson(stderr: string): StatsJson {
   const line = stderr.trim().split("\n").reverse().find((l) => l.startsWith("{"));
   return line === undefined ? {} : (JSON.parse(line) as StatsJson);
+}
+
+/** The last line of stderr that is not --stats' JSON: the error, when a run fails. */
+function lastError(stderr: string): string {
+  return stderr.trim().split("\n").reverse().find((l) => !l.startsWith("{")) ?? "";
 }
 
 const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
