@@ -1,6 +1,7 @@
 // Chapter 10's figures: what the workbook gives (the formats, the tables without gcc, the programs made
 // for the chapter).
 import { describe, expect, test } from "bun:test";
+import { engineCompiles } from "../chapters/10-faster-code/engine-figures.ts";
 import { figures, nestSource, percent, sweepSource, time, times, type Measured } from "../chapters/10-faster-code/figures.ts";
 
 describe("chapter 10's figures", () => {
@@ -23,5 +24,17 @@ describe("chapter 10's figures", () => {
   test("the programs made for the chapter have long.b's shape and strided scans", () => {
     expect(nestSource([1, 1, 1, 1])).toBe(">+[>+[>+[>+[<<<<+++>>>>->>>+++[->+++++<]>[-]<<<<]<-]<-]<-]<.");
     expect(sweepSource([1, 1], 250)).toContain("[-<[>>]<<[<<]>>>]");
+  });
+
+  test("what the engine compiled, from its reports: DFG and FTL lines added up, anything else ignored", () => {
+    const report = [
+      "Optimized fitsBits#CmED2a:[0x4c6, NoneFunctionCall, 129 (StrictMode)] using DFG with DFG into 736 bytes in 0.25 ms.",
+      "Optimized step#Aj7MI8:[0x5a1, NoneFunctionCall, 280 (StrictMode)] using FTL with FTL into 1632 bytes in 4.5 ms (DFG: 2.5, B3: 2.0).",
+      '{"tier":"fast","compileMs":12}',
+      "Optimized waitingStarts#ALKi4w:[0x4c6, NoneFunctionCall, 47 (StrictMode)] using DFG with DFG into 928 bytes in 0.5 ms.",
+      "a line of the program's own",
+    ].join("\n");
+    expect(engineCompiles(report)).toEqual({ dfg: { count: 2, ms: 0.75 }, ftl: { count: 1, ms: 4.5 } });
+    expect(engineCompiles("")).toEqual({ dfg: { count: 0, ms: 0 }, ftl: { count: 0, ms: 0 } });
   });
 });

@@ -12,19 +12,36 @@ const README = readFileSync(resolve(ROOT, "chapters/10-faster-code/README.md"), 
 
 describe("chapter 10's figures", () => {
   test("figures.ts --budget 0 prints every figure the prose quotes, without the classic programs", async () => {
-    // The README has one figures run, named fast, and quotes it outside inline code (where a figure
-    // is shown as written, not quoted).
+    // The README has two figures runs, fast and engine (the test below), and quotes them outside
+    // inline code (where a figure is shown as written, not quoted).
     const runs = parseDirectives(README).filter((d) => d.kind === "run" && d.figures !== null);
-    expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast"]);
+    expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast", "engine"]);
     expect(README.match(/`[^`\n]*\{\{[^`\n]*`/g) ?? []).toEqual([]);
     const r = await runBun("chapters/10-faster-code/figures.ts", ["--budget", "0"], { timeoutMs: 170_000, env: { [CLASSIC_ENV]: emptyClassicDir(), JIT_TRACE: "0" } });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     const printed = parseFigures(r.stdout, "figures.ts");
     const quoted = [...README.matchAll(FIGURE_REF)].map((m) => ({ ref: m[0], set: m[1]!, key: m[2]! }));
-    expect(quoted.filter((q) => q.set !== "fast").map((q) => q.ref)).toEqual([]);
-    expect(quoted.filter((q) => printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
+    expect(quoted.filter((q) => q.set !== "fast" && q.set !== "engine").map((q) => q.ref)).toEqual([]);
+    expect(quoted.filter((q) => q.set === "fast" && printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
     // The linear-loop pass is what nest is for: without it nest is many times slower.
     expect(printed.nest_speedup).toMatch(/^\d+(\.\d+)?×$/);
   }, 180_000);
+
+  test("engine-figures.ts prints every engine figure the prose quotes", async () => {
+    const r = await runBun("chapters/10-faster-code/engine-figures.ts", ["--runs", "1", "--kib", "4"], { timeoutMs: 60_000, env: { JIT_TRACE: "0" } });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    const printed = parseFigures(r.stdout, "engine-figures.ts");
+    const quoted = [...README.matchAll(FIGURE_REF)].filter((m) => m[1] === "engine").map((m) => ({ ref: m[0], key: m[2]! }));
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(quoted.filter((q) => printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
+    expect(printed.program).toBe("4 KiB of generated loops");
+  }, 70_000);
+
+  test("engine-figures.ts refuses a count it cannot use, before it runs anything", async () => {
+    const r = await runBun("chapters/10-faster-code/engine-figures.ts", ["--runs", "0"], { env: { JIT_TRACE: "0" } });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain("--runs must be a whole number of processes, 1 or more, not '0'");
+  });
 });

@@ -1,0 +1,129 @@
+// The compiler is JIT-compiled too. Bun's engine, JavaScriptCore, runs our TypeScript in its
+// interpreter first, then compiles what runs often: with a baseline JIT, then with its optimizing
+// DFG, then with its top tier, the FTL; the DFG and the FTL compile on threads beside the main one.
+// JSC reports every DFG and FTL compile it makes when BUN_JSC_reportDFGCompileTimes and
+// BUN_JSC_reportFTLCompileTimes are set. This script compiles one program with the fast tier in fresh
+// processes, alternately with the engine as it comes and with its top tier off
+// (BUN_JSC_useFTLJIT=0), and prints, as one JSON object for the chapter's prose: the compile time
+// --stats reports for each (the median), and, from one more process, what the engine compiled meanwhile.
+//   bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { BUN, ROOT } from "../../shared/child.ts";
+import { parseCommand } from "../../shared/cli.ts";
+import { runMain } from "../../shared/main.ts";
+import { loopsProgram } from "../../shared/memory-bench.ts";
+import { median } from "../../shared/bf-bench.ts";
+import { percent, time } from "./figures.ts";
+
+export class EngineFiguresError extends Error {
+  override name = "EngineFiguresError";
+}
+
+// #region engine-compiles
+/** What the engine compiled during one process, per tier: how many functions, and the time it took. */
+export interface EngineCompiles {
+  readonly dfg: { count: number; ms: number };
+  readonly ftl: { count: number; ms: number };
+}
+
+/**
+ * JSC's report of one compile, one line each: "Optimized NAME#...using DFG with DFG into 928 bytes
+ * in 0.11 ms." (an FTL line adds how that time splits between its stages).
+ */
+const REPORT = /^Optimized .* using (DFG|FTL) with \w+ into \d+ bytes in ([\d.]+) ms/;
+
+export function engineCompiles(stderr: string): EngineCompiles {
+  const out = { dfg: { count: 0, ms: 0 }, ftl: { count: 0, ms: 0 } };
+  for (const line of stderr.split("\n")) {
+    const m = REPORT.exec(line);
+    if (m === null) continue;
+    const tier = m[1] === "DFG" ? out.dfg : out.ftl;
+    tier.count++;
+    tier.ms += Number(m[2]);
+  }
+  return out;
+}
+// #endregion engine-compiles
+
+interface Compiled {
+  readonly compileMs: number;
+  readonly stderr: string;
+}
+
+/** One fresh process compiling (and running) `file` with the fast tier, the engine told `env`. */
+function compileOnce(file: string, env: Record<string, string>): Compiled {
+  const r = spawnSync(BUN, [join(ROOT, "chapters/10-faster-code/main.ts"), file, "--stats=json"], {
+    cwd: ROOT,
+    env: { ...process.env, DO_NOT_TRACK: "1", NYC_BUN: "0", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    timeout: 60_000,
+  });
+  // JSC's reports come from its compiler threads, and may break into the line --stats writes.
+  const json = /\{"tier":[^\n]*\}/.exec(r.stderr)?.[0];
+  if (r.status !== 0 || json === undefined) throw new EngineFiguresError(`the fast tier failed on ${file}: ${r.stderr.trim().split("\n").at(-1) ?? r.error?.message}`);
+  return { compileMs: (JSON.parse(json) as { compileMs: number }).compileMs, stderr: r.stderr };
+}
+
+const NO_FTL = { BUN_JSC_useFTLJIT: "0" };
+const REPORTS = { BUN_JSC_reportDFGCompileTimes: "1", BUN_JSC_reportFTLCompileTimes: "1" };
+
+export function engineFigures(runs: number, kib: number): Record<string, string | number> {
+  const dir = mkdtempSync(join(tmpdir(), "engine-figures-"));
+  try {
+    const file = join(dir, "loops.b");
+    writeFileSync(file, loopsProgram(kib * 1024));
+    const asComes: number[] = [];
+    const noFtl: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      asComes.push(compileOnce(file, {}).compileMs);
+      noFtl.push(compileOnce(file, NO_FTL).compileMs);
+    }
+    const reported = compileOnce(file, REPORTS);
+    const engine = engineCompiles(reported.stderr);
+    const compile = median(asComes);
+    return {
+      program: `${kib} KiB of generated loops`,
+      runs,
+      cores: availableParallelism(),
+      compile: time(compile),
+      noFtl: time(median(noFtl)),
+      noFtlChange: percent(compile, median(noFtl)),
+      reportedCompile: time(reported.compileMs),
+      dfgCount: engine.dfg.count,
+      dfgMs: time(engine.dfg.ms),
+      ftlCount: engine.ftl.count,
+      ftlMs: time(engine.ftl.ms),
+      engineMs: time(engine.dfg.ms + engine.ftl.ms),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const USAGE = `bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
+
+What the JavaScript engine spends compiling the compiler: a generated program of K KiB (default 64)
+compiled with the fast tier in fresh processes, N times each (default 5), alternately with the engine
+as it comes and with its top tier off (BUN_JSC_useFTLJIT=0); then once more with JSC reporting each
+function it compiles with its DFG and its FTL. One JSON object, for chapter 10's prose.
+
+  --runs N      processes of each kind (default 5; the figures are medians)
+  --kib K       the program's size in KiB (default 64)
+  -h, --help    this text`;
+
+if (import.meta.main) {
+  runMain(() => {
+    const args = parseCommand(process.argv.slice(2), USAGE, { options: { runs: { type: "string" }, kib: { type: "string" } } });
+    if (args === null) return;
+    const runs = Number(args.values.runs ?? 5);
+    const kib = Number(args.values.kib ?? 64);
+    if (!Number.isInteger(runs) || runs < 1) throw new EngineFiguresError(`--runs must be a whole number of processes, 1 or more, not '${args.values.runs}'`);
+    if (!Number.isInteger(kib) || kib < 1) throw new EngineFiguresError(`--kib must be a whole number of KiB, 1 or more, not '${args.values.kib}'`);
+    console.log(JSON.stringify(engineFigures(runs, kib)));
+  });
+}
