@@ -51,7 +51,9 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
           collectIfGrown(); // what the tier's own compile left is garbage now, before the twin's compile
           const a = new Asm({ listing: false }); // the twin's listing is never shown: listing() is the tier's own
           const fuel = new Fuel(a);
-          twin = { code: NativeProgram.load(fueled(program, a, fuel)), sites: (site) => fuel.site(site) };
+          const generated = fueled(program, a, fuel);
+          collectIfGrown(); // the buffers the code outgrew, before the code is copied into its pages
+          twin = { code: NativeProgram.load(generated), sites: (site) => fuel.site(site) };
         }
         return runLimited(twin.code, twin.sites, limits, opts, io);
       };
