@@ -218,7 +218,7 @@ class Timings {
     if (r.timedOut) return this.#stop("over", `stopped after ${formatSeconds(timeoutMs)}`);
     if (r.exitCode !== 0) return this.#stop("failed", `exited with ${r.exitCode ?? r.signal}: ${lastError(r.stderr)}`);
     if (!sameBytes(r.stdout, expected)) return this.#stop("failed", `wrong output (${r.stdout.length} bytes, expected ${expected.length})`);
-    const stats = lastJson(r.stderr);
+    const stats = statsJson(r.stderr);
     this.#processMs.push(r.ms);
     this.#runMs.push(stats.codeMs ?? stats.runMs ?? r.ms);
     if (this.#runner.column !== "gcc") this.#compileMs = stats.compileMs ?? 0; // a peer reports none: 0
@@ -265,21 +265,32 @@ async function spawnTimed(argv: readonly string[], input: Uint8Array, timeoutMs:
   return { stdout: new Uint8Array(stdout), stderr, exitCode: proc.exitCode, signal, timedOut: signal === "SIGKILL" && ms >= timeoutMs * 0.95, ms };
 }
 
-interface StatsJson {
+export interface StatsJson {
   readonly compileMs?: number;
   readonly runMs?: number;
   readonly codeMs?: number;
   readonly codeSize?: number;
 }
 
-function lastJson(stderr: string): StatsJson {
-  const line = stderr.trim().split("\n").reverse().find((l) => l.startsWith("{"));
-  return line === undefined ? {} : (JSON.parse(line) as StatsJson);
+// A main's --stats=json object, written with one write(); it is looked for inside a line, since
+// JSC's reports of its own compiles (BUN_JSC_report...) come in pieces from other threads and may
+// be cut by it.
+const STATS_JSON = /\{"\w+":[^\n]*\}\n?/g;
+
+/** The last --stats=json object a main wrote on stderr, or {} when there is none (a peer's). */
+export function statsJson(stderr: string): StatsJson {
+  const found = stderr.match(STATS_JSON);
+  return found === null ? {} : (JSON.parse(found.at(-1)!) as StatsJson);
 }
 
-/** The last line of stderr that is not --stats' JSON: the error, when a run fails. */
-function lastError(stderr: string): string {
-  return stderr.trim().split("\n").reverse().find((l) => !l.startsWith("{")) ?? "";
+/** stderr with --stats' JSON (and its newline) taken out: what else the process wrote, whole. */
+export function withoutStats(stderr: string): string {
+  return stderr.replace(STATS_JSON, "");
+}
+
+/** The last line of stderr once --stats' JSON is taken out: the error, when a run fails. */
+export function lastError(stderr: string): string {
+  return withoutStats(stderr).trim().split("\n").reverse().find((l) => l.trim() !== "") ?? "";
 }
 
 const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;

@@ -1,6 +1,7 @@
 // Chapter 10's figures: what the workbook gives (the formats, the tables without gcc, the programs made
 // for the chapter).
 import { describe, expect, test } from "bun:test";
+import { runBun } from "../shared/child.ts";
 import { engineCompiles } from "../chapters/10-faster-code/engine-figures.ts";
 import { figures, nestSource, percent, sweepSource, time, times, type Measured } from "../chapters/10-faster-code/figures.ts";
 
@@ -36,5 +37,17 @@ describe("chapter 10's figures", () => {
     ].join("\n");
     expect(engineCompiles(report)).toEqual({ dfg: { count: 2, ms: 0.75 }, ftl: { count: 1, ms: 4.5 } });
     expect(engineCompiles("")).toEqual({ dfg: { count: 0, ms: 0 }, ftl: { count: 0, ms: 0 } });
+  });
+
+  test("a report written in pieces, cut by another line, or of a compile for a loop's entry still counts", () => {
+    const cut = 'Optimized loop#Bx:[0x1, NoneFunctionCall, 9 (StrictMode)] using FTLForOSREntry with FTL into 64 bytes in 2 ms (DFG: 1, B3: 1).Optimized a#A:[0x2] using ';
+    const rest = 'DFG with DFG{"tier":"fast","compileMs":3}\n into 32 bytes in 0.5 ms.\n';
+    expect(engineCompiles(cut + rest)).toEqual({ dfg: { count: 1, ms: 0.5 }, ftl: { count: 1, ms: 2 } });
+  });
+
+  test("engine-figures.ts refuses a count it cannot use, before it runs anything", async () => {
+    const r = await runBun("chapters/10-faster-code/engine-figures.ts", ["--runs", "0"], { env: { JIT_TRACE: "0" } });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain("--runs must be a whole number of processes, 1 or more, not '0'");
   });
 });

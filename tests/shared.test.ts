@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { diagnose, regionAt, runBun, runChild, BUN, ROOT } from "../shared/child.ts";
-import { formatBfTable, parseBenchArgs, runBfBench } from "../shared/bf-bench.ts";
+import { formatBfTable, lastError, parseBenchArgs, runBfBench, statsJson, withoutStats } from "../shared/bf-bench.ts";
 import { optionalValue, parseCommand, UsageError } from "../shared/cli.ts";
 import { commandArgv, directiveOf, parseDirectives, parseFigures, resolveInclude, DirectiveError } from "../shared/directives.ts";
 import { chapter, chapterOfTestFile, CHAPTERS } from "../shared/chapters.ts";
@@ -224,4 +224,24 @@ describe("the bench's peers", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("--stats' JSON is found inside a line another thread cut; a failed run's note is the last line besides it", () => {
+    const stderr = 'Optimized f#A using DFG{"tier":"fast","compileMs":12.5}\n with DFG into 8 bytes in 1 ms.\nprog.b:1:2: error: off the tape\n{"tier":"fast","compileMs":3}\n';
+    expect(statsJson(stderr).compileMs).toBe(3); // the last one
+    expect(statsJson("no stats here")).toEqual({});
+    expect(withoutStats(stderr)).toBe("Optimized f#A using DFG with DFG into 8 bytes in 1 ms.\nprog.b:1:2: error: off the tape\n");
+    expect(lastError(stderr)).toBe("prog.b:1:2: error: off the tape");
+  });
+
+  test("a tier runs a program of --dir with the tape every tier gives by default, which grows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tape-"));
+    try {
+      writeFileSync(join(dir, "far.b"), `${">".repeat(40_000)}+.`); // past the 30,000 cells a fixed tape has
+      writeFileSync(join(dir, "far.out"), "\x01");
+      const report = await runBfBench({ runs: 1, programs: ["far"], dir, tiers: ["fast"], peers: [], cacheDir: join(dir, "gcc") });
+      expect(report.cells.map((c) => [c.tier, c.status, c.note])).toEqual([["fast", "ok", null]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,11 +1,10 @@
-// The compiler is JIT-compiled too. Bun's engine, JavaScriptCore, runs our TypeScript in its
-// interpreter first, then compiles what runs often: with a baseline JIT, then with its optimizing
-// DFG, then with its top tier, the FTL; the DFG and the FTL compile on threads beside the main one.
-// JSC reports every DFG and FTL compile it makes when BUN_JSC_reportDFGCompileTimes and
-// BUN_JSC_reportFTLCompileTimes are set. This script compiles one program with the fast tier in fresh
-// processes, alternately with the engine as it comes and with its top tier off
+// The compiler is compiled too, while it runs: Bun's engine, JavaScriptCore, compiles the
+// compiler's own functions with two optimizing compilers, the DFG and the slower FTL, on threads
+// beside the main one, and reports each compile when BUN_JSC_reportDFGCompileTimes and
+// BUN_JSC_reportFTLCompileTimes are set. This script compiles one program with the fast tier in
+// fresh processes, alternately with the engine as it comes and with the FTL off
 // (BUN_JSC_useFTLJIT=0), and prints, as one JSON object for the chapter's prose: the compile time
-// --stats reports for each (the median), and, from one more process, what the engine compiled meanwhile.
+// --stats reports for each (the median), and, from one more process, what the engine compiled.
 //   bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +14,7 @@ import { BUN, ROOT } from "../../shared/child.ts";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { loopsProgram } from "../../shared/memory-bench.ts";
-import { median } from "../../shared/bf-bench.ts";
+import { lastError, median, statsJson, withoutStats } from "../../shared/bf-bench.ts";
 import { percent, time } from "./figures.ts";
 
 export class EngineFiguresError extends Error {
@@ -23,50 +22,54 @@ export class EngineFiguresError extends Error {
 }
 
 // #region engine-compiles
-/** What the engine compiled during one process, per tier: how many functions, and the time it took. */
+/** What the engine compiled during one process, per compiler: how many functions, and the time it took. */
 export interface EngineCompiles {
   readonly dfg: { count: number; ms: number };
   readonly ftl: { count: number; ms: number };
 }
 
 /**
- * JSC's report of one compile, one line each: "Optimized NAME#...using DFG with DFG into 928 bytes
- * in 0.11 ms." (an FTL line adds how that time splits between its stages).
+ * JSC's report of one compile: "Optimized NAME#...] using DFG with DFG into 928 bytes in 0.11 ms."
+ * (an FTL line names the FTL after "with", and adds how its time splits). A report is written in
+ * pieces, from a compiler thread, so reports are found anywhere in the text, not line by line, once
+ * the --stats line that may cut one is taken out.
  */
-const REPORT = /^Optimized .* using (DFG|FTL) with \w+ into \d+ bytes in ([\d.]+) ms/;
+const REPORT = /Optimized .*? using \w+ with (DFG|FTL) into \d+ bytes in ([\d.]+) ms/g;
 
 export function engineCompiles(stderr: string): EngineCompiles {
   const out = { dfg: { count: 0, ms: 0 }, ftl: { count: 0, ms: 0 } };
-  for (const line of stderr.split("\n")) {
-    const m = REPORT.exec(line);
-    if (m === null) continue;
-    const tier = m[1] === "DFG" ? out.dfg : out.ftl;
-    tier.count++;
-    tier.ms += Number(m[2]);
+  for (const m of withoutStats(stderr).matchAll(REPORT)) {
+    const compiler = m[1] === "DFG" ? out.dfg : out.ftl;
+    compiler.count++;
+    compiler.ms += Number(m[2]);
   }
   return out;
 }
 // #endregion engine-compiles
 
-interface Compiled {
-  readonly compileMs: number;
-  readonly stderr: string;
-}
-
 /** One fresh process compiling (and running) `file` with the fast tier, the engine told `env`. */
-function compileOnce(file: string, env: Record<string, string>): Compiled {
+function compileOnce(file: string, what: string, env: Record<string, string>): { compileMs: number; stderr: string } {
   const r = spawnSync(BUN, [join(ROOT, "chapters/10-faster-code/main.ts"), file, "--stats=json"], {
     cwd: ROOT,
-    env: { ...process.env, DO_NOT_TRACK: "1", NYC_BUN: "0", ...env },
+    env: { ...engineAsItComes(), DO_NOT_TRACK: "1", NYC_BUN: "0", JIT_TRACE: "0", ...env },
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
     maxBuffer: 1 << 26,
     timeout: 60_000,
   });
-  // JSC's reports come from its compiler threads, and may break into the line --stats writes.
-  const json = /\{"tier":[^\n]*\}/.exec(r.stderr)?.[0];
-  if (r.status !== 0 || json === undefined) throw new EngineFiguresError(`the fast tier failed on ${file}: ${r.stderr.trim().split("\n").at(-1) ?? r.error?.message}`);
-  return { compileMs: (JSON.parse(json) as { compileMs: number }).compileMs, stderr: r.stderr };
+  const { compileMs } = statsJson(r.stderr);
+  if (r.status !== 0 || compileMs === undefined) {
+    const why = r.error?.message ?? (r.signal !== null ? `killed by ${r.signal}` : lastError(r.stderr));
+    throw new EngineFiguresError(`the fast tier failed to compile ${what}: ${why}`);
+  }
+  return { compileMs, stderr: r.stderr };
+}
+
+/** This process's environment without the engine's options, which would change what is measured. */
+function engineAsItComes(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("BUN_JSC_")) env[k] = v;
+  return env;
 }
 
 const NO_FTL = { BUN_JSC_useFTLJIT: "0" };
@@ -76,18 +79,22 @@ export function engineFigures(runs: number, kib: number): Record<string, string 
   const dir = mkdtempSync(join(tmpdir(), "engine-figures-"));
   try {
     const file = join(dir, "loops.b");
+    const program = `${kib} KiB of generated loops`;
     writeFileSync(file, loopsProgram(kib * 1024));
     const asComes: number[] = [];
     const noFtl: number[] = [];
     for (let i = 0; i < runs; i++) {
-      asComes.push(compileOnce(file, {}).compileMs);
-      noFtl.push(compileOnce(file, NO_FTL).compileMs);
+      asComes.push(compileOnce(file, program, {}).compileMs);
+      noFtl.push(compileOnce(file, program, NO_FTL).compileMs);
     }
-    const reported = compileOnce(file, REPORTS);
+    const reported = compileOnce(file, program, REPORTS);
     const engine = engineCompiles(reported.stderr);
+    if (engine.dfg.count + engine.ftl.count === 0) {
+      throw new EngineFiguresError("JavaScriptCore printed no reports of its compiles: this Bun does not honour BUN_JSC_reportDFGCompileTimes");
+    }
     const compile = median(asComes);
     return {
-      program: `${kib} KiB of generated loops`,
+      program,
       runs,
       cores: availableParallelism(),
       compile: time(compile),

@@ -85,15 +85,16 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
 /**
  * A program's LIR for a twin, a piece at a time (chapter 10's pieces): lowered (any depth, when
  * `deep`), then given to `passes`, if any, each piece after the first beginning midway. The twin's
- * compile then holds one piece's LIR at a time, as the fast tier's does; a piece's LIR is garbage
- * once its code is made, and is collected as the pass manager collects a pass's input (collect.ts).
+ * compile then holds one piece's LIR at a time, as the fast tier's does: the pieces before the one
+ * being lowered to code are garbage, and are collected as the pass manager collects a pass's input
+ * (collect.ts).
  */
 function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep = false): Generator<Lir> {
   let index = 0;
   for (const piece of piecesOf(program)) {
     const lowered = lowerPiece(piece, index++, deep ? { maxNesting: Infinity } : {});
     yield passes === null ? lowered : passes(lowered);
-    collectIfGrown(); // the piece just lowered to code
+    collectIfGrown(); // the pieces before this one
   }
 }
 
