@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parse } from "../chapters/06-interpreter/parser.ts";
+import { DEFAULT_TAPE_LIMIT } from "../chapters/06-interpreter/semantics.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
@@ -184,7 +185,9 @@ async function gccRunner(p: BfProgram, o: BfBenchOptions): Promise<Runner> {
     renameSync(`${meta}.${process.pid}`, meta);
   }
   const { compileMs } = JSON.parse(readFileSync(meta, "utf8")) as { compileMs: number };
-  return { column: "gcc", argv: [binary, String(p.tapeSize ?? 30000), "-1"], compileMs, note: null };
+  // The tiers' tape grows, up to DEFAULT_TAPE_LIMIT cells; the C program's cannot, so it gets them all
+  // at once (calloc's pages cost nothing until they are touched).
+  return { column: "gcc", argv: [binary, String(p.tapeSize ?? DEFAULT_TAPE_LIMIT), "-1"], compileMs, note: null };
 }
 // #endregion gcc
 
