@@ -500,9 +500,12 @@ export function emitCellInputRoutine(a: Asm, x: Exits, imports: IoImports): void
 // #endregion input
 
 // #region generate
-/** The machine code of a (verified) LIR program, with `imports` as the addresses of write and read. */
-export function lirToX86(lir: Lir, imports: IoImports): X86Code {
-  return new X86Lowering(imports).generate(lir);
+/**
+ * The machine code of a (verified) LIR program, with `imports` as the addresses of write and read,
+ * assembled into `a` (which keeps a listing unless made without one).
+ */
+export function lirToX86(lir: Lir, imports: IoImports, a: Asm = new Asm()): X86Code {
+  return new X86Lowering(imports, a).generate(lir);
 }
 // #endregion generate
 

@@ -7,6 +7,7 @@
 // A file ending in .lir is LIR text: it is parsed, verified, and printed back or run.
 import { readFileSync } from "node:fs";
 import { runMain } from "../../shared/main.ts";
+import { Asm } from "../05-control-flow/labels.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { fdSink } from "../06-interpreter/write-all.ts";
@@ -56,7 +57,7 @@ function run(name: string, source: string, inv: LirInvocation, report: (line: st
     const lir = name.endsWith(".lir") ? parseLir(source, { maxNesting: Infinity }) : lower(parse(source), { maxNesting: Infinity });
     verify(lir);
     if (inv.emit === "asm" || inv.emit === "hex") {
-      const code = lirToX86(lir, libcIo());
+      const code = lirToX86(lir, libcIo(), new Asm({ listing: inv.emit === "asm" })); // bytes need no listing
       console.log(inv.emit === "hex" ? hexDump(code.asm.finish()) : flags.own ? ownListing(code) : gnuListing(code.asm));
       return true;
     }

@@ -5,7 +5,7 @@
 // that can only run once is an `if`. And `out` calls a routine, because big programs have thousands.
 import { byte, mem, qword } from "../04-encoder/operands.ts";
 import { al, eax, ecx, esi, rax, rdi, rdx, rsp } from "../04-encoder/registers.ts";
-import type { Asm, Label } from "../05-control-flow/labels.ts";
+import { Asm, type Label } from "../05-control-flow/labels.ts";
 import { CTX, type IoImports } from "../07-template-jit/context.ts";
 import { LIR_REG, LIR_X86_RULES, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rules } from "../08-lir/codegen-x86.ts";
 import { isBalanced, type Lir, type Op, type OpTypes } from "../08-lir/lir.ts";
@@ -166,7 +166,7 @@ function stridedScan(l: X86Lowering, op: ScanOp): void {
 }
 // #endregion strided-scan
 
-/** The machine code of optimized LIR. */
-export function optToX86(lir: Lir, imports: ScanImports): X86Code {
-  return new OptLowering(imports).generate(lir);
+/** The machine code of optimized LIR, assembled into `a` (which keeps a listing unless made without one). */
+export function optToX86(lir: Lir, imports: ScanImports, a: Asm = new Asm()): X86Code {
+  return new OptLowering(imports, a).generate(lir);
 }

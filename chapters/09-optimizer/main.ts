@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
+import { Asm } from "../05-control-flow/labels.ts";
 import { BrainfuckError } from "../06-interpreter/errors.ts";
 import { interpret } from "../06-interpreter/interpreter.ts";
 import { parse, type Program } from "../06-interpreter/parser.ts";
@@ -66,7 +67,7 @@ function emit(source: string, inv: LirInvocation, o: Options, report: (line: str
     if (inv.stats) report(formatStats(stats));
     return void process.stdout.write(print(lir, { positions: inv.positions }));
   }
-  const code = machineCode(program, o);
+  const code = machineCode(program, o, inv.emit === "asm");
   if (inv.emit === "hex") return console.log(hexDump(code.asm.finish()));
   // Chapter 7's code has no "own" part to show apart: a template JIT's program is all templates.
   console.log(o.own && "own" in code ? ownListing(code) : gnuListing(code.asm));
@@ -75,16 +76,18 @@ function emit(source: string, inv: LirInvocation, o: Options, report: (line: str
 const NO_MACHINE_CODE = "the interpreter makes no machine code: --emit=asm and --emit=hex need --tier template, lir or opt";
 
 /** The code `o.tier` makes of `program`, without loading it: only libc's addresses are needed. */
-function machineCode(program: Program, o: Options): X86Code | Generated {
+/** The tier's machine code, assembled with a listing only when `listing` asks for one (bytes need none). */
+function machineCode(program: Program, o: Options, listing: boolean): X86Code | Generated {
+  const a = new Asm({ listing });
   switch (o.tier) {
     case "interp":
       throw new CliError(NO_MACHINE_CODE, USAGE);
     case "template":
-      return generate(program, libcIo());
+      return generate(program, libcIo(), a);
     case "lir":
-      return lirToX86(lower(program, { maxNesting: Infinity }), libcIo()); // chapter 8's stages take any depth
+      return lirToX86(lower(program, { maxNesting: Infinity }), libcIo(), a); // chapter 8's stages take any depth
     case "opt":
-      return optToX86(optimize(lower(program), { passes: o.passes }).lir, libcScanIo());
+      return optToX86(optimize(lower(program), { passes: o.passes }).lir, libcScanIo(), a);
   }
 }
 // #endregion emit

@@ -134,8 +134,10 @@ function emit(source: string, inv: LirInvocation, o: Options, own = false): void
     // The whole program's LIR, optimized as one piece; the code below is what runs, made a piece at a time.
     return void process.stdout.write(print(inv.emit === "lir" ? lowered : fastOptimize(lowered), { positions: inv.positions }));
   }
-  const code = fastCode(() => fastPieces(program, o.fast.piece), o.fast);
-  console.log(inv.emit === "hex" ? hexDump(code.asm.finish()) : sourceListing(code, own));
+  // Bytes need no listing (a listing keeps every instruction's operands: for a big program, gigabytes).
+  const hex = inv.emit === "hex";
+  const code = fastCode(() => fastPieces(program, o.fast.piece), hex ? { ...o.fast, listing: false } : o.fast);
+  console.log(hex ? hexDump(code.asm.finish()) : sourceListing(code, own));
 }
 // #endregion emit
 
