@@ -95,6 +95,14 @@ describe("a whole program", () => {
     expect(hex(gnuBytes(gnuListing(asm)))).toBe(hex(asm.finish()));
   });
 
+  test("assembled into an Asm made without a listing (as --emit=hex does): the same bytes, and no listing kept", () => {
+    const a = new Asm({ listing: false });
+    const code = lirToX86(lower(parse(program)), IMPORTS, a);
+    expect(code.asm).toBe(a);
+    expect(a.keepsListing).toBe(false);
+    expect(hex(a.finish())).toBe(hex(lirToX86(lower(parse(program)), IMPORTS).asm.finish()));
+  });
+
   test("the backend trusts the verifier, so it runs it: unchecked LIR is refused", () => {
     expect(() => lirToX86(parseLir("set [1] 0"), IMPORTS)).toThrow(LirVerifyError);
   });

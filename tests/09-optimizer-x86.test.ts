@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { hasGnuAs } from "../chapters/02-first-bytes/gnu-as.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
+import { Asm } from "../chapters/05-control-flow/labels.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
@@ -139,6 +140,14 @@ describe("what the idioms become", () => {
       ["put_byte:", "mov byte ptr [r15], al", "inc r15", "cmp r15, qword ptr [r14+32]", "jae put_flush", "ret", "put_flush:", "sub rsp, 8", "call flush"].join("\n"),
     );
     expect(gnuListing(optToX86(optimize(lower(parse(",[-]"))).lir, IMPORTS).asm)).not.toContain("put_byte");
+  });
+
+  test("assembled into an Asm made without a listing (as --emit=hex does): the same bytes, and no listing kept", () => {
+    const lir = () => optimize(lower(parse(",[->+<]>[-<++>]<."))).lir;
+    const a = new Asm({ listing: false });
+    expect(optToX86(lir(), IMPORTS, a).asm).toBe(a);
+    expect(a.keepsListing).toBe(false);
+    expect(a.finish()).toEqual(optToX86(lir(), IMPORTS).asm.finish());
   });
 
   test("a loop whose balanced body ends by zeroing its cell runs once at most: it is an if", () => {

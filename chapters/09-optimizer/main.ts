@@ -75,8 +75,10 @@ function emit(source: string, inv: LirInvocation, o: Options, report: (line: str
 
 const NO_MACHINE_CODE = "the interpreter makes no machine code: --emit=asm and --emit=hex need --tier template, lir or opt";
 
-/** The code `o.tier` makes of `program`, without loading it: only libc's addresses are needed. */
-/** The tier's machine code, assembled with a listing only when `listing` asks for one (bytes need none). */
+/**
+ * The code `o.tier` makes of `program`, without loading it (only libc's addresses are needed), with a
+ * listing only when `listing` asks for one: bytes need none.
+ */
 function machineCode(program: Program, o: Options, listing: boolean): X86Code | Generated {
   const a = new Asm({ listing });
   switch (o.tier) {

@@ -60,7 +60,7 @@ function compileOnce(file: string, what: string, env: Record<string, string>): {
   const { compileMs } = statsJson(r.stderr);
   if (r.status !== 0 || compileMs === undefined) {
     const why = r.error?.message ?? (r.signal !== null ? `killed by ${r.signal}` : lastError(r.stderr));
-    throw new EngineFiguresError(`the fast tier failed to compile ${what}: ${why}`);
+    throw new EngineFiguresError(`the fast tier failed on ${what}: ${why}`);
   }
   return { compileMs, stderr: r.stderr };
 }

@@ -67,8 +67,9 @@ export interface FuelSite {
 /**
  * The fuel sites of one program, their out-of-line stubs, and the routine that hands out slices:
  * the hooks a code generator calls at each loop test, and after its code. A program has a site for
- * every loop test, a million in a big one, so each is a few numbers in columns indexed by its number
- * (where it stands, the cell it tests, where its code resumes) and the label of its stub, not objects.
+ * every loop test, and a big program has many, so each is a few numbers in columns indexed by its
+ * number (where it stands, the cell it tests, where its code resumes) and the label of its stub,
+ * not objects.
  */
 export class Fuel implements GeneratorHooks {
   /** Each site's `[` or `]`: its offset, line and column. */
