@@ -2,7 +2,7 @@
 // --check fails the run when chapters/ is under the line threshold (CI runs it this way via npm test).
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { closingLine, parseCounts } from "../test-report.ts";
+import { closingLine, outcomes, parseCounts } from "../test-report.ts";
 
 const LINE_THRESHOLD = 90;
 const root = resolve(import.meta.dir, "../..");
@@ -45,4 +45,6 @@ if (check) {
   }
 }
 console.log(closingLine(parseCounts(stderr)));
+// The failures again, last, where a log's tail shows them (the coverage table comes after bun's own list).
+for (const name of outcomes(stderr).failed) console.log(`failed: ${name}`);
 process.exit(code);

@@ -2,7 +2,7 @@
 // full (its source line, the error, expected and actual), and what it means, when that can be told
 // from the text: a function not written yet, or machine code that differs from the expected bytes.
 import { explainBytes, parseHexBytes } from "./machine-code.ts";
-import { SUMMARY } from "./run-tests.ts";
+import { SUMMARY } from "../test-report.ts";
 
 export interface FailedTest {
   /** "tests/01-pages.test.ts", when bun named the file. */

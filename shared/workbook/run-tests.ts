@@ -2,7 +2,7 @@
 // what happened to each test from bun's report.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseCounts, type TestCounts } from "../test-report.ts";
+import { outcomes, parseCounts, type TestCounts } from "../test-report.ts";
 import { ROOT } from "./layout.ts";
 
 export interface TestRun {
@@ -53,21 +53,4 @@ export async function runTests(files: readonly string[], opts: RunOptions = {}):
   const exitCode = await proc.exited;
   const output = stdout + stderr;
   return { files, exitCode, output, counts: parseCounts(output), ...outcomes(output), durationMs: performance.now() - started };
-}
-
-/** The line before bun's closing list of the failures: "3 tests failed:". */
-export const SUMMARY = /^\d+ tests? failed:$/;
-
-/** The tests bun reported, by outcome: its "(pass) name [1.2ms]" lines. */
-export function outcomes(output: string): { passed: string[]; failed: string[]; skipped: string[] } {
-  const passed: string[] = [];
-  const failed: string[] = [];
-  const skipped: string[] = [];
-  for (const line of output.split("\n")) {
-    if (SUMMARY.test(line)) break; // bun lists the failures again at the end
-    const m = /^\((pass|fail|skip|todo)\) (.*?)(?: \[[\d.]+m?s\])?$/.exec(line);
-    if (!m) continue;
-    (m[1] === "pass" ? passed : m[1] === "fail" ? failed : skipped).push(m[2]!);
-  }
-  return { passed, failed, skipped };
 }
