@@ -59,34 +59,40 @@ const CLOSE_BRACKET = "]".charCodeAt(0);
  * with an explicit stack, not by recursion, so nesting depth is limited only by memory.
  */
 export function parse(source: string): Program {
-  // Room for every character to be a command; trimmed to the count at the end.
-  const chars = new Uint8Array(source.length);
-  const offsets = new Uint32Array(source.length);
-  const match = new Int32Array(source.length);
+  // The commands are counted first, so that each array is made once, at its size: on a program of
+  // megabytes, memory touched for the first time costs as much as the loop that fills it.
+  let n = 0;
+  for (let offset = 0; offset < source.length; offset++) {
+    const c = source.charCodeAt(offset);
+    if (c < IS_COMMAND.length && IS_COMMAND[c]) n++;
+  }
+  const chars = new Uint8Array(n);
+  const offsets = new Uint32Array(n);
+  const match = new Int32Array(n);
   const open: number[] = []; // indices of the `[` not closed yet
   let depth = 0;
   const posAt = (offset: number) => new LineIndex(source).pos(offset); // for an error only
-  let n = 0;
+  let i = 0;
   for (let offset = 0; offset < source.length; offset++) {
     // Character codes, not one-character strings: this loop sees every character of the source.
     const c = source.charCodeAt(offset);
     if (c >= IS_COMMAND.length || !IS_COMMAND[c]) continue;
-    chars[n] = c;
-    offsets[n] = offset;
-    match[n] = -1;
+    chars[i] = c;
+    offsets[i] = offset;
+    match[i] = -1;
     if (c === OPEN_BRACKET) {
-      open.push(n);
+      open.push(i);
       if (open.length > depth) depth = open.length;
     } else if (c === CLOSE_BRACKET) {
       const partner = open.pop();
       if (partner === undefined) throw new BrainfuckSyntaxError(posAt(offset), "]");
-      match[partner] = n;
-      match[n] = partner;
+      match[partner] = i;
+      match[i] = partner;
     }
-    n++;
+    i++;
   }
   if (open.length > 0) throw new BrainfuckSyntaxError(posAt(offsets[open[0]!]!), "[", open.length - 1);
-  const commands = new TextDecoder("latin1").decode(chars.subarray(0, n)); // the commands are ASCII
-  return new Program(source, commands, offsets.slice(0, n), match.slice(0, n), depth);
+  const commands = new TextDecoder("latin1").decode(chars); // the commands are ASCII
+  return new Program(source, commands, offsets, match, depth);
 }
 // #endregion
