@@ -84,6 +84,8 @@ export interface MemoryRow {
   /** Peak resident set in bytes; null when the child was killed before it ended. */
   readonly peak: number | null;
   readonly seconds: number;
+  /** CPU time the kernel spent for the child, in seconds (most of it handing it fresh pages); null if unknown. */
+  readonly systemSeconds: number | null;
   /** "ok", "exit N" (the program's own error, say off the tape), "killed: over cap", "killed: timeout". */
   readonly status: string;
 }
@@ -122,9 +124,11 @@ async function measure(tier: TierEntry, kind: MemoryRow["kind"], file: string, b
   await child.exited;
   clearInterval(watch);
   const seconds = (performance.now() - started) / 1000;
-  const peak = child.resourceUsage()?.maxRSS ?? null;
+  const usage = child.resourceUsage();
+  const peak = usage?.maxRSS ?? null;
+  const systemSeconds = usage === undefined ? null : Number(usage.cpuTime.system) / 1e6;
   const status = killed ?? (child.exitCode === 0 ? "ok" : `exit ${child.exitCode ?? child.signalCode}: ${stderr.trim().split("\n")[0]?.slice(0, 60) ?? ""}`);
-  return { tier: tier.name, kind, bytes, peak: killed === null ? peak : null, seconds, status };
+  return { tier: tier.name, kind, bytes, peak: killed === null ? peak : null, seconds, systemSeconds, status };
 }
 
 /**
@@ -183,10 +187,11 @@ export function formatRow(row: MemoryRow, base: number | null): string {
   const peak = row.peak === null ? "-" : (row.peak / MB).toFixed(0);
   const perByte = row.kind === "base" || row.peak === null || base === null ? "" : ((row.peak - base) / row.bytes).toFixed(0);
   const size = row.kind === "base" ? "1 B" : `${(row.bytes / MB).toFixed(2)} MB`;
-  return [row.tier.padEnd(16), row.kind.padEnd(9), size.padStart(9), peak.padStart(8), perByte.padStart(9), row.seconds.toFixed(1).padStart(7), "  " + row.status].join(" ");
+  const sys = row.systemSeconds === null ? "-" : row.systemSeconds.toFixed(1);
+  return [row.tier.padEnd(16), row.kind.padEnd(9), size.padStart(9), peak.padStart(8), perByte.padStart(9), row.seconds.toFixed(1).padStart(7), sys.padStart(6), "  " + row.status].join(" ");
 }
 
-export const HEADER = ["tier".padEnd(16), "program".padEnd(9), "size".padStart(9), "peak MB".padStart(8), "B/src B".padStart(9), "time s".padStart(7), "  status"].join(" ");
+export const HEADER = ["tier".padEnd(16), "program".padEnd(9), "size".padStart(9), "peak MB".padStart(8), "B/src B".padStart(9), "time s".padStart(7), "sys s".padStart(6), "  status"].join(" ");
 
 function list(value: string | undefined, fallback: readonly string[]): string[] {
   return value === undefined ? [...fallback] : value.split(",").map((s) => s.trim()).filter((s) => s !== "");

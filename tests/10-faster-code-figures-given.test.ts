@@ -50,4 +50,10 @@ describe("chapter 10's figures", () => {
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("--runs must be a whole number of processes, 1 or more, not '0'");
   });
+
+  test("page-figures.ts refuses a size it cannot use, before it compiles anything", async () => {
+    const r = await runBun("chapters/10-faster-code/page-figures.ts", ["--kib", "0"], { env: { JIT_TRACE: "0" } });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain("--kib must be a whole number of KiB, 1 or more, not '0'");
+  });
 });

@@ -12,17 +12,17 @@ const README = readFileSync(resolve(ROOT, "chapters/10-faster-code/README.md"), 
 
 describe("chapter 10's figures", () => {
   test("figures.ts --budget 0 prints every figure the prose quotes, without the classic programs", async () => {
-    // The README has two figures runs, fast and engine (the test below), and quotes them outside
-    // inline code (where a figure is shown as written, not quoted).
+    // The README has three figures runs, fast, engine and pages (the tests below), and quotes them
+    // outside inline code (where a figure is shown as written, not quoted).
     const runs = parseDirectives(README).filter((d) => d.kind === "run" && d.figures !== null);
-    expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast", "engine"]);
+    expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast", "engine", "pages"]);
     expect(README.match(/`[^`\n]*\{\{[^`\n]*`/g) ?? []).toEqual([]);
     const r = await runBun("chapters/10-faster-code/figures.ts", ["--budget", "0"], { timeoutMs: 170_000, env: { [CLASSIC_ENV]: emptyClassicDir(), JIT_TRACE: "0" } });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     const printed = parseFigures(r.stdout, "figures.ts");
     const quoted = [...README.matchAll(FIGURE_REF)].map((m) => ({ ref: m[0], set: m[1]!, key: m[2]! }));
-    expect(quoted.filter((q) => q.set !== "fast" && q.set !== "engine").map((q) => q.ref)).toEqual([]);
+    expect(quoted.filter((q) => !["fast", "engine", "pages"].includes(q.set)).map((q) => q.ref)).toEqual([]);
     expect(quoted.filter((q) => q.set === "fast" && printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
     // The linear-loop pass is what nest is for: without it nest is many times slower.
     expect(printed.nest_speedup).toMatch(/^\d+(\.\d+)?×$/);
@@ -37,5 +37,17 @@ describe("chapter 10's figures", () => {
     expect(quoted.length).toBeGreaterThan(0);
     expect(quoted.filter((q) => printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
     expect(printed.program).toBe("4 KiB of generated loops");
+  }, 70_000);
+
+  test("page-figures.ts prints every page figure the prose quotes", async () => {
+    const r = await runBun("chapters/10-faster-code/page-figures.ts", ["--kib", "16"], { timeoutMs: 60_000, env: { JIT_TRACE: "0" } });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    const printed = parseFigures(r.stdout, "page-figures.ts");
+    const quoted = [...README.matchAll(FIGURE_REF)].filter((m) => m[1] === "pages").map((m) => ({ ref: m[0], key: m[2]! }));
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(quoted.filter((q) => printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
+    expect(printed.program).toBe("16 KiB of generated loops");
+    expect(printed.faults).toMatch(/^[\d,]+$/);
   }, 70_000);
 });
