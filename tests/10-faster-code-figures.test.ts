@@ -29,25 +29,25 @@ describe("chapter 10's figures", () => {
   }, 180_000);
 
   test("engine-figures.ts prints every engine figure the prose quotes", async () => {
-    const r = await runBun("chapters/10-faster-code/engine-figures.ts", ["--runs", "1", "--kib", "4"], { timeoutMs: 60_000, env: { JIT_TRACE: "0" } });
-    expect(r.stderr).toBe("");
-    expect(r.exitCode).toBe(0);
-    const printed = parseFigures(r.stdout, "engine-figures.ts");
-    const quoted = [...README.matchAll(FIGURE_REF)].filter((m) => m[1] === "engine").map((m) => ({ ref: m[0], key: m[2]! }));
-    expect(quoted.length).toBeGreaterThan(0);
-    expect(quoted.filter((q) => printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
+    const printed = await printsEveryQuoted("engine-figures.ts", ["--runs", "1", "--kib", "4"], "engine");
     expect(printed.program).toBe("4 KiB of generated loops");
   }, 70_000);
 
   test("page-figures.ts prints every page figure the prose quotes", async () => {
-    const r = await runBun("chapters/10-faster-code/page-figures.ts", ["--kib", "16"], { timeoutMs: 60_000, env: { JIT_TRACE: "0" } });
-    expect(r.stderr).toBe("");
-    expect(r.exitCode).toBe(0);
-    const printed = parseFigures(r.stdout, "page-figures.ts");
-    const quoted = [...README.matchAll(FIGURE_REF)].filter((m) => m[1] === "pages").map((m) => ({ ref: m[0], key: m[2]! }));
-    expect(quoted.length).toBeGreaterThan(0);
-    expect(quoted.filter((q) => printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
+    const printed = await printsEveryQuoted("page-figures.ts", ["--kib", "16"], "pages");
     expect(printed.program).toBe("16 KiB of generated loops");
     expect(printed.faults).toMatch(/^[\d,]+$/);
   }, 70_000);
 });
+
+/** Runs one of the chapter's figure scripts, checks it prints every {{set.key}} the README quotes, and returns what it printed. */
+async function printsEveryQuoted(script: string, args: string[], set: string): Promise<Record<string, string>> {
+  const r = await runBun(`chapters/10-faster-code/${script}`, args, { timeoutMs: 60_000, env: { JIT_TRACE: "0" } });
+  expect(r.stderr).toBe("");
+  expect(r.exitCode).toBe(0);
+  const printed = parseFigures(r.stdout, script);
+  const quoted = [...README.matchAll(FIGURE_REF)].filter((m) => m[1] === set);
+  expect(quoted.length).toBeGreaterThan(0);
+  expect(quoted.filter((m) => printed[m[2]!] === undefined).map((m) => m[0])).toEqual([]);
+  return printed;
+}
