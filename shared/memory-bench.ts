@@ -2,7 +2,8 @@
 // of source. Each tier runs in a child process of its own main, so that one tier's garbage is not
 // another's; the child's peak RSS comes from the kernel (rusage), and a child that grows past --cap or
 // runs past --timeout is killed and shown as such. The base row is the same main on a one-command
-// program: what Bun and the tier's modules cost before the program's size counts.
+// program: what Bun and the tier's modules cost before the program's size counts. Beside the peak:
+// the child's time, and the part of it the kernel's clock charges to the kernel (sys s).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,7 +15,8 @@ import { commandTiers, type TierEntry } from "./tiers.ts";
 const USAGE = `npm run bench -- memory [--sizes MB,...] [--tiers a,b,...] [--kinds straight,loops] [--cap MB] [--timeout S]
 
 Peak resident memory of each tier on generated programs, one child process per tier and program:
-megabytes, and bytes per source byte above the tier's base (the same main on a one-command program).
+megabytes, and bytes per source byte above the tier's base (the same main on a one-command program);
+then each child's time, and the kernel's part of its CPU time (sys s).
 
   --sizes MB,...     program sizes in megabytes of source (default 1; 0.05 is 50 kB)
   --tiers a,b,...    the tiers to measure (default: every tier a main runs)
@@ -84,7 +86,7 @@ export interface MemoryRow {
   /** Peak resident set in bytes; null when the child was killed before it ended. */
   readonly peak: number | null;
   readonly seconds: number;
-  /** CPU time the kernel spent for the child, in seconds (most of it handing it fresh pages); null if unknown. */
+  /** CPU time the kernel spent for the child, in seconds; null if unknown. */
   readonly systemSeconds: number | null;
   /** "ok", "exit N" (the program's own error, say off the tape), "killed: over cap", "killed: timeout". */
   readonly status: string;

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
 import { engineCompiles } from "../chapters/10-faster-code/engine-figures.ts";
+import { shareWords, threadFaults } from "../chapters/10-faster-code/page-figures.ts";
 import { figures, nestSource, percent, sweepSource, time, times, type Measured } from "../chapters/10-faster-code/figures.ts";
 
 describe("chapter 10's figures", () => {
@@ -55,5 +56,13 @@ describe("chapter 10's figures", () => {
     const r = await runBun("chapters/10-faster-code/page-figures.ts", ["--kib", "0"], { env: { JIT_TRACE: "0" } });
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toContain("--kib must be a whole number of KiB, 1 or more, not '0'");
+  });
+
+  test("a thread's page faults are counted, and the share of a compile they take is put in words", () => {
+    const before = threadFaults();
+    const fresh = new Uint8Array(8 * 2 ** 20);
+    for (let i = 0; i < fresh.length; i += 4096) fresh[i] = 1;
+    expect(threadFaults()).toBeGreaterThan(before);
+    expect([shareWords(40), shareWords(10), shareWords(3)]).toEqual(["a large part of the compile", "a noticeable part of the compile", "a small part of the compile"]);
   });
 });

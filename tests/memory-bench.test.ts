@@ -21,6 +21,7 @@ test("npm run bench -- memory prints one row per tier and program, with the base
   expect(lines.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["interp base", "interp straight", "interp loops", "opt base", "opt straight", "opt loops"]);
   for (const l of lines) expect(l).toMatch(/\bok$/);
   expect(r.stdout).toContain("B/src B");
+  expect(r.stdout).toContain("sys s");
 }, 60_000);
 
 test("a tier no main runs is refused with the list of tiers", async () => {

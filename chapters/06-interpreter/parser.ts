@@ -49,6 +49,7 @@ export class Program {
 /** IS_COMMAND[c] is 1 when the character with code c is a command. */
 const IS_COMMAND = new Uint8Array(128);
 for (const ch of "+-<>.,[]") IS_COMMAND[ch.charCodeAt(0)] = 1;
+const isCommand = (c: number): boolean => c < IS_COMMAND.length && IS_COMMAND[c] === 1;
 const OPEN_BRACKET = "[".charCodeAt(0);
 const CLOSE_BRACKET = "]".charCodeAt(0);
 
@@ -59,13 +60,9 @@ const CLOSE_BRACKET = "]".charCodeAt(0);
  * with an explicit stack, not by recursion, so nesting depth is limited only by memory.
  */
 export function parse(source: string): Program {
-  // The commands are counted first, so that each array is made once, at its size: on a program of
-  // megabytes, memory touched for the first time costs as much as the loop that fills it.
+  // Counted first, so that each array is made once, at its size, with no copy to trim it.
   let n = 0;
-  for (let offset = 0; offset < source.length; offset++) {
-    const c = source.charCodeAt(offset);
-    if (c < IS_COMMAND.length && IS_COMMAND[c]) n++;
-  }
+  for (let offset = 0; offset < source.length; offset++) if (isCommand(source.charCodeAt(offset))) n++;
   const chars = new Uint8Array(n);
   const offsets = new Uint32Array(n);
   const match = new Int32Array(n);
@@ -76,7 +73,7 @@ export function parse(source: string): Program {
   for (let offset = 0; offset < source.length; offset++) {
     // Character codes, not one-character strings: this loop sees every character of the source.
     const c = source.charCodeAt(offset);
-    if (c >= IS_COMMAND.length || !IS_COMMAND[c]) continue;
+    if (!isCommand(c)) continue;
     chars[i] = c;
     offsets[i] = offset;
     match[i] = -1;

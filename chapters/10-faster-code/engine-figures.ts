@@ -15,7 +15,7 @@ import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
 import { loopsProgram } from "../../shared/memory-bench.ts";
 import { lastError, median, statsJson, withoutStats } from "../../shared/bf-bench.ts";
-import { percent, time } from "./figures.ts";
+import { loopsName, percent, time } from "./figures.ts";
 
 export class EngineFiguresError extends Error {
   override name = "EngineFiguresError";
@@ -79,7 +79,7 @@ export function engineFigures(runs: number, kib: number): Record<string, string 
   const dir = mkdtempSync(join(tmpdir(), "engine-figures-"));
   try {
     const file = join(dir, "loops.b");
-    const program = `${kib} KiB of generated loops`;
+    const program = loopsName(kib);
     writeFileSync(file, loopsProgram(kib * 1024));
     const asComes: number[] = [];
     const noFtl: number[] = [];

@@ -282,6 +282,11 @@ export function percent(base: number, other: number): string {
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 // #endregion format
 
+/** How the prose names a program of shared/memory-bench.ts's generated loops, `k` KiB long. */
+export function loopsName(k: number): string {
+  return `${k} KiB of generated loops`;
+}
+
 /** The figures, keyed for the prose: NAME + variant (ms), ratios, code sizes, the compile. */
 export function figures(measured: readonly Measured[], compile: CompileFigures, gcc: boolean): Record<string, string | number> {
   const quoted = measured.filter((m) => !CLASSIC_PROGRAMS.includes(m.program));

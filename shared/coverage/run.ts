@@ -45,6 +45,9 @@ if (check) {
   }
 }
 console.log(closingLine(parseCounts(stderr)));
-// The failures again, last, where a log's tail shows them (the coverage table comes after bun's own list).
-for (const name of outcomes(stderr).failed) console.log(`failed: ${name}`);
+// The failures again, last, where a log's tail shows them (the coverage table comes after bun's own
+// list): the first few, so that the closing line stays in the tail too.
+const failed = outcomes(stderr).failed;
+for (const name of failed.slice(0, 20)) console.log(`failed: ${name}`);
+if (failed.length > 20) console.log(`failed: and ${failed.length - 20} more (bun's list above has them all)`);
 process.exit(code);
