@@ -20,7 +20,8 @@ then each child's time, and the kernel's part of its CPU time (sys s).
 
   --sizes MB,...     program sizes in megabytes of source (default 1; 0.05 is 50 kB)
   --tiers a,b,...    the tiers to measure (default: every tier a main runs)
-  --kinds k,...      straight: no loops; loops: random shallow loops that halt (default both)
+  --kinds k,...      straight: no loops; loops: random shallow loops that halt; one-loop: the
+                     same inside one loop that runs once (default all three)
   --cap MB           kill a child whose resident memory passes this (default 3000)
   --timeout S        kill a child that runs longer than this (default 120)
   -h, --help         this text`;
@@ -76,7 +77,15 @@ export function loopsProgram(bytes: number, seed = 1): string {
   return out.join("");
 }
 
-const KINDS = { straight: straightProgram, loops: loopsProgram } as const;
+/**
+ * loopsProgram's program inside one loop that runs once (the `+[` before, and a `[-]]` after that
+ * clears the cell it ends on): a program whose top level is a single loop, as big as the program.
+ */
+export function oneLoopProgram(bytes: number, seed = 1): string {
+  return `+[${loopsProgram(bytes - 6, seed)}[-]]`;
+}
+
+const KINDS = { straight: straightProgram, loops: loopsProgram, "one-loop": oneLoopProgram } as const;
 type Kind = keyof typeof KINDS;
 
 export interface MemoryRow {
@@ -146,7 +155,7 @@ function writeProgram(kind: Kind, bytes: number, file: string): void {
 
 if (import.meta.main) {
   const [flag, kind, bytes, file] = process.argv.slice(2);
-  if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!)) throw new UsageError("usage: bun shared/memory-bench.ts --write straight|loops BYTES FILE (the bench's own helper: run npm run bench -- memory)");
+  if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!)) throw new UsageError(`usage: bun shared/memory-bench.ts --write ${Object.keys(KINDS).join("|")} BYTES FILE (the bench's own helper: run npm run bench -- memory)`);
   writeFileSync(file, KINDS[kind as Kind](Number(bytes)));
 }
 

@@ -7,13 +7,21 @@ import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { fastCode, fastPieces, fastTier } from "../chapters/10-faster-code/jit.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
-import { cuts, PIECE, piecesOf } from "../chapters/10-faster-code/pieces.ts";
+import { cuts, PIECE, partsOf, piecesOf } from "../chapters/10-faster-code/pieces.ts";
+import type { LoopEdge } from "../chapters/08-lir/codegen-x86.ts";
+import type { Lir } from "../chapters/08-lir/lir.ts";
 import { TINY_PIECES } from "./support/fast-pieces.ts";
 import { againstInterpreter, programsSuite } from "./support/native-suites.ts";
 
 setDefaultTimeout(120_000);
 
 const cutsOf = (bf: string, size: number) => cuts(parse(bf), size);
+
+/** A part that is LIR (a test that knows it is). */
+function lirOf(part: Lir | LoopEdge): Lir {
+  if ("edge" in part) throw new Error(`a loop's edge, not LIR: ${part.edge}`);
+  return part;
+}
 
 describe("cuts", () => {
   test.each([
@@ -34,13 +42,43 @@ describe("cuts", () => {
   });
 });
 
+describe("partsOf: a loop bigger than a piece is opened, its body cut, and closed", () => {
+  /** The parts, as their commands, and the loops' edges as "open 3:1" (the loop's [ ) and "close". */
+  const partsAt = (bf: string, size: number) => {
+    const program = parse(bf);
+    return [...partsOf(program, size)].map((p) => ("edge" in p ? `${p.edge} ${formatPos(program.lines.pos(p.pos))}` : p.commands));
+  };
+
+  test.each([
+    ["+[>+.<-]+", 3, ["+", "open 1:2", ">+.", "<-", "close 1:2", "+"]],
+    ["[>+<-]", 8, ["[>+<-]"]], // no bigger than a piece: the program itself
+    ["[>[>+.<-]<-]", 4, ["open 1:1", ">", "open 1:3", ">+.<", "-", "close 1:3", "<-", "close 1:1"]],
+    ["+[\n[-]>[-]>[-]\n]", 6, ["+", "open 1:2", "[-]>[-]", ">[-]", "close 1:2"]],
+    ["[]", 1, ["open 1:1", "close 1:1"]], // a loop of two commands, an empty body
+  ] as const)("%j in parts of %d: %j", (bf, size, expected) => {
+    expect(partsAt(bf, size)).toEqual([...expected]);
+  });
+
+  test("a program of one big loop: its first piece begins midway, inside the loop", () => {
+    const parts = [...fastPieces(parse("[->+<]"), 2)];
+    expect(parts.map((p) => ("edge" in p ? p.edge : p.begins))).toEqual(["open", "midway", "midway", "close"]);
+  });
+
+  test("the code generator refuses edges that do not pair up, with the loop's position", () => {
+    const program = parse("+[-]");
+    const loop = { pos: 1, end: 3, lines: program.lines };
+    expect(() => fastCode(() => [{ edge: "open", ...loop }])).toThrow("1:2: a loop whose body came in parts was opened here and never closed");
+    expect(() => fastCode(() => [{ edge: "close", ...loop }])).toThrow("1:4: a loop whose body came in parts was closed here, but not opened");
+  });
+});
+
 describe("fastPieces", () => {
   test("the first piece begins at the program's start; the others midway, where nothing is known", () => {
-    const pieces = [...fastPieces(parse("[-]+. +[.]"), 3)]; // [-]  +.+  [.]
-    expect(pieces.map((p) => p.begins)).toEqual(["start", "midway", "midway"]);
+    const pieces = [...fastPieces(parse("[-]+. +[.]"), 3)].filter((p) => "ops" in p); // [-]  +.+  [.]
+    expect(pieces.map((p) => lirOf(p).begins)).toEqual(["start", "midway", "midway"]);
     // At the start the loop is dead (every cell is 0); midway, an add is not known to make a 1.
-    expect(pieces.map((p) => print(p).trim().replace(/\s+/g, " "))).toEqual(["", "add [0] 1 out [0] add [0] 1", "loop [0] { out [0] }"]);
-    expect(print([...fastPieces(parse("[-]+. +[.]"))][0]!)).toContain("set [0] 1"); // in one piece, it is
+    expect(pieces.map((p) => print(lirOf(p)).trim().replace(/\s+/g, " "))).toEqual(["", "add [0] 1 out [0] add [0] 1", "loop [0] { out [0] }"]);
+    expect(print(lirOf([...fastPieces(parse("[-]+. +[.]"))][0]!))).toContain("set [0] 1"); // in one piece, it is
   });
 
   test("adds up how long the pieces took to lower and to optimize", () => {

@@ -2,7 +2,8 @@
 // asserted (those are for reading), only the table's shape.
 import { expect, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
-import { loopsProgram, straightProgram } from "../shared/memory-bench.ts";
+import { loopsProgram, oneLoopProgram, straightProgram } from "../shared/memory-bench.ts";
+import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 
 test("the generated programs have the size asked for and parse", () => {
@@ -12,6 +13,9 @@ test("the generated programs have the size asked for and parse", () => {
   const l = loopsProgram(5000);
   expect(l.length).toBeGreaterThanOrEqual(5000);
   expect(parse(l).commands).toContain("[");
+  const one = parse(oneLoopProgram(5000));
+  expect(one.source.length).toBeGreaterThanOrEqual(5000);
+  expect([one.commands.slice(0, 2), one.match[1], interpret(one).error]).toEqual(["+[", one.length - 1, null]); // one loop, run once, to the end
 });
 
 test("npm run bench -- memory prints one row per tier and program, with the base first", async () => {

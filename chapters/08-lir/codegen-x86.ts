@@ -16,6 +16,7 @@ import type { SiteTable } from "../07-template-jit/tier.ts";
 import { extent, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { OpWalk, type OpLowerer } from "./op-walk.ts";
+import { LirError } from "./errors.ts";
 import { verify } from "./verify.ts";
 
 // #region registers
@@ -70,6 +71,18 @@ export interface X86Code {
 /** Offsets [start, end) in the code. */
 export type Span = readonly [start: number, end: number];
 
+/**
+ * Between two parts of a program in parts (see generate): a loop whose body is too big to be one
+ * part, opened before the parts its body comes in and closed after them. `pos` is its `[`, `end`
+ * its `]`, both in the text `lines` indexes; the loop tests cell [0], as a lowered loop does.
+ */
+export interface LoopEdge {
+  readonly edge: "open" | "close";
+  readonly pos: number;
+  readonly end: number;
+  readonly lines: LineIndex;
+}
+
 // #region lowering
 /** How one op kind becomes machine code. `previous` is the op whose code ends where this one's starts. */
 export type X86Rule<K extends OpKind> = (l: X86Lowering, op: OpTypes[K], previous: Op | null) => void;
@@ -113,6 +126,8 @@ export class X86Lowering implements OpLowerer {
   #lines: LineIndex = new LineIndex("");
   /** Where cells live instead of memory, for a while, or null. */
   #homes: ReadonlyMap<number, Gpr<8>> | null = null;
+  /** The loops open whose bodies come in parts, innermost last, with their labels. */
+  readonly #edges: (LoopEdge & { readonly body: Label; readonly done: Label })[] = [];
   /** The walk over the op lists, which calls back into the rules for each op. */
   readonly #walk: OpWalk;
   /** Each op kind's rule: the table's, else its definition's, found once per kind. */
@@ -136,20 +151,27 @@ export class X86Lowering implements OpLowerer {
    * ones the rules asked for, and last what `hooks` add after the code (their loop-test code goes
    * in with the ops). The program comes as its LIR, or as its LIR in parts, each taking up where the
    * one before left off: each part is verified and lowered when it comes, so that whoever makes the
-   * parts need hold only one (see #coldSoFar).
+   * parts need hold only one (see #coldSoFar). Between parts may come the edges of a loop whose body
+   * is parts of its own (#edge).
    */
-  generate(lir: Lir | Iterable<Lir>, hooks?: GeneratorHooks): X86Code {
+  generate(lir: Lir | Iterable<Lir | LoopEdge>, hooks?: GeneratorHooks): X86Code {
     const a = this.a;
     this.#hooks = hooks ?? null;
     emitLirEntry(a);
     const body = a.offset;
     let parts = 0;
     for (const part of "ops" in lir ? [lir] : lir) {
+      if ("edge" in part) {
+        this.#edge(part);
+        continue;
+      }
       verify(part); // the code below trusts the LIR's rule: no op touches a cell nothing checked
       if (parts++ > 0) this.#coldSoFar();
       this.#lines = part.lines; // the parts of a program point into the same text
       this.ops(part.ops);
     }
+    const unclosed = this.#edges.pop();
+    if (unclosed !== undefined) throw new LirError(unclosed.lines.pos(unclosed.pos), "a loop whose body came in parts was opened here and never closed");
     const inline: Span = [body, a.offset];
     emitLirExits(a, this.x);
     const cold = a.offset;
@@ -191,6 +213,28 @@ export class X86Lowering implements OpLowerer {
     this.a.bind(next);
     this.#walk.forget();
   }
+
+  // #region edges
+  /**
+   * An edge of a loop whose body comes in parts: the loop rule's test at the `[` when it opens, the
+   * one at the `]` when it closes. The walk forgets the op before, since the test is code after it.
+   */
+  #edge(e: LoopEdge): void {
+    this.#lines = e.lines;
+    if (e.edge === "open") {
+      const loop = { ...e, body: this.labelAt("loop", e.pos), done: this.labelAt("end", e.end) };
+      this.#edges.push(loop);
+      this.loopTest(e.pos, 0);
+      cellOp(this.a, "cmp", this.cell(0), 0).je(loop.done).bind(loop.body);
+    } else {
+      const loop = this.#edges.pop();
+      if (loop === undefined || loop.pos !== e.pos) throw new LirError(e.lines.pos(e.end), "a loop whose body came in parts was closed here, but not opened");
+      this.loopTest(e.end, 0);
+      cellOp(this.a, "cmp", this.cell(0), 0).jne(loop.body).bind(loop.done);
+    }
+    this.#walk.forget();
+  }
+  // #endregion edges
 
   /** An op list: the list rule, if any, else one op after another. */
   ops(ops: readonly Op[]): void {

@@ -7,7 +7,7 @@
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
 import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
-import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
+import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type LoopEdge, type X86Code, type X86Rule, type X86Rules } from "../08-lir/codegen-x86.ts";
 import { extent, isBalanced, posOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
@@ -741,7 +741,7 @@ export function testedCells(run: readonly Op[]): Range | null {
 }
 
 /** The machine code of optimized LIR (or of a program's optimized LIR in parts), with this chapter's lowering. */
-export function fastToX86(lir: Lir | Iterable<Lir>, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
+export function fastToX86(lir: Lir | Iterable<Lir | LoopEdge>, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
   const record: CodeNotes = { marks: a.keepsListing ? [] : null, loops: [] };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);

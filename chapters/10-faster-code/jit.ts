@@ -5,6 +5,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
 import { loadLir } from "../08-lir/lir-jit.ts";
+import type { LoopEdge } from "../08-lir/codegen-x86.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
@@ -12,7 +13,7 @@ import { optimize, tooDeepToOptimize, type LirSource } from "../09-optimizer/opt
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
-import { PIECE, lowerPiece, piecesOf } from "./pieces.ts";
+import { PIECE, lowerPiece, partsOf } from "./pieces.ts";
 
 // #region tier
 /** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
@@ -24,7 +25,7 @@ export function fastOptimize(lowered: LirSource): Lir {
  * What the fast tier compiles: optimized LIR, or a function that makes a program's optimized LIR in
  * parts (fastPieces), afresh at each call.
  */
-export type FastSource = Lir | (() => Iterable<Lir>);
+export type FastSource = Lir | (() => Iterable<Lir | LoopEdge>);
 
 /**
  * The fast tier's choices; the vector width is the CPU's best unless `simd` says otherwise. A
@@ -87,12 +88,18 @@ export interface PieceTimes {
 }
 
 /**
- * The LIR the fast tier compiles, a piece of the program at a time (pieces.ts): each piece is lowered
- * and optimized when the code generator asks for it, once the piece before is lowered to code.
+ * The LIR the fast tier compiles, a part of the program at a time (pieces.ts): each piece is lowered
+ * and optimized when the code generator asks for it, once the part before is lowered to code; the
+ * edges of a loop too big for one piece go to the code generator as they are.
  */
-export function* fastPieces(program: Program, size = PIECE, times?: PieceTimes): Generator<Lir> {
-  let index = 0;
-  for (const piece of piecesOf(program, size)) {
+export function* fastPieces(program: Program, size = PIECE, times?: PieceTimes): Generator<Lir | LoopEdge> {
+  let index = 0; // the parts so far: only the first begins at the program's start
+  for (const piece of partsOf(program, size)) {
+    if ("edge" in piece) {
+      index++;
+      yield piece;
+      continue;
+    }
     let started = performance.now();
     const lir = fastOptimize(() => {
       const lowered = lowerPiece(piece, index++); // made inside: the passes hold the only reference (LirSource)
