@@ -12,7 +12,7 @@ import { parseCommand, UsageError } from "./cli.ts";
 import { Rng } from "./bf-random.ts";
 import { commandTiers, type TierEntry } from "./tiers.ts";
 
-const USAGE = `npm run bench -- memory [--sizes MB,...] [--tiers a,b,...] [--kinds straight,loops] [--cap MB] [--timeout S]
+const USAGE = `npm run bench -- memory [--sizes MB,...] [--tiers a,b,...] [--kinds straight,loops,one-loop] [--cap MB] [--timeout S]
 
 Peak resident memory of each tier on generated programs, one child process per tier and program:
 megabytes, and bytes per source byte above the tier's base (the same main on a one-command program);

@@ -19,10 +19,10 @@ test("the generated programs have the size asked for and parse", () => {
 });
 
 test("npm run bench -- memory prints one row per tier and program, with the base first", async () => {
-  const r = await runBun("shared/bench.ts", ["memory", "--sizes", "0.01", "--tiers", "interp,opt", "--kinds", "straight,loops"], { timeoutMs: 60_000 });
+  const r = await runBun("shared/bench.ts", ["memory", "--sizes", "0.01", "--tiers", "interp,opt", "--kinds", "straight,loops,one-loop"], { timeoutMs: 60_000 });
   expect(r.exitCode).toBe(0);
   const lines = r.stdout.split("\n").filter((l) => /^(interp|opt)\s/.test(l));
-  expect(lines.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["interp base", "interp straight", "interp loops", "opt base", "opt straight", "opt loops"]);
+  expect(lines.map((l) => l.split(/\s+/).slice(0, 2).join(" "))).toEqual(["interp base", "interp straight", "interp loops", "interp one-loop", "opt base", "opt straight", "opt loops", "opt one-loop"]);
   for (const l of lines) expect(l).toMatch(/\bok$/);
   expect(r.stdout).toContain("B/src B");
   expect(r.stdout).toContain("sys s");

@@ -217,18 +217,25 @@ export class X86Lowering implements OpLowerer {
   // #region edges
   /**
    * An edge of a loop whose body comes in parts: the loop rule's test at the `[` when it opens, the
-   * one at the `]` when it closes. The walk forgets the op before, since the test is code after it.
+   * one at the `]` when it closes. The out-of-line code of the parts before an open edge goes in
+   * first, so that it is not inside the loop; the walk forgets the op before, since the test is
+   * code after it.
    */
   #edge(e: LoopEdge): void {
     this.#lines = e.lines;
     if (e.edge === "open") {
+      this.#coldSoFar();
       const loop = { ...e, body: this.labelAt("loop", e.pos), done: this.labelAt("end", e.end) };
       this.#edges.push(loop);
       this.loopTest(e.pos, 0);
       cellOp(this.a, "cmp", this.cell(0), 0).je(loop.done).bind(loop.body);
     } else {
       const loop = this.#edges.pop();
-      if (loop === undefined || loop.pos !== e.pos) throw new LirError(e.lines.pos(e.end), "a loop whose body came in parts was closed here, but not opened");
+      if (loop === undefined) throw new LirError(e.lines.pos(e.end), "a loop whose body came in parts was closed here, but none was open");
+      if (loop.pos !== e.pos || loop.end !== e.end) {
+        const open = e.lines.pos(loop.pos);
+        throw new LirError(e.lines.pos(e.end), `a loop whose body came in parts was closed here, but the loop open is the one at ${open.line}:${open.column}`);
+      }
       this.loopTest(e.end, 0);
       cellOp(this.a, "cmp", this.cell(0), 0).jne(loop.body).bind(loop.done);
     }

@@ -6,7 +6,7 @@ import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, libcIo, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
-import { X86Lowering } from "./codegen-x86.ts";
+import { X86Lowering, type LoopEdge } from "./codegen-x86.ts";
 import type { Lir } from "./lir.ts";
 import { lower } from "./lower.ts";
 
@@ -24,7 +24,7 @@ export function loadLir(lir: Lir | (() => Lir), tier: string): NativeProgram {
 }
 
 /** The code of `lir` (or of a program's LIR in parts) as the runtime loads it; `hooks`, if any, add code at its loop tests. */
-export function lirCode(lir: Lir | Iterable<Lir>, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
+export function lirCode(lir: Lir | Iterable<Lir | LoopEdge>, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
   const { sites } = new X86Lowering(libcIo(), a).generate(lir, hooks);
   return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }

@@ -7,6 +7,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts";
 import type { NativeTier } from "../07-template-jit/tier.ts";
 import { loadLir } from "../08-lir/lir-jit.ts";
+import type { LoopEdge } from "../08-lir/codegen-x86.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { OptLowering } from "./codegen-opt.ts";
@@ -26,7 +27,7 @@ export function loadOptimized(lir: Lir | (() => Lir), tier = "opt"): NativeProgr
 }
 
 /** The code of optimized LIR (or of a program's, in parts) as the runtime loads it; `hooks`, if any, add code at its loop tests. */
-export function optimizedCode(lir: Lir | Iterable<Lir>, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
+export function optimizedCode(lir: Lir | Iterable<Lir | LoopEdge>, tier: string, a: Asm = new Asm(), hooks?: GeneratorHooks): GeneratedCode {
   const { sites } = new OptLowering(libcScanIo(), a).generate(lir, hooks);
   return { tier, code: a.finish(), sites, listing: () => gnuListing(a) };
 }

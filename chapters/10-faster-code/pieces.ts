@@ -128,4 +128,3 @@ export function* partsOf(program: Program, size = PIECE): Generator<Program | Lo
 export function lowerPiece(piece: Program, index: number, options?: { readonly maxNesting?: number }): Lir {
   return { ...lower(piece, options), begins: index === 0 ? "start" : "midway" };
 }
-// #endregion pieces

@@ -10,13 +10,14 @@ import { NativeProgram, type GeneratedCode } from "../07-template-jit/runtime.ts
 import { templateCode, templateJit } from "../07-template-jit/template-jit.ts";
 import type { CompiledProgram, NativeTier } from "../07-template-jit/tier.ts";
 import { LirNestingError } from "../08-lir/errors.ts";
+import type { LoopEdge } from "../08-lir/codegen-x86.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lirCode, lirJit } from "../08-lir/lir-jit.ts";
 import { optimizedCode, optJit } from "../09-optimizer/jit.ts";
 import { collectIfGrown } from "../09-optimizer/collect.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { fastJit, fastOptimize, fastSse2Jit } from "../10-faster-code/jit.ts";
-import { lowerPiece, piecesOf } from "../10-faster-code/pieces.ts";
+import { lowerPiece, partsOf } from "../10-faster-code/pieces.ts";
 import { eagerTieredJit, tieredJit } from "../11-tiering/tiered-jit.ts";
 import { Fuel, type FuelSite } from "./fuel.ts";
 import { limitsOf, runLimited, type LimitedIO, type LimitedStats } from "./limits.ts";
@@ -83,15 +84,21 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
 
 // #region fueled-tiers
 /**
- * A program's LIR for a twin, a piece at a time (chapter 10's pieces): lowered (any depth, when
- * `deep`), then given to `passes`, if any, each piece after the first beginning midway. The twin's
+ * A program's LIR for a twin, a piece at a time (chapter 10's parts: its pieces, and the edges of a
+ * loop too big for one): each piece lowered (any depth, when `deep`), then given to `passes`, if
+ * any, each piece after the first beginning midway. The twin's
  * compile then holds one piece's LIR at a time, as the fast tier's does: the pieces before the one
  * being lowered to code are garbage, and are collected as the pass manager collects a pass's input
  * (collect.ts).
  */
-function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep = false): Generator<Lir> {
+function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep = false): Generator<Lir | LoopEdge> {
   let index = 0;
-  for (const piece of piecesOf(program)) {
+  for (const piece of partsOf(program)) {
+    if ("edge" in piece) {
+      index++;
+      yield piece; // a loop too big for one piece: its tests are loop tests too, and spend fuel
+      continue;
+    }
     const lowered = lowerPiece(piece, index++, deep ? { maxNesting: Infinity } : {});
     yield passes === null ? lowered : passes(lowered);
     collectIfGrown(); // the pieces before this one
