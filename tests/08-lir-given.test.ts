@@ -6,12 +6,7 @@ import { ROOT } from "../shared/child.ts";
 import { parseLirArgs, readSource } from "../chapters/08-lir/cli.ts";
 import { LirSyntaxError } from "../chapters/08-lir/errors.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
-import { cellAt, LIR_REG, X86Lowering, type LoopEdge } from "../chapters/08-lir/codegen-x86.ts";
-import type { Lir, LoopOp } from "../chapters/08-lir/lir.ts";
-import { lower } from "../chapters/08-lir/lower.ts";
-import { parse } from "../chapters/06-interpreter/parser.ts";
-import { libcIo } from "../chapters/07-template-jit/runtime.ts";
-import type { GeneratorHooks } from "../chapters/07-template-jit/generate.ts";
+import { cellAt, LIR_REG } from "../chapters/08-lir/codegen-x86.ts";
 import { errorOf, opsListed } from "./support/error-of.ts";
 
 
@@ -50,30 +45,5 @@ describe("each op has a lowering", () => {
   test("the register plan: the cell's address in rbx, the tape's ends in r12 and r13", () => {
     expect([LIR_REG.cell.name, LIR_REG.tape.name, LIR_REG.end.name, LIR_REG.ctx.name, LIR_REG.out.name]).toEqual(["rbx", "r12", "r13", "r14", "r15"]);
     expect(cellAt(-3)).toMatchObject({ base: LIR_REG.cell, disp: -3, size: 8 });
-  });
-});
-
-describe("generate, with a loop whose body comes in parts", () => {
-  /** The code of `parts`, and the loop tests its hooks saw ("line:col@offset"). */
-  const generated = (parts: Lir | (Lir | LoopEdge)[]) => {
-    const tests: string[] = [];
-    const hooks: GeneratorHooks = { loopTest: (pos, off) => void tests.push(`${pos.line}:${pos.column}@${off}`), emitTail: () => {} };
-    const code = new X86Lowering(libcIo()).generate(parts, hooks);
-    return { bytes: [...code.asm.finish()], tests };
-  };
-  const whole = lower(parse("+[-]"));
-  const edge = (e: "open" | "close", pos: number, end: number): LoopEdge => ({ edge: e, pos, end, lines: whole.lines });
-
-  test("the two edges and the body between them are the loop rule's code, with the same loop tests", () => {
-    const loop = whole.ops[1] as LoopOp;
-    const parts = [{ ops: [whole.ops[0]!], lines: whole.lines }, edge("open", 1, 3), { ops: loop.body, lines: whole.lines }, edge("close", 1, 3)];
-    expect(generated(parts)).toEqual(generated(whole));
-    expect(generated(parts).tests).toEqual(["1:2@0", "1:4@0"]);
-  });
-
-  test("edges that do not pair up are refused, at the loop's bracket", () => {
-    expect(errorOf(() => generated([edge("open", 1, 3)]))).toBe("1:2: a loop whose body came in parts was opened here and never closed");
-    expect(errorOf(() => generated([edge("close", 1, 3)]))).toBe("1:4: a loop whose body came in parts was closed here, but none was open");
-    expect(errorOf(() => generated([edge("open", 1, 3), edge("close", 0, 2)]))).toBe("1:3: a loop whose body came in parts was closed here, but the loop open is the one at 1:2");
   });
 });

@@ -8,7 +8,10 @@ import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { Asm } from "../chapters/05-control-flow/labels.ts";
-import { LIR_X86_RULES, lirToX86, ownListing, X86Lowering, type X86Rule, type X86Rules } from "../chapters/08-lir/codegen-x86.ts";
+import { LIR_X86_RULES, lirToX86, ownListing, X86Lowering, type LoopEdge, type X86Rule, type X86Rules } from "../chapters/08-lir/codegen-x86.ts";
+import type { Lir, LoopOp } from "../chapters/08-lir/lir.ts";
+import { libcIo } from "../chapters/07-template-jit/runtime.ts";
+import type { GeneratorHooks } from "../chapters/07-template-jit/generate.ts";
 import { LirVerifyError } from "../chapters/08-lir/errors.ts";
 import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
 import { lirCode, lirJit } from "../chapters/08-lir/lir-jit.ts";
@@ -20,6 +23,7 @@ import { runBatch, type NativeOutcome } from "./support/bf-native.ts";
 import { benchPrograms, checkCase } from "./support/bf-programs.ts";
 import type { LirCase, LirOutcome } from "./support/lir-native-probes.ts";
 import { againstInterpreter, eofCases, programsSuite } from "./support/native-suites.ts";
+import { errorOf } from "./support/error-of.ts";
 
 setDefaultTimeout(120_000); // children load instrumented sources under `npm run coverage`
 
@@ -279,5 +283,33 @@ describe("main.ts: the x86 options", () => {
     expect(withoutTrace(cat.stderr)).toMatch(/^tests\/programs\/cat\.b: \d+ LIR ops, compiled to \d+ bytes of x86-64 in [\d.]+ ms, ran in [\d.]+ ms$/m);
     const off = await runBun(MAIN, ["chapters/08-lir/examples/walk.lir", "--jit", "--tape", "3"]);
     expect([off.exitCode, off.stdout, withoutTrace(off.stderr).split(": error: ")[0]]).toEqual([1, "A", "chapters/08-lir/examples/walk.lir:6:1"]);
+  });
+});
+
+describe("generate, with a loop whose body comes in parts", () => {
+  /** The code of `parts`, and the loop tests its hooks saw ("line:col@offset"). */
+  const generated = (parts: Lir | (Lir | LoopEdge)[]) => {
+    const tests: string[] = [];
+    const hooks: GeneratorHooks = { loopTest: (pos, off) => void tests.push(`${pos.line}:${pos.column}@${off}`), emitTail: () => {} };
+    const code = new X86Lowering(libcIo()).generate(parts, hooks);
+    return { bytes: [...code.asm.finish()], tests };
+  };
+  // Made in each test: lower is the reader's to write.
+  const plusLoop = () => lower(parse("+[-]"));
+  const edge = (whole: Lir, e: "open" | "close", pos: number, end: number): LoopEdge => ({ edge: e, pos, end, lines: whole.lines });
+
+  test("the two edges and the body between them are the loop rule's code, with the same loop tests", () => {
+    const whole = plusLoop();
+    const loop = whole.ops[1] as LoopOp;
+    const parts = [{ ops: [whole.ops[0]!], lines: whole.lines }, edge(whole, "open", 1, 3), { ops: loop.body, lines: whole.lines }, edge(whole, "close", 1, 3)];
+    expect(generated(parts)).toEqual(generated(whole));
+    expect(generated(parts).tests).toEqual(["1:2@0", "1:4@0"]);
+  });
+
+  test("edges that do not pair up are refused, at the loop's bracket", () => {
+    const whole = plusLoop();
+    expect(errorOf(() => generated([edge(whole, "open", 1, 3)]))).toBe("1:2: a loop whose body came in parts was opened here and never closed");
+    expect(errorOf(() => generated([edge(whole, "close", 1, 3)]))).toBe("1:4: a loop whose body came in parts was closed here, but none was open");
+    expect(errorOf(() => generated([edge(whole, "open", 1, 3), edge(whole, "close", 0, 2)]))).toBe("1:3: a loop whose body came in parts was closed here, but the loop open is the one at 1:2");
   });
 });
