@@ -216,10 +216,10 @@ export class X86Lowering implements OpLowerer {
 
   // #region edges
   /**
-   * An edge of a loop whose body comes in parts: the loop rule's test at the `[` when it opens, the
-   * one at the `]` when it closes. The out-of-line code of the parts before an open edge goes in
-   * first, so that it is not inside the loop; the walk forgets the op before, since the test is
-   * code after it.
+   * An edge of a loop whose body comes in parts: the loop rule's test at the `[` when it opens
+   * (testAtOpen), the one at the `]` when it closes (testAtClose). The out-of-line code of the
+   * parts before an open edge goes in first, so that it is not inside the loop; the walk forgets
+   * the op before, since the test is code after it.
    */
   #edge(e: LoopEdge): void {
     this.#lines = e.lines;
@@ -227,8 +227,7 @@ export class X86Lowering implements OpLowerer {
       this.#coldSoFar();
       const loop = { ...e, body: this.labelAt("loop", e.pos), done: this.labelAt("end", e.end) };
       this.#edges.push(loop);
-      this.loopTest(e.pos, 0);
-      cellOp(this.a, "cmp", this.cell(0), 0).je(loop.done).bind(loop.body);
+      testAtOpen(this, e.pos, 0, loop.body, loop.done);
     } else {
       const loop = this.#edges.pop();
       if (loop === undefined) throw new LirError(e.lines.pos(e.end), "a loop whose body came in parts was closed here, but none was open");
@@ -236,8 +235,7 @@ export class X86Lowering implements OpLowerer {
         const open = e.lines.pos(loop.pos);
         throw new LirError(e.lines.pos(e.end), `a loop whose body came in parts was closed here, but the loop open is the one at ${open.line}:${open.column}`);
       }
-      this.loopTest(e.end, 0);
-      cellOp(this.a, "cmp", this.cell(0), 0).jne(loop.body).bind(loop.done);
+      testAtClose(this, e.end, 0, loop.body, loop.done);
     }
     this.#walk.forget();
   }
@@ -451,12 +449,20 @@ function check(l: X86Lowering, op: OpTypes["check"]): void {
 function loop(l: X86Lowering, op: OpTypes["loop"]): void {
   const body = l.labelAt("loop", op.pos); // named after the [ and the ]
   const done = l.labelAt("end", op.end);
-  l.loopTest(op.pos, op.off);
-  cellOp(l.a, "cmp", l.cell(op.off), 0).je(done).bind(body);
-  l.nest(op.body, () => {
-    l.loopTest(op.end, op.off);
-    cellOp(l.a, "cmp", l.cell(op.off), 0).jne(body).bind(done);
-  });
+  testAtOpen(l, op.pos, op.off, body, done);
+  l.nest(op.body, () => testAtClose(l, op.end, op.off, body, done));
+}
+
+/** The test at a loop's `[` (`pos`) on cell `[o]`: past the loop to `done` when it is 0, else into `body`. */
+export function testAtOpen(l: X86Lowering, pos: number, off: number, body: Label, done: Label): void {
+  l.loopTest(pos, off);
+  cellOp(l.a, "cmp", l.cell(off), 0).je(done).bind(body);
+}
+
+/** The test at its `]` (`end`): round again to `body` unless the cell is 0, then `done`. */
+export function testAtClose(l: X86Lowering, end: number, off: number, body: Label, done: Label): void {
+  l.loopTest(end, off);
+  cellOp(l.a, "cmp", l.cell(off), 0).jne(body).bind(done);
 }
 // #endregion loops
 

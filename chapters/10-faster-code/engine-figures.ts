@@ -7,15 +7,13 @@
 // --stats reports for each (the median), and, from one more process, what the engine compiled.
 //   bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { BUN, ROOT } from "../../shared/child.ts";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
-import { loopsProgram } from "../../shared/memory-bench.ts";
 import { lastError, median, statsJson, withoutStats } from "../../shared/bf-bench.ts";
-import { loopsName, percent, time } from "./figures.ts";
+import { kibOption, loopsName, percent, time, withLoopsFile } from "./figures.ts";
 
 export class EngineFiguresError extends Error {
   override name = "EngineFiguresError";
@@ -76,11 +74,8 @@ const NO_FTL = { BUN_JSC_useFTLJIT: "0" };
 const REPORTS = { BUN_JSC_reportDFGCompileTimes: "1", BUN_JSC_reportFTLCompileTimes: "1" };
 
 export function engineFigures(runs: number, kib: number): Record<string, string | number> {
-  const dir = mkdtempSync(join(tmpdir(), "engine-figures-"));
-  try {
-    const file = join(dir, "loops.b");
+  return withLoopsFile(kib, (file) => {
     const program = loopsName(kib);
-    writeFileSync(file, loopsProgram(kib * 1024));
     const asComes: number[] = [];
     const noFtl: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -107,9 +102,7 @@ export function engineFigures(runs: number, kib: number): Record<string, string 
       ftlMs: time(engine.ftl.ms),
       engineMs: time(engine.dfg.ms + engine.ftl.ms),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const USAGE = `bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
@@ -128,9 +121,7 @@ if (import.meta.main) {
     const args = parseCommand(process.argv.slice(2), USAGE, { options: { runs: { type: "string" }, kib: { type: "string" } } });
     if (args === null) return;
     const runs = Number(args.values.runs ?? 5);
-    const kib = Number(args.values.kib ?? 64);
     if (!Number.isInteger(runs) || runs < 1) throw new EngineFiguresError(`--runs must be a whole number of processes, 1 or more, not '${args.values.runs}'`);
-    if (!Number.isInteger(kib) || kib < 1) throw new EngineFiguresError(`--kib must be a whole number of KiB, 1 or more, not '${args.values.kib}'`);
-    console.log(JSON.stringify(engineFigures(runs, kib)));
+    console.log(JSON.stringify(engineFigures(runs, kibOption(args.values.kib, 64))));
   });
 }

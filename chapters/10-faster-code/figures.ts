@@ -10,11 +10,13 @@
 // --table, the same measurements as a table to read).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { ROOT } from "../../shared/child.ts";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
+import { loopsProgram } from "../../shared/memory-bench.ts";
 import { findPrograms, type BfProgram } from "../../shared/programs.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import type { RunOptions } from "../06-interpreter/semantics.ts";
@@ -285,6 +287,25 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 /** How the prose names a program of shared/memory-bench.ts's generated loops, `k` KiB long. */
 export function loopsName(k: number): string {
   return `${k} KiB of generated loops`;
+}
+
+/** A --kib value (`fallback` when not given): a whole number of KiB, 1 or more. */
+export function kibOption(value: string | undefined, fallback: number): number {
+  const kib = Number(value ?? fallback);
+  if (!Number.isInteger(kib) || kib < 1) throw new FiguresError(`--kib must be a whole number of KiB, 1 or more, not '${value}'`);
+  return kib;
+}
+
+/** `use`'s answer for a file that holds a program of generated loops, `k` KiB long, removed after. */
+export function withLoopsFile<T>(k: number, use: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "bf-loops-"));
+  try {
+    const file = join(dir, "loops.b");
+    writeFileSync(file, loopsProgram(k * 1024));
+    return use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The figures, keyed for the prose: NAME + variant (ms), ratios, code sizes, the compile. */

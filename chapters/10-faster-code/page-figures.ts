@@ -5,16 +5,13 @@
 // fresh memory, and prints both, as one JSON object for chapter 10's prose.
 //   bun chapters/10-faster-code/page-figures.ts [--kib K]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { BUN, ROOT } from "../../shared/child.ts";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
-import { loopsProgram } from "../../shared/memory-bench.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { fastPieces, loadFast } from "./jit.ts";
-import { loopsName, time } from "./figures.ts";
+import { kibOption, loopsName, time, withLoopsFile } from "./figures.ts";
 
 export class PageFiguresError extends Error {
   override name = "PageFiguresError";
@@ -62,33 +59,28 @@ export function shareWords(share: number): string {
 }
 
 export function pageFigures(kib: number): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), "page-figures-"));
-  try {
-    const file = join(dir, "loops.b");
-    writeFileSync(file, loopsProgram(kib * 1024));
-    const r = spawnSync(BUN, [import.meta.path, "--compile", file], {
+  const r = withLoopsFile(kib, (file) =>
+    spawnSync(BUN, [import.meta.path, "--compile", file], {
       cwd: ROOT,
       env: { ...process.env, NYC_BUN: "0", JIT_TRACE: "0" },
       stdio: ["ignore", "pipe", "pipe"],
       encoding: "utf8",
       timeout: 120_000,
-    });
-    if (r.status !== 0) throw new PageFiguresError(`the fast tier's compile of ${loopsName(kib)} failed: ${r.error?.message ?? r.signal ?? r.stderr.trim().split("\n").at(-1)}`);
-    const { compileMs, faults } = JSON.parse(r.stdout) as { compileMs: number; faults: number };
-    const costMs = faultCost();
-    const share = Math.round((100 * faults * costMs) / compileMs);
-    return {
-      program: loopsName(kib),
-      compile: time(compileMs),
-      faults: faults.toLocaleString("en-US"),
-      faultUs: `${(costMs * 1000).toPrecision(2)} µs`,
-      faultsMs: time(faults * costMs),
-      share: `${share} %`,
-      shareWords: shareWords(share),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    }),
+  );
+  if (r.status !== 0) throw new PageFiguresError(`the fast tier's compile of ${loopsName(kib)} failed: ${r.error?.message ?? r.signal ?? r.stderr.trim().split("\n").at(-1)}`);
+  const { compileMs, faults } = JSON.parse(r.stdout) as { compileMs: number; faults: number };
+  const costMs = faultCost();
+  const share = Math.round((100 * faults * costMs) / compileMs);
+  return {
+    program: loopsName(kib),
+    compile: time(compileMs),
+    faults: faults.toLocaleString("en-US"),
+    faultUs: `${(costMs * 1000).toPrecision(2)} µs`,
+    faultsMs: time(faults * costMs),
+    share: `${share} %`,
+    shareWords: shareWords(share),
+  };
 }
 
 const USAGE = `bun chapters/10-faster-code/page-figures.ts [--kib K]
@@ -106,8 +98,6 @@ if (import.meta.main) {
     const args = parseCommand(process.argv.slice(2), USAGE, { options: { kib: { type: "string" }, compile: { type: "string" } } });
     if (args === null) return;
     if (args.values.compile !== undefined) return void console.log(JSON.stringify(compileMeasured(args.values.compile)));
-    const kib = Number(args.values.kib ?? 1024);
-    if (!Number.isInteger(kib) || kib < 1) throw new PageFiguresError(`--kib must be a whole number of KiB, 1 or more, not '${args.values.kib}'`);
-    console.log(JSON.stringify(pageFigures(kib)));
+    console.log(JSON.stringify(pageFigures(kibOption(args.values.kib, 1024))));
   });
 }
