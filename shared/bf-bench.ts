@@ -94,6 +94,11 @@ export interface BfBenchReport {
   /** Programs asked for that are not here (classic ones not installed), and what to do about it. */
   readonly missing: readonly string[];
   readonly note: string | null;
+  /**
+   * Bun's own start-up: a one-line script run as a whole process, once in every round of every
+   * program, before the round's columns (none when no column is one of the book's tiers).
+   */
+  readonly startupMs: readonly number[];
 }
 
 export class BfBenchError extends Error {
@@ -124,6 +129,8 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
   const found: ProgramSet = o.dir === null ? findPrograms(o.programs) : programsIn(o.dir, o.programs);
   const columns: Column[] = [...o.tiers, ...o.peers.map((p) => `peer:${p.name}` as const)];
   const cells: Cell[] = [];
+  const bunTiers = o.tiers.some((t) => t !== "gcc");
+  const startupMs: number[] = [];
   for (const p of found.programs) {
     const expected = new Uint8Array(readFileSync(p.outputFile));
     const input = p.inputFile === null ? new Uint8Array(0) : new Uint8Array(readFileSync(p.inputFile));
@@ -134,6 +141,7 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
     // falls on all of them alike, not on whichever happened to be measured then.
     const timings = runners.map((r) => new Timings(p.name, r));
     for (let i = 0; i < o.runs; i++) {
+      if (bunTiers) startupMs.push((await spawnTimed(ONE_LINE, new Uint8Array(0), SAFETY_MS)).ms);
       for (const t of timings) if (t.running) await t.once(o, input, expected);
     }
     for (const t of timings) {
@@ -142,9 +150,16 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
       o.onCell?.(cell);
     }
   }
-  return { options: o, programs: found.programs.map((p) => p.name), tiers: columns, cells, machine: machine(), missing: found.missing, note: found.note };
+  return { options: o, programs: found.programs.map((p) => p.name), tiers: columns, cells, machine: machine(), missing: found.missing, note: found.note, startupMs };
 }
 // #endregion run-bench
+
+/**
+ * The floor under every tier's process time: Bun starting, running one line and exiting, in the same
+ * folder as the tiers (so with the same bunfig.toml). A tier's time over it is what the book's own
+ * code costs: loading its modules, compiling, running.
+ */
+const ONE_LINE: readonly string[] = [BUN, "-e", "0"];
 
 /** How to run one column on one program: its command, or why there is none (`note`). */
 interface Runner {
@@ -317,7 +332,8 @@ export function median(xs: readonly number[]): number {
 /** One row per (program, tier): medians, compile time, code size, and the ratios (one per peer too). */
 export function formatBfTable(report: BfBenchReport): string {
   const peers = report.tiers.filter((t) => t.startsWith("peer:"));
-  const head = ["program", "tier", "process", "run", "compile", "code", "vs interp.", "vs gcc", ...peers.map((p) => `vs ${columnLabel(p)}`)];
+  const head = ["program", "tier", "process", "over Bun", "run", "compile", "code", "vs interp.", "vs gcc", ...peers.map((p) => `vs ${columnLabel(p)}`)];
+  const startup = report.startupMs.length > 0 ? median(report.startupMs) : null;
   const rows: string[][] = [];
   for (const program of report.programs) {
     const of = (tier: Column) => report.cells.find((c) => c.program === program && c.tier === tier);
@@ -327,7 +343,7 @@ export function formatBfTable(report: BfBenchReport): string {
       const c = of(tier)!;
       const name = i === 0 ? program : "";
       if (c.status !== "ok") {
-        rows.push([name, columnLabel(tier), c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", "", ...peers.map(() => "")]);
+        rows.push([name, columnLabel(tier), c.status === "over" ? `> ${formatSeconds(timeLimit(report))}` : "failed", "", "", "", "", "", "", ...peers.map(() => "")]);
         return;
       }
       const process = median(c.processMs);
@@ -340,7 +356,8 @@ export function formatBfTable(report: BfBenchReport): string {
         return peer === tier || pc?.status !== "ok" ? "" : ratio(process / median(pc.processMs));
       });
       const compile = tier === "interp" || tier.startsWith("peer:") ? "-" : formatSeconds(c.compileMs);
-      rows.push([name, columnLabel(tier), formatSeconds(process), formatSeconds(run), compile, c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower, ...vsPeers]);
+      const over = startup === null || tier === "gcc" || tier.startsWith("peer:") ? "-" : formatSeconds(process - startup);
+      rows.push([name, columnLabel(tier), formatSeconds(process), over, formatSeconds(run), compile, c.codeSize > 0 ? `${(c.codeSize / 1024).toFixed(1)} KiB` : "-", faster, slower, ...vsPeers]);
     });
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -415,7 +432,8 @@ export async function benchCommand(args: readonly string[]): Promise<void> {
   const report = await runBfBench({ ...o, tiers, onCell: (c) => console.error(`  ${c.program} / ${columnLabel(c.tier)}: ${c.status}${c.note ? ` (${c.note})` : ""}`) });
   if (report.note !== null) console.log(`${report.missing.join(", ")}: ${report.note}.\n`);
   const vsPeer = o.peers.length > 0 ? `; "vs ${o.peers.map((p) => p.name).join('", "vs ')}" the tier's process time over that peer's` : "";
-  console.log(`${report.machine}\n${measureText(report)}; "run" is the time in the program's own code; "vs interp." is the interpreter's process time over the tier's; "vs gcc" the tier's run time over gcc's${vsPeer}.\n`);
+  const startup = report.startupMs.length > 0 ? `; "over Bun" the process time less Bun's own start-up (a one-line script, ${formatSeconds(median(report.startupMs))} here, taken in every round)` : "";
+  console.log(`${report.machine}\n${measureText(report)}${startup}; "run" is the time in the program's own code; "vs interp." is the interpreter's process time over the tier's; "vs gcc" the tier's run time over gcc's${vsPeer}.\n`);
   console.log(formatBfTable(report));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(toBenchFile(report), null, 1) + "\n");
