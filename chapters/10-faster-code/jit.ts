@@ -10,15 +10,16 @@ import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
 import { optimize, tooDeepToOptimize, type LirSource } from "../09-optimizer/optimize.ts";
+import { knownChecks } from "./known-checks.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
 import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lowering.ts";
 import { PIECE, lowerPiece, partsOf } from "./pieces.ts";
 
 // #region tier
-/** Chapter 9's passes, then this chapter's one: the LIR the fast tier compiles. */
+/** Chapter 9's passes, then this chapter's two: the LIR the fast tier compiles. */
 export function fastOptimize(lowered: LirSource): Lir {
-  return linearLoops(optimize(lowered, { stats: false }).lir);
+  return knownChecks(linearLoops(optimize(lowered, { stats: false }).lir));
 }
 
 /**
