@@ -100,10 +100,16 @@ describe("what the fuzzer found stays fixed", () => {
   });
 
   test("a reference that fails is a finding, with its reason", () => {
-    const deep = "+" + "[".repeat(1001) + "]".repeat(1001);
-    expect(referenceOf(FUZZ_TIERS[1]!, { name: "deep", source: deep, options: { maxSteps: 5 } })).toStartWith(
-      "the reference failed on the lir LIR of this program: LirNestingError: 1:1002: this loop is nested 1001 loops deep",
+    expect(referenceOf(FUZZ_TIERS[1]!, { name: "broken", source: "+[", options: { maxSteps: 5 } })).toStartWith(
+      "the reference failed on the lir LIR of this program: BrainfuckSyntaxError: 1:2: unmatched '['",
     );
+  });
+
+  test("a program deeper than the passes take has a reference in every tier: chapter 8's LIR, at any depth", () => {
+    const deep = "+" + "[".repeat(3000) + "-" + "]".repeat(3000);
+    for (const tier of FUZZ_TIERS.filter((t) => t.fuel !== null)) {
+      expect(referenceOf(tier, { name: "deep", source: deep, options: { maxSteps: 5 } })).toMatchObject({ error: { name: "StepLimitError" } });
+    }
   });
 });
 

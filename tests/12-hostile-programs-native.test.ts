@@ -50,6 +50,32 @@ describe("fuel in every native tier: the LIR interpreter's count and position, e
   });
 });
 
+describe("fuel on programs bigger than a piece, or deeper than the passes take", () => {
+  // A piece is 65,536 commands (chapter 10): the twins compile a program in parts, and the LIR their
+  // fuel is counted against is those parts joined (twinLir), a loop too big for a piece included. A
+  // program too deep for the passes runs chapter 8's code in every tier, limits or not.
+  const programs = [
+    ["wide", `${">".repeat(66_000)}[.]+.`],
+    ["a loop bigger than a piece", `+++[${">+[-]<".repeat(14_000)}-]>.`],
+    ["1,100 loops deep", `+${"[".repeat(1100)}-${"]".repeat(1100)}+.`],
+  ] as const;
+  const cases: FuzzCase[] = programs.flatMap(([name, source]) => [0, 3, 100_000].map((maxSteps) => ({ name: `${name} @${maxSteps}`, source, options: { maxSteps } })));
+
+  test.each(FUZZ_TIERS.map((t) => [t.name, t] as const))("%s", async (_name, tier) => {
+    const outcomes = await runCases(tier, cases);
+    const differences = outcomes.map((o, i) => [cases[i]!.name, verdict(o, expected(tier, cases[i]!)!)] as const).filter(([, why]) => why !== null);
+    expect(differences).toEqual([]);
+    // The wide program has one loop test, its [.]: with no step it stops there, with three it ends.
+    const stops = ["StepLimitError", "ok", "ok", ...["StepLimitError", "StepLimitError", "ok"], ...["StepLimitError", "StepLimitError", "ok"]];
+    expect(outcomes.map((o) => o.result?.error?.name ?? "ok")).toEqual(stops);
+  });
+
+  test("main.ts, --tier opt with a step limit, on a program too deep for the passes", async () => {
+    const r = await runBun(MAIN, ["-e", `+${"[".repeat(1100)}-${"]".repeat(1100)}+.`, "--tier", "opt", "--max-steps", "10000"], SLOW);
+    expect([r.exitCode, r.stdout, stderr(r)]).toEqual([0, "\x01", ""]);
+  });
+});
+
 describe("main.ts: a runaway program, stopped in every tier", () => {
   test.each(NATIVE)("--max-steps, %s", async (tier) => {
     const r = await runBun(MAIN, ["-e", "+[[-]+]", "--tier", tier, "--max-steps", "1000"], SLOW);

@@ -7,13 +7,11 @@ import { interpret } from "../06-interpreter/interpreter.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { describeDifference, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { interpretLir } from "../08-lir/interpret-lir.ts";
-import { lower } from "../08-lir/lower.ts";
-import { optimize } from "../09-optimizer/optimize.ts";
 import { registeredTiers, TierRegistryError } from "../09-optimizer/tiers.ts";
-import { fastOptimize } from "../10-faster-code/jit.ts";
 import "../11-tiering/tiers.ts"; // the registry up to this chapter
 import { CrashError, runCases, type FuzzCase, type TierRef, type Verdictable } from "./batch.ts";
 import { balanced, mutate, Seeded } from "./mutate.ts";
+import { twinLir, TWIN_PASSES } from "./tiers.ts";
 
 /** A tier to fuzz, and which LIR its fuel counts the loop tests of (null: it is not fuzzed with fuel). */
 export interface FuzzTier extends TierRef {
@@ -124,14 +122,12 @@ export function commandsOf(source: string): string {
 // #endregion cases
 
 // #region reference
-/** What `tier` must give on `c`: the interpreter's result, or with fuel interpretLir's on the tier's LIR. */
+/** What `tier` must give on `c`: the interpreter's result, or with fuel interpretLir's on its twin's LIR. */
 export function expected(tier: FuzzTier, c: FuzzCase): RunResult | null {
   const program = parse(c.source);
   if (c.options.maxSteps === undefined) return interpret(program, c.options);
   if (tier.fuel === null) return null;
-  const lir = lower(program);
-  const compiled = tier.fuel === "opt" ? optimize(lir).lir : tier.fuel === "fast" ? fastOptimize(lir) : lir;
-  return interpretLir(compiled, c.options);
+  return interpretLir(twinLir(program, TWIN_PASSES[tier.fuel]), c.options);
 }
 
 /**

@@ -11,11 +11,11 @@ import { templateCode, templateJit } from "../07-template-jit/template-jit.ts";
 import type { CompiledProgram, NativeTier } from "../07-template-jit/tier.ts";
 import { LirNestingError } from "../08-lir/errors.ts";
 import type { LoopEdge } from "../08-lir/codegen-x86.ts";
-import type { Lir } from "../08-lir/lir.ts";
+import type { Lir, Op } from "../08-lir/lir.ts";
 import { lirCode, lirJit } from "../08-lir/lir-jit.ts";
 import { optimizedCode, optJit } from "../09-optimizer/jit.ts";
 import { collectIfGrown } from "../09-optimizer/collect.ts";
-import { optimize } from "../09-optimizer/optimize.ts";
+import { optimize, tooDeepToOptimize } from "../09-optimizer/optimize.ts";
 import { fastJit, fastOptimize, fastSse2Jit } from "../10-faster-code/jit.ts";
 import { lowerPiece, partsOf } from "../10-faster-code/pieces.ts";
 import { eagerTieredJit, tieredJit } from "../11-tiering/tiered-jit.ts";
@@ -83,15 +83,22 @@ export function withFuel(tier: NativeTier, fueled: FueledCode): NativeTier {
 // #endregion with-fuel
 
 // #region fueled-tiers
+/** What a twin does to each piece's LIR: nothing (chapter 8's), chapter 9's passes, or the fast tier's. */
+export type TwinPasses = ((lir: Lir) => Lir) | null;
+
+/** Chapter 9's passes, as the optimizing JIT runs them. */
+const optPasses: TwinPasses = (lir) => optimize(lir).lir;
+
 /**
  * A program's LIR for a twin, a piece at a time (chapter 10's parts: its pieces, and the edges of a
- * loop too big for one): each piece lowered (any depth, when `deep`), then given to `passes`, if
- * any, each piece after the first beginning midway. The twin's
- * compile then holds one piece's LIR at a time, as the fast tier's does: the pieces before the one
- * being lowered to code are garbage, and are collected as the pass manager collects a pass's input
- * (collect.ts).
+ * loop too big for one): each piece lowered at any depth, then given to `passes`, each piece after
+ * the first beginning midway. A program nested deeper than the passes take gets none, as the tiers'
+ * own code does (tooDeepToOptimize): the twin runs what the tier runs. The twin's compile then holds
+ * one piece's LIR at a time, as the fast tier's does: the pieces before the one being lowered to code
+ * are garbage, and are collected as the pass manager collects a pass's input (collect.ts).
  */
-function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep = false): Generator<Lir | LoopEdge> {
+function* twinPieces(program: Program, passes: TwinPasses): Generator<Lir | LoopEdge> {
+  const run = tooDeepToOptimize(program) === null ? passes : null;
   let index = 0;
   for (const piece of partsOf(program)) {
     if ("edge" in piece) {
@@ -99,23 +106,58 @@ function* twinPieces(program: Program, passes: ((lir: Lir) => Lir) | null, deep 
       yield piece; // a loop too big for one piece: its tests are loop tests too, and spend fuel
       continue;
     }
-    const lowered = lowerPiece(piece, index++, deep ? { maxNesting: Infinity } : {});
-    yield passes === null ? lowered : passes(lowered);
+    const lowered = lowerPiece(piece, index++, { maxNesting: Infinity });
+    yield run === null ? lowered : run(lowered);
     collectIfGrown(); // the pieces before this one
   }
 }
 
+/**
+ * The LIR a twin runs, as one program: its pieces in order, each loop too big for one piece made a
+ * loop again around its parts. Its loop tests are the twin's, one for one, so this is what a fueled
+ * run is compared with (interpretLir on it stops where the twin does).
+ */
+export function twinLir(program: Program, passes: TwinPasses): Lir {
+  const open: { readonly outer: Op[]; readonly edge: LoopEdge }[] = [];
+  let ops: Op[] = [];
+  let lines = program.lines;
+  for (const part of twinPieces(program, passes)) {
+    lines = part.lines;
+    if (!("edge" in part)) for (const op of part.ops) ops.push(op);
+    else if (part.edge === "open") {
+      open.push({ outer: ops, edge: part });
+      ops = [];
+    } else {
+      const { outer, edge } = open.pop()!;
+      outer.push({ kind: "loop", off: 0, body: ops, pos: edge.pos, end: edge.end });
+      ops = outer;
+    }
+  }
+  return { ops, lines };
+}
+
 /** Each native tier with fuel: the same code generator, with Fuel at its hook. */
 export const fueledTemplateJit: NativeTier = withFuel(templateJit, (program, a, fuel) => templateCode(program, a, fuel));
-export const fueledLirJit: NativeTier = withFuel(lirJit, (program, a, fuel) => lirCode(twinPieces(program, null, true), "lir", a, fuel));
-export const fueledOptJit: NativeTier = withFuel(optJit, (program, a, fuel) => optimizedCode(twinPieces(program, (lir) => optimize(lir).lir), "opt", a, fuel));
+export const fueledLirJit: NativeTier = withFuel(lirJit, (program, a, fuel) => lirCode(twinPieces(program, null), "lir", a, fuel));
+/**
+ * The twin of a tier with passes: chapter 9's lowering of its LIR; for a program too deep for the
+ * passes, chapter 8's code, as the tier's own code is then (chapter 9's lowering recurses too).
+ */
+function optimizedTwin(passes: TwinPasses, name: string): FueledCode {
+  return (program, a, fuel) =>
+    tooDeepToOptimize(program) === null ? optimizedCode(twinPieces(program, passes), name, a, fuel) : lirCode(twinPieces(program, null), name, a, fuel);
+}
+export const fueledOptJit: NativeTier = withFuel(optJit, optimizedTwin(optPasses, "opt"));
 /**
  * Chapter 10's tiers: their register loops and vector scans have no loop tests to hook, so their
  * twin is chapter 9's lowering of the fast tier's own LIR, whose every loop test spends a unit.
  */
-const fastTwin: FueledCode = (program, a, fuel) => optimizedCode(twinPieces(program, fastOptimize), "fast", a, fuel);
+const fastTwin: FueledCode = optimizedTwin(fastOptimize, "fast");
 export const fueledFastJit: NativeTier = withFuel(fastJit, fastTwin);
 export const fueledFastSse2Jit: NativeTier = withFuel(fastSse2Jit, fastTwin);
+
+/** The passes of each kind of twin, by the LIR its fuel counts: what twinLir is given for it. */
+export const TWIN_PASSES: Readonly<Record<"lir" | "opt" | "fast", TwinPasses>> = { lir: null, opt: optPasses, fast: fastOptimize };
 
 /**
  * The tiered JIT, under limits. Its interpreter counts no loop tests, and its compiled loops are
