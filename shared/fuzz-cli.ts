@@ -49,28 +49,6 @@ export function cliTargets(): CliTarget[] {
   return out.sort((a, b) => a.main.localeCompare(b.main) || a.name.localeCompare(b.name));
 }
 
-/**
- * Mains known not to stop when the reader closes the pipe. Without --strict they are named, not
- * checked; every main stops today (chapter 6's output streams through one synchronous write).
- */
-export const KNOWN_PIPE_HANGS: ReadonlySet<string> = new Set<string>();
-
-/**
- * Differences known and left to another fix: each counted apart, not as a difference, without --strict.
- * `when` sees the reference's outcome on the program.
- */
-export const KNOWN_DIFFERENCES: readonly { readonly target: string; readonly when: (want: CliOutcome) => boolean; readonly why: string }[] = [
-  {
-    target: "ch10:fast-unchecked",
-    when: (want) => /moved the pointer off the (left|right) end of the tape/.test(want.stderr),
-    why: "a program that leaves the tape writes off it or faults without bounds checks (issue 18, item 6)",
-  },
-];
-
-function knownDifference(target: string, want: CliOutcome): string | null {
-  return KNOWN_DIFFERENCES.find((k) => k.target === target && k.when(want))?.why ?? null;
-}
-
 /** How a main ended. */
 export interface CliOutcome {
   readonly stdout: Uint8Array;
@@ -230,8 +208,6 @@ export interface CliFuzzOptions {
   readonly targets: readonly CliTarget[];
   /** Mains run at once. */
   readonly jobs: number;
-  /** Check the mains of KNOWN_PIPE_HANGS too, and count what they do as differences. */
-  readonly strict: boolean;
   /** Milliseconds a main may take on one program before it counts as hung. */
   readonly timeoutMs: number;
 }
@@ -243,8 +219,6 @@ export interface CliDifference {
   readonly why: string;
   /** For the closed-pipe check: the bytes the reader read. */
   readonly bytes?: number;
-  /** Known and left to another fix (KNOWN_DIFFERENCES): why. Not counted without --strict. */
-  readonly known?: string;
 }
 
 export interface CliFuzzReport {
@@ -253,10 +227,6 @@ export interface CliFuzzReport {
   /** Runs by target: the output check, and the closed-pipe check. */
   readonly runs: Readonly<Record<string, { output: number; pipe: number }>>;
   readonly differences: readonly CliDifference[];
-  /** Differences of KNOWN_DIFFERENCES, found and not counted (not --strict). */
-  readonly known: readonly CliDifference[];
-  /** Known issues skipped (not --strict): the targets not given a closed pipe. */
-  readonly skipped: readonly string[];
 }
 
 /** Run `tasks` with at most `jobs` at once, in order of completion. */
@@ -282,8 +252,6 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
   const dir = mkdtempSync(join(tmpdir(), "fuzz-cli-"));
   const runs: Record<string, { output: number; pipe: number }> = Object.fromEntries(o.targets.map((t) => [t.name, { output: 0, pipe: 0 }]));
   const differences: CliDifference[] = [];
-  const knownFound: CliDifference[] = [];
-  const piped = o.targets.filter((t) => o.strict || !KNOWN_PIPE_HANGS.has(t.name));
   let programs = 0;
   try {
     for (let seed = o.seed; programs === 0 || (performance.now() - started) / 1000 < o.seconds; seed++) {
@@ -295,7 +263,7 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
       const endlessFile = join(dir, `${seed}-endless.b`);
       writeFileSync(endlessFile, endless.source);
       const k = (seed - o.seed) * PIPES_PER_PROGRAM;
-      const pipeTargets = [...new Set(Array.from({ length: Math.min(PIPES_PER_PROGRAM, piped.length) }, (_, i) => piped[(k + i) % piped.length]!))];
+      const pipeTargets = [...new Set(Array.from({ length: Math.min(PIPES_PER_PROGRAM, o.targets.length) }, (_, i) => o.targets[(k + i) % o.targets.length]!))];
       const rng = new Rng(seed ^ 0xc105e);
       const bytes = rng.pick(PIPE_BYTES);
       const tasks: (() => Promise<CliOutcome>)[] = [REFERENCE, ...o.targets].map((t) => () => runTarget(t, file, c, o.timeoutMs));
@@ -308,11 +276,6 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
         runs[t.name]!.output++;
         const why = compareOutcomes(want, outcomes[i + 1]!);
         if (why === null) continue;
-        const known = o.strict ? null : knownDifference(t.name, want);
-        if (known !== null) {
-          knownFound.push({ target: t.name, check: "output", case: c, why, known });
-          continue;
-        }
         log(`  ${t.name} differs on seed ${seed}: ${why.slice(0, 200)}`);
         differences.push({ target: t.name, check: "output", case: c, why });
       }
@@ -320,9 +283,7 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
       for (const [j, pipeTarget] of pipeTargets.entries()) {
         runs[pipeTarget.name]!.pipe++;
         const why = judgeClosedPipe(outcomes[o.targets.length + 1 + j]!, prefix);
-        const known = o.strict ? null : knownDifference(pipeTarget.name, want);
-        if (why !== null && known !== null) knownFound.push({ target: pipeTarget.name, check: "closed pipe", case: endless, why, bytes, known });
-        else if (why !== null) {
+        if (why !== null) {
           log(`  ${pipeTarget.name} with a closed pipe on seed ${seed}: ${why.slice(0, 200)}`);
           differences.push({ target: pipeTarget.name, check: "closed pipe", case: endless, why, bytes });
         }
@@ -331,8 +292,7 @@ export async function fuzzCli(o: CliFuzzOptions, log: (line: string) => void = (
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const skipped = o.targets.filter((t) => !piped.includes(t)).map((t) => t.name);
-  return { seconds: (performance.now() - started) / 1000, programs, runs, differences, known: knownFound, skipped };
+  return { seconds: (performance.now() - started) / 1000, programs, runs, differences };
 }
 
 function reproduce(d: CliDifference, targets: readonly CliTarget[]): string {
@@ -353,11 +313,5 @@ export function formatCliReport(r: CliFuzzReport, o: Pick<CliFuzzOptions, "seed"
   }
   lines.push(`${total + r.programs} processes in all; ${r.differences.length === 0 ? "no differences" : `${r.differences.length} difference(s):`}`);
   for (const d of r.differences) lines.push(``, `${d.target}, ${d.check}, seed ${d.case.seed}: ${d.why}`, `  reproduce: ${reproduce(d, o.targets)}`);
-  for (const k of KNOWN_DIFFERENCES) {
-    const found = r.known.filter((d) => d.target === k.target);
-    if (found.length > 0) lines.push(``, `known issue, not counted without --strict: ${k.target} differs on ${found.length} run(s): ${k.why}; first, seed ${found[0]!.case.seed}: ${found[0]!.why.slice(0, 120)}`);
-  }
-  if (r.skipped.length > 0)
-    lines.push(``, `known issue, not checked without --strict: ${r.skipped.join(", ")} ${r.skipped.length === 1 ? "keeps" : "keep"} running after the reader closes the pipe (issue 18)`);
   return lines.join("\n");
 }

@@ -54,13 +54,13 @@ that reproduces it; the exit code is then 1.
   --cli           run the command-line mains instead: see npm run fuzz -- --cli --help
   -h, --help      this text`;
 
-export const CLI_FUZZ_USAGE = `npm run fuzz -- --cli [--seconds N] [--tiers a,b,...] [--seed S] [--jobs J] [--timeout MS] [--strict]
+export const CLI_FUZZ_USAGE = `npm run fuzz -- --cli [--seconds N] [--tiers a,b,...] [--seed S] [--jobs J] [--timeout MS]
 
 Random programs through every command-line main (each tier of the registry through the main and
 --tier that run it, and the mains of chapters 7, 8, 11 and 12 with their own tiers), with input,
 --eof and --tape, each compared with chapter 6's main: stdout, stderr (the file name normalized) and
-exit status. Two mains a program also get a reader that closes the pipe early (| head -c N): each must
-stop promptly with its error. A difference is printed with a command that reproduces it; the exit
+exit status. For each program, two of the mains also get a reader that closes the pipe early
+(| head -c N): each must stop promptly with its error. A difference is printed with a command that reproduces it; the exit
 code is then 1.
 
   --seconds N     how long to fuzz (default 10; at least one program)
@@ -68,7 +68,6 @@ code is then 1.
   --seed S        the first seed (default: from the clock, printed so a run can be repeated)
   --jobs J        mains run at once (default 2)
   --timeout MS    how long a main may take on one program (default 20000)
-  --strict        give the closed pipe to the mains known not to stop (issue 18) too, and count them
   -h, --help      this text`;
 
 /** The options of --cli, or null after printing the usage for --help. */
@@ -81,7 +80,6 @@ export function parseCliFuzzArgs(argv: readonly string[], now = Date.now()): Cli
       seed: { type: "string" },
       jobs: { type: "string" },
       timeout: { type: "string" },
-      strict: { type: "boolean" },
     },
   });
   if (parsed === null) return null;
@@ -103,7 +101,6 @@ export function parseCliFuzzArgs(argv: readonly string[], now = Date.now()): Cli
     targets: all.filter((t) => names.includes(t.name)),
     jobs: Math.floor(number("jobs", 2, 1)),
     timeoutMs: number("timeout", 20_000, 100),
-    strict: values.strict === true,
   };
 }
 

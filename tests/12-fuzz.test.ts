@@ -82,12 +82,18 @@ describe("a difference is made small", () => {
         programs: { opt: 10 },
         differences: [{ tier: "opt", kind: "mutated+fuel", seed: 5, options: { input: Uint8Array.of(3), tapeSize: 16, maxSteps: 40 }, source: program, why: "output differs", minimized: small }],
       },
-      { seed: 5, tiers: [{ name: "opt" }] },
+      { seed: 5, tiers: FUZZ_TIERS },
     );
     expect(report).toContain("1 DIFFERENT");
     expect(report).toContain("opt, mutated+fuel seed 5: output differs");
     expect(report).toContain(`minimized (${small.length} chars): ${JSON.stringify(small)}`);
     expect(report).toContain(`printf '\\x03' | bun chapters/12-hostile-programs/main.ts -e '${small}' --tier opt --tape 16 --eof unchanged --max-steps 40`);
+    // A tier chapter 12's main does not run as it was fuzzed: the fuzzer's own child, with the case.
+    const fast = formatReport(
+      { seconds: 1, programs: { fast: 1 }, differences: [{ tier: "fast", kind: "random+fuel", seed: 6, options: { input: Uint8Array.of(3), maxSteps: 2 }, source: "+[]", why: "x", minimized: "+[]" }] },
+      { seed: 6, tiers: FUZZ_TIERS },
+    );
+    expect(fast).toContain(`reproduce: echo '[{"source":"+[]","input":"Aw==","maxSteps":2}]' | bun chapters/12-hostile-programs/batch-child.ts chapters/12-hostile-programs/tiers.ts fueledFastJit`);
   });
 });
 

@@ -101,7 +101,9 @@ describe("the command line", () => {
 
   test.each([
     [["p.b", "--tier", "fastest"], "--tier must be one of interp, template, lir, opt, tiered, not 'fastest'"],
-    [["p.b", "--timeout", "0"], "--timeout must be a whole number of milliseconds from 1 to 2147483648, not '0'"],
+    [["p.b", "--timeout", "0"], "--timeout must be a whole number of milliseconds from 1 to 2147483647, not '0'"],
+    // The interpreter's timer takes a signed 32-bit delay: one more millisecond would fire at once.
+    [["p.b", "--timeout", "2147483648"], "--timeout must be a whole number of milliseconds from 1 to 2147483647, not '2147483648'"],
     [["p.b", "--timeout"], "--timeout needs a value"],
     [["p.b", "--max-steps", "x"], "--max-steps must be a whole number"],
   ] as const)("%j: %s", (argv, message) => {

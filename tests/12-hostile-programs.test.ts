@@ -67,8 +67,10 @@ describe("fuel is compiled in only when a run asks for limits", () => {
     expect(limitsOf(opts, io)).toEqual(expected);
   });
 
-  test("a time limit of 0 or less is refused, not taken as no limit", () => {
-    expect(() => limitsOf({}, { timeoutMs: 0 })).toThrow("the time limit must be a number of milliseconds above 0, not 0");
+  test("a time limit of 0 or less is refused, not taken as no limit; so is one longer than a timer takes", () => {
+    expect(() => limitsOf({}, { timeoutMs: 0 })).toThrow("the time limit must be a number of milliseconds above 0 and at most 2147483647 (MAX_TIMEOUT_MS), or none, not 0");
+    expect(() => limitsOf({}, { timeoutMs: 2 ** 31 })).toThrow("not 2147483648");
+    expect(limitsOf({}, { timeoutMs: 2 ** 31 - 1 })).toEqual({ maxSteps: Infinity, timeoutMs: 2 ** 31 - 1 });
   });
 
   test("chapter 7's own tier still refuses limits; chapter 12's takes them", () => {

@@ -62,16 +62,21 @@ export class CrashError extends Error {
   }
 }
 
-// #region run-cases
-/** Run the cases with `tier` in one child. A crash throws a CrashError naming the case it was on. */
-export async function runCases(tier: TierRef, cases: readonly FuzzCase[], timeoutMs = 120_000): Promise<Verdictable[]> {
-  const wire: WireCase[] = cases.map(({ source, options: o }) => ({
+/** A case as the child reads it: JSON, with the input in base64. */
+export function toWire({ source, options: o }: Pick<FuzzCase, "source" | "options">): WireCase {
+  return {
     source,
     input: Buffer.from(o.input ?? new Uint8Array(0)).toString("base64"),
     ...(o.tapeSize === undefined ? {} : { tapeSize: o.tapeSize }),
     ...(o.eof === undefined ? {} : { eof: o.eof }),
     ...(o.maxSteps === undefined ? {} : { maxSteps: o.maxSteps }),
-  }));
+  };
+}
+
+// #region run-cases
+/** Run the cases with `tier` in one child. A crash throws a CrashError naming the case it was on. */
+export async function runCases(tier: TierRef, cases: readonly FuzzCase[], timeoutMs = 120_000): Promise<Verdictable[]> {
+  const wire: WireCase[] = cases.map(toWire);
   const child = await runBun("chapters/12-hostile-programs/batch-child.ts", [tier.module, tier.export], {
     stdin: JSON.stringify(wire),
     timeoutMs,

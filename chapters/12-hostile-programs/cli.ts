@@ -2,6 +2,7 @@
 // tier to run with and a wall-clock limit.
 import { CliError, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
 import { GUARD_TIERS, isGuardTier, type GuardTier } from "./guard.ts";
+import { MAX_TIMEOUT_MS } from "./limits.ts";
 
 /** The tour's parts, in order. */
 export const DEMOS = ["fuel", "timeout", "deep", "huge", "memory", "maps"] as const;
@@ -42,7 +43,7 @@ export function parseGuardArgs(argv: readonly string[]): GuardInvocation | null 
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = /^\d+$/.test(values.timeout) ? Number(values.timeout) : NaN;
-    if (!(timeoutMs >= 1 && timeoutMs <= 2 ** 31)) throw new CliError(`--timeout must be a whole number of milliseconds from 1 to ${2 ** 31}, not '${values.timeout}'`, USAGE);
+    if (!(timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) throw new CliError(`--timeout must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not '${values.timeout}'`, USAGE);
   }
   const demo = values.demo;
   if (demo !== undefined && !(DEMOS as readonly string[]).includes(demo)) throw new CliError(`--demo must be one of ${DEMOS.join(", ")}, not '${demo}'`, USAGE);

@@ -9,7 +9,8 @@ import { describeDifference, type RunOptions, type RunResult } from "../06-inter
 import { interpretLir } from "../08-lir/interpret-lir.ts";
 import { registeredTiers, TierRegistryError } from "../09-optimizer/tiers.ts";
 import "../11-tiering/tiers.ts"; // the registry up to this chapter
-import { CrashError, runCases, type FuzzCase, type TierRef, type Verdictable } from "./batch.ts";
+import { CrashError, runCases, toWire, type FuzzCase, type TierRef, type Verdictable } from "./batch.ts";
+import { isGuardTier } from "./guard.ts";
 import { balanced, mutate, Seeded } from "./mutate.ts";
 import { twinLir, TWIN_PASSES } from "./tiers.ts";
 
@@ -262,7 +263,7 @@ export async function fuzz(o: FuzzOptions, programs: Programs, log: (line: strin
 // #endregion fuzz
 
 // #region report
-export function formatReport(r: FuzzReport, o: Pick<FuzzOptions, "seed"> & { readonly tiers: readonly Pick<FuzzTier, "name">[] }): string {
+export function formatReport(r: FuzzReport, o: Pick<FuzzOptions, "seed"> & { readonly tiers: readonly TierRef[] }): string {
   const total = Object.values(r.programs).reduce((a, b) => a + b, 0);
   const lines = [`seed ${o.seed}, ${r.seconds.toFixed(1)} s:`];
   for (const { name } of o.tiers) {
@@ -273,16 +274,30 @@ export function formatReport(r: FuzzReport, o: Pick<FuzzOptions, "seed"> & { rea
   lines.push(`${total} programs in all, ${(total / r.seconds).toFixed(0)} programs/s; ${r.differences.length === 0 ? "no differences" : `${r.differences.length} difference(s):`}`);
   for (const d of r.differences) {
     const opts = d.options;
-    const flags = [`--tier ${d.tier}`, `--tape ${opts.tapeSize ?? 30000}`, `--eof ${opts.eof ?? "unchanged"}`, ...(opts.maxSteps === undefined ? [] : [`--max-steps ${opts.maxSteps}`])].join(" ");
     lines.push(
       ``,
       `${d.tier}, ${d.kind} seed ${d.seed}: ${d.why}`,
       `  program (${d.source.length} chars): ${JSON.stringify(d.source)}`,
       `  minimized (${d.minimized.length} chars): ${JSON.stringify(d.minimized)}`,
       `  input: ${JSON.stringify([...(opts.input ?? [])])}`,
-      `  reproduce: printf '${[...(opts.input ?? [])].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")}' | bun chapters/12-hostile-programs/main.ts -e '${d.minimized}' ${flags}`,
+      `  reproduce: ${reproduce(d, o.tiers.find((t) => t.name === d.tier))}`,
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * A command that runs the minimized program as the fuzzer did: through this chapter's main for the
+ * tiers it runs with limits as fuzzed (the tiered JIT's is fuzzed tiering at once, which the main does
+ * not), and for any other through the child the fuzzer itself runs, with the case as JSON.
+ */
+function reproduce(d: Difference, tier: TierRef | undefined): string {
+  const opts = d.options;
+  if (isGuardTier(d.tier) && d.tier !== "tiered") {
+    const flags = [`--tier ${d.tier}`, `--tape ${opts.tapeSize ?? 30000}`, `--eof ${opts.eof ?? "unchanged"}`, ...(opts.maxSteps === undefined ? [] : [`--max-steps ${opts.maxSteps}`])].join(" ");
+    return `printf '${[...(opts.input ?? [])].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")}' | bun chapters/12-hostile-programs/main.ts -e '${d.minimized}' ${flags}`;
+  }
+  const ref = tier ?? { module: "MODULE", export: "EXPORT" };
+  return `echo '${JSON.stringify([toWire({ source: d.minimized, options: opts })])}' | bun chapters/12-hostile-programs/batch-child.ts ${ref.module} ${ref.export}`;
 }
 // #endregion report

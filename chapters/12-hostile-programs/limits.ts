@@ -56,14 +56,23 @@ export interface Limits {
 }
 
 /**
+ * The longest time limit: the interpreter's is a timer (setTimeout), whose delay is a signed 32-bit
+ * number of milliseconds (about 24.8 days); a longer one would fire at once.
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
  * The limits a run asks for, or null when it asks for none (and the code without fuel runs): maxSteps
  * as chapter 6's settingsOf checks it, timeoutMs from `io` (Infinity when absent). A time limit that
- * is not above 0 is a RangeError: "the time limit must be a number of milliseconds above 0, not <it>".
+ * is not above 0, or is above MAX_TIMEOUT_MS, is a RangeError: "the time limit must be a number of
+ * milliseconds above 0 and at most 2147483647 (MAX_TIMEOUT_MS), or none, not <it>".
  */
 export function limitsOf(opts: RunOptions, io: LimitedIO): Limits | null {
   const { maxSteps } = settingsOf(opts);
   const timeoutMs = io.timeoutMs ?? Infinity;
-  if (!(timeoutMs > 0)) throw new RangeError(`the time limit must be a number of milliseconds above 0, not ${timeoutMs}`);
+  if (!(timeoutMs > 0 && (timeoutMs <= MAX_TIMEOUT_MS || timeoutMs === Infinity))) {
+    throw new RangeError(`the time limit must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS} (MAX_TIMEOUT_MS), or none, not ${timeoutMs}`);
+  }
   return maxSteps === Infinity && timeoutMs === Infinity ? null : { maxSteps, timeoutMs };
 }
 
