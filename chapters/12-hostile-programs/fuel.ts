@@ -80,7 +80,7 @@ export class Fuel implements GeneratorHooks {
   readonly #tested: number[] = [];
   /** Each site's stub, and where the code goes on once the stub has found more fuel. */
   readonly #stubs: Label[] = [];
-  readonly #resumes: number[] = [];
+  readonly #resumes: (Label | number)[] = [];
   readonly #refuel: Label;
   readonly #halt: Label;
 
@@ -105,7 +105,14 @@ export class Fuel implements GeneratorHooks {
     const stub = this.a.keepsListing ? this.a.newLabel(`fuel_${site}`) : this.a.newLabel();
     this.#stubs.push(stub);
     this.a.sub(qword(ctx, FUEL_CTX.fuel), 1).jb(stub);
-    this.#resumes.push(this.a.offset);
+    // Where the stub comes back to: a label only for the listing's sake, an offset otherwise.
+    if (this.a.keepsListing) {
+      const resume = this.a.newLabel(`fuel_${site}_resume`);
+      this.a.bind(resume);
+      this.#resumes.push(resume);
+    } else {
+      this.#resumes.push(this.a.offset);
+    }
   }
 
   /** After the code: the stubs, then the routines they call (the `refuel` routine and `halt`). */
