@@ -75,7 +75,7 @@ describe("a chain of ifs in registers", () => {
       "sub dil, 3",
       "add dl, 1",
       "add dil, sil",
-      "mov sil, 0",
+      "mov esi, 0",
       "end:",
       "end:",
       "mov byte ptr [rbx], sil",

@@ -4,7 +4,7 @@
 // address, so the cell `[o]` of an op is the operand `[rbx+o]`, and a verified LIR needs no bounds
 // check on any op but the ones that say so (move and check).
 import { byte, dword, mem, qword, type Imm, type Mem } from "../04-encoder/operands.ts";
-import { al, eax, edi, edx, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
+import { al, eax, edi, edx, gpr, r12, r13, rax, rbx, rdi, rsi, type Gpr } from "../04-encoder/registers.ts";
 import { Frame } from "../05-control-flow/frame.ts";
 import { Asm, type Label } from "../05-control-flow/labels.ts";
 import { LineIndex } from "../06-interpreter/source.ts";
@@ -424,9 +424,14 @@ function add(l: X86Lowering, op: OpTypes["add"]): void {
   else cellOp(l.a, "sub", home, -op.k);
 }
 
-/** `set [o] v`: one store. */
+/**
+ * `set [o] v`: one store. A cell in a register gets all 32 bits written (its value is kept zero-
+ * extended anyway): a write of the low byte alone would wait for whatever the register held before.
+ */
 function set(l: X86Lowering, op: OpTypes["set"]): void {
-  cellOp(l.a, "mov", l.cell(op.off), op.value);
+  const home = l.cell(op.off);
+  if (home.kind === "mem") l.a.mov(home, op.value);
+  else l.a.mov(gpr(32, home.id), op.value);
 }
 // #endregion cells
 

@@ -113,13 +113,15 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
     muladd: (l, op, previous) => (copies.has(op) ? copyInto(l, op, previous) : opt.muladd!(l, op, previous)),
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
   };
+  // A straight run with no test left in it keeps its cells in registers whatever the tests do, so
+  // that turning the block tests off (or all tests) measures the tests alone.
+  const straight: ListRule = options.registers ?? true ? inCache : (l, run) => l.sequence(run);
   if (unchecked) {
-    const blocks = new TestedBlocks(rules);
+    const blocks = new TestedBlocks(rules, straight);
     return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
   }
-  const blockChecks = options.blockChecks ?? true;
-  const straight: ListRule = options.registers ?? true ? inCache : (l, run) => l.sequence(run);
-  return { rules: marked(rules, record.marks), list: blockChecks ? (l, ops) => checkBlocks(l, ops, record.marks, straight) : null };
+  const once = options.blockChecks ?? true;
+  return { rules: marked(rules, record.marks), list: (l, ops) => checkBlocks(l, ops, record.marks, straight, once) };
 }
 // #endregion fast-rules
 
@@ -146,7 +148,7 @@ function marked(rules: X86Rules, marks: OpMark[] | null): X86Rules {
  * all. When it passes, the run without its tests (each guard's fast branch); when it fails, the
  * run as written, out of line, which stops at the exact command that leaves the tape.
  */
-function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, straight: ListRule): void {
+function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null, straight: ListRule, once: boolean): void {
   for (let i = 0; i < ops.length; ) {
     let j = i;
     while (j < ops.length && isStraight(ops[j]!)) j++;
@@ -158,7 +160,7 @@ function checkBlocks(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null,
     }
     const run = j - i === ops.length ? ops : ops.slice(i, j); // often the whole list: a guard's branch
     const cells = testedCells(run);
-    if (cells !== null) checkedOnce(l, run, cells, marks, straight);
+    if (cells !== null && once) checkedOnce(l, run, cells, marks, straight);
     else if (!tests(run)) straight(l, run); // nothing to test
     else l.sequence(run);
     i = j;
@@ -293,7 +295,10 @@ class TestedBlocks {
   readonly rules: X86Rules;
   #fast = false;
 
-  constructor(checked: X86Rules) {
+  readonly #straight: ListRule;
+
+  constructor(checked: X86Rules, straight: ListRule) {
+    this.#straight = straight;
     const rule = <K extends "check" | "guard" | "move">(kind: K, fast: X86Rule<K>): X86Rule<K> => {
       const slow: X86Rule<K> = checked[kind] ?? ((l, op, previous) => definitionOf(op).x86(l, op, previous));
       return (l, op, previous) => (this.#fast ? fast(l, op, previous) : slow(l, op, previous));
@@ -336,10 +341,16 @@ class TestedBlocks {
     });
   }
 
+  /** The block with no tests: its moves only move, and the runs between them go to `straight`. */
   #fastPath(l: X86Lowering, block: readonly Op[]): void {
     this.#fast = true;
     try {
-      l.sequence(block);
+      for (let i = 0; i < block.length; ) {
+        let j = i;
+        while (j < block.length && isStraight(block[j]!)) j++;
+        if (j === i) l.op(block[i++]!);
+        else this.#straight(l, withoutTests(block.slice(i, (i = j))));
+      }
     } finally {
       this.#fast = false;
     }
