@@ -1,9 +1,11 @@
 // The fast tier's code generator: chapter 9's lowering, with more done better. An innermost loop of
-// plain arithmetic keeps its cells in registers for the whole loop, and checks the tape once before
-// it instead of at every turn; a straight-line block makes one bounds test, not one per op; a scan
-// is inline SSE2 or AVX2, and never reads a byte outside the tape; loop heads start on a 16-byte
-// boundary. It also records where each op's code starts and where each loop is, for listings with
-// source positions and for a perf map.
+// plain arithmetic, or a nest of loops that neither moves nor calls, keeps its cells in registers
+// for the whole loop, and checks the tape once before it instead of at every turn; a straight run
+// keeps in registers the cells it reads back after writing them; a straight-line block makes one
+// bounds test, not one per op; a scan by a stride short enough is inline SSE2 or AVX2, and never
+// reads a byte outside the tape; the head of a loop in registers starts on a 16-byte boundary. It
+// also records where each op's code starts and where each loop is, for listings with source
+// positions and for a perf map.
 import { mem, xmmword, ymmword } from "../04-encoder/operands.ts";
 import { eax, ecx, edi, edx, esi, gpr, r10d, r11d, r8d, r9d, rax, rcx, xmm0, xmm1, ymm0, ymm1, type Gpr } from "../04-encoder/registers.ts";
 import { Asm } from "../05-control-flow/labels.ts";
@@ -16,26 +18,40 @@ import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
 const { cell, tape, end } = LIR_REG;
 
 /**
- * How scans compare: 16 cells at a time (SSE2, which every x86-64 has), 32 (AVX2), or as chapter 9
- * does (memchr and memrchr for a stride of 1, one cell at a time for the others).
+ * How scans compare: 16 bytes at a time (SSE2, which every x86-64 has), 32 (AVX2), or as chapter 9
+ * does (memchr and memrchr for a stride of 1, one cell at a time for the others). A stride too long
+ * for VECTOR_CELLS of its cells in a vector is chapter 9's scan whatever this says.
  */
 export type Simd = "sse2" | "avx2" | "libc";
 
 export interface FastOptions {
   readonly simd: Simd;
-  /** Keep the cells of innermost arithmetic loops in registers (default true). */
+  /**
+   * Keep cells in registers (default true): an innermost loop's or a loop nest's (registerLoop),
+   * and a straight run's, the cells it reads back after writing them (inCache). False turns off
+   * both: every cell stays in memory, as in chapter 9.
+   */
   readonly registers?: boolean;
   /** Lower the turns after a walking loop's first knowing which cells the turn before cleared (default true). */
   readonly carried?: boolean;
-  /** Align loop heads to this many bytes (default 16; 1 turns it off). */
+  /**
+   * Align the head of each loop in registers that goes round (the outermost loop of a nest, not an
+   * `if`) to this many bytes (default 16; 1 turns it off). No other loop is aligned.
+   */
   readonly loopAlign?: number;
-  /** One bounds test for each straight-line block with two tests or more (default true). */
+  /**
+   * One bounds test for each straight-line block with two tests or more (default true). False tests
+   * each check and guard where it is, as chapter 9 does; a run with no test in it still keeps its
+   * cells in registers (`registers`).
+   */
   readonly blockChecks?: boolean;
   /**
    * Only for measuring the price of the checks: no test per op, but one test before each block of
    * ops that neither loops nor scans (moves included) of every cell the block reaches, and a move
    * tests nothing. A failed test runs the block as written, out of line, which stops at the exact
-   * command; so a cell off the tape is still an error, never a fault or a stray write.
+   * command; so a cell off the tape is still an error, never a fault or a stray write. A loop in
+   * registers keeps its one test before the loop, a scan its own tests, and the straight runs
+   * between a block's moves keep their cells in registers (`registers`).
    */
   readonly unchecked?: boolean;
 }
@@ -89,8 +105,11 @@ export interface CodeNotes {
 
 // #region fast-rules
 /**
- * The fast lowering: chapter 9's rules with loops, scans, checks and guards replaced, every op's
- * start recorded, and op lists lowered with one bounds test per straight-line block.
+ * The fast lowering: chapter 9's rules with `loop`, `muladd` and `scan` replaced (and for the
+ * unchecked variant `check`, `guard` and `move`, which test nothing inside a tested block), every
+ * op's start recorded, and a rule for op lists: the checks and guards of a straight-line block
+ * answered by one bounds test (checkBlocks; for the unchecked variant, TestedBlocks tests a block
+ * of ops between loops and scans, moves included), and a straight run's cells in registers (inCache).
  */
 export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);

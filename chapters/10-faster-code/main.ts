@@ -4,8 +4,9 @@
 //   bun chapters/10-faster-code/main.ts prog.b --perf-map       (writes /tmp/perf-<pid>.map, for `perf report`)
 // --simd sse2|avx2|libc forces how scans compare (the default is what the CPU has); --no-registers
 // keeps every cell in memory, as chapter 9 does; --no-block-checks tests each check where it is.
-// --tier fast-unchecked tests the tape once per block of ops, before it, and nowhere else; it exists
-// to measure what the checks cost, and ends as every tier does when a command leaves the tape.
+// --tier fast-unchecked tests the tape once per block of ops (moves included), before it, instead of
+// once per op (loops in registers and scans keep their own tests); it exists to measure what the
+// checks cost, and ends as every tier does when a command leaves the tape.
 // The earlier tiers run as chapter 9's main.ts runs them.
 import { readFileSync } from "node:fs";
 import { optionalValue } from "../../shared/cli.ts";

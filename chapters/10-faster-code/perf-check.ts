@@ -1,6 +1,7 @@
-// The perf map, read back the way perf reads it, against the kernel's list of mappings: every
-// region must lie inside the read-execute mapping that holds the program's code. main.ts --perf-map
-// prints this check; the tests run it in a child, since it loads native code.
+// The perf map, read back the way perf reads it, against the kernel's list of mappings: how many of
+// its regions lie inside the read-execute mapping that holds the program's code. The tests
+// (tests/10-faster-code.test.ts) run it in a child, since it loads native code, and require every
+// region inside; main.ts --perf-map only writes the map.
 import { findMapping } from "../01-pages/maps.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { lower } from "../08-lir/lower.ts";

@@ -1,7 +1,7 @@
 // A perf map: /tmp/perf-<pid>.map, the file `perf report` reads to name code that no ELF file
 // describes. Each line is `START SIZE name`, both numbers in hex, one line per region of code. Here a
 // region is the code of one Brainfuck loop (without the loops inside it, which have their own
-// lines), named by its source range, so a profile says which loop of the program is hot.
+// lines), named by its source range, so a profile says in which loop of the program the time goes.
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { formatPos } from "../06-interpreter/source.ts";
