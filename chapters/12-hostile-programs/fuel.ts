@@ -46,8 +46,10 @@ export const FUEL_STATUS = {
 
 // #region slice
 /**
- * Loop tests per slice: how often the code reads the clock. A slice takes about a millisecond, so
- * a deadline is kept to within a millisecond or so, and one clock_gettime per slice costs nothing.
+ * Loop tests per slice: how often the code reads the clock. A deadline is kept to within a slice,
+ * so a slice must be short next to any time limit worth setting, and long next to one clock_gettime,
+ * so that the system call costs nothing. How long one lasts is measured, not assumed: figures.ts
+ * times it (the chapter quotes it as hostile.slice).
  */
 export const FUEL_SLICE = 1 << 20;
 

@@ -76,7 +76,10 @@ export function limitsOf(opts: RunOptions, io: LimitedIO): Limits | null {
   return maxSteps === Infinity && timeoutMs === Infinity ? null : { maxSteps, timeoutMs };
 }
 
-/** Fuel or nanoseconds that never run out: 2^62 loop tests take a century. */
+/**
+ * Fuel or nanoseconds that never run out in practice: 2^62 nanoseconds is over a century, and 2^62
+ * loop tests, each a read-modify-write of memory, take years.
+ */
 const NEVER = 2n ** 62n;
 
 /** Fill in the context block's fuel: none in the slice yet, all of it in reserve, and the deadline. */

@@ -13,7 +13,7 @@ import { diagnostic, readSource } from "../08-lir/cli.ts";
 import { churn } from "./churn.ts";
 import { USAGE, parseGuardArgs, type GuardInvocation } from "./cli.ts";
 import { GUARD_TIERS, runGuarded } from "./guard.ts";
-import { RUNAWAY, huge, nested } from "./programs.ts";
+import { DEEP, DEMO_HUGE_BYTES, DEMO_MAX_STEPS, DEMO_TIMEOUT_MS, RUNAWAY, huge, nested } from "./programs.ts";
 import { mapsWhileRunning } from "./w-xor-x.ts";
 
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -23,8 +23,8 @@ const ms = (t: number) => `${t.toFixed(0)} ms`;
 /** The runaway program through every tier, stopped by fuel, then by the clock. */
 async function limits(demo: "fuel" | "timeout"): Promise<void> {
   const program = parse(RUNAWAY);
-  const maxSteps = 1_000_000;
-  const timeoutMs = 100;
+  const maxSteps = DEMO_MAX_STEPS;
+  const timeoutMs = DEMO_TIMEOUT_MS;
   console.log(demo === "fuel" ? `${RUNAWAY} never ends. With --max-steps ${maxSteps}:` : `${RUNAWAY} again, with --timeout ${timeoutMs}:`);
   for (const tier of GUARD_TIERS) {
     try {
@@ -44,7 +44,7 @@ async function limits(demo: "fuel" | "timeout"): Promise<void> {
 // #region demo-shapes
 /** A program nested 100,000 loops deep, or a megabyte long, through every tier. */
 async function shapes(demo: "deep" | "huge"): Promise<void> {
-  const source = demo === "deep" ? nested(100_000) : huge(1 << 20);
+  const source = demo === "deep" ? nested(DEEP) : huge(DEMO_HUGE_BYTES);
   const program = parse(source);
   console.log(demo === "deep" ? `100,000 loops, each inside the last (${source.length} bytes):` : `A program of ${source.length} bytes:`);
   for (const tier of GUARD_TIERS) {

@@ -3,6 +3,13 @@
 /** A loop that never ends: it keeps its cell non-zero forever. */
 export const RUNAWAY = "+[[-]+]";
 
+/** The tour's limits and sizes (main.ts --demo), which the prose quotes. */
+export const DEMO_MAX_STEPS = 1_000_000;
+export const DEMO_TIMEOUT_MS = 100;
+export const DEMO_HUGE_BYTES = 1 << 20;
+/** How deep the deep program nests, in --demo deep and in the figures. */
+export const DEEP = 100_000;
+
 /** `depth` loops, each inside the last, around one `-`, after a `+`: it runs each loop once and ends. nested(3) is "+[[[-]]]". */
 export function nested(depth: number): string {
   return "+" + "[".repeat(depth) + "-" + "]".repeat(depth);

@@ -14,7 +14,7 @@ export interface WxReport {
   readonly ours: readonly string[];
   /**
    * Mappings both writable and executable that were there before: the host's. JavaScriptCore keeps
-   * its own JIT code in a 1 GiB RWX pool (gone with BUN_JSC_useJIT=0, which turns its JIT off).
+   * its own JIT code in a large RWX pool (gone with BUN_JSC_useJIT=0, which turns its JIT off).
    */
   readonly host: readonly string[];
   /** Anonymous executable mappings that appeared since the compile: the code. */
