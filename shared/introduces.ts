@@ -1,11 +1,11 @@
 // What each chapter introduces, so that a test can hold "a chapter only adds": no earlier chapter's
-// code (comments included) names what a later chapter brings.
+// code (comments included) or prose names what a later chapter brings.
 //
 // The manifest is a table here rather than a fence in each README: the rule compares chapters with
 // one another, so the whole order reads best in one place; a README fence would also show on the
 // site as a code block. Exported identifiers are not listed: exportedNames collects them from the
 // chapters' .ts files, and the first chapter that exports a name introduces it.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 export interface Introduces {
@@ -165,7 +165,9 @@ export function violations(root: string, names: readonly Name[] = introducedName
     const files = tsFiles(dir);
     sofar += files.map((f) => readFileSync(f, "utf8")).join("\n");
     const own = new Set(later.filter((n) => n.kind === "export" && declares(sofar, n.name)).map((n) => n.name));
-    for (const file of files) {
+    // The prose too: a chapter's README is the chapter as much as its code is.
+    const readme = join(dir, "README.md");
+    for (const file of existsSync(readme) ? [...files, readme] : files) {
       const source = readFileSync(file, "utf8");
       const lines = source.split("\n");
       for (const n of later) {

@@ -3,6 +3,7 @@
 // of chapters 6 to 8.
 import { describe, expect, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
+import { balanced } from "../chapters/09-optimizer/minimize.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { Collector, collectIfGrown } from "../chapters/09-optimizer/collect.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
@@ -110,5 +111,16 @@ describe("garbage between passes (collect.ts, given)", () => {
   test("Bun's collector: a call when nothing has grown since the last does nothing", () => {
     collectIfGrown(); // whatever this process did before: settled from here
     expect(collectIfGrown()).toBe(false);
+  });
+});
+
+describe("delta debugging keeps brackets balanced", () => {
+  test.each([
+    ["[]", true],
+    ["[[]", false],
+    ["][", false],
+    ["", true],
+  ])("balanced(%j) is %p", (code, expected) => {
+    expect(balanced(code)).toBe(expected);
   });
 });

@@ -1,18 +1,10 @@
 // npm run fuzz (chapter 12): a short seeded round agrees everywhere, with and without fuel, and a
 // difference is cut down to a few commands and reported with a command that reproduces it.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { interpret } from "../chapters/06-interpreter/interpreter.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
-import { describeDifference } from "../chapters/06-interpreter/semantics.ts";
-import { interpretLir } from "../chapters/08-lir/interpret-lir.ts";
-import type { Lir, Op } from "../chapters/08-lir/lir.ts";
-import { lower } from "../chapters/08-lir/lower.ts";
-import { optimize } from "../chapters/09-optimizer/optimize.ts";
-import { rewrite } from "../chapters/09-optimizer/rewrite.ts";
-import { FUZZ_TIERS, casesOf, commandsOf, expected, formatReport, fuzz, minimize, referenceOf } from "../chapters/12-hostile-programs/fuzz.ts";
-import { balanced } from "../chapters/12-hostile-programs/mutate.ts";
+import { FUZZ_TIERS, casesOf, expected, fuzz, referenceOf } from "../chapters/12-hostile-programs/fuzz.ts";
 import { runBun } from "../shared/child.ts";
-import { corpus } from "../shared/fuzz.ts";
+import { balanced } from "../chapters/09-optimizer/minimize.ts";
 
 setDefaultTimeout(120_000);
 
@@ -39,14 +31,6 @@ describe("the programs", () => {
     expect(casesOf(3, { ...programs, corpus: [] }).length).toBe(2);
   });
 
-  test("the corpus: the commands of the project's programs, balanced", () => {
-    const all = corpus();
-    expect(all.length).toBeGreaterThan(10);
-    for (const code of all) expect(code).toMatch(/^[+\-<>.,[\]]+$/);
-    expect(commandsOf("a+[b]c")).toBe("+[]");
-    expect(commandsOf("]")).toBe("");
-  });
-
   test("the reference: the interpreter without fuel; with fuel, interpretLir on the tier's own LIR", () => {
     const c = { name: "c", source: ",[>+++[-]<,]", options: { maxSteps: 1, input: Uint8Array.of(1) } };
     const [lirTier, optTier] = [FUZZ_TIERS[1]!, FUZZ_TIERS[2]!];
@@ -54,46 +38,6 @@ describe("the programs", () => {
     expect(expected(optTier, c)?.error?.message).toStartWith("1:12: stopped here after 1 steps"); // [-] is a set: one loop fewer
     expect(expected({ ...lirTier, fuel: null }, c)).toBeNull();
     expect(expected(lirTier, { ...c, options: {} })?.error).toBeNull();
-  });
-});
-
-describe("a difference is made small", () => {
-  test("a pass with a bug, found and cut down to a few commands", async () => {
-    // A broken pass: every multiply loop adds one time too many.
-    const broken = (lir: Lir): Lir => ({ ...lir, ops: rewrite(lir.ops, (op: Op) => (op.kind === "muladd" ? [{ ...op, k: op.k + 1 }] : [op])) });
-    const differs = (source: string): boolean => {
-      const program = parse(source);
-      const opts = { input: Uint8Array.of(3), maxSteps: 10_000 }; // a smaller program may never end
-      const want = interpret(program, opts);
-      return want.error === null && describeDifference(want, interpretLir(broken(optimize(lower(program)).lir), opts)) !== null;
-    };
-    const program = "comments, too: +++>>,<<[>++<-]>>[->+++<]<<[-]>>>.";
-    expect(differs(program)).toBe(true);
-    const small = await minimize(program, async (candidates) => {
-      const i = candidates.findIndex(differs);
-      return i < 0 ? null : i;
-    });
-    expect(differs(small)).toBe(true);
-    expect(small.length).toBeLessThanOrEqual(12);
-    expect(small).toMatch(/^[+\-<>.,[\]]+$/);
-    const report = formatReport(
-      {
-        seconds: 1,
-        programs: { opt: 10 },
-        differences: [{ tier: "opt", kind: "mutated+fuel", seed: 5, options: { input: Uint8Array.of(3), tapeSize: 16, maxSteps: 40 }, source: program, why: "output differs", minimized: small }],
-      },
-      { seed: 5, tiers: FUZZ_TIERS },
-    );
-    expect(report).toContain("1 DIFFERENT");
-    expect(report).toContain("opt, mutated+fuel seed 5: output differs");
-    expect(report).toContain(`minimized (${small.length} chars): ${JSON.stringify(small)}`);
-    expect(report).toContain(`printf '\\x03' | bun chapters/12-hostile-programs/main.ts -e '${small}' --tier opt --tape 16 --eof unchanged --max-steps 40`);
-    // A tier chapter 12's main does not run as it was fuzzed: the fuzzer's own child, with the case.
-    const fast = formatReport(
-      { seconds: 1, programs: { fast: 1 }, differences: [{ tier: "fast", kind: "random+fuel", seed: 6, options: { input: Uint8Array.of(3), maxSteps: 2 }, source: "+[]", why: "x", minimized: "+[]" }] },
-      { seed: 6, tiers: FUZZ_TIERS },
-    );
-    expect(fast).toContain(`reproduce: echo '[{"source":"+[]","input":"Aw==","maxSteps":2}]' | bun chapters/12-hostile-programs/batch-child.ts chapters/12-hostile-programs/tiers.ts fueledFastJit`);
   });
 });
 

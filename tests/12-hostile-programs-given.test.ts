@@ -13,6 +13,8 @@ import { CrashError, optionsOf, packResult, runCases } from "../chapters/12-host
 import { parseGuardArgs } from "../chapters/12-hostile-programs/cli.ts";
 import { isGuardTier } from "../chapters/12-hostile-programs/guard.ts";
 import { parseRss } from "../chapters/12-hostile-programs/proc.ts";
+import { balanced } from "../chapters/09-optimizer/minimize.ts";
+import { MUTATIONS, Seeded } from "../chapters/12-hostile-programs/mutate.ts";
 import { fromWire, toWire } from "../chapters/12-hostile-programs/wire.ts";
 
 setDefaultTimeout(90_000);
@@ -133,5 +135,22 @@ describe("main.ts: a runaway program, stopped in every tier", () => {
   test("a syntax error is reported before anything runs", async () => {
     const r = await runBun(MAIN, ["-e", "+]", "--tier", "lir"], SLOW);
     expectError(r, "-e:1:2: error: unmatched ']'");
+  });
+});
+
+// The mutations are given; only mutate, which picks and applies them, is the reader's.
+describe("mutations keep a program balanced", () => {
+  const corpus = ["+[->+<]>.", "[[-]>[-]<]", ",[.,]", "++>+++[<+>-]<[>+<-]", "+[-][+][>]", ""];
+
+  test.each(MUTATIONS.map((m) => [m.name, m] as const))("%s", (_name, m) => {
+    const rng = new Seeded(42);
+    let changed = 0;
+    for (let i = 0; i < 300; i++) {
+      const base = corpus[i % corpus.length]!;
+      const out = m.apply(base, rng);
+      expect(balanced(out)).toBe(true);
+      if (out !== base) changed++;
+    }
+    expect(changed).toBeGreaterThan(30);
   });
 });

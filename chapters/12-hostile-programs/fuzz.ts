@@ -11,7 +11,8 @@ import { registeredTiers, TierRegistryError } from "../09-optimizer/tiers.ts";
 import "../11-tiering/tiers.ts"; // the registry up to this chapter
 import { CrashError, runCases, toWire, type FuzzCase, type TierRef, type Verdictable } from "./batch.ts";
 import { isGuardTier } from "./guard.ts";
-import { balanced, mutate, Seeded } from "./mutate.ts";
+import { balanced, minimize } from "../09-optimizer/minimize.ts";
+import { mutate, Seeded } from "./mutate.ts";
 import { twinLir, TWIN_PASSES } from "./tiers.ts";
 
 /** A tier to fuzz, and which LIR its fuel counts the loop tests of (null: it is not fuzzed with fuel). */
@@ -170,30 +171,7 @@ export async function judge(tier: TierRef, cases: readonly FuzzCase[], want: rea
 }
 // #endregion judge
 
-// #region minimize
-/**
- * Delta debugging on the program text: remove pieces (first every comment, then chunks of commands,
- * large to small, keeping brackets balanced) while `stillFails` says the smaller program still shows
- * the difference. `stillFails` gets a batch of candidates and returns the index of one that fails,
- * or null, so that each round costs one child process.
- */
-export async function minimize(source: string, stillFails: (candidates: readonly string[]) => Promise<number | null>, maxRounds = 40): Promise<string> {
-  let best = source;
-  const bare = source.replace(/[^+\-<>.,[\]]/g, "");
-  if (bare !== source && (await stillFails([bare])) === 0) best = bare;
-  for (let round = 0, chunk = Math.max(1, best.length >> 1); round < maxRounds && chunk >= 1; round++) {
-    const candidates: string[] = [];
-    for (let at = 0; at < best.length; at += chunk) {
-      const cut = best.slice(0, at) + best.slice(at + chunk);
-      if (cut.length < best.length && balanced(cut)) candidates.push(cut);
-    }
-    const found = candidates.length === 0 ? null : await stillFails(candidates);
-    if (found !== null) best = candidates[found]!;
-    else chunk >>= 1;
-  }
-  return best;
-}
-
+// #region fails-with
 /** Does `tier` still disagree on a candidate? The index of the first that does. */
 function failsWith(tier: FuzzTier, c: Generated) {
   return async (candidates: readonly string[]): Promise<number | null> => {
@@ -212,7 +190,7 @@ function failsWith(tier: FuzzTier, c: Generated) {
     return first < 0 ? null : runnable[first]!.index;
   };
 }
-// #endregion minimize
+// #endregion fails-with
 
 // #region fuzz
 export async function fuzz(o: FuzzOptions, programs: Programs, log: (line: string) => void = () => {}): Promise<FuzzReport> {

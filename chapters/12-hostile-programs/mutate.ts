@@ -1,6 +1,8 @@
 // Mutations of real programs: a fuzzer's random programs are well-formed by construction and look
 // alike; a real program with a command inserted, a loop cut out or a slice doubled is the kind of
 // input no generator thinks of, and it keeps its brackets balanced, so it reaches the code generators.
+import { balanced } from "../09-optimizer/minimize.ts";
+
 export const COMMANDS = "+-<>.,";
 
 /** A seeded generator (mulberry32): the same seed, the same mutations, under Bun and Node. */
@@ -118,12 +120,3 @@ function swapSiblings(code: string, rng: Seeded): string {
   return code.slice(0, i) + code.slice(j + 1, k + 1) + code.slice(i, j + 1) + code.slice(k + 1);
 }
 
-/** True when every `]` closes a `[` before it and every `[` is closed: other characters do not matter. */
-export function balanced(code: string): boolean {
-  let depth = 0;
-  for (const c of code) {
-    if (c === "[") depth++;
-    else if (c === "]" && --depth < 0) return false;
-  }
-  return depth === 0;
-}
