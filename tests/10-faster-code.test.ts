@@ -62,6 +62,17 @@ describe("without a test per op (measuring only)", () => {
       expect(r.stderr).toContain(error);
     }
   });
+
+  // Once, a block that ended on a guard left the loop's ] the flags of the guard's fast branch,
+  // while its out-of-line copy (taken here: the guard's cells are off the 8-cell tape) ends on a
+  // check's compare; the loop went round for ever.
+  test("a block's out-of-line copy leaves the next loop test the flags its fast path leaves", async () => {
+    const code = ">>>>>>,[<]++[.>[->>>+<<<]<--<>]";
+    for (const args of [[], ["--no-registers"]]) {
+      const r = await runBun("chapters/10-faster-code/main.ts", ["-e", code, "--tier", "fast-unchecked", "--tape", "8", ...args], { ...UNINSTRUMENTED, timeoutMs: 20_000 });
+      expect([r.signal, r.exitCode, r.stdout]).toEqual([null, 0, "\x02"]);
+    }
+  });
 });
 
 describe("the CPU probe", () => {

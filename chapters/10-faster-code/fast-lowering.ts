@@ -362,16 +362,22 @@ class TestedBlocks {
 
   /** The block with no tests: its moves only move, and the runs between them go to `straight`. */
   #fastPath(l: X86Lowering, block: readonly Op[]): void {
+    const outer = this.#fast; // a guard's branch inside a fast path lowers its own blocks
     this.#fast = true;
     try {
       for (let i = 0; i < block.length; ) {
         let j = i;
         while (j < block.length && isStraight(block[j]!)) j++;
-        if (j === i) l.op(block[i++]!);
-        else this.#straight(l, withoutTests(block.slice(i, (i = j))));
+        // As in checkBlocks, a run ends before its last checks and guards, which go through the
+        // rules: the op after the block then follows one both paths leave the same flags after.
+        let k = j;
+        while (k > i && (block[k - 1]!.kind === "check" || block[k - 1]!.kind === "guard")) k--;
+        if (k > i) this.#straight(l, withoutTests(block.slice(i, k)));
+        for (; k < Math.max(j, i + 1); k++) l.op(block[k]!);
+        i = k;
       }
     } finally {
-      this.#fast = false;
+      this.#fast = outer;
     }
   }
 }
