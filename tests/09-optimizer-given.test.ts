@@ -3,7 +3,7 @@
 // of chapters 6 to 8.
 import { describe, expect, test } from "bun:test";
 import { runBun } from "../shared/child.ts";
-import { balanced } from "../chapters/09-optimizer/minimize.ts";
+import { balanced, minimize } from "../chapters/09-optimizer/minimize.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { Collector, collectIfGrown } from "../chapters/09-optimizer/collect.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
@@ -122,5 +122,21 @@ describe("delta debugging keeps brackets balanced", () => {
     ["", true],
   ])("balanced(%j) is %p", (code, expected) => {
     expect(balanced(code)).toBe(expected);
+  });
+});
+
+describe("delta debugging", () => {
+  test("minimize drops the comments, then cuts what the failure does not need, brackets kept balanced", async () => {
+    const fails = (code: string) => code.includes("[-<+>]");
+    let batches = 0;
+    const small = await minimize("a copy: +>[-<+>]<. and a scan: [>]", async (candidates) => {
+      batches++;
+      const i = candidates.findIndex(fails);
+      return i < 0 ? null : i;
+    });
+    expect(fails(small)).toBe(true);
+    expect(balanced(small)).toBe(true);
+    expect(small.length).toBeLessThanOrEqual(8);
+    expect(batches).toBeLessThanOrEqual(40); // one batch a round
   });
 });

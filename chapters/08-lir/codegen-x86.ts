@@ -425,12 +425,13 @@ function add(l: X86Lowering, op: OpTypes["add"]): void {
 }
 
 /**
- * `set [o] v`: one store. A cell in a register gets all 32 bits written (its value is kept zero-
- * extended anyway): a write of the low byte alone would wait for whatever the register held before.
+ * `set [o] v`: one store. A cell in a low-byte register gets all 32 bits written (only the low byte
+ * counts, and the rest is 0 like a movzx's): a write of the byte alone would wait for whatever the
+ * register held before. A high-byte register (ah..bh) has no 32-bit register of its own.
  */
 function set(l: X86Lowering, op: OpTypes["set"]): void {
   const home = l.cell(op.off);
-  if (home.kind === "mem") l.a.mov(home, op.value);
+  if (home.kind === "mem" || home.rex === "forbidden") cellOp(l.a, "mov", home, op.value);
   else l.a.mov(gpr(32, home.id), op.value);
 }
 // #endregion cells

@@ -3,6 +3,7 @@
 import { CliError, parseLirArgs, type LirInvocation } from "../08-lir/cli.ts";
 import { GUARD_TIERS, isGuardTier, type GuardTier } from "./guard.ts";
 import { MAX_TIMEOUT_MS } from "./limits.ts";
+import { DEEP, DEMO_HUGE_BYTES } from "./programs.ts";
 
 /** The tour's parts, in order. */
 export const DEMOS = ["fuel", "timeout", "deep", "huge", "memory", "maps"] as const;
@@ -12,8 +13,8 @@ export const USAGE = `usage: bun chapters/12-hostile-programs/main.ts [prog.b | 
        bun chapters/12-hostile-programs/main.ts [--demo ${DEMOS.join("|")}]
 
 Run a program under limits with any tier, none of which refuses a program for its shape; or, without
-a program, the tour: each tier handed a program that never ends, one nested 100,000 loops deep, one
-of a megabyte, and what memory and the mappings look like meanwhile.
+a program, the tour: each tier handed a program that never ends, one nested ${DEEP.toLocaleString("en-US")} loops deep, one
+of ${DEMO_HUGE_BYTES / 2 ** 20} MiB, and what memory and the mappings look like meanwhile.
 
   -e CODE           the program itself, instead of a file
   --tier T          ${GUARD_TIERS.join(", ")} (default opt)

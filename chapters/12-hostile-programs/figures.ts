@@ -111,7 +111,14 @@ function runawayStops(): Record<string, string> {
 /** The one writable and executable mapping the process has before any code of ours: the host's. */
 function hostRwx(): string {
   const rwx = writableAndExecutable(readMaps());
-  if (rwx.length !== 1 || rwx[0]!.path !== "") throw new FiguresError(`the prose says the process has one anonymous RWX mapping, and it has ${rwx.length}`);
+  if (rwx.length !== 1 || rwx[0]!.path !== "") {
+    const found = rwx.map((m) => `${size(m.end - m.start)} ${m.path === "" ? "anonymous" : m.path}`).join(", ") || "none";
+    throw new FiguresError(
+      `the prose ("W^X while the code runs") says the process has one anonymous RWX mapping, JavaScriptCore's pool for its own JIT, ` +
+        `before any of our code is compiled; here it has ${found}. Is Bun's JIT turned off (BUN_JSC_useJIT=0), or is a tool preloaded? ` +
+        `If this host differs for good, the prose must say what it finds.`,
+    );
+  }
   return size(rwx[0]!.end - rwx[0]!.start);
 }
 

@@ -1,5 +1,5 @@
 // Hostile programs, every tier: run one program under limits, or (without a program) the tour,
-// which hands each tier a program that never ends, one nested 100,000 loops deep, one of a megabyte,
+// which hands each tier a program that never ends, one nested DEEP loops deep, one of DEMO_HUGE_BYTES,
 // and shows how each was stopped or run, what memory looks like after thousands of compiles, and
 // the mappings of the process while JIT code runs.
 //   bun chapters/12-hostile-programs/main.ts [--demo fuel|timeout|deep|huge|memory|maps]
@@ -42,11 +42,11 @@ async function limits(demo: "fuel" | "timeout"): Promise<void> {
 // #endregion demo-limits
 
 // #region demo-shapes
-/** A program nested 100,000 loops deep, or a megabyte long, through every tier. */
+/** A program nested DEEP loops deep, or DEMO_HUGE_BYTES long, through every tier. */
 async function shapes(demo: "deep" | "huge"): Promise<void> {
   const source = demo === "deep" ? nested(DEEP) : huge(DEMO_HUGE_BYTES);
   const program = parse(source);
-  console.log(demo === "deep" ? `100,000 loops, each inside the last (${source.length} bytes):` : `A program of ${source.length} bytes:`);
+  console.log(demo === "deep" ? `${DEEP.toLocaleString("en-US")} loops, each inside the last (${source.length} bytes):` : `A program of ${source.length} bytes:`);
   for (const tier of GUARD_TIERS) {
     const { result, ranAs, ms: took } = await runGuarded(program, tier, {});
     const how = ranAs === tier ? "" : `refused by the LIR, run by ${ranAs}`;
