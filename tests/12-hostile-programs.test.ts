@@ -13,7 +13,6 @@ import { runGuarded } from "../chapters/12-hostile-programs/guard.ts";
 import { interpretWithTimeout } from "../chapters/12-hostile-programs/watchdog.ts";
 import { balanced } from "../chapters/09-optimizer/minimize.ts";
 import { Seeded, mutate } from "../chapters/12-hostile-programs/mutate.ts";
-import { formatMapLine, parseMaps, writableAndExecutable } from "../chapters/12-hostile-programs/proc.ts";
 import { RUNAWAY, huge, nested } from "../chapters/12-hostile-programs/programs.ts";
 import { fueledTemplateJit, withFallback } from "../chapters/12-hostile-programs/tiers.ts";
 import { lowerPiece, piecesOf } from "../chapters/10-faster-code/pieces.ts";
@@ -133,24 +132,6 @@ describe("mutate", () => {
     expect(a).toEqual(b);
     expect(new Set(a).size).toBeGreaterThan(10);
   });
-});
-
-describe("/proc/self, parsed", () => {
-  const MAPS = [
-    "55d0c0a00000-55d0c0a21000 r--p 00000000 08:01 1234   /usr/bin/bun",
-    "7f0026498000-7f0066498000 rwxp 00000000 00:00 0 ",
-    "7f00669c7000-7f00669c9000 r-xp 00000000 00:00 0 ",
-    "7ffd1c000000-7ffd1c021000 rw-p 00000000 00:00 0      [stack]",
-    "",
-  ].join("\n");
-
-  test("maps: ranges, permissions, and the path (empty for anonymous memory)", () => {
-    const maps = parseMaps(MAPS);
-    expect(maps.map((m) => [m.perms, m.path])).toEqual([["r--p", "/usr/bin/bun"], ["rwxp", ""], ["r-xp", ""], ["rw-p", "[stack]"]]);
-    expect(maps[2]!.end - maps[2]!.start).toBe(0x2000);
-    expect(writableAndExecutable(maps).map(formatMapLine)).toEqual(["7f0026498000-7f0066498000 rwxp (anonymous)"]);
-  });
-
 });
 
 describe("the interpreter under a time limit (a worker thread, no native code)", () => {

@@ -3,7 +3,8 @@
 // program until mmap fails.
 import { parse } from "../06-interpreter/parser.ts";
 import { HOSTILE_TIERS, type HostileTierName } from "./tiers.ts";
-import { readMaps, readRssKb } from "./proc.ts";
+import { readMaps } from "../01-pages/maps.ts";
+import { readRssKb } from "./proc.ts";
 
 /** The process, measured: mappings in /proc/self/maps, resident KiB. */
 export interface Footprint {

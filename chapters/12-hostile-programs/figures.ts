@@ -6,6 +6,7 @@
 //   bun chapters/12-hostile-programs/figures.ts
 // It prints one JSON object, for a `run figures=hostile` block of the chapter's README.
 import { readFileSync } from "node:fs";
+import { readMaps, writableExecutable } from "../01-pages/maps.ts";
 import { parse } from "../06-interpreter/parser.ts";
 import { parseCommand } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
@@ -19,7 +20,6 @@ import { monotonicNs } from "./clock.ts";
 import { FUEL_CONTEXT_SIZE, FUEL_CTX, FUEL_SLICE } from "./fuel.ts";
 import { expected, FUZZ_TIERS } from "./fuzz.ts";
 import { GUARD_TIERS, runGuarded } from "./guard.ts";
-import { readMaps, writableAndExecutable } from "./proc.ts";
 import { DEEP, DEMO_HUGE_BYTES, DEMO_MAX_STEPS, DEMO_TIMEOUT_MS, huge, nested, RUNAWAY } from "./programs.ts";
 import { HOSTILE_TIERS } from "./tiers.ts";
 
@@ -110,7 +110,7 @@ function runawayStops(): Record<string, string> {
 
 /** The one writable and executable mapping the process has before any code of ours: the host's. */
 function hostRwx(): string {
-  const rwx = writableAndExecutable(readMaps());
+  const rwx = writableExecutable(readMaps());
   if (rwx.length !== 1 || rwx[0]!.path !== "") {
     const found = rwx.map((m) => `${size(m.end - m.start)} ${m.path === "" ? "anonymous" : m.path}`).join(", ") || "none";
     throw new FiguresError(

@@ -1,8 +1,8 @@
 // W^X, checked while JIT code runs: a runaway program runs under a time limit, and meanwhile a worker
 // thread reads the process's mappings. None may be writable and executable, and the code's own
 // mapping (one that appeared since the program was compiled) must be r-x.
+import { formatMapEntry, parseMaps, readMaps, writableExecutable, type MapEntry } from "../01-pages/maps.ts";
 import { parse } from "../06-interpreter/parser.ts";
-import { formatMapLine, parseMaps, readMaps, writableAndExecutable, type MapLine } from "./proc.ts";
 import type { LimitedIO } from "./limits.ts";
 import { HOSTILE_TIERS, type HostileTierName } from "./tiers.ts";
 
@@ -39,7 +39,7 @@ export async function mapsWhileRunning(tier: HostileTierName, runMs = 600, readA
     };
     await next(); // "ready"
     const before = new Set(readMaps().map((m) => `${m.start}-${m.end} ${m.perms}`));
-    const old = (m: MapLine) => before.has(`${m.start}-${m.end} ${m.perms}`);
+    const old = (m: MapEntry) => before.has(`${m.start}-${m.end} ${m.perms}`);
     using compiled = HOSTILE_TIERS[tier].compile(parse("+[>+<]"));
     worker.postMessage({ delayMs: readAfterMs });
     const started = Date.now();
@@ -51,9 +51,9 @@ export async function mapsWhileRunning(tier: HostileTierName, runMs = 600, readA
     return {
       tier,
       whileRunning: at > started && at < ended,
-      ours: writableAndExecutable(during).filter((m) => !old(m)).map(formatMapLine),
-      host: writableAndExecutable(during).filter(old).map(formatMapLine),
-      newCode: during.filter((m) => m.perms[2] === "x" && m.path === "" && !old(m)).map(formatMapLine),
+      ours: writableExecutable(during).filter((m) => !old(m)).map(formatMapEntry),
+      host: writableExecutable(during).filter(old).map(formatMapEntry),
+      newCode: during.filter((m) => m.perms[2] === "x" && m.path === "" && !old(m)).map(formatMapEntry),
       stoppedBy: result.error?.name ?? "nothing",
     };
   } finally {
