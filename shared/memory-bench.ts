@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BUN, ROOT } from "./child.ts";
 import { parseCommand, UsageError } from "./cli.ts";
+import { runMain } from "./main.ts";
 import { Rng } from "./bf-random.ts";
 import { commandTiers, type TierEntry } from "./tiers.ts";
 
@@ -154,9 +155,13 @@ function writeProgram(kind: Kind, bytes: number, file: string): void {
 }
 
 if (import.meta.main) {
-  const [flag, kind, bytes, file] = process.argv.slice(2);
-  if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!)) throw new UsageError(`usage: bun shared/memory-bench.ts --write ${Object.keys(KINDS).join("|")} BYTES FILE (the bench's own helper: run npm run bench -- memory)`);
-  writeFileSync(file, KINDS[kind as Kind](Number(bytes)));
+  await runMain(() => {
+    const usage = `usage: bun shared/memory-bench.ts --write ${Object.keys(KINDS).join("|")} BYTES FILE (the bench's own helper: run npm run bench -- memory)`;
+    const [flag, kind, bytes, file] = process.argv.slice(2);
+    if (flag === "--help" || flag === "-h") return console.log(usage);
+    if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!)) throw new UsageError(usage);
+    writeFileSync(file, KINDS[kind as Kind](Number(bytes)));
+  });
 }
 
 /** Every tier on every program kind and size, plus each tier's base. */
