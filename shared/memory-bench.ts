@@ -159,7 +159,7 @@ if (import.meta.main) {
     const usage = `usage: bun shared/memory-bench.ts --write ${Object.keys(KINDS).join("|")} BYTES FILE (the bench's own helper: run npm run bench -- memory)`;
     const [flag, kind, bytes, file] = process.argv.slice(2);
     if (flag === "--help" || flag === "-h") return console.log(usage);
-    if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!)) throw new UsageError(usage);
+    if (flag !== "--write" || file === undefined || !Object.hasOwn(KINDS, kind!) || !(Number.isInteger(Number(bytes)) && Number(bytes) > 0)) throw new UsageError(usage);
     writeFileSync(file, KINDS[kind as Kind](Number(bytes)));
   });
 }

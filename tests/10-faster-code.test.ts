@@ -75,6 +75,22 @@ describe("without a test per op (measuring only)", () => {
   });
 });
 
+describe("a guard whose loop walks the tape ends a block", () => {
+  // Once, such a guard counted as straight: the block's one test measured the cells after it from
+  // where the pointer stood before the walk, so '+++' wrote below the tape (fast), or nothing
+  // stopped at all (fast-unchecked); 5,000 cells of walk ended in SIGSEGV.
+  test.each([
+    [">>>>>+>+>+>+[[->+<]<]<<<<<<+++>>>>>>.", "-e:1:26: error: '<' moved the pointer off the left end of the tape"],
+    [">>>>>+>+>+>+[[->+<]<]<<<<<<[>]+.", "-e:1:26: error: '<' moved the pointer off the left end of the tape"],
+  ])("%s stops where the interpreter does, in every fast variant", async (code, error) => {
+    for (const args of [["--tier", "fast"], ["--tier", "fast-unchecked"], ["--tier", "fast", "--no-registers"], ["--tier", "fast-unchecked", "--no-registers"]]) {
+      const r = await runBun("chapters/10-faster-code/main.ts", ["-e", code, "--tape", "16", ...args], UNINSTRUMENTED);
+      expect([args.join(" "), r.signal, r.exitCode, r.stdout]).toEqual([args.join(" "), null, 1, ""]);
+      expect(r.stderr).toContain(error);
+    }
+  });
+});
+
 describe("the CPU probe", () => {
   test("cpuid leaf 1 (OSXSAVE, AVX), xgetbv (ymm state saved), then cpuid leaf 7 (AVX2)", () => {
     const hex = [...avx2Probe().finish()].map((b) => b.toString(16).padStart(2, "0")).join(" ");

@@ -333,9 +333,16 @@ class TestedBlocks {
   lower(l: X86Lowering, ops: readonly Op[], marks: OpMark[] | null): void {
     for (let i = 0; i < ops.length; ) {
       let j = i;
-      while (j < ops.length && ops[j]!.kind !== "loop" && ops[j]!.kind !== "scan") j++;
+      while (j < ops.length && !endsBlock(ops[j]!)) j++;
       if (j === i) {
-        l.op(ops[i++]!);
+        // With every test: this list may be a loop's body inside an outer block's fast path.
+        const outer = this.#fast;
+        this.#fast = false;
+        try {
+          l.op(ops[i++]!);
+        } finally {
+          this.#fast = outer;
+        }
         continue;
       }
       const block = ops.slice(i, j);
@@ -380,6 +387,11 @@ class TestedBlocks {
       this.#fast = outer;
     }
   }
+}
+
+/** What a block of ops stops before: a loop, a scan, or a guard whose loop walks (the pointer's end is unknown). */
+function endsBlock(op: Op): boolean {
+  return op.kind === "loop" || op.kind === "scan" || (op.kind === "guard" && !isStraight(op));
 }
 
 /** The cells a block of ops reaches, from the pointer at its start: its checks' and guards', and where its moves land. */
@@ -750,7 +762,13 @@ export function strideMask(stride: number, w: number): number {
 // #endregion stride-mask
 
 /** An op a straight run may hold: one that neither moves the pointer nor loops nor calls. */
-const isStraight = (op: Op): boolean => op.kind === "add" || op.kind === "set" || op.kind === "muladd" || op.kind === "check" || op.kind === "guard";
+const isStraight = (op: Op): boolean =>
+  op.kind === "add" ||
+  op.kind === "set" ||
+  op.kind === "muladd" ||
+  op.kind === "check" ||
+  // A guard whose loop walks the tape leaves the pointer somewhere no test before it can know.
+  (op.kind === "guard" && isBalanced(op.then) && isBalanced(op.otherwise));
 
 /** The cells a straight run's checks and guards test, when there are two tests or more; else null. */
 export function testedCells(run: readonly Op[]): Range | null {
