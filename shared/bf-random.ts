@@ -5,8 +5,9 @@
 // - a counted loop keeps its cell for itself (nothing in its body touches it but one odd add, so the
 //   cell reaches 0 within 255 rounds) and its body is balanced (it ends on the cell it started on);
 // - a "set" loop is `[-]`, n times `+`, then a counted loop that subtracts 1: exactly n rounds;
-// - a scan (`[>]`, `[<<]`) or a drift loop (a straight body with a net move) moves the pointer the
-//   same way every round, so it ends within tapeSize rounds: on a zero cell, or off the tape.
+// - a scan (`[>]`, `[<<]`) or a drift loop (a body with a net move: adds, moves, output, now and then
+//   a transfer loop) moves the pointer the same way every round, so it ends within tapeSize rounds: on
+//   a zero cell, or off the tape.
 // Scans and drift loops leave the pointer somewhere unknown, so they appear only at the top level,
 // outside counted loops. Comments (words, tabs, newlines, "é", emoji) make positions interesting;
 // small tapes make off-tape errors common, and short inputs make EOF common.
@@ -211,15 +212,17 @@ class Generator {
     return { text, cost };
   }
 
-  /** A loop whose straight body moves the pointer the same net distance every round. */
+  /** A loop whose body moves the pointer the same net distance every round. */
   private drift(budget: number): Piece {
     const start = this.at;
     let body = "";
     let bodyCost = 0;
     for (let i = this.rng.int(1, 4); i > 0; i--) {
       // Moves here are not kept on the tape: the loop may well fall off it.
+      // Now and then a transfer loop inside: after the optimizer, a multiply loop guarded inside a
+      // loop that walks, which a code generator must not take for code that stays in place.
       const r = this.rng.next();
-      const piece = r < 0.5 ? this.add(9) : r < 0.9 ? this.moveTo(this.at + this.rng.int(-3, 3)) : { text: ".", cost: 1 };
+      const piece = r < 0.45 ? this.add(9) : r < 0.85 ? this.moveTo(this.at + this.rng.int(-3, 3)) : r < 0.93 ? this.transferLoop(budget, new Set()) : { text: ".", cost: 1 };
       body += piece.text;
       bodyCost += piece.cost;
     }
