@@ -98,7 +98,7 @@ describe("one bounds test per straight-line block", () => {
       "cmp rax, r12",
       "jb block_checks_failed",
       "add byte ptr [rbx+1], 2",
-      "mov esi, 4",//                 [2], touched twice, in a register until the block ends
+      "mov esi, 4", //                 [2], touched twice, in a register until the block ends
       "movzx ecx, byte ptr [rbx]",
       "imul eax, ecx, 2",
       "add byte ptr [rbx-3], al",

@@ -580,6 +580,11 @@ function copyInto(l: X86Lowering, op: MulAddOp, previous: Op | null): void {
  */
 export const VECTOR_CELLS = 8;
 
+/** How many cells of a scan by `stride` one vector of `bytes` holds (the scan stands on the first). */
+export function vectorCells(stride: number, bytes: number): number {
+  return Math.floor((bytes - 1) / Math.abs(stride)) + 1;
+}
+
 /**
  * A scan, SIMD inline: compare a whole vector of cells with 0 at once, while a whole vector fits
  * between the pointer and the end of the tape it walks to; then the last few cells one at a time,
@@ -593,7 +598,7 @@ function simdScan(l: X86Lowering, op: ScanOp, simd: "sse2" | "avx2", otherwise: 
   const s = op.stride;
   const right = s > 0;
   const w = simd === "avx2" ? 32 : 16;
-  const cells = Math.floor((w - 1) / Math.abs(s)) + 1; // cells of the scan in one vector
+  const cells = vectorCells(s, w); // cells of the scan in one vector
   if (cells < VECTOR_CELLS) return otherwise();
   const done = l.label("scan_done");
   const vector = l.label("scan_vector");

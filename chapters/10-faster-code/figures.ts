@@ -28,6 +28,7 @@ import { loadOptimized } from "../09-optimizer/jit.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
 import { stopwatch } from "../09-optimizer/tiers.ts";
 import { detectSimd } from "./cpu.ts";
+import { VECTOR_CELLS, vectorCells } from "./fast-lowering.ts";
 import { loadFast } from "./jit.ts";
 import { knownChecks } from "./known-checks.ts";
 import { linearLoops } from "./linear-loops.ts";
@@ -309,10 +310,20 @@ export function withLoopsFile<T>(k: number, use: (file: string) => T): T {
   }
 }
 
+/** The longest stride each vector width scans inline (sse2Stride, avx2Stride): the rest keep chapter 9's scan. */
+export function vectorStrides(): Record<string, number> {
+  const longest = (bytes: number) => {
+    let stride = 1;
+    while (vectorCells(stride + 1, bytes) >= VECTOR_CELLS) stride++;
+    return stride;
+  };
+  return { sse2Stride: longest(16), avx2Stride: longest(32) };
+}
+
 /** The figures, keyed for the prose: NAME + variant (ms), ratios, code sizes, the compile. */
 export function figures(measured: readonly Measured[], compile: CompileFigures, gcc: boolean): Record<string, string | number> {
   const quoted = measured.filter((m) => !CLASSIC_PROGRAMS.includes(m.program));
-  const out: Record<string, string | number> = { gcc: gcc ? "yes" : "no", runs: Math.min(...quoted.map((m) => m.runs)) };
+  const out: Record<string, string | number> = { gcc: gcc ? "yes" : "no", runs: Math.min(...quoted.map((m) => m.runs)), ...vectorStrides() };
   for (const m of measured) {
     const ms = m.ms;
     for (const v of VARIANTS) if (ms[v] !== undefined) out[`${m.program}_${v}`] = time(ms[v]!);
