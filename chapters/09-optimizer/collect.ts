@@ -31,14 +31,20 @@ export class Collector {
   }
 }
 
-/**
- * Bun's: the process's resident set, and a synchronous full collection. In a browser, where the
- * site's playground runs these passes, there is neither, and nothing is asked for.
- */
-const bun = typeof Bun === "undefined" ? null : new Collector(() => process.memoryUsage.rss(), () => Bun.gc(true));
+/** The collector collectIfGrown asks, or null: none until the host installs one. */
+let installed: Collector | null = null;
 
-/** What the pass manager calls between passes: Bun's collector, if memory has grown (false in a browser). */
+/**
+ * Install the host's collector (null: none). The passes run in Bun and in the site's playground,
+ * where there is no synchronous collection: the pass manager asks whatever the host installed, and
+ * Bun's is installed by the native tier (collect-bun.ts).
+ */
+export function installCollector(collector: Collector | null): void {
+  installed = collector;
+}
+
+/** What the pass manager calls between passes: the host's collector, if memory has grown (false with none). */
 export function collectIfGrown(): boolean {
-  return bun?.collectIfGrown() ?? false;
+  return installed?.collectIfGrown() ?? false;
 }
 // #endregion collect

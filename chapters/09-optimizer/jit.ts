@@ -13,6 +13,7 @@ import { lower } from "../08-lir/lower.ts";
 import { OptLowering } from "./codegen-opt.ts";
 import { libcScanIo } from "./libc-scan.ts";
 import { DEFAULT_PIPELINE, optimize, tooDeepToOptimize } from "./optimize.ts";
+import "./collect-bun.ts"; // the collections between passes, in Bun
 
 // #region tier
 /**

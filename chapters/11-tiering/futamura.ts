@@ -10,7 +10,7 @@ import { OutputBuffer, type OutputSink } from "../06-interpreter/output-buffer.t
 import type { Command, Program } from "../06-interpreter/parser.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult } from "../06-interpreter/semantics.ts";
 import { formatPos } from "../06-interpreter/source.ts";
-import { collectIfGrown } from "../09-optimizer/collect.ts";
+import { releaseIfGrown } from "./release.ts";
 import { PIECE, piecesOf } from "../10-faster-code/pieces.ts";
 
 // #region residual
@@ -226,7 +226,7 @@ export class SpecializedProgram {
         };
         const run = this.#run ?? residualOf(this.#sourceOf(i));
         run(tape, input, eof, maxSteps, output, eofValue, stop, grow, at);
-        if (this.#run === null) collectIfGrown(); // the piece's source and everything the engine made of it are garbage now
+        if (this.#run === null) releaseIfGrown(); // the piece's source and everything the engine made of it are garbage now
       }
       output.flush();
       return { output: output.bytes(), tape: resultTape(tape, at.p, settings), pointer: at.p, error: null };

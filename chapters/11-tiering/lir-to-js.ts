@@ -7,7 +7,7 @@ import { eofValue } from "../06-interpreter/semantics.ts";
 import type { LineIndex } from "../06-interpreter/source.ts";
 import { reachesOf, type Lir, type LoopOp, type Op, type Range, type Reach } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
-import { collectIfGrown } from "../09-optimizer/collect.ts";
+import { releaseIfGrown } from "./release.ts";
 import { loopUnit, optimizeLoop } from "./loop-entry.ts";
 import { growTape, type CompiledLoop, type LoopCompiler, type Machine, type MachineIo } from "./machine.ts";
 import { firstStepOff } from "./off-tape.ts";
@@ -157,7 +157,7 @@ export class JsCode implements CompiledLoop {
     readonly keep = true,
   ) {
     const { source, sites } = lirToJs(lir);
-    collectIfGrown(); // what made the source is garbage now, before Bun compiles it
+    releaseIfGrown(); // what made the source is garbage now, before Bun compiles it
     this.source = source;
     this.#sites = sites;
     this.#lines = lir.lines;

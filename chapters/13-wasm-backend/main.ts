@@ -18,6 +18,7 @@ import { countOps, type Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { print } from "../08-lir/print.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
+import "../09-optimizer/collect-bun.ts"; // the collections between passes, in Bun
 import { decodeModule } from "./decode.ts";
 import { hexDump } from "./hex-dump.ts";
 import { WasmProgram } from "./wasm-program.ts";

@@ -7,7 +7,7 @@ import type { OutputSink } from "../06-interpreter/output-buffer.ts";
 import { eofValue, grownSize, resultTape, settingsOf, type EofBehavior, type RunOptions, type RunResult, type Settings } from "../06-interpreter/semantics.ts";
 import { reachesOf, type Lir } from "../08-lir/lir.ts";
 import { verify } from "../08-lir/verify.ts";
-import { collectIfGrown } from "../09-optimizer/collect.ts";
+import { releaseIfGrown } from "../11-tiering/release.ts";
 import { concat } from "./bytes.ts";
 import { OUTPUT_START, pagesFor } from "./layout.ts";
 import type { WasmLimits } from "./limits.ts";
@@ -103,7 +103,7 @@ export class WasmProgram {
     if (v === undefined) {
       const started = performance.now();
       const code = lirToWasm(this.#lir, this.#compileOptions(fuel));
-      collectIfGrown(); // what made the bytes is garbage now, before the engine's compile needs room
+      releaseIfGrown(); // what made the bytes is garbage now, before the engine's compile needs room
       const generated = performance.now();
       const module = compileModule(code);
       v = { code, module, generateMs: generated - started, compileMs: performance.now() - generated, instances: new WeakMap() };

@@ -3,6 +3,7 @@
 import type { Program } from "../06-interpreter/parser.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize } from "../09-optimizer/optimize.ts";
+import "../09-optimizer/collect-bun.ts"; // the collections between passes, in Bun
 import { WasmProgram } from "./wasm-program.ts";
 
 // #region tier

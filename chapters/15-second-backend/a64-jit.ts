@@ -8,6 +8,7 @@ import type { NativeTier } from "../07-template-jit/tier.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { optimize, tooDeepToOptimize } from "../09-optimizer/optimize.ts";
+import "../09-optimizer/collect-bun.ts"; // the collections between passes, in Bun
 import { lowerToA64, type A64Code } from "./lowering.ts";
 import { A64_RULES } from "./rules.ts";
 
