@@ -31,29 +31,30 @@ export interface OpDefinition<K extends OpKind> {
   x86(l: X86Lowering, op: OpTypes[K], previous: Op | null): void;
 }
 
-const definitions = new Map<string, OpDefinition<OpKind>>();
+/** By kind name: a plain record rather than a Map, since the stages look a kind up for nearly every op they meet. */
+const definitions: Record<string, OpDefinition<OpKind> | undefined> = Object.create(null);
 
 /** Make an op kind known to every stage. A kind is defined once. */
 export function defineOp<K extends OpKind>(def: OpDefinition<K>): void {
-  const known = definitions.get(def.kind);
+  const known = definitions[def.kind];
   if (known !== undefined && known !== def) throw new Error(`the op kind '${def.kind}' is defined twice: define each kind once`);
-  definitions.set(def.kind, def);
+  definitions[def.kind] = def;
 }
 // #endregion op-definition
 
 /** The definition of an added kind, or undefined (this chapter's kinds have none). */
 export function findDefinition(kind: string): OpDefinition<OpKind> | undefined {
-  return definitions.get(kind);
+  return definitions[kind];
 }
 
 /** The definition of `op`'s kind, which a module imported before `op` was made must have defined. */
 export function definitionOf(op: Op): OpDefinition<OpKind> {
-  const def = definitions.get(op.kind);
+  const def = definitions[op.kind];
   if (def === undefined) throw new Error(`no definition of the op kind '${op.kind}': import the module that calls defineOp for it before using such ops`);
   return def;
 }
 
 /** The added kinds, in the order they were defined. */
 export function definedKinds(): readonly string[] {
-  return [...definitions.keys()];
+  return Object.keys(definitions);
 }
