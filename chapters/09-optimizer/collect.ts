@@ -36,8 +36,8 @@ let installed: Collector | null = null;
 
 /**
  * Install the host's collector (null: none). The passes run in Bun and in the site's playground,
- * where there is no synchronous collection: the pass manager asks whatever the host installed, and
- * Bun's is installed by the native tier (collect-bun.ts).
+ * where there is no synchronous collection: the pass manager asks whatever the host installed. In
+ * Bun, every tier and main that runs the passes imports collect-bun.ts, which installs Bun's.
  */
 export function installCollector(collector: Collector | null): void {
   installed = collector;
