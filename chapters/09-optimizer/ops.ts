@@ -2,7 +2,8 @@
 // about it (its op-set.ts seam): the verifier's rule, the text form, the interpreter's run function
 // and a plain lowering to x86-64. The passes make them; codegen-opt.ts lowers them better.
 import { al, eax, ecx, gpr, type Gpr } from "../04-encoder/registers.ts";
-import { cellOp, type X86Lowering } from "../08-lir/codegen-x86.ts";
+import type { Asm } from "../05-control-flow/labels.ts";
+import { cellOp, type CellHome, type X86Lowering } from "../08-lir/codegen-x86.ts";
 import { LirSyntaxError } from "../08-lir/errors.ts";
 import { NEXT, STOP, type Flattener, type Machine } from "../08-lir/interpret-lir.ts";
 import { stepList, stepsOf, straight, wrapSigned, type Op, type Range, type Reach, type Steps } from "../08-lir/lir.ts";
@@ -85,9 +86,19 @@ function runMulAdd(m: Machine, dst: number, src: number, k: number): number {
 
 /** Load, multiply, add. A factor of 1 or -1 needs no multiply. */
 function lowerMulAdd(l: X86Lowering, op: MulAddOp): void {
-  const src = l.cell(op.src);
-  if (src.kind === "mem") l.a.movzx(ecx, src);
-  addTimes(l, op.dst, src.kind === "mem" ? ecx : gpr(32, src.id), op.k);
+  addTimes(l, op.dst, valueIn32(l.a, l.cell(op.src)), op.k);
+}
+
+/**
+ * A cell's value in a 32-bit register (its low byte is what counts), for a multiply. A cell in a
+ * low-byte register is in the 32-bit register it is the low byte of. A cell in memory, or in a
+ * high-byte register (ah..bh, bits 8..15 of theirs, with no 32-bit register of their own), is
+ * zero-extended into ecx first.
+ */
+export function valueIn32(a: Asm, home: CellHome): Gpr<32> {
+  if (home.kind !== "mem" && home.rex !== "forbidden") return gpr(32, home.id);
+  a.movzx(ecx, home);
+  return ecx;
 }
 
 /** `[d] += value * k`, with `value` in a 32-bit register (its low byte is what counts). */

@@ -13,7 +13,7 @@ import { LIR_REG, X86Lowering, cellAt, cellOp, type ListRule, type LoopEdge, typ
 import { extent, isBalanced, posOf, wrapUnsigned, type Lir, type LoopOp, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
 import { definitionOf } from "../08-lir/op-set.ts";
 import { flagsOf, optRules, type ScanImports } from "../09-optimizer/codegen-opt.ts";
-import type { MulAddOp, ScanOp } from "../09-optimizer/ops.ts";
+import { valueIn32, type MulAddOp, type ScanOp } from "../09-optimizer/ops.ts";
 
 const { cell, tape, end } = LIR_REG;
 
@@ -566,7 +566,7 @@ function copyInto(l: X86Lowering, op: MulAddOp, previous: Op | null): void {
     value = gpr(8, ecx.id);
   } else value = src;
   if (op.k !== 1) {
-    a.imul(eax, gpr(32, value.id), op.k);
+    a.imul(eax, src.kind === "mem" ? ecx : valueIn32(a, src), op.k);
     value = gpr(8, eax.id);
   }
   cellOp(a, "mov", l.cell(op.dst), value);
