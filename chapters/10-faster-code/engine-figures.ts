@@ -2,8 +2,8 @@
 // compiler's own functions with two optimizing compilers, the DFG and the slower FTL, on threads
 // beside the main one, and reports each compile when BUN_JSC_reportDFGCompileTimes and
 // BUN_JSC_reportFTLCompileTimes are set. This script compiles one program with the fast tier in
-// fresh processes, alternately with the engine as it comes and with the FTL off
-// (BUN_JSC_useFTLJIT=0), and prints, as one JSON object for the chapter's prose: the compile time
+// fresh processes, in turn with the engine as it comes, with the FTL off (BUN_JSC_useFTLJIT=0) and
+// with the DFG off too (BUN_JSC_useDFGJIT=0: the interpreter and the Baseline JIT alone), and prints, as one JSON object for the chapter's prose: the compile time
 // --stats reports for each (the median), and, from one more process, what the engine compiled.
 //   bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
 import { spawnSync } from "node:child_process";
@@ -71,6 +71,7 @@ function engineAsItComes(): Record<string, string> {
 }
 
 const NO_FTL = { BUN_JSC_useFTLJIT: "0" };
+const NO_DFG = { BUN_JSC_useDFGJIT: "0" }; // and so no FTL, which compiles what the DFG did
 const REPORTS = { BUN_JSC_reportDFGCompileTimes: "1", BUN_JSC_reportFTLCompileTimes: "1" };
 
 export function engineFigures(runs: number, kib: number): Record<string, string | number> {
@@ -78,9 +79,11 @@ export function engineFigures(runs: number, kib: number): Record<string, string 
     const program = loopsName(kib);
     const asComes: number[] = [];
     const noFtl: number[] = [];
+    const noDfg: number[] = [];
     for (let i = 0; i < runs; i++) {
       asComes.push(compileOnce(file, program, {}).compileMs);
       noFtl.push(compileOnce(file, program, NO_FTL).compileMs);
+      noDfg.push(compileOnce(file, program, NO_DFG).compileMs);
     }
     const reported = compileOnce(file, program, REPORTS);
     const engine = engineCompiles(reported.stderr);
@@ -95,6 +98,8 @@ export function engineFigures(runs: number, kib: number): Record<string, string 
       compile: time(compile),
       noFtl: time(median(noFtl)),
       noFtlChange: percent(compile, median(noFtl)),
+      noDfg: time(median(noDfg)),
+      noDfgChange: percent(compile, median(noDfg)),
       reportedCompile: time(reported.compileMs),
       dfgCount: engine.dfg.count,
       dfgMs: time(engine.dfg.ms),
@@ -108,8 +113,9 @@ export function engineFigures(runs: number, kib: number): Record<string, string 
 const USAGE = `bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
 
 What the JavaScript engine spends compiling the compiler: a generated program of K KiB (default 64)
-compiled with the fast tier in fresh processes, N times each (default 5), alternately with the engine
-as it comes and with its top tier off (BUN_JSC_useFTLJIT=0); then once more with JSC reporting each
+compiled with the fast tier in fresh processes, N times each (default 5), in turn with the engine as
+it comes, with its top tier off (BUN_JSC_useFTLJIT=0) and with both optimizing tiers off
+(BUN_JSC_useDFGJIT=0); then once more with JSC reporting each
 function it compiles with its DFG and its FTL. One JSON object, for chapter 10's prose.
 
   --runs N      processes of each kind (default 5; the figures are medians)
