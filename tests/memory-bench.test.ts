@@ -1,5 +1,6 @@
 // The memory benchmark runs end to end on a tiny program and prints its table; no time or memory is
-// asserted (those are for reading), only the table's shape.
+// asserted (those are for reading), only the table's shape. And every main that runs the passes
+// installs Bun's collector.
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
