@@ -2,8 +2,8 @@
 // that runs the passes imports it). The resident set is the process's; the collection is
 // JavaScriptCore's own full collection (bun:jsc's fullGC), not Bun.gc(true), which does more: it
 // hands the allocator's free pages back to the kernel, so the next pass takes a page fault for each
-// page it touches again. Under Node (chapter 13's main runs under tsx too) there is no synchronous
-// collection, and nothing is installed.
+// page it touches again. Under another host (Node, say) there is no synchronous collection, and
+// nothing is installed.
 
 // #region bun
 import { Collector, installCollector } from "./collect.ts";
