@@ -10,7 +10,10 @@ import { Collector, collectIfGrown, installCollector } from "../chapters/09-opti
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
-import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
+import { OptLowering, optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
+import { ah, bh, dl } from "../chapters/04-encoder/registers.ts";
+import { Asm } from "../chapters/05-control-flow/labels.ts";
+import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { compileMs, isTierName, TIERS } from "../chapters/09-optimizer/tiers.ts";
 
 const IMPORTS = { write: 0x7fff_0000_1000, read: 0x7fff_0000_2000, memchr: 0x7fff_0000_3000, memrchr: 0x7fff_0000_4000 };
@@ -43,6 +46,16 @@ describe("what the idioms become", () => {
   test("muladds from different cells each load their own", () => {
     const code = optToX86(parseLir("check 1 2 muladd [1] += [0] * 2 muladd [2] += [1] * 2 muladd [0] += [1] * 1"), IMPORTS);
     expect(gnuListing(code.asm).match(/movzx ecx/g)).toHaveLength(2);
+  });
+
+  test("a muladd reads a cell in a high-byte register (ah..bh) as that byte, not as the 32-bit register of the same number", () => {
+    // Chapter 8's rules may find a cell in any byte register; ah is bits 8..15 of eax, and esp is
+    // the 32-bit register numbered as ah is.
+    const lir = parseLir("in [0]\ncheck 1 2\nmuladd [1] += [0] * 3\nmuladd [2] += [0] * 1");
+    const homes = new Map([[0, ah], [1, bh], [2, dl]]);
+    const code = new OptLowering(IMPORTS, new Asm(), (l, ops) => l.inHomes(homes, () => l.sequence(ops))).generate(lir);
+    const lines = ownListing(code, ["inline"]).split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "");
+    expect(lines.slice(-5)).toEqual(["movzx ecx, ah", "imul eax, ecx, 3", "add bh, al", "movzx ecx, ah", "add dl, cl"]);
   });
 });
 

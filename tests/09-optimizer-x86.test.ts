@@ -9,11 +9,9 @@ import { Asm } from "../chapters/05-control-flow/labels.ts";
 import { gnuListing } from "../chapters/07-template-jit/listing.ts";
 import { ownListing } from "../chapters/08-lir/codegen-x86.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
-import { parseLir } from "../chapters/08-lir/parse-lir.ts";
-import { ah, bh, dl } from "../chapters/04-encoder/registers.ts";
 import { print } from "../chapters/08-lir/print.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
-import { OptLowering, optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
+import { optToX86 } from "../chapters/09-optimizer/codegen-opt.ts";
 import { formatStats, optimize } from "../chapters/09-optimizer/optimize.ts";
 import { optimizedCode, optJit } from "../chapters/09-optimizer/jit.ts";
 import { runBun, runNative } from "../shared/child.ts";
@@ -161,15 +159,6 @@ describe("what the idioms become", () => {
   test("when a scan finds no 0, the pointer stops on the last cell it reached (the host replays the failed step)", () => {
     expect(compiled(",[>]", "outOfLine")).toEqual(["off_tape_0:", "lea rbx, [r13-1]", "mov eax, 0", "jmp off_tape"]);
     expect(compiled(",[<]", "outOfLine")).toEqual(["off_tape_0:", "lea rbx, [r12]", "mov eax, 0", "jmp off_tape"]);
-  });
-
-  test("a muladd reads a cell in a high-byte register (ah..bh) as that byte, not as the 32-bit register of the same number", () => {
-    // Chapter 8's rules may find a cell in any byte register; ah is bits 8..15 of eax, and esp is
-    // the 32-bit register numbered as ah is.
-    const lir = parseLir("in [0]\ncheck 1 2\nmuladd [1] += [0] * 3\nmuladd [2] += [0] * 1");
-    const homes = new Map([[0, ah], [1, bh], [2, dl]]);
-    const code = instructions(ownListing(new OptLowering(IMPORTS, new Asm(), (l, ops) => l.inHomes(homes, () => l.sequence(ops))).generate(lir), ["inline"]));
-    expect(code.slice(-5)).toEqual(["movzx ecx, ah", "imul eax, ecx, 3", "add bh, al", "movzx ecx, ah", "add dl, cl"]);
   });
 
   test.skipIf(!hasGnuAs())("the listing of a whole optimized program assembles back to the same bytes", () => {
