@@ -122,11 +122,17 @@ describe("garbage between passes (collect.ts, given)", () => {
     expect(collections).toBe(2);
   });
 
-  test("Bun's collector is the pass manager's once the native tier is loaded; a call when nothing has grown since the last does nothing", () => {
+  test("the pass manager asks the collector its host installed, and none when none is", () => {
+    let resident = 100;
+    let collections = 0;
+    installCollector(new Collector(() => resident, () => collections++, 50));
+    resident = 150;
+    expect([collectIfGrown(), collections]).toEqual([true, 1]);
     installCollector(null);
-    expect(collectIfGrown()).toBe(false); // no host collector: nothing to ask
-    installCollector(BUN_COLLECTOR!);
-    collectIfGrown(); // whatever this process did before: settled from here
+    resident = 300;
+    expect([collectIfGrown(), collections]).toEqual([false, 1]);
+    installCollector(BUN_COLLECTOR); // Bun's, as the native tier installs it: settled from here
+    collectIfGrown();
     expect(collectIfGrown()).toBe(false);
   });
 });

@@ -3,8 +3,9 @@
 // beside the main one, and reports each compile when BUN_JSC_reportDFGCompileTimes and
 // BUN_JSC_reportFTLCompileTimes are set. This script compiles one program with the fast tier in
 // fresh processes, in turn with the engine as it comes, with the FTL off (BUN_JSC_useFTLJIT=0) and
-// with the DFG off too (BUN_JSC_useDFGJIT=0: the interpreter and the Baseline JIT alone), and prints, as one JSON object for the chapter's prose: the compile time
-// --stats reports for each (the median), and, from one more process, what the engine compiled.
+// with the DFG off too (BUN_JSC_useDFGJIT=0: the interpreter and the Baseline JIT alone), and
+// prints, as one JSON object for the chapter's prose: the compile time --stats reports for each
+// (the median), and, from one more process, what the engine compiled.
 //   bun chapters/10-faster-code/engine-figures.ts [--runs N] [--kib K]
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
