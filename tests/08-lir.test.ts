@@ -218,6 +218,15 @@ describe("helpers", () => {
     expect(isBalanced(parseLir("loop [0] { move 1 move -2 move 1 }").ops)).toBe(true);
   });
 
+  test("balanced at any depth: a move in the innermost loop unbalances every loop around it", () => {
+    const nest = (depth: number, inner: string) => parseLir(`${"loop [0] { ".repeat(depth)}${inner}${" }".repeat(depth)}`).ops;
+    for (const depth of [1, 2, 15, 16, 17, 40, 1000]) {
+      expect(isBalanced(nest(depth, "add [0] 1"))).toBe(true);
+      expect(isBalanced(nest(depth, "move 1"))).toBe(false);
+      expect(isBalanced(nest(depth, "move 1 move -1"))).toBe(true);
+    }
+  });
+
   test("counting ops and loops, inside loops too", () => {
     const lir = parseLir("add [0] 1 loop [0] { loop [0] { } out [0] } loop [0] { }");
     expect(countOps(lir.ops)).toBe(5);

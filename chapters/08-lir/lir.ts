@@ -205,6 +205,8 @@ export function wrapUnsigned(v: number): number {
 
 // #region balanced
 const balancedCache = new WeakMap<readonly Op[], boolean>();
+/** How deep balanceOf looks by recursion before it leaves a list to isBalanced's stack and cache. */
+const SHALLOW = 16;
 
 /**
  * True when running `ops` leaves the pointer where it was, whatever the tape holds: the moves add
@@ -213,22 +215,22 @@ const balancedCache = new WeakMap<readonly Op[], boolean>();
  * the same cell by the same offset at every turn.
  */
 export function isBalanced(ops: readonly Op[]): boolean {
-  const answer = balanceOf(ops) ?? balancedCache.get(ops);
+  const answer = balanceOf(ops, SHALLOW) ?? balancedCache.get(ops);
   if (answer !== undefined) return answer;
-  // The lists inside not worked out yet first, with a stack of lists rather than recursion:
-  // nesting can be deep.
-  const order = listsWithin(ops, (list) => balanceOf(list) === undefined && !balancedCache.has(list));
-  const known = (list: readonly Op[]): boolean => (balanceOf(list) ?? balancedCache.get(list)) === true;
-  for (let i = order.length - 1; i >= 0; i--) balancedCache.set(order[i]!, balanceOf(order[i]!, known)!);
+  // Nested deeper than SHALLOW: the lists inside not worked out yet first, with a stack of lists
+  // rather than recursion, and cached, since the passes ask again for every level.
+  const order = listsWithin(ops, (list) => balanceOf(list, 0) === undefined && !balancedCache.has(list));
+  const known = (list: readonly Op[]): boolean => (balanceOf(list, 0) ?? balancedCache.get(list)) === true;
+  for (let i = order.length - 1; i >= 0; i--) balancedCache.set(order[i]!, balanceOf(order[i]!, 0, known)!);
   return balancedCache.get(ops)!;
 }
 
 /**
- * Whether `list` is balanced, `inner` answering for the lists inside it. Without `inner`, undefined
- * for a list with lists inside: only those are cached, since most loop bodies hold none, and adding
- * up their few ops again costs less than a cache entry.
+ * Whether `list` is balanced, adding up the lists inside it too while they are at most `depth`
+ * deeper; `inner` answers for those below. Undefined when a list lies deeper and no `inner` was
+ * given: a loop nest a few levels deep, most of them, costs less to add up again than to cache.
  */
-function balanceOf(list: readonly Op[], inner?: (list: readonly Op[]) => boolean): boolean | undefined {
+function balanceOf(list: readonly Op[], depth: number, inner?: (list: readonly Op[]) => boolean): boolean | undefined {
   let net = 0;
   for (let i = 0; i < list.length; i++) {
     const op = list[i]!;
@@ -242,16 +244,19 @@ function balanceOf(list: readonly Op[], inner?: (list: readonly Op[]) => boolean
       case "in":
       case "out":
         break; // they hold no ops and leave the pointer where it is
-      case "loop":
-        if (inner === undefined) return undefined;
-        if (!inner(op.body)) return false;
+      case "loop": {
+        const body = inner !== undefined ? inner(op.body) : depth > 0 ? balanceOf(op.body, depth - 1) : undefined;
+        if (body !== true) return body; // false, or undefined: too deep to say here
         break;
+      }
       default: {
         const def = definitionOf(op); // looked up once, for both questions
         const lists = def.inner?.(op);
         if (lists !== undefined) {
-          if (inner === undefined) return undefined;
-          if (!lists.every(inner)) return false;
+          for (let j = 0; j < lists.length; j++) {
+            const body = inner !== undefined ? inner(lists[j]!) : depth > 0 ? balanceOf(lists[j]!, depth - 1) : undefined;
+            if (body !== true) return body;
+          }
         }
         if (def.movesPointer === true) return false; // whatever the rest holds
       }
