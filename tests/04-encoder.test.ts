@@ -648,7 +648,7 @@ describe("the chapter's programs", () => {
 
   test("bench.ts measures ours and iced-x86 side by side", async () => {
     const { runBench, formatBench } = await import("../chapters/04-encoder/bench.ts");
-    const rows = runBench(20, 1);
+    const rows = runBench(20, 1, 0);
     expect(rows.map((r) => r.name)).toEqual([
       "ours: Assembler, no listing", "ours: Assembler, keeping a listing", "iced-x86: Encoder, prebuilt Instructions", "iced-x86: create Instruction + Encoder",
     ]);
@@ -658,11 +658,11 @@ describe("the chapter's programs", () => {
 
   test("bench.ts --figures gives the prose its figures as one JSON object", async () => {
     const { benchFigures, runBench, measureHeap } = await import("../chapters/04-encoder/bench.ts");
-    const figures = benchFigures(runBench(20, 1), measureHeap(5000));
+    const figures = benchFigures(runBench(20, 1, 0), measureHeap(5000));
     expect(figures.perSecond).toMatch(/^\d+\.\d million$/);
     expect(figures.icedPrebuiltFaster).toMatch(/^\d+\.\d×$/);
     expect(figures.heapPerInstruction).toMatch(/^-?\d+ bytes$/); // a GC can free more than the run kept
-    expect(Object.keys(benchFigures(runBench(20, 1), null))).not.toContain("heapPerInstruction");
+    expect(Object.keys(benchFigures(runBench(20, 1, 0), null))).not.toContain("heapPerInstruction");
   });
 
   test("without a listing, an assembler keeps little more than its code; with one, an entry per instruction", async () => {

@@ -52,12 +52,27 @@ function cpuMs(): number {
 }
 
 /**
- * Instructions per second of CPU time for each pass, best of `runs`. The passes take turns within
- * each run, so that a busy machine slows them all alike.
+ * How long each pass runs before it is measured, in ms of CPU time. The engine optimizes hot code in
+ * tiers, the last of them after several hundred thousand instructions: a warm-up counted in rounds
+ * would measure code still on its way there.
  */
-function measure(rounds: number, runs: number, passes: readonly ((round: number) => void)[]): number[] {
+export const WARM_UP_MS = 500;
+
+/** Run `pass` for `ms` of CPU time at least, a thousand rounds at a time. */
+function warmUp(pass: (round: number) => void, ms: number): void {
+  const start = cpuMs();
+  let i = 0;
+  do for (const end = i + 1000; i < end; i++) pass(i);
+  while (cpuMs() - start < ms);
+}
+
+/**
+ * Instructions per second of CPU time for each pass, best of `runs`, once each has warmed up. The
+ * passes take turns within each run, so that a busy machine slows them all alike.
+ */
+function measure(rounds: number, runs: number, warmUpMs: number, passes: readonly ((round: number) => void)[]): number[] {
   const best = passes.map(() => Infinity);
-  for (const pass of passes) for (let i = 0; i < rounds; i++) pass(i); // warm up, so that the JIT has compiled the hot code
+  for (const pass of passes) warmUp(pass, warmUpMs);
   for (let r = 0; r < runs; r++) {
     passes.forEach((pass, k) => {
       const start = cpuMs();
@@ -78,7 +93,8 @@ function oursPass(listing: boolean): (round: number) => void {
   };
 }
 
-export function runBench(rounds = 20_000, runs = 5): BenchRow[] {
+/** The four passes, each warmed up for `warmUpMs` and then measured `runs` times (the tests warm up for 0). */
+export function runBench(rounds = 20_000, runs = 5, warmUpMs = WARM_UP_MS): BenchRow[] {
   // Fresh buffers every 1000 rounds for iced too, so neither pays for one ever-growing buffer.
   const encoder = new Encoder(64);
   const prebuilt = MIX.map(([, , build]) => build());
@@ -96,7 +112,7 @@ export function runBench(rounds = 20_000, runs = 5): BenchRow[] {
       insn.free();
     }
   };
-  const [o, l, p, b] = measure(rounds, runs, [oursPass(false), oursPass(true), icedPrebuilt, icedBuilt]);
+  const [o, l, p, b] = measure(rounds, runs, warmUpMs, [oursPass(false), oursPass(true), icedPrebuilt, icedBuilt]);
   for (const insn of prebuilt) insn.free();
   encoder.free();
   return [
@@ -178,7 +194,7 @@ if (script !== undefined && resolve(script) === fileURLToPath(import.meta.url)) 
     const rounds = Number(args.values.rounds ?? 20_000);
     if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a whole number, 1 or more, not '${args.values.rounds}'`);
     if (args.values.figures === true) return void console.log(JSON.stringify(benchFigures(runBench(rounds), measureHeap())));
-    console.log(`${MIX.length} kinds of instruction (${MIX.map((m) => m[0].split(" ")[0]).join(", ")}), ${rounds} rounds, best of 5:\n`);
+    console.log(`${MIX.length} kinds of instruction (${MIX.map((m) => m[0].split(" ")[0]).join(", ")}), each warmed up for ${WARM_UP_MS} ms of CPU time, then ${rounds} rounds, best of 5:\n`);
     console.log(formatBench(runBench(rounds)));
     const heap = measureHeap();
     if (heap) console.log(`\n${formatHeap(heap)}`);
