@@ -17,6 +17,7 @@ import { extent, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type R
 import { definitionOf } from "./op-set.ts";
 import { OpWalk, type OpLowerer } from "./op-walk.ts";
 import { LirError } from "./errors.ts";
+import { PackedSites } from "./packed-sites.ts";
 import { verify } from "./verify.ts";
 
 // #region registers
@@ -102,8 +103,8 @@ export type ListRule = (l: X86Lowering, ops: readonly Op[]) => void;
  */
 export class X86Lowering implements OpLowerer {
   readonly x: Exits;
-  /** The op of each bounds check that can fail, by site number (what eax holds at the exit). */
-  readonly #sites: Op[] = [];
+  /** The reaches of each op that can fail, by site number (what eax holds at the exit). */
+  readonly #sites = new PackedSites();
   /**
    * Each site's off-tape stub, as columns indexed by the site number: its label, and how it puts the
    * pointer back. A program has a stub for every move, so a stub is these two entries, not an object.
@@ -182,10 +183,10 @@ export class X86Lowering implements OpLowerer {
     if (a.isAwaited(this.x.input)) emitCellInputRoutine(a, this.x, this.imports);
     for (let i = 0; i < this.#routines.length; i++) this.#routines[i]!();
     this.#hooks?.emitTail(this.x);
-    const sites = this.#sites;
+    const sites = this.#sites.done();
     const lines = this.#lines;
-    // Only a failed check asks, so the steps (and their lines and columns) are worked out then.
-    const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) })) : []);
+    // Only a failed check asks, so the steps' lines and columns are worked out then.
+    const steps = (site: number) => sites(site).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) }));
     return { asm: a, sites: steps, own, lines };
   }
 
@@ -334,8 +335,7 @@ export class X86Lowering implements OpLowerer {
    * stub takes, or code), then the stub leaves with the site number in eax.
    */
   offTapeStub(op: Op, restore?: number | (() => void)): Label {
-    const site = this.#sites.length;
-    this.#sites.push(op);
+    const site = this.#sites.add(reachesOf(op));
     const label = this.label("off_tape", site);
     this.#stubLabels.push(label);
     this.#stubRestores.push(restore);
