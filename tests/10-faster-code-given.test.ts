@@ -11,6 +11,7 @@ import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { parse } from "../chapters/06-interpreter/parser.ts";
 import { formatPos } from "../chapters/06-interpreter/source.ts";
 import { Stretch } from "../chapters/10-faster-code/pieces.ts";
+import { Asm } from "../chapters/05-control-flow/labels.ts";
 
 /** Stand-in addresses: code generation is pure, nothing here calls them. */
 const IMPORTS = { write: 0x7fff_0000_1000, read: 0x7fff_0000_2000, memchr: 0x7fff_0000_3000, memrchr: 0x7fff_0000_4000 };
@@ -269,5 +270,16 @@ describe("a stretch of a program", () => {
 
   test("matches its brackets among its own commands", () => {
     expect([...stretch.match]).toEqual([5, -1, -1, -1, -1, 0]);
+  });
+});
+
+describe("what the lowering records", () => {
+  test("loop regions are recorded when asked for, or with a listing, and not otherwise", () => {
+    const loops = lir("loop [0] { add [0] -1 }; loop [0] { move 1 }");
+    const regions = (options: { loopRegions?: boolean }, listing: boolean) =>
+      fastToX86(loops, IMPORTS, { simd: "sse2", ...options }, new Asm({ listing })).loops.length;
+    expect(regions({}, true)).toBe(2);
+    expect(regions({ loopRegions: true }, false)).toBe(2);
+    expect(regions({}, false)).toBe(0);
   });
 });

@@ -107,9 +107,10 @@ export class X86Lowering implements OpLowerer {
   readonly #sites = new PackedSites();
   /**
    * Each site's off-tape stub, as columns indexed by the site number: its label, and how it puts the
-   * pointer back. A program has a stub for every move, so a stub is these two entries, not an object.
+   * pointer back, until the stub is written. A program has a stub for every move, so a stub is these
+   * two entries, not an object.
    */
-  readonly #stubLabels: Label[] = [];
+  readonly #stubLabels: (Label | null)[] = [];
   readonly #stubRestores: (number | (() => void) | undefined)[] = [];
   /**
    * Code that runs rarely, emitted after the program so the hot path falls straight through, in the
@@ -349,6 +350,9 @@ export class X86Lowering implements OpLowerer {
     if (typeof restore === "number") this.step(restore);
     else restore?.();
     this.a.mov(eax, site).jmp(this.x.offTape);
+    // Written: what it needed can go (a closure may hold its op), rather than wait for the program's end.
+    this.#stubLabels[site] = null;
+    this.#stubRestores[site] = undefined;
   }
   // #endregion bounds
 

@@ -54,6 +54,11 @@ export interface FastOptions {
    * between a block's moves keep their cells in registers (`registers`).
    */
   readonly unchecked?: boolean;
+  /**
+   * Record where each loop's code is (FastCode.loops), for a perf map. Off by default unless the
+   * assembler keeps a listing: a program has a region for every loop, kept as long as its code.
+   */
+  readonly loopRegions?: boolean;
 }
 
 /** Where the code of one op (or a block's one bounds test) starts, and the Brainfuck command it came from. */
@@ -77,7 +82,10 @@ export interface LoopRegion {
 export interface FastCode extends X86Code {
   /** Where each op's code starts, for a listing with source positions: none without a listing. */
   readonly marks: readonly OpMark[];
-  /** Its loops; theirs and the marks' positions point into the text `lines` (X86Code) indexes. */
+  /**
+   * Its loops (none unless asked for with `loopRegions` or a listing is kept); theirs and the marks'
+   * positions point into the text `lines` (X86Code) indexes.
+   */
   readonly loops: readonly LoopRegion[];
 }
 
@@ -96,11 +104,11 @@ const CELL_LOW: readonly Gpr<8>[] = CELL_REGISTERS.map(low);
 
 /**
  * What the fast lowering records as it goes: where each op's code starts (null when the assembler
- * keeps no listing, the only place the marks show), and each loop.
+ * keeps no listing, the only place the marks show), and each loop (null when not asked for).
  */
 export interface CodeNotes {
   readonly marks: OpMark[] | null;
-  readonly loops: LoopRegion[];
+  readonly loops: LoopRegion[] | null;
 }
 
 // #region fast-rules
@@ -127,7 +135,7 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
       else if (cells !== null) registerLoop(l, op, cells, nest);
       else if (later !== null) peeledLoop(l, op, later);
       else opt.loop!(l, op, previous);
-      record.loops.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
+      record.loops?.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
     },
     muladd: (l, op, previous) => (copies.has(op) ? copyInto(l, op, previous) : opt.muladd!(l, op, previous)),
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
@@ -801,8 +809,8 @@ export function testedCells(run: readonly Op[]): Range | null {
 
 /** The machine code of optimized LIR (or of a program's optimized LIR in parts), with this chapter's lowering. */
 export function fastToX86(lir: Lir | Iterable<Lir | LoopEdge>, imports: ScanImports, options: FastOptions, a: Asm = new Asm()): FastCode {
-  const record: CodeNotes = { marks: a.keepsListing ? [] : null, loops: [] };
+  const record: CodeNotes = { marks: a.keepsListing ? [] : null, loops: a.keepsListing || options.loopRegions === true ? [] : null };
   const { rules, list } = fastRules(imports, options, record);
   const code = new X86Lowering(imports, a, rules, list).generate(lir);
-  return { ...code, marks: record.marks ?? [], loops: record.loops };
+  return { ...code, marks: record.marks ?? [], loops: record.loops ?? [] };
 }

@@ -74,7 +74,7 @@ function prepareFast(name: string, source: string, o: Options): { compiled: Comp
   }
   const t: PieceTimes = { lowerMs: 0, optimizeMs: 0 };
   const pieces = () => fastPieces(program, o.fast.piece, t);
-  const { program: compiled, code, address } = loadFastLocated(pieces, o.fast);
+  const { program: compiled, code, address } = loadFastLocated(pieces, o.perfMap ? { ...o.fast, loopRegions: true } : o.fast);
   const times = { parseMs, lowerMs: t.lowerMs, optimizeMs: t.optimizeMs, codegenMs: lap() - t.lowerMs - t.optimizeMs };
   if (o.perfMap) console.error(`perf map: ${writePerfMap(address, perfRegions(code, name))}`);
   return { compiled, times };

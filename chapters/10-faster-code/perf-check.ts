@@ -20,7 +20,7 @@ export interface PerfMapCheck {
 
 // #region perf-check
 export function perfMapCheck(source: string, file: string): PerfMapCheck {
-  const { program, code, address } = loadFastLocated(fastOptimize(lower(parse(source))));
+  const { program, code, address } = loadFastLocated(fastOptimize(lower(parse(source))), { loopRegions: true });
   try {
     const path = writePerfMap(address, perfRegions(code, file));
     const lines = parsePerfMap(readFileSync(path, "utf8")).filter((l) => l.start >= address && l.start < address + code.asm.offset);
