@@ -1,5 +1,5 @@
 // Chapter 8, what the workbook gives the reader: the text form's lexer (its own refusals), the command
-// line, the x86-64 backend's register plan, and how it keeps the sites.
+// line, and the x86-64 backend's register plan.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { ROOT } from "../shared/child.ts";
@@ -7,7 +7,6 @@ import { parseLirArgs, readSource } from "../chapters/08-lir/cli.ts";
 import { LirSyntaxError } from "../chapters/08-lir/errors.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { cellAt, LIR_REG } from "../chapters/08-lir/codegen-x86.ts";
-import { PackedSites } from "../chapters/08-lir/packed-sites.ts";
 import { errorOf, opsListed } from "./support/error-of.ts";
 
 
@@ -46,17 +45,5 @@ describe("each op has a lowering", () => {
   test("the register plan: the cell's address in rbx, the tape's ends in r12 and r13", () => {
     expect([LIR_REG.cell.name, LIR_REG.tape.name, LIR_REG.end.name, LIR_REG.ctx.name, LIR_REG.out.name]).toEqual(["rbx", "r12", "r13", "r14", "r15"]);
     expect(cellAt(-3)).toMatchObject({ base: LIR_REG.cell, disp: -3, size: 8 });
-  });
-});
-
-describe("the sites, packed", () => {
-  test("each site gives back its reaches, in order, however many there are", () => {
-    const sites = new PackedSites();
-    const reaches = (n: number, k: number) => Array.from({ length: n }, (_, i) => ({ off: k - i, pos: 1000 * k + i }));
-    const sizes = [3, 0, 1, 600, 2, 1500]; // past the first array's room, more than once
-    sizes.forEach((n, k) => expect(sites.add(reaches(n, k))).toBe(k));
-    const table = sites.done();
-    sizes.forEach((n, k) => expect(table(k)).toEqual(reaches(n, k)));
-    for (const never of [-1, sizes.length, 0.5]) expect(table(never)).toEqual([]);
   });
 });

@@ -10,7 +10,8 @@ import { formatPos, LineIndex } from "../chapters/06-interpreter/source.ts";
 import { readsInput } from "../chapters/08-lir/cli.ts";
 import { LirNestingError, LirSyntaxError, LirVerifyError, MAX_NESTING } from "../chapters/08-lir/errors.ts";
 import { flatten, interpretLir, interpretLirWithStats } from "../chapters/08-lir/interpret-lir.ts";
-import { countLoops, countOps, isBalanced, posOf, stepAt, wrapSigned, wrapUnsigned } from "../chapters/08-lir/lir.ts";
+import { countLoops, countOps, isBalanced, posOf, reachesOf, stepAt, wrapSigned, wrapUnsigned, type Op } from "../chapters/08-lir/lir.ts";
+import { PackedSites } from "../chapters/08-lir/packed-sites.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { parseLir } from "../chapters/08-lir/parse-lir.ts";
 import { print } from "../chapters/08-lir/print.ts";
@@ -218,6 +219,44 @@ describe("helpers", () => {
     expect(isBalanced(parseLir("loop [0] { move 1 move -2 move 1 }").ops)).toBe(true);
   });
 
+  test("balanced, asked in any order, of nests deep and shallow and of bodies rebuilt around old ones", () => {
+    // What isBalanced must say, worked out the plain way.
+    const reference = (ops: readonly Op[]): boolean => {
+      let net = 0;
+      for (const op of ops) {
+        if (op.kind === "move") net += op.delta;
+        else if (op.kind === "loop" && !reference(op.body)) return false;
+      }
+      return net === 0;
+    };
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const lists: Op[][] = [];
+    const nest = (depth: number): Op[] => {
+      const ops: Op[] = [];
+      for (let i = random(3) + 1; i > 0; i--) {
+        const r = random(6);
+        if (r < 2 && depth > 0) ops.push({ kind: "loop", off: 0, body: nest(depth - 1), pos: 0, end: 0 });
+        else if (r < 4) ops.push({ kind: "move", delta: random(3) - 1, steps: 0 });
+        else if (r < 5 && lists.length > 0) ops.push({ kind: "loop", off: 0, body: lists[random(lists.length)]!, pos: 0, end: 0 }); // an old body, in a new list
+        else ops.push({ kind: "add", off: 0, k: 1, pos: 0 });
+      }
+      lists.push(ops);
+      return ops;
+    };
+    for (let round = 0; round < 60; round++) nest(random(45));
+    for (let k = 0; k < 3000; k++) {
+      const ops = lists[random(lists.length)]!;
+      expect(isBalanced(ops)).toBe(reference(ops));
+    }
+    // A new list around an old body whose answer was worked out deep down: a chain of 20 bodies,
+    // asked as a whole, then one of its bodies in a list of its own.
+    const chain: Op[][] = [[{ kind: "move", delta: 1, steps: 0 }, { kind: "move", delta: -1, steps: 1 }]];
+    for (let i = 0; i < 19; i++) chain.unshift([{ kind: "loop", off: 0, body: chain[0]!, pos: 0, end: 0 }]);
+    expect(isBalanced(chain[0]!)).toBe(true);
+    expect(isBalanced([{ kind: "loop", off: 0, body: chain[3]!, pos: 0, end: 0 }])).toBe(true);
+  });
+
   test("balanced at any depth: a move in the innermost loop unbalances every loop around it", () => {
     const nest = (depth: number, inner: string) => parseLir(`${"loop [0] { ".repeat(depth)}${inner}${" }".repeat(depth)}`).ops;
     for (const depth of [1, 2, 15, 16, 17, 40, 1000]) {
@@ -368,3 +407,22 @@ describe("the command line: what main.ts reads", () => {
 
 });
 
+describe("the sites, packed", () => {
+  test("each site gives back its op's reaches, in order, however many there are", () => {
+    const reach = (n: number, k: number) => Array.from({ length: n }, (_, i) => ({ off: k - i, pos: 1000 * k + i }));
+    const ops: Op[] = [
+      { kind: "check", reach: reach(3, 0) },
+      { kind: "move", delta: -2, steps: [7, 9] }, // steps apart: a comment between the commands
+      { kind: "check", reach: reach(1, 2) },
+      { kind: "move", delta: 1_000_000, steps: 40 }, // steps side by side: kept as two numbers
+      { kind: "check", reach: reach(600, 4) }, // past the first array's room, more than once
+      { kind: "add", off: 0, k: 1, pos: 3 },
+      { kind: "check", reach: reach(1500, 6) },
+    ];
+    const sites = new PackedSites();
+    ops.forEach((op, k) => expect(sites.add(op)).toBe(k));
+    const table = sites.done();
+    ops.forEach((op, k) => expect(table(k)).toEqual([...reachesOf(op)]));
+    for (const never of [-1, ops.length, 0.5]) expect(table(never)).toEqual([]);
+  });
+});

@@ -52,18 +52,16 @@ function cpuMs(): number {
 }
 
 /**
- * How long each pass runs before it is measured, in ms of CPU time. The engine optimizes hot code in
- * tiers, the last of them only for code that has run a long while: a warm-up of one measurement's
- * rounds measured ours at about half the speed it settles at.
+ * How long each pass runs before it is measured, in ms of CPU time. The engine compiles its fastest
+ * code only for code that has already run a long while: a warm-up of one measurement's rounds
+ * measured ours at about half the speed it settles at.
  */
 export const WARM_UP_MS = 500;
 
-/** Run `pass` for `ms` of CPU time at least, a thousand rounds at a time. */
+/** Run `pass` for `ms` of CPU time at least (none for 0), a thousand rounds at a time. */
 function warmUp(pass: (round: number) => void, ms: number): void {
   const start = cpuMs();
-  let i = 0;
-  do for (const end = i + 1000; i < end; i++) pass(i);
-  while (cpuMs() - start < ms);
+  for (let i = 0; cpuMs() - start < ms; ) for (const end = i + 1000; i < end; i++) pass(i);
 }
 
 /**

@@ -13,7 +13,7 @@ import { gnuListing } from "../07-template-jit/listing.ts";
 import type { GeneratorHooks } from "../07-template-jit/generate.ts";
 import { FRAME, emitExits, emitFlushRoutine, newExits, type Exits } from "../07-template-jit/routines.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { extent, reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
+import { extent, type Lir, type Op, type OpKind, type OpTypes, type Range } from "./lir.ts";
 import { definitionOf } from "./op-set.ts";
 import { OpWalk, type OpLowerer } from "./op-walk.ts";
 import { LirError } from "./errors.ts";
@@ -336,7 +336,7 @@ export class X86Lowering implements OpLowerer {
    * stub takes, or code), then the stub leaves with the site number in eax.
    */
   offTapeStub(op: Op, restore?: number | (() => void)): Label {
-    const site = this.#sites.add(reachesOf(op));
+    const site = this.#sites.add(op);
     const label = this.label("off_tape", site);
     this.#stubLabels.push(label);
     this.#stubRestores.push(restore);

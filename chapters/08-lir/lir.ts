@@ -218,17 +218,19 @@ export function isBalanced(ops: readonly Op[]): boolean {
   const answer = balanceOf(ops, SHALLOW) ?? balancedCache.get(ops);
   if (answer !== undefined) return answer;
   // Nested deeper than SHALLOW: the lists inside not worked out yet first, with a stack of lists
-  // rather than recursion, and cached, since the passes ask again for every level.
+  // rather than recursion, and cached, since it is asked again for every level.
   const order = listsWithin(ops, (list) => balanceOf(list, 0) === undefined && !balancedCache.has(list));
   const known = (list: readonly Op[]): boolean => (balanceOf(list, 0) ?? balancedCache.get(list)) === true;
   for (let i = order.length - 1; i >= 0; i--) balancedCache.set(order[i]!, balanceOf(order[i]!, 0, known)!);
-  return balancedCache.get(ops)!;
+  // Not always cached itself: the lists right inside may have been, with an unknown one deeper.
+  return balanceOf(ops, 0, known)!;
 }
 
 /**
  * Whether `list` is balanced, adding up the lists inside it too while they are at most `depth`
- * deeper; `inner` answers for those below. Undefined when a list lies deeper and no `inner` was
- * given: a loop nest a few levels deep, most of them, costs less to add up again than to cache.
+ * deeper; `inner`, or else the cache, answers for those below. Undefined when a list lies deeper
+ * and neither can: a loop nest a few levels deep, most of them, costs less to add up again than
+ * to cache.
  */
 function balanceOf(list: readonly Op[], depth: number, inner?: (list: readonly Op[]) => boolean): boolean | undefined {
   let net = 0;
@@ -245,7 +247,7 @@ function balanceOf(list: readonly Op[], depth: number, inner?: (list: readonly O
       case "out":
         break; // they hold no ops and leave the pointer where it is
       case "loop": {
-        const body = inner !== undefined ? inner(op.body) : depth > 0 ? balanceOf(op.body, depth - 1) : undefined;
+        const body = inner !== undefined ? inner(op.body) : depth > 0 ? balanceOf(op.body, depth - 1) : balancedCache.get(op.body);
         if (body !== true) return body; // false, or undefined: too deep to say here
         break;
       }
@@ -254,7 +256,7 @@ function balanceOf(list: readonly Op[], depth: number, inner?: (list: readonly O
         const lists = def.inner?.(op);
         if (lists !== undefined) {
           for (let j = 0; j < lists.length; j++) {
-            const body = inner !== undefined ? inner(lists[j]!) : depth > 0 ? balanceOf(lists[j]!, depth - 1) : undefined;
+            const body = inner !== undefined ? inner(lists[j]!) : depth > 0 ? balanceOf(lists[j]!, depth - 1) : balancedCache.get(lists[j]!);
             if (body !== true) return body;
           }
         }

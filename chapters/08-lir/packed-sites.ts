@@ -2,40 +2,57 @@
 // runtime replays when it does (reachesOf). A program has a site for every check and move, so they
 // are kept as numbers in one array, not as the ops: held as objects (each op, its list of reaches,
 // each reach), they would be most of what a big compile holds, and the collector would walk them
-// all every time it runs.
-import type { Reach } from "./lir.ts";
+// all every time it runs. A move whose commands sit side by side keeps only its delta and its first
+// command, as the op does (Steps): its reaches, one per step, are made when the runtime asks.
+import { reachesOf, straight, type Op, type Reach } from "./lir.ts";
+
+/** What a site's numbers are: its reaches as (offset, position) pairs, or a move's (delta, first position). */
+const PAIRS = 0;
+const STRAIGHT = 1;
 
 export class PackedSites {
-  // Each site's reaches as (offset, position) pairs, one site after another; site k's pairs start
-  // at #starts[k] and end where site k + 1's start.
-  #pairs = new Int32Array(1024);
+  // Each site's numbers, one site after another; site k's start at #starts[k] and end where site
+  // k + 1's start, and #kinds[k] says how to read them.
+  #numbers = new Int32Array(1024);
   #used = 0;
   readonly #starts: number[] = [0];
+  readonly #kinds: number[] = [];
 
-  /** A new site with these reaches; its number. */
-  add(reaches: readonly Reach[]): number {
-    const need = this.#used + 2 * reaches.length;
-    if (need > this.#pairs.length) {
-      const bigger = new Int32Array(Math.max(2 * this.#pairs.length, need));
-      bigger.set(this.#pairs.subarray(0, this.#used));
-      this.#pairs = bigger;
+  /** A new site for `op`; its number. */
+  add(op: Op): number {
+    if (op.kind === "move" && typeof op.steps === "number") this.#push(STRAIGHT, [op.delta, op.steps]);
+    else {
+      const reaches = reachesOf(op);
+      const pairs: number[] = [];
+      for (let i = 0; i < reaches.length; i++) pairs.push(reaches[i]!.off, reaches[i]!.pos);
+      this.#push(PAIRS, pairs);
     }
-    for (let i = 0; i < reaches.length; i++) {
-      this.#pairs[this.#used++] = reaches[i]!.off;
-      this.#pairs[this.#used++] = reaches[i]!.pos;
-    }
-    this.#starts.push(this.#used);
-    return this.#starts.length - 2;
+    return this.#kinds.length - 1;
   }
 
-  /** The sites so far, trimmed to what they hold, for the run to ask (none for a number never given). */
+  #push(kind: number, numbers: readonly number[]): void {
+    const need = this.#used + numbers.length;
+    if (need > this.#numbers.length) {
+      const bigger = new Int32Array(Math.max(2 * this.#numbers.length, need));
+      bigger.set(this.#numbers.subarray(0, this.#used));
+      this.#numbers = bigger;
+    }
+    for (let i = 0; i < numbers.length; i++) this.#numbers[this.#used++] = numbers[i]!;
+    this.#starts.push(this.#used);
+    this.#kinds.push(kind);
+  }
+
+  /** The sites so far, trimmed to what they hold, for the run to ask (no reaches for a number never given). */
   done(): (site: number) => Reach[] {
-    const pairs = this.#pairs.slice(0, this.#used);
+    const numbers = this.#numbers.slice(0, this.#used);
     const starts = Int32Array.from(this.#starts);
+    const kinds = Uint8Array.from(this.#kinds);
     return (site) => {
+      if (!Number.isInteger(site) || site < 0 || site >= kinds.length) return [];
+      const at = starts[site]!;
+      if (kinds[site] === STRAIGHT) return straight(numbers[at]!, numbers[at + 1]!);
       const reaches: Reach[] = [];
-      if (!Number.isInteger(site) || site < 0 || site + 1 >= starts.length) return reaches;
-      for (let i = starts[site]!; i < starts[site + 1]!; i += 2) reaches.push({ off: pairs[i]!, pos: pairs[i + 1]! });
+      for (let i = at; i < starts[site + 1]!; i += 2) reaches.push({ off: numbers[i]!, pos: numbers[i + 1]! });
       return reaches;
     };
   }
