@@ -10,7 +10,8 @@ import { w0, type Reg, type W, type X } from "../14-second-machine/registers.ts"
 import { LineIndex } from "../06-interpreter/source.ts";
 import type { IoImports } from "../07-template-jit/context.ts";
 import type { SiteTable } from "../07-template-jit/tier.ts";
-import { reachesOf, type Lir, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { type Lir, type Op, type OpKind, type OpTypes, type Range } from "../08-lir/lir.ts";
+import { PackedSites } from "../08-lir/packed-sites.ts";
 import { OpWalk, type OpLowerer } from "../08-lir/op-walk.ts";
 import { verify } from "../08-lir/verify.ts";
 import { LabelledAssembler } from "./listing.ts";
@@ -45,8 +46,8 @@ export class MissingRuleError extends Error {
 // #region lowering
 export class A64Lowering implements OpLowerer {
   readonly x: A64Exits;
-  /** The op of each bounds check that can fail, by site number (what w0 holds at the exit). */
-  readonly #sites: Op[] = [];
+  /** The reaches of each op that can fail, by site number (what w0 holds at the exit), packed as chapter 8's are. */
+  readonly #sites = new PackedSites();
   /** Code that runs rarely, emitted after the exits so the hot path falls straight through. */
   readonly #cold: (() => void)[] = [];
   readonly #names = new Map<string, number>();
@@ -83,9 +84,9 @@ export class A64Lowering implements OpLowerer {
     const outOfLine: Span = [cold, this.a.offset];
     emitFlushRoutine(this.a, this.x, this.imports);
     emitInputRoutine(this.a, this.x, this.imports);
-    const sites = this.#sites;
+    const sites = this.#sites.done();
     const lines = this.#lines;
-    const steps = (site: number) => (site < sites.length ? reachesOf(sites[site]!).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) })) : []);
+    const steps = (site: number) => sites(site).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) }));
     return { asm: this.a, sites: steps, own: { inline, outOfLine } };
   }
 
@@ -216,8 +217,7 @@ export class A64Lowering implements OpLowerer {
    * failed step started from, then the stub leaves with the site number in w0.
    */
   offTapeStub(op: Op, restore?: () => void): Label {
-    const site = this.#sites.length;
-    this.#sites.push(op);
+    const site = this.#sites.add(op);
     const stub = this.label(`off_tape_${site}`);
     this.later(() => {
       this.a.bind(stub);
