@@ -408,7 +408,7 @@ describe("the command line: what main.ts reads", () => {
 });
 
 describe("the sites, packed", () => {
-  test("each site gives back its op's reaches, in order, however many there are", () => {
+  test("each site gives back its op's reaches as steps, in order, with their lines and columns, however many there are", () => {
     const reach = (n: number, k: number) => Array.from({ length: n }, (_, i) => ({ off: k - i, pos: 1000 * k + i }));
     const ops: Op[] = [
       { kind: "check", reach: reach(3, 0) },
@@ -421,8 +421,11 @@ describe("the sites, packed", () => {
     ];
     const sites = new PackedSites();
     ops.forEach((op, k) => expect(sites.add(op)).toBe(k));
-    const table = sites.done();
-    ops.forEach((op, k) => expect(table(k)).toEqual([...reachesOf(op)]));
+    // A text of lines 10 characters long (9 and a newline): position p is line p/10 + 1, column p%10 + 1.
+    const lines = new LineIndex("123456789\n".repeat(200_000));
+    const table = sites.done(lines);
+    const at = (pos: number) => ({ line: Math.floor(pos / 10) + 1, column: (pos % 10) + 1 });
+    ops.forEach((op, k) => expect(table(k)).toEqual(reachesOf(op).map((r) => ({ offset: r.off, pos: { offset: r.pos, ...at(r.pos) } }))));
     for (const never of [-1, ops.length, 0.5]) expect(table(never)).toEqual([]);
   });
 });

@@ -184,11 +184,8 @@ export class X86Lowering implements OpLowerer {
     if (a.isAwaited(this.x.input)) emitCellInputRoutine(a, this.x, this.imports);
     for (let i = 0; i < this.#routines.length; i++) this.#routines[i]!();
     this.#hooks?.emitTail(this.x);
-    const sites = this.#sites.done();
     const lines = this.#lines;
-    // Only a failed check asks, so the steps' lines and columns are worked out then.
-    const steps = (site: number) => sites(site).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) }));
-    return { asm: a, sites: steps, own, lines };
+    return { asm: a, sites: this.#sites.done(lines), own, lines };
   }
 
   /** The out-of-line code asked for so far, in order; out-of-line code may ask for more (a slow path has its own failed checks). */

@@ -4,6 +4,8 @@
 // each reach), they would be most of what a big compile holds, and the collector would walk them
 // all every time it runs. A move whose commands sit side by side keeps only its delta and its first
 // command, as the op does (Steps): its reaches, one per step, are made when the runtime asks.
+import type { LineIndex } from "../06-interpreter/source.ts";
+import type { SiteTable } from "../07-template-jit/tier.ts";
 import { reachesOf, straight, type Op, type Reach } from "./lir.ts";
 
 /** What a site's numbers are: its reaches as (offset, position) pairs, or a move's (delta, first position). */
@@ -42,18 +44,23 @@ export class PackedSites {
     this.#kinds.push(kind);
   }
 
-  /** The sites so far, trimmed to what they hold, for the run to ask (no reaches for a number never given). */
-  done(): (site: number) => Reach[] {
+  /**
+   * The sites so far, trimmed to what they hold, as the runtime asks for them: a site's steps, each
+   * with its line and column in the text `lines` indexes (none for a number never given). Only a
+   * failed check asks, so the steps are made then.
+   */
+  done(lines: LineIndex): SiteTable {
     const numbers = this.#numbers.slice(0, this.#used);
     const starts = Int32Array.from(this.#starts);
     const kinds = Uint8Array.from(this.#kinds);
-    return (site) => {
+    const reaches = (site: number): Reach[] => {
       if (!Number.isInteger(site) || site < 0 || site >= kinds.length) return [];
       const at = starts[site]!;
       if (kinds[site] === STRAIGHT) return straight(numbers[at]!, numbers[at + 1]!);
-      const reaches: Reach[] = [];
-      for (let i = at; i < starts[site + 1]!; i += 2) reaches.push({ off: numbers[i]!, pos: numbers[i + 1]! });
-      return reaches;
+      const out: Reach[] = [];
+      for (let i = at; i < starts[site + 1]!; i += 2) out.push({ off: numbers[i]!, pos: numbers[i + 1]! });
+      return out;
     };
+    return (site) => reaches(site).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) }));
   }
 }

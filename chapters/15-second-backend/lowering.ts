@@ -84,10 +84,7 @@ export class A64Lowering implements OpLowerer {
     const outOfLine: Span = [cold, this.a.offset];
     emitFlushRoutine(this.a, this.x, this.imports);
     emitInputRoutine(this.a, this.x, this.imports);
-    const sites = this.#sites.done();
-    const lines = this.#lines;
-    const steps = (site: number) => sites(site).map((r) => ({ offset: r.off, pos: lines.pos(r.pos) }));
-    return { asm: this.a, sites: steps, own: { inline, outOfLine } };
+    return { asm: this.a, sites: this.#sites.done(this.#lines), own: { inline, outOfLine } };
   }
 
   /** One op after another, by chapter 8's walk: any depth of loops costs no stack. */
