@@ -12,17 +12,17 @@ const README = readFileSync(resolve(ROOT, "chapters/10-faster-code/README.md"), 
 
 describe("chapter 10's figures", () => {
   test("figures.ts --budget 0 prints every figure the prose quotes, without the classic programs", async () => {
-    // The README has three figures runs, fast, engine and pages (the tests below), and quotes them
+    // The README has four figures runs, fast, engine, startup and pages (the tests below), and quotes them
     // outside inline code (where a figure is shown as written, not quoted).
     const runs = parseDirectives(README).filter((d) => d.kind === "run" && d.figures !== null);
-    expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast", "engine", "pages"]);
+    expect(runs.map((d) => (d.kind === "run" ? d.figures : null))).toEqual(["fast", "engine", "startup", "pages"]);
     expect(README.match(/`[^`\n]*\{\{[^`\n]*`/g) ?? []).toEqual([]);
     const r = await runBun("chapters/10-faster-code/figures.ts", ["--budget", "0"], { timeoutMs: 170_000, env: { [CLASSIC_ENV]: emptyClassicDir(), JIT_TRACE: "0" } });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
     const printed = parseFigures(r.stdout, "figures.ts");
     const quoted = [...README.matchAll(FIGURE_REF)].map((m) => ({ ref: m[0], set: m[1]!, key: m[2]! }));
-    expect(quoted.filter((q) => !["fast", "engine", "pages"].includes(q.set)).map((q) => q.ref)).toEqual([]);
+    expect(quoted.filter((q) => !["fast", "engine", "startup", "pages"].includes(q.set)).map((q) => q.ref)).toEqual([]);
     expect(quoted.filter((q) => q.set === "fast" && printed[q.key] === undefined).map((q) => q.ref)).toEqual([]);
     // The linear-loop pass is what nest is for: without it nest is many times slower.
     expect(printed.nest_speedup).toMatch(/^\d+(\.\d+)?×$/);
@@ -31,6 +31,11 @@ describe("chapter 10's figures", () => {
   test("engine-figures.ts prints every engine figure the prose quotes", async () => {
     const printed = await printsEveryQuoted("engine-figures.ts", ["--runs", "1", "--kib", "4"], "engine");
     expect(printed.program).toBe("4 KiB of generated loops");
+  }, 70_000);
+
+  test("start-up-figures.ts prints every start-up figure the prose quotes", async () => {
+    const printed = await printsEveryQuoted("start-up-figures.ts", ["--runs", "1"], "startup");
+    expect(Number(printed.modules)).toBeGreaterThan(50);
   }, 70_000);
 
   test("page-figures.ts prints every page figure the prose quotes", async () => {

@@ -8,8 +8,8 @@
 // #region bun
 import { Collector, installCollector } from "./collect.ts";
 
-/** Bun's collector, or null under another host. */
+/** Bun's collector, or null under another host (bun:jsc is required, not awaited: this module loads without a top-level await). */
 export const BUN_COLLECTOR: Collector | null =
-  typeof Bun === "undefined" ? null : new Collector(() => process.memoryUsage.rss(), (await import("bun:jsc")).fullGC);
+  typeof Bun === "undefined" ? null : new Collector(() => process.memoryUsage.rss(), (require("bun:jsc") as typeof import("bun:jsc")).fullGC);
 installCollector(BUN_COLLECTOR);
 // #endregion bun

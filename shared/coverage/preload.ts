@@ -42,6 +42,7 @@ if (process.env.NYC_BUN === "1") {
     renameSync(partial, cached); // whole or absent: a concurrent reader never sees half a file
     return code;
   };
+  (await import("../load-hooks.ts")).declareLoadHook("coverage");
   plugin({
     name: "istanbul",
     setup(build) {

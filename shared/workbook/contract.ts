@@ -82,10 +82,10 @@ export interface LoadFailure {
 
 /**
  * Import every stubbed library module of `workspace` in a child process; the ones that throw. Scripts
- * (a top-level `runMain(…)`) are left out: importing one runs it.
+ * (a top-level `runMain(…)`, or `startCommand(…)`, which starts one) are left out: importing one runs it.
  */
 export async function stubsThatDoNotLoad(workspace: string, stubs: readonly StubFile[]): Promise<LoadFailure[]> {
-  const modules = stubs.filter((s) => !/^(await )?runMain\(/m.test(s.text)).map((s) => s.reference);
+  const modules = stubs.filter((s) => !/^(await )?(runMain|startCommand)\(/m.test(s.text)).map((s) => s.reference);
   const r = await runBun("shared/workbook/load-check.ts", modules, { env: { JIT_WORKBOOK: workspace, JIT_TRACE: "0" }, timeoutMs: 120_000 });
   if (r.exitCode !== 0) throw new Error(`the load check itself failed (exit ${r.exitCode}): ${r.diagnosis ?? r.stderr.trim().split("\n").at(-1)}`);
   return (JSON.parse(r.stdout.trim().split("\n").at(-1)!) as LoadFailure[]).map((f) => ({ ...f, module: moduleName(f.module) }));

@@ -8,6 +8,7 @@ const dir = process.env.JIT_WORKBOOK;
 if (dir) {
   const { plugin } = await import("bun");
   const { redirect, workspaceOf } = await import("./redirect.mjs");
+  (await import("../load-hooks.ts")).declareLoadHook("workbook");
   const ws = workspaceOf(resolve(import.meta.dir, "../.."), dir);
   // The script bun was started with, when the workspace holds it: loaded from there, it would not be
   // Bun.main, so its `if (import.meta.main)` would skip the program, and a script that compares
