@@ -82,12 +82,13 @@ export async function buildBundle(entry: string, dir = BUNDLE_DIR): Promise<stri
     bytecode: true,
     sourcemap: "linked", // an error's stack names the source files, not the bundle's lines
     outdir: building,
-    metafile: true,
+    metafile: true, // what the bundle was built from, for freshBundle
+    allowUnresolved: [], // an import whose path is computed at run time: no bundle could say what it loads
     throw: false,
   });
   if (!result.success || result.metafile === undefined) {
     rmSync(building, { recursive: true, force: true });
-    throw new StartUpError(`bun build could not bundle ${entry}: ${result.logs.map(String).join("\n")}`);
+    throw new StartUpError(`bun build could not bundle ${entry} (a bundled command must import every module by a literal path): ${result.logs.map(String).join("\n")}`);
   }
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => !/^(bun|node):/.test(p))
