@@ -131,7 +131,14 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
   const columns: Column[] = [...o.tiers, ...o.peers.map((p) => `peer:${p.name}` as const)];
   const cells: Cell[] = [];
   const bunTiers = o.tiers.some((t) => t !== "gcc");
-  if (bunTiers) await refreshBundles(); // a command is timed as a reader runs it: from its bytecode, where it has one
+  if (bunTiers) {
+    // A command is timed as a reader runs it: from its bytecode, where it has one.
+    try {
+      await refreshBundles();
+    } catch (e) {
+      console.error(`note: ${(e as Error).message}; the commands start from source`);
+    }
+  }
   const startupMs: number[] = [];
   for (const p of found.programs) {
     const expected = new Uint8Array(readFileSync(p.outputFile));
@@ -161,7 +168,6 @@ export async function runBfBench(options: Partial<BfBenchOptions> = {}): Promise
  * folder as the tiers (so with the same bunfig.toml). A tier's time over it is what the book's own
  * code costs: loading its modules, compiling, running.
  */
-/** Bun's own start-up, what every column's process pays before its first line: a one-line script. */
 export const ONE_LINE: readonly string[] = [BUN, "-e", "0"];
 
 /** How to run one column on one program: its command, or why there is none (`note`). */

@@ -35,7 +35,7 @@ export const INTRODUCES: Readonly<Record<number, Introduces>> = {
     identifiers: ["MulAddOp", "ScanOp", "GuardOp"],
     concepts: ["muladd*", "optimizer", "pass manager", "offset folding", "multiply loop*", "clear loop*", "hoist*"],
   },
-  10: { concepts: ["register loop*", "cells in registers", "cells into registers", "linear loop*", "scalar evolution", "perf map"] },
+  10: { identifiers: ["startCommand"], concepts: ["register loop*", "cells in registers", "cells into registers", "linear loop*", "scalar evolution", "perf map", "bundle*"] },
   11: { concepts: ["OSR", "on-stack replacement", "loop entry", "tier-up", "tier up", "tiering", "tiered", "hot loop*", "back edge*", "Futamura"] },
   12: {
     statuses: ["OUT_OF_FUEL", "TIMEOUT"],

@@ -1,12 +1,27 @@
 // Chapter 10's figures: what the workbook gives (the formats, the tables without gcc, the programs made
 // for the chapter).
 import { describe, expect, test } from "bun:test";
-import { runBun } from "../shared/child.ts";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ROOT, runBun } from "../shared/child.ts";
+import { FIGURE_REF, parseFigures } from "../shared/directives.ts";
 import { engineCompiles } from "../chapters/10-faster-code/engine-figures.ts";
 import { shareWords, threadFaults } from "../chapters/10-faster-code/page-figures.ts";
 import { figures, nestSource, percent, sweepSource, time, times, type Measured } from "../chapters/10-faster-code/figures.ts";
 
 describe("chapter 10's figures", () => {
+  test("start-up-figures.ts prints every start-up figure the prose quotes", async () => {
+    const r = await runBun("chapters/10-faster-code/start-up-figures.ts", ["--runs", "3"], { timeoutMs: 60_000, env: { JIT_TRACE: "0" } });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    const printed = parseFigures(r.stdout, "start-up-figures.ts");
+    const readme = readFileSync(resolve(ROOT, "chapters/10-faster-code/README.md"), "utf8");
+    const quoted = [...readme.matchAll(FIGURE_REF)].filter((m) => m[1] === "startup");
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(quoted.filter((m) => printed[m[2]!] === undefined).map((m) => m[0])).toEqual([]);
+    expect(Number(printed.modules)).toBeGreaterThan(50);
+  }, 70_000);
+
   test("without gcc the yardstick's cells are dashes, so the tables still have every figure", () => {
     const m: Measured = { program: "nest", ms: { opt: 300, fast: 1, unchecked: 1 }, codeSize: { opt: 600, fast: 1000 }, runs: 1 };
     const compile = { plusColdMs: 50, plusWarmMs: 1, big: "nest", first: { parse: 1, lower: 1, passes: 5, linear: 1, codegen: 4 }, fifth: { parse: 1, lower: 1, passes: 1, linear: 1, codegen: 1 } };

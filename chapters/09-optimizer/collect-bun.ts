@@ -8,7 +8,7 @@
 // #region bun
 import { Collector, installCollector } from "./collect.ts";
 
-/** Bun's collector, or null under another host (bun:jsc is required, not awaited: this module loads without a top-level await). */
+/** Bun's collector, or null under another host (bun:jsc is required after the check, as chapter 1's bunFFI requires bun:ffi). */
 export const BUN_COLLECTOR: Collector | null =
   typeof Bun === "undefined" ? null : new Collector(() => process.memoryUsage.rss(), (require("bun:jsc") as typeof import("bun:jsc")).fullGC);
 installCollector(BUN_COLLECTOR);
