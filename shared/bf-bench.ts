@@ -24,7 +24,7 @@ import { DEFAULT_TAPE_LIMIT } from "../chapters/06-interpreter/semantics.ts";
 import { lower } from "../chapters/08-lir/lower.ts";
 import { lirToC } from "../chapters/09-optimizer/c-backend.ts";
 import { optimize } from "../chapters/09-optimizer/optimize.ts";
-import { refreshBundles } from "./start-up.ts";
+import { bundledCommands, refreshBundles } from "./start-up.ts";
 import type { BenchFile } from "../site/bench-chart.ts";
 import { BUN, ROOT } from "./child.ts";
 import { parseCommand } from "./cli.ts";
@@ -381,7 +381,10 @@ export function formatBfTable(report: BfBenchReport): string {
 export function measureText(report: BfBenchReport): string {
   const runs = report.options.runs;
   const peers = report.options.peers.length > 0 ? `; ${report.options.peers.map((p) => p.name).join(", ")}: the whole command, run time = process time` : "";
-  return `median of ${runs} run${runs === 1 ? "" : "s"}, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone${peers})`;
+  const mains = new Set(bundledCommands().map((c) => `${dirname(c)}/main.ts`));
+  const fromBundle = report.tiers.filter((t) => !t.startsWith("peer:") && t !== "gcc" && mains.has(TIER_MAINS[t]?.main ?? ""));
+  const bundled = fromBundle.length > 0 ? `; ${fromBundle.map(columnLabel).join(", ")}: started from a bytecode bundle (shared/start-up.ts), other tiers from source` : "";
+  return `median of ${runs} run${runs === 1 ? "" : "s"}, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone${peers}${bundled})`;
 }
 
 // #region bench-file

@@ -10,7 +10,7 @@
 // workbook's, coverage's: they must see each module load). Otherwise the command loads from source,
 // as it would without a bundle. Nothing builds a bundle while a command runs; `npm ci` (package.json's
 // prepare), the bench and the site's figures do, with `bun shared/start-up.ts`.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { loadHooks } from "./load-hooks.ts";
 
@@ -26,12 +26,9 @@ const SETTINGS = ["shared/start-up.ts", "tsconfig.json", "package.json", "bunfig
 /** The folders whose files a command may import. */
 const SOURCES = ["chapters", "shared"];
 
-/**
- * A file changed this recently may change again within the same tick of the file system's clock
- * and keep its modification time (git's index calls such entries racy): a build waits this long
- * past its newest input before it trusts what it read.
- */
+/** How long a build waits to look again at files changed as late as its manifest, and how often. */
 const RACY_MS = 100;
+const MAX_ROUNDS = 50;
 
 const FORMAT = 1;
 
@@ -48,7 +45,7 @@ export interface Manifest {
   readonly settings: readonly FileStamp[];
 }
 
-type FileStamp = readonly [path: string, size: number, mtimeMs: number];
+export type FileStamp = readonly [path: string, size: number, mtimeMs: number];
 
 /** The commands that start from a bundle: those a chapter's main.ts starts with startCommand. */
 export function bundledCommands(root = ROOT): string[] {
@@ -67,15 +64,16 @@ const outputName = (entry: string) => basename(entry).replace(/\.ts$/, ".js");
 
 /** The manifest of `entry`'s bundle in `dir`, if there is one, whole and of this format. */
 export function bundleManifest(entry: string, dir = BUNDLE_DIR): Manifest | null {
-  let m: Partial<Manifest>;
+  let m: unknown;
   try {
-    m = JSON.parse(readFileSync(join(folderOf(entry, dir), "manifest.json"), "utf8")) as Partial<Manifest>;
+    m = JSON.parse(readFileSync(join(folderOf(entry, dir), "manifest.json"), "utf8"));
   } catch {
     return null; // never built, or not whole
   }
+  if (typeof m !== "object" || m === null) return null;
+  const f = m as Partial<Record<keyof Manifest, unknown>>;
   const stamps = (list: unknown) => Array.isArray(list) && list.every((i) => Array.isArray(i) && typeof i[0] === "string" && typeof i[1] === "number" && typeof i[2] === "number");
-  const wellFormed =
-    m.format === FORMAT && m.entry === entry && typeof m.bun === "string" && typeof m.build === "string" && /^[\w.-]+$/.test(m.build) && stamps(m.modules) && stamps(m.settings);
+  const wellFormed = f.format === FORMAT && f.entry === entry && typeof f.bun === "string" && typeof f.build === "string" && /^b-[\w-]+$/.test(f.build) && stamps(f.modules) && stamps(f.settings);
   return wellFormed ? (m as Manifest) : null;
 }
 
@@ -84,11 +82,16 @@ export function bundleManifest(entry: string, dir = BUNDLE_DIR): Manifest | null
 export function freshBundle(entry: string, dir = BUNDLE_DIR): string | null {
   const manifest = bundleManifest(entry, dir);
   if (manifest === null || typeof Bun === "undefined" || manifest.bun !== engine()) return null;
-  for (const [path, size, mtimeMs] of [...manifest.modules, ...manifest.settings]) {
-    const s = statSync(join(ROOT, path), { throwIfNoEntry: false });
-    if (s === undefined || s.size !== size || s.mtimeMs !== mtimeMs) return null;
+  try {
+    for (const [path, size, mtimeMs] of [...manifest.modules, ...manifest.settings]) {
+      const s = statSync(join(ROOT, path), { throwIfNoEntry: false });
+      if (s === undefined || s.size !== size || s.mtimeMs !== mtimeMs) return null;
+    }
+  } catch {
+    return null; // a file that cannot be looked at is not known to be unchanged
   }
-  return join(folderOf(entry, dir), manifest.build, outputName(entry));
+  const bundle = join(folderOf(entry, dir), manifest.build, outputName(entry));
+  return existsSync(bundle) ? bundle : null;
 }
 
 /** What starts the command `entry`: its bundle when that is fresh and nothing hooks module loading, else its source. */
@@ -108,16 +111,17 @@ export async function startCommand(entry: string): Promise<void> {
  * from, checked against what the bundler read. Returns the bundle's path.
  */
 export async function buildBundle(entry: string, dir = BUNDLE_DIR): Promise<string> {
-  const links = symbolicLinks();
-  if (links.length > 0) throw new StartUpError(`not bundled: ${links.join(", ")} ${links.length === 1 ? "is a symbolic link" : "are symbolic links"}, and a link can point elsewhere without a change a bundle could see`);
-  const folder = folderOf(entry, dir);
-  try {
-    mkdirSync(folder, { recursive: true });
-  } catch (e) {
-    throw new StartUpError(`not bundled: cannot make ${folder} (${(e as Error).message})`);
+  const links = symbolicLinks(ROOT);
+  if (links.length > 0) {
+    throw new StartUpError(`not bundled: ${links.join(", ")} ${links.length === 1 ? "is a symbolic link" : "are symbolic links"}, which can point elsewhere without a change a bundle could see; put a copy of the file there instead`);
   }
+  const folder = folderOf(entry, dir);
   const build = `b-${Date.now().toString(36)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const read = new Map<string, string>(); // what the bundler read, by path
+  const read = new Map<string, string>(); // what the build read, by path: the settings now, the modules as the bundler loads them
+  guard(`read the build's settings`, () => {
+    mkdirSync(folder, { recursive: true });
+    for (const p of SETTINGS) read.set(join(ROOT, p), readFileSync(join(ROOT, p), "utf8"));
+  });
   const result = await Bun.build({
     entrypoints: [join(ROOT, entry)],
     target: "bun",
@@ -141,63 +145,109 @@ export async function buildBundle(entry: string, dir = BUNDLE_DIR): Promise<stri
     ],
     throw: false,
   });
+  const previous = bundleManifest(entry, dir)?.build ?? null;
   try {
-    if (!result.success) {
-      throw new StartUpError(`bun build could not bundle ${entry} (a bundled command must import every module by a literal path): ${result.logs.map(String).join("\n")}`);
-    }
-    const paths = [...read.keys()].map((p) => relative(ROOT, p));
+    if (!result.success) throw new StartUpError(`bun build could not bundle ${entry}: ${result.logs.map(String).join("\n")}`);
+    const paths = [...read.keys()].map((p) => relative(ROOT, p)).filter((p) => !SETTINGS.includes(p));
     const outside = paths.filter((p) => !SOURCES.some((s) => p.startsWith(`${s}/`)));
     if (outside.length > 0) throw new StartUpError(`not bundled: ${entry} imports ${outside.join(", ")}, outside ${SOURCES.join("/ and ")}/`);
-    const stamps = await settled([...paths, ...SETTINGS], read);
-    const manifest: Manifest = { format: FORMAT, entry, bun: engine(), build, modules: stamps.slice(0, paths.length), settings: stamps.slice(paths.length) };
-    const temporary = join(folder, `manifest.json.${build}`);
-    writeFileSync(temporary, JSON.stringify(manifest));
-    renameSync(temporary, join(folder, "manifest.json")); // whole or absent; the build it named stays
-    removeOldBuilds(folder, build);
-    return join(folder, build, outputName(entry));
+    const published = join(folder, "manifest.json");
+    await settled(ROOT, [...paths, ...SETTINGS], read, async (stamps) => {
+      const manifest: Manifest = { format: FORMAT, entry, bun: engine(), build, modules: stamps.slice(0, paths.length), settings: stamps.slice(paths.length) };
+      const temporary = `${published}.${build}`;
+      guard("write the manifest", () => writeFileSync(temporary, JSON.stringify(manifest)));
+      return temporary;
+    }, (temporary) => guard("publish the manifest", () => renameSync(temporary, published))); // whole or absent
   } catch (e) {
     rmSync(join(folder, build), { recursive: true, force: true });
     throw e;
   }
+  removeOldBuilds(folder, [build, previous]);
+  return join(folder, build, outputName(entry));
 }
 
 /**
- * Each file's size and modification time, once it has stopped changing: none changed since the
- * bundler read it, and none changed so recently that another change could keep its time (RACY_MS).
+ * Wait until `paths` have settled, then publish: none changed since the build read it, and each
+ * was last changed before the manifest was written, by the file system's own clock, so that a
+ * change after it shows in a modification time however coarse that clock (git's index calls an
+ * entry that is not so "racy"). `write` writes the manifest for the stamps and says where; `publish`
+ * puts it in place.
  */
-async function settled(paths: readonly string[], read: ReadonlyMap<string, string>): Promise<FileStamp[]> {
-  for (;;) {
-    const stats = paths.map((p) => {
-      const s = statSync(join(ROOT, p), { throwIfNoEntry: false });
-      if (s === undefined) throw new StartUpError(`not bundled: ${p} was removed while the bundle was being built`);
-      return [p, s.size, s.mtimeMs] as const;
-    });
-    for (const [p] of stats) {
-      const text = read.get(join(ROOT, p));
-      if (text !== undefined && readFileSync(join(ROOT, p), "utf8") !== text) throw new StartUpError(`not bundled: ${p} changed while the bundle was being built; build it again`);
+export async function settled(
+  root: string,
+  paths: readonly string[],
+  read: ReadonlyMap<string, string>,
+  write: (stamps: FileStamp[]) => Promise<string> | string,
+  publish: (written: string) => void,
+): Promise<void> {
+  for (let round = 0; ; round++) {
+    const stamps = guard("look at the files again", () =>
+      paths.map((p) => {
+        const s = statSync(join(root, p), { throwIfNoEntry: false });
+        if (s === undefined) throw new StartUpError(`not bundled: ${p} was removed while the bundle was being built`);
+        const text = read.get(join(root, p));
+        if (text !== undefined && readFileSync(join(root, p), "utf8") !== text) {
+          throw new StartUpError(`not bundled: ${p} changed while the bundle was being built; build it again with bun shared/start-up.ts`);
+        }
+        return [p, s.size, s.mtimeMs] as const;
+      }),
+    );
+    const written = await write(stamps);
+    const clock = guard("look at the manifest", () => statSync(written).mtimeMs);
+    const racy = stamps.filter(([, , t]) => t >= clock);
+    if (racy.length === 0) return publish(written);
+    rmSync(written, { force: true });
+    if (round === MAX_ROUNDS) {
+      const [p, , t] = racy[0]!;
+      throw new StartUpError(`not bundled: ${p} was changed at ${new Date(t).toISOString()}, not before the build's own files (${new Date(clock).toISOString()}): a file being written again and again, or a modification time in the future (touch the file)`);
     }
-    const newest = Math.max(...stats.map(([, , t]) => t));
-    const wait = newest + RACY_MS - Date.now();
-    if (wait <= 0) return stats;
-    await Bun.sleep(wait); // then look again: a change meanwhile shows in the stats or the text
+    await Bun.sleep(RACY_MS); // then look again: a change meanwhile shows in the text or the stamps
   }
 }
 
-/** A build stays a minute after another replaces it, for a command that read the manifest just before. */
-function removeOldBuilds(folder: string, keep: string): void {
-  for (const name of readdirSync(folder)) {
-    if (name === keep || !(name.startsWith("b-") || name.startsWith("manifest.json.b-"))) continue;
-    const path = join(folder, name);
-    if (Date.now() - lstatSync(path).mtimeMs > 60_000) rmSync(path, { recursive: true, force: true });
+/**
+ * Remove the builds not kept (the new one, and the one before, which a command may be starting
+ * from) and temporary manifests, once they are a minute old: a younger one may be another run's,
+ * still being built.
+ */
+function removeOldBuilds(folder: string, keep: readonly (string | null)[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // tidying is not worth failing a build for
+  }
+  for (const name of names) {
+    if (keep.includes(name) || !/^(manifest\.json\.)?b-/.test(name)) continue;
+    const s = statSync(join(folder, name), { throwIfNoEntry: false });
+    if (s === undefined || Date.now() - s.mtimeMs < 60_000) continue;
+    try {
+      rmSync(join(folder, name), { recursive: true, force: true });
+    } catch {
+      // another run removed it first
+    }
   }
 }
 
-function symbolicLinks(): string[] {
-  return SOURCES.flatMap((s) =>
-    readdirSync(join(ROOT, s), { recursive: true, withFileTypes: true })
-      .filter((d) => d.isSymbolicLink())
-      .map((d) => relative(ROOT, join(d.parentPath, d.name))),
+/** The symbolic links among the sources a command may import, from `root`. */
+export function symbolicLinks(root: string): string[] {
+  return guard("look for symbolic links", () =>
+    SOURCES.flatMap((s) =>
+      readdirSync(join(root, s), { recursive: true, withFileTypes: true })
+        .filter((d) => d.isSymbolicLink())
+        .map((d) => relative(root, join(d.parentPath, d.name))),
+    ),
   );
+}
+
+/** Run `f`; a file system error becomes a StartUpError that says what the build was doing. */
+function guard<T>(doing: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof StartUpError) throw e;
+    throw new StartUpError(`not bundled: could not ${doing} (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 /** Build the bundles that are missing or stale; the entries rebuilt. */

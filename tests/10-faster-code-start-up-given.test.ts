@@ -2,17 +2,17 @@
 // command.ts does from source, and a bundle is used only while it is fresh and nothing hooks module
 // loading.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBundle, bundledCommands, bundleManifest, freshBundle, refreshBundles, startingPoint } from "../shared/start-up.ts";
+import { buildBundle, bundledCommands, bundleManifest, freshBundle, refreshBundles, settled, startingPoint, StartUpError, symbolicLinks } from "../shared/start-up.ts";
 import { loadHooks } from "../shared/load-hooks.ts";
 import { BUN, ROOT, runBun, runChild } from "../shared/child.ts";
 
 const MAIN = "chapters/10-faster-code/main.ts";
 const ENTRY = "chapters/10-faster-code/command.ts";
-/** As a reader runs it: no coverage (which would hook module loading) and no trace (which names addresses). */
-const PLAIN = { env: { NYC_BUN: "0", JIT_TRACE: "0" } };
+/** As a reader runs it: no coverage (which would hook module loading), no trace (which names addresses), no stacks. */
+const PLAIN = { env: { NYC_BUN: "0", JIT_TRACE: "0", JIT_DEBUG: "0" } };
 /** In the workbook the source is the reader's and the bundle the book's; the command never starts from a bundle there. */
 const inWorkbook = loadHooks().includes("workbook");
 
@@ -91,6 +91,8 @@ describe("a bundle", () => {
       { ...manifest, modules: "none" },
       { ...manifest, format: 0 },
       { ...manifest, entry: "chapters/10-faster-code/other.ts" },
+      { ...manifest, build: ".." },
+      null,
     ];
     try {
       for (const m of spoiled) {
@@ -106,4 +108,90 @@ describe("a bundle", () => {
     expect(freshBundle(ENTRY, join(dir, "nowhere"))).toBeNull();
     expect(startingPoint(ENTRY, join(dir, "nowhere"))).toBe(join(ROOT, ENTRY));
   });
+
+  test("is not used once its files are gone, though its manifest is there", () => {
+    const folder = join(dir, encodeURIComponent(ENTRY), bundleManifest(ENTRY, dir)!.build);
+    renameSync(folder, `${folder}-away`);
+    try {
+      expect(freshBundle(ENTRY, dir)).toBeNull();
+    } finally {
+      renameSync(`${folder}-away`, folder);
+    }
+    expect(freshBundle(ENTRY, dir)).toBe(bundle);
+  });
+});
+
+describe("a build", () => {
+  /** A tree of its own: chapters/ and shared/ with a file in each. */
+  function tree(): string {
+    const root = mkdtempSync(join(tmpdir(), "start-up-tree-"));
+    for (const d of ["chapters/01-a", "shared"]) mkdirSync(join(root, d), { recursive: true });
+    writeFileSync(join(root, "chapters/01-a/a.ts"), "export const a = 1;\n");
+    writeFileSync(join(root, "shared/b.ts"), "export const b = 2;\n");
+    return root;
+  }
+  const past = (root: string, path: string) => utimesSync(join(root, path), new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
+
+  test("refuses symbolic links among the sources: a link can point elsewhere with no file changed", () => {
+    const root = tree();
+    try {
+      expect(symbolicLinks(root)).toEqual([]);
+      symlinkSync(join(root, "shared/b.ts"), join(root, "chapters/01-a/link.ts"));
+      expect(symbolicLinks(root)).toEqual(["chapters/01-a/link.ts"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("publishes what it read, with each file's size and time, when nothing changed since", async () => {
+    const root = tree();
+    try {
+      for (const p of ["chapters/01-a/a.ts", "shared/b.ts"]) past(root, p);
+      const read = new Map([[join(root, "chapters/01-a/a.ts"), "export const a = 1;\n"]]);
+      let published: unknown = null;
+      await settled(root, ["chapters/01-a/a.ts", "shared/b.ts"], read, (stamps) => {
+        writeFileSync(join(root, "m.tmp"), JSON.stringify(stamps));
+        return join(root, "m.tmp");
+      }, (written) => (published = JSON.parse(readFileSync(written, "utf8"))));
+      expect(published).toEqual([["chapters/01-a/a.ts", 20, expect.any(Number)], ["shared/b.ts", 20, expect.any(Number)]]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("fails when a file no longer holds what the bundler read: it was saved during the build", async () => {
+    const root = tree();
+    try {
+      past(root, "chapters/01-a/a.ts");
+      const read = new Map([[join(root, "chapters/01-a/a.ts"), "export const a = 0;\n"]]); // what it held then
+      const publish = () => {
+        throw new Error("published a bundle of text the file no longer holds");
+      };
+      await expect(settled(root, ["chapters/01-a/a.ts"], read, () => join(root, "chapters/01-a/a.ts"), publish)).rejects.toThrow(StartUpError);
+      await expect(settled(root, ["chapters/01-a/a.ts"], read, () => join(root, "chapters/01-a/a.ts"), publish)).rejects.toThrow("chapters/01-a/a.ts changed while the bundle was being built");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test("waits when a file changed as late as its manifest was written, then looks again", async () => {
+    const root = tree();
+    try {
+      // The file's time is not before the manifest's (as for a change in the same tick of a coarse
+      // clock); by the second look it is.
+      utimesSync(join(root, "shared/b.ts"), new Date(), new Date(Date.now() + 60_000));
+      const rounds: number[] = [];
+      await settled(root, ["shared/b.ts"], new Map(), (stamps) => {
+        rounds.push(stamps[0]![2]);
+        writeFileSync(join(root, "m.tmp"), "");
+        if (rounds.length === 1) past(root, "shared/b.ts");
+        return join(root, "m.tmp");
+      }, () => undefined);
+      expect(rounds.length).toBe(2);
+      expect(rounds[1]!).toBeLessThan(rounds[0]!);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
 });
