@@ -383,7 +383,9 @@ export function measureText(report: BfBenchReport): string {
   const peers = report.options.peers.length > 0 ? `; ${report.options.peers.map((p) => p.name).join(", ")}: the whole command, run time = process time` : "";
   const mains = new Set(bundledCommands().map((c) => `${dirname(c)}/main.ts`));
   const fromBundle = report.tiers.filter((t) => !t.startsWith("peer:") && t !== "gcc" && mains.has(TIER_MAINS[t]?.main ?? ""));
-  const bundled = fromBundle.length > 0 ? `; ${fromBundle.map(columnLabel).join(", ")}: started from a bytecode bundle (shared/start-up.ts), other tiers from source` : "";
+  const quoted = fromBundle.map((t) => `"${columnLabel(t)}"`); // a label may hold a comma
+  const names = quoted.length < 2 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
+  const bundled = fromBundle.length > 0 ? `; ${names}: started from a bytecode bundle (shared/start-up.ts), the other tiers from source` : "";
   return `median of ${runs} run${runs === 1 ? "" : "s"}, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone${peers}${bundled})`;
 }
 

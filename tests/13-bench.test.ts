@@ -32,7 +32,10 @@ describe("npm run bench -- bf", () => {
     const file = parseBench(JSON.parse(JSON.stringify(toBenchFile(report))));
     expect(file.programs).toEqual(["bench"]);
     expect(file.tiers.slice(0, 4)).toEqual(["interpreter", "template JIT", "LIR JIT", "optimizing JIT"]);
-    expect(file.measure).toBe("median of 2 runs, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone)");
+    expect(file.measure).toBe(
+      "median of 2 runs, whole process (Bun's start-up and the compile included; gcc: the compiled binary alone; " +
+        '"fast code (ch. 10)" and "fast, one bounds test per block": started from a bytecode bundle (shared/start-up.ts), the other tiers from source)',
+    );
     const table = formatBfTable(report).split("\n");
     expect(table[0]).toMatch(/^\| program +\| tier +\| +process \| over Bun \| +run \| compile \| +code \| vs interp\. \| vs gcc \|$/);
     expect(table[2]).toMatch(/^\| bench +\| interpreter +\| +[\d.]+ s \|/);
