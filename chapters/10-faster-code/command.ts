@@ -8,6 +8,7 @@
 // once per op (loops in registers and scans keep their own tests); it exists to measure what the
 // checks cost, and ends as every tier does when a command leaves the tape.
 // The earlier tiers run as chapter 9's main.ts runs them.
+// This is the command; main.ts starts it, from its bytecode bundle when it can (shared/start-up.ts).
 import { readFileSync } from "node:fs";
 import { optionalValue } from "../../shared/cli.ts";
 import { runMain } from "../../shared/main.ts";
