@@ -204,9 +204,23 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
-    l.sequence(run);
+    l.sequence(withEveryTest(run));
     a.jmp(resume);
   });
+}
+
+/**
+ * A run once its one test has failed: as written, each guard's `otherwise` in its place. A guard's
+ * two branches do the same work, so the checked one alone is right whichever way its test would go,
+ * and the code that stops at the exact command is not made twice, once for each branch.
+ */
+function withEveryTest(run: readonly Op[]): Op[] {
+  const ops: Op[] = [];
+  for (const op of run) {
+    if (op.kind === "guard") for (const slow of op.otherwise) ops.push(slow);
+    else ops.push(op);
+  }
+  return ops;
 }
 
 /** A run once its tests have passed: without its checks, each guard's fast branch in its place. */
@@ -370,7 +384,7 @@ class TestedBlocks {
     l.a.bind(resume);
     l.later(() => {
       l.a.bind(slow);
-      l.sequence(block);
+      l.sequence(withEveryTest(block));
       l.a.jmp(resume);
     });
   }
@@ -780,8 +794,9 @@ const isStraight = (op: Op): boolean =>
   op.kind === "set" ||
   op.kind === "muladd" ||
   op.kind === "check" ||
-  // A guard whose loop walks the tape leaves the pointer somewhere no test before it can know.
-  (op.kind === "guard" && isBalanced(op.then) && isBalanced(op.otherwise));
+  // A guard whose loop walks the tape leaves the pointer somewhere no test before it can know. Its
+  // `then` is all a tested run keeps of it: when the test fails, the run is lowered as written.
+  (op.kind === "guard" && isBalanced(op.then));
 
 /** The cells a straight run's checks and guards test, when there are two tests or more; else null. */
 export function testedCells(run: readonly Op[]): Range | null {
