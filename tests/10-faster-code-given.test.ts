@@ -113,6 +113,14 @@ describe("one bounds test per straight-line block", () => {
     expect(slow.filter((l) => l.startsWith("imul"))).toEqual([]); // and not its then
   });
 
+  test("out of line, code is lowered plainly: a loop's slow path tests each check where it is, and keeps its cells in memory", () => {
+    const text = "loop [0] { add [0] -1; check 1; add [1] 1; check -1; add [-1] 2; loop [1] { add [1] -1 } }";
+    expect(compiled(text).filter((l) => l.startsWith("j"))).toContain("jb regs_checks_failed"); // the nest, in registers
+    const slow = compiled(text, {}, "outOfLine");
+    expect(slow.filter((l) => /^j(ae|b) /.test(l))).toEqual(["jae off_tape_0", "jb off_tape_1"]);
+    expect(slow.filter((l) => l.startsWith("movzx"))).toEqual([]);
+  });
+
   test("a block with one test keeps it where it is; --no-block-checks keeps every test", () => {
     expect(compiled("check 1; add [1] 2")).toEqual(["lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "add byte ptr [rbx+1], 2"]);
     expect(compiled("check 1; add [1] 2; check 2; add [2] 1", { blockChecks: false }).filter((l) => l.startsWith("jae"))).toHaveLength(2);

@@ -134,6 +134,8 @@ export class X86Lowering implements OpLowerer {
   readonly #walk: OpWalk;
   /** Each op kind's rule: the table's, else its definition's, found once per kind. */
   readonly #ruleOf = new Map<OpKind, X86Rule<OpKind>>();
+  /** Whether the out-of-line code is being emitted (outOfLine). */
+  #outOfLine = false;
 
   constructor(
     readonly imports: IoImports,
@@ -190,12 +192,25 @@ export class X86Lowering implements OpLowerer {
 
   /** The out-of-line code asked for so far, in order; out-of-line code may ask for more (a slow path has its own failed checks). */
   #emitCold(): void {
-    for (let i = 0; i < this.#cold.length; i++) {
-      const later = this.#cold[i]!;
-      if (typeof later === "function") later();
-      else this.#emitStub(later);
+    this.#outOfLine = true;
+    try {
+      for (let i = 0; i < this.#cold.length; i++) {
+        const later = this.#cold[i]!;
+        if (typeof later === "function") later();
+        else this.#emitStub(later);
+      }
+    } finally {
+      this.#outOfLine = false;
     }
     this.#cold.length = 0;
+  }
+
+  /**
+   * True while what `later` was given is emitted: code off the hot path, which a lowering that
+   * does some ops better may lower plainly, since it runs rarely and is made for every copy.
+   */
+  get outOfLine(): boolean {
+    return this.#outOfLine;
   }
 
   /**

@@ -118,25 +118,29 @@ export interface CodeNotes {
  * op's start recorded, and a rule for op lists: the checks and guards of a straight-line block
  * answered by one bounds test (checkBlocks; for the unchecked variant, TestedBlocks tests a block
  * of ops between loops and scans, moves included), and a straight run's cells in registers (inCache).
+ * Out of line, where code runs only after a failed test, it lowers plainly, as chapter 9 does, and
+ * a guard is its checked branch alone: copies there would hold copies of their own.
  */
 export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
-  const nest: NestState = { homes: null, slow: false, opt, align: options.loopAlign ?? 16, record, regs: new Map() };
+  const nest: NestState = { homes: null, opt, align: options.loopAlign ?? 16, record, regs: new Map() };
   const copies = new WeakSet<MulAddOp>(); // muladds into a cell known to be 0: stores
   const rules: X86Rules = {
     ...opt,
     loop: (l, op, previous) => {
       const start = l.a.offset;
       const inside = nest.homes; // a loop inside a loop nest whose cells are in registers
-      const cells = inside === null && (options.registers ?? true) && !nest.slow ? (registerCells(op) ?? nestCells(op)) : null;
-      const later = inside === null && cells === null && (options.carried ?? true) ? laterTurns(op, copies) : null;
+      const plain = l.outOfLine; // chapter 9's loop, with no copy of its own
+      const cells = inside === null && (options.registers ?? true) && !plain ? (registerCells(op) ?? nestCells(op)) : null;
+      const later = inside === null && cells === null && (options.carried ?? true) && !plain ? laterTurns(op, copies) : null;
       if (inside !== null) innerLoop(l, op, inside, record);
       else if (cells !== null) registerLoop(l, op, cells, nest);
       else if (later !== null) peeledLoop(l, op, later);
       else opt.loop!(l, op, previous);
       record.loops?.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
     },
+    guard: (l, op, previous) => (l.outOfLine ? l.ops(op.otherwise) : definitionOf(op).x86(l, op, previous)),
     muladd: (l, op, previous) => (copies.has(op) ? copyInto(l, op, previous) : opt.muladd!(l, op, previous)),
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
   };
@@ -145,10 +149,10 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
   const straight: ListRule = options.registers ?? true ? inCache : (l, run) => l.sequence(run);
   if (unchecked) {
     const blocks = new TestedBlocks(rules, straight);
-    return { rules: marked(blocks.rules, record.marks), list: (l, ops) => blocks.lower(l, ops, record.marks) };
+    return { rules: marked(blocks.rules, record.marks), list: (l, ops) => (l.outOfLine ? l.sequence(ops) : blocks.lower(l, ops, record.marks)) };
   }
   const once = options.blockChecks ?? true;
-  return { rules: marked(rules, record.marks), list: (l, ops) => checkBlocks(l, ops, record.marks, straight, once) };
+  return { rules: marked(rules, record.marks), list: (l, ops) => (l.outOfLine ? l.sequence(ops) : checkBlocks(l, ops, record.marks, straight, once)) };
 }
 // #endregion fast-rules
 
@@ -204,23 +208,9 @@ function checkedOnce(l: X86Lowering, run: readonly Op[], cells: Range, marks: Op
   a.bind(resume);
   l.later(() => {
     a.bind(slow);
-    l.sequence(withEveryTest(run));
+    l.sequence(run);
     a.jmp(resume);
   });
-}
-
-/**
- * A run once its one test has failed: as written, each guard's `otherwise` in its place. A guard's
- * two branches do the same work, so the checked one alone is right whichever way its test would go,
- * and the code that stops at the exact command is not made twice, once for each branch.
- */
-function withEveryTest(run: readonly Op[]): Op[] {
-  const ops: Op[] = [];
-  for (const op of run) {
-    if (op.kind === "guard") for (const slow of op.otherwise) ops.push(slow);
-    else ops.push(op);
-  }
-  return ops;
 }
 
 /** A run once its tests have passed: without its checks, each guard's fast branch in its place. */
@@ -384,7 +374,7 @@ class TestedBlocks {
     l.a.bind(resume);
     l.later(() => {
       l.a.bind(slow);
-      l.sequence(withEveryTest(block));
+      l.sequence(block);
       l.a.jmp(resume);
     });
   }
@@ -461,12 +451,7 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
     l.boundsTest(reach, slow);
     l.later(() => {
       a.bind(slow);
-      nest.slow = true; // the slow path keeps its cells in memory, inner loops included
-      try {
-        nest.opt.loop!(l, op, null);
-      } finally {
-        nest.slow = false;
-      }
+      nest.opt.loop!(l, op, null); // out of line: its cells in memory, inner loops included
       a.jmp(done);
     });
   }
@@ -735,12 +720,11 @@ export function runsOnce(loop: LoopOp): boolean {
 // #endregion nest-cells
 
 /**
- * State the loop rule keeps: the registers of the loop nest being lowered, whether it lowers a slow
- * path, and what every nest's lowering needs (the map its homes are filled into, made once).
+ * State the loop rule keeps: the registers of the loop nest being lowered, and what every nest's
+ * lowering needs (the map its homes are filled into, made once).
  */
 interface NestState {
   homes: ReadonlyMap<number, Gpr<8>> | null;
-  slow: boolean;
   readonly opt: X86Rules;
   readonly align: number;
   readonly record: CodeNotes;
