@@ -19,6 +19,8 @@ import { passFigures, ratio } from "../chapters/09-optimizer/figures.ts";
 import { programsIn } from "../shared/programs.ts";
 import { DEFAULT_PIPELINE, formatStats, optimize, PASSES, PassBrokeLirError, UnknownPassError } from "../chapters/09-optimizer/optimize.ts";
 import { inverse } from "../chapters/09-optimizer/passes/mul-loops.ts";
+import { BUN_COLLECTOR } from "../chapters/09-optimizer/collect-bun.ts";
+import { Collector, installCollector } from "../chapters/09-optimizer/collect.ts";
 import { Knowledge } from "../chapters/09-optimizer/knowledge.ts";
 import { benchPrograms } from "./support/bf-programs.ts";
 import { randomCases, Rng } from "./support/bf-random.ts";
@@ -249,6 +251,19 @@ describe("fold-offsets", () => {
 });
 
 describe("the whole pipeline", () => {
+  test("optimize asks between passes, unless its collect option is false", () => {
+    let asked = 0;
+    const counting = new Collector(() => (asked++, 0), () => {}, 0);
+    installCollector(counting);
+    const lir = parseLir("add [0] 1\nloop [0] {\n  add [0] -1\n}");
+    optimize(lir, { stats: false });
+    const byDefault = asked;
+    optimize(lir, { stats: false, collect: false });
+    installCollector(BUN_COLLECTOR); // Bun's, as the native tier installs it
+    expect(byDefault).toBeGreaterThan(1);
+    expect(asked).toBe(byDefault);
+  });
+
   test.each([
     ["[-]", ""], // dead: cell 0 starts at 0
     [",[-]", "in [0] set [0] 0"],

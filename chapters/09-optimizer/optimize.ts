@@ -78,6 +78,13 @@ export interface OptimizeOptions {
    * turns it off: counting walks the whole program once per stage.
    */
   readonly stats?: boolean;
+  /**
+   * Ask for a full collection between passes when memory has grown (collect.ts; the default). A
+   * caller that optimizes a small part of a program at a time turns it off: each LIR it drops is
+   * small enough for the engine's own collections, and what does grow the resident set then is
+   * what the caller keeps, which no collection frees.
+   */
+  readonly collect?: boolean;
 }
 
 /** A pass left LIR that does not verify: the pass's name, and the verifier's error as the cause. */
@@ -104,12 +111,13 @@ export function optimize(source: LirSource, opts: OptimizeOptions = {}): Optimiz
   // Each stage is counted as soon as it is made, not kept: the LIR a pass was given is garbage
   // once the next pass has its own, and a big program's stages would not all fit in memory at once.
   const count = opts.stats ?? true;
+  const collect = opts.collect ?? true;
   const stats: PassStats[] = count ? [stageStats("input", lir, 0)] : [];
   for (const pass of passes) {
     const started = performance.now();
     lir = pass.run(lir);
     const ms = performance.now() - started;
-    collectIfGrown(); // the LIR the pass was given is garbage now
+    if (collect) collectIfGrown(); // the LIR the pass was given is garbage now
     if (opts.verifyEach) verifyAfter(pass, lir);
     if (count) stats.push(stageStats(pass.name, lir, ms));
   }

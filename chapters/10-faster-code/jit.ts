@@ -17,9 +17,12 @@ import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lo
 import { PIECE, lowerPiece, partsOf } from "./pieces.ts";
 
 // #region tier
-/** Chapter 9's passes, then this chapter's two: the LIR the fast tier compiles. */
-export function fastOptimize(lowered: LirSource): Lir {
-  return knownChecks(linearLoops(optimize(lowered, { stats: false }).lir));
+/**
+ * Chapter 9's passes, then this chapter's two: the LIR the fast tier compiles. A piece of a program
+ * (fastPieces) is small enough to need no collection between the passes.
+ */
+export function fastOptimize(lowered: LirSource, { piece = false }: { readonly piece?: boolean } = {}): Lir {
+  return knownChecks(linearLoops(optimize(lowered, { stats: false, collect: !piece }).lir));
 }
 
 /**
@@ -108,7 +111,7 @@ export function* fastPieces(program: Program, size = PIECE, times?: PieceTimes):
       if (times) times.lowerMs += now - started;
       started = now;
       return lowered;
-    });
+    }, { piece: true });
     if (times) times.optimizeMs += performance.now() - started;
     yield lir;
   }
