@@ -35,11 +35,11 @@ export class LineIndex {
   #line = 1;
 
   constructor(source: string) {
-    for (let i = 0; i < source.length; i++) {
-      const c = source.charCodeAt(i);
-      if (c === NEWLINE) this.#starts.push(i + 1);
-      else if (c >= 0xdc00 && isSecondHalfOfPair(source, i)) this.#pairs.push(i);
-    }
+    // indexOf and a regular expression search the text in native code: a big program has millions
+    // of characters, and few of them are newlines or halves of a pair.
+    for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) this.#starts.push(i + 1);
+    if (!SECOND_HALF.test(source)) return; // most programs: no character beyond U+FFFF
+    for (let i = 0; i < source.length; i++) if (isSecondHalfOfPair(source, i)) this.#pairs.push(i);
   }
 
   /** The position of `offset`: its line, and its column counting code points. */
@@ -56,7 +56,8 @@ export class LineIndex {
 }
 // #endregion
 
-const NEWLINE = 10;
+/** Any second half of a surrogate pair (the engine's string is UTF-16 code units). */
+const SECOND_HALF = /[\udc00-\udfff]/;
 
 /** How many of the sorted `xs` are ≤ x. */
 function countAtMost(xs: readonly number[], x: number): number {
