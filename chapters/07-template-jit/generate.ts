@@ -102,14 +102,12 @@ export function generate(program: Program, imports: IoImports, a: Asm = new Asm(
 // #endregion generate
 
 // #region runs
-const FOLDED = new Set(["+", "-", ">", "<"]);
-
 /** How many commands the template at `i` stands for: a run of `+ - > <`, or 1. */
 export function runLength(program: Program, i: number): number {
   const { commands } = program;
   const op = commands[i]!;
   let n = 1;
-  if (FOLDED.has(op)) while (i + n < commands.length && commands[i + n] === op) n++;
+  if (op === "+" || op === "-" || op === ">" || op === "<") while (i + n < commands.length && commands[i + n] === op) n++;
   return n;
 }
 
