@@ -11,6 +11,8 @@ import { cuts, PIECE, partsOf, piecesOf } from "../chapters/10-faster-code/piece
 import type { LoopEdge } from "../chapters/08-lir/codegen-x86.ts";
 import type { Lir } from "../chapters/08-lir/lir.ts";
 import { SMALL_PIECES, TINY_PIECES } from "./support/fast-pieces.ts";
+import { BUN_COLLECTOR } from "../chapters/09-optimizer/collect-bun.ts";
+import { Collector, installCollector } from "../chapters/09-optimizer/collect.ts";
 import { againstInterpreter, programsSuite } from "./support/native-suites.ts";
 
 setDefaultTimeout(120_000);
@@ -84,6 +86,17 @@ describe("fastPieces", () => {
     // At the start the loop is dead (every cell is 0); midway, an add is not known to make a 1.
     expect(pieces.map((p) => print(lirOf(p)).trim().replace(/\s+/g, " "))).toEqual(["", "add [0] 1 out [0] add [0] 1", "loop [0] { out [0] }"]);
     expect(print(lirOf([...fastPieces(parse("[-]+. +[.]"))][0]!))).toContain("set [0] 1"); // in one piece, it is
+  });
+
+  test("a piece's passes ask for no collection: its garbage is young", () => {
+    let collections = 0;
+    installCollector(new Collector(() => 0, () => collections++, 0)); // always grown enough
+    try {
+      expect([...fastPieces(parse("+[->+<]".repeat(20)), 7)].length).toBeGreaterThan(1);
+    } finally {
+      installCollector(BUN_COLLECTOR);
+    }
+    expect(collections).toBe(0);
   });
 
   test("adds up how long the pieces took to lower and to optimize", () => {

@@ -19,6 +19,9 @@ export function formatPos(pos: SourcePos): string {
 // #endregion
 
 // #region line-index
+/** A low surrogate, paired or not: a text without one holds no pair, and needs no search for them. */
+const SECOND_HALF = /[\udc00-\udfff]/;
+
 /**
  * Offsets to lines and columns, for one source. It keeps where each line starts, and where the
  * characters that take two UTF-16 units are (an emoji is one column, not two); `pos` finds an
@@ -56,8 +59,6 @@ export class LineIndex {
 }
 // #endregion
 
-/** Any second half of a surrogate pair (the engine's string is UTF-16 code units). */
-const SECOND_HALF = /[\udc00-\udfff]/;
 
 /** How many of the sorted `xs` are ≤ x. */
 function countAtMost(xs: readonly number[], x: number): number {

@@ -134,7 +134,7 @@ export class X86Lowering implements OpLowerer {
   readonly #walk: OpWalk;
   /** Each op kind's rule: the table's, else its definition's, found once per kind. */
   readonly #ruleOf = new Map<OpKind, X86Rule<OpKind>>();
-  /** Whether the out-of-line code is being emitted (outOfLine). */
+  /** Whether the out-of-line code is being emitted (lowersOutOfLine). */
   #outOfLine = false;
 
   constructor(
@@ -196,8 +196,11 @@ export class X86Lowering implements OpLowerer {
     try {
       for (let i = 0; i < this.#cold.length; i++) {
         const later = this.#cold[i]!;
-        if (typeof later === "function") later();
-        else this.#emitStub(later);
+        if (typeof later !== "function") this.#emitStub(later);
+        else {
+          this.#walk.forget(); // its first op follows no op's code: it is jumped to from elsewhere
+          later();
+        }
       }
     } finally {
       this.#outOfLine = false;
@@ -206,10 +209,10 @@ export class X86Lowering implements OpLowerer {
   }
 
   /**
-   * True while what `later` was given is emitted: code off the hot path, which a lowering that
-   * does some ops better may lower plainly, since it runs rarely and is made for every copy.
+   * True while what `later` was given is emitted: code off the hot path, mostly a copy of ops
+   * lowered inline already (a slow path). A lowering that works hard for speed may do less there.
    */
-  get outOfLine(): boolean {
+  get lowersOutOfLine(): boolean {
     return this.#outOfLine;
   }
 

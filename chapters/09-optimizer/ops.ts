@@ -33,7 +33,9 @@ export interface ScanOp {
 /**
  * If cells lo..hi (offsets from the pointer) are all on the tape, run `then`, else `otherwise`. It
  * runs a multiply loop branch-free when its cells are on the tape, which is nearly always, and the
- * loop as written, checks and all, when they are not.
+ * loop as written, checks and all, when they are not. The two branches are two versions of the same
+ * code: `otherwise` must be right whether the cells are on the tape or not, and leave the tape and
+ * the pointer as `then` does when they are, so that a lowering may run it in `then`'s place.
  */
 export interface GuardOp {
   readonly kind: "guard";

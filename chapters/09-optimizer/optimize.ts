@@ -103,7 +103,8 @@ export type LirSource = Lir | (() => Lir);
  * Run the passes named in `opts.passes` (DEFAULT_PIPELINE by default) in order, each looked up with
  * passNamed before any runs (an unknown name is its UnknownPassError). The stats: one entry per stage,
  * "input" first, then one per pass, with the ops and loops it left (countOps, countLoops) and its time.
- * Between passes, a full collection if memory has grown enough to be worth one (collect.ts).
+ * Between passes, a full collection if memory has grown enough to be worth one (collect.ts), unless
+ * `opts.collect` is false.
  */
 export function optimize(source: LirSource, opts: OptimizeOptions = {}): Optimized {
   const passes = (opts.passes ?? DEFAULT_PIPELINE).map(passNamed);

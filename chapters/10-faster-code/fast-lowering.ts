@@ -118,29 +118,41 @@ export interface CodeNotes {
  * op's start recorded, and a rule for op lists: the checks and guards of a straight-line block
  * answered by one bounds test (checkBlocks; for the unchecked variant, TestedBlocks tests a block
  * of ops between loops and scans, moves included), and a straight run's cells in registers (inCache).
- * Out of line, where code runs only after a failed test, it lowers plainly, as chapter 9 does, and
- * a guard is its checked branch alone: copies there would hold copies of their own.
+ * Out of line, where code runs after a failed test, it lowers plainly, as chapter 9 does, and a
+ * guard that is in no loop there is its checked branch alone: copies there would hold copies.
  */
 export function fastRules(imports: ScanImports, options: FastOptions, record: CodeNotes): { rules: X86Rules; list: ListRule | null } {
   const opt = optRules(imports);
   const unchecked = options.unchecked ?? false;
   const nest: NestState = { homes: null, opt, align: options.loopAlign ?? 16, record, regs: new Map() };
   const copies = new WeakSet<MulAddOp>(); // muladds into a cell known to be 0: stores
+  let turning = 0; // loops open in the out-of-line code being lowered
   const rules: X86Rules = {
     ...opt,
     loop: (l, op, previous) => {
       const start = l.a.offset;
       const inside = nest.homes; // a loop inside a loop nest whose cells are in registers
-      const plain = l.outOfLine; // chapter 9's loop, with no copy of its own
+      const plain = l.lowersOutOfLine; // chapter 9's loop, with no copy of its own
       const cells = inside === null && (options.registers ?? true) && !plain ? (registerCells(op) ?? nestCells(op)) : null;
       const later = inside === null && cells === null && (options.carried ?? true) && !plain ? laterTurns(op, copies) : null;
       if (inside !== null) innerLoop(l, op, inside, record);
       else if (cells !== null) registerLoop(l, op, cells, nest);
       else if (later !== null) peeledLoop(l, op, later);
-      else opt.loop!(l, op, previous);
+      else if (!plain) opt.loop!(l, op, previous);
+      else {
+        turning++;
+        try {
+          opt.loop!(l, op, previous);
+        } finally {
+          turning--;
+        }
+      }
       record.loops?.push({ start, end: l.a.offset, pos: op.pos, endPos: op.end, inRegisters: inside !== null || cells !== null });
     },
-    guard: (l, op, previous) => (l.outOfLine ? l.ops(op.otherwise) : definitionOf(op).x86(l, op, previous)),
+    // Out of line and in no loop there, a guard runs once each time: its checked branch will do.
+    // In a loop, the turns may be many (a walk whose guard failed at the first), and its fast
+    // branch pays for itself.
+    guard: (l, op, previous) => (l.lowersOutOfLine && turning === 0 ? l.ops(op.otherwise) : definitionOf(op).x86(l, op, previous)),
     muladd: (l, op, previous) => (copies.has(op) ? copyInto(l, op, previous) : opt.muladd!(l, op, previous)),
     scan: (l, op, previous) => (options.simd === "libc" ? opt.scan!(l, op, previous) : simdScan(l, op, options.simd, () => opt.scan!(l, op, previous))),
   };
@@ -149,10 +161,10 @@ export function fastRules(imports: ScanImports, options: FastOptions, record: Co
   const straight: ListRule = options.registers ?? true ? inCache : (l, run) => l.sequence(run);
   if (unchecked) {
     const blocks = new TestedBlocks(rules, straight);
-    return { rules: marked(blocks.rules, record.marks), list: (l, ops) => (l.outOfLine ? l.sequence(ops) : blocks.lower(l, ops, record.marks)) };
+    return { rules: marked(blocks.rules, record.marks), list: (l, ops) => (l.lowersOutOfLine ? l.sequence(ops) : blocks.lower(l, ops, record.marks)) };
   }
   const once = options.blockChecks ?? true;
-  return { rules: marked(rules, record.marks), list: (l, ops) => (l.outOfLine ? l.sequence(ops) : checkBlocks(l, ops, record.marks, straight, once)) };
+  return { rules: marked(rules, record.marks), list: (l, ops) => (l.lowersOutOfLine ? l.sequence(ops) : checkBlocks(l, ops, record.marks, straight, once)) };
 }
 // #endregion fast-rules
 

@@ -9,7 +9,7 @@ import type { LoopEdge } from "../08-lir/codegen-x86.ts";
 import type { Lir } from "../08-lir/lir.ts";
 import { lower } from "../08-lir/lower.ts";
 import { libcScanIo } from "../09-optimizer/libc-scan.ts";
-import { optimize, tooDeepToOptimize, type LirSource } from "../09-optimizer/optimize.ts";
+import { optimize, tooDeepToOptimize, type LirSource, type OptimizeOptions } from "../09-optimizer/optimize.ts";
 import { knownChecks } from "./known-checks.ts";
 import { linearLoops } from "./linear-loops.ts";
 import { detectSimd } from "./cpu.ts";
@@ -17,12 +17,9 @@ import { fastToX86, type FastCode, type FastOptions, type Simd } from "./fast-lo
 import { PIECE, lowerPiece, partsOf } from "./pieces.ts";
 
 // #region tier
-/**
- * Chapter 9's passes, then this chapter's two: the LIR the fast tier compiles. A piece of a program
- * (fastPieces) is small enough to need no collection between the passes.
- */
-export function fastOptimize(lowered: LirSource, { piece = false }: { readonly piece?: boolean } = {}): Lir {
-  return knownChecks(linearLoops(optimize(lowered, { stats: false, collect: !piece }).lir));
+/** Chapter 9's passes, then this chapter's two: the LIR the fast tier compiles. */
+export function fastOptimize(lowered: LirSource, { collect = true }: Pick<OptimizeOptions, "collect"> = {}): Lir {
+  return knownChecks(linearLoops(optimize(lowered, { stats: false, collect }).lir));
 }
 
 /**
@@ -111,7 +108,7 @@ export function* fastPieces(program: Program, size = PIECE, times?: PieceTimes):
       if (times) times.lowerMs += now - started;
       started = now;
       return lowered;
-    }, { piece: true });
+    }, { collect: false }); // a piece is small: its passes' garbage is the engine's own collections' to take
     if (times) times.optimizeMs += performance.now() - started;
     yield lir;
   }
