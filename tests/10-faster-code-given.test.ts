@@ -130,6 +130,14 @@ describe("one bounds test per straight-line block", () => {
     expect(slow).toContain("add byte ptr [rbx-1], cl"); // and its muladd
   });
 
+  test("out-of-line code follows no op: its first muladd loads its cell, whatever was lowered last before it", () => {
+    // The last op lowered inline is a muladd from [2]; the loop's slow copy is jumped to, and must load [2] itself.
+    const text = "check 1 2 3; loop [0] { muladd [1] += [2] * 3; check 4; add [4] 1; add [0] -1 }; muladd [1] += [2] * 5";
+    const slow = compiled(text, {}, "outOfLine");
+    const first = slow.findIndex((l) => l.startsWith("imul"));
+    expect(slow.slice(0, first)).toContain("movzx ecx, byte ptr [rbx+2]");
+  });
+
   test("a block with one test keeps it where it is; --no-block-checks keeps every test", () => {
     expect(compiled("check 1; add [1] 2")).toEqual(["lea rax, [rbx+1]", "cmp rax, r13", "jae off_tape_0", "add byte ptr [rbx+1], 2"]);
     expect(compiled("check 1; add [1] 2; check 2; add [2] 1", { blockChecks: false }).filter((l) => l.startsWith("jae"))).toHaveLength(2);

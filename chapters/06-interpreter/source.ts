@@ -59,7 +59,6 @@ export class LineIndex {
 }
 // #endregion
 
-
 /** How many of the sorted `xs` are ≤ x. */
 function countAtMost(xs: readonly number[], x: number): number {
   let lo = 0;

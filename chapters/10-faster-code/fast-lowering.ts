@@ -463,7 +463,9 @@ function registerLoop(l: X86Lowering, op: OpTypes["loop"], cells: readonly numbe
     l.boundsTest(reach, slow);
     l.later(() => {
       a.bind(slow);
-      nest.opt.loop!(l, op, null); // out of line: its cells in memory, inner loops included
+      // Out of line: its cells in memory, inner loops included. Chapter 9's rule, called here
+      // rather than through the loop rule: a nest holds no guard to ask whether it is in a loop.
+      nest.opt.loop!(l, op, null);
       a.jmp(done);
     });
   }
