@@ -67,6 +67,15 @@ describe("chapter 10's figures", () => {
     expect(r.stderr).toContain("--runs must be a whole number of processes, 1 or more, not '0'");
   });
 
+  test("piece-figures.ts refuses a count or a piece it cannot use, before it compiles anything", async () => {
+    const runs = await runBun("chapters/10-faster-code/piece-figures.ts", ["--runs", "0"], { env: { JIT_TRACE: "0" } });
+    expect(runs.exitCode).not.toBe(0);
+    expect(runs.stderr).toContain("--runs must be a whole number of processes, 1 or more, not '0'");
+    const size = await runBun("chapters/10-faster-code/piece-figures.ts", ["--compile", "x.b", "--size", "0"], { env: { JIT_TRACE: "0" } });
+    expect(size.exitCode).not.toBe(0);
+    expect(size.stderr).toContain("--size must be a whole number of commands, 1 or more, not '0'");
+  });
+
   test("page-figures.ts refuses a size it cannot use, before it compiles anything", async () => {
     const r = await runBun("chapters/10-faster-code/page-figures.ts", ["--kib", "0"], { env: { JIT_TRACE: "0" } });
     expect(r.exitCode).not.toBe(0);

@@ -51,7 +51,7 @@ describe("fuel in every native tier: the LIR interpreter's count and position, e
 });
 
 describe("fuel on programs bigger than a piece, or deeper than the passes take", () => {
-  // A piece is 65,536 commands (chapter 10): the twins compile a program in parts, and the LIR their
+  // A piece is 16,384 commands (chapter 10): the twins compile a program in parts, and the LIR their
   // fuel is counted against is those parts joined (twinLir), a loop too big for a piece included. A
   // program too deep for the passes runs chapter 8's code in every tier, limits or not.
   const programs = [

@@ -15,7 +15,7 @@ import { lower } from "../08-lir/lower.ts";
 
 // #region cuts
 /** How many commands a piece has before it is cut, at the next top-level command. */
-export const PIECE = 1 << 16;
+export const PIECE = 1 << 14;
 
 /**
  * The pieces of `program`, as ranges of commands [from, to), each cut at the top level once it has

@@ -110,7 +110,7 @@ interface RunState {
  * of characters a command, and the engine parses a function whole, into a tree many times the size of
  * its text, before it runs any of it.
  */
-export const JS_PIECE = PIECE / 16;
+export const JS_PIECE = PIECE / 4;
 
 /** What goes between two pieces' code in a tier's `source` (this one's, and js-opt's). */
 export const PIECE_BREAK = "\n// the next piece\n";
